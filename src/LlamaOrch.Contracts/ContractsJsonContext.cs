@@ -1,0 +1,21 @@
+using System.Text.Json.Serialization;
+using LlamaOrch.Contracts.Errors;
+using LlamaOrch.Contracts.Health;
+using LlamaOrch.Contracts.Tasks;
+
+namespace LlamaOrch.Contracts;
+
+/// <summary>Source-generated snake_case serialisation of every wire type; no reflection at run time.</summary>
+[JsonSourceGenerationOptions(
+    PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
+    NumberHandling = JsonNumberHandling.Strict,
+    ReadCommentHandling = System.Text.Json.JsonCommentHandling.Disallow)]
+[JsonSerializable(typeof(TaskRequestBody))]
+[JsonSerializable(typeof(AdmissionResponse))]
+[JsonSerializable(typeof(StartedFrame))]
+[JsonSerializable(typeof(TokenFrame))]
+[JsonSerializable(typeof(MetricsFrame))]
+[JsonSerializable(typeof(EndFrame))]
+[JsonSerializable(typeof(ErrorEnvelope))]
+[JsonSerializable(typeof(HealthResponse))]
+public sealed partial class ContractsJsonContext : JsonSerializerContext;

@@ -1,0 +1,18 @@
+namespace LlamaOrch.Contracts.Errors;
+
+/// <summary>The error taxonomy of contract-notes.md; codes are wire values.</summary>
+public static class ErrorCodes
+{
+    public const string InvalidParams = "INVALID_PARAMS";
+    public const string DeadlineUnmet = "DEADLINE_UNMET";
+    public const string Unauthorized = "UNAUTHORIZED";
+    public const string Forbidden = "FORBIDDEN";
+    public const string NotFound = "NOT_FOUND";
+    public const string MethodNotAllowed = "METHOD_NOT_ALLOWED";
+    public const string AdmissionReject = "ADMISSION_REJECT";
+    public const string QueueFullDropLru = "QUEUE_FULL_DROP_LRU";
+    public const string PoolUnready = "POOL_UNREADY";
+    public const string PoolUnavailable = "POOL_UNAVAILABLE";
+    public const string WorkerReset = "WORKER_RESET";
+    public const string Internal = "INTERNAL";
+}

@@ -1,0 +1,33 @@
+using System.Text.Json.Serialization;
+
+namespace LlamaOrch.Contracts.Tasks;
+
+/// <summary>SSE <c>started</c>: the task left the queue and runs on a replica.</summary>
+public sealed record StartedFrame(
+    int QueuePosition,
+    long? PredictedStartMs,
+    string PoolId,
+    string ReplicaId,
+    long Seed,
+    long QueuedMs,
+    long DispatchSeq);
+
+/// <summary>SSE <c>token</c>: one piece of generated text and its 0-based index.</summary>
+public sealed record TokenFrame(string T, int I);
+
+/// <summary>SSE <c>metrics</c>: coalesced progress; more keys may be added over time.</summary>
+public sealed record MetricsFrame(
+    int QueueDepth,
+    int TokensOut,
+    long DecodeMs,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] double? OnTimeProbability,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] long? DeadlineRemainingMs);
+
+/// <summary>SSE <c>end</c>: the last frame of a task that was not failed.</summary>
+/// <param name="StopReason"><c>limit</c> (max_tokens), <c>eos</c>, <c>deadline</c> or <c>canceled</c>.</param>
+public sealed record EndFrame(
+    int TokensOut,
+    int TokensIn,
+    long DecodeMs,
+    bool Canceled,
+    string StopReason);

@@ -1,0 +1,26 @@
+namespace LlamaOrch.Contracts.Tasks;
+
+/// <summary>
+/// The body of <c>POST /v1/tasks</c> exactly as it arrives. Every field is nullable so that validation can
+/// name a missing required field instead of relying on a serializer exception.
+/// </summary>
+public sealed record TaskRequestBody
+{
+    public string? TaskId { get; init; }
+    public string? SessionId { get; init; }
+    public string? Workload { get; init; }
+    public string? ModelRef { get; init; }
+    public string? Engine { get; init; }
+    public int? Ctx { get; init; }
+    public string? Priority { get; init; }
+    public long? Seed { get; init; }
+    public string? Determinism { get; init; }
+    public string? SamplerProfileVersion { get; init; }
+    public string? Prompt { get; init; }
+    public List<string>? Inputs { get; init; }
+    public int? MaxTokens { get; init; }
+    public long? DeadlineMs { get; init; }
+    public int? ExpectedTokens { get; init; }
+    public string? KvHint { get; init; }
+    public PlacementBody? Placement { get; init; }
+}

@@ -1,0 +1,138 @@
+using System.Security.Cryptography;
+using System.Text;
+using LlamaOrch.Contracts.Tasks;
+using LlamaOrch.Core.Tasks;
+
+namespace LlamaOrch.Core.Admission;
+
+/// <summary>
+/// Turns a wire body into a <see cref="TaskSpec"/>, or a rejection that names the first bad field.
+/// Pool-dependent limits (ctx, max_tokens, workload) are checked later, against the chosen pool.
+/// </summary>
+public static class TaskRequestValidator
+{
+    public const string DefaultSamplerProfile = "v1";
+    public static readonly IReadOnlyList<string> KnownSamplerProfiles = [DefaultSamplerProfile];
+
+    /// <summary>Null when the body is valid (and <paramref name="spec"/> is set), else the rejection.</summary>
+    public static Rejection? Validate(TaskRequestBody body, AdmissionLimits limits, out TaskSpec? spec)
+    {
+        spec = null;
+        if (!IsUuid(body.TaskId)) return Bad("task_id", body.TaskId is null ? "required (a uuid)" : "must be a uuid");
+        if (!IsUuid(body.SessionId)) return Bad("session_id", body.SessionId is null ? "required (a uuid)" : "must be a uuid");
+        if (!TryEnum(body.Workload, WireNames.Workloads, "workload", out var workload, out var error)) return error;
+        if (string.IsNullOrWhiteSpace(body.ModelRef)) return Bad("model_ref", "required");
+        if (body.ModelRef.Length > limits.MaxModelRefChars) return Bad("model_ref", $"longer than {limits.MaxModelRefChars} characters");
+        if (!TryEnum(body.Engine, WireNames.Engines, "engine", out var engine, out error)) return error;
+        if (body.Ctx is not { } ctx) return Bad("ctx", "required");
+        if (ctx <= 0) return Bad("ctx", "must be positive");
+        if (!TryEnum(body.Priority, WireNames.Priorities, "priority", out var priority, out error)) return error;
+        if (body.MaxTokens is not { } maxTokens) return Bad("max_tokens", "required");
+        if (maxTokens <= 0) return Bad("max_tokens", "must be positive");
+        if (maxTokens > ctx) return Bad("max_tokens", $"{maxTokens} exceeds the task's ctx {ctx}");
+        if (body.DeadlineMs is not { } deadlineMs) return Bad("deadline_ms", "required (milliseconds from admission; 0 for none)");
+        if (deadlineMs < 0) return Bad("deadline_ms", "must not be negative (0 means no deadline)");
+        if (body.Seed is { } seed && (seed < 0 || seed > uint.MaxValue)) return Bad("seed", $"must be between 0 and {uint.MaxValue}");
+
+        var determinism = Determinism.BestEffort;
+        if (body.Determinism is not null && !TryEnum(body.Determinism, WireNames.Determinisms, "determinism", out determinism, out error)) return error;
+
+        var samplerProfile = body.SamplerProfileVersion ?? DefaultSamplerProfile;
+        if (!KnownSamplerProfiles.Contains(samplerProfile))
+            return Bad("sampler_profile_version", $"unknown profile '{samplerProfile}' (known: {string.Join(", ", KnownSamplerProfiles)})");
+
+        if (body.Prompt is { } prompt && prompt.Length > limits.MaxPromptChars)
+            return Bad("prompt", $"{prompt.Length} characters exceed the limit of {limits.MaxPromptChars}");
+        if (InputsProblem(body.Inputs, workload, limits) is { } inputsProblem) return Bad("inputs", inputsProblem);
+        if (body.ExpectedTokens is < 0) return Bad("expected_tokens", "must not be negative");
+
+        KvHint? kvHint = null;
+        if (body.KvHint is not null)
+        {
+            if (!TryEnum(body.KvHint, WireNames.KvHints, "kv_hint", out var hint, out error)) return error;
+            kvHint = hint;
+        }
+
+        PlacementSpec? placement = null;
+        if (body.Placement is { } placementBody)
+        {
+            if (PlacementProblem(placementBody, out placement) is { } placementError) return placementError;
+        }
+
+        spec = new TaskSpec
+        {
+            TaskId = body.TaskId!,
+            SessionId = body.SessionId!,
+            Workload = workload,
+            ModelRef = body.ModelRef,
+            Engine = engine,
+            Ctx = ctx,
+            Priority = priority,
+            Seed = body.Seed ?? SeedFromTaskId(body.TaskId!),
+            Determinism = determinism,
+            SamplerProfileVersion = samplerProfile,
+            Prompt = body.Prompt,
+            Inputs = body.Inputs,
+            MaxTokens = maxTokens,
+            DeadlineMs = deadlineMs,
+            ExpectedTokens = body.ExpectedTokens,
+            KvHint = kvHint,
+            Placement = placement,
+        };
+        return null;
+    }
+
+    /// <summary>The same task id always gives the same seed, so a retried task reproduces its stream.</summary>
+    public static long SeedFromTaskId(string taskId)
+    {
+        Span<byte> hash = stackalloc byte[32];
+        SHA256.HashData(Encoding.UTF8.GetBytes(taskId.ToLowerInvariant()), hash);
+        return BitConverter.ToUInt32(hash);
+    }
+
+    private static string? InputsProblem(List<string>? inputs, Workload workload, AdmissionLimits limits)
+    {
+        if (workload == Workload.Completion)
+            return inputs is null ? null : "only embedding and rerank take inputs; a completion uses prompt";
+        if (inputs is null || inputs.Count == 0) return $"required and non-empty for workload {WireNames.Of(workload)}";
+        if (inputs.Count > limits.MaxInputs) return $"{inputs.Count} inputs exceed the limit of {limits.MaxInputs}";
+        for (var index = 0; index < inputs.Count; index++)
+        {
+            if (inputs[index] is null) return $"inputs[{index}] is null";
+            if (inputs[index].Length > limits.MaxPromptChars) return $"inputs[{index}] exceeds {limits.MaxPromptChars} characters";
+        }
+        return null;
+    }
+
+    private static Rejection? PlacementProblem(PlacementBody body, out PlacementSpec? placement)
+    {
+        placement = null;
+        var mode = PlacementMode.Auto;
+        if (body.Mode is not null && !TryEnum(body.Mode, WireNames.PlacementModes, "placement.mode", out mode, out var error)) return error;
+        if (mode == PlacementMode.Pin && string.IsNullOrWhiteSpace(body.PinPoolId))
+            return Bad("placement.pin_pool_id", "required when placement.mode is pin");
+        placement = new PlacementSpec(
+            mode,
+            body.PinPoolId,
+            body.PreferPools ?? [],
+            body.AvoidPools ?? [],
+            body.RequireDeviceMask,
+            body.AllowFallback ?? true);
+        return null;
+    }
+
+    private static bool IsUuid(string? value) => value is not null && Guid.TryParse(value, out _);
+
+    private static bool TryEnum<T>(string? value, IReadOnlyDictionary<string, T> names, string field, out T parsed, out Rejection? error)
+        where T : struct
+    {
+        error = null;
+        if (value is not null && names.TryGetValue(value, out parsed)) return true;
+        parsed = default;
+        var allowed = string.Join("|", names.Keys);
+        error = Bad(field, value is null ? $"required ({allowed})" : $"unknown value '{value}' (expected {allowed})");
+        return false;
+    }
+
+    private static Rejection Bad(string field, string problem) => Rejection.InvalidParams(field, problem);
+}

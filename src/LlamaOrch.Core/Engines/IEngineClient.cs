@@ -1,0 +1,24 @@
+namespace LlamaOrch.Core.Engines;
+
+/// <summary>
+/// One replica's engine, spoken to over the llama.cpp server protocol (or anything that maps to it).
+/// Disposing the enumeration, or cancelling it, must abort the engine request and free its slot.
+/// </summary>
+public interface IEngineClient
+{
+    IAsyncEnumerable<EngineChunk> StreamCompletionAsync(EngineCompletionRequest request, CancellationToken cancellationToken);
+}
+
+public sealed record EngineCompletionRequest(
+    string? Prompt,
+    int MaxTokens,
+    long Seed,
+    string CorrelationId);
+
+/// <summary>A piece of generated text, or (when <see cref="Final"/> is set) the engine's closing counts.</summary>
+public readonly record struct EngineChunk(string Text, EngineFinal? Final);
+
+public sealed record EngineFinal(int TokensIn, int TokensOut, string StopType, double DecodeMs);
+
+/// <summary>What a replica reports about itself once it is healthy.</summary>
+public sealed record EngineFacts(string EngineVersion, int CtxPerSlot, int TotalSlots);

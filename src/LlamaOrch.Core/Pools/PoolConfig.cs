@@ -1,0 +1,31 @@
+using LlamaOrch.Core.Scheduling;
+using LlamaOrch.Core.Tasks;
+
+namespace LlamaOrch.Core.Pools;
+
+/// <summary>One pool as configured (Orchestrator:Pools:N), validated once at start and immutable after.</summary>
+public sealed record PoolConfig
+{
+    public required string Id { get; init; }
+    public EngineKind Engine { get; init; } = EngineKind.LlamaCpp;
+    public required string Model { get; init; }
+    public int Replicas { get; init; } = 1;
+
+    /// <summary>Concurrent tasks per replica (llama.cpp's parallel slots).</summary>
+    public int Slots { get; init; } = 4;
+
+    public IReadOnlyList<string> Devices { get; init; } = ["cpu"];
+
+    /// <summary>Context per slot in tokens; the engine is started with Ctx × Slots in total.</summary>
+    public int Ctx { get; init; } = 4096;
+
+    public int QueueCapacity { get; init; } = 256;
+    public FullPolicy QueuePolicy { get; init; } = FullPolicy.Reject;
+    public IReadOnlyList<Workload> Workloads { get; init; } = [Workload.Completion];
+
+    /// <summary>The engine executable; null for the llorch-engine that ships beside orchestratord.</summary>
+    public string? EngineCommand { get; init; }
+
+    /// <summary>Extra arguments passed to the engine after the ones orchestratord sets.</summary>
+    public IReadOnlyList<string> EngineArgs { get; init; } = [];
+}

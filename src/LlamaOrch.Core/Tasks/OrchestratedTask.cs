@@ -1,0 +1,154 @@
+using LlamaOrch.Contracts.Errors;
+using LlamaOrch.Contracts.Tasks;
+using LlamaOrch.Core.Pools;
+
+namespace LlamaOrch.Core.Tasks;
+
+/// <summary>
+/// One admitted task: its state machine and its event log. Every state change and every frame append
+/// happens under this task's own lock, which is what makes cancel race-free: once <see cref="Cancel"/>
+/// returns, no token frame can be appended.
+/// </summary>
+public sealed class OrchestratedTask
+{
+    private readonly object _gate = new();
+    private readonly CancellationTokenSource _abort = new();
+    private readonly TimeProvider _time;
+    private long _startedTimestamp;
+    private int _tokensOut;
+
+    internal OrchestratedTask(TaskSpec spec, string correlationId, PoolRuntime pool, TimeProvider time)
+    {
+        Spec = spec;
+        CorrelationId = correlationId;
+        Pool = pool;
+        _time = time;
+        AdmittedTimestamp = time.GetTimestamp();
+        Log = new TaskEventLog(_gate);
+    }
+
+    public TaskSpec Spec { get; }
+
+    public string Id => Spec.TaskId;
+
+    public string CorrelationId { get; }
+
+    internal PoolRuntime Pool { get; }
+
+    public string PoolId => Pool.Id;
+
+    internal TaskEventLog Log { get; }
+
+    /// <summary>Copies the encoded SSE frames from index <paramref name="from"/> on; see <see cref="TaskEventLog.ReadAsync"/>.</summary>
+    public ValueTask<(int Next, bool Closed)> ReadFramesAsync(int from, List<byte[]> sink) => Log.ReadAsync(from, sink);
+
+    internal long AdmittedTimestamp { get; }
+
+    /// <summary>Timestamp after which a queued task is dropped; null without a deadline.</summary>
+    internal long? DeadlineTimestamp =>
+        Spec.DeadlineMs > 0 ? AdmittedTimestamp + (long)(Spec.DeadlineMs / 1000.0 * _time.TimestampFrequency) : null;
+
+    internal LinkedListNode<OrchestratedTask>? QueueNode { get; set; }
+
+    public int AdmissionQueuePosition { get; internal set; }
+
+    public long? PredictedStartMs { get; internal set; }
+
+    /// <summary>Cancelled when the task is cancelled: aborts its engine request.</summary>
+    internal CancellationToken AbortToken => _abort.Token;
+
+    public TaskState State
+    {
+        get { lock (_gate) return _state; }
+    }
+
+    private TaskState _state = TaskState.Queued;
+
+    /// <summary>When the task reached a terminal state (a timestamp), for retention.</summary>
+    internal long? FinishedTimestamp { get; private set; }
+
+    internal bool TryStart(Func<StartedFrame> frame)
+    {
+        lock (_gate)
+        {
+            if (_state != TaskState.Queued) return false;
+            _state = TaskState.Running;
+            _startedTimestamp = _time.GetTimestamp();
+            Append(SseFrames.Started(frame()), close: false);
+            return true;
+        }
+    }
+
+    /// <summary>Appends a token frame; false once the task is no longer running (for example cancelled).</summary>
+    internal bool TryAppendToken(string text)
+    {
+        lock (_gate)
+        {
+            if (_state != TaskState.Running) return false;
+            Append(SseFrames.Token(text, _tokensOut++), close: false);
+            return true;
+        }
+    }
+
+    internal int TokensOut
+    {
+        get { lock (_gate) return _tokensOut; }
+    }
+
+    internal void TryAppendMetrics(MetricsFrame frame)
+    {
+        lock (_gate)
+        {
+            if (_state == TaskState.Running) Append(SseFrames.Metrics(frame), close: false);
+        }
+    }
+
+    internal bool TryEnd(EndFrame frame) => TryFinish(frame.Canceled ? TaskState.Canceled : TaskState.Completed, SseFrames.End(frame));
+
+    internal bool TryFail(ErrorEnvelope error) => TryFinish(TaskState.Failed, SseFrames.Error(error));
+
+    /// <summary>
+    /// Cancels the task: a queued task leaves its queue, a running task's engine request is aborted. The
+    /// stream ends with <c>end</c> marked canceled. False when the task had already finished.
+    /// </summary>
+    public bool Cancel()
+    {
+        bool wasQueued;
+        lock (_gate)
+        {
+            if (IsTerminal(_state)) return false;
+            wasQueued = _state == TaskState.Queued;
+            var decodeMs = wasQueued ? 0 : (long)_time.GetElapsedTime(_startedTimestamp).TotalMilliseconds;
+            FinishLocked(TaskState.Canceled, SseFrames.End(new EndFrame(_tokensOut, 0, decodeMs, Canceled: true, StopReason: "canceled")));
+        }
+
+        _abort.Cancel();
+        if (wasQueued) Pool.TryRemoveQueued(this);
+        return true;
+    }
+
+    private bool TryFinish(TaskState state, byte[] frame)
+    {
+        lock (_gate)
+        {
+            if (IsTerminal(_state)) return false;
+            FinishLocked(state, frame);
+            return true;
+        }
+    }
+
+    private void FinishLocked(TaskState state, byte[] frame)
+    {
+        _state = state;
+        FinishedTimestamp = _time.GetTimestamp();
+        Append(frame, close: true);
+    }
+
+    private void Append(byte[] frame, bool close)
+    {
+        // Releasing waiters while holding the lock is safe: they run their continuations asynchronously.
+        Log.AppendLocked(frame, close)?.TrySetResult();
+    }
+
+    private static bool IsTerminal(TaskState state) => state is TaskState.Completed or TaskState.Failed or TaskState.Canceled;
+}

@@ -1,0 +1,34 @@
+namespace LlamaOrch.Core.Tasks;
+
+/// <summary>A validated task: every field has been checked and defaulted.</summary>
+public sealed record TaskSpec
+{
+    public required string TaskId { get; init; }
+    public required string SessionId { get; init; }
+    public required Workload Workload { get; init; }
+    public required string ModelRef { get; init; }
+    public required EngineKind Engine { get; init; }
+    public required int Ctx { get; init; }
+    public required Priority Priority { get; init; }
+    public required long Seed { get; init; }
+    public required Determinism Determinism { get; init; }
+    public required string SamplerProfileVersion { get; init; }
+    public string? Prompt { get; init; }
+    public IReadOnlyList<string>? Inputs { get; init; }
+    public required int MaxTokens { get; init; }
+
+    /// <summary>Milliseconds from admission within which the task must finish; 0 means no deadline.</summary>
+    public required long DeadlineMs { get; init; }
+
+    public int? ExpectedTokens { get; init; }
+    public KvHint? KvHint { get; init; }
+    public PlacementSpec? Placement { get; init; }
+}
+
+public sealed record PlacementSpec(
+    PlacementMode Mode,
+    string? PinPoolId,
+    IReadOnlyList<string> PreferPools,
+    IReadOnlyList<string> AvoidPools,
+    string? RequireDeviceMask,
+    bool AllowFallback);

@@ -1,0 +1,3 @@
+namespace LlamaOrch.Core.Tasks;
+
+public enum TaskState { Queued, Running, Completed, Failed, Canceled }

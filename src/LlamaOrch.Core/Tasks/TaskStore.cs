@@ -1,0 +1,55 @@
+using System.Collections.Concurrent;
+
+namespace LlamaOrch.Core.Tasks;
+
+/// <summary>
+/// Every task that is queued, running, or finished within the retention window, by id. A finished task
+/// stays readable (late readers replay its stream) until the retention passes, then it is forgotten.
+/// </summary>
+public sealed class TaskStore(TimeSpan retention, TimeProvider time)
+{
+    private readonly ConcurrentDictionary<string, OrchestratedTask> _tasks = new(StringComparer.OrdinalIgnoreCase);
+
+    public int Count => _tasks.Count;
+
+    public bool TryAdd(OrchestratedTask task) => _tasks.TryAdd(task.Id, task);
+
+    public bool TryGet(string id, out OrchestratedTask task) => _tasks.TryGetValue(id, out task!);
+
+    internal void Remove(OrchestratedTask task) => _tasks.TryRemove(new KeyValuePair<string, OrchestratedTask>(task.Id, task));
+
+    /// <summary>Forgets tasks whose retention has passed; returns how many.</summary>
+    public int SweepExpired()
+    {
+        var removed = 0;
+        foreach (var (_, task) in _tasks)
+        {
+            if (task.FinishedTimestamp is { } finished && time.GetElapsedTime(finished) >= retention)
+            {
+                Remove(task);
+                removed++;
+            }
+        }
+        return removed;
+    }
+
+    /// <summary>Wakes stream readers that are waiting, so that they can send a keep-alive.</summary>
+    public void PulseReaders()
+    {
+        foreach (var (_, task) in _tasks)
+        {
+            if (task.FinishedTimestamp is null) task.Log.Pulse();
+        }
+    }
+
+    /// <summary>Ends every unfinished task with the given error frame (at shutdown); returns how many.</summary>
+    public int FailUnfinished(LlamaOrch.Contracts.Errors.ErrorEnvelope error)
+    {
+        var failed = 0;
+        foreach (var (_, task) in _tasks)
+        {
+            if (task.TryFail(error)) failed++;
+        }
+        return failed;
+    }
+}

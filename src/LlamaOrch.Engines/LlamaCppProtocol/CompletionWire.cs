@@ -1,0 +1,56 @@
+using System.Text.Json.Serialization;
+
+namespace LlamaOrch.Engines.LlamaCppProtocol;
+
+/// <summary>The <c>POST /completion</c> body, as llama.cpp's server reads it.</summary>
+internal sealed record CompletionRequest(
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Prompt,
+    int NPredict,
+    bool Stream,
+    long Seed,
+    bool CachePrompt);
+
+/// <summary>One SSE <c>data:</c> frame of a streamed completion; the last one has <c>stop: true</c>.</summary>
+internal sealed record CompletionChunk
+{
+    public string? Content { get; init; }
+    public bool Stop { get; init; }
+    public int? TokensPredicted { get; init; }
+    public int? TokensEvaluated { get; init; }
+    public string? StopType { get; init; }
+    public CompletionTimings? Timings { get; init; }
+    public EngineError? Error { get; init; }
+}
+
+internal sealed record CompletionTimings
+{
+    public double? PromptMs { get; init; }
+    public double? PredictedMs { get; init; }
+}
+
+/// <summary>llama.cpp's error body: <c>{"error":{"code":400,"message":"...","type":"..."}}</c>.</summary>
+internal sealed record EngineErrorBody(EngineError? Error);
+
+internal sealed record EngineError(int? Code, string? Message, string? Type);
+
+/// <summary>The parts of <c>GET /props</c> the orchestrator uses.</summary>
+internal sealed record PropsResponse
+{
+    public GenerationSettings? DefaultGenerationSettings { get; init; }
+    public int? TotalSlots { get; init; }
+    public string? ModelPath { get; init; }
+    public string? BuildInfo { get; init; }
+    public string? EngineVersion { get; init; }
+}
+
+internal sealed record GenerationSettings
+{
+    public int? NCtx { get; init; }
+}
+
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
+[JsonSerializable(typeof(CompletionRequest))]
+[JsonSerializable(typeof(CompletionChunk))]
+[JsonSerializable(typeof(EngineErrorBody))]
+[JsonSerializable(typeof(PropsResponse))]
+internal sealed partial class LlamaCppJsonContext : JsonSerializerContext;

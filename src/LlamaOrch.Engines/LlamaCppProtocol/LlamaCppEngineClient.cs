@@ -1,0 +1,172 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using System.Net.Http.Json;
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using LlamaOrch.Contracts.Errors;
+using LlamaOrch.Core.Engines;
+
+namespace LlamaOrch.Engines.LlamaCppProtocol;
+
+/// <summary>
+/// Drives one engine that speaks llama.cpp server's HTTP API: llorch-engine or a real llama-server.
+/// </summary>
+internal sealed class LlamaCppEngineClient(HttpClient http, Uri baseAddress) : IEngineClient
+{
+    private static ReadOnlySpan<byte> DataPrefix => "data: "u8;
+
+    public Uri BaseAddress { get; } = baseAddress;
+
+    public async Task<bool> IsHealthyAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var response = await http.GetAsync(new Uri(BaseAddress, "/health"), cancellationToken).ConfigureAwait(false);
+            return response.IsSuccessStatusCode;
+        }
+        catch (HttpRequestException)
+        {
+            return false;
+        }
+    }
+
+    public async Task<EngineFacts> GetFactsAsync(int configuredCtx, int configuredSlots, CancellationToken cancellationToken)
+    {
+        var props = await http.GetFromJsonAsync(new Uri(BaseAddress, "/props"), LlamaCppJsonContext.Default.PropsResponse, cancellationToken).ConfigureAwait(false);
+        var version = props?.EngineVersion ?? (props?.BuildInfo is { } build ? $"llama.cpp {build}" : "llama.cpp (unknown build)");
+        return new EngineFacts(version, props?.DefaultGenerationSettings?.NCtx ?? configuredCtx, props?.TotalSlots ?? configuredSlots);
+    }
+
+    public async IAsyncEnumerable<EngineChunk> StreamCompletionAsync(EngineCompletionRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        using var message = new HttpRequestMessage(HttpMethod.Post, new Uri(BaseAddress, "/completion"))
+        {
+            Content = JsonContent.Create(
+                new CompletionRequest(request.Prompt, request.MaxTokens, Stream: true, request.Seed, CachePrompt: true),
+                LlamaCppJsonContext.Default.CompletionRequest),
+        };
+        message.Headers.TryAddWithoutValidation("X-Correlation-Id", request.CorrelationId);
+
+        using var response = await SendAsync(message, cancellationToken).ConfigureAwait(false);
+        if (!response.IsSuccessStatusCode) throw await FailureFromAsync(response, cancellationToken).ConfigureAwait(false);
+
+        var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        var reader = PipeReader.Create(body, new StreamPipeReaderOptions(leaveOpen: false));
+        var chunks = new List<EngineChunk>();
+        try
+        {
+            while (true)
+            {
+                var result = await ReadAsync(reader, cancellationToken).ConfigureAwait(false);
+                var buffer = result.Buffer;
+                EngineChunk? last = null;
+                chunks.Clear();
+                while (TryReadLine(ref buffer, out var line))
+                {
+                    if (ParseDataLine(line) is { } chunk)
+                    {
+                        chunks.Add(chunk);
+                        if (chunk.Final is not null)
+                        {
+                            last = chunk;
+                            break;
+                        }
+                    }
+                }
+                reader.AdvanceTo(buffer.Start, buffer.End);
+
+                foreach (var chunk in chunks) yield return chunk;
+                if (last is not null) yield break;
+                if (result.IsCompleted) yield break; // the runner reports a missing final frame
+            }
+        }
+        finally
+        {
+            await reader.CompleteAsync().ConfigureAwait(false);
+        }
+    }
+
+    private async Task<HttpResponseMessage> SendAsync(HttpRequestMessage message, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+        }
+        catch (HttpRequestException error) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new EngineFailureException(ErrorCodes.WorkerReset, $"engine at {BaseAddress} is unreachable: {error.Message}", retriable: true, error);
+        }
+    }
+
+    private async ValueTask<ReadResult> ReadAsync(PipeReader reader, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception error) when (error is IOException or HttpRequestException && !cancellationToken.IsCancellationRequested)
+        {
+            throw new EngineFailureException(ErrorCodes.WorkerReset, $"engine at {BaseAddress} went away mid-stream: {error.Message}", retriable: true, error);
+        }
+    }
+
+    private static bool TryReadLine(ref ReadOnlySequence<byte> buffer, out ReadOnlySequence<byte> line)
+    {
+        var newline = buffer.PositionOf((byte)'\n');
+        if (newline is null)
+        {
+            line = default;
+            return false;
+        }
+        line = buffer.Slice(0, newline.Value);
+        buffer = buffer.Slice(buffer.GetPosition(1, newline.Value));
+        return true;
+    }
+
+    private static EngineChunk? ParseDataLine(ReadOnlySequence<byte> line)
+    {
+        var span = line.IsSingleSegment ? line.FirstSpan : line.ToArray();
+        if (span.Length > 0 && span[^1] == (byte)'\r') span = span[..^1];
+        if (!span.StartsWith(DataPrefix)) return null; // blank separators, comments, other fields
+        var chunk = JsonSerializer.Deserialize(span[DataPrefix.Length..], LlamaCppJsonContext.Default.CompletionChunk);
+        if (chunk is null) return null;
+        if (chunk.Error is { } error)
+            throw new EngineFailureException(ErrorCodes.Internal, $"engine error: {error.Message}", retriable: true);
+        if (!chunk.Stop) return new EngineChunk(chunk.Content ?? string.Empty, null);
+
+        var final = new EngineFinal(
+            chunk.TokensEvaluated ?? 0,
+            chunk.TokensPredicted ?? 0,
+            StopReason(chunk.StopType),
+            chunk.Timings?.PredictedMs ?? 0);
+        return new EngineChunk(chunk.Content ?? string.Empty, final);
+    }
+
+    private static string StopReason(string? stopType) => stopType switch
+    {
+        "eos" => "eos",
+        "word" => "stop_word",
+        "limit" => "limit",
+        null or "" or "none" => "limit",
+        var other => other,
+    };
+
+    private async Task<EngineFailureException> FailureFromAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        var text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+        string? detail = null;
+        try
+        {
+            detail = JsonSerializer.Deserialize(text, LlamaCppJsonContext.Default.EngineErrorBody)?.Error?.Message;
+        }
+        catch (JsonException)
+        {
+            // Not llama.cpp's error shape: report the raw text below.
+        }
+        detail ??= text.Length > 300 ? text[..300] : text;
+        var status = (int)response.StatusCode;
+        return status is >= 400 and < 500
+            ? new EngineFailureException(ErrorCodes.InvalidParams, $"engine refused the request ({status}): {detail}", retriable: false)
+            : new EngineFailureException(ErrorCodes.Internal, $"engine failed ({status}): {detail}", retriable: true);
+    }
+}

@@ -1,0 +1,63 @@
+using System.Diagnostics;
+using System.Globalization;
+using LlamaOrch.Core.Pools;
+
+namespace LlamaOrch.Engines.Supervision;
+
+/// <summary>
+/// How a replica's engine process is started: which executable, with which llama-server style arguments
+/// and environment. The same arguments start a real llama-server, so either can be a pool's engine.
+/// </summary>
+internal static class EngineLaunch
+{
+    public const string BundledEngineName = "llorch-engine";
+
+    public static ProcessStartInfo For(PoolConfig pool, int port)
+    {
+        var (fileName, leadingArgs) = Executable(pool.EngineCommand);
+        var start = new ProcessStartInfo(fileName)
+        {
+            UseShellExecute = false,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = false,
+            CreateNoWindow = true,
+        };
+        foreach (var arg in leadingArgs) start.ArgumentList.Add(arg);
+        foreach (var arg in new[]
+                 {
+                     "-m", pool.Model,
+                     "--host", "127.0.0.1",
+                     "--port", port.ToString(CultureInfo.InvariantCulture),
+                     "-np", pool.Slots.ToString(CultureInfo.InvariantCulture),
+                     "-c", ((long)pool.Ctx * pool.Slots).ToString(CultureInfo.InvariantCulture),
+                 })
+        {
+            start.ArgumentList.Add(arg);
+        }
+        foreach (var arg in pool.EngineArgs) start.ArgumentList.Add(arg);
+
+        // The engine exits by itself if orchestratord dies without stopping it (no orphans).
+        start.Environment["LLORCH_PARENT_PID"] = Environment.ProcessId.ToString(CultureInfo.InvariantCulture);
+        var gpus = pool.Devices.Where(d => d.All(char.IsAsciiDigit)).ToList();
+        if (gpus.Count > 0) start.Environment["CUDA_VISIBLE_DEVICES"] = string.Join(",", gpus);
+        return start;
+    }
+
+    /// <summary>
+    /// A configured command, or the llorch-engine built beside orchestratord (<c>engine/</c>). A .dll runs
+    /// under the same dotnet host as orchestratord, so no apphost or DOTNET_ROOT setup is needed.
+    /// </summary>
+    public static (string FileName, IReadOnlyList<string> LeadingArgs) Executable(string? configured)
+    {
+        var path = configured ?? Path.Combine(AppContext.BaseDirectory, "engine", BundledEngineName + ".dll");
+        return path.EndsWith(".dll", StringComparison.OrdinalIgnoreCase) ? (DotnetHost(), [path]) : (path, []);
+    }
+
+    private static string DotnetHost()
+    {
+        if (Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host) return host;
+        var current = Environment.ProcessPath;
+        return current is not null && Path.GetFileNameWithoutExtension(current) == "dotnet" ? current : "dotnet";
+    }
+}

@@ -1,0 +1,162 @@
+using System.Diagnostics;
+using LlamaOrch.Core.Pools;
+using LlamaOrch.Engines.LlamaCppProtocol;
+using Microsoft.Extensions.Logging;
+
+namespace LlamaOrch.Engines.Supervision;
+
+/// <summary>
+/// Keeps one replica's engine process alive: start it on a free loopback port, wait for /health, report
+/// it ready, and restart it with capped exponential backoff when it exits. Repeated short runs are a
+/// crash loop, reported as the pool's last error.
+/// </summary>
+internal sealed class ReplicaSupervisor(
+    PoolRuntime pool,
+    int index,
+    HttpClient http,
+    SupervisorOptions options,
+    TimeProvider time,
+    ILogger logger)
+{
+    private readonly string _replicaId = PoolRuntime.ReplicaId(pool.Id, index);
+    private Process? _process;
+
+    /// <summary>The engine's process id while one runs (tests use it to kill an engine).</summary>
+    public int? ProcessId => _process is { HasExited: false } process ? process.Id : null;
+
+    public async Task RunAsync(CancellationToken stopping)
+    {
+        var failures = 0;
+        while (!stopping.IsCancellationRequested)
+        {
+            var started = time.GetTimestamp();
+            var reason = await RunOnceAsync(stopping).ConfigureAwait(false);
+            if (stopping.IsCancellationRequested) break;
+
+            failures = time.GetElapsedTime(started) >= options.StableRun ? 1 : failures + 1;
+            var crashLoop = failures >= options.CrashLoopThreshold;
+            var delay = Backoff(failures);
+            var report = crashLoop ? $"crash loop ({failures} failures in a row), last: {reason}" : reason;
+            pool.ReplicaDown(index, report);
+            logger.LogWarning("Replica {ReplicaId} is down: {Reason}; restarting in {DelayMs} ms", _replicaId, report, (long)delay.TotalMilliseconds);
+            try
+            {
+                await Task.Delay(delay, time, stopping).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+        }
+    }
+
+    /// <summary>Runs the engine until it exits; returns why it is no longer serving.</summary>
+    private async Task<string> RunOnceAsync(CancellationToken stopping)
+    {
+        var port = FreePort.Next();
+        var tail = new OutputTail(20);
+        Process process;
+        try
+        {
+            process = StartProcess(port, tail);
+        }
+        catch (Exception error) when (error is System.ComponentModel.Win32Exception or InvalidOperationException or FileNotFoundException)
+        {
+            return $"cannot start engine '{EngineLaunch.Executable(pool.Config.EngineCommand).FileName}': {error.Message}";
+        }
+
+        using var _ = process;
+        _process = process;
+        try
+        {
+            var client = new LlamaCppEngineClient(http, new Uri($"http://127.0.0.1:{port}"));
+            if (await WaitHealthyAsync(process, client, stopping).ConfigureAwait(false) is { } notHealthy)
+                return ExitReason(process, tail, notHealthy);
+
+            var facts = await client.GetFactsAsync(pool.Config.Ctx, pool.Config.Slots, stopping).ConfigureAwait(false);
+            logger.LogInformation("Replica {ReplicaId} ready at {Address} ({EngineVersion}, ctx {Ctx} per slot, {Slots} slots)",
+                _replicaId, client.BaseAddress, facts.EngineVersion, facts.CtxPerSlot, facts.TotalSlots);
+            pool.ReplicaReady(index, client, facts);
+
+            await process.WaitForExitAsync(stopping).ConfigureAwait(false);
+            return ExitReason(process, tail, "engine exited");
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+            return "stopping";
+        }
+        catch (Exception error) when (error is HttpRequestException or System.Text.Json.JsonException)
+        {
+            return ExitReason(process, tail, $"engine answered /props badly: {error.Message}");
+        }
+        finally
+        {
+            await StopAsync(process).ConfigureAwait(false);
+            _process = null;
+        }
+    }
+
+    private Process StartProcess(int port, OutputTail tail)
+    {
+        var start = EngineLaunch.For(pool.Config, port);
+        var process = new Process { StartInfo = start, EnableRaisingEvents = true };
+        process.OutputDataReceived += (_, e) => Forward(e.Data, tail);
+        process.ErrorDataReceived += (_, e) => Forward(e.Data, tail);
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        logger.LogInformation("Replica {ReplicaId} starting: pid {Pid}, port {Port}, model {Model}", _replicaId, process.Id, port, pool.Config.Model);
+        return process;
+    }
+
+    private void Forward(string? line, OutputTail tail)
+    {
+        if (line is null) return;
+        tail.Add(line);
+        logger.LogDebug("[{ReplicaId}] {Line}", _replicaId, line);
+    }
+
+    /// <summary>Null once /health answers 200; otherwise why the engine never became healthy.</summary>
+    private async Task<string?> WaitHealthyAsync(Process process, LlamaCppEngineClient client, CancellationToken stopping)
+    {
+        var deadline = time.GetTimestamp();
+        var delay = TimeSpan.FromMilliseconds(20);
+        while (time.GetElapsedTime(deadline) < options.StartTimeout)
+        {
+            if (process.HasExited) return "engine exited during start";
+            if (await client.IsHealthyAsync(stopping).ConfigureAwait(false)) return null;
+            await Task.Delay(delay, time, stopping).ConfigureAwait(false);
+            delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, 250));
+        }
+        return $"engine did not become healthy within {options.StartTimeout.TotalSeconds:0} s";
+    }
+
+    private static string ExitReason(Process process, OutputTail tail, string what)
+    {
+        var code = process.HasExited ? $" (exit code {process.ExitCode})" : string.Empty;
+        var last = tail.Last();
+        return last is null ? what + code : $"{what}{code}: {last}";
+    }
+
+    private TimeSpan Backoff(int failures)
+    {
+        var ms = options.RestartBackoffInitial.TotalMilliseconds * Math.Pow(2, Math.Max(failures - 1, 0));
+        return TimeSpan.FromMilliseconds(Math.Min(ms, options.RestartBackoffMax.TotalMilliseconds));
+    }
+
+    private async Task StopAsync(Process process)
+    {
+        try
+        {
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+                await process.WaitForExitAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false);
+            }
+        }
+        catch (Exception error) when (error is InvalidOperationException or TimeoutException or System.ComponentModel.Win32Exception)
+        {
+            logger.LogWarning("Replica {ReplicaId}: could not stop engine pid {Pid}: {Message}", _replicaId, process.Id, error.Message);
+        }
+    }
+}

@@ -1,0 +1,69 @@
+namespace LlamaOrch.Server.Configuration;
+
+/// <summary>
+/// The <c>Orchestrator</c> configuration section as bound from appsettings, environment variables
+/// (<c>Orchestrator__Queue__Capacity=8</c>) and the command line. Validated once by <see cref="OrchestratorSettings"/>.
+/// </summary>
+internal sealed class OrchestratorOptions
+{
+    public const string Section = "Orchestrator";
+
+    public string? DataDir { get; set; }
+    public List<PoolOptions> Pools { get; set; } = [];
+    public QueueOptions Queue { get; set; } = new();
+    public LimitsOptions Limits { get; set; } = new();
+    public AuthOptions Auth { get; set; } = new();
+    public TasksOptions Tasks { get; set; } = new();
+    public SupervisorSection Supervisor { get; set; } = new();
+}
+
+internal sealed class PoolOptions
+{
+    public string? Id { get; set; }
+    public string? Engine { get; set; }
+    public string? Model { get; set; }
+    public int? Replicas { get; set; }
+    public int? Slots { get; set; }
+    public List<string>? Devices { get; set; }
+    public int? Ctx { get; set; }
+    public QueueOptions? Queue { get; set; }
+    public string? EngineCommand { get; set; }
+    public List<string>? EngineArgs { get; set; }
+}
+
+internal sealed class QueueOptions
+{
+    public int? Capacity { get; set; }
+    public string? Policy { get; set; }
+}
+
+internal sealed class LimitsOptions
+{
+    public int? MaxBodyBytes { get; set; }
+    public int? MaxPromptChars { get; set; }
+    public int? MaxInputs { get; set; }
+}
+
+internal sealed class AuthOptions
+{
+    /// <summary>A file holding the API token (alternative to LLORCH_API_TOKEN).</summary>
+    public string? TokenFile { get; set; }
+
+    /// <summary>Local development only: no token on /v1. Refused unless every bind is loopback.</summary>
+    public bool Disabled { get; set; }
+}
+
+internal sealed class TasksOptions
+{
+    public int RetentionSeconds { get; set; } = 300;
+    public int MetricsIntervalMs { get; set; } = 500;
+    public int KeepAliveSeconds { get; set; } = 15;
+}
+
+internal sealed class SupervisorSection
+{
+    public int StartTimeoutSeconds { get; set; } = 120;
+    public int RestartBackoffInitialMs { get; set; } = 250;
+    public int RestartBackoffMaxMs { get; set; } = 30_000;
+    public int CrashLoopThreshold { get; set; } = 3;
+}

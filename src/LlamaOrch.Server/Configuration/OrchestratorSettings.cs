@@ -1,0 +1,104 @@
+using LlamaOrch.Core.Admission;
+using LlamaOrch.Core.Pools;
+using LlamaOrch.Core.Scheduling;
+using LlamaOrch.Core.Tasks;
+using LlamaOrch.Engines.Supervision;
+
+namespace LlamaOrch.Server.Configuration;
+
+/// <summary>The validated, immutable configuration orchestratord runs with.</summary>
+internal sealed record OrchestratorSettings(
+    string DataDir,
+    IReadOnlyList<PoolConfig> Pools,
+    bool UsingDefaultPool,
+    AdmissionLimits Limits,
+    AuthOptions Auth,
+    TasksOptions Tasks,
+    SupervisorOptions Supervisor)
+{
+    /// <summary>Served when no pool is configured; any configured pool replaces it entirely.</summary>
+    public static readonly PoolConfig DefaultPool = new()
+    {
+        Id = "default",
+        Model = "sim:default?tps=50",
+        Replicas = 1,
+        Slots = 4,
+        Ctx = 4096,
+    };
+
+    /// <summary>Validates the bound options; throws <see cref="ConfigurationException"/> naming the bad key.</summary>
+    public static OrchestratorSettings From(OrchestratorOptions options)
+    {
+        var defaultCapacity = Positive(options.Queue.Capacity ?? 256, "Orchestrator:Queue:Capacity");
+        var defaultPolicy = ParsePolicy(options.Queue.Policy ?? "reject", "Orchestrator:Queue:Policy");
+
+        var pools = new List<PoolConfig>();
+        for (var index = 0; index < options.Pools.Count; index++)
+            pools.Add(Pool(options.Pools[index], $"Orchestrator:Pools:{index}", defaultCapacity, defaultPolicy));
+
+        var duplicate = pools.GroupBy(p => p.Id).FirstOrDefault(g => g.Count() > 1);
+        if (duplicate is not null) throw new ConfigurationException($"Orchestrator:Pools: pool id '{duplicate.Key}' is used twice");
+
+        var usingDefault = pools.Count == 0;
+        if (usingDefault) pools.Add(DefaultPool with { QueueCapacity = defaultCapacity, QueuePolicy = defaultPolicy });
+
+        var limits = new AdmissionLimits
+        {
+            MaxBodyBytes = Positive(options.Limits.MaxBodyBytes ?? new AdmissionLimits().MaxBodyBytes, "Orchestrator:Limits:MaxBodyBytes"),
+            MaxPromptChars = Positive(options.Limits.MaxPromptChars ?? new AdmissionLimits().MaxPromptChars, "Orchestrator:Limits:MaxPromptChars"),
+            MaxInputs = Positive(options.Limits.MaxInputs ?? new AdmissionLimits().MaxInputs, "Orchestrator:Limits:MaxInputs"),
+        };
+        Positive(options.Tasks.RetentionSeconds, "Orchestrator:Tasks:RetentionSeconds");
+        Positive(options.Tasks.MetricsIntervalMs, "Orchestrator:Tasks:MetricsIntervalMs");
+        Positive(options.Tasks.KeepAliveSeconds, "Orchestrator:Tasks:KeepAliveSeconds");
+
+        var supervisor = new SupervisorOptions
+        {
+            StartTimeout = TimeSpan.FromSeconds(Positive(options.Supervisor.StartTimeoutSeconds, "Orchestrator:Supervisor:StartTimeoutSeconds")),
+            RestartBackoffInitial = TimeSpan.FromMilliseconds(Positive(options.Supervisor.RestartBackoffInitialMs, "Orchestrator:Supervisor:RestartBackoffInitialMs")),
+            RestartBackoffMax = TimeSpan.FromMilliseconds(Positive(options.Supervisor.RestartBackoffMaxMs, "Orchestrator:Supervisor:RestartBackoffMaxMs")),
+            CrashLoopThreshold = Positive(options.Supervisor.CrashLoopThreshold, "Orchestrator:Supervisor:CrashLoopThreshold"),
+        };
+
+        var dataDir = options.DataDir is { Length: > 0 } configured
+            ? configured
+            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.Create), "llama-orch");
+        return new OrchestratorSettings(dataDir, pools, usingDefault, limits, options.Auth, options.Tasks, supervisor);
+    }
+
+    private static PoolConfig Pool(PoolOptions pool, string key, int defaultCapacity, FullPolicy defaultPolicy)
+    {
+        if (string.IsNullOrWhiteSpace(pool.Id)) throw new ConfigurationException($"{key}:Id is required");
+        if (!pool.Id.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.'))
+            throw new ConfigurationException($"{key}:Id '{pool.Id}' may hold only letters, digits, '-', '_' and '.'");
+        if (string.IsNullOrWhiteSpace(pool.Model)) throw new ConfigurationException($"{key}:Model is required (a model ref such as sim:NAME)");
+        var engine = pool.Engine ?? "llamacpp";
+        if (!WireNames.Engines.TryGetValue(engine, out var engineKind) || engineKind != EngineKind.LlamaCpp)
+            throw new ConfigurationException($"{key}:Engine '{engine}' is not supported (supported: llamacpp)");
+
+        return new PoolConfig
+        {
+            Id = pool.Id,
+            Engine = engineKind,
+            Model = pool.Model,
+            Replicas = Positive(pool.Replicas ?? 1, $"{key}:Replicas"),
+            Slots = Positive(pool.Slots ?? 4, $"{key}:Slots"),
+            Devices = pool.Devices is { Count: > 0 } devices ? devices : ["cpu"],
+            Ctx = Positive(pool.Ctx ?? 4096, $"{key}:Ctx"),
+            QueueCapacity = pool.Queue?.Capacity is { } capacity ? Positive(capacity, $"{key}:Queue:Capacity") : defaultCapacity,
+            QueuePolicy = pool.Queue?.Policy is { } policy ? ParsePolicy(policy, $"{key}:Queue:Policy") : defaultPolicy,
+            EngineCommand = string.IsNullOrWhiteSpace(pool.EngineCommand) ? null : pool.EngineCommand,
+            EngineArgs = pool.EngineArgs ?? [],
+        };
+    }
+
+    private static FullPolicy ParsePolicy(string value, string key) => value.ToLowerInvariant() switch
+    {
+        "reject" => FullPolicy.Reject,
+        "drop-lru" or "droplru" => FullPolicy.DropLru,
+        _ => throw new ConfigurationException($"{key} '{value}' is not a full policy (reject | drop-lru)"),
+    };
+
+    private static int Positive(int value, string key) =>
+        value > 0 ? value : throw new ConfigurationException($"{key} must be positive (got {value})");
+}

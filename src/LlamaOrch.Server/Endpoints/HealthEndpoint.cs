@@ -1,0 +1,27 @@
+using LlamaOrch.Contracts;
+using LlamaOrch.Contracts.Health;
+using LlamaOrch.Core.Pools;
+
+namespace LlamaOrch.Server.Endpoints;
+
+internal static class HealthEndpoint
+{
+    /// <summary>
+    /// <c>GET /health</c> needs no token: 200 while orchestratord runs (<c>live</c>), with <c>ready</c> true
+    /// once every pool has a ready replica, and each pool's state and last error.
+    /// </summary>
+    public static void MapHealth(this IEndpointRouteBuilder routes)
+    {
+        routes.MapGet("/health", (PoolRegistry pools) =>
+        {
+            var statuses = pools.All.Select(p => p.Snapshot()).ToList();
+            var ready = statuses.All(s => s.Ready);
+            var body = new HealthResponse(
+                ready ? "ok" : "degraded",
+                Live: true,
+                ready,
+                statuses.Select(s => new PoolHealth(s.Id, s.Model, s.Ready, s.ReplicasReady, s.ReplicasTotal, s.QueueDepth, s.LastError)).ToList());
+            return Results.Json(body, ContractsJsonContext.Default.HealthResponse);
+        });
+    }
+}

@@ -1,0 +1,26 @@
+using LlamaOrch.Core.Admission;
+using LlamaOrch.Core.Tasks;
+using LlamaOrch.Server.Http;
+
+namespace LlamaOrch.Server.Endpoints;
+
+internal static class TaskEndpoints
+{
+    public static void MapTaskEndpoints(this IEndpointRouteBuilder routes)
+    {
+        routes.MapPost("/v1/tasks", (HttpContext context, AdmissionService admission, AdmissionLimits limits) =>
+            TaskSubmission.HandleAsync(context, admission, limits));
+
+        routes.MapGet("/v1/tasks/{id}/stream", (HttpContext context, string id, TaskStore tasks, IHostApplicationLifetime lifetime) =>
+            TaskStreaming.HandleAsync(context, id, tasks, lifetime));
+
+        // Cancelling a finished task is a no-op, so a client may retry a cancel safely.
+        routes.MapPost("/v1/tasks/{id}/cancel", (HttpContext context, string id, TaskStore tasks) =>
+        {
+            if (!tasks.TryGet(id, out var task)) return ErrorResponses.NotFoundAsync(context, $"no task {id}");
+            task.Cancel();
+            context.Response.StatusCode = StatusCodes.Status204NoContent;
+            return Task.CompletedTask;
+        });
+    }
+}

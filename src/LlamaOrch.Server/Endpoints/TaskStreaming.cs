@@ -1,0 +1,49 @@
+using System.Buffers;
+using LlamaOrch.Core.Tasks;
+using LlamaOrch.Server.Http;
+
+namespace LlamaOrch.Server.Endpoints;
+
+/// <summary>
+/// <c>GET /v1/tasks/{id}/stream</c>: replays the task's frames from <c>started</c> on and follows them
+/// live. Frames that are ready together go out in one flush. A reader leaving does not cancel the task.
+/// </summary>
+internal static class TaskStreaming
+{
+    private static readonly byte[] KeepAlive = ": keep-alive\n\n"u8.ToArray();
+
+    public static async Task HandleAsync(HttpContext context, string id, TaskStore tasks, IHostApplicationLifetime lifetime)
+    {
+        if (!tasks.TryGet(id, out var task))
+        {
+            await ErrorResponses.NotFoundAsync(context, $"no task {id} (unknown, or finished longer ago than the retention)");
+            return;
+        }
+
+        var response = context.Response;
+        response.StatusCode = StatusCodes.Status200OK;
+        response.ContentType = "text/event-stream";
+        response.Headers.CacheControl = "no-cache";
+        response.Headers["X-Accel-Buffering"] = "no";
+        await response.StartAsync(context.RequestAborted);
+
+        var pending = new List<byte[]>(32);
+        var next = 0;
+        try
+        {
+            while (!context.RequestAborted.IsCancellationRequested && !lifetime.ApplicationStopping.IsCancellationRequested)
+            {
+                pending.Clear();
+                (next, var closed) = await task.ReadFramesAsync(next, pending);
+                if (pending.Count == 0 && !closed) pending.Add(KeepAlive); // woken by the keep-alive pulse
+                foreach (var frame in pending) response.BodyWriter.Write(frame);
+                await response.BodyWriter.FlushAsync(context.RequestAborted);
+                if (closed) return;
+            }
+        }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        {
+            // The reader went away; the task carries on and stays readable.
+        }
+    }
+}

@@ -1,0 +1,64 @@
+using LlamaOrch.Contracts.Errors;
+using LlamaOrch.Core.Pools;
+using LlamaOrch.Core.Tasks;
+using LlamaOrch.Engines.Supervision;
+using LlamaOrch.Server.Configuration;
+
+namespace LlamaOrch.Server.Hosting;
+
+/// <summary>
+/// Starts the engine replicas with the host and stops them with it (Ctrl-C and SIGTERM included), and
+/// runs the housekeeping: queued-deadline expiry, task retention, and keep-alive pulses for idle streams.
+/// </summary>
+internal sealed class PoolHostedService(
+    PoolSupervisor supervisor,
+    PoolRegistry pools,
+    TaskStore tasks,
+    OrchestratorSettings settings,
+    IHostApplicationLifetime lifetime,
+    ILogger<PoolHostedService> logger) : BackgroundService
+{
+    /// <summary>How late a queued task past its deadline may leave the queue.</summary>
+    private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(50);
+
+    public override Task StartAsync(CancellationToken cancellationToken)
+    {
+        supervisor.Start();
+        // Streams of unfinished tasks end with an error frame at shutdown instead of hanging until the host gives up.
+        lifetime.ApplicationStopping.Register(() =>
+        {
+            var failed = tasks.FailUnfinished(new ErrorEnvelope(ErrorCodes.WorkerReset, "orchestratord is shutting down", Retriable: true));
+            if (failed > 0) logger.LogWarning("Shutting down with {Count} unfinished tasks; their streams end with an error frame", failed);
+        });
+        return base.StartAsync(cancellationToken);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var ticks = 0L;
+        var sweepEvery = (long)Math.Max(1, TimeSpan.FromSeconds(1) / Tick);
+        var pulseEvery = (long)Math.Max(1, TimeSpan.FromSeconds(settings.Tasks.KeepAliveSeconds) / Tick);
+        using var timer = new PeriodicTimer(Tick);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                ticks++;
+                foreach (var pool in pools.All) pool.ExpireOverdue();
+                if (ticks % sweepEvery == 0) tasks.SweepExpired();
+                if (ticks % pulseEvery == 0) tasks.PulseReaders();
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // Host is stopping.
+        }
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+        await supervisor.StopAsync();
+        logger.LogInformation("All engine replicas stopped");
+    }
+}

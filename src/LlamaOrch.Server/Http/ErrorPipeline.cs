@@ -1,0 +1,37 @@
+using LlamaOrch.Contracts.Errors;
+using Microsoft.AspNetCore.Diagnostics;
+
+namespace LlamaOrch.Server.Http;
+
+/// <summary>
+/// Makes every error answer an envelope: unhandled exceptions (500 INTERNAL, details only in the log),
+/// Kestrel's bad requests (their own 4xx, as INVALID_PARAMS) and bodiless 404/405s from routing.
+/// </summary>
+internal static class ErrorPipeline
+{
+    public static void UseErrorEnvelopes(this WebApplication app)
+    {
+        app.UseExceptionHandler(handler => handler.Run(context =>
+        {
+            var error = context.Features.Get<IExceptionHandlerFeature>()?.Error;
+            return error is BadHttpRequestException bad
+                ? ErrorResponses.WriteAsync(context, bad.StatusCode, new ErrorEnvelope(ErrorCodes.InvalidParams, $"bad request: {bad.Message}"))
+                : ErrorResponses.WriteAsync(context, StatusCodes.Status500InternalServerError,
+                    new ErrorEnvelope(ErrorCodes.Internal, "internal error; the log has details under this correlation id", Retriable: true));
+        }));
+
+        app.UseStatusCodePages(pages =>
+        {
+            var context = pages.HttpContext;
+            var status = context.Response.StatusCode;
+            var envelope = status switch
+            {
+                404 => new ErrorEnvelope(ErrorCodes.NotFound, $"no such endpoint: {context.Request.Method} {context.Request.Path}"),
+                405 => new ErrorEnvelope(ErrorCodes.MethodNotAllowed, $"{context.Request.Method} is not allowed on {context.Request.Path}"),
+                < 500 => new ErrorEnvelope(ErrorCodes.InvalidParams, $"request refused with status {status}"),
+                _ => new ErrorEnvelope(ErrorCodes.Internal, $"request failed with status {status}", Retriable: true),
+            };
+            return ErrorResponses.WriteAsync(context, status, envelope);
+        });
+    }
+}

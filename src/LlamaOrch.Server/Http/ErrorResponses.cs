@@ -1,0 +1,41 @@
+using System.Globalization;
+using LlamaOrch.Contracts;
+using LlamaOrch.Contracts.Errors;
+using LlamaOrch.Core.Admission;
+
+namespace LlamaOrch.Server.Http;
+
+/// <summary>Writes the standard error envelope, with the correlation id and backoff headers.</summary>
+internal static class ErrorResponses
+{
+    public static int StatusOf(string code) => code switch
+    {
+        ErrorCodes.InvalidParams or ErrorCodes.DeadlineUnmet => StatusCodes.Status400BadRequest,
+        ErrorCodes.Unauthorized => StatusCodes.Status401Unauthorized,
+        ErrorCodes.Forbidden => StatusCodes.Status403Forbidden,
+        ErrorCodes.NotFound => StatusCodes.Status404NotFound,
+        ErrorCodes.AdmissionReject or ErrorCodes.QueueFullDropLru => StatusCodes.Status429TooManyRequests,
+        ErrorCodes.PoolUnready or ErrorCodes.PoolUnavailable => StatusCodes.Status503ServiceUnavailable,
+        _ => StatusCodes.Status500InternalServerError,
+    };
+
+    public static Task WriteAsync(HttpContext context, Rejection rejection) =>
+        WriteAsync(context, StatusOf(rejection.Code), rejection.ToEnvelope(null));
+
+    public static Task WriteAsync(HttpContext context, int status, ErrorEnvelope envelope)
+    {
+        var response = context.Response;
+        response.StatusCode = status;
+        if (envelope.RetryAfterMs is { } retryAfterMs && status is 429 or 503)
+        {
+            // Retry-After carries whole seconds (at least 1); X-Backoff-Ms keeps the precise value.
+            response.Headers.RetryAfter = Math.Max(1, (long)Math.Ceiling(retryAfterMs / 1000.0)).ToString(CultureInfo.InvariantCulture);
+            response.Headers["X-Backoff-Ms"] = retryAfterMs.ToString(CultureInfo.InvariantCulture);
+        }
+        return response.WriteAsJsonAsync(envelope with { CorrelationId = CorrelationIdMiddleware.Of(context) },
+            ContractsJsonContext.Default.ErrorEnvelope, contentType: "application/json");
+    }
+
+    public static Task NotFoundAsync(HttpContext context, string what) =>
+        WriteAsync(context, StatusCodes.Status404NotFound, new ErrorEnvelope(ErrorCodes.NotFound, what));
+}

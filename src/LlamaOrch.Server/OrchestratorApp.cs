@@ -1,0 +1,77 @@
+using LlamaOrch.Core.Admission;
+using LlamaOrch.Core.Pools;
+using LlamaOrch.Core.Tasks;
+using LlamaOrch.Engines.Supervision;
+using LlamaOrch.Server.Configuration;
+using LlamaOrch.Server.Endpoints;
+using LlamaOrch.Server.Hosting;
+using LlamaOrch.Server.Http;
+using LlamaOrch.Server.Security;
+
+namespace LlamaOrch.Server;
+
+/// <summary>The composition root of orchestratord: configuration, services, middleware and endpoints.</summary>
+internal static class OrchestratorApp
+{
+    /// <summary>Builds the app; throws <see cref="ConfigurationException"/> for configuration it refuses.</summary>
+    public static WebApplication Build(string[] args)
+    {
+        var builder = WebApplication.CreateSlimBuilder(args);
+        builder.Logging.ClearProviders();
+        builder.Logging.AddJsonConsole(json =>
+        {
+            json.IncludeScopes = true;
+            json.UseUtcTimestamp = true;
+            json.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
+        });
+
+        var urls = BindAddresses.Parse(builder.Configuration[WebHostDefaults.ServerUrlsKey]);
+        builder.WebHost.UseUrls([.. urls]);
+
+        var options = builder.Configuration.GetSection(OrchestratorOptions.Section).Get<OrchestratorOptions>() ?? new OrchestratorOptions();
+        var settings = OrchestratorSettings.From(options);
+        var token = ApiTokenSource.Resolve(settings, urls);
+
+        var services = builder.Services;
+        services.AddSingleton(settings);
+        services.AddSingleton(token);
+        services.AddSingleton(settings.Limits);
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(sp => new TaskStore(TimeSpan.FromSeconds(settings.Tasks.RetentionSeconds), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => new TaskRunner(
+            sp.GetRequiredService<TimeProvider>(),
+            TimeSpan.FromMilliseconds(settings.Tasks.MetricsIntervalMs),
+            sp.GetRequiredService<ILogger<TaskRunner>>()));
+        services.AddSingleton(sp => new PoolRegistry(settings.Pools
+            .Select(config => new PoolRuntime(config, sp.GetRequiredService<TaskRunner>(), sp.GetRequiredService<TimeProvider>()))
+            .ToList()));
+        services.AddSingleton<AdmissionService>();
+        services.AddSingleton(sp => new PoolSupervisor(
+            sp.GetRequiredService<PoolRegistry>(), settings.Supervisor, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>()));
+        services.AddHostedService<PoolHostedService>();
+
+        var app = builder.Build();
+        app.UseMiddleware<CorrelationIdMiddleware>();
+        app.UseErrorEnvelopes();
+        app.UseMiddleware<ApiTokenMiddleware>();
+        app.MapHealth();
+        app.MapTaskEndpoints();
+
+        LogStartup(app, settings, token, urls);
+        return app;
+    }
+
+    private static void LogStartup(WebApplication app, OrchestratorSettings settings, ApiTokenSource token, IReadOnlyList<string> urls)
+    {
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("orchestratord");
+        if (token.AuthDisabled)
+            logger.LogWarning("API token check is DISABLED (Orchestrator:Auth:Disabled); allowed only because every bind is loopback: {Urls}", string.Join(", ", urls));
+        else
+            logger.LogInformation("API token required on /v1; token from {Origin}", token.Origin);
+        if (settings.UsingDefaultPool)
+            logger.LogInformation("No pool configured: serving the default pool '{Pool}' ({Model})", settings.Pools[0].Id, settings.Pools[0].Model);
+        foreach (var pool in settings.Pools)
+            logger.LogInformation("Pool {Pool}: model {Model}, {Replicas} replica(s) × {Slots} slots, queue {Capacity} ({Policy})",
+                pool.Id, pool.Model, pool.Replicas, pool.Slots, pool.QueueCapacity, pool.QueuePolicy);
+    }
+}

@@ -1,0 +1,35 @@
+using System.Security.Cryptography;
+using System.Text;
+using LlamaOrch.Contracts.Errors;
+using LlamaOrch.Server.Http;
+
+namespace LlamaOrch.Server.Security;
+
+/// <summary>
+/// Requires <c>Authorization: Bearer &lt;token&gt;</c> on every <c>/v1</c> path: 401 when missing, 403 when
+/// wrong. Tokens are compared as SHA-256 digests in constant time, so neither content nor length leaks.
+/// </summary>
+internal sealed class ApiTokenMiddleware(RequestDelegate next, ApiTokenSource source)
+{
+    private readonly byte[]? _expectedDigest = source.Token is null ? null : SHA256.HashData(Encoding.UTF8.GetBytes(source.Token));
+
+    public Task InvokeAsync(HttpContext context)
+    {
+        if (_expectedDigest is null || !context.Request.Path.StartsWithSegments("/v1")) return next(context);
+
+        var header = context.Request.Headers.Authorization.ToString();
+        if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) || header.Length <= 7)
+        {
+            context.Response.Headers.WWWAuthenticate = "Bearer";
+            return ErrorResponses.WriteAsync(context, StatusCodes.Status401Unauthorized,
+                new ErrorEnvelope(ErrorCodes.Unauthorized, "missing API token: send 'Authorization: Bearer <token>'"));
+        }
+
+        var presented = SHA256.HashData(Encoding.UTF8.GetBytes(header[7..].Trim()));
+        if (!CryptographicOperations.FixedTimeEquals(presented, _expectedDigest))
+            return ErrorResponses.WriteAsync(context, StatusCodes.Status403Forbidden,
+                new ErrorEnvelope(ErrorCodes.Forbidden, "the API token is not valid"));
+
+        return next(context);
+    }
+}
