@@ -1,0 +1,46 @@
+using System.Runtime.CompilerServices;
+using System.Threading.Channels;
+using LlamaOrch.Core.Engines;
+
+namespace LlamaOrch.Core.Tests;
+
+/// <summary>An in-memory engine whose every request is driven by the test: tokens, final frame, or nothing.</summary>
+internal sealed class ScriptedEngine : IEngineClient
+{
+    private readonly Channel<EngineCall> _calls = Channel.CreateUnbounded<EngineCall>();
+
+    public async IAsyncEnumerable<EngineChunk> StreamCompletionAsync(EngineCompletionRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var call = new EngineCall(request);
+        _calls.Writer.TryWrite(call);
+        try
+        {
+            await foreach (var chunk in call.Chunks.Reader.ReadAllAsync(cancellationToken)) yield return chunk;
+        }
+        finally
+        {
+            call.Ended.TrySetResult(cancellationToken.IsCancellationRequested);
+        }
+    }
+
+    /// <summary>The next request the pool sent to this engine.</summary>
+    public async Task<EngineCall> NextCallAsync() =>
+        await _calls.Reader.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(10));
+
+    public bool HasPendingCall => _calls.Reader.Count > 0;
+}
+
+internal sealed class EngineCall(EngineCompletionRequest request)
+{
+    public EngineCompletionRequest Request { get; } = request;
+
+    public Channel<EngineChunk> Chunks { get; } = Channel.CreateUnbounded<EngineChunk>();
+
+    /// <summary>Completes when the pool stops reading; true when it cancelled the request.</summary>
+    public TaskCompletionSource<bool> Ended { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public void Token(string text) => Chunks.Writer.TryWrite(new EngineChunk(text, null));
+
+    public void Finish(int tokensOut) =>
+        Chunks.Writer.TryWrite(new EngineChunk(string.Empty, new EngineFinal(3, tokensOut, "limit", 1)));
+}

@@ -1,0 +1,90 @@
+using LlamaOrch.Contracts.Tasks;
+using LlamaOrch.Core.Admission;
+using LlamaOrch.Core.Tasks;
+
+namespace LlamaOrch.Core.Tests;
+
+public sealed class TaskRequestValidatorTests
+{
+    private static readonly AdmissionLimits Limits = new() { MaxPromptChars = 100, MaxInputs = 2 };
+
+    internal static TaskRequestBody Valid() => new()
+    {
+        TaskId = "0b1c7f0e-6c55-4a53-9a8f-2a4f4c1d2e01",
+        SessionId = "6f1f2b7a-1111-4c2d-8e3f-000000000001",
+        Workload = "completion",
+        ModelRef = "sim:test",
+        Engine = "llamacpp",
+        Ctx = 512,
+        Priority = "interactive",
+        MaxTokens = 16,
+        DeadlineMs = 0,
+    };
+
+    [Fact]
+    public void Accepts_a_minimal_completion_and_fills_defaults()
+    {
+        var rejection = TaskRequestValidator.Validate(Valid(), Limits, out var spec);
+
+        Assert.Null(rejection);
+        Assert.NotNull(spec);
+        Assert.Equal(Determinism.BestEffort, spec.Determinism);
+        Assert.Equal("v1", spec.SamplerProfileVersion);
+        Assert.Null(spec.Prompt);
+        Assert.Equal(TaskRequestValidator.SeedFromTaskId(spec.TaskId), spec.Seed);
+    }
+
+    [Fact]
+    public void Derived_seed_is_stable_and_depends_on_the_task_id()
+    {
+        var a = TaskRequestValidator.SeedFromTaskId("0b1c7f0e-6c55-4a53-9a8f-2a4f4c1d2e01");
+        Assert.Equal(a, TaskRequestValidator.SeedFromTaskId("0B1C7F0E-6C55-4A53-9A8F-2A4F4C1D2E01"));
+        Assert.NotEqual(a, TaskRequestValidator.SeedFromTaskId("0b1c7f0e-6c55-4a53-9a8f-2a4f4c1d2e02"));
+        Assert.InRange(a, 0, uint.MaxValue);
+    }
+
+    public static TheoryData<Func<TaskRequestBody, TaskRequestBody>, string> BadFields => new()
+    {
+        { b => b with { TaskId = null }, "task_id" },
+        { b => b with { TaskId = "not-a-uuid" }, "task_id" },
+        { b => b with { SessionId = "x" }, "session_id" },
+        { b => b with { Workload = "chat" }, "workload" },
+        { b => b with { ModelRef = " " }, "model_ref" },
+        { b => b with { Engine = "ollama" }, "engine" },
+        { b => b with { Ctx = 0 }, "ctx" },
+        { b => b with { Priority = "urgent" }, "priority" },
+        { b => b with { MaxTokens = null }, "max_tokens" },
+        { b => b with { MaxTokens = 1024 }, "max_tokens" },
+        { b => b with { DeadlineMs = -1 }, "deadline_ms" },
+        { b => b with { Seed = -5 }, "seed" },
+        { b => b with { Determinism = "exact" }, "determinism" },
+        { b => b with { SamplerProfileVersion = "v9" }, "sampler_profile_version" },
+        { b => b with { Prompt = new string('a', 101) }, "prompt" },
+        { b => b with { Inputs = ["x"] }, "inputs" },
+        { b => b with { Workload = "embedding" }, "inputs" },
+        { b => b with { Workload = "rerank", Inputs = ["a", "b", "c"] }, "inputs" },
+        { b => b with { ExpectedTokens = -1 }, "expected_tokens" },
+        { b => b with { KvHint = "warm" }, "kv_hint" },
+        { b => b with { Placement = new PlacementBody { Mode = "sticky" } }, "placement.mode" },
+        { b => b with { Placement = new PlacementBody { Mode = "pin" } }, "placement.pin_pool_id" },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadFields))]
+    public void Names_the_bad_field(Func<TaskRequestBody, TaskRequestBody> spoil, string field)
+    {
+        var rejection = TaskRequestValidator.Validate(spoil(Valid()), Limits, out var spec);
+
+        Assert.Null(spec);
+        Assert.NotNull(rejection);
+        Assert.Equal("INVALID_PARAMS", rejection.Code);
+        Assert.StartsWith(field + ":", rejection.Message);
+    }
+
+    [Fact]
+    public void Unknown_enum_value_lists_the_allowed_ones()
+    {
+        var rejection = TaskRequestValidator.Validate(Valid() with { Priority = "urgent" }, Limits, out _);
+        Assert.Contains("interactive|batch", rejection!.Message);
+    }
+}
