@@ -16,7 +16,8 @@ internal static class OrchestratorApp
     /// <summary>Builds the app; throws <see cref="ConfigurationException"/> for configuration it refuses.</summary>
     public static WebApplication Build(string[] args)
     {
-        var builder = WebApplication.CreateSlimBuilder(args);
+        // Content root is orchestratord's own folder, so its appsettings.json applies from any working directory.
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
         builder.Logging.ClearProviders();
         builder.Logging.AddJsonConsole(json =>
         {
