@@ -14,9 +14,13 @@ internal sealed class OutputTail(int capacity)
         }
     }
 
-    /// <summary>The most recent non-empty line, which is usually the error.</summary>
-    public string? Last()
+    /// <summary>The last few non-empty lines, joined: the error and whatever hint follows it.</summary>
+    public string? Last(int count = 3)
     {
-        lock (_lines) return _lines.LastOrDefault(l => !string.IsNullOrWhiteSpace(l));
+        lock (_lines)
+        {
+            var last = _lines.Where(l => !string.IsNullOrWhiteSpace(l)).TakeLast(count).ToList();
+            return last.Count == 0 ? null : string.Join(" | ", last);
+        }
     }
 }

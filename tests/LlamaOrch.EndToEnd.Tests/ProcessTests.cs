@@ -1,0 +1,143 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace LlamaOrch.EndToEnd.Tests;
+
+/// <summary>Runs the real orchestratord executable, as an operator would.</summary>
+public sealed class ProcessTests
+{
+    [Fact]
+    public async Task Refuses_a_non_loopback_bind_without_a_token_and_says_why()
+    {
+        var dataDir = Directory.CreateTempSubdirectory("llorch-proc-").FullName;
+        using var process = Start(["--urls", "http://0.0.0.0:0", $"--Orchestrator:DataDir={dataDir}"]);
+        var stderr = process.StandardError.ReadToEndAsync();
+
+        Assert.True(process.WaitForExit(60_000));
+        Assert.Equal(2, process.ExitCode);
+        Assert.Contains("without an API token", await stderr);
+    }
+
+    [Fact]
+    public async Task SIGTERM_stops_every_engine_and_logs_carry_the_correlation_id()
+    {
+        var dataDir = Directory.CreateTempSubdirectory("llorch-proc-").FullName;
+        var port = FreePort();
+        using var process = Start(
+            ["--urls", $"http://127.0.0.1:{port}", $"--Orchestrator:DataDir={dataDir}",
+             "--Orchestrator:Pools:0:Id=p", "--Orchestrator:Pools:0:Model=sim:p?tps=500", "--Orchestrator:Pools:0:Replicas=2"]);
+        var log = new StringBuilder();
+        process.OutputDataReceived += (_, e) => { lock (log) log.AppendLine(e.Data); };
+        process.BeginOutputReadLine();
+        try
+        {
+            using var http = new HttpClient(new SocketsHttpHandler { UseProxy = false }) { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+            await WaitReadyAsync(http);
+            var engines = ChildProcessIds(process.Id);
+            Assert.Equal(2, engines.Count);
+
+            // No token configured on loopback: orchestratord generated one into its data folder.
+            var token = await File.ReadAllTextAsync(Path.Combine(dataDir, "api-token"));
+            var body = Orchestrator.Task("sim:p?tps=500", maxTokens: 2).ToJsonString();
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/tasks") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+            request.Headers.Add("Authorization", "Bearer " + token);
+            request.Headers.Add("X-Correlation-Id", "corr-in-the-logs");
+            using var response = await http.SendAsync(request);
+            Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+
+            await WaitForAsync(() => { lock (log) return log.ToString().Contains("corr-in-the-logs"); });
+            Assert.Equal(0, Kill(process.Id, "TERM"));
+            Assert.True(process.WaitForExit(60_000));
+            Assert.All(engines, pid => Assert.False(IsAlive(pid), $"engine {pid} outlived orchestratord"));
+            lock (log) Assert.DoesNotContain(token, log.ToString()); // the token is never logged
+        }
+        finally
+        {
+            if (!process.HasExited) process.Kill(entireProcessTree: true);
+        }
+    }
+
+    private static Process Start(IEnumerable<string> args)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardError = true,
+            RedirectStandardOutput = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(OrchestratordDll());
+        foreach (var arg in args) start.ArgumentList.Add(arg);
+        start.Environment.Remove("LLORCH_API_TOKEN");
+        return Process.Start(start)!;
+    }
+
+    /// <summary>orchestratord as built in its own project, with its engine/ folder beside it.</summary>
+    private static string OrchestratordDll()
+    {
+        var testDir = new DirectoryInfo(AppContext.BaseDirectory);
+        var configuration = testDir.Parent!.Name; // bin/<Configuration>/net10.0/
+        var root = testDir;
+        while (root is not null && !File.Exists(Path.Combine(root.FullName, "llama-orch.sln"))) root = root.Parent;
+        return Path.Combine(root!.FullName, "src", "LlamaOrch.Server", "bin", configuration, testDir.Name, "orchestratord.dll");
+    }
+
+    private static List<int> ChildProcessIds(int parent) =>
+        Directory.EnumerateDirectories("/proc")
+            .Select(Path.GetFileName)
+            .Where(name => int.TryParse(name, out _))
+            .Select(int.Parse!)
+            .Where(pid => ParentOf(pid) == parent)
+            .ToList();
+
+    private static int? ParentOf(int pid)
+    {
+        try
+        {
+            var line = File.ReadLines($"/proc/{pid}/status").FirstOrDefault(l => l.StartsWith("PPid:", StringComparison.Ordinal));
+            return line is null ? null : int.Parse(line[5..].Trim());
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+    }
+
+    private static bool IsAlive(int pid) => File.Exists($"/proc/{pid}/status") && !File.ReadAllText($"/proc/{pid}/status").Contains("State:\tZ");
+
+    private static int Kill(int pid, string signal)
+    {
+        using var kill = Process.Start("kill", ["-" + signal, pid.ToString()]);
+        kill.WaitForExit();
+        return kill.ExitCode;
+    }
+
+    private static async Task WaitReadyAsync(HttpClient http) =>
+        await WaitForAsync(async () =>
+        {
+            try
+            {
+                return (await http.GetStringAsync("/health")).Contains("\"ready\":true");
+            }
+            catch (HttpRequestException)
+            {
+                return false;
+            }
+        });
+
+    private static Task WaitForAsync(Func<bool> condition) => WaitForAsync(() => Task.FromResult(condition()));
+
+    private static async Task WaitForAsync(Func<Task<bool>> condition)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        while (!await condition()) await Task.Delay(50, timeout.Token);
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
