@@ -71,7 +71,7 @@ internal sealed class ReplicaSupervisor(
         {
             var client = new LlamaCppEngineClient(http, new Uri($"http://127.0.0.1:{port}"));
             if (await WaitHealthyAsync(process, client, stopping).ConfigureAwait(false) is { } notHealthy)
-                return ExitReason(process, tail, notHealthy);
+                return await ExitReasonAsync(process, tail, notHealthy).ConfigureAwait(false);
 
             var facts = await client.GetFactsAsync(pool.Config.Ctx, pool.Config.Slots, stopping).ConfigureAwait(false);
             logger.LogInformation("Replica {ReplicaId} ready at {Address} ({EngineVersion}, ctx {Ctx} per slot, {Slots} slots)",
@@ -79,7 +79,7 @@ internal sealed class ReplicaSupervisor(
             pool.ReplicaReady(index, client, facts);
 
             await process.WaitForExitAsync(stopping).ConfigureAwait(false);
-            return ExitReason(process, tail, "engine exited");
+            return await ExitReasonAsync(process, tail, "engine exited").ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)
         {
@@ -87,7 +87,7 @@ internal sealed class ReplicaSupervisor(
         }
         catch (Exception error) when (error is HttpRequestException or System.Text.Json.JsonException)
         {
-            return ExitReason(process, tail, $"engine answered /props badly: {error.Message}");
+            return await ExitReasonAsync(process, tail, $"engine answered /props badly: {error.Message}").ConfigureAwait(false);
         }
         finally
         {
@@ -131,8 +131,20 @@ internal sealed class ReplicaSupervisor(
         return $"engine did not become healthy within {options.StartTimeout.TotalSeconds:0} s";
     }
 
-    private static string ExitReason(Process process, OutputTail tail, string what)
+    private static async Task<string> ExitReasonAsync(Process process, OutputTail tail, string what)
     {
+        if (process.HasExited)
+        {
+            // Waiting for an exited process also drains its redirected output, so the tail holds its last words.
+            try
+            {
+                await process.WaitForExitAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+                // A grandchild holds the pipes open: report what has arrived.
+            }
+        }
         var code = process.HasExited ? $" (exit code {process.ExitCode})" : string.Empty;
         var last = tail.Last();
         return last is null ? what + code : $"{what}{code}: {last}";

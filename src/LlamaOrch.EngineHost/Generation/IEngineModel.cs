@@ -1,0 +1,34 @@
+namespace LlamaOrch.EngineHost.Generation;
+
+/// <summary>
+/// A loaded model as the slots see it: a tokenizer and a source of token sequences. The synthetic model is one
+/// implementation; llama.cpp inference plugs in as another.
+/// </summary>
+internal interface IEngineModel
+{
+    /// <summary>The ref the engine was started with, reported as the model path.</summary>
+    string ModelRef { get; }
+
+    /// <summary>Names this engine and, for a synthetic model, says so.</summary>
+    string EngineVersion { get; }
+
+    /// <summary>llama-server's build description; a synthetic model says so here as well.</summary>
+    string BuildInfo { get; }
+
+    bool IsSynthetic { get; }
+
+    /// <summary>The pace of each slot for a synthetic model (0 = unpaced); null where the hardware sets it.</summary>
+    double? TokensPerSecond { get; }
+
+    /// <summary>Counts the tokens of <paramref name="text"/> without materialising them.</summary>
+    int CountTokens(ReadOnlySpan<char> text);
+
+    void Tokenize(ReadOnlySpan<char> text, List<int> tokens);
+
+    /// <summary>Evaluates the prompt in slot <paramref name="slotId"/> and returns the sequence that continues it.</summary>
+    ValueTask<ITokenSequence> StartSequenceAsync(
+        int slotId,
+        string prompt,
+        SamplingParameters sampling,
+        CancellationToken cancellationToken);
+}

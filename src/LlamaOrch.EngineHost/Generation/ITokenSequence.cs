@@ -1,0 +1,13 @@
+namespace LlamaOrch.EngineHost.Generation;
+
+/// <summary>One generation in one slot, produced token by token.</summary>
+internal interface ITokenSequence
+{
+    /// <summary>
+    /// The next token. Completes synchronously when the token is ready now, which the caller uses to batch several
+    /// tokens into one network flush; throws <see cref="OperationCanceledException"/> when cancelled while waiting.
+    /// A caller that gives up on the sequence may leave the last result unawaited, so implementations must not
+    /// rely on it being consumed.
+    /// </summary>
+    ValueTask<GeneratedToken> NextAsync(CancellationToken cancellationToken);
+}

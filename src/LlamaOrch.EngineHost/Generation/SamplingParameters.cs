@@ -1,0 +1,20 @@
+namespace LlamaOrch.EngineHost.Generation;
+
+/// <summary>The sampling settings of one completion, llama-server's defaults filled in.</summary>
+internal readonly record struct SamplingParameters(
+    double Temperature,
+    int TopK,
+    double TopP,
+    double MinP,
+    double RepeatPenalty,
+    long Seed)
+{
+    /// <summary>llama.cpp's defaults; the seed is LLAMA_DEFAULT_SEED, which here is a fixed seed, not a random one.</summary>
+    public static SamplingParameters Default { get; } = new(
+        Temperature: 0.8,
+        TopK: 40,
+        TopP: 0.95,
+        MinP: 0.05,
+        RepeatPenalty: 1.0,
+        Seed: 0xFFFF_FFFF);
+}

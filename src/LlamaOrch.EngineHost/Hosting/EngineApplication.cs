@@ -1,0 +1,89 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using LlamaOrch.EngineHost.Generation;
+using LlamaOrch.EngineHost.Protocol;
+using LlamaOrch.EngineHost.Simulation;
+using LlamaOrch.EngineHost.Slots;
+using Microsoft.Extensions.Logging.Console;
+
+namespace LlamaOrch.EngineHost.Hosting;
+
+/// <summary>Composes and runs the engine: Kestrel on the requested address, the slots, the model, the routes.</summary>
+internal static class EngineApplication
+{
+    public const string ListeningLinePrefix = "llorch-engine listening on ";
+
+    // Completions stop on ApplicationStopping by themselves; this bounds whatever else is still open.
+    private static readonly TimeSpan ShutdownTimeout = TimeSpan.FromSeconds(3);
+
+    public static async Task<int> RunAsync(EngineOptions options, int? parentPid)
+    {
+        await using var app = Build(options, parentPid);
+        try
+        {
+            await app.StartAsync();
+        }
+        catch (IOException exception)
+        {
+            Console.Error.WriteLine(
+                $"llorch-engine: cannot listen on {options.ListenAddress}:{options.Port}: {exception.Message}");
+            return ExitCodes.StartFailed;
+        }
+
+        // The supervisor reads this line for the bound port, which differs from --port when that is 0.
+        Console.Out.WriteLine(ListeningLinePrefix + app.Urls.First());
+
+        var time = app.Services.GetRequiredService<TimeProvider>();
+        app.Services.GetRequiredService<ModelHost>().SetLoaded(new SimModel(options.Model, time));
+
+        await app.WaitForShutdownAsync();
+        return ExitCodes.Success;
+    }
+
+    private static WebApplication Build(EngineOptions options, int? parentPid)
+    {
+        // The command line is ours (llama-server's names), so none of it is handed to ASP.NET configuration.
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+        {
+            Args = [],
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Listen(options.ListenAddress, options.Port);
+        });
+
+        // JSON lines on stderr, so that stdout carries only the listening line the supervisor waits for.
+        builder.Logging.ClearProviders();
+        builder.Logging.AddJsonConsole(console =>
+        {
+            console.UseUtcTimestamp = true;
+            console.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
+            console.JsonWriterOptions = new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+        });
+        builder.Services.Configure<ConsoleLoggerOptions>(console => console.LogToStandardErrorThreshold = LogLevel.Trace);
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.Logging.AddFilter("LlamaOrch.EngineHost", LogLevel.Information);
+
+        builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = ShutdownTimeout);
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<ModelHost>();
+        builder.Services.AddSingleton(new SlotPool(options.Slots, options.ContextPerSlot));
+        builder.Services.AddSingleton<PropsEndpoint>();
+        builder.Services.AddSingleton<SlotsEndpoint>();
+        builder.Services.AddSingleton<MetricsEndpoint>();
+        builder.Services.AddSingleton<TokenizeEndpoint>();
+        builder.Services.AddSingleton<CompletionEndpoint>();
+        if (parentPid is { } pid)
+        {
+            builder.Services.AddSingleton(new ParentProcess(pid));
+            builder.Services.AddHostedService<ParentProcessWatcher>();
+        }
+
+        var app = builder.Build();
+        app.MapEngineEndpoints();
+        return app;
+    }
+}

@@ -1,0 +1,143 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using LlamaOrch.EngineHost.Simulation;
+
+namespace LlamaOrch.EngineHost.Hosting;
+
+/// <summary>
+/// Parses the subset of llama-server's command line that llorch-engine understands, under the same names, so
+/// the supervisor can start either binary with one argument list.
+/// </summary>
+internal static class EngineOptionsParser
+{
+    public const int DefaultPort = 8080;
+    public const int DefaultContextPerSlot = 4096;
+
+    public const string Usage = """
+        Usage: llorch-engine -m REF [options]
+
+          -m, --model REF        model to serve; only synthetic models are supported by this build:
+                                 sim:NAME[?tps=N]  (N tokens per second per slot, default 50, 0 = unpaced)
+              --host ADDR        address to listen on (default 127.0.0.1)
+              --port N           port to listen on (default 8080, 0 = any free port)
+          -np, --parallel N      number of slots (default 1)
+          -c, --ctx-size N       context size across all slots; each slot gets N / slots
+                                 (default and 0: 4096 per slot)
+              --metrics          accepted for llama-server compatibility; /metrics is always served
+          -h, --help             print this text
+
+        Environment: LLORCH_PARENT_PID=PID makes the engine exit once that process is gone.
+        """;
+
+    public static EngineOptionsParseResult Parse(IReadOnlyList<string> args)
+    {
+        string? model = null;
+        var address = IPAddress.Loopback;
+        var port = DefaultPort;
+        var slots = 1;
+        var totalContext = 0;
+
+        for (var i = 0; i < args.Count; i++)
+        {
+            var name = args[i];
+            switch (name)
+            {
+                case "-h" or "--help":
+                    return EngineOptionsParseResult.Help;
+                case "--metrics":
+                    continue;
+            }
+
+            if (!IsValued(name))
+            {
+                return EngineOptionsParseResult.Failure($"unknown argument '{name}'");
+            }
+
+            if (i + 1 >= args.Count)
+            {
+                return EngineOptionsParseResult.Failure($"argument '{name}' needs a value");
+            }
+
+            var value = args[++i];
+            if (name is "-m" or "--model")
+            {
+                model = value;
+                continue;
+            }
+
+            var error = name switch
+            {
+                "--host" => ParseAddress(name, value, out address),
+                "--port" => ParseInt(name, value, 0, IPEndPoint.MaxPort, out port),
+                "-np" or "--parallel" => ParseInt(name, value, 1, int.MaxValue, out slots),
+                "-c" or "--ctx-size" => ParseInt(name, value, 0, int.MaxValue, out totalContext),
+                _ => throw new UnreachableException($"'{name}' is valued but has no parser"),
+            };
+            if (error is not null)
+            {
+                return EngineOptionsParseResult.Failure(error);
+            }
+        }
+
+        if (model is null)
+        {
+            return EngineOptionsParseResult.Failure("argument '-m/--model' is required");
+        }
+
+        if (!SimModelRef.IsSimRef(model))
+        {
+            return EngineOptionsParseResult.Failure(
+                $"argument '--model': '{model}' is not a sim: model; real GGUF models are not supported yet by this build " +
+                "of llorch-engine (use sim:NAME for synthetic tokens)");
+        }
+
+        if (!SimModelRef.TryParse(model, out var simModel, out var modelError))
+        {
+            return EngineOptionsParseResult.Failure($"argument '--model': {modelError}");
+        }
+
+        var contextPerSlot = totalContext == 0 ? DefaultContextPerSlot : totalContext / slots;
+        if (contextPerSlot < 1)
+        {
+            return EngineOptionsParseResult.Failure(
+                $"argument '--ctx-size': {totalContext} tokens across {slots} slots leaves no context per slot");
+        }
+
+        return EngineOptionsParseResult.Success(new EngineOptions(simModel, address, port, slots, contextPerSlot));
+    }
+
+    private static bool IsValued(string name) =>
+        name is "-m" or "--model" or "--host" or "--port" or "-np" or "--parallel" or "-c" or "--ctx-size";
+
+    private static string? ParseAddress(string name, string value, out IPAddress address)
+    {
+        if (string.Equals(value, "localhost", StringComparison.OrdinalIgnoreCase))
+        {
+            address = IPAddress.Loopback;
+            return null;
+        }
+
+        if (IPAddress.TryParse(value, out var parsed))
+        {
+            address = parsed;
+            return null;
+        }
+
+        address = IPAddress.Loopback;
+        return $"argument '{name}': '{value}' is not an IP address or 'localhost'";
+    }
+
+    private static string? ParseInt(string name, string value, int min, int max, out int result)
+    {
+        if (int.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out result)
+            && result >= min && result <= max)
+        {
+            return null;
+        }
+
+        return max == int.MaxValue
+            ? $"argument '{name}': '{value}' is not an integer >= {min}"
+            : $"argument '{name}': '{value}' is not an integer from {min} to {max}";
+    }
+}

@@ -1,0 +1,193 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using System.Text.Json;
+using LlamaOrch.EngineHost.Generation;
+using LlamaOrch.EngineHost.Protocol.Wire;
+using LlamaOrch.EngineHost.Slots;
+
+namespace LlamaOrch.EngineHost.Protocol;
+
+/// <summary>
+/// <c>POST /completion</c>: validates, waits for a slot, runs the sequence in it and writes SSE frames or one JSON
+/// reply. The client's disconnect and the engine's shutdown both stop generation and free the slot at once.
+/// </summary>
+internal sealed class CompletionEndpoint(
+    ModelHost models,
+    SlotPool slots,
+    TimeProvider time,
+    IHostApplicationLifetime lifetime,
+    ILogger<CompletionEndpoint> logger)
+{
+    public const string CorrelationIdHeader = "X-Correlation-Id";
+
+    // Tokens that are ready at once go out in one write, up to this many, so that a client behind a fast engine
+    // still sees a steady trickle rather than one burst at the end.
+    private const int MaxTokensPerFlush = 32;
+
+    public async Task HandleAsync(HttpContext context)
+    {
+        var model = models.Model;
+        CompletionRequest? request;
+        try
+        {
+            request = await JsonSerializer.DeserializeAsync(
+                context.Request.Body,
+                EngineJsonContext.Relaxed.CompletionRequest,
+                context.RequestAborted);
+        }
+        catch (JsonException exception)
+        {
+            await ProtocolErrors.WriteBadRequestAsync(context, $"invalid JSON body: {exception.Message}");
+            return;
+        }
+
+        if (request is null)
+        {
+            await ProtocolErrors.WriteBadRequestAsync(context, "the body must be a JSON object");
+            return;
+        }
+
+        if (!CompletionRequestValidator.TryPlan(request, model, slots, out var plan, out var error))
+        {
+            await ProtocolErrors.WriteBadRequestAsync(context, error);
+            return;
+        }
+
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(
+            context.RequestAborted,
+            lifetime.ApplicationStopping);
+        var correlationId = context.Request.Headers[CorrelationIdHeader].ToString();
+        var slot = await slots.AcquireAsync(plan.RequestedSlot, stop.Token);
+        if (slot is null)
+        {
+            CompletionLog.AbandonedWhileDeferred(logger, correlationId);
+            return;
+        }
+
+        CompletionResult? result;
+        int decoded;
+        try
+        {
+            result = await RunAsync(context, model, slot, plan, stop.Token);
+        }
+        finally
+        {
+            decoded = slot.Decoded;
+            slots.Release(slot);
+        }
+
+        if (result is { } finished)
+        {
+            CompletionLog.Completed(
+                logger,
+                finished.SlotId,
+                finished.TokensEvaluated,
+                finished.TokensPredicted,
+                finished.StopType,
+                correlationId);
+        }
+        else
+        {
+            CompletionLog.Cancelled(logger, slot.Id, decoded, correlationId);
+        }
+    }
+
+    /// <summary>Generates in <paramref name="slot"/>; null when the client left or the engine is stopping.</summary>
+    private async Task<CompletionResult?> RunAsync(
+        HttpContext context,
+        IEngineModel model,
+        Slot slot,
+        CompletionPlan plan,
+        CancellationToken cancellationToken)
+    {
+        var response = context.Response;
+        var output = response.BodyWriter;
+        var frames = new CompletionFrameWriter(output, model.ModelRef);
+        var content = plan.Stream ? null : new ArrayBufferWriter<byte>();
+        try
+        {
+            slot.BeginCompletion(plan.PromptTokens);
+            var promptStart = time.GetTimestamp();
+            var sequence = await model.StartSequenceAsync(slot.Id, plan.Prompt, plan.Sampling, cancellationToken);
+            var generationStart = time.GetTimestamp();
+
+            if (plan.Stream)
+            {
+                response.ContentType = "text/event-stream";
+                response.Headers.CacheControl = "no-cache";
+                // Sends the headers now: the client learns that generation has started before the first token.
+                await output.FlushAsync(cancellationToken);
+            }
+
+            var predicted = 0;
+            var unflushed = 0;
+            var stopType = StopType.Limit;
+            while (predicted < plan.TokenLimit)
+            {
+                var next = sequence.NextAsync(cancellationToken);
+                if (unflushed > 0 && (!next.IsCompleted || unflushed >= MaxTokensPerFlush))
+                {
+                    unflushed = 0;
+                    if (await FlushAsync(output, cancellationToken))
+                    {
+                        return null;
+                    }
+                }
+
+                var token = await next;
+                if (cancellationToken.IsCancellationRequested)
+                {
+                    return null;
+                }
+
+                if (token.IsEndOfGeneration)
+                {
+                    stopType = StopType.Eos;
+                    break;
+                }
+
+                predicted++;
+                slot.CountPredictedToken();
+                if (content is null)
+                {
+                    frames.WriteTokenFrame(token.Utf8Piece.Span, slot.Id, predicted);
+                    unflushed++;
+                }
+                else
+                {
+                    content.Write(token.Utf8Piece.Span);
+                }
+            }
+
+            var result = new CompletionResult(
+                slot.Id,
+                predicted,
+                plan.PromptTokens,
+                stopType,
+                time.GetElapsedTime(promptStart, generationStart),
+                time.GetElapsedTime(generationStart));
+            if (content is null)
+            {
+                frames.WriteFinalFrame(result);
+            }
+            else
+            {
+                response.ContentType = "application/json; charset=utf-8";
+                frames.WriteFinalObject(result, content.WrittenSpan);
+            }
+
+            return await FlushAsync(output, cancellationToken) ? null : result;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Sends what is buffered; true when the client has gone and nothing more can reach it.</summary>
+    private static async ValueTask<bool> FlushAsync(PipeWriter output, CancellationToken cancellationToken)
+    {
+        var flush = await output.FlushAsync(cancellationToken);
+        return flush.IsCompleted || flush.IsCanceled;
+    }
+}

@@ -1,0 +1,96 @@
+using System.Buffers;
+using System.Text.Json;
+
+namespace LlamaOrch.EngineHost.Protocol;
+
+/// <summary>
+/// Writes completion frames straight into the response's buffer with one reused <see cref="Utf8JsonWriter"/> and
+/// pre-encoded property names, so a token costs no allocation. Flushing is the caller's choice, which lets it
+/// send several ready tokens in one write.
+/// </summary>
+internal sealed class CompletionFrameWriter
+{
+    private static readonly JsonWriterOptions WriterOptions = new()
+    {
+        Encoder = EngineJsonContext.Relaxed.Options.Encoder,
+    };
+
+    private static readonly JsonEncodedText Content = JsonEncodedText.Encode("content");
+    private static readonly JsonEncodedText Stop = JsonEncodedText.Encode("stop");
+    private static readonly JsonEncodedText IdSlot = JsonEncodedText.Encode("id_slot");
+    private static readonly JsonEncodedText TokensPredicted = JsonEncodedText.Encode("tokens_predicted");
+    private static readonly JsonEncodedText TokensEvaluated = JsonEncodedText.Encode("tokens_evaluated");
+    private static readonly JsonEncodedText StopTypeName = JsonEncodedText.Encode("stop_type");
+    private static readonly JsonEncodedText StopLimit = JsonEncodedText.Encode("limit");
+    private static readonly JsonEncodedText StopEos = JsonEncodedText.Encode("eos");
+    private static readonly JsonEncodedText Timings = JsonEncodedText.Encode("timings");
+    private static readonly JsonEncodedText PromptN = JsonEncodedText.Encode("prompt_n");
+    private static readonly JsonEncodedText PromptMs = JsonEncodedText.Encode("prompt_ms");
+    private static readonly JsonEncodedText PredictedN = JsonEncodedText.Encode("predicted_n");
+    private static readonly JsonEncodedText PredictedMs = JsonEncodedText.Encode("predicted_ms");
+    private static readonly JsonEncodedText PredictedPerSecond = JsonEncodedText.Encode("predicted_per_second");
+    private static readonly JsonEncodedText Model = JsonEncodedText.Encode("model");
+
+    private readonly IBufferWriter<byte> _output;
+    private readonly Utf8JsonWriter _json;
+    private readonly JsonEncodedText _model;
+
+    public CompletionFrameWriter(IBufferWriter<byte> output, string modelRef)
+    {
+        _output = output;
+        _json = new Utf8JsonWriter(output, WriterOptions);
+        _model = JsonEncodedText.Encode(modelRef, WriterOptions.Encoder);
+    }
+
+    /// <summary><c>data: {"content":"…","stop":false,"id_slot":S,"tokens_predicted":k}</c> and a blank line.</summary>
+    public void WriteTokenFrame(ReadOnlySpan<byte> utf8Piece, int slotId, int tokensPredicted)
+    {
+        _output.Write("data: "u8);
+        _json.WriteStartObject();
+        _json.WriteString(Content, utf8Piece);
+        _json.WriteBoolean(Stop, false);
+        _json.WriteNumber(IdSlot, slotId);
+        _json.WriteNumber(TokensPredicted, tokensPredicted);
+        _json.WriteEndObject();
+        EndJson();
+        _output.Write("\n\n"u8);
+    }
+
+    /// <summary>The last SSE frame: empty content, <c>stop: true</c>, the counts and the timings.</summary>
+    public void WriteFinalFrame(in CompletionResult result)
+    {
+        _output.Write("data: "u8);
+        WriteFinalObject(result, []);
+        _output.Write("\n\n"u8);
+    }
+
+    /// <summary>The reply of a completion without streaming: the final frame's fields around the whole text.</summary>
+    public void WriteFinalObject(in CompletionResult result, ReadOnlySpan<byte> utf8Content)
+    {
+        var predictedMs = result.PredictedTime.TotalMilliseconds;
+        _json.WriteStartObject();
+        _json.WriteString(Content, utf8Content);
+        _json.WriteBoolean(Stop, true);
+        _json.WriteNumber(IdSlot, result.SlotId);
+        _json.WriteNumber(TokensPredicted, result.TokensPredicted);
+        _json.WriteNumber(TokensEvaluated, result.TokensEvaluated);
+        _json.WriteString(StopTypeName, result.StopType == StopType.Eos ? StopEos : StopLimit);
+        _json.WriteStartObject(Timings);
+        _json.WriteNumber(PromptN, result.TokensEvaluated);
+        _json.WriteNumber(PromptMs, result.PromptTime.TotalMilliseconds);
+        _json.WriteNumber(PredictedN, result.TokensPredicted);
+        _json.WriteNumber(PredictedMs, predictedMs);
+        _json.WriteNumber(PredictedPerSecond, predictedMs > 0 ? result.TokensPredicted * 1000.0 / predictedMs : 0);
+        _json.WriteEndObject();
+        _json.WriteString(Model, _model);
+        _json.WriteEndObject();
+        EndJson();
+    }
+
+    // Hands the JSON to the output and readies the writer for the next top-level object.
+    private void EndJson()
+    {
+        _json.Flush();
+        _json.Reset();
+    }
+}

@@ -1,0 +1,14 @@
+using LlamaOrch.EngineHost.Generation;
+
+namespace LlamaOrch.EngineHost.Protocol;
+
+/// <summary>A validated completion request: everything the generation loop needs and nothing it must check.</summary>
+/// <param name="TokenLimit">Tokens to predict at most; generation stops with <c>limit</c> there.</param>
+/// <param name="RequestedSlot">A slot id, or <see cref="Slots.SlotPool.AnySlot"/>.</param>
+internal readonly record struct CompletionPlan(
+    string Prompt,
+    int PromptTokens,
+    int TokenLimit,
+    bool Stream,
+    int RequestedSlot,
+    SamplingParameters Sampling);

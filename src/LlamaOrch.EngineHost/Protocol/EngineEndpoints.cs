@@ -1,0 +1,23 @@
+using LlamaOrch.EngineHost.Generation;
+
+namespace LlamaOrch.EngineHost.Protocol;
+
+/// <summary>Maps llama-server's routes onto the endpoints, behind the loading gate.</summary>
+internal static class EngineEndpoints
+{
+    public static void MapEngineEndpoints(this WebApplication app)
+    {
+        var models = app.Services.GetRequiredService<ModelHost>();
+        // llama-server answers every route with 503 while the model loads; supervisors poll /health for it.
+        app.Use((context, next) => models.IsLoaded
+            ? next(context)
+            : ProtocolErrors.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, ProtocolErrors.Unavailable, "Loading model"));
+
+        app.MapGet("/health", HealthEndpoint.HandleAsync);
+        app.MapGet("/props", app.Services.GetRequiredService<PropsEndpoint>().HandleAsync);
+        app.MapGet("/slots", app.Services.GetRequiredService<SlotsEndpoint>().HandleAsync);
+        app.MapGet("/metrics", app.Services.GetRequiredService<MetricsEndpoint>().HandleAsync);
+        app.MapPost("/tokenize", app.Services.GetRequiredService<TokenizeEndpoint>().HandleAsync);
+        app.MapPost("/completion", app.Services.GetRequiredService<CompletionEndpoint>().HandleAsync);
+    }
+}

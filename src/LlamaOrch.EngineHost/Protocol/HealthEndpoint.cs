@@ -1,0 +1,14 @@
+using LlamaOrch.EngineHost.Protocol.Wire;
+
+namespace LlamaOrch.EngineHost.Protocol;
+
+/// <summary><c>GET /health</c>. Reached only once the model is loaded; the loading gate answers 503 before.</summary>
+internal static class HealthEndpoint
+{
+    public static Task HandleAsync(HttpContext context) =>
+        context.Response.WriteAsJsonAsync(
+            HealthResponse.Ok,
+            EngineJsonContext.Relaxed.HealthResponse,
+            contentType: null,
+            context.RequestAborted);
+}

@@ -1,0 +1,40 @@
+using System.Text.Json;
+using LlamaOrch.EngineHost.Generation;
+using LlamaOrch.EngineHost.Protocol.Wire;
+
+namespace LlamaOrch.EngineHost.Protocol;
+
+/// <summary><c>POST /tokenize</c>: the model's tokens for a text, so a client can count before it asks.</summary>
+internal sealed class TokenizeEndpoint(ModelHost models)
+{
+    public async Task HandleAsync(HttpContext context)
+    {
+        TokenizeRequest? request;
+        try
+        {
+            request = await JsonSerializer.DeserializeAsync(
+                context.Request.Body,
+                EngineJsonContext.Relaxed.TokenizeRequest,
+                context.RequestAborted);
+        }
+        catch (JsonException exception)
+        {
+            await ProtocolErrors.WriteBadRequestAsync(context, $"invalid JSON body: {exception.Message}");
+            return;
+        }
+
+        if (request?.Content is not { } content)
+        {
+            await ProtocolErrors.WriteBadRequestAsync(context, "the body must be a JSON object with a string 'content'");
+            return;
+        }
+
+        var tokens = new List<int>();
+        models.Model.Tokenize(content, tokens);
+        await context.Response.WriteAsJsonAsync(
+            new TokenizeResponse(tokens),
+            EngineJsonContext.Relaxed.TokenizeResponse,
+            contentType: null,
+            context.RequestAborted);
+    }
+}

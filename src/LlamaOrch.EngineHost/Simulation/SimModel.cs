@@ -1,0 +1,41 @@
+using LlamaOrch.EngineHost.Generation;
+using LlamaOrch.EngineHost.Hosting;
+
+namespace LlamaOrch.EngineHost.Simulation;
+
+/// <summary>
+/// The synthetic model: no weights, no inference, seed-deterministic words at a fixed pace per slot. It is the
+/// upstream for measuring the orchestrator's own overhead, and it says what it is wherever the engine describes
+/// itself.
+/// </summary>
+internal sealed class SimModel(SimModelRef modelRef, TimeProvider time) : IEngineModel
+{
+    private readonly SimVocabulary _vocabulary = new();
+
+    public string ModelRef => modelRef.Ref;
+
+    public string EngineVersion { get; } = $"llorch-engine/{EngineBuild.Version} sim (synthetic tokens)";
+
+    public string BuildInfo { get; } =
+        $"llorch-engine {EngineBuild.Version} sim: synthetic tokens from a word list, no inference";
+
+    public bool IsSynthetic => true;
+
+    public double? TokensPerSecond => modelRef.TokensPerSecond;
+
+    public int CountTokens(ReadOnlySpan<char> text) => SimVocabulary.CountTokens(text);
+
+    public void Tokenize(ReadOnlySpan<char> text, List<int> tokens) => _vocabulary.Tokenize(text, tokens);
+
+    public ValueTask<ITokenSequence> StartSequenceAsync(
+        int slotId,
+        string prompt,
+        SamplingParameters sampling,
+        CancellationToken cancellationToken)
+    {
+        // Evaluating a sim prompt costs nothing, so pacing starts now.
+        var pacer = new TokenPacer(modelRef.TokensPerSecond, time.GetTimestamp(), time.TimestampFrequency);
+        return ValueTask.FromResult<ITokenSequence>(
+            new SimTokenSequence(_vocabulary, prompt, sampling.Seed, pacer, time));
+    }
+}

@@ -1,0 +1,70 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Globalization;
+
+namespace LlamaOrch.EngineHost.Simulation;
+
+/// <summary>
+/// A parsed <c>sim:NAME[?tps=N]</c> model ref. The name only labels the model (it lands in the model path); <c>tps</c> is the pace of each
+/// slot in tokens per second, where 0 means as fast as the host can write.
+/// </summary>
+/// <param name="Ref">The ref exactly as given, reported back as the model path.</param>
+internal sealed record SimModelRef(string Ref, double TokensPerSecond)
+{
+    public const string Scheme = "sim:";
+    public const double DefaultTokensPerSecond = 50;
+
+    public static bool IsSimRef(string modelRef) => modelRef.StartsWith(Scheme, StringComparison.Ordinal);
+
+    public static bool TryParse(
+        string modelRef,
+        [NotNullWhen(true)] out SimModelRef? result,
+        [NotNullWhen(false)] out string? error)
+    {
+        result = null;
+        if (!IsSimRef(modelRef))
+        {
+            error = $"'{modelRef}' does not start with '{Scheme}'";
+            return false;
+        }
+
+        var rest = modelRef.AsSpan(Scheme.Length);
+        var queryStart = rest.IndexOf('?');
+        var name = queryStart < 0 ? rest : rest[..queryStart];
+        if (name.IsEmpty)
+        {
+            error = $"'{modelRef}' has no name after '{Scheme}' (for example sim:fast?tps=2000)";
+            return false;
+        }
+
+        var tokensPerSecond = DefaultTokensPerSecond;
+        var query = queryStart < 0 ? [] : rest[(queryStart + 1)..];
+        foreach (var range in query.Split('&'))
+        {
+            var pair = query[range];
+            if (pair.IsEmpty)
+            {
+                continue;
+            }
+
+            var equals = pair.IndexOf('=');
+            var key = equals < 0 ? pair : pair[..equals];
+            var value = equals < 0 ? [] : pair[(equals + 1)..];
+            if (!key.SequenceEqual("tps"))
+            {
+                error = $"'{modelRef}' has an unknown parameter '{key}' (the only one is tps)";
+                return false;
+            }
+
+            if (!double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out tokensPerSecond)
+                || !double.IsFinite(tokensPerSecond) || tokensPerSecond < 0)
+            {
+                error = $"'{modelRef}' has tps='{value}', which is not a number >= 0";
+                return false;
+            }
+        }
+
+        result = new SimModelRef(modelRef, tokensPerSecond);
+        error = null;
+        return true;
+    }
+}

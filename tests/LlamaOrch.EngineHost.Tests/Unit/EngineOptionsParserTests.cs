@@ -1,0 +1,101 @@
+using System.Net;
+using LlamaOrch.EngineHost.Hosting;
+
+namespace LlamaOrch.EngineHost.Tests.Unit;
+
+public sealed class EngineOptionsParserTests
+{
+    [Fact]
+    public void Defaults_follow_llama_server_with_4096_tokens_per_slot()
+    {
+        var options = Parse("-m", "sim:x");
+
+        Assert.Equal("sim:x", options.Model.Ref);
+        Assert.Equal(50, options.Model.TokensPerSecond);
+        Assert.Equal(IPAddress.Loopback, options.ListenAddress);
+        Assert.Equal(8080, options.Port);
+        Assert.Equal(1, options.Slots);
+        Assert.Equal(4096, options.ContextPerSlot);
+    }
+
+    [Fact]
+    public void Long_names_are_accepted()
+    {
+        var options = Parse(
+            "--model", "sim:fast?tps=2000", "--host", "0.0.0.0", "--port", "0", "--parallel", "4", "--ctx-size", "8192",
+            "--metrics");
+
+        Assert.Equal(2000, options.Model.TokensPerSecond);
+        Assert.Equal(IPAddress.Any, options.ListenAddress);
+        Assert.Equal(0, options.Port);
+        Assert.Equal(4, options.Slots);
+        Assert.Equal(2048, options.ContextPerSlot);
+    }
+
+    [Theory]
+    [InlineData("0", 3, 4096)]
+    [InlineData("3000", 3, 1000)]
+    [InlineData("100", 3, 33)]
+    public void Context_size_is_shared_among_slots(string ctxSize, int slots, int perSlot)
+    {
+        var options = Parse("-m", "sim:x", "-np", slots.ToString(System.Globalization.CultureInfo.InvariantCulture), "-c", ctxSize);
+
+        Assert.Equal(perSlot, options.ContextPerSlot);
+    }
+
+    [Theory]
+    [InlineData("localhost", "127.0.0.1")]
+    [InlineData("::1", "::1")]
+    [InlineData("192.168.1.20", "192.168.1.20")]
+    public void Host_is_an_address_or_localhost(string host, string address)
+    {
+        Assert.Equal(IPAddress.Parse(address), Parse("-m", "sim:x", "--host", host).ListenAddress);
+    }
+
+    [Theory]
+    [InlineData("sim:x?tps=0", 0)]
+    [InlineData("sim:x?tps=0.5", 0.5)]
+    [InlineData("sim:x?", 50)]
+    [InlineData("sim:a-b_c.d", 50)]
+    public void Sim_refs_set_the_pace(string model, double tokensPerSecond)
+    {
+        Assert.Equal(tokensPerSecond, Parse("-m", model).Model.TokensPerSecond);
+    }
+
+    [Theory]
+    [InlineData("'--verbose'", "-m", "sim:x", "--verbose")]
+    [InlineData("'--port'", "-m", "sim:x", "--port", "-1")]
+    [InlineData("'--port'", "-m", "sim:x", "--port")]
+    [InlineData("'-np'", "-m", "sim:x", "-np", "two")]
+    [InlineData("'--ctx-size'", "-m", "sim:x", "-np", "4", "--ctx-size", "3")]
+    [InlineData("'-m/--model'", "--port", "0")]
+    [InlineData("not supported yet", "-m", "model.gguf")]
+    [InlineData("no name", "-m", "sim:")]
+    [InlineData("unknown parameter 'speed'", "-m", "sim:x?speed=3")]
+    [InlineData("tps='-3'", "-m", "sim:x?tps=-3")]
+    [InlineData("tps='Infinity'", "-m", "sim:x?tps=Infinity")]
+    public void Bad_arguments_are_errors_naming_them(string named, params string[] args)
+    {
+        var result = EngineOptionsParser.Parse(args);
+
+        Assert.Null(result.Options);
+        Assert.False(result.HelpRequested);
+        Assert.Contains(named, result.Error);
+    }
+
+    [Fact]
+    public void Help_is_a_request_not_an_error()
+    {
+        var result = EngineOptionsParser.Parse(["-m", "sim:x", "-h"]);
+
+        Assert.True(result.HelpRequested);
+        Assert.Null(result.Error);
+    }
+
+    private static EngineOptions Parse(params string[] args)
+    {
+        var result = EngineOptionsParser.Parse(args);
+        Assert.True(result.Options is not null, result.Error);
+        return result.Options;
+    }
+}
