@@ -28,10 +28,21 @@ internal static class OrchestratorApp
 
         var urls = BindAddresses.Parse(builder.Configuration[WebHostDefaults.ServerUrlsKey]);
         builder.WebHost.UseUrls([.. urls]);
+        // Kestrel endpoints from configuration bind too: the loopback check must see them.
+        var listening = urls.Concat(builder.Configuration.GetSection("Kestrel:Endpoints").GetChildren()
+            .Select(endpoint => endpoint["Url"]).OfType<string>()).ToList();
 
-        var options = builder.Configuration.GetSection(OrchestratorOptions.Section).Get<OrchestratorOptions>() ?? new OrchestratorOptions();
+        OrchestratorOptions options;
+        try
+        {
+            options = builder.Configuration.GetSection(OrchestratorOptions.Section).Get<OrchestratorOptions>() ?? new OrchestratorOptions();
+        }
+        catch (InvalidOperationException error)
+        {
+            throw new ConfigurationException($"Orchestrator: {error.Message}");
+        }
         var settings = OrchestratorSettings.From(options);
-        var token = ApiTokenSource.Resolve(settings, urls);
+        var token = ApiTokenSource.Resolve(settings, listening);
 
         var services = builder.Services;
         services.AddSingleton(settings);
@@ -58,7 +69,7 @@ internal static class OrchestratorApp
         app.MapHealth();
         app.MapTaskEndpoints();
 
-        LogStartup(app, settings, token, urls);
+        LogStartup(app, settings, token, listening);
         return app;
     }
 

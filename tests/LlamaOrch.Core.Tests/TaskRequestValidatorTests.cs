@@ -56,6 +56,7 @@ public sealed class TaskRequestValidatorTests
         { b => b with { MaxTokens = null }, "max_tokens" },
         { b => b with { MaxTokens = 1024 }, "max_tokens" },
         { b => b with { DeadlineMs = -1 }, "deadline_ms" },
+        { b => b with { DeadlineMs = 1_800_000_000_000 }, "deadline_ms" },
         { b => b with { Seed = -5 }, "seed" },
         { b => b with { Determinism = "exact" }, "determinism" },
         { b => b with { SamplerProfileVersion = "v9" }, "sampler_profile_version" },
@@ -86,5 +87,12 @@ public sealed class TaskRequestValidatorTests
     {
         var rejection = TaskRequestValidator.Validate(Valid() with { Priority = "urgent" }, Limits, out _);
         Assert.Contains("interactive|batch", rejection!.Message);
+    }
+
+    [Fact]
+    public void Task_ids_are_kept_in_canonical_form()
+    {
+        TaskRequestValidator.Validate(Valid() with { TaskId = "0B1C7F0E6C554A539A8F2A4F4C1D2E01" }, Limits, out var spec);
+        Assert.Equal("0b1c7f0e-6c55-4a53-9a8f-2a4f4c1d2e01", spec!.TaskId);
     }
 }

@@ -21,6 +21,30 @@ public sealed class ProcessTests
     }
 
     [Fact]
+    public async Task Refuses_a_non_loopback_Kestrel_endpoint_even_with_auth_disabled()
+    {
+        var dataDir = Directory.CreateTempSubdirectory("llorch-proc-").FullName;
+        using var process = Start(["--Kestrel:Endpoints:Http:Url=http://0.0.0.0:0", "--Orchestrator:Auth:Disabled=true", $"--Orchestrator:DataDir={dataDir}"]);
+        var stderr = process.StandardError.ReadToEndAsync();
+
+        Assert.True(process.WaitForExit(60_000));
+        Assert.Equal(2, process.ExitCode);
+        Assert.Contains("loopback binds only", await stderr);
+    }
+
+    [Fact]
+    public async Task A_configuration_value_of_the_wrong_type_is_a_one_line_error()
+    {
+        var dataDir = Directory.CreateTempSubdirectory("llorch-proc-").FullName;
+        using var process = Start(["--Orchestrator:Queue:Capacity=abc", $"--Orchestrator:DataDir={dataDir}"]);
+        var stderr = process.StandardError.ReadToEndAsync();
+
+        Assert.True(process.WaitForExit(60_000));
+        Assert.Equal(2, process.ExitCode);
+        Assert.Contains("Capacity", await stderr);
+    }
+
+    [Fact]
     public async Task SIGTERM_stops_every_engine_and_logs_carry_the_correlation_id()
     {
         var dataDir = Directory.CreateTempSubdirectory("llorch-proc-").FullName;

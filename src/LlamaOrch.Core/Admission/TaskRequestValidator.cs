@@ -12,6 +12,9 @@ namespace LlamaOrch.Core.Admission;
 public static class TaskRequestValidator
 {
     public const string DefaultSamplerProfile = "v1";
+
+    /// <summary>30 days: longer deadlines are almost surely unit mistakes, and timers cannot hold them.</summary>
+    public const long MaxDeadlineMs = 30L * 24 * 3600 * 1000;
     public static readonly IReadOnlyList<string> KnownSamplerProfiles = [DefaultSamplerProfile];
 
     /// <summary>Null when the body is valid (and <paramref name="spec"/> is set), else the rejection.</summary>
@@ -32,6 +35,7 @@ public static class TaskRequestValidator
         if (maxTokens > ctx) return Bad("max_tokens", $"{maxTokens} exceeds the task's ctx {ctx}");
         if (body.DeadlineMs is not { } deadlineMs) return Bad("deadline_ms", "required (milliseconds from admission; 0 for none)");
         if (deadlineMs < 0) return Bad("deadline_ms", "must not be negative (0 means no deadline)");
+        if (deadlineMs > MaxDeadlineMs) return Bad("deadline_ms", $"must be at most {MaxDeadlineMs} (30 days; it is relative to admission, not a timestamp)");
         if (body.Seed is { } seed && (seed < 0 || seed > uint.MaxValue)) return Bad("seed", $"must be between 0 and {uint.MaxValue}");
 
         var determinism = Determinism.BestEffort;
@@ -61,14 +65,15 @@ public static class TaskRequestValidator
 
         spec = new TaskSpec
         {
-            TaskId = body.TaskId!,
-            SessionId = body.SessionId!,
+            // Canonical spelling, so that one uuid is one task (and one derived seed) however it was written.
+            TaskId = Guid.Parse(body.TaskId!).ToString("D"),
+            SessionId = Guid.Parse(body.SessionId!).ToString("D"),
             Workload = workload,
             ModelRef = body.ModelRef,
             Engine = engine,
             Ctx = ctx,
             Priority = priority,
-            Seed = body.Seed ?? SeedFromTaskId(body.TaskId!),
+            Seed = body.Seed ?? SeedFromTaskId(Guid.Parse(body.TaskId!).ToString("D")),
             Determinism = determinism,
             SamplerProfileVersion = samplerProfile,
             Prompt = body.Prompt,

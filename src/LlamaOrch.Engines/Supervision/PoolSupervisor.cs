@@ -25,9 +25,6 @@ public sealed class PoolSupervisor : IAsyncDisposable
         }
     }
 
-    /// <summary>The HTTP client every engine adapter shares: loopback only, never through a proxy.</summary>
-    internal HttpClient Http => _http;
-
     public void Start()
     {
         foreach (var replica in _replicas) _running.Add(Task.Run(() => replica.RunAsync(_stopping.Token)));
@@ -49,6 +46,7 @@ public sealed class PoolSupervisor : IAsyncDisposable
         _stopping.Dispose();
     }
 
+    /// <summary>The HTTP client every engine adapter shares: loopback only, never through a proxy.</summary>
     private static HttpClient CreateEngineHttpClient()
     {
         var handler = new SocketsHttpHandler

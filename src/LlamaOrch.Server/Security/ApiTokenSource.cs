@@ -26,8 +26,8 @@ internal sealed record ApiTokenSource(string? Token, string Origin)
             return new ApiTokenSource(null, "disabled (Orchestrator:Auth:Disabled)");
         }
 
-        if (Environment.GetEnvironmentVariable(EnvironmentVariable) is { Length: > 0 } fromEnvironment)
-            return new ApiTokenSource(fromEnvironment.Trim(), EnvironmentVariable);
+        if (Environment.GetEnvironmentVariable(EnvironmentVariable)?.Trim() is { Length: > 0 } fromEnvironment)
+            return new ApiTokenSource(fromEnvironment, EnvironmentVariable);
 
         if (settings.Auth.TokenFile is { Length: > 0 } tokenFile)
             return new ApiTokenSource(ReadTokenFile(tokenFile, "Orchestrator:Auth:TokenFile"), $"file {tokenFile}");
