@@ -27,8 +27,35 @@ public sealed class SupervisionTests
 
         // Ready again on a new engine process (until the exit is noticed, health still shows the old one).
         await orchestrator.WaitUntilAsync(h => h["ready"]!.GetValue<bool>() && orchestrator.Supervisor.EngineProcessIds[0] is { } now && now != pid);
+        Assert.Null((await orchestrator.HealthAsync())["pools"]![0]!["last_error"]); // recovered: no stale error
         var next = (await orchestrator.AdmitAsync(Orchestrator.Task(Slow, maxTokens: 2)))["task_id"]!.GetValue<string>();
         Assert.Equal("end", (await orchestrator.StreamAsync(next))[^1].Event);
+    }
+
+    [Fact]
+    public async Task A_hung_engine_is_killed_and_replaced_and_its_task_fails_with_WORKER_RESET()
+    {
+        await using var orchestrator = await Orchestrator.StartAsync(
+            [.. Orchestrator.Pool(Slow), "Supervisor:HealthIntervalMs=200", "Supervisor:UnhealthyThreshold=2"]);
+        var id = (await orchestrator.AdmitAsync(Orchestrator.Task(Slow, maxTokens: 200)))["task_id"]!.GetValue<string>();
+        var pid = orchestrator.Supervisor.EngineProcessIds[0]!.Value;
+
+        var frames = new List<SseFrame>();
+        await foreach (var frame in orchestrator.FollowAsync(id))
+        {
+            frames.Add(frame);
+            if (frame.Event == "token" && frame.Int("i") == 0) Signal(pid, "STOP"); // alive, but answers nothing
+        }
+
+        Assert.Equal("WORKER_RESET", frames[^1].Str("code"));
+        await orchestrator.WaitUntilAsync(h => h["ready"]!.GetValue<bool>() && orchestrator.Supervisor.EngineProcessIds[0] is { } now && now != pid);
+        Assert.False(File.Exists($"/proc/{pid}/status") && !File.ReadAllText($"/proc/{pid}/status").Contains("State:\tZ"));
+    }
+
+    private static void Signal(int pid, string signal)
+    {
+        using var kill = Process.Start("kill", ["-" + signal, pid.ToString()]);
+        kill.WaitForExit();
     }
 
     [Fact]

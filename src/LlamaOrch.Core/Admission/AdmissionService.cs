@@ -35,7 +35,11 @@ public sealed class AdmissionService(PoolRegistry pools, TaskStore tasks, TimePr
             return Refuse(fitting[0].UnreadyRejection());
         }
 
-        var chosen = ready.MinBy(p => (double)p.QueueDepth / Math.Max(p.Config.Slots * p.Config.Replicas, 1))!;
+        // A pool with queue room beats a full one; then the shortest queue per slot.
+        var chosen = ready
+            .OrderBy(p => p.HasRoom ? 0 : 1)
+            .ThenBy(p => (double)p.QueueDepth / Math.Max(p.Config.Slots * p.Config.Replicas, 1))
+            .First();
         var task = new OrchestratedTask(spec, correlationId, chosen, time);
         if (!tasks.TryAdd(task))
             return Refuse(Rejection.InvalidParams("task_id", $"task {spec.TaskId} already exists; stream or cancel it, or submit with a new task_id"));

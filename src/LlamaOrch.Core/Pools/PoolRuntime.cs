@@ -62,6 +62,9 @@ public sealed class PoolRuntime
         }
     }
 
+    /// <summary>Whether the queue can take a task without evicting one.</summary>
+    public bool HasRoom => QueueDepth < Config.QueueCapacity;
+
     public bool IsReady
     {
         get { lock (_gate) return _replicas.Any(r => r.Ready); }
@@ -148,6 +151,8 @@ public sealed class PoolRuntime
             replica.Client = client;
             replica.Facts = facts;
             replica.Ready = true;
+            // A recovered pool reports no error; while some replica is still down its error stays visible.
+            if (_replicas.All(r => r.Ready)) _lastError = null;
         }
         Pump();
     }

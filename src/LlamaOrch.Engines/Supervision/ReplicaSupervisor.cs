@@ -78,8 +78,8 @@ internal sealed class ReplicaSupervisor(
                 _replicaId, client.BaseAddress, facts.EngineVersion, facts.CtxPerSlot, facts.TotalSlots);
             pool.ReplicaReady(index, client, facts);
 
-            await process.WaitForExitAsync(stopping).ConfigureAwait(false);
-            return await ExitReasonAsync(process, tail, "engine exited").ConfigureAwait(false);
+            var hung = await WatchAsync(process, client, stopping).ConfigureAwait(false);
+            return await ExitReasonAsync(process, tail, hung ?? "engine exited").ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)
         {
@@ -114,6 +114,45 @@ internal sealed class ReplicaSupervisor(
         if (line is null) return;
         tail.Add(line);
         logger.LogDebug("[{ReplicaId}] {Line}", _replicaId, line);
+    }
+
+    /// <summary>
+    /// Waits while the engine runs, checking /health: a process that is alive but stops answering (a hung
+    /// engine) is reported after several failed checks, and killed by the caller. Null when it exited.
+    /// </summary>
+    private async Task<string?> WatchAsync(Process process, LlamaCppEngineClient client, CancellationToken stopping)
+    {
+        var failures = 0;
+        while (true)
+        {
+            using var interval = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+            interval.CancelAfter(options.HealthInterval);
+            try
+            {
+                await process.WaitForExitAsync(interval.Token).ConfigureAwait(false);
+                return null;
+            }
+            catch (OperationCanceledException) when (!stopping.IsCancellationRequested)
+            {
+                // The interval passed with the engine still running: check that it still answers.
+            }
+
+            using var check = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+            check.CancelAfter(options.HealthInterval);
+            bool healthy;
+            try
+            {
+                healthy = await client.IsHealthyAsync(check.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (!stopping.IsCancellationRequested)
+            {
+                healthy = false;
+            }
+
+            failures = healthy ? 0 : failures + 1;
+            if (failures >= options.UnhealthyThreshold)
+                return $"engine stopped answering /health ({failures} checks in a row); killed";
+        }
     }
 
     /// <summary>Null once /health answers 200; otherwise why the engine never became healthy.</summary>

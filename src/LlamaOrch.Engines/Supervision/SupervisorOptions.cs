@@ -13,6 +13,12 @@ public sealed record SupervisorOptions
     /// <summary>Consecutive failed starts or short-lived runs after which a replica is said to crash-loop.</summary>
     public int CrashLoopThreshold { get; init; } = 3;
 
+    /// <summary>How often a ready engine's /health is checked, and how long one check may take.</summary>
+    public TimeSpan HealthInterval { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Consecutive failed health checks after which a running engine is killed and restarted.</summary>
+    public int UnhealthyThreshold { get; init; } = 3;
+
     /// <summary>A run that stayed healthy this long resets the failure count.</summary>
     public TimeSpan StableRun { get; init; } = TimeSpan.FromSeconds(30);
 }

@@ -66,4 +66,6 @@ internal sealed class SupervisorSection
     public int RestartBackoffInitialMs { get; set; } = 250;
     public int RestartBackoffMaxMs { get; set; } = 30_000;
     public int CrashLoopThreshold { get; set; } = 3;
+    public int HealthIntervalMs { get; set; } = 5000;
+    public int UnhealthyThreshold { get; set; } = 3;
 }

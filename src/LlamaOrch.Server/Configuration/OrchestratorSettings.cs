@@ -58,6 +58,8 @@ internal sealed record OrchestratorSettings(
             RestartBackoffInitial = TimeSpan.FromMilliseconds(Positive(options.Supervisor.RestartBackoffInitialMs, "Orchestrator:Supervisor:RestartBackoffInitialMs")),
             RestartBackoffMax = TimeSpan.FromMilliseconds(Positive(options.Supervisor.RestartBackoffMaxMs, "Orchestrator:Supervisor:RestartBackoffMaxMs")),
             CrashLoopThreshold = Positive(options.Supervisor.CrashLoopThreshold, "Orchestrator:Supervisor:CrashLoopThreshold"),
+            HealthInterval = TimeSpan.FromMilliseconds(Positive(options.Supervisor.HealthIntervalMs, "Orchestrator:Supervisor:HealthIntervalMs")),
+            UnhealthyThreshold = Positive(options.Supervisor.UnhealthyThreshold, "Orchestrator:Supervisor:UnhealthyThreshold"),
         };
 
         var dataDir = options.DataDir is { Length: > 0 } configured
