@@ -49,7 +49,8 @@ internal static class OrchestratorApp
         services.AddSingleton(token);
         services.AddSingleton(settings.Limits);
         services.AddSingleton(TimeProvider.System);
-        services.AddSingleton(sp => new TaskStore(TimeSpan.FromSeconds(settings.Tasks.RetentionSeconds), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => new TaskStore(
+            TimeSpan.FromSeconds(settings.Tasks.RetentionSeconds), settings.Tasks.MaxRetained, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => new TaskRunner(
             sp.GetRequiredService<TimeProvider>(),
             TimeSpan.FromMilliseconds(settings.Tasks.MetricsIntervalMs),

@@ -17,7 +17,7 @@ internal sealed class PoolHarness
     {
         var config = new PoolConfig { Id = "p", Model = "sim:test", Slots = slots, QueueCapacity = capacity, QueuePolicy = policy, Ctx = 512 };
         Pool = new PoolRuntime(config, new TaskRunner(Time, TimeSpan.FromHours(1), NullLogger<TaskRunner>.Instance), Time);
-        Tasks = new TaskStore(TimeSpan.FromMinutes(1), Time);
+        Tasks = new TaskStore(TimeSpan.FromMinutes(1), 2, Time);
         Admission = new AdmissionService(new PoolRegistry([Pool]), Tasks, Time);
         Pool.ReplicaReady(0, Engine, new EngineFacts("scripted", 512, slots));
     }

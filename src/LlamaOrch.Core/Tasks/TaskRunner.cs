@@ -23,7 +23,7 @@ public sealed class TaskRunner(TimeProvider time, TimeSpan metricsInterval, ILog
                     task.AdmissionQueuePosition, task.PredictedStartMs, pool.Id, replicaId, task.Spec.Seed, queuedMs, dispatchSeq)))
                 return; // cancelled between dequeue and start
 
-            logger.LogInformation("Task {TaskId} started on {ReplicaId} after {QueuedMs} ms queued (correlation {CorrelationId})",
+            logger.LogDebug("Task {TaskId} started on {ReplicaId} after {QueuedMs} ms queued (correlation {CorrelationId})",
                 task.Id, replicaId, queuedMs, task.CorrelationId);
             task.TryAppendMetrics(MetricsNow(task, pool, started));
             completed = await RelayAsync(task, pool, client, started).ConfigureAwait(false);

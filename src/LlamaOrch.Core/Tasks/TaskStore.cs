@@ -6,7 +6,8 @@ namespace LlamaOrch.Core.Tasks;
 /// Every task that is queued, running, or finished within the retention window, by id. A finished task
 /// stays readable (late readers replay its stream) until the retention passes, then it is forgotten.
 /// </summary>
-public sealed class TaskStore(TimeSpan retention, TimeProvider time)
+/// The retention is bounded in count too, so memory does not grow with throughput × retention.
+public sealed class TaskStore(TimeSpan retention, int maxRetainedFinished, TimeProvider time)
 {
     private readonly ConcurrentDictionary<string, OrchestratedTask> _tasks = new(StringComparer.OrdinalIgnoreCase);
 
@@ -18,17 +19,34 @@ public sealed class TaskStore(TimeSpan retention, TimeProvider time)
 
     internal void Remove(OrchestratedTask task) => _tasks.TryRemove(new KeyValuePair<string, OrchestratedTask>(task.Id, task));
 
-    /// <summary>Forgets tasks whose retention has passed; returns how many.</summary>
+    /// <summary>
+    /// Forgets finished tasks whose retention has passed, then the oldest finished ones beyond the count
+    /// limit; queued and running tasks are never forgotten. Returns how many were removed.
+    /// </summary>
     public int SweepExpired()
     {
         var removed = 0;
+        var kept = new List<(long Finished, OrchestratedTask Task)>();
         foreach (var (_, task) in _tasks)
         {
-            if (task.FinishedTimestamp is { } finished && time.GetElapsedTime(finished) >= retention)
+            if (task.FinishedTimestamp is not { } finished) continue;
+            if (time.GetElapsedTime(finished) >= retention)
             {
                 Remove(task);
                 removed++;
             }
+            else
+            {
+                kept.Add((finished, task));
+            }
+        }
+
+        if (kept.Count <= maxRetainedFinished) return removed;
+        kept.Sort((a, b) => a.Finished.CompareTo(b.Finished));
+        foreach (var (_, task) in kept.Take(kept.Count - maxRetainedFinished))
+        {
+            Remove(task);
+            removed++;
         }
         return removed;
     }

@@ -56,6 +56,7 @@ internal sealed class AuthOptions
 internal sealed class TasksOptions
 {
     public int RetentionSeconds { get; set; } = 300;
+    public int MaxRetained { get; set; } = 10_000;
     public int MetricsIntervalMs { get; set; } = 500;
     public int KeepAliveSeconds { get; set; } = 15;
 }

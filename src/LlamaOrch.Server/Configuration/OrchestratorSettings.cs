@@ -49,6 +49,7 @@ internal sealed record OrchestratorSettings(
             MaxInputs = Positive(options.Limits.MaxInputs ?? new AdmissionLimits().MaxInputs, "Orchestrator:Limits:MaxInputs"),
         };
         Positive(options.Tasks.RetentionSeconds, "Orchestrator:Tasks:RetentionSeconds");
+        Positive(options.Tasks.MaxRetained, "Orchestrator:Tasks:MaxRetained");
         Positive(options.Tasks.MetricsIntervalMs, "Orchestrator:Tasks:MetricsIntervalMs");
         Positive(options.Tasks.KeepAliveSeconds, "Orchestrator:Tasks:KeepAliveSeconds");
 

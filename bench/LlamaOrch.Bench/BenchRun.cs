@@ -1,0 +1,85 @@
+using System.Runtime.InteropServices;
+using System.Security.Cryptography;
+using LlamaOrch.Bench.Load;
+using LlamaOrch.Bench.Processes;
+using LlamaOrch.Bench.Report;
+using LlamaOrch.Bench.Scenarios;
+
+namespace LlamaOrch.Bench;
+
+/// <summary>
+/// The whole bench: start the processes, run the scenarios in an order where each one finds the machine
+/// quiet, print the table. Children are killed by the caller's <see cref="ChildProcesses"/>.
+/// </summary>
+internal sealed class BenchRun(BenchOptions options, RepoLayout layout, ChildProcesses children, HttpClient http, string workDirectory)
+{
+    private const string StreamPool = "bench";
+    private const string HoldPool = "hold";
+    private const string HoldModel = "sim:hold?tps=1";
+    private const string SlowPool = "slow";
+    private const string SlowModel = "sim:slow?tps=1";
+    private const int SlowQueueCapacity = 8;
+
+    /// <summary>The flood's orchestratord is a fresh process: tiered JIT needs a few seconds of its traffic first.</summary>
+    private static readonly TimeSpan FloodWarmup = TimeSpan.FromSeconds(3);
+
+    // A fresh random token per run: the bench exercises the real bearer check, and nothing outlives the run.
+    private readonly string _apiToken = Convert.ToHexString(RandomNumberGenerator.GetBytes(16));
+
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        PrintHeader();
+
+        Progress("starting llorch-engine (direct baseline) and orchestratord (streaming + hold pools)");
+        var engine = await EngineProcess.StartAsync(children, layout, options.StreamModel, options.Slots, options.CtxPerSlot, cancellationToken);
+        var orchestrator = await OrchestratorProcess.StartAsync(children, layout, "orchestratord-stream",
+            [
+                new PoolSpec(StreamPool, options.StreamModel, options.Slots, QueueCapacity: Math.Max(2 * options.Slots, 256)),
+                new PoolSpec(HoldPool, HoldModel, Slots: 1, QueueCapacity: options.Queued + 16),
+            ],
+            _apiToken, workDirectory, options, http, cancellationToken);
+
+        Progress($"memory: idle, then {options.Queued} queued tasks");
+        var holdBodies = new RequestBodies(HoldModel, maxTokens: 64, options.CtxPerSlot);
+        var memory = await new MemoryScenario(http, orchestrator, _apiToken, holdBodies, HoldPool, options.Queued).RunAsync(cancellationToken);
+
+        var engineRoundTrip = await RoundTripProbe.MedianMsAsync(http, new Uri(engine.BaseAddress, "health"), cancellationToken);
+        var orchRoundTrip = await RoundTripProbe.MedianMsAsync(http, new Uri(orchestrator.BaseAddress, "health"), cancellationToken);
+
+        var bodies = new RequestBodies(options.StreamModel, options.MaxTokens, options.CtxPerSlot);
+        var self = Environment.ProcessId;
+        var directCpu = new CpuMeter([("orch", () => [orchestrator.Pid]), ("engine", () => [engine.Pid]), ("bench", () => [self])]);
+        var orchCpu = new CpuMeter([("orch", () => [orchestrator.Pid]), ("engine", () => orchestrator.EnginePids), ("bench", () => [self])]);
+        var streaming = await new StreamingScenario(
+                options,
+                new DirectEngineTarget(http, engine.BaseAddress, bodies),
+                new OrchestratorTarget(http, orchestrator.BaseAddress, _apiToken, bodies),
+                directCpu, orchCpu, orchestrator.Pid)
+            .RunAsync(Progress, cancellationToken);
+
+        // The flood gets the machine to itself: the streaming processes would only sit idle beside it.
+        engine.Child.Kill();
+        orchestrator.Child.Kill();
+
+        Progress($"queue full: {options.FloodClients} clients against a queue of {SlowQueueCapacity}");
+        var slow = await OrchestratorProcess.StartAsync(children, layout, "orchestratord-flood",
+            [new PoolSpec(SlowPool, SlowModel, Slots: 1, SlowQueueCapacity)], _apiToken, workDirectory, options, http, cancellationToken);
+        var flood = await new QueueFullScenario(http, slow, _apiToken, new RequestBodies(SlowModel, maxTokens: 1000, options.CtxPerSlot),
+            options.FloodClients, FloodWarmup, TimeSpan.FromSeconds(options.FloodSeconds)).RunAsync(cancellationToken);
+        slow.Child.Kill();
+
+        var checks = Targets.Evaluate(streaming, flood);
+        ResultsTable.Print(Console.Out, options, (engineRoundTrip, orchRoundTrip), memory, streaming, flood, checks);
+    }
+
+    private void PrintHeader()
+    {
+        Console.WriteLine($"llama-orch bench, {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC");
+        Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, {RuntimeInformation.FrameworkDescription}");
+        Console.WriteLine($"levels {string.Join(",", options.Levels)} streams; {options.WarmupSeconds:0.#} s warm-up + {options.DurationSeconds:0.#} s measured per level and path");
+        if (options.OrchestratorArgs.Count > 0 || options.OrchestratorEnvironment.Count > 0)
+            Console.WriteLine($"orchestratord extra: {string.Join(" ", options.OrchestratorEnvironment.Select(e => $"{e.Key}={e.Value}").Concat(options.OrchestratorArgs))}");
+    }
+
+    private static void Progress(string message) => Console.Error.WriteLine($"[bench] {message}");
+}

@@ -1,0 +1,54 @@
+using System.Buffers;
+using System.Text.Json;
+
+namespace LlamaOrch.Bench.Load;
+
+/// <summary>
+/// The JSON bodies the bench sends, written by hand with <see cref="Utf8JsonWriter"/>: the bench speaks the
+/// wire format as any client does and shares no types with the server it measures.
+/// </summary>
+internal sealed class RequestBodies(string modelRef, int maxTokens, int ctx)
+{
+    /// <summary>Short and fixed: the sim engine's cost does not depend on it, and both paths send the same.</summary>
+    public const string Prompt = "Benchmark: tell a short story about a lighthouse keeper.";
+
+    /// <summary>A <c>POST /v1/tasks</c> body; <paramref name="seed"/> null lets orchestratord derive one.</summary>
+    public HttpContent Task(string taskId, string sessionId, long? seed, int? maxTokensOverride = null) => Json(writer =>
+    {
+        writer.WriteString("task_id"u8, taskId);
+        writer.WriteString("session_id"u8, sessionId);
+        writer.WriteString("workload"u8, "completion"u8);
+        writer.WriteString("model_ref"u8, modelRef);
+        writer.WriteString("engine"u8, "llamacpp"u8);
+        writer.WriteNumber("ctx"u8, ctx);
+        writer.WriteString("priority"u8, "interactive"u8);
+        writer.WriteNumber("max_tokens"u8, maxTokensOverride ?? maxTokens);
+        writer.WriteNumber("deadline_ms"u8, 0);
+        writer.WriteString("prompt"u8, Prompt);
+        if (seed is { } value) writer.WriteNumber("seed"u8, value);
+    });
+
+    /// <summary>The <c>POST /completion</c> body orchestratord's llama.cpp adapter sends for the same task.</summary>
+    public HttpContent Completion(long seed) => Json(writer =>
+    {
+        writer.WriteString("prompt"u8, Prompt);
+        writer.WriteNumber("n_predict"u8, maxTokens);
+        writer.WriteBoolean("stream"u8, true);
+        writer.WriteNumber("seed"u8, seed);
+        writer.WriteBoolean("cache_prompt"u8, true);
+    });
+
+    private static ByteArrayContent Json(Action<Utf8JsonWriter> fields)
+    {
+        var buffer = new ArrayBufferWriter<byte>(384);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            fields(writer);
+            writer.WriteEndObject();
+        }
+        var content = new ByteArrayContent(buffer.WrittenSpan.ToArray());
+        content.Headers.TryAddWithoutValidation("Content-Type", "application/json");
+        return content;
+    }
+}

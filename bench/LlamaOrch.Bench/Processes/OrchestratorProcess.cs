@@ -1,0 +1,96 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+
+namespace LlamaOrch.Bench.Processes;
+
+/// <summary>A running orchestratord that the bench started and configured through its command line.</summary>
+internal sealed class OrchestratorProcess
+{
+    private static readonly TimeSpan ReadyTimeout = TimeSpan.FromSeconds(90);
+
+    private OrchestratorProcess(ChildProcess child, Uri baseAddress)
+    {
+        Child = child;
+        BaseAddress = baseAddress;
+    }
+
+    public ChildProcess Child { get; }
+
+    public Uri BaseAddress { get; }
+
+    public int Pid => Child.Pid;
+
+    /// <summary>The engine replicas orchestratord spawned, for CPU accounting.</summary>
+    public IReadOnlyList<int> EnginePids => ProcStats.ChildrenOf(Pid);
+
+    public static async Task<OrchestratorProcess> StartAsync(
+        ChildProcesses children, RepoLayout layout, string name, IReadOnlyList<PoolSpec> pools, string apiToken,
+        string dataDirectory, BenchOptions options, HttpClient http, CancellationToken cancellationToken)
+    {
+        var port = FreePort.Next();
+        var args = new List<string>
+        {
+            "--urls", $"http://127.0.0.1:{port}",
+            $"--Orchestrator:DataDir={Path.Combine(dataDirectory, name)}",
+        };
+        for (var index = 0; index < pools.Count; index++)
+        {
+            var pool = pools[index];
+            var key = $"--Orchestrator:Pools:{index}:";
+            args.Add($"{key}Id={pool.Id}");
+            args.Add($"{key}Model={pool.Model}");
+            args.Add($"{key}Slots={pool.Slots.ToString(CultureInfo.InvariantCulture)}");
+            args.Add($"{key}Queue:Capacity={pool.QueueCapacity.ToString(CultureInfo.InvariantCulture)}");
+        }
+        args.AddRange(options.OrchestratorArgs);
+        var environment = new Dictionary<string, string>(options.OrchestratorEnvironment) { ["LLORCH_API_TOKEN"] = apiToken };
+
+        // Run from the install folder so that the shipped appsettings.json (its log levels) applies, as it
+        // does for a service started there; from elsewhere ASP.NET would log every request at Information.
+        var child = children.StartDotnet(name, layout.DotnetHost, layout.OrchestratorDll, args,
+            workingDirectory: Path.GetDirectoryName(layout.OrchestratorDll)!,
+            environment);
+        var orchestrator = new OrchestratorProcess(child, new Uri($"http://127.0.0.1:{port}/"));
+        await orchestrator.WaitReadyAsync(http, cancellationToken);
+        return orchestrator;
+    }
+
+    /// <summary>Queue depth of one pool as /health reports it.</summary>
+    public async Task<int> QueueDepthAsync(HttpClient http, string poolId, CancellationToken cancellationToken)
+    {
+        using var health = await HealthAsync(http, cancellationToken);
+        foreach (var pool in health.RootElement.GetProperty("pools").EnumerateArray())
+        {
+            if (pool.GetProperty("id").GetString() == poolId) return pool.GetProperty("queue_depth").GetInt32();
+        }
+        return -1;
+    }
+
+    private async Task WaitReadyAsync(HttpClient http, CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        while (Stopwatch.GetElapsedTime(started) < ReadyTimeout)
+        {
+            if (Child.HasExited) throw new BenchSetupException($"orchestratord exited during start: {Child.Tail()}");
+            try
+            {
+                using var health = await HealthAsync(http, cancellationToken);
+                if (health.RootElement.GetProperty("ready").GetBoolean()) return;
+            }
+            catch (HttpRequestException)
+            {
+                // Not listening yet.
+            }
+            await Task.Delay(100, cancellationToken);
+        }
+        throw new BenchSetupException($"orchestratord did not report ready within {ReadyTimeout.TotalSeconds:0} s: {Child.Tail()}");
+    }
+
+    private async Task<JsonDocument> HealthAsync(HttpClient http, CancellationToken cancellationToken)
+    {
+        using var response = await http.GetAsync(new Uri(BaseAddress, "health"), cancellationToken);
+        await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
+        return await JsonDocument.ParseAsync(body, cancellationToken: cancellationToken);
+    }
+}

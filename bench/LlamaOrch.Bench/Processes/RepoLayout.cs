@@ -1,0 +1,46 @@
+namespace LlamaOrch.Bench.Processes;
+
+/// <summary>Where the Release build of orchestratord and its bundled llorch-engine live, found from the repo root.</summary>
+internal sealed record RepoLayout(string Root, string OrchestratorDll, string EngineDll, string DotnetHost)
+{
+    private const string SolutionFile = "llama-orch.sln";
+
+    /// <summary>Walks up from the bench's own folder (and the working directory) to llama-orch.sln.</summary>
+    public static RepoLayout Locate()
+    {
+        var root = FindRoot(AppContext.BaseDirectory) ?? FindRoot(Directory.GetCurrentDirectory())
+            ?? throw new BenchSetupException($"cannot find {SolutionFile} above {AppContext.BaseDirectory} or {Directory.GetCurrentDirectory()}");
+        var serverBin = Path.Combine(root, "src", "LlamaOrch.Server", "bin", "Release", "net10.0");
+        var orchestrator = Path.Combine(serverBin, "orchestratord.dll");
+        // The engine orchestratord spawns is the copy beside it, so the baseline runs the very same build.
+        var engine = Path.Combine(serverBin, "engine", "llorch-engine.dll");
+        foreach (var required in new[] { orchestrator, engine })
+        {
+            if (!File.Exists(required))
+                throw new BenchSetupException($"{required} is missing: run 'dotnet build -c Release' in {root} first");
+        }
+        return new RepoLayout(root, orchestrator, engine, FindDotnet());
+    }
+
+    private static string? FindRoot(string start)
+    {
+        for (var directory = new DirectoryInfo(start); directory is not null; directory = directory.Parent)
+        {
+            if (File.Exists(Path.Combine(directory.FullName, SolutionFile))) return directory.FullName;
+        }
+        return null;
+    }
+
+    /// <summary>
+    /// The dotnet host that runs the .dlls. Under 'dotnet run' this process is the bench's apphost, not
+    /// dotnet, so DOTNET_HOST_PATH and DOTNET_ROOT are asked before falling back to PATH.
+    /// </summary>
+    private static string FindDotnet()
+    {
+        if (Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host)) return host;
+        if (Environment.ProcessPath is { } current && Path.GetFileNameWithoutExtension(current) == "dotnet") return current;
+        if (Environment.GetEnvironmentVariable("DOTNET_ROOT") is { Length: > 0 } dotnetRoot && File.Exists(Path.Combine(dotnetRoot, "dotnet")))
+            return Path.Combine(dotnetRoot, "dotnet");
+        return "dotnet";
+    }
+}

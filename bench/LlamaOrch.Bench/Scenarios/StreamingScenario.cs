@@ -1,0 +1,38 @@
+using LlamaOrch.Bench.Load;
+using LlamaOrch.Bench.Processes;
+
+namespace LlamaOrch.Bench.Scenarios;
+
+/// <summary>
+/// For each concurrency, the same closed-loop load first straight to a llorch-engine and then through
+/// orchestratord to an identical engine (same model ref, slots, context, max_tokens and seeds).
+/// Alternating per level keeps both paths under the same machine conditions.
+/// </summary>
+internal sealed class StreamingScenario(BenchOptions options, IStreamTarget direct, IStreamTarget orch, CpuMeter directCpu, CpuMeter orchCpu, int orchPid)
+{
+    /// <summary>Long enough for tiered JIT to settle the hot paths of all three processes before anything counts.</summary>
+    private static readonly TimeSpan JitWarmup = TimeSpan.FromSeconds(3);
+
+    public async Task<IReadOnlyList<StreamingResult>> RunAsync(Action<string> progress, CancellationToken cancellationToken)
+    {
+        var warmStreams = Math.Min(16, options.Slots);
+        foreach (var target in new[] { direct, orch })
+        {
+            progress($"warm-up: {target.Name}, {warmStreams} streams, {JitWarmup.TotalSeconds:0} s");
+            await LevelRunner.RunAsync(target, warmStreams, options.MaxTokens, TimeSpan.Zero, JitWarmup, target == direct ? directCpu : orchCpu, null, cancellationToken);
+        }
+
+        var warmup = TimeSpan.FromSeconds(options.WarmupSeconds);
+        var duration = TimeSpan.FromSeconds(options.DurationSeconds);
+        var results = new List<StreamingResult>();
+        foreach (var streams in options.Levels)
+        {
+            progress($"{streams} streams: direct");
+            var directResult = await LevelRunner.RunAsync(direct, streams, options.MaxTokens, warmup, duration, directCpu, null, cancellationToken);
+            progress($"{streams} streams: orch");
+            var orchResult = await LevelRunner.RunAsync(orch, streams, options.MaxTokens, warmup, duration, orchCpu, orchPid, cancellationToken);
+            results.Add(new StreamingResult(directResult, orchResult));
+        }
+        return results;
+    }
+}
