@@ -40,6 +40,8 @@ internal sealed class Orchestrator : IAsyncDisposable
 
     public PoolSupervisor Supervisor => _app.Services.GetRequiredService<PoolSupervisor>();
 
+    public IServiceProvider Services => _app.Services;
+
     /// <summary>Starts orchestratord with extra <c>Orchestrator:</c> settings ("Pools:0:Id=p") and waits until it is ready.</summary>
     public static async System.Threading.Tasks.Task<Orchestrator> StartAsync(params string[] settings) => await StartAsync(true, settings);
 
