@@ -25,15 +25,14 @@ public sealed class CommandLineTests
         Assert.DoesNotContain("listening", run.Stdout);
     }
 
-    [Theory]
-    [InlineData("/models/tinyllama.gguf")]
-    [InlineData("hf:org/repo/model.Q4_K_M.gguf")]
-    public async Task A_model_that_is_not_sim_exits_with_2_saying_gguf_is_not_supported_yet(string model)
+    [Fact]
+    public async Task A_model_file_that_does_not_exist_exits_with_3_naming_it()
     {
+        var model = "/models/no-such-model.gguf";
         var run = await EngineProcess.RunToExitAsync(["-m", model, "--port", "0"]);
 
-        Assert.Equal(2, run.ExitCode);
-        Assert.Contains("not supported yet", run.Stderr);
+        Assert.Equal(3, run.ExitCode);
+        Assert.Contains("cannot load model", run.Stderr);
         Assert.Contains(model, run.Stderr);
     }
 

@@ -25,10 +25,14 @@ internal interface IEngineModel
 
     void Tokenize(ReadOnlySpan<char> text, List<int> tokens);
 
-    /// <summary>Evaluates the prompt in slot <paramref name="slotId"/> and returns the sequence that continues it.</summary>
+    /// <summary>
+    /// Evaluates the prompt in slot <paramref name="slotId"/> and returns the sequence that continues it, for at
+    /// most <paramref name="tokenLimit"/> tokens. The caller disposes the sequence when it stops reading.
+    /// </summary>
     ValueTask<ITokenSequence> StartSequenceAsync(
         int slotId,
         string prompt,
         SamplingParameters sampling,
+        int tokenLimit,
         CancellationToken cancellationToken);
 }

@@ -1,7 +1,7 @@
 namespace LlamaOrch.EngineHost.Generation;
 
-/// <summary>One generation in one slot, produced token by token.</summary>
-internal interface ITokenSequence
+/// <summary>One generation in one slot, produced token by token; disposing it ends the generation and frees its work.</summary>
+internal interface ITokenSequence : IDisposable
 {
     /// <summary>
     /// The next token. Completes synchronously when the token is ready now, which the caller uses to batch several

@@ -1,6 +1,7 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using LlamaOrch.EngineHost.Generation;
+using LlamaOrch.EngineHost.Inference;
 using LlamaOrch.EngineHost.Protocol;
 using LlamaOrch.EngineHost.Simulation;
 using LlamaOrch.EngineHost.Slots;
@@ -34,10 +35,37 @@ internal static class EngineApplication
         Console.Out.WriteLine(ListeningLinePrefix + app.Urls.First());
 
         var time = app.Services.GetRequiredService<TimeProvider>();
-        app.Services.GetRequiredService<ModelHost>().SetLoaded(new SimModel(options.Model, time));
+        using var model = LoadModel(options, time, out var loadError);
+        if (model is null)
+        {
+            Console.Error.WriteLine($"llorch-engine: cannot load model '{options.ModelRef}': {loadError}");
+            return ExitCodes.ModelLoadFailed;
+        }
+        app.Services.GetRequiredService<ModelHost>().SetLoaded((IEngineModel)model);
 
         await app.WaitForShutdownAsync();
         return ExitCodes.Success;
+    }
+
+    /// <summary>The served model, or null with the loader's reason; disposing it frees native memory.</summary>
+    private static IDisposable? LoadModel(EngineOptions options, TimeProvider time, out string? error)
+    {
+        error = null;
+        if (options.Sim is { } sim) return new SimModel(sim, time);
+        if (options.ModelPath is not { } path)
+        {
+            error = "hf: and https: refs are not resolved by this build of llorch-engine; give a GGUF path";
+            return null;
+        }
+        try
+        {
+            return LlamaEngineModel.Load(options.ModelRef, path, options.Slots, options.ContextPerSlot, options.Threads, options.LibraryDirectory);
+        }
+        catch (Exception loadError) when (loadError is IOException or LlamaOrch.LlamaCpp.LlamaException or DllNotFoundException or InvalidOperationException)
+        {
+            error = loadError.Message;
+            return null;
+        }
     }
 
     private static WebApplication Build(EngineOptions options, int? parentPid)

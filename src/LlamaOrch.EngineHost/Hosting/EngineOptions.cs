@@ -4,14 +4,22 @@ using LlamaOrch.EngineHost.Simulation;
 namespace LlamaOrch.EngineHost.Hosting;
 
 /// <summary>The validated command line of one engine process.</summary>
-/// <param name="Model">The model to serve; only synthetic models exist in this build.</param>
+/// <param name="ModelRef">The model ref exactly as given.</param>
+/// <param name="Sim">The parsed ref when the model is synthetic (sim:), else null.</param>
+/// <param name="ModelPath">The GGUF file for a file: or plain-path ref, else null (resolved at load).</param>
 /// <param name="ListenAddress">The address Kestrel binds.</param>
 /// <param name="Port">The TCP port; 0 asks the OS for a free one.</param>
 /// <param name="Slots">Concurrent sequences (llama-server's <c>--parallel</c>).</param>
 /// <param name="ContextPerSlot">Tokens of context each slot holds: prompt plus prediction.</param>
+/// <param name="Threads">llama.cpp threads for decoding (llama-server's <c>--threads</c>).</param>
+/// <param name="LibraryDirectory">A folder of llama.cpp libraries to use instead of the shipped ones.</param>
 internal sealed record EngineOptions(
-    SimModelRef Model,
+    string ModelRef,
+    SimModelRef? Sim,
+    string? ModelPath,
     IPAddress ListenAddress,
     int Port,
     int Slots,
-    int ContextPerSlot);
+    int ContextPerSlot,
+    int Threads = 1,
+    string? LibraryDirectory = null);

@@ -17,8 +17,10 @@ internal static class EngineOptionsParser
     public const string Usage = """
         Usage: llorch-engine -m REF [options]
 
-          -m, --model REF        model to serve; only synthetic models are supported by this build:
-                                 sim:NAME[?tps=N]  (N tokens per second per slot, default 50, 0 = unpaced)
+          -m, --model REF        model to serve: a GGUF file (a path or file:/abs/path.gguf), or
+                                 sim:NAME[?tps=N]  synthetic tokens, N per second per slot (default 50, 0 = unpaced)
+          -t, --threads N        llama.cpp threads (default 1: on small machines more can be much slower)
+              --lib-dir DIR      llama.cpp libraries to use instead of the shipped ones (e.g. a CUDA build)
               --host ADDR        address to listen on (default 127.0.0.1)
               --port N           port to listen on (default 8080, 0 = any free port)
           -np, --parallel N      number of slots (default 1)
@@ -37,6 +39,8 @@ internal static class EngineOptionsParser
         var port = DefaultPort;
         var slots = 1;
         var totalContext = 0;
+        var threads = 1;
+        string? libraryDirectory = null;
 
         for (var i = 0; i < args.Count; i++)
         {
@@ -66,12 +70,19 @@ internal static class EngineOptionsParser
                 continue;
             }
 
+            if (name is "--lib-dir")
+            {
+                libraryDirectory = value;
+                continue;
+            }
+
             var error = name switch
             {
                 "--host" => ParseAddress(name, value, out address),
                 "--port" => ParseInt(name, value, 0, IPEndPoint.MaxPort, out port),
                 "-np" or "--parallel" => ParseInt(name, value, 1, int.MaxValue, out slots),
                 "-c" or "--ctx-size" => ParseInt(name, value, 0, int.MaxValue, out totalContext),
+                "-t" or "--threads" => ParseInt(name, value, 1, 1024, out threads),
                 _ => throw new UnreachableException($"'{name}' is valued but has no parser"),
             };
             if (error is not null)
@@ -85,14 +96,8 @@ internal static class EngineOptionsParser
             return EngineOptionsParseResult.Failure("argument '-m/--model' is required");
         }
 
-        if (!SimModelRef.IsSimRef(model))
-        {
-            return EngineOptionsParseResult.Failure(
-                $"argument '--model': '{model}' is not a sim: model; real GGUF models are not supported yet by this build " +
-                "of llorch-engine (use sim:NAME for synthetic tokens)");
-        }
-
-        if (!SimModelRef.TryParse(model, out var simModel, out var modelError))
+        SimModelRef? simModel = null;
+        if (SimModelRef.IsSimRef(model) && !SimModelRef.TryParse(model, out simModel, out var modelError))
         {
             return EngineOptionsParseResult.Failure($"argument '--model': {modelError}");
         }
@@ -104,11 +109,20 @@ internal static class EngineOptionsParser
                 $"argument '--ctx-size': {totalContext} tokens across {slots} slots leaves no context per slot");
         }
 
-        return EngineOptionsParseResult.Success(new EngineOptions(simModel, address, port, slots, contextPerSlot));
+        return EngineOptionsParseResult.Success(new EngineOptions(
+            model, simModel, simModel is null ? ModelPathOf(model) : null, address, port, slots, contextPerSlot, threads, libraryDirectory));
     }
 
     private static bool IsValued(string name) =>
-        name is "-m" or "--model" or "--host" or "--port" or "-np" or "--parallel" or "-c" or "--ctx-size";
+        name is "-m" or "--model" or "--host" or "--port" or "-np" or "--parallel" or "-c" or "--ctx-size"
+            or "-t" or "--threads" or "--lib-dir";
+
+    /// <summary>The file of a <c>file:</c> or plain-path ref; null for refs that must be resolved (hf:, https:).</summary>
+    private static string? ModelPathOf(string model)
+    {
+        if (model.StartsWith("file:", StringComparison.Ordinal)) return model["file:".Length..];
+        return model.Contains("://", StringComparison.Ordinal) || model.StartsWith("hf:", StringComparison.Ordinal) ? null : model;
+    }
 
     private static string? ParseAddress(string name, string value, out IPAddress address)
     {

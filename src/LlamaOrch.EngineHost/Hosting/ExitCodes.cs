@@ -10,4 +10,7 @@ internal static class ExitCodes
 
     /// <summary>A bad command line or environment: restarting with the same arguments cannot help.</summary>
     public const int InvalidArguments = 2;
+
+    /// <summary>The model could not be found or loaded; the message on stderr says why.</summary>
+    public const int ModelLoadFailed = 3;
 }

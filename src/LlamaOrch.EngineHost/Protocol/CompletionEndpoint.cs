@@ -108,7 +108,7 @@ internal sealed class CompletionEndpoint(
         {
             slot.BeginCompletion(plan.PromptTokens);
             var promptStart = time.GetTimestamp();
-            var sequence = await model.StartSequenceAsync(slot.Id, plan.Prompt, plan.Sampling, cancellationToken);
+            using var sequence = await model.StartSequenceAsync(slot.Id, plan.Prompt, plan.Sampling, plan.TokenLimit, cancellationToken);
             var generationStart = time.GetTimestamp();
 
             if (plan.Stream)

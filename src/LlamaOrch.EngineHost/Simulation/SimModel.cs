@@ -8,7 +8,7 @@ namespace LlamaOrch.EngineHost.Simulation;
 /// upstream for measuring the orchestrator's own overhead, and it says what it is wherever the engine describes
 /// itself.
 /// </summary>
-internal sealed class SimModel(SimModelRef modelRef, TimeProvider time) : IEngineModel
+internal sealed class SimModel(SimModelRef modelRef, TimeProvider time) : IEngineModel, IDisposable
 {
     private readonly SimVocabulary _vocabulary = new();
 
@@ -31,11 +31,17 @@ internal sealed class SimModel(SimModelRef modelRef, TimeProvider time) : IEngin
         int slotId,
         string prompt,
         SamplingParameters sampling,
+        int tokenLimit,
         CancellationToken cancellationToken)
     {
         // Evaluating a sim prompt costs nothing, so pacing starts now.
         var pacer = new TokenPacer(modelRef.TokensPerSecond, time.GetTimestamp(), time.TimestampFrequency);
         return ValueTask.FromResult<ITokenSequence>(
             new SimTokenSequence(_vocabulary, prompt, sampling.Seed, pacer, time));
+    }
+
+    /// <summary>Nothing native to free.</summary>
+    public void Dispose()
+    {
     }
 }

@@ -66,4 +66,9 @@ internal sealed class SimTokenSequence : ITokenSequence
         var trimmed = prompt.AsSpan().TrimEnd();
         return trimmed.IsEmpty || trimmed[^1] is '.' or '!' or '?';
     }
+
+    /// <summary>A synthetic sequence holds nothing that needs freeing.</summary>
+    public void Dispose()
+    {
+    }
 }

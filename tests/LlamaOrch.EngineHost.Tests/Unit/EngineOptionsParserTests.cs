@@ -10,8 +10,8 @@ public sealed class EngineOptionsParserTests
     {
         var options = Parse("-m", "sim:x");
 
-        Assert.Equal("sim:x", options.Model.Ref);
-        Assert.Equal(50, options.Model.TokensPerSecond);
+        Assert.Equal("sim:x", options.Sim!.Ref);
+        Assert.Equal(50, options.Sim!.TokensPerSecond);
         Assert.Equal(IPAddress.Loopback, options.ListenAddress);
         Assert.Equal(8080, options.Port);
         Assert.Equal(1, options.Slots);
@@ -25,7 +25,7 @@ public sealed class EngineOptionsParserTests
             "--model", "sim:fast?tps=2000", "--host", "0.0.0.0", "--port", "0", "--parallel", "4", "--ctx-size", "8192",
             "--metrics");
 
-        Assert.Equal(2000, options.Model.TokensPerSecond);
+        Assert.Equal(2000, options.Sim!.TokensPerSecond);
         Assert.Equal(IPAddress.Any, options.ListenAddress);
         Assert.Equal(0, options.Port);
         Assert.Equal(4, options.Slots);
@@ -59,7 +59,7 @@ public sealed class EngineOptionsParserTests
     [InlineData("sim:a-b_c.d", 50)]
     public void Sim_refs_set_the_pace(string model, double tokensPerSecond)
     {
-        Assert.Equal(tokensPerSecond, Parse("-m", model).Model.TokensPerSecond);
+        Assert.Equal(tokensPerSecond, Parse("-m", model).Sim!.TokensPerSecond);
     }
 
     [Theory]
@@ -69,7 +69,7 @@ public sealed class EngineOptionsParserTests
     [InlineData("'-np'", "-m", "sim:x", "-np", "two")]
     [InlineData("'--ctx-size'", "-m", "sim:x", "-np", "4", "--ctx-size", "3")]
     [InlineData("'-m/--model'", "--port", "0")]
-    [InlineData("not supported yet", "-m", "model.gguf")]
+    [InlineData("'-t'", "-m", "sim:x", "-t", "0")]
     [InlineData("no name", "-m", "sim:")]
     [InlineData("unknown parameter 'speed'", "-m", "sim:x?speed=3")]
     [InlineData("tps='-3'", "-m", "sim:x?tps=-3")]

@@ -1,0 +1,215 @@
+using System.Collections.Concurrent;
+using LlamaOrch.EngineHost.Generation;
+using LlamaOrch.LlamaCpp;
+
+namespace LlamaOrch.EngineHost.Inference;
+
+/// <summary>
+/// Continuous batching: one thread owns the llama.cpp context and, each step, decodes one token for every
+/// sequence that is generating plus as much pending prompt as still fits in the batch. Sequences join and
+/// leave between steps. Each slot keeps its KV cache after a completion, so a next prompt in that slot that
+/// starts the same way only evaluates what differs.
+/// </summary>
+internal sealed class BatchScheduler : IDisposable
+{
+    private readonly LlamaModel _model;
+    private readonly LlamaContext _context;
+    private readonly ConcurrentQueue<LlamaSequence> _arrivals = new();
+    private readonly ConcurrentQueue<LlamaSequence> _departures = new();
+    private readonly SemaphoreSlim _wake = new(0);
+    private readonly List<LlamaSequence> _active = [];
+    private readonly List<(LlamaSequence Sequence, int From, int Count)> _fed = [];
+    private readonly List<int>[] _cached;
+    private readonly Thread _thread;
+    private volatile bool _stopping;
+
+    public BatchScheduler(LlamaModel model, LlamaContext context)
+    {
+        _model = model;
+        _context = context;
+        _cached = Enumerable.Range(0, context.Sequences).Select(_ => new List<int>()).ToArray();
+        _thread = new Thread(Run) { IsBackground = true, Name = "llama-decode" };
+        _thread.Start();
+    }
+
+    /// <summary>Tokens each slot has in its KV cache (for tests and /slots).</summary>
+    public int CachedTokens(int slot)
+    {
+        lock (_cached[slot]) return _cached[slot].Count;
+    }
+
+    public void Join(LlamaSequence sequence)
+    {
+        _arrivals.Enqueue(sequence);
+        _wake.Release();
+    }
+
+    public void Leave(LlamaSequence sequence)
+    {
+        _departures.Enqueue(sequence);
+        _wake.Release();
+    }
+
+    private void Run()
+    {
+        while (!_stopping)
+        {
+            TakeDepartures();
+            TakeArrivals();
+            if (_active.Count == 0)
+            {
+                _wake.Wait();
+                continue;
+            }
+
+            try
+            {
+                Step();
+            }
+            catch (LlamaException error)
+            {
+                foreach (var sequence in _active) End(sequence, error);
+                _active.Clear();
+            }
+        }
+    }
+
+    private void Step()
+    {
+        _context.ClearBatch();
+        var fed = _fed;
+        fed.Clear();
+        foreach (var sequence in _active)
+        {
+            if (!sequence.PromptDone) continue;
+            sequence.Row = _context.AddToBatch(sequence.LastToken, sequence.Position, sequence.Slot, wantLogits: true);
+            fed.Add((sequence, -1, 1));
+        }
+
+        // Prompts fill what room is left, in chunks, so a long prompt never stalls the others' tokens.
+        foreach (var sequence in _active)
+        {
+            if (sequence.PromptDone) continue;
+            var room = _context.BatchCapacity - _context.BatchCount;
+            if (room == 0) break;
+            var from = sequence.PromptCursor;
+            var count = Math.Min(room, sequence.Prompt.Length - from);
+            sequence.Row = -1;
+            for (var i = from; i < from + count; i++)
+            {
+                var last = i == sequence.Prompt.Length - 1;
+                var row = _context.AddToBatch(sequence.Prompt[i], i, sequence.Slot, wantLogits: last);
+                if (last) sequence.Row = row;
+            }
+            sequence.PromptCursor += count;
+            sequence.Position = sequence.PromptCursor;
+            fed.Add((sequence, from, count));
+        }
+
+        _context.Decode();
+
+        foreach (var (sequence, from, count) in fed)
+        {
+            Remember(sequence, from, count);
+            if (sequence.Row < 0) continue; // a prompt chunk that is not the last one
+            if (from >= 0) sequence.PromptEvaluated.TrySetResult();
+            Sample(sequence);
+        }
+        _active.RemoveAll(s => s.Finished);
+    }
+
+    private void Sample(LlamaSequence sequence)
+    {
+        var token = sequence.Sampler.Sample(_context, sequence.Row);
+        if (_model.IsEndOfGeneration(token))
+        {
+            Emit(sequence, new GeneratedToken(token, sequence.Text.Flush(), IsEndOfGeneration: true), last: true);
+            return;
+        }
+
+        var pieceBytes = new System.Buffers.ArrayBufferWriter<byte>(16);
+        _model.AppendPiece(token, pieceBytes);
+        sequence.Generated++;
+        sequence.LastToken = token;
+        // The token just sampled would be fed at Position: stop at the limit or when the slot's context is full.
+        var last = sequence.Generated >= sequence.TokenLimit || sequence.Position >= _context.ContextPerSequence;
+        var piece = sequence.Text.Add(pieceBytes.WrittenSpan);
+        if (last) piece = [.. piece, .. sequence.Text.Flush()];
+        Emit(sequence, new GeneratedToken(token, piece, IsEndOfGeneration: false), last);
+    }
+
+    private void Emit(LlamaSequence sequence, GeneratedToken token, bool last)
+    {
+        sequence.Output.Writer.TryWrite(token);
+        if (last) End(sequence, null);
+    }
+
+    /// <summary>Records what was fed into the slot's cache and advances a generating sequence's position.</summary>
+    private void Remember(LlamaSequence sequence, int from, int count)
+    {
+        var cached = _cached[sequence.Slot];
+        lock (cached)
+        {
+            if (from < 0)
+            {
+                cached.Add(sequence.LastToken);
+                sequence.Position++;
+            }
+            else
+            {
+                cached.AddRange(sequence.Prompt.AsSpan(from, count));
+            }
+        }
+    }
+
+    private void TakeArrivals()
+    {
+        while (_arrivals.TryDequeue(out var sequence))
+        {
+            var cached = _cached[sequence.Slot];
+            lock (cached)
+            {
+                // Reuse the cached prefix, but evaluate at least the last prompt token: its logits start generation.
+                var reuse = Math.Min(CommonPrefix(cached, sequence.Prompt), sequence.Prompt.Length - 1);
+                _context.ForgetSequence(sequence.Slot, reuse);
+                cached.RemoveRange(reuse, cached.Count - reuse);
+                sequence.PromptCursor = reuse;
+                sequence.Position = reuse;
+            }
+            _active.Add(sequence);
+        }
+    }
+
+    private void TakeDepartures()
+    {
+        while (_departures.TryDequeue(out var sequence))
+        {
+            if (_active.Remove(sequence)) End(sequence, null);
+            sequence.Sampler.Dispose();
+        }
+    }
+
+    private static void End(LlamaSequence sequence, Exception? error)
+    {
+        sequence.Finished = true;
+        sequence.Output.Writer.TryComplete(error);
+        if (error is not null) sequence.PromptEvaluated.TrySetException(error);
+        else sequence.PromptEvaluated.TrySetResult();
+    }
+
+    private static int CommonPrefix(List<int> cached, int[] prompt)
+    {
+        var n = Math.Min(cached.Count, prompt.Length);
+        var i = 0;
+        while (i < n && cached[i] == prompt[i]) i++;
+        return i;
+    }
+
+    public void Dispose()
+    {
+        _stopping = true;
+        _wake.Release();
+        _thread.Join(TimeSpan.FromSeconds(10));
+        _wake.Dispose();
+    }
+}

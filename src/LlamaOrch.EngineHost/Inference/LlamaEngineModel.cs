@@ -1,0 +1,89 @@
+using LlamaOrch.EngineHost.Generation;
+using LlamaOrch.EngineHost.Hosting;
+using LlamaOrch.LlamaCpp;
+
+namespace LlamaOrch.EngineHost.Inference;
+
+/// <summary>A GGUF model served by llama.cpp in this process, one sequence per slot, batched continuously.</summary>
+internal sealed class LlamaEngineModel : IEngineModel, IDisposable
+{
+    private readonly LlamaModel _model;
+    private readonly LlamaContext _context;
+    private readonly BatchScheduler _scheduler;
+
+    private LlamaEngineModel(string modelRef, LlamaModel model, LlamaContext context)
+    {
+        ModelRef = modelRef;
+        _model = model;
+        _context = context;
+        _scheduler = new BatchScheduler(model, context);
+        var backend = LlamaBackend.DeviceCount > 1 ? "GPU+CPU" : "CPU";
+        EngineVersion = $"llorch-engine/{EngineBuild.Version} llama.cpp/{LlamaBuild.Version} ({backend})";
+        BuildInfo = $"llama.cpp {LlamaBuild.Version} ({LlamaBuild.Origin}); {LlamaBackend.SystemInfo.Trim()}";
+    }
+
+    public string ModelRef { get; }
+    public string EngineVersion { get; }
+    public string BuildInfo { get; }
+    public bool IsSynthetic => false;
+    public double? TokensPerSecond => null;
+    public int ContextPerSlot => _context.ContextPerSequence;
+
+    /// <summary>Loads <paramref name="path"/> and makes a context of <paramref name="contextPerSlot"/> × <paramref name="slots"/> tokens.</summary>
+    public static LlamaEngineModel Load(string modelRef, string path, int slots, int contextPerSlot, int threads, string? libraryDirectory)
+    {
+        LlamaBackend.EnsureInitialized(libraryDirectory);
+        var model = LlamaModel.Load(path);
+        try
+        {
+            return new LlamaEngineModel(modelRef, model, new LlamaContext(model, contextPerSlot, slots, threads));
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
+    }
+
+    public int CountTokens(ReadOnlySpan<char> text) => Encode(text.ToString()).Length;
+
+    public void Tokenize(ReadOnlySpan<char> text, List<int> tokens) => tokens.AddRange(Encode(text.ToString()));
+
+    public async ValueTask<ITokenSequence> StartSequenceAsync(
+        int slotId,
+        string prompt,
+        SamplingParameters sampling,
+        int tokenLimit,
+        CancellationToken cancellationToken)
+    {
+        var settings = new SamplerSettings(
+            (float)sampling.Temperature, sampling.TopK, (float)sampling.TopP, (float)sampling.MinP,
+            (float)sampling.RepeatPenalty, Seed: unchecked((uint)sampling.Seed));
+        var sequence = new LlamaSequence(slotId, Encode(prompt), new SamplerChain(_model, settings), tokenLimit, _scheduler);
+        _scheduler.Join(sequence);
+        try
+        {
+            await sequence.PromptEvaluated.Task.WaitAsync(cancellationToken);
+        }
+        catch
+        {
+            sequence.Dispose();
+            throw;
+        }
+        return sequence;
+    }
+
+    /// <summary>The prompt's tokens with the model's BOS; an empty prompt is BOS alone (the beginning of sequence).</summary>
+    private int[] Encode(string text)
+    {
+        var tokens = _model.Tokenize(text);
+        return tokens.Length > 0 ? tokens : [_model.Bos];
+    }
+
+    public void Dispose()
+    {
+        _scheduler.Dispose();
+        _context.Dispose();
+        _model.Dispose();
+    }
+}

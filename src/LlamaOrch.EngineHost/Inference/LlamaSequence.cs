@@ -1,0 +1,54 @@
+using System.Threading.Channels;
+using LlamaOrch.EngineHost.Generation;
+using LlamaOrch.LlamaCpp;
+
+namespace LlamaOrch.EngineHost.Inference;
+
+/// <summary>
+/// One completion in one slot (llama.cpp sequence id = slot id). The decode loop feeds its prompt, samples
+/// its tokens and writes them to <see cref="Output"/>; all fields but the channel and the flags are touched
+/// only by that loop.
+/// </summary>
+internal sealed class LlamaSequence(
+    int slot,
+    int[] prompt,
+    SamplerChain sampler,
+    int tokenLimit,
+    BatchScheduler scheduler) : ITokenSequence
+{
+    public int Slot { get; } = slot;
+    public int[] Prompt { get; } = prompt;
+    public SamplerChain Sampler { get; } = sampler;
+    public int TokenLimit { get; } = tokenLimit;
+
+    public Channel<GeneratedToken> Output { get; } =
+        Channel.CreateUnbounded<GeneratedToken>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+
+    /// <summary>Completes when the whole prompt has been evaluated (its timing is the prompt time).</summary>
+    public TaskCompletionSource PromptEvaluated { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public Utf8Accumulator Text { get; } = new();
+
+    /// <summary>Next prompt index to feed; equal to the prompt length once it is all in the KV cache.</summary>
+    public int PromptCursor { get; set; }
+
+    /// <summary>Position of the next token fed to the model.</summary>
+    public int Position { get; set; }
+
+    public int LastToken { get; set; }
+
+    public int Generated { get; set; }
+
+    /// <summary>Batch row whose logits belong to this sequence in the current step; -1 when none.</summary>
+    public int Row { get; set; } = -1;
+
+    public bool PromptDone => PromptCursor == Prompt.Length;
+
+    /// <summary>Set by the loop when the sequence ended (limit, end of generation, error or departure).</summary>
+    public bool Finished { get; set; }
+
+    public ValueTask<GeneratedToken> NextAsync(CancellationToken cancellationToken) => Output.Reader.ReadAsync(cancellationToken);
+
+    /// <summary>Leaves the decode loop at its next step; the slot's KV stays for prefix reuse.</summary>
+    public void Dispose() => scheduler.Leave(this);
+}

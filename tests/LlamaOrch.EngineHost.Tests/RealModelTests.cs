@@ -1,0 +1,105 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using LlamaOrch.EngineHost.Tests.Harness;
+
+namespace LlamaOrch.EngineHost.Tests;
+
+/// <summary>llorch-engine serving stories260K with llama.cpp: real inference over the llama.cpp protocol.</summary>
+public sealed class RealModelTests
+{
+    [Fact]
+    public async Task Streams_a_story_and_reports_a_real_engine_version()
+    {
+        await using var engine = await EngineProcess.StartAsync(TestModels.Stories260K, ["-np", "2", "-c", "1024"]);
+
+        var props = await engine.Http.GetJsonAsync("/props");
+        Assert.False(props.GetProperty("synthetic").GetBoolean());
+        Assert.Contains("llama.cpp/v0.5.0", props.GetProperty("engine_version").GetString());
+        Assert.Equal(512, props.GetProperty("default_generation_settings").GetProperty("n_ctx").GetInt32());
+
+        await using var stream = await StreamedCompletion.StartAsync(engine.Http, """{"prompt":"Once upon a time","n_predict":24,"stream":true,"seed":1}""");
+        var frames = await stream.ReadToEndAsync();
+        var text = string.Concat(frames.Where(f => !f.GetProperty("stop").GetBoolean()).Select(f => f.GetProperty("content").GetString()));
+        var final = frames[^1];
+        Assert.True(final.GetProperty("stop").GetBoolean());
+        Assert.Equal(24, final.GetProperty("tokens_predicted").GetInt32());
+        Assert.True(final.GetProperty("tokens_evaluated").GetInt32() >= 4);
+        Assert.Matches("[a-z]{3,}", text);
+    }
+
+    [Fact]
+    public async Task The_same_seed_gives_the_same_text_whatever_else_runs_and_another_seed_differs()
+    {
+        await using var engine = await EngineProcess.StartAsync(TestModels.Stories260K, ["-np", "4", "-c", "2048"]);
+        const string Request = """{"prompt":"The little dog","n_predict":48,"stream":false,"seed":77}""";
+        var alone = await TextAsync(engine, Request);
+
+        // The same request amid three concurrent others with different prompts and seeds.
+        var busy = await Task.WhenAll(
+            TextAsync(engine, Request),
+            TextAsync(engine, """{"prompt":"Once upon a time","n_predict":64,"stream":false,"seed":5}"""),
+            TextAsync(engine, """{"prompt":"Lily","n_predict":64,"stream":false,"seed":6}"""),
+            TextAsync(engine, """{"n_predict":64,"stream":false,"seed":7}"""));
+
+        Assert.Equal(alone, busy[0]);
+        Assert.NotEqual(alone, await TextAsync(engine, Request.Replace("77", "78")));
+    }
+
+    [Fact]
+    public async Task Greedy_sampling_ignores_the_seed()
+    {
+        await using var engine = await EngineProcess.StartAsync(TestModels.Stories260K);
+        var a = await TextAsync(engine, """{"prompt":"Once","n_predict":20,"temperature":0,"seed":1}""");
+        Assert.Equal(a, await TextAsync(engine, """{"prompt":"Once","n_predict":20,"temperature":0,"seed":2}"""));
+    }
+
+    [Fact]
+    public async Task A_client_leaving_mid_stream_frees_the_slot_and_the_next_request_runs()
+    {
+        await using var engine = await EngineProcess.StartAsync(TestModels.Stories260K, ["-c", "4096"]);
+        await using (var stream = await StreamedCompletion.StartAsync(engine.Http, """{"prompt":"Once upon a time","n_predict":-1,"stream":true}"""))
+        {
+            await stream.ReadFrameAsync();
+        }
+
+        await Poll.UntilAsync(async () => !await engine.Http.AnySlotProcessingAsync(), "the slot to be freed");
+        var next = await engine.Http.CompleteAsync("""{"prompt":"Once upon a time there was a little","n_predict":8,"stream":false}""");
+        Assert.Equal(8, next.GetProperty("tokens_predicted").GetInt32());
+    }
+
+    [Fact]
+    public async Task A_prompt_longer_than_the_slot_context_is_refused_before_decoding()
+    {
+        await using var engine = await EngineProcess.StartAsync(TestModels.Stories260K, ["-c", "64"]);
+        var prompt = string.Join(' ', Enumerable.Repeat("Once upon a time", 40));
+
+        var (status, body) = await engine.Http.PostJsonAsync("/completion", JsonSerializer.Serialize(new { prompt, n_predict = 4 }));
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Contains("context", body.GetProperty("error").GetProperty("message").GetString());
+    }
+
+    [Fact]
+    public async Task A_file_that_is_not_a_model_exits_with_3_and_the_loader_reason()
+    {
+        var bogus = Path.Combine(Path.GetTempPath(), $"not-a-model-{Guid.NewGuid():N}.gguf");
+        await File.WriteAllTextAsync(bogus, "not a gguf file at all");
+        try
+        {
+            var run = await EngineProcess.RunToExitAsync(["-m", bogus, "--port", "0"]);
+            Assert.Equal(3, run.ExitCode);
+            Assert.Contains("cannot load model", run.Stderr);
+        }
+        finally
+        {
+            File.Delete(bogus);
+        }
+    }
+
+    private static async Task<string> TextAsync(EngineProcess engine, string body)
+    {
+        var result = await engine.Http.CompleteAsync(body);
+        return result.GetProperty("content").GetString()!;
+    }
+}
