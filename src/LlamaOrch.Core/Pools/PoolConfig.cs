@@ -19,6 +19,9 @@ public sealed record PoolConfig
     /// <summary>Context per slot in tokens; the engine is started with Ctx × Slots in total.</summary>
     public int Ctx { get; init; } = 4096;
 
+    /// <summary>llama.cpp threads per replica; on small machines more than one can be much slower.</summary>
+    public int Threads { get; init; } = 1;
+
     public int QueueCapacity { get; init; } = 256;
     public FullPolicy QueuePolicy { get; init; } = FullPolicy.Reject;
     public IReadOnlyList<Workload> Workloads { get; init; } = [Workload.Completion];

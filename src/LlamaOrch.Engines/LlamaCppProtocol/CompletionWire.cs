@@ -8,7 +8,12 @@ internal sealed record CompletionRequest(
     int NPredict,
     bool Stream,
     long Seed,
-    bool CachePrompt);
+    bool CachePrompt,
+    double Temperature,
+    int TopK,
+    double TopP,
+    double MinP,
+    double RepeatPenalty);
 
 /// <summary>One SSE <c>data:</c> frame of a streamed completion; the last one has <c>stop: true</c>.</summary>
 internal sealed record CompletionChunk

@@ -42,7 +42,9 @@ internal sealed class LlamaCppEngineClient(HttpClient http, Uri baseAddress) : I
         using var message = new HttpRequestMessage(HttpMethod.Post, new Uri(BaseAddress, "/completion"))
         {
             Content = JsonContent.Create(
-                new CompletionRequest(request.Prompt, request.MaxTokens, Stream: true, request.Seed, CachePrompt: true),
+                new CompletionRequest(
+                    request.Prompt, request.MaxTokens, Stream: true, request.Seed, CachePrompt: true,
+                    request.Sampling.Temperature, request.Sampling.TopK, request.Sampling.TopP, request.Sampling.MinP, request.Sampling.RepeatPenalty),
                 LlamaCppJsonContext.Default.CompletionRequest),
         };
         message.Headers.TryAddWithoutValidation("X-Correlation-Id", request.CorrelationId);

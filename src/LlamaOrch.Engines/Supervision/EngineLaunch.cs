@@ -31,6 +31,7 @@ internal static class EngineLaunch
                      "--port", port.ToString(CultureInfo.InvariantCulture),
                      "-np", pool.Slots.ToString(CultureInfo.InvariantCulture),
                      "-c", ((long)pool.Ctx * pool.Slots).ToString(CultureInfo.InvariantCulture),
+                     "-t", pool.Threads.ToString(CultureInfo.InvariantCulture),
                  })
         {
             start.ArgumentList.Add(arg);

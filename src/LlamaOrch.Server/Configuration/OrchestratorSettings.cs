@@ -88,6 +88,7 @@ internal sealed record OrchestratorSettings(
             Slots = Positive(pool.Slots ?? 4, $"{key}:Slots"),
             Devices = pool.Devices is { Count: > 0 } devices ? devices : ["cpu"],
             Ctx = Positive(pool.Ctx ?? 4096, $"{key}:Ctx"),
+            Threads = Positive(pool.Threads ?? 1, $"{key}:Threads"),
             QueueCapacity = pool.Queue?.Capacity is { } capacity ? Positive(capacity, $"{key}:Queue:Capacity") : defaultCapacity,
             QueuePolicy = pool.Queue?.Policy is { } policy ? ParsePolicy(policy, $"{key}:Queue:Policy") : defaultPolicy,
             EngineCommand = string.IsNullOrWhiteSpace(pool.EngineCommand) ? null : pool.EngineCommand,

@@ -1,0 +1,59 @@
+namespace LlamaOrch.EndToEnd.Tests;
+
+/// <summary>orchestratord with a pool of llorch-engine replicas serving stories260K through llama.cpp.</summary>
+public sealed class RealInferenceTests
+{
+    private static string Stories260K
+    {
+        get
+        {
+            var dir = new DirectoryInfo(AppContext.BaseDirectory);
+            while (!File.Exists(Path.Combine(dir.FullName, "llama-orch.sln"))) dir = dir.Parent!;
+            return Path.Combine(dir.Parent!.FullName, "shared", "models", "stories260K.gguf");
+        }
+    }
+
+    [Fact]
+    public async Task Streams_a_real_story_and_the_same_seed_reproduces_it_under_concurrent_load()
+    {
+        var model = "file:" + Stories260K;
+        await using var orchestrator = await Orchestrator.StartAsync(Orchestrator.Pool(model, slots: 4, ctx: 256));
+
+        async Task<string> StoryAsync(long seed, string prompt = "Once upon a time")
+        {
+            var id = (await orchestrator.AdmitAsync(Orchestrator.Task(model, prompt, maxTokens: 40, seed: seed)))["task_id"]!.GetValue<string>();
+            var frames = await orchestrator.StreamAsync(id);
+            Assert.Equal("end", frames[^1].Event);
+            Assert.Equal(40, frames[^1].Int("tokens_out"));
+            return string.Concat(frames.Where(f => f.Event == "token").Select(f => f.Str("t")));
+        }
+
+        var story = await StoryAsync(11);
+        Assert.Matches("[a-z]{3,}", story);
+
+        var concurrent = await Task.WhenAll(StoryAsync(11), StoryAsync(12, "Lily"), StoryAsync(13, "The dog"), StoryAsync(11));
+        Assert.Equal(story, concurrent[0]);
+        Assert.Equal(story, concurrent[3]);
+        Assert.NotEqual(story, await StoryAsync(14));
+    }
+
+    [Fact]
+    public async Task A_model_that_fails_to_load_leaves_the_pool_unready_with_the_loader_message()
+    {
+        var bogus = Path.Combine(Path.GetTempPath(), $"broken-{Guid.NewGuid():N}.gguf");
+        await File.WriteAllTextAsync(bogus, "GGUF but not really");
+        try
+        {
+            await using var orchestrator = await Orchestrator.StartAsync(false, Orchestrator.Pool("file:" + bogus));
+            await orchestrator.WaitUntilAsync(h => h["pools"]![0]!["last_error"]?.GetValue<string>()?.Contains("cannot load model") == true);
+
+            using var response = await orchestrator.SubmitAsync(Orchestrator.Task("file:" + bogus));
+            Assert.Equal(System.Net.HttpStatusCode.ServiceUnavailable, response.StatusCode);
+            Assert.Contains("cannot load model", (await Orchestrator.ErrorOf(response))["message"]!.GetValue<string>());
+        }
+        finally
+        {
+            File.Delete(bogus);
+        }
+    }
+}
