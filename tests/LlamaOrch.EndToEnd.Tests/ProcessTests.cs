@@ -51,7 +51,8 @@ public sealed class ProcessTests
         var port = FreePort();
         using var process = Start(
             ["--urls", $"http://127.0.0.1:{port}", $"--Orchestrator:DataDir={dataDir}",
-             "--Orchestrator:Pools:0:Id=p", "--Orchestrator:Pools:0:Model=sim:p?tps=500", "--Orchestrator:Pools:0:Replicas=2"]);
+             "--Orchestrator:Pools:0:Id=p", "--Orchestrator:Pools:0:Model=sim:p?tps=500", "--Orchestrator:Pools:0:Replicas=2",
+             "--Logging:LogLevel:LlamaOrch=Debug"]); // per-task lines (with their correlation id) are Debug
         var log = new StringBuilder();
         process.OutputDataReceived += (_, e) => { lock (log) log.AppendLine(e.Data); };
         process.BeginOutputReadLine();

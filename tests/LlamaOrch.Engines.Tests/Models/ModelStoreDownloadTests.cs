@@ -1,0 +1,260 @@
+using System.Net;
+using System.Net.Sockets;
+using LlamaOrch.Engines.Models;
+
+namespace LlamaOrch.Engines.Tests.Models;
+
+/// <summary>Downloads from a real loopback Kestrel server: full, resumed, interrupted, refused, wrong.</summary>
+public sealed class ModelStoreDownloadTests : IAsyncLifetime
+{
+    private const string Ref = "hf:test-org/test-repo/dir/model.gguf";
+    private const string ServedPath = "/test-org/test-repo/resolve/main/dir/model.gguf";
+    private const int Size = 3 * 1024 * 1024 + 12_345;
+    private const int PartialSize = 1024 * 1024;
+
+    private readonly TempDirectory _temp = new();
+    private readonly byte[] _content = TestModels.FakeGguf(Size);
+    private readonly HttpClient _http = new(new SocketsHttpHandler { UseProxy = false });
+    private LoopbackModelServer _server = null!;
+
+    private string Sha256 => TestModels.Sha256Of(_content);
+
+    private string Target => _temp.Combine("cache", "hf", "test-org", "test-repo", "dir", "model.gguf");
+
+    public async Task InitializeAsync()
+    {
+        _server = await LoopbackModelServer.StartAsync();
+        _server.Serve(ServedPath, _content);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _server.DisposeAsync();
+        _http.Dispose();
+        _temp.Dispose();
+    }
+
+    private ModelStore Store(string? knownDigest = null, bool withDigest = true) => new(
+        new ModelStoreOptions
+        {
+            CacheDir = _temp.Combine("cache"),
+            SearchPaths = [_temp.Combine("search")],
+            HfEndpoint = _server.BaseAddress,
+            KnownDigests = withDigest ? new Dictionary<string, string> { [Ref] = knownDigest ?? Sha256 } : new Dictionary<string, string>(),
+            ProgressInterval = TimeSpan.Zero,
+        },
+        _http);
+
+    private void WritePartial(byte[] content) => _temp.Write(content, "cache", "hf", "test-org", "test-repo", "dir", "model.gguf.partial");
+
+    [Fact]
+    public async Task Downloads_into_the_cache_with_progress_and_verifies_the_known_digest()
+    {
+        using var store = Store();
+        var progress = new RecordingProgress();
+
+        var model = await store.ResolveAsync(ModelRef.Parse(Ref), progress);
+
+        Assert.Equal((Target, ModelSource.Downloaded, (long)Size, Sha256), (model.Path, model.Source, model.SizeBytes, model.Sha256));
+        Assert.Equal(_content, await File.ReadAllBytesAsync(Target));
+        Assert.False(File.Exists(Target + ".partial"));
+        var request = Assert.Single(_server.Requests);
+        Assert.Equal(ServedPath, request.Path);
+        Assert.Null(request.Range);
+
+        var reports = progress.Reports;
+        Assert.True(reports.Count >= 2);
+        Assert.All(reports, r => Assert.Equal((Ref, (long?)Size), (r.ModelRef, r.TotalBytes)));
+        Assert.Equal(0, reports[0].BytesReceived);
+        Assert.Equal(Size, reports[^1].BytesReceived);
+        Assert.Equal(1.0, reports[^1].Fraction);
+        Assert.Equal(reports.Select(r => r.BytesReceived).Order(), reports.Select(r => r.BytesReceived));
+        Assert.All(reports, r => Assert.True(r.BytesPerSecond >= 0));
+
+        // Next time it is a cache hit, its digest remembered from the download rather than re-hashed.
+        var again = await store.ResolveAsync(ModelRef.Parse(Ref));
+        Assert.Equal((Target, ModelSource.Cache, Sha256), (again.Path, again.Source, again.Sha256));
+        Assert.Single(_server.Requests);
+        Assert.Equal(0, store.Digests.HashesComputed);
+    }
+
+    [Fact]
+    public async Task Resumes_a_partial_download_with_a_range_request()
+    {
+        WritePartial(_content[..PartialSize]);
+        using var store = Store();
+        var progress = new RecordingProgress();
+
+        var model = await store.ResolveAsync(ModelRef.Parse(Ref), progress);
+
+        var request = Assert.Single(_server.Requests);
+        Assert.Equal($"bytes={PartialSize}-", request.Range);
+        Assert.Equal(Sha256, model.Sha256);
+        Assert.Equal(Sha256, TestModels.Sha256Of(Target));
+        Assert.Equal(PartialSize, progress.Reports[0].BytesReceived);
+        Assert.Equal(Size, progress.Reports[^1].BytesReceived);
+    }
+
+    [Fact]
+    public async Task Restarts_from_the_beginning_when_the_server_ignores_the_range()
+    {
+        WritePartial(new byte[PartialSize]); // not the file's beginning: appending to it would corrupt the file
+        _server.IgnoreRange = true;
+        using var store = Store(withDigest: false);
+
+        var model = await store.ResolveAsync(ModelRef.Parse(Ref));
+
+        Assert.Equal($"bytes={PartialSize}-", Assert.Single(_server.Requests).Range);
+        Assert.Equal(Sha256, model.Sha256);
+        Assert.Equal(_content, await File.ReadAllBytesAsync(Target));
+    }
+
+    [Fact]
+    public async Task Keeps_the_partial_file_when_the_connection_drops_and_the_next_resolve_resumes_it()
+    {
+        const long dropAfter = PartialSize + 7;
+        var clientHasTheBytes = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _server.DropOnceAfter(dropAfter, clientHasTheBytes.Task);
+        using var store = Store();
+        var progress = new RecordingProgress(p =>
+        {
+            if (p.BytesReceived >= dropAfter) clientHasTheBytes.TrySetResult();
+        });
+
+        var error = await Assert.ThrowsAsync<ModelStoreException>(() => store.ResolveAsync(ModelRef.Parse(Ref), progress));
+
+        Assert.Equal(ModelStoreErrorKind.DownloadFailed, error.Kind);
+        Assert.True(error.Retriable);
+        Assert.Contains("interrupted", error.Message);
+        Assert.Contains(Target + ".partial", error.Message);
+        Assert.False(File.Exists(Target));
+        Assert.Equal(dropAfter, new FileInfo(Target + ".partial").Length);
+
+        var model = await store.ResolveAsync(ModelRef.Parse(Ref));
+
+        Assert.Equal(2, _server.Requests.Count);
+        var resumed = _server.Requests.Last();
+        Assert.Equal($"bytes={dropAfter}-", resumed.Range);
+        Assert.Equal(LoopbackModelServer.ETag, resumed.IfRange);
+        Assert.Equal(Sha256, model.Sha256);
+        Assert.Equal(_content, await File.ReadAllBytesAsync(Target));
+        Assert.False(File.Exists(Target + ".partial"));
+    }
+
+    [Fact]
+    public async Task A_404_is_a_not_found_error_with_the_url()
+    {
+        using var store = Store();
+
+        var error = await Assert.ThrowsAsync<ModelStoreException>(() => store.ResolveAsync(ModelRef.Parse("hf:test-org/test-repo/missing.gguf")));
+
+        Assert.Equal(ModelStoreErrorKind.NotFound, error.Kind);
+        Assert.Contains("404", error.Message);
+        Assert.Contains(new Uri(_server.BaseAddress, "/test-org/test-repo/resolve/main/missing.gguf").ToString(), error.Message);
+        Assert.Empty(Directory.GetFiles(_temp.Combine("cache", "hf", "test-org", "test-repo")));
+    }
+
+    [Fact]
+    public async Task A_download_with_the_wrong_digest_is_deleted_and_never_appears_under_the_final_name()
+    {
+        const string expected = "1111111111111111111111111111111111111111111111111111111111111111";
+        using var store = Store(knownDigest: expected);
+
+        var error = await Assert.ThrowsAsync<ModelStoreException>(() => store.ResolveAsync(ModelRef.Parse(Ref)));
+
+        Assert.Equal(ModelStoreErrorKind.DigestMismatch, error.Kind);
+        Assert.Contains(expected, error.Message);
+        Assert.Contains(Sha256, error.Message);
+        Assert.False(File.Exists(Target));
+        Assert.False(File.Exists(Target + ".partial"));
+    }
+
+    [Fact]
+    public async Task A_body_that_is_not_gguf_is_rejected_and_deleted()
+    {
+        _server.Serve("/test-org/test-repo/resolve/main/page.gguf", "<!DOCTYPE html><html>sign in</html>"u8.ToArray());
+        using var store = Store();
+
+        var error = await Assert.ThrowsAsync<ModelStoreException>(() => store.ResolveAsync(ModelRef.Parse("hf:test-org/test-repo/page.gguf")));
+
+        Assert.Equal(ModelStoreErrorKind.DownloadFailed, error.Kind);
+        Assert.Contains("'<!DO'", error.Message);
+        Assert.Empty(Directory.GetFiles(_temp.Combine("cache", "hf", "test-org", "test-repo")));
+    }
+
+    [Fact]
+    public async Task Two_concurrent_resolves_share_one_download()
+    {
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _server.BodyGate = release.Task;
+        using var store = Store();
+        var progressA = new RecordingProgress();
+        var progressB = new RecordingProgress();
+
+        var a = store.ResolveAsync(ModelRef.Parse(Ref), progressA);
+        var b = store.ResolveAsync(ModelRef.Parse(Ref), progressB);
+        release.SetResult();
+        var models = await Task.WhenAll(a, b);
+
+        Assert.Single(_server.Requests);
+        Assert.All(models, m => Assert.Equal((Target, ModelSource.Downloaded, Sha256), (m.Path, m.Source, m.Sha256)));
+        Assert.Equal(Size, progressA.Reports[^1].BytesReceived);
+        Assert.Equal(Size, progressB.Reports[^1].BytesReceived);
+    }
+
+    [Fact]
+    public async Task A_waiter_that_gives_up_does_not_cancel_the_download_for_the_others()
+    {
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _server.BodyGate = release.Task;
+        using var store = Store();
+        using var impatient = new CancellationTokenSource();
+
+        var a = store.ResolveAsync(ModelRef.Parse(Ref), cancellationToken: impatient.Token);
+        var b = store.ResolveAsync(ModelRef.Parse(Ref));
+        await impatient.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => a);
+        release.SetResult();
+        var model = await b;
+
+        Assert.Single(_server.Requests);
+        Assert.Equal(Sha256, model.Sha256);
+    }
+
+    [Fact]
+    public async Task An_https_style_url_ref_downloads_into_the_url_cache()
+    {
+        _server.Serve("/files/model.gguf", _content);
+        var url = new Uri(_server.BaseAddress, "/files/model.gguf").ToString();
+        using var store = Store();
+
+        var model = await store.ResolveAsync(ModelRef.Parse(url));
+
+        Assert.Equal(_temp.Combine("cache", "url", TestModels.Sha256Of(System.Text.Encoding.UTF8.GetBytes(url)), "model.gguf"), model.Path);
+        Assert.Equal(Sha256, model.Sha256);
+    }
+
+    [Fact]
+    public async Task An_unreachable_server_is_an_error_that_says_where_to_put_the_file()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var closedPort = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        using var store = new ModelStore(
+            new ModelStoreOptions
+            {
+                CacheDir = _temp.Combine("cache"),
+                SearchPaths = [_temp.Combine("search")],
+                HfEndpoint = new Uri($"http://127.0.0.1:{closedPort}"),
+            },
+            _http);
+
+        var error = await Assert.ThrowsAsync<ModelStoreException>(() => store.ResolveAsync(ModelRef.Parse(Ref)));
+
+        Assert.Equal(ModelStoreErrorKind.Unavailable, error.Kind);
+        Assert.Contains(Target, error.Message);
+        Assert.Contains(_temp.Combine("search"), error.Message);
+        Assert.Contains($"http://127.0.0.1:{closedPort}{ServedPath}", error.Message);
+    }
+}
