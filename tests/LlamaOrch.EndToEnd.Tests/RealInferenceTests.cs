@@ -38,6 +38,31 @@ public sealed class RealInferenceTests
     }
 
     [Fact]
+    public async Task Twenty_strict_tasks_amid_concurrent_load_give_twenty_identical_streams()
+    {
+        var model = "file:" + Stories260K;
+        await using var orchestrator = await Orchestrator.StartAsync(Orchestrator.Pool(model, slots: 4, replicas: 2, capacity: 64, ctx: 256));
+
+        async Task<string> RunAsync(string prompt, long seed, bool strict)
+        {
+            var body = Orchestrator.Task(model, prompt, maxTokens: 48, seed: seed);
+            if (strict) body["determinism"] = "strict";
+            var id = (await orchestrator.AdmitAsync(body))["task_id"]!.GetValue<string>();
+            var frames = await orchestrator.StreamAsync(id);
+            Assert.Equal("end", frames[^1].Event);
+            return string.Concat(frames.Where(f => f.Event == "token").Select(f => f.Str("t")));
+        }
+
+        var strict = Enumerable.Range(0, 20).Select(_ => RunAsync("Once upon a time", 2024, strict: true));
+        var noise = Enumerable.Range(0, 12).Select(i => RunAsync(i % 2 == 0 ? "Lily had a" : "The big", 100 + i, strict: false));
+        var results = await Task.WhenAll(strict.Concat(noise));
+
+        Assert.Single(results.Take(20).Distinct());
+        Assert.Matches("[a-z]{3,}", results[0]);
+        Assert.NotEqual(results[0], await RunAsync("Once upon a time", 2025, strict: true));
+    }
+
+    [Fact]
     public async Task A_model_that_fails_to_load_leaves_the_pool_unready_with_the_loader_message()
     {
         var bogus = Path.Combine(Path.GetTempPath(), $"broken-{Guid.NewGuid():N}.gguf");

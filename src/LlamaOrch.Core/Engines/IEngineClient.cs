@@ -14,6 +14,7 @@ public sealed record EngineCompletionRequest(
     int MaxTokens,
     long Seed,
     SamplingProfile Sampling,
+    bool Strict,
     string CorrelationId);
 
 /// <summary>

@@ -51,7 +51,8 @@ public sealed class TaskRunner(TimeProvider time, TimeSpan metricsInterval, ILog
     {
         using var deadline = DeadlineSource(task);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(task.AbortToken, deadline?.Token ?? CancellationToken.None);
-        var request = new EngineCompletionRequest(task.Spec.Prompt, task.Spec.MaxTokens, task.Spec.Seed, SamplingProfile.V1, task.CorrelationId);
+        var request = new EngineCompletionRequest(task.Spec.Prompt, task.Spec.MaxTokens, task.Spec.Seed, SamplingProfile.V1,
+            task.Spec.Determinism == Determinism.Strict, task.CorrelationId);
         var lastMetrics = started;
         EngineFinal? final = null;
         try

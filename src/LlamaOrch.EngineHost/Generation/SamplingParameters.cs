@@ -1,13 +1,14 @@
 namespace LlamaOrch.EngineHost.Generation;
 
-/// <summary>The sampling settings of one completion, llama-server's defaults filled in.</summary>
+/// <summary>The sampling settings of one completion, llama-server's defaults filled in; <paramref name="Strict"/> asks for a batch of its own.</summary>
 internal readonly record struct SamplingParameters(
     double Temperature,
     int TopK,
     double TopP,
     double MinP,
     double RepeatPenalty,
-    long Seed)
+    long Seed,
+    bool Strict = false)
 {
     /// <summary>llama.cpp's defaults; the seed is LLAMA_DEFAULT_SEED, which here is a fixed seed, not a random one.</summary>
     public static SamplingParameters Default { get; } = new(

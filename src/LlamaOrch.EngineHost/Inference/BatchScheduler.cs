@@ -9,6 +9,8 @@ namespace LlamaOrch.EngineHost.Inference;
 /// sequence that is generating plus as much pending prompt as still fits in the batch. Sequences join and
 /// leave between steps. Each slot keeps its KV cache after a completion, so a next prompt in that slot that
 /// starts the same way only evaluates what differs.
+/// A strict sequence takes a step of its own, in turn with the shared batch, and starts from an empty KV:
+/// its results then cannot depend on batch composition or on what the slot held before.
 /// </summary>
 internal sealed class BatchScheduler : IDisposable
 {
@@ -19,6 +21,8 @@ internal sealed class BatchScheduler : IDisposable
     private readonly SemaphoreSlim _wake = new(0);
     private readonly List<LlamaSequence> _active = [];
     private readonly List<(LlamaSequence Sequence, int From, int Count)> _fed = [];
+    private readonly List<LlamaSequence> _stepMembers = [];
+    private int _turn;
     private readonly List<int>[] _cached;
     private readonly Thread _thread;
     private volatile bool _stopping;
@@ -74,12 +78,29 @@ internal sealed class BatchScheduler : IDisposable
         }
     }
 
+    /// <summary>
+    /// Whose step this is: the shared batch (every best-effort sequence) or one strict sequence, taking
+    /// turns so that neither kind starves the other.
+    /// </summary>
+    private List<LlamaSequence> NextStepMembers()
+    {
+        _stepMembers.Clear();
+        var strict = _active.Where(s => s.Strict).ToList();
+        var shared = _active.Where(s => !s.Strict).ToList();
+        var turns = strict.Count + (shared.Count > 0 ? 1 : 0);
+        var turn = _turn++ % turns;
+        if (turn < strict.Count) _stepMembers.Add(strict[turn]);
+        else _stepMembers.AddRange(shared);
+        return _stepMembers;
+    }
+
     private void Step()
     {
         _context.ClearBatch();
         var fed = _fed;
         fed.Clear();
-        foreach (var sequence in _active)
+        var members = NextStepMembers();
+        foreach (var sequence in members)
         {
             if (!sequence.PromptDone) continue;
             sequence.Row = _context.AddToBatch(sequence.LastToken, sequence.Position, sequence.Slot, wantLogits: true);
@@ -87,7 +108,7 @@ internal sealed class BatchScheduler : IDisposable
         }
 
         // Prompts fill what room is left, in chunks, so a long prompt never stalls the others' tokens.
-        foreach (var sequence in _active)
+        foreach (var sequence in members)
         {
             if (sequence.PromptDone) continue;
             var room = _context.BatchCapacity - _context.BatchCount;
@@ -170,7 +191,7 @@ internal sealed class BatchScheduler : IDisposable
             lock (cached)
             {
                 // Reuse the cached prefix, but evaluate at least the last prompt token: its logits start generation.
-                var reuse = Math.Min(CommonPrefix(cached, sequence.Prompt), sequence.Prompt.Length - 1);
+                var reuse = sequence.Strict ? 0 : Math.Min(CommonPrefix(cached, sequence.Prompt), sequence.Prompt.Length - 1);
                 _context.ForgetSequence(sequence.Slot, reuse);
                 cached.RemoveRange(reuse, cached.Count - reuse);
                 sequence.PromptCursor = reuse;

@@ -59,7 +59,7 @@ internal sealed class LlamaEngineModel : IEngineModel, IDisposable
         var settings = new SamplerSettings(
             (float)sampling.Temperature, sampling.TopK, (float)sampling.TopP, (float)sampling.MinP,
             (float)sampling.RepeatPenalty, Seed: unchecked((uint)sampling.Seed));
-        var sequence = new LlamaSequence(slotId, Encode(prompt), new SamplerChain(_model, settings), tokenLimit, _scheduler);
+        var sequence = new LlamaSequence(slotId, Encode(prompt), new SamplerChain(_model, settings), tokenLimit, sampling.Strict, _scheduler);
         _scheduler.Join(sequence);
         try
         {

@@ -14,8 +14,12 @@ internal sealed class LlamaSequence(
     int[] prompt,
     SamplerChain sampler,
     int tokenLimit,
+    bool strict,
     BatchScheduler scheduler) : ITokenSequence
 {
+    /// <summary>Decoded alone in its batch and from an empty KV, so its tokens depend on nothing else.</summary>
+    public bool Strict { get; } = strict;
+
     public int Slot { get; } = slot;
     public int[] Prompt { get; } = prompt;
     public SamplerChain Sampler { get; } = sampler;

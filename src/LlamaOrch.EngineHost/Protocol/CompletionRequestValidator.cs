@@ -28,7 +28,8 @@ internal static class CompletionRequestValidator
             request.TopP ?? defaults.TopP,
             request.MinP ?? defaults.MinP,
             request.RepeatPenalty ?? defaults.RepeatPenalty,
-            request.Seed ?? defaults.Seed);
+            request.Seed ?? defaults.Seed,
+            request.LlorchStrict ?? false);
         error = CheckSampling(sampling);
         if (error is not null)
         {

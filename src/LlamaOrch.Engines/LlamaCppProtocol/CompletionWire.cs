@@ -13,7 +13,8 @@ internal sealed record CompletionRequest(
     int TopK,
     double TopP,
     double MinP,
-    double RepeatPenalty);
+    double RepeatPenalty,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] bool LlorchStrict);
 
 /// <summary>One SSE <c>data:</c> frame of a streamed completion; the last one has <c>stop: true</c>.</summary>
 internal sealed record CompletionChunk

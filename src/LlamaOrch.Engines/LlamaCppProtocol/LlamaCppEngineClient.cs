@@ -44,7 +44,8 @@ internal sealed class LlamaCppEngineClient(HttpClient http, Uri baseAddress) : I
             Content = JsonContent.Create(
                 new CompletionRequest(
                     request.Prompt, request.MaxTokens, Stream: true, request.Seed, CachePrompt: true,
-                    request.Sampling.Temperature, request.Sampling.TopK, request.Sampling.TopP, request.Sampling.MinP, request.Sampling.RepeatPenalty),
+                    request.Sampling.Temperature, request.Sampling.TopK, request.Sampling.TopP, request.Sampling.MinP, request.Sampling.RepeatPenalty,
+                    request.Strict),
                 LlamaCppJsonContext.Default.CompletionRequest),
         };
         message.Headers.TryAddWithoutValidation("X-Correlation-Id", request.CorrelationId);

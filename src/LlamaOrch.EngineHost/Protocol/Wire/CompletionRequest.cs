@@ -29,6 +29,12 @@ internal sealed class CompletionRequest
     /// <summary>Accepted for compatibility (a bad type is still a 400); a sim prompt costs nothing to evaluate.</summary>
     public bool? CachePrompt { get; init; }
 
+    /// <summary>
+    /// Our extension (llama-server ignores it): decode this sequence alone in its batch and without reusing
+    /// cached KV, so that its tokens cannot depend on what else the engine is doing.
+    /// </summary>
+    public bool? LlorchStrict { get; init; }
+
     /// <summary>The slot to run in; -1 or absent takes any free slot.</summary>
     public int? IdSlot { get; init; }
 }
