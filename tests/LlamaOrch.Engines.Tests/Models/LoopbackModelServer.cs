@@ -35,7 +35,7 @@ internal sealed class LoopbackModelServer : IAsyncDisposable
     /// <summary>Answer every request with 200 and the whole file, as some servers do.</summary>
     public bool IgnoreRange { get; set; }
 
-    /// <summary>Bodies wait for this before their first byte (to hold a download in flight).</summary>
+    /// <summary>Bodies wait for this (after the headers) before their first byte, to hold a download in flight.</summary>
     public Task BodyGate { get; set; } = Task.CompletedTask;
 
     public static async Task<LoopbackModelServer> StartAsync()
@@ -95,7 +95,10 @@ internal sealed class LoopbackModelServer : IAsyncDisposable
         }
         response.ContentLength = content.Length - start;
 
-        await BodyGate;
+        // Headers go out first, so a held body is a stalled transfer rather than a server that never answers.
+        await response.StartAsync(context.RequestAborted);
+        await response.Body.FlushAsync(context.RequestAborted);
+        await BodyGate.WaitAsync(context.RequestAborted);
         var dropAfter = Interlocked.Exchange(ref _dropAfter, -1);
         var end = dropAfter >= 0 ? Math.Min(content.Length, start + dropAfter) : content.Length;
         for (var offset = start; offset < end; offset += 64 * 1024)

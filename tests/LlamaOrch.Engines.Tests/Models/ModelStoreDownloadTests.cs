@@ -34,13 +34,14 @@ public sealed class ModelStoreDownloadTests : IAsyncLifetime
         _temp.Dispose();
     }
 
-    private ModelStore Store(string? knownDigest = null, bool withDigest = true) => new(
+    private ModelStore Store(string? knownDigest = null, bool withDigest = true, TimeSpan? stallTimeout = null, Uri? endpoint = null) => new(
         new ModelStoreOptions
         {
             CacheDir = _temp.Combine("cache"),
             SearchPaths = [_temp.Combine("search")],
-            HfEndpoint = _server.BaseAddress,
+            HfEndpoint = endpoint ?? _server.BaseAddress,
             KnownDigests = withDigest ? new Dictionary<string, string> { [Ref] = knownDigest ?? Sha256 } : new Dictionary<string, string>(),
+            StallTimeout = stallTimeout ?? TimeSpan.FromSeconds(60),
             ProgressInterval = TimeSpan.Zero,
         },
         _http);
@@ -107,6 +108,21 @@ public sealed class ModelStoreDownloadTests : IAsyncLifetime
         Assert.Equal($"bytes={PartialSize}-", Assert.Single(_server.Requests).Range);
         Assert.Equal(Sha256, model.Sha256);
         Assert.Equal(_content, await File.ReadAllBytesAsync(Target));
+    }
+
+    [Fact]
+    public async Task Restarts_when_the_file_changed_upstream_since_the_partial_download()
+    {
+        WritePartial(new byte[PartialSize]);
+        _temp.Write("\"v0\""u8.ToArray(), "cache", "hf", "test-org", "test-repo", "dir", "model.gguf.partial.etag");
+        using var store = Store();
+
+        var model = await store.ResolveAsync(ModelRef.Parse(Ref));
+
+        var request = Assert.Single(_server.Requests);
+        Assert.Equal(("\"v0\"", $"bytes={PartialSize}-"), (request.IfRange, request.Range));
+        Assert.Equal(Sha256, model.Sha256);
+        Assert.False(File.Exists(Target + ".partial.etag"));
     }
 
     [Fact]
@@ -232,6 +248,37 @@ public sealed class ModelStoreDownloadTests : IAsyncLifetime
 
         Assert.Equal(_temp.Combine("cache", "url", TestModels.Sha256Of(System.Text.Encoding.UTF8.GetBytes(url)), "model.gguf"), model.Path);
         Assert.Equal(Sha256, model.Sha256);
+    }
+
+    [Fact]
+    public async Task A_body_that_stops_flowing_is_abandoned_after_the_stall_timeout()
+    {
+        _server.BodyGate = new TaskCompletionSource().Task; // never released
+        // Long enough for the headers to arrive on a loaded machine: this test is about the body.
+        using var store = Store(stallTimeout: TimeSpan.FromMilliseconds(500));
+
+        var error = await Assert.ThrowsAsync<ModelStoreException>(() => store.ResolveAsync(ModelRef.Parse(Ref)));
+
+        Assert.Equal(ModelStoreErrorKind.DownloadFailed, error.Kind);
+        Assert.Contains("no data for 0.5 s", error.Message);
+        Assert.False(File.Exists(Target));
+    }
+
+    [Fact]
+    public async Task A_server_that_never_answers_is_unavailable_after_the_stall_timeout()
+    {
+        // Connections complete in the listen backlog; nothing ever reads the request or answers.
+        using var silent = new TcpListener(IPAddress.Loopback, 0);
+        silent.Start();
+        var port = ((IPEndPoint)silent.LocalEndpoint).Port;
+        using var store = Store(stallTimeout: TimeSpan.FromMilliseconds(200), endpoint: new Uri($"http://127.0.0.1:{port}"));
+
+        var error = await Assert.ThrowsAsync<ModelStoreException>(() => store.ResolveAsync(ModelRef.Parse(Ref)));
+
+        Assert.Equal(ModelStoreErrorKind.Unavailable, error.Kind);
+        Assert.Contains("no answer within 0.2 s", error.Message);
+        Assert.Contains(Target, error.Message);
+        Assert.False(File.Exists(Target + ".partial"));
     }
 
     [Fact]
