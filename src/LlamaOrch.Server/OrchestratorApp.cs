@@ -1,6 +1,7 @@
 using LlamaOrch.Core.Admission;
 using LlamaOrch.Core.Pools;
 using LlamaOrch.Core.Tasks;
+using LlamaOrch.Engines.Models;
 using LlamaOrch.Engines.Supervision;
 using LlamaOrch.Server.Configuration;
 using LlamaOrch.Server.Endpoints;
@@ -59,8 +60,11 @@ internal static class OrchestratorApp
             .Select(config => new PoolRuntime(config, sp.GetRequiredService<TaskRunner>(), sp.GetRequiredService<TimeProvider>()))
             .ToList()));
         services.AddSingleton<AdmissionService>();
+        services.AddSingleton(sp => new ModelStore(
+            settings.Models, logger: sp.GetRequiredService<ILoggerFactory>().CreateLogger<ModelStore>(), time: sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => new PoolSupervisor(
-            sp.GetRequiredService<PoolRegistry>(), settings.Supervisor, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>()));
+            sp.GetRequiredService<PoolRegistry>(), sp.GetRequiredService<ModelStore>(), settings.Supervisor,
+            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>()));
         services.AddHostedService<PoolHostedService>();
 
         var app = builder.Build();

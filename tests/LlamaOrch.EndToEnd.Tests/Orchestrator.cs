@@ -55,6 +55,7 @@ internal sealed class Orchestrator : IAsyncDisposable
             "--urls=http://127.0.0.1:0",
             $"--Orchestrator:DataDir={dataDir}",
             $"--Orchestrator:Auth:TokenFile={tokenFile}",
+            $"--Orchestrator:Models:CacheDir={Path.Combine(dataDir, "models")}",
             "--Orchestrator:Supervisor:RestartBackoffInitialMs=100",
             "--Logging:LogLevel:Default=Warning",
             .. settings.Select(s => "--Orchestrator:" + s),

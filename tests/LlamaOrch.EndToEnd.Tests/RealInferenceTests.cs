@@ -3,13 +3,51 @@ namespace LlamaOrch.EndToEnd.Tests;
 /// <summary>orchestratord with a pool of llorch-engine replicas serving stories260K through llama.cpp.</summary>
 public sealed class RealInferenceTests
 {
-    private static string Stories260K
+    private const string DefaultModel = "hf:ggml-org/models/tinyllamas/stories260K.gguf";
+
+    private static string SharedModels
     {
         get
         {
             var dir = new DirectoryInfo(AppContext.BaseDirectory);
             while (!File.Exists(Path.Combine(dir.FullName, "llama-orch.sln"))) dir = dir.Parent!;
-            return Path.Combine(dir.Parent!.FullName, "shared", "models", "stories260K.gguf");
+            return Path.Combine(dir.Parent!.FullName, "shared", "models");
+        }
+    }
+
+    private static string Stories260K => Path.Combine(SharedModels, "stories260K.gguf");
+
+    [Fact]
+    public async Task With_no_pool_configured_the_default_pool_serves_stories260K_found_in_the_search_paths()
+    {
+        await using var orchestrator = await Orchestrator.StartAsync($"Models:SearchPaths:0={SharedModels}");
+        var health = await orchestrator.HealthAsync();
+        Assert.Equal("default", health["pools"]![0]!["id"]!.GetValue<string>());
+        Assert.Equal(DefaultModel, health["pools"]![0]!["model"]!.GetValue<string>());
+
+        var id = (await orchestrator.AdmitAsync(Orchestrator.Task(DefaultModel, "Once upon a time", maxTokens: 32)))["task_id"]!.GetValue<string>();
+        var frames = await orchestrator.StreamAsync(id);
+
+        Assert.Equal("end", frames[^1].Event);
+        Assert.Matches("[a-z]{3,}", string.Concat(frames.Where(f => f.Event == "token").Select(f => f.Str("t"))));
+    }
+
+    [Fact]
+    public async Task Offline_without_the_file_the_pool_is_unready_and_says_where_to_put_it()
+    {
+        var emptySearch = Directory.CreateTempSubdirectory("llorch-empty-").FullName;
+        try
+        {
+            await using var orchestrator = await Orchestrator.StartAsync(false, "Models:Offline=true", $"Models:SearchPaths:0={emptySearch}");
+            await orchestrator.WaitUntilAsync(h => h["pools"]![0]!["last_error"] is not null);
+
+            var error = (await orchestrator.HealthAsync())["pools"]![0]!["last_error"]!.GetValue<string>();
+            Assert.Contains("stories260K.gguf", error);
+            Assert.Contains(emptySearch, error);
+        }
+        finally
+        {
+            Directory.Delete(emptySearch, recursive: true);
         }
     }
 

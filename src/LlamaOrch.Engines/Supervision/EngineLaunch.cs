@@ -12,7 +12,8 @@ internal static class EngineLaunch
 {
     public const string BundledEngineName = "llorch-engine";
 
-    public static ProcessStartInfo For(PoolConfig pool, int port)
+    /// <summary>The engine process for <paramref name="pool"/>, serving <paramref name="model"/> (a resolved file or a sim: ref).</summary>
+    public static ProcessStartInfo For(PoolConfig pool, string model, int port)
     {
         var (fileName, leadingArgs) = Executable(pool.EngineCommand);
         var start = new ProcessStartInfo(fileName)
@@ -26,7 +27,7 @@ internal static class EngineLaunch
         foreach (var arg in leadingArgs) start.ArgumentList.Add(arg);
         foreach (var arg in new[]
                  {
-                     "-m", pool.Model,
+                     "-m", model,
                      "--host", "127.0.0.1",
                      "--port", port.ToString(CultureInfo.InvariantCulture),
                      "-np", pool.Slots.ToString(CultureInfo.InvariantCulture),

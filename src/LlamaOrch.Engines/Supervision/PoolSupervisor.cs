@@ -1,5 +1,6 @@
 using System.Net;
 using LlamaOrch.Core.Pools;
+using LlamaOrch.Engines.Models;
 using Microsoft.Extensions.Logging;
 
 namespace LlamaOrch.Engines.Supervision;
@@ -14,14 +15,15 @@ public sealed class PoolSupervisor : IAsyncDisposable
     private readonly CancellationTokenSource _stopping = new();
     private readonly HttpClient _http;
 
-    public PoolSupervisor(PoolRegistry pools, SupervisorOptions options, TimeProvider time, ILoggerFactory loggers)
+    public PoolSupervisor(PoolRegistry pools, ModelStore store, SupervisorOptions options, TimeProvider time, ILoggerFactory loggers)
     {
         _http = CreateEngineHttpClient();
         var logger = loggers.CreateLogger<PoolSupervisor>();
+        var models = new ModelFiles(store, logger);
         foreach (var pool in pools.All)
         {
             for (var index = 0; index < pool.Config.Replicas; index++)
-                _replicas.Add(new ReplicaSupervisor(pool, index, _http, options, time, logger));
+                _replicas.Add(new ReplicaSupervisor(pool, index, models, _http, options, time, logger));
         }
     }
 

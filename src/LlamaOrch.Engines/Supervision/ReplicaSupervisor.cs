@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using LlamaOrch.Core.Pools;
 using LlamaOrch.Engines.LlamaCppProtocol;
+using LlamaOrch.Engines.Models;
 using Microsoft.Extensions.Logging;
 
 namespace LlamaOrch.Engines.Supervision;
@@ -13,6 +14,7 @@ namespace LlamaOrch.Engines.Supervision;
 internal sealed class ReplicaSupervisor(
     PoolRuntime pool,
     int index,
+    ModelFiles models,
     HttpClient http,
     SupervisorOptions options,
     TimeProvider time,
@@ -53,12 +55,26 @@ internal sealed class ReplicaSupervisor(
     /// <summary>Runs the engine until it exits; returns why it is no longer serving.</summary>
     private async Task<string> RunOnceAsync(CancellationToken stopping)
     {
+        string model;
+        try
+        {
+            model = await models.ResolveAsync(pool.Config.Model, stopping).ConfigureAwait(false);
+        }
+        catch (ModelStoreException error)
+        {
+            return $"model {pool.Config.Model} is not available: {error.Message}";
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+            return "stopping";
+        }
+
         var port = FreePort.Next();
         var tail = new OutputTail(20);
         Process process;
         try
         {
-            process = StartProcess(port, tail);
+            process = StartProcess(model, port, tail);
         }
         catch (Exception error) when (error is System.ComponentModel.Win32Exception or InvalidOperationException or FileNotFoundException)
         {
@@ -96,9 +112,9 @@ internal sealed class ReplicaSupervisor(
         }
     }
 
-    private Process StartProcess(int port, OutputTail tail)
+    private Process StartProcess(string model, int port, OutputTail tail)
     {
-        var start = EngineLaunch.For(pool.Config, port);
+        var start = EngineLaunch.For(pool.Config, model, port);
         var process = new Process { StartInfo = start, EnableRaisingEvents = true };
         process.OutputDataReceived += (_, e) => Forward(e.Data, tail);
         process.ErrorDataReceived += (_, e) => Forward(e.Data, tail);

@@ -15,6 +15,26 @@ internal sealed class OrchestratorOptions
     public AuthOptions Auth { get; set; } = new();
     public TasksOptions Tasks { get; set; } = new();
     public SupervisorSection Supervisor { get; set; } = new();
+    public ModelsOptions Models { get; set; } = new();
+}
+
+/// <summary>Where model files come from (Orchestrator:Models).</summary>
+internal sealed class ModelsOptions
+{
+    /// <summary>Folders searched for a model's file before the cache and before any download.</summary>
+    public List<string> SearchPaths { get; set; } = [];
+    public string? CacheDir { get; set; }
+    public string? HfEndpoint { get; set; }
+    public bool Offline { get; set; }
+
+    /// <summary>Expected sha256 per model ref, beside the built-in ones (a list: refs contain ':').</summary>
+    public List<ModelDigestOptions> Digests { get; set; } = [];
+}
+
+internal sealed class ModelDigestOptions
+{
+    public string? Ref { get; set; }
+    public string? Sha256 { get; set; }
 }
 
 internal sealed class PoolOptions

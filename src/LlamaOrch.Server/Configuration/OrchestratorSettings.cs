@@ -2,6 +2,7 @@ using LlamaOrch.Core.Admission;
 using LlamaOrch.Core.Pools;
 using LlamaOrch.Core.Scheduling;
 using LlamaOrch.Core.Tasks;
+using LlamaOrch.Engines.Models;
 using LlamaOrch.Engines.Supervision;
 
 namespace LlamaOrch.Server.Configuration;
@@ -14,16 +15,17 @@ internal sealed record OrchestratorSettings(
     AdmissionLimits Limits,
     AuthOptions Auth,
     TasksOptions Tasks,
-    SupervisorOptions Supervisor)
+    SupervisorOptions Supervisor,
+    ModelStoreOptions Models)
 {
     /// <summary>Served when no pool is configured; any configured pool replaces it entirely.</summary>
     public static readonly PoolConfig DefaultPool = new()
     {
         Id = "default",
-        Model = "sim:default?tps=50",
+        Model = ModelStoreOptions.DefaultModelRef,
         Replicas = 1,
         Slots = 4,
-        Ctx = 4096,
+        Ctx = 512,
     };
 
     /// <summary>Validates the bound options; throws <see cref="ConfigurationException"/> naming the bad key.</summary>
@@ -66,7 +68,37 @@ internal sealed record OrchestratorSettings(
         var dataDir = options.DataDir is { Length: > 0 } configured
             ? configured
             : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.Create), "llama-orch");
-        return new OrchestratorSettings(dataDir, pools, usingDefault, limits, options.Auth, options.Tasks, supervisor);
+        return new OrchestratorSettings(dataDir, pools, usingDefault, limits, options.Auth, options.Tasks, supervisor, ModelStoreFrom(options.Models));
+    }
+
+    private static ModelStoreOptions ModelStoreFrom(ModelsOptions models)
+    {
+        var digests = new Dictionary<string, string>(ModelStoreOptions.BuiltInDigests);
+        for (var index = 0; index < models.Digests.Count; index++)
+        {
+            var entry = models.Digests[index];
+            var key = $"Orchestrator:Models:Digests:{index}";
+            if (entry.Ref is null || !ModelRef.TryParse(entry.Ref, out _, out _))
+                throw new ConfigurationException($"{key}:Ref is not a model ref: {entry.Ref}");
+            if (entry.Sha256 is not { Length: 64 } sha || !sha.All(char.IsAsciiHexDigit))
+                throw new ConfigurationException($"{key}:Sha256 must be 64 hex digits");
+            digests[entry.Ref] = entry.Sha256.ToLowerInvariant();
+        }
+
+        var endpoint = models.HfEndpoint ?? Environment.GetEnvironmentVariable("HF_ENDPOINT");
+        Uri? hfEndpoint = null;
+        if (endpoint is { Length: > 0 } && !Uri.TryCreate(endpoint, UriKind.Absolute, out hfEndpoint))
+            throw new ConfigurationException($"Orchestrator:Models:HfEndpoint '{endpoint}' is not an absolute URL");
+
+        var defaults = new ModelStoreOptions();
+        return defaults with
+        {
+            CacheDir = models.CacheDir is { Length: > 0 } cache ? Path.GetFullPath(cache) : defaults.CacheDir,
+            SearchPaths = models.SearchPaths.Select(Path.GetFullPath).ToList(),
+            HfEndpoint = hfEndpoint ?? defaults.HfEndpoint,
+            Offline = models.Offline,
+            KnownDigests = digests,
+        };
     }
 
     private static PoolConfig Pool(PoolOptions pool, string key, int defaultCapacity, FullPolicy defaultPolicy)
@@ -75,6 +107,7 @@ internal sealed record OrchestratorSettings(
         if (!pool.Id.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.'))
             throw new ConfigurationException($"{key}:Id '{pool.Id}' may hold only letters, digits, '-', '_' and '.'");
         if (string.IsNullOrWhiteSpace(pool.Model)) throw new ConfigurationException($"{key}:Model is required (a model ref such as sim:NAME)");
+        if (!ModelRef.TryParse(pool.Model, out _, out var modelError)) throw new ConfigurationException($"{key}:Model: {modelError}");
         var engine = pool.Engine ?? "llamacpp";
         if (!WireNames.Engines.TryGetValue(engine, out var engineKind) || engineKind != EngineKind.LlamaCpp)
             throw new ConfigurationException($"{key}:Engine '{engine}' is not supported (supported: llamacpp)");
