@@ -65,6 +65,10 @@ public sealed class TaskRequestValidatorTests
         { b => b with { Workload = "embedding" }, "inputs" },
         { b => b with { Workload = "rerank", Inputs = ["a", "b", "c"] }, "inputs" },
         { b => b with { ExpectedTokens = -1 }, "expected_tokens" },
+        { b => b with { Sampling = new SamplingOverridesBody { Temperature = 0 } }, "sampling.temperature" },
+        { b => b with { Sampling = new SamplingOverridesBody { TopP = 1.5 } }, "sampling.top_p" },
+        { b => b with { Sampling = new SamplingOverridesBody { RepeatPenalty = 0.5 } }, "sampling.repeat_penalty" },
+        { b => b with { SamplerProfileVersion = "greedy-v1", Sampling = new SamplingOverridesBody { TopK = 5 } }, "sampling.top_k" },
         { b => b with { KvHint = "warm" }, "kv_hint" },
         { b => b with { Placement = new PlacementBody { Mode = "sticky" } }, "placement.mode" },
         { b => b with { Placement = new PlacementBody { Mode = "pin" } }, "placement.pin_pool_id" },
@@ -94,5 +98,19 @@ public sealed class TaskRequestValidatorTests
     {
         TaskRequestValidator.Validate(Valid() with { TaskId = "0B1C7F0E6C554A539A8F2A4F4C1D2E01" }, Limits, out var spec);
         Assert.Equal("0b1c7f0e-6c55-4a53-9a8f-2a4f4c1d2e01", spec!.TaskId);
+    }
+
+    [Fact]
+    public void Overrides_apply_within_the_profile_and_greedy_is_offered()
+    {
+        TaskRequestValidator.Validate(Valid() with { Sampling = new SamplingOverridesBody { Temperature = 0.5, TopK = 10 } }, Limits, out var tuned);
+        Assert.Equal((0.5, 10, 0.95), (tuned!.Sampling.Temperature, tuned.Sampling.TopK, tuned.Sampling.TopP));
+
+        TaskRequestValidator.Validate(Valid() with { SamplerProfileVersion = "greedy-v1", Sampling = new SamplingOverridesBody { RepeatPenalty = 1.1 } }, Limits, out var greedy);
+        Assert.True(greedy!.Sampling.IsGreedy);
+        Assert.Equal(1.1, greedy.Sampling.RepeatPenalty);
+
+        var unknown = TaskRequestValidator.Validate(Valid() with { SamplerProfileVersion = "v9" }, Limits, out _);
+        Assert.Contains("greedy-v1", unknown!.Message);
     }
 }

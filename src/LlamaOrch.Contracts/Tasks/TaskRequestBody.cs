@@ -23,4 +23,16 @@ public sealed record TaskRequestBody
     public int? ExpectedTokens { get; init; }
     public string? KvHint { get; init; }
     public PlacementBody? Placement { get; init; }
+
+    /// <summary>Extension: overrides of the sampler profile's values, within what the profile allows.</summary>
+    public SamplingOverridesBody? Sampling { get; init; }
+}
+
+public sealed record SamplingOverridesBody
+{
+    public double? Temperature { get; init; }
+    public int? TopK { get; init; }
+    public double? TopP { get; init; }
+    public double? MinP { get; init; }
+    public double? RepeatPenalty { get; init; }
 }

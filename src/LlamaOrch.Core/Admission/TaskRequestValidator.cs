@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using LlamaOrch.Contracts.Tasks;
+using LlamaOrch.Core.Engines;
 using LlamaOrch.Core.Tasks;
 
 namespace LlamaOrch.Core.Admission;
@@ -15,7 +16,6 @@ public static class TaskRequestValidator
 
     /// <summary>30 days: longer deadlines are almost surely unit mistakes, and timers cannot hold them.</summary>
     public const long MaxDeadlineMs = 30L * 24 * 3600 * 1000;
-    public static readonly IReadOnlyList<string> KnownSamplerProfiles = [DefaultSamplerProfile];
 
     /// <summary>Null when the body is valid (and <paramref name="spec"/> is set), else the rejection.</summary>
     public static Rejection? Validate(TaskRequestBody body, AdmissionLimits limits, out TaskSpec? spec)
@@ -42,8 +42,9 @@ public static class TaskRequestValidator
         if (body.Determinism is not null && !TryEnum(body.Determinism, WireNames.Determinisms, "determinism", out determinism, out error)) return error;
 
         var samplerProfile = body.SamplerProfileVersion ?? DefaultSamplerProfile;
-        if (!KnownSamplerProfiles.Contains(samplerProfile))
-            return Bad("sampler_profile_version", $"unknown profile '{samplerProfile}' (known: {string.Join(", ", KnownSamplerProfiles)})");
+        if (!SamplingProfile.Known.TryGetValue(samplerProfile, out var profile))
+            return Bad("sampler_profile_version", $"unknown profile '{samplerProfile}' (known: {string.Join(", ", SamplingProfile.Known.Keys)})");
+        if (SamplingOverrides.Apply(profile, body.Sampling, out var sampling) is { } samplingError) return samplingError;
 
         if (body.Prompt is { } prompt && prompt.Length > limits.MaxPromptChars)
             return Bad("prompt", $"{prompt.Length} characters exceed the limit of {limits.MaxPromptChars}");
@@ -76,6 +77,7 @@ public static class TaskRequestValidator
             Seed = body.Seed ?? SeedFromTaskId(Guid.Parse(body.TaskId!).ToString("D")),
             Determinism = determinism,
             SamplerProfileVersion = samplerProfile,
+            Sampling = sampling,
             Prompt = body.Prompt,
             Inputs = body.Inputs,
             MaxTokens = maxTokens,

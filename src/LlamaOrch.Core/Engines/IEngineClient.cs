@@ -17,16 +17,6 @@ public sealed record EngineCompletionRequest(
     bool Strict,
     string CorrelationId);
 
-/// <summary>
-/// A fixed sampler-chain definition, named by <c>sampler_profile_version</c>. <c>v1</c> is llama.cpp's
-/// default chain (repeat penalty, top-k, top-p, min-p, temperature, seeded draw) with its default values,
-/// sent explicitly so that any llama.cpp-protocol engine samples the same way.
-/// </summary>
-public sealed record SamplingProfile(string Version, double Temperature, int TopK, double TopP, double MinP, double RepeatPenalty)
-{
-    public static readonly SamplingProfile V1 = new("v1", 0.8, 40, 0.95, 0.05, 1.0);
-}
-
 /// <summary>A piece of generated text, or (when <see cref="Final"/> is set) the engine's closing counts.</summary>
 public readonly record struct EngineChunk(string Text, EngineFinal? Final);
 

@@ -51,7 +51,7 @@ public sealed class TaskRunner(TimeProvider time, TimeSpan metricsInterval, ILog
     {
         using var deadline = DeadlineSource(task);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(task.AbortToken, deadline?.Token ?? CancellationToken.None);
-        var request = new EngineCompletionRequest(task.Spec.Prompt, task.Spec.MaxTokens, task.Spec.Seed, SamplingProfile.V1,
+        var request = new EngineCompletionRequest(task.Spec.Prompt, task.Spec.MaxTokens, task.Spec.Seed, task.Spec.Sampling,
             task.Spec.Determinism == Determinism.Strict, task.CorrelationId);
         var lastMetrics = started;
         EngineFinal? final = null;

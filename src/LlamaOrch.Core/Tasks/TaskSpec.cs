@@ -13,6 +13,9 @@ public sealed record TaskSpec
     public required long Seed { get; init; }
     public required Determinism Determinism { get; init; }
     public required string SamplerProfileVersion { get; init; }
+
+    /// <summary>The profile's values with the task's allowed overrides applied.</summary>
+    public required Engines.SamplingProfile Sampling { get; init; }
     public string? Prompt { get; init; }
     public IReadOnlyList<string>? Inputs { get; init; }
     public required int MaxTokens { get; init; }
