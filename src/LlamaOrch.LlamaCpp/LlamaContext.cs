@@ -11,9 +11,14 @@ internal sealed unsafe class LlamaContext : IDisposable
     private nint _context;
     private LlamaBatch _batch;
 
-    public LlamaContext(LlamaModel model, int contextPerSequence, int sequences, int threads, int batchSize = 512)
+    public LlamaContext(LlamaModel model, int contextPerSequence, int sequences, int threads, int batchSize = 512, int? embeddingPooling = null)
     {
         var parameters = NativeMethods.ContextDefaultParams();
+        if (embeddingPooling is { } pooling)
+        {
+            parameters.Embeddings = 1;
+            parameters.PoolingType = pooling;
+        }
         parameters.NCtx = (uint)(contextPerSequence * sequences);
         parameters.NSeqMax = (uint)sequences;
         parameters.NBatch = (uint)batchSize;
@@ -57,6 +62,14 @@ internal sealed unsafe class LlamaContext : IDisposable
     {
         var status = NativeMethods.Decode(Handle, _batch);
         if (status != 0) throw new LlamaException($"llama_decode failed with status {status} (1 = no KV slot for the batch)");
+    }
+
+    /// <summary>The pooled embedding of <paramref name="sequence"/> after a decode (an embedding context only).</summary>
+    public float[] PooledEmbedding(int sequence)
+    {
+        var vector = NativeMethods.GetEmbeddingsSeq(Handle, sequence);
+        if (vector is null) throw new LlamaException("llama.cpp returned no pooled embedding (is the context's pooling 'none'?)");
+        return new ReadOnlySpan<float>(vector, Model.EmbeddingSize).ToArray();
     }
 
     /// <summary>Drops a sequence's cached tokens from <paramref name="fromPosition"/> on (0: all of it).</summary>

@@ -81,6 +81,29 @@ public sealed class RealModelTests
     }
 
     [Fact]
+    public async Task Serves_pooled_embeddings_when_started_with_embedding_and_501_without()
+    {
+        await using var engine = await EngineProcess.StartAsync(TestModels.Stories260K, ["--embedding", "-c", "512"]);
+
+        var (status, body) = await engine.Http.PostJsonAsync("/embedding", """{"content":["Once upon a time","The dog ran"]}""");
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        var items = body.EnumerateArray().ToList();
+        Assert.Equal([0, 1], items.Select(i => i.GetProperty("index").GetInt32()));
+        var first = items[0].GetProperty("embedding")[0].EnumerateArray().Select(v => v.GetDouble()).ToList();
+        Assert.Equal(64, first.Count);
+        Assert.Equal(1.0, Math.Sqrt(first.Sum(v => v * v)), 3);
+        Assert.True(items[0].GetProperty("tokens_evaluated").GetInt32() > 1);
+
+        // Generation still works beside the embedding context.
+        Assert.Equal(4, (await engine.Http.CompleteAsync("""{"prompt":"Once","n_predict":4}""")).GetProperty("tokens_predicted").GetInt32());
+
+        await using var plain = await EngineProcess.StartAsync(TestModels.Stories260K);
+        var (refused, _) = await plain.Http.PostJsonAsync("/embedding", """{"content":"x"}""");
+        Assert.Equal(HttpStatusCode.NotImplemented, refused);
+    }
+
+    [Fact]
     public async Task A_file_that_is_not_a_model_exits_with_3_and_the_loader_reason()
     {
         var bogus = Path.Combine(Path.GetTempPath(), $"not-a-model-{Guid.NewGuid():N}.gguf");

@@ -92,6 +92,23 @@ public sealed class InferenceTests
         Assert.Equal(single1, Encoding.UTF8.GetString(outputs[1].WrittenSpan));
     }
 
+    [Fact]
+    public void Embeddings_are_unit_vectors_that_are_stable_and_tell_texts_apart()
+    {
+        using var model = LlamaModel.Load(TestModels.Stories260K);
+        using var embedder = new Embedder(model, maxTokens: 128, threads: 1);
+
+        var (a, tokens) = embedder.Embed("Once upon a time there was a cat");
+        var (again, _) = embedder.Embed("Once upon a time there was a cat");
+        var (other, _) = embedder.Embed("The big red ball rolled away");
+
+        Assert.Equal(model.EmbeddingSize, a.Length);
+        Assert.True(tokens > 5);
+        Assert.Equal(1.0, Math.Sqrt(a.Sum(v => (double)v * v)), 3);
+        Assert.Equal(a, again);
+        Assert.NotEqual(a, other);
+    }
+
     private static string Generate(SamplerSettings settings, string prompt, int tokens)
     {
         using var model = LlamaModel.Load(TestModels.Stories260K);

@@ -59,7 +59,7 @@ internal static class EngineApplication
         }
         try
         {
-            return LlamaEngineModel.Load(options.ModelRef, path, options.Slots, options.ContextPerSlot, options.Threads, options.LibraryDirectory);
+            return LlamaEngineModel.Load(options.ModelRef, path, options.Slots, options.ContextPerSlot, options.Threads, options.LibraryDirectory, options.Embedding);
         }
         catch (Exception loadError) when (loadError is IOException or LlamaOrch.LlamaCpp.LlamaException or DllNotFoundException or InvalidOperationException)
         {
@@ -104,6 +104,7 @@ internal static class EngineApplication
         builder.Services.AddSingleton<MetricsEndpoint>();
         builder.Services.AddSingleton<TokenizeEndpoint>();
         builder.Services.AddSingleton<CompletionEndpoint>();
+        builder.Services.AddSingleton<EmbeddingEndpoint>();
         if (parentPid is { } pid)
         {
             builder.Services.AddSingleton(new ParentProcess(pid));

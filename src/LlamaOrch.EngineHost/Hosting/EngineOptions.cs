@@ -12,6 +12,7 @@ namespace LlamaOrch.EngineHost.Hosting;
 /// <param name="Slots">Concurrent sequences (llama-server's <c>--parallel</c>).</param>
 /// <param name="ContextPerSlot">Tokens of context each slot holds: prompt plus prediction.</param>
 /// <param name="Threads">llama.cpp threads for decoding (llama-server's <c>--threads</c>).</param>
+/// <param name="Embedding">Serve <c>/embedding</c> too (llama-server's <c>--embedding</c>), with mean pooling.</param>
 /// <param name="LibraryDirectory">A folder of llama.cpp libraries to use instead of the shipped ones.</param>
 internal sealed record EngineOptions(
     string ModelRef,
@@ -22,4 +23,5 @@ internal sealed record EngineOptions(
     int Slots,
     int ContextPerSlot,
     int Threads = 1,
-    string? LibraryDirectory = null);
+    string? LibraryDirectory = null,
+    bool Embedding = false);

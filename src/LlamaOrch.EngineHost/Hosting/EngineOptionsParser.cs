@@ -26,6 +26,7 @@ internal static class EngineOptionsParser
           -np, --parallel N      number of slots (default 1)
           -c, --ctx-size N       context size across all slots; each slot gets N / slots
                                  (default and 0: 4096 per slot)
+              --embedding        also serve POST /embedding (mean-pooled, L2-normalised vectors)
               --metrics          accepted for llama-server compatibility; /metrics is always served
           -h, --help             print this text
 
@@ -41,6 +42,7 @@ internal static class EngineOptionsParser
         var totalContext = 0;
         var threads = 1;
         string? libraryDirectory = null;
+        var embedding = false;
 
         for (var i = 0; i < args.Count; i++)
         {
@@ -50,6 +52,9 @@ internal static class EngineOptionsParser
                 case "-h" or "--help":
                     return EngineOptionsParseResult.Help;
                 case "--metrics":
+                    continue;
+                case "--embedding" or "--embeddings":
+                    embedding = true;
                     continue;
             }
 
@@ -110,7 +115,7 @@ internal static class EngineOptionsParser
         }
 
         return EngineOptionsParseResult.Success(new EngineOptions(
-            model, simModel, simModel is null ? ModelPathOf(model) : null, address, port, slots, contextPerSlot, threads, libraryDirectory));
+            model, simModel, simModel is null ? ModelPathOf(model) : null, address, port, slots, contextPerSlot, threads, libraryDirectory, embedding));
     }
 
     private static bool IsValued(string name) =>

@@ -5,14 +5,16 @@ using LlamaOrch.LlamaCpp;
 namespace LlamaOrch.EngineHost.Inference;
 
 /// <summary>A GGUF model served by llama.cpp in this process, one sequence per slot, batched continuously.</summary>
-internal sealed class LlamaEngineModel : IEngineModel, IDisposable
+internal sealed class LlamaEngineModel : IEngineModel, IEmbeddingModel, IDisposable
 {
     private readonly LlamaModel _model;
     private readonly LlamaContext _context;
     private readonly BatchScheduler _scheduler;
+    private readonly Embedder? _embedder;
 
-    private LlamaEngineModel(string modelRef, LlamaModel model, LlamaContext context)
+    private LlamaEngineModel(string modelRef, LlamaModel model, LlamaContext context, Embedder? embedder)
     {
+        _embedder = embedder;
         ModelRef = modelRef;
         _model = model;
         _context = context;
@@ -30,20 +32,29 @@ internal sealed class LlamaEngineModel : IEngineModel, IDisposable
     public int ContextPerSlot => _context.ContextPerSequence;
 
     /// <summary>Loads <paramref name="path"/> and makes a context of <paramref name="contextPerSlot"/> × <paramref name="slots"/> tokens.</summary>
-    public static LlamaEngineModel Load(string modelRef, string path, int slots, int contextPerSlot, int threads, string? libraryDirectory)
+    public static LlamaEngineModel Load(string modelRef, string path, int slots, int contextPerSlot, int threads, string? libraryDirectory, bool embedding = false)
     {
         LlamaBackend.EnsureInitialized(libraryDirectory);
         var model = LlamaModel.Load(path);
+        LlamaContext? context = null;
         try
         {
-            return new LlamaEngineModel(modelRef, model, new LlamaContext(model, contextPerSlot, slots, threads));
+            context = new LlamaContext(model, contextPerSlot, slots, threads);
+            var embedder = embedding ? new Embedder(model, contextPerSlot, threads) : null;
+            return new LlamaEngineModel(modelRef, model, context, embedder);
         }
         catch
         {
+            context?.Dispose();
             model.Dispose();
             throw;
         }
     }
+
+    public bool CanEmbed => _embedder is not null;
+
+    public (float[] Vector, int Tokens) Embed(string text) =>
+        (_embedder ?? throw new InvalidOperationException("started without --embedding")).Embed(text);
 
     public int CountTokens(ReadOnlySpan<char> text) => Encode(text.ToString()).Length;
 
@@ -82,6 +93,7 @@ internal sealed class LlamaEngineModel : IEngineModel, IDisposable
 
     public void Dispose()
     {
+        _embedder?.Dispose();
         _scheduler.Dispose();
         _context.Dispose();
         _model.Dispose();

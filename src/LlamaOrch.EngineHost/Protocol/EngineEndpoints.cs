@@ -19,5 +19,6 @@ internal static class EngineEndpoints
         app.MapGet("/metrics", app.Services.GetRequiredService<MetricsEndpoint>().HandleAsync);
         app.MapPost("/tokenize", app.Services.GetRequiredService<TokenizeEndpoint>().HandleAsync);
         app.MapPost("/completion", app.Services.GetRequiredService<CompletionEndpoint>().HandleAsync);
+        app.MapPost("/embedding", app.Services.GetRequiredService<EmbeddingEndpoint>().HandleAsync);
     }
 }

@@ -20,6 +20,7 @@ namespace LlamaOrch.EngineHost.Protocol;
 [JsonSerializable(typeof(ErrorResponse))]
 [JsonSerializable(typeof(PropsResponse))]
 [JsonSerializable(typeof(SlotState[]))]
+[JsonSerializable(typeof(EmbeddingResult[]))]
 internal sealed partial class EngineJsonContext : JsonSerializerContext
 {
     /// <summary>
