@@ -14,6 +14,7 @@ namespace LlamaOrch.Contracts;
 [JsonSerializable(typeof(AdmissionResponse))]
 [JsonSerializable(typeof(StartedFrame))]
 [JsonSerializable(typeof(TokenFrame))]
+[JsonSerializable(typeof(EmbeddingFrame))]
 [JsonSerializable(typeof(MetricsFrame))]
 [JsonSerializable(typeof(EndFrame))]
 [JsonSerializable(typeof(ErrorEnvelope))]

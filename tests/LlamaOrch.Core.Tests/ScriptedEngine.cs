@@ -23,6 +23,10 @@ internal sealed class ScriptedEngine : IEngineClient
         }
     }
 
+    /// <summary>A vector per input whose first component is the input's length, so a test can tell them apart.</summary>
+    public Task<IReadOnlyList<EngineEmbedding>> EmbedAsync(IReadOnlyList<string> inputs, string correlationId, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<EngineEmbedding>>(inputs.Select(i => new EngineEmbedding([i.Length, 0f], 1)).ToList());
+
     /// <summary>The next request the pool sent to this engine.</summary>
     public async Task<EngineCall> NextCallAsync() =>
         await _calls.Reader.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(10));

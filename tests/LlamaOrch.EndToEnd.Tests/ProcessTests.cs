@@ -32,6 +32,20 @@ public sealed class ProcessTests
         Assert.Contains("loopback binds only", await stderr);
     }
 
+    [Theory]
+    [InlineData("--Orchestrator:Pools:0:Workloads:0=rerank", "rerank")]
+    [InlineData("--Orchestrator:Pools:0:Model=hf:only-an-org", "Model")]
+    public async Task Pool_configuration_it_cannot_serve_is_refused_at_start(string setting, string named)
+    {
+        var dataDir = Directory.CreateTempSubdirectory("llorch-proc-").FullName;
+        using var process = Start(["--Orchestrator:Pools:0:Id=p", "--Orchestrator:Pools:0:Model=sim:p", setting, $"--Orchestrator:DataDir={dataDir}"]);
+        var stderr = process.StandardError.ReadToEndAsync();
+
+        Assert.True(process.WaitForExit(60_000));
+        Assert.Equal(2, process.ExitCode);
+        Assert.Contains(named, await stderr);
+    }
+
     [Fact]
     public async Task A_configuration_value_of_the_wrong_type_is_a_one_line_error()
     {

@@ -123,6 +123,32 @@ public sealed class RealInferenceTests
     }
 
     [Fact]
+    public async Task An_embedding_pool_returns_one_vector_per_input_and_still_completes()
+    {
+        var model = "file:" + Stories260K;
+        await using var orchestrator = await Orchestrator.StartAsync(
+            [.. Orchestrator.Pool(model, slots: 2, ctx: 256), "Pools:0:Workloads:0=completion", "Pools:0:Workloads:1=embedding"]);
+        var body = Orchestrator.Task(model, prompt: null);
+        body["workload"] = "embedding";
+        body["inputs"] = new System.Text.Json.Nodes.JsonArray("Once upon a time", "The cat sat", "Once upon a time");
+
+        var frames = await orchestrator.StreamAsync((await orchestrator.AdmitAsync(body))["task_id"]!.GetValue<string>());
+
+        var vectors = frames.Where(f => f.Event == "embedding").ToList();
+        Assert.Equal([0, 1, 2], vectors.Select(v => v.Int("i")));
+        var values = vectors.Select(v => v.Data.GetProperty("embedding").EnumerateArray().Select(x => x.GetSingle()).ToArray()).ToList();
+        Assert.All(values, v => Assert.Equal(64, v.Length));
+        Assert.Equal(values[0], values[2]);
+        Assert.NotEqual(values[0], values[1]);
+        Assert.Equal("end", frames[^1].Event);
+        Assert.Equal("embedded", frames[^1].Str("stop_reason"));
+        Assert.True(frames[^1].Int("tokens_in") > 3);
+
+        var completion = (await orchestrator.AdmitAsync(Orchestrator.Task(model, maxTokens: 4)))["task_id"]!.GetValue<string>();
+        Assert.Equal("end", (await orchestrator.StreamAsync(completion))[^1].Event);
+    }
+
+    [Fact]
     public async Task A_model_that_fails_to_load_leaves_the_pool_unready_with_the_loader_message()
     {
         var bogus = Path.Combine(Path.GetTempPath(), $"broken-{Guid.NewGuid():N}.gguf");

@@ -15,6 +15,9 @@ public sealed record StartedFrame(
 /// <summary>SSE <c>token</c>: one piece of generated text and its 0-based index.</summary>
 public sealed record TokenFrame(string T, int I);
 
+/// <summary>SSE <c>embedding</c>: the pooled, L2-normalised vector of input <c>i</c> of an embedding task.</summary>
+public sealed record EmbeddingFrame(int I, float[] Embedding, int Tokens);
+
 /// <summary>SSE <c>metrics</c>: coalesced progress; more keys may be added over time.</summary>
 public sealed record MetricsFrame(
     int QueueDepth,

@@ -7,7 +7,12 @@ namespace LlamaOrch.Core.Engines;
 public interface IEngineClient
 {
     IAsyncEnumerable<EngineChunk> StreamCompletionAsync(EngineCompletionRequest request, CancellationToken cancellationToken);
+
+    /// <summary>One pooled vector per input, in order (llama.cpp's <c>POST /embedding</c>).</summary>
+    Task<IReadOnlyList<EngineEmbedding>> EmbedAsync(IReadOnlyList<string> inputs, string correlationId, CancellationToken cancellationToken);
 }
+
+public sealed record EngineEmbedding(float[] Vector, int Tokens);
 
 public sealed record EngineCompletionRequest(
     string? Prompt,

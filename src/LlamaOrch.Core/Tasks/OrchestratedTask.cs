@@ -90,6 +90,16 @@ public sealed class OrchestratedTask
         }
     }
 
+    internal bool TryAppendEmbedding(EmbeddingFrame frame)
+    {
+        lock (_gate)
+        {
+            if (_state != TaskState.Running) return false;
+            Append(SseFrames.Embedding(frame), close: false);
+            return true;
+        }
+    }
+
     internal int TokensOut
     {
         get { lock (_gate) return _tokensOut; }

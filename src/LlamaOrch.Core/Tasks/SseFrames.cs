@@ -18,6 +18,7 @@ public static class SseFrames
     public const string StartedEvent = "started";
     public const string TokenEvent = "token";
     public const string MetricsEvent = "metrics";
+    public const string EmbeddingEvent = "embedding";
     public const string EndEvent = "end";
     public const string ErrorEvent = "error";
 
@@ -34,6 +35,8 @@ public static class SseFrames
     public static byte[] Started(StartedFrame frame) => Encode(StartedEvent, frame, ContractsJsonContext.Default.StartedFrame);
 
     public static byte[] Token(string text, int index) => Encode(TokenEvent, new TokenFrame(text, index), ContractsJsonContext.Default.TokenFrame);
+
+    public static byte[] Embedding(EmbeddingFrame frame) => Encode(EmbeddingEvent, frame, ContractsJsonContext.Default.EmbeddingFrame);
 
     public static byte[] Metrics(MetricsFrame frame) => Encode(MetricsEvent, frame, ContractsJsonContext.Default.MetricsFrame);
 

@@ -26,7 +26,9 @@ public sealed class TaskRunner(TimeProvider time, TimeSpan metricsInterval, ILog
             logger.LogDebug("Task {TaskId} started on {ReplicaId} after {QueuedMs} ms queued (correlation {CorrelationId})",
                 task.Id, replicaId, queuedMs, task.CorrelationId);
             task.TryAppendMetrics(MetricsNow(task, pool, started));
-            completed = await RelayAsync(task, pool, client, started).ConfigureAwait(false);
+            completed = await RunEngineAsync(task, started, token => task.Spec.Workload == Workload.Embedding
+                ? EmbedAsync(task, client, started, token)
+                : RelayAsync(task, pool, client, started, token)).ConfigureAwait(false);
         }
         catch (EngineFailureException failure)
         {
@@ -46,33 +48,17 @@ public sealed class TaskRunner(TimeProvider time, TimeSpan metricsInterval, ILog
         }
     }
 
-    /// <summary>True when the engine finished the task normally (its service time then counts).</summary>
-    private async Task<bool> RelayAsync(OrchestratedTask task, PoolRuntime pool, IEngineClient client, long started)
+    /// <summary>
+    /// Runs the engine call under the task's cancel and deadline. True when the engine finished the task
+    /// normally (its service time then counts); a deadline ends the stream with <c>end</c> "deadline".
+    /// </summary>
+    private async Task<bool> RunEngineAsync(OrchestratedTask task, long started, Func<CancellationToken, Task<bool>> work)
     {
         using var deadline = DeadlineSource(task);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(task.AbortToken, deadline?.Token ?? CancellationToken.None);
-        var request = new EngineCompletionRequest(task.Spec.Prompt, task.Spec.MaxTokens, task.Spec.Seed, task.Spec.Sampling,
-            task.Spec.Determinism == Determinism.Strict, task.CorrelationId);
-        var lastMetrics = started;
-        EngineFinal? final = null;
         try
         {
-            await foreach (var chunk in client.StreamCompletionAsync(request, linked.Token).ConfigureAwait(false))
-            {
-                if (chunk.Final is not null)
-                {
-                    final = chunk.Final;
-                    break;
-                }
-                if (chunk.Text.Length > 0 && !task.TryAppendToken(chunk.Text)) return false; // cancelled
-
-                var now = time.GetTimestamp();
-                if (time.GetElapsedTime(lastMetrics, now) >= metricsInterval)
-                {
-                    lastMetrics = now;
-                    task.TryAppendMetrics(MetricsNow(task, pool, started));
-                }
-            }
+            return await work(linked.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (deadline?.IsCancellationRequested == true && !task.AbortToken.IsCancellationRequested)
         {
@@ -83,12 +69,47 @@ public sealed class TaskRunner(TimeProvider time, TimeSpan metricsInterval, ILog
         {
             return false; // Cancel() already wrote the end frame.
         }
+    }
+
+    private async Task<bool> RelayAsync(OrchestratedTask task, PoolRuntime pool, IEngineClient client, long started, CancellationToken cancellationToken)
+    {
+        var request = new EngineCompletionRequest(task.Spec.Prompt, task.Spec.MaxTokens, task.Spec.Seed, task.Spec.Sampling,
+            task.Spec.Determinism == Determinism.Strict, task.CorrelationId);
+        var lastMetrics = started;
+        EngineFinal? final = null;
+        await foreach (var chunk in client.StreamCompletionAsync(request, cancellationToken).ConfigureAwait(false))
+        {
+            if (chunk.Final is not null)
+            {
+                final = chunk.Final;
+                break;
+            }
+            if (chunk.Text.Length > 0 && !task.TryAppendToken(chunk.Text)) return false; // cancelled
+
+            var now = time.GetTimestamp();
+            if (time.GetElapsedTime(lastMetrics, now) >= metricsInterval)
+            {
+                lastMetrics = now;
+                task.TryAppendMetrics(MetricsNow(task, pool, started));
+            }
+        }
 
         if (final is null)
             throw new EngineFailureException(ErrorCodes.WorkerReset, "the engine closed the stream before its final frame", retriable: true);
 
         task.TryAppendMetrics(MetricsNow(task, pool, started));
         return task.TryEnd(new EndFrame(final.TokensOut, final.TokensIn, (long)final.DecodeMs, Canceled: false, StopReason: final.StopType));
+    }
+
+    /// <summary>An embedding task: one <c>embedding</c> frame per input, then <c>end</c> with the tokens read.</summary>
+    private async Task<bool> EmbedAsync(OrchestratedTask task, IEngineClient client, long started, CancellationToken cancellationToken)
+    {
+        var vectors = await client.EmbedAsync(task.Spec.Inputs!, task.CorrelationId, cancellationToken).ConfigureAwait(false);
+        for (var i = 0; i < vectors.Count; i++)
+        {
+            if (!task.TryAppendEmbedding(new EmbeddingFrame(i, vectors[i].Vector, vectors[i].Tokens))) return false;
+        }
+        return task.TryEnd(new EndFrame(0, vectors.Sum(v => v.Tokens), ElapsedMs(started), Canceled: false, StopReason: "embedded"));
     }
 
     private CancellationTokenSource? DeadlineSource(OrchestratedTask task)

@@ -54,9 +54,22 @@ internal sealed record GenerationSettings
     public int? NCtx { get; init; }
 }
 
+/// <summary>The <c>POST /embedding</c> body.</summary>
+internal sealed record EmbeddingRequest(IReadOnlyList<string> Content);
+
+/// <summary>One item of llama.cpp's <c>/embedding</c> reply (one pooled vector inside the list).</summary>
+internal sealed record EmbeddingItem
+{
+    public int Index { get; init; }
+    public float[][]? Embedding { get; init; }
+    public int? TokensEvaluated { get; init; }
+}
+
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
 [JsonSerializable(typeof(CompletionRequest))]
 [JsonSerializable(typeof(CompletionChunk))]
 [JsonSerializable(typeof(EngineErrorBody))]
 [JsonSerializable(typeof(PropsResponse))]
+[JsonSerializable(typeof(EmbeddingRequest))]
+[JsonSerializable(typeof(EmbeddingItem[]))]
 internal sealed partial class LlamaCppJsonContext : JsonSerializerContext;

@@ -89,6 +89,37 @@ internal sealed class LlamaCppEngineClient(HttpClient http, Uri baseAddress) : I
         }
     }
 
+    public async Task<IReadOnlyList<EngineEmbedding>> EmbedAsync(IReadOnlyList<string> inputs, string correlationId, CancellationToken cancellationToken)
+    {
+        using var message = new HttpRequestMessage(HttpMethod.Post, new Uri(BaseAddress, "/embedding"))
+        {
+            Content = JsonContent.Create(new EmbeddingRequest(inputs), LlamaCppJsonContext.Default.EmbeddingRequest),
+        };
+        message.Headers.TryAddWithoutValidation("X-Correlation-Id", correlationId);
+        using var response = await SendAsync(message, cancellationToken).ConfigureAwait(false);
+        if (!response.IsSuccessStatusCode) throw await FailureFromAsync(response, cancellationToken).ConfigureAwait(false);
+
+        EmbeddingItem[]? items;
+        try
+        {
+            items = await response.Content.ReadFromJsonAsync(LlamaCppJsonContext.Default.EmbeddingItemArray, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception error) when (error is IOException or HttpRequestException && !cancellationToken.IsCancellationRequested)
+        {
+            throw new EngineFailureException(ErrorCodes.WorkerReset, $"engine at {BaseAddress} went away mid-reply: {error.Message}", retriable: true, error);
+        }
+
+        var vectors = new EngineEmbedding[inputs.Count];
+        foreach (var item in items ?? [])
+        {
+            if (item.Index >= 0 && item.Index < vectors.Length && item.Embedding is [{ } vector, ..])
+                vectors[item.Index] = new EngineEmbedding(vector, item.TokensEvaluated ?? 0);
+        }
+        if (vectors.Any(v => v is null))
+            throw new EngineFailureException(ErrorCodes.Internal, $"engine at {BaseAddress} returned {items?.Length ?? 0} pooled vectors for {inputs.Count} inputs", retriable: false);
+        return vectors;
+    }
+
     private async Task<HttpResponseMessage> SendAsync(HttpRequestMessage message, CancellationToken cancellationToken)
     {
         try

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using LlamaOrch.Core.Pools;
+using LlamaOrch.Core.Tasks;
 
 namespace LlamaOrch.Engines.Supervision;
 
@@ -37,6 +38,7 @@ internal static class EngineLaunch
         {
             start.ArgumentList.Add(arg);
         }
+        if (pool.Workloads.Contains(Workload.Embedding)) start.ArgumentList.Add("--embedding");
         foreach (var arg in pool.EngineArgs) start.ArgumentList.Add(arg);
 
         // The engine exits by itself if orchestratord dies without stopping it (no orphans).

@@ -47,6 +47,7 @@ internal sealed class PoolOptions
     public List<string>? Devices { get; set; }
     public int? Ctx { get; set; }
     public int? Threads { get; set; }
+    public List<string>? Workloads { get; set; }
     public QueueOptions? Queue { get; set; }
     public string? EngineCommand { get; set; }
     public List<string>? EngineArgs { get; set; }

@@ -122,11 +122,28 @@ internal sealed record OrchestratorSettings(
             Devices = pool.Devices is { Count: > 0 } devices ? devices : ["cpu"],
             Ctx = Positive(pool.Ctx ?? 4096, $"{key}:Ctx"),
             Threads = Positive(pool.Threads ?? 1, $"{key}:Threads"),
+            Workloads = Workloads(pool.Workloads, $"{key}:Workloads"),
             QueueCapacity = pool.Queue?.Capacity is { } capacity ? Positive(capacity, $"{key}:Queue:Capacity") : defaultCapacity,
             QueuePolicy = pool.Queue?.Policy is { } policy ? ParsePolicy(policy, $"{key}:Queue:Policy") : defaultPolicy,
             EngineCommand = string.IsNullOrWhiteSpace(pool.EngineCommand) ? null : pool.EngineCommand,
             EngineArgs = pool.EngineArgs ?? [],
         };
+    }
+
+    /// <summary>What a pool's engines serve; rerank needs a reranking engine that llorch-engine does not have yet.</summary>
+    private static IReadOnlyList<Workload> Workloads(List<string>? names, string key)
+    {
+        if (names is not { Count: > 0 }) return [Workload.Completion];
+        var workloads = new List<Workload>();
+        foreach (var name in names)
+        {
+            if (!WireNames.Workloads.TryGetValue(name, out var workload))
+                throw new ConfigurationException($"{key}: '{name}' is not a workload (completion | embedding)");
+            if (workload == Workload.Rerank)
+                throw new ConfigurationException($"{key}: rerank is not served by llorch-engine yet (completion | embedding)");
+            if (!workloads.Contains(workload)) workloads.Add(workload);
+        }
+        return workloads;
     }
 
     private static FullPolicy ParsePolicy(string value, string key) => value.ToLowerInvariant() switch
