@@ -69,6 +69,26 @@ public sealed class RealModelTests
     }
 
     [Fact]
+    public async Task A_prompt_that_extends_the_previous_one_in_a_slot_reuses_its_cached_prefix()
+    {
+        await using var engine = await EngineProcess.StartAsync(TestModels.Stories260K, ["-c", "512"]);
+        var first = await engine.Http.CompleteAsync("""{"prompt":"Once upon a time there was a girl","n_predict":4,"id_slot":0}""");
+        Assert.Equal(0, first.GetProperty("tokens_cached").GetInt32());
+
+        var second = await engine.Http.CompleteAsync("""{"prompt":"Once upon a time there was a girl named Lily","n_predict":4,"id_slot":0}""");
+
+        var prompt = second.GetProperty("tokens_evaluated").GetInt32();
+        var cached = second.GetProperty("tokens_cached").GetInt32();
+        // The whole first prompt is reused, and so is any of its generated text that the new prompt repeats.
+        Assert.InRange(cached, first.GetProperty("tokens_evaluated").GetInt32(), prompt - 1);
+        Assert.Equal(prompt - cached, second.GetProperty("timings").GetProperty("prompt_n").GetInt32());
+
+        // Strict requests never reuse: their tokens must not depend on what the slot held.
+        var strict = await engine.Http.CompleteAsync("""{"prompt":"Once upon a time there was a girl named Lily","n_predict":4,"id_slot":0,"llorch_strict":true}""");
+        Assert.Equal(0, strict.GetProperty("tokens_cached").GetInt32());
+    }
+
+    [Fact]
     public async Task A_prompt_longer_than_the_slot_context_is_refused_before_decoding()
     {
         await using var engine = await EngineProcess.StartAsync(TestModels.Stories260K, ["-c", "64"]);

@@ -196,6 +196,7 @@ internal sealed class BatchScheduler : IDisposable
                 cached.RemoveRange(reuse, cached.Count - reuse);
                 sequence.PromptCursor = reuse;
                 sequence.Position = reuse;
+                sequence.CachedPromptTokens = reuse;
             }
             _active.Add(sequence);
         }

@@ -33,6 +33,9 @@ internal sealed class LlamaSequence(
 
     public Utf8Accumulator Text { get; } = new();
 
+    /// <summary>Prompt tokens reused from the slot's cache (set when the sequence joins the loop).</summary>
+    public int CachedPromptTokens { get; set; }
+
     /// <summary>Next prompt index to feed; equal to the prompt length once it is all in the KV cache.</summary>
     public int PromptCursor { get; set; }
 

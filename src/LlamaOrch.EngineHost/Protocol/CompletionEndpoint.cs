@@ -163,6 +163,7 @@ internal sealed class CompletionEndpoint(
                 slot.Id,
                 predicted,
                 plan.PromptTokens,
+                sequence.CachedPromptTokens,
                 stopType,
                 time.GetElapsedTime(promptStart, generationStart),
                 time.GetElapsedTime(generationStart));

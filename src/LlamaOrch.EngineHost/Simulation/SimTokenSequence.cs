@@ -67,6 +67,9 @@ internal sealed class SimTokenSequence : ITokenSequence
         return trimmed.IsEmpty || trimmed[^1] is '.' or '!' or '?';
     }
 
+    /// <summary>A synthetic prompt costs nothing, so nothing is cached.</summary>
+    public int CachedPromptTokens => 0;
+
     /// <summary>A synthetic sequence holds nothing that needs freeing.</summary>
     public void Dispose()
     {
