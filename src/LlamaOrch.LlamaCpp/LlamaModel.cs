@@ -16,7 +16,6 @@ internal sealed unsafe class LlamaModel : IDisposable
         Vocab = NativeMethods.ModelGetVocab(model);
         VocabSize = NativeMethods.VocabNTokens(Vocab);
         Bos = NativeMethods.VocabBos(Vocab);
-        AddsBos = NativeMethods.VocabGetAddBos(Vocab);
         ContextLengthTrained = NativeMethods.ModelNCtxTrain(model);
         EmbeddingSize = NativeMethods.ModelNEmbd(model);
         var description = stackalloc byte[256];
@@ -28,7 +27,6 @@ internal sealed unsafe class LlamaModel : IDisposable
     public string Description { get; }
     public int VocabSize { get; }
     public int Bos { get; }
-    public bool AddsBos { get; }
     public int ContextLengthTrained { get; }
     public int EmbeddingSize { get; }
     internal nint Handle => _model != 0 ? _model : throw new ObjectDisposedException(nameof(LlamaModel));

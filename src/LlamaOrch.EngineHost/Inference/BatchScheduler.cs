@@ -36,12 +36,6 @@ internal sealed class BatchScheduler : IDisposable
         _thread.Start();
     }
 
-    /// <summary>Tokens each slot has in its KV cache (for tests and /slots).</summary>
-    public int CachedTokens(int slot)
-    {
-        lock (_cached[slot]) return _cached[slot].Count;
-    }
-
     public void Join(LlamaSequence sequence)
     {
         _arrivals.Enqueue(sequence);

@@ -45,13 +45,8 @@ internal struct LlamaContextParams
     public nint CtxOther;
 }
 
-/// <summary><c>enum llama_pooling_type</c>, for embeddings.</summary>
+/// <summary><c>enum llama_pooling_type</c>: the value used for embeddings.</summary>
 internal static class LlamaPoolingType
 {
-    public const int Unspecified = -1;
-    public const int None = 0;
     public const int Mean = 1;
-    public const int Cls = 2;
-    public const int Last = 3;
-    public const int Rank = 4;
 }

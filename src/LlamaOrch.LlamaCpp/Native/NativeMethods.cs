@@ -68,16 +68,11 @@ internal static unsafe partial class NativeMethods
     [LibraryImport(Llama, EntryPoint = "llama_vocab_bos")]
     public static partial int VocabBos(nint vocab);
 
-    [LibraryImport(Llama, EntryPoint = "llama_vocab_eos")]
-    public static partial int VocabEos(nint vocab);
 
     [LibraryImport(Llama, EntryPoint = "llama_vocab_is_eog")]
     [return: MarshalAs(UnmanagedType.U1)]
     public static partial bool VocabIsEog(nint vocab, int token);
 
-    [LibraryImport(Llama, EntryPoint = "llama_vocab_get_add_bos")]
-    [return: MarshalAs(UnmanagedType.U1)]
-    public static partial bool VocabGetAddBos(nint vocab);
 
     [LibraryImport(Llama, EntryPoint = "llama_tokenize")]
     public static partial int Tokenize(
@@ -109,8 +104,6 @@ internal static unsafe partial class NativeMethods
     [return: MarshalAs(UnmanagedType.U1)]
     public static partial bool MemorySeqRm(nint memory, int sequence, int fromPos, int toPos);
 
-    [LibraryImport(Llama, EntryPoint = "llama_memory_seq_pos_max")]
-    public static partial int MemorySeqPosMax(nint memory, int sequence);
 
     [LibraryImport(Llama, EntryPoint = "llama_sampler_chain_init")]
     public static partial nint SamplerChainInit(LlamaSamplerChainParams parameters);
