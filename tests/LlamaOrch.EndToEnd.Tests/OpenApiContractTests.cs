@@ -1,3 +1,4 @@
+using LlamaOrch.Testing;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
@@ -17,13 +18,13 @@ public sealed partial class OpenApiContractTests(FastPoolFixture fixture) : ICla
             .ToList();
 
         Assert.Contains("post /v1/tasks", mapped);
-        Assert.Equal(mapped, DocumentedOperations(File.ReadAllLines(RepoFile("contracts", "openapi", "data.yaml"))));
+        Assert.Equal(mapped, DocumentedOperations(File.ReadAllLines(RepoPaths.InRepo("contracts", "openapi", "data.yaml"))));
     }
 
     [Fact]
     public void The_contract_publishes_an_api_version()
     {
-        var text = File.ReadAllText(RepoFile("contracts", "openapi", "data.yaml"));
+        var text = File.ReadAllText(RepoPaths.InRepo("contracts", "openapi", "data.yaml"));
         Assert.Matches(VersionLine(), text);
         Assert.Contains("openapi: 3.1", text);
     }
@@ -39,13 +40,6 @@ public sealed partial class OpenApiContractTests(FastPoolFixture fixture) : ICla
             else if (path is not null && MethodLine().Match(line) is { Success: true } m) operations.Add($"{m.Groups[1].Value} {path}");
         }
         return operations.Order().ToList();
-    }
-
-    private static string RepoFile(params string[] parts)
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (!File.Exists(Path.Combine(dir.FullName, "llama-orch.sln"))) dir = dir.Parent!;
-        return Path.Combine([dir.FullName, .. parts]);
     }
 
     [GeneratedRegex(@"^  (/[^:]*):\s*$")]

@@ -1,3 +1,4 @@
+using LlamaOrch.Testing;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
@@ -117,9 +118,7 @@ public sealed class ProcessTests
     {
         var testDir = new DirectoryInfo(AppContext.BaseDirectory);
         var configuration = testDir.Parent!.Name; // bin/<Configuration>/net10.0/
-        var root = testDir;
-        while (root is not null && !File.Exists(Path.Combine(root.FullName, "llama-orch.sln"))) root = root.Parent;
-        return Path.Combine(root!.FullName, "src", "LlamaOrch.Server", "bin", configuration, testDir.Name, "orchestratord.dll");
+        return RepoPaths.InRepo("src", "LlamaOrch.Server", "bin", configuration, testDir.Name, "orchestratord.dll");
     }
 
     private static List<int> ChildProcessIds(int parent) =>

@@ -1,3 +1,5 @@
+using LlamaOrch.Testing;
+
 namespace LlamaOrch.EndToEnd.Tests;
 
 /// <summary>orchestratord with a pool of llorch-engine replicas serving stories260K through llama.cpp.</summary>
@@ -5,17 +7,9 @@ public sealed class RealInferenceTests
 {
     private const string DefaultModel = "hf:ggml-org/models/tinyllamas/stories260K.gguf";
 
-    private static string SharedModels
-    {
-        get
-        {
-            var dir = new DirectoryInfo(AppContext.BaseDirectory);
-            while (!File.Exists(Path.Combine(dir.FullName, "llama-orch.sln"))) dir = dir.Parent!;
-            return Path.Combine(dir.Parent!.FullName, "shared", "models");
-        }
-    }
+    private static string SharedModels => RepoPaths.SharedModels;
 
-    private static string Stories260K => Path.Combine(SharedModels, "stories260K.gguf");
+    private static string Stories260K => RepoPaths.Stories260K;
 
     [Fact]
     public async Task With_no_pool_configured_the_default_pool_serves_stories260K_found_in_the_search_paths()

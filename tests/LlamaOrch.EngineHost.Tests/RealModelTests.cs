@@ -1,3 +1,4 @@
+using LlamaOrch.Testing;
 using System.Net;
 using System.Text;
 using System.Text.Json;
@@ -11,7 +12,7 @@ public sealed class RealModelTests
     [Fact]
     public async Task Streams_a_story_and_reports_a_real_engine_version()
     {
-        await using var engine = await EngineProcess.StartAsync(TestModels.Stories260K, ["-np", "2", "-c", "1024"]);
+        await using var engine = await EngineProcess.StartAsync(RepoPaths.Stories260K, ["-np", "2", "-c", "1024"]);
 
         var props = await engine.Http.GetJsonAsync("/props");
         Assert.False(props.GetProperty("synthetic").GetBoolean());
@@ -31,7 +32,7 @@ public sealed class RealModelTests
     [Fact]
     public async Task The_same_seed_gives_the_same_text_whatever_else_runs_and_another_seed_differs()
     {
-        await using var engine = await EngineProcess.StartAsync(TestModels.Stories260K, ["-np", "4", "-c", "2048"]);
+        await using var engine = await EngineProcess.StartAsync(RepoPaths.Stories260K, ["-np", "4", "-c", "2048"]);
         const string Request = """{"prompt":"The little dog","n_predict":48,"stream":false,"seed":77}""";
         var alone = await TextAsync(engine, Request);
 
@@ -49,7 +50,7 @@ public sealed class RealModelTests
     [Fact]
     public async Task Greedy_sampling_ignores_the_seed()
     {
-        await using var engine = await EngineProcess.StartAsync(TestModels.Stories260K);
+        await using var engine = await EngineProcess.StartAsync(RepoPaths.Stories260K);
         var a = await TextAsync(engine, """{"prompt":"Once","n_predict":20,"temperature":0,"seed":1}""");
         Assert.Equal(a, await TextAsync(engine, """{"prompt":"Once","n_predict":20,"temperature":0,"seed":2}"""));
     }
@@ -57,7 +58,7 @@ public sealed class RealModelTests
     [Fact]
     public async Task A_client_leaving_mid_stream_frees_the_slot_and_the_next_request_runs()
     {
-        await using var engine = await EngineProcess.StartAsync(TestModels.Stories260K, ["-c", "4096"]);
+        await using var engine = await EngineProcess.StartAsync(RepoPaths.Stories260K, ["-c", "4096"]);
         await using (var stream = await StreamedCompletion.StartAsync(engine.Http, """{"prompt":"Once upon a time","n_predict":-1,"stream":true}"""))
         {
             await stream.ReadFrameAsync();
@@ -71,7 +72,7 @@ public sealed class RealModelTests
     [Fact]
     public async Task A_prompt_that_extends_the_previous_one_in_a_slot_reuses_its_cached_prefix()
     {
-        await using var engine = await EngineProcess.StartAsync(TestModels.Stories260K, ["-c", "512"]);
+        await using var engine = await EngineProcess.StartAsync(RepoPaths.Stories260K, ["-c", "512"]);
         var first = await engine.Http.CompleteAsync("""{"prompt":"Once upon a time there was a girl","n_predict":4,"id_slot":0}""");
         Assert.Equal(0, first.GetProperty("tokens_cached").GetInt32());
 
@@ -91,7 +92,7 @@ public sealed class RealModelTests
     [Fact]
     public async Task A_prompt_longer_than_the_slot_context_is_refused_before_decoding()
     {
-        await using var engine = await EngineProcess.StartAsync(TestModels.Stories260K, ["-c", "64"]);
+        await using var engine = await EngineProcess.StartAsync(RepoPaths.Stories260K, ["-c", "64"]);
         var prompt = string.Join(' ', Enumerable.Repeat("Once upon a time", 40));
 
         var (status, body) = await engine.Http.PostJsonAsync("/completion", JsonSerializer.Serialize(new { prompt, n_predict = 4 }));
@@ -103,7 +104,7 @@ public sealed class RealModelTests
     [Fact]
     public async Task Serves_pooled_embeddings_when_started_with_embedding_and_501_without()
     {
-        await using var engine = await EngineProcess.StartAsync(TestModels.Stories260K, ["--embedding", "-c", "512"]);
+        await using var engine = await EngineProcess.StartAsync(RepoPaths.Stories260K, ["--embedding", "-c", "512"]);
 
         var (status, body) = await engine.Http.PostJsonAsync("/embedding", """{"content":["Once upon a time","The dog ran"]}""");
 
@@ -118,7 +119,7 @@ public sealed class RealModelTests
         // Generation still works beside the embedding context.
         Assert.Equal(4, (await engine.Http.CompleteAsync("""{"prompt":"Once","n_predict":4}""")).GetProperty("tokens_predicted").GetInt32());
 
-        await using var plain = await EngineProcess.StartAsync(TestModels.Stories260K);
+        await using var plain = await EngineProcess.StartAsync(RepoPaths.Stories260K);
         var (refused, _) = await plain.Http.PostJsonAsync("/embedding", """{"content":"x"}""");
         Assert.Equal(HttpStatusCode.NotImplemented, refused);
     }

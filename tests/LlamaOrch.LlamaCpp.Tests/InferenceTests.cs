@@ -1,3 +1,4 @@
+using LlamaOrch.Testing;
 using System.Buffers;
 using System.Text;
 
@@ -9,7 +10,7 @@ public sealed class InferenceTests
     [Fact]
     public void Loads_the_model_and_reads_its_facts()
     {
-        using var model = LlamaModel.Load(TestModels.Stories260K);
+        using var model = LlamaModel.Load(RepoPaths.Stories260K);
         Assert.Equal(512, model.VocabSize);
         Assert.True(model.ContextLengthTrained > 0);
         Assert.Contains("llama", model.Description, StringComparison.OrdinalIgnoreCase);
@@ -60,7 +61,7 @@ public sealed class InferenceTests
         var single0 = Generate(new SamplerSettings(Temperature: 0), "Once upon a time", 16);
         var single1 = Generate(new SamplerSettings(Temperature: 0), "The little dog", 16);
 
-        using var model = LlamaModel.Load(TestModels.Stories260K);
+        using var model = LlamaModel.Load(RepoPaths.Stories260K);
         using var context = new LlamaContext(model, 256, sequences: 2, threads: 1);
         var prompts = new[] { model.Tokenize("Once upon a time"), model.Tokenize("The little dog") };
         var samplers = prompts.Select(_ => new SamplerChain(model, new SamplerSettings(Temperature: 0))).ToArray();
@@ -95,7 +96,7 @@ public sealed class InferenceTests
     [Fact]
     public void Embeddings_are_unit_vectors_that_are_stable_and_tell_texts_apart()
     {
-        using var model = LlamaModel.Load(TestModels.Stories260K);
+        using var model = LlamaModel.Load(RepoPaths.Stories260K);
         using var embedder = new Embedder(model, maxTokens: 128, threads: 1);
 
         var (a, tokens) = embedder.Embed("Once upon a time there was a cat");
@@ -111,7 +112,7 @@ public sealed class InferenceTests
 
     private static string Generate(SamplerSettings settings, string prompt, int tokens)
     {
-        using var model = LlamaModel.Load(TestModels.Stories260K);
+        using var model = LlamaModel.Load(RepoPaths.Stories260K);
         using var context = new LlamaContext(model, 256, sequences: 1, threads: 1);
         using var sampler = new SamplerChain(model, settings);
         var promptTokens = model.Tokenize(prompt);

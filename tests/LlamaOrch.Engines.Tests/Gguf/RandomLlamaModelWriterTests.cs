@@ -1,3 +1,4 @@
+using LlamaOrch.Testing;
 using System.Security.Cryptography;
 using LlamaOrch.Engines.Gguf;
 
@@ -29,7 +30,7 @@ public sealed class RandomLlamaModelWriterTests
         var path = directory.File("stories-shaped.gguf");
         await RandomLlamaModelWriter.WriteFileAsync(path, LlamaModelShape.Stories260K, GgmlType.F32, seed: 1);
 
-        var real = GgufReader.Read(TestModels.Stories260K);
+        var real = GgufReader.Read(RepoPaths.Stories260K);
         var random = GgufReader.Read(path);
 
         // Same tensors, same order, same dimensions, same types, same offsets: only the numbers differ.

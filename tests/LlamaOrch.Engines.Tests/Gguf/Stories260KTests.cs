@@ -1,3 +1,4 @@
+using LlamaOrch.Testing;
 using LlamaOrch.Engines.Gguf;
 
 namespace LlamaOrch.Engines.Tests.Gguf;
@@ -10,7 +11,7 @@ public sealed class Stories260KTests
     [Fact]
     public void Reads_the_model_facts()
     {
-        var file = GgufReader.Read(TestModels.Stories260K);
+        var file = GgufReader.Read(RepoPaths.Stories260K);
         var model = file.Model;
 
         Assert.Equal(3u, file.Version);
@@ -39,7 +40,7 @@ public sealed class Stories260KTests
     [Fact]
     public void Tensor_bytes_account_for_the_whole_file()
     {
-        var file = GgufReader.Read(TestModels.Stories260K);
+        var file = GgufReader.Read(RepoPaths.Stories260K);
 
         // Header and tensor infos, padded to 32, then the tensors back to back: nothing missing, nothing extra.
         Assert.Equal(14_176, file.DataOffset);
@@ -51,7 +52,7 @@ public sealed class Stories260KTests
     [Fact]
     public void Reads_tensor_infos_in_ggml_dimension_order()
     {
-        var file = GgufReader.Read(TestModels.Stories260K);
+        var file = GgufReader.Read(RepoPaths.Stories260K);
 
         AssertTensor(file, "token_embd.weight", [64, 512], offset: 0);
         AssertTensor(file, "output_norm.weight", [64], offset: 131_072);
@@ -66,7 +67,7 @@ public sealed class Stories260KTests
     [Fact]
     public void Reads_the_sentencepiece_vocabulary()
     {
-        var file = GgufReader.Read(TestModels.Stories260K);
+        var file = GgufReader.Read(RepoPaths.Stories260K);
 
         var tokens = file.GetValue("tokenizer.ggml.tokens")!.GetArray<string>();
         var types = file.GetValue("tokenizer.ggml.token_type")!.GetArray<int>();
