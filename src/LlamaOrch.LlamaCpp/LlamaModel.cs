@@ -32,8 +32,11 @@ internal sealed unsafe class LlamaModel : IDisposable
     internal nint Handle => _model != 0 ? _model : throw new ObjectDisposedException(nameof(LlamaModel));
     internal nint Vocab { get; }
 
-    /// <summary>Loads a model; <paramref name="useMmap"/> false reads it into memory (lower RSS for quantized models).</summary>
-    public static LlamaModel Load(string path, bool useMmap = false, int gpuLayers = 0)
+    /// <summary>
+    /// Loads a model; <paramref name="useMmap"/> false reads it into memory (lower RSS for quantized models).
+    /// <paramref name="gpuLayers"/> -1 offloads every layer when a GPU backend is loaded; the CPU build ignores it.
+    /// </summary>
+    public static LlamaModel Load(string path, bool useMmap = false, int gpuLayers = -1)
     {
         LlamaBackend.EnsureInitialized();
         if (!File.Exists(path)) throw new FileNotFoundException($"model file not found: {path}", path);

@@ -59,7 +59,7 @@ internal static class EngineApplication
         }
         try
         {
-            return LlamaEngineModel.Load(options.ModelRef, path, options.Slots, options.ContextPerSlot, options.Threads, options.LibraryDirectory, options.Embedding);
+            return LlamaEngineModel.Load(options.ModelRef, path, options.Slots, options.ContextPerSlot, options.Threads, options.LibraryDirectory, options.Embedding, options.GpuLayers);
         }
         catch (Exception loadError) when (loadError is IOException or LlamaOrch.LlamaCpp.LlamaException or DllNotFoundException or InvalidOperationException)
         {

@@ -13,6 +13,7 @@ namespace LlamaOrch.EngineHost.Hosting;
 /// <param name="ContextPerSlot">Tokens of context each slot holds: prompt plus prediction.</param>
 /// <param name="Threads">llama.cpp threads for decoding (llama-server's <c>--threads</c>).</param>
 /// <param name="Embedding">Serve <c>/embedding</c> too (llama-server's <c>--embedding</c>), with mean pooling.</param>
+/// <param name="GpuLayers">Layers to offload to the GPU (-1: all); no effect with a CPU-only build.</param>
 /// <param name="LibraryDirectory">A folder of llama.cpp libraries to use instead of the shipped ones.</param>
 internal sealed record EngineOptions(
     string ModelRef,
@@ -24,4 +25,5 @@ internal sealed record EngineOptions(
     int ContextPerSlot,
     int Threads = 1,
     string? LibraryDirectory = null,
-    bool Embedding = false);
+    bool Embedding = false,
+    int GpuLayers = -1);

@@ -21,6 +21,7 @@ internal static class EngineOptionsParser
                                  sim:NAME[?tps=N]  synthetic tokens, N per second per slot (default 50, 0 = unpaced)
           -t, --threads N        llama.cpp threads (default 1: on small machines more can be much slower)
               --lib-dir DIR      llama.cpp libraries to use instead of the shipped ones (e.g. a CUDA build)
+          -ngl, --n-gpu-layers N layers to offload to the GPU (default -1: all; no effect on the CPU build)
               --host ADDR        address to listen on (default 127.0.0.1)
               --port N           port to listen on (default 8080, 0 = any free port)
           -np, --parallel N      number of slots (default 1)
@@ -43,6 +44,7 @@ internal static class EngineOptionsParser
         var threads = 1;
         string? libraryDirectory = null;
         var embedding = false;
+        var gpuLayers = -1;
 
         for (var i = 0; i < args.Count; i++)
         {
@@ -88,6 +90,7 @@ internal static class EngineOptionsParser
                 "-np" or "--parallel" => ParseInt(name, value, 1, int.MaxValue, out slots),
                 "-c" or "--ctx-size" => ParseInt(name, value, 0, int.MaxValue, out totalContext),
                 "-t" or "--threads" => ParseInt(name, value, 1, 1024, out threads),
+                "-ngl" or "--n-gpu-layers" or "--gpu-layers" => ParseInt(name, value, -1, int.MaxValue, out gpuLayers),
                 _ => throw new UnreachableException($"'{name}' is valued but has no parser"),
             };
             if (error is not null)
@@ -115,12 +118,12 @@ internal static class EngineOptionsParser
         }
 
         return EngineOptionsParseResult.Success(new EngineOptions(
-            model, simModel, simModel is null ? ModelPathOf(model) : null, address, port, slots, contextPerSlot, threads, libraryDirectory, embedding));
+            model, simModel, simModel is null ? ModelPathOf(model) : null, address, port, slots, contextPerSlot, threads, libraryDirectory, embedding, gpuLayers));
     }
 
     private static bool IsValued(string name) =>
         name is "-m" or "--model" or "--host" or "--port" or "-np" or "--parallel" or "-c" or "--ctx-size"
-            or "-t" or "--threads" or "--lib-dir";
+            or "-t" or "--threads" or "--lib-dir" or "-ngl" or "--n-gpu-layers" or "--gpu-layers";
 
     /// <summary>The file of a <c>file:</c> or plain-path ref; null for refs that must be resolved (hf:, https:).</summary>
     private static string? ModelPathOf(string model)

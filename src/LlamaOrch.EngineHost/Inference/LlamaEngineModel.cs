@@ -32,10 +32,10 @@ internal sealed class LlamaEngineModel : IEngineModel, IEmbeddingModel, IDisposa
     public int ContextPerSlot => _context.ContextPerSequence;
 
     /// <summary>Loads <paramref name="path"/> and makes a context of <paramref name="contextPerSlot"/> × <paramref name="slots"/> tokens.</summary>
-    public static LlamaEngineModel Load(string modelRef, string path, int slots, int contextPerSlot, int threads, string? libraryDirectory, bool embedding = false)
+    public static LlamaEngineModel Load(string modelRef, string path, int slots, int contextPerSlot, int threads, string? libraryDirectory, bool embedding = false, int gpuLayers = -1)
     {
         LlamaBackend.EnsureInitialized(libraryDirectory);
-        var model = LlamaModel.Load(path);
+        var model = LlamaModel.Load(path, gpuLayers: gpuLayers);
         LlamaContext? context = null;
         try
         {

@@ -70,6 +70,7 @@ public sealed class EngineOptionsParserTests
     [InlineData("'--ctx-size'", "-m", "sim:x", "-np", "4", "--ctx-size", "3")]
     [InlineData("'-m/--model'", "--port", "0")]
     [InlineData("'-t'", "-m", "sim:x", "-t", "0")]
+    [InlineData("'-ngl'", "-m", "sim:x", "-ngl", "-2")]
     [InlineData("no name", "-m", "sim:")]
     [InlineData("unknown parameter 'speed'", "-m", "sim:x?speed=3")]
     [InlineData("tps='-3'", "-m", "sim:x?tps=-3")]
