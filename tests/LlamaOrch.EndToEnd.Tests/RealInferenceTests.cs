@@ -128,6 +128,10 @@ public sealed class RealInferenceTests
 
         var frames = await orchestrator.StreamAsync((await orchestrator.AdmitAsync(body))["task_id"]!.GetValue<string>());
 
+        var pool = (await orchestrator.HealthAsync())["pools"]![0]!;
+        Assert.Equal(["completion", "embedding"], pool["workloads"]!.AsArray().Select(w => w!.GetValue<string>()));
+        Assert.Contains("llama.cpp/v0.5.0", pool["engine_version"]!.GetValue<string>());
+
         var vectors = frames.Where(f => f.Event == "embedding").ToList();
         Assert.Equal([0, 1, 2], vectors.Select(v => v.Int("i")));
         var values = vectors.Select(v => v.Data.GetProperty("embedding").EnumerateArray().Select(x => x.GetSingle()).ToArray()).ToList();

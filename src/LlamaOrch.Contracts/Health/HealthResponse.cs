@@ -10,4 +10,6 @@ public sealed record PoolHealth(
     int ReplicasReady,
     int ReplicasTotal,
     int QueueDepth,
-    string? LastError);
+    string? LastError,
+    IReadOnlyList<string> Workloads,
+    string? EngineVersion);

@@ -1,6 +1,7 @@
 using LlamaOrch.Contracts;
 using LlamaOrch.Contracts.Health;
 using LlamaOrch.Core.Pools;
+using LlamaOrch.Core.Tasks;
 
 namespace LlamaOrch.Server.Endpoints;
 
@@ -20,7 +21,9 @@ internal static class HealthEndpoint
                 ready ? "ok" : "degraded",
                 Live: true,
                 ready,
-                statuses.Select(s => new PoolHealth(s.Id, s.Model, s.Ready, s.ReplicasReady, s.ReplicasTotal, s.QueueDepth, s.LastError)).ToList());
+                pools.All.Zip(statuses, (pool, s) => new PoolHealth(
+                    s.Id, s.Model, s.Ready, s.ReplicasReady, s.ReplicasTotal, s.QueueDepth, s.LastError,
+                    pool.Config.Workloads.Select(WireNames.Of).ToList(), s.EngineVersion)).ToList());
             return Results.Json(body, ContractsJsonContext.Default.HealthResponse);
         });
     }
