@@ -134,6 +134,7 @@ public sealed class RealModelTests
             var run = await EngineProcess.RunToExitAsync(["-m", bogus, "--port", "0"]);
             Assert.Equal(3, run.ExitCode);
             Assert.Contains("cannot load model", run.Stderr);
+            Assert.Contains("not a GGUF file", run.Stderr);
         }
         finally
         {

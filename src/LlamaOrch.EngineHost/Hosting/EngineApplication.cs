@@ -61,7 +61,8 @@ internal static class EngineApplication
         {
             return LlamaEngineModel.Load(options.ModelRef, path, options.Slots, options.ContextPerSlot, options.Threads, options.LibraryDirectory, options.Embedding, options.GpuLayers);
         }
-        catch (Exception loadError) when (loadError is IOException or LlamaOrch.LlamaCpp.LlamaException or DllNotFoundException or InvalidOperationException)
+        catch (Exception loadError) when (loadError is IOException or UnauthorizedAccessException or LlamaOrch.LlamaCpp.LlamaException
+                                              or LlamaOrch.Engines.Gguf.GgufFormatException or DllNotFoundException or InvalidOperationException)
         {
             error = loadError.Message;
             return null;

@@ -1,5 +1,6 @@
 using LlamaOrch.EngineHost.Generation;
 using LlamaOrch.EngineHost.Hosting;
+using LlamaOrch.Engines.Gguf;
 using LlamaOrch.LlamaCpp;
 
 namespace LlamaOrch.EngineHost.Inference;
@@ -35,6 +36,8 @@ internal sealed class LlamaEngineModel : IEngineModel, IEmbeddingModel, IDisposa
     public static LlamaEngineModel Load(string modelRef, string path, int slots, int contextPerSlot, int threads, string? libraryDirectory, bool embedding = false, int gpuLayers = -1)
     {
         LlamaBackend.EnsureInitialized(libraryDirectory);
+        // Our reader names exactly what is wrong with a bad file; llama.cpp only says that loading failed.
+        GgufReader.Read(path);
         var model = LlamaModel.Load(path, gpuLayers: gpuLayers);
         LlamaContext? context = null;
         try

@@ -61,7 +61,10 @@ internal sealed class EngineProcess : IAsyncDisposable
         try
         {
             var baseAddress = await listening.Task.WaitAsync(StartTimeout);
-            return new EngineProcess(process, stderr, baseAddress);
+            var engine = new EngineProcess(process, stderr, baseAddress);
+            // The engine listens before it loads its model (503 meanwhile), as llama-server does: wait for /health.
+            await Poll.UntilAsync(async () => (await engine.Http.GetAsync("/health")).IsSuccessStatusCode, "the model is loaded", StartTimeout);
+            return engine;
         }
         catch (Exception exception)
         {
