@@ -46,14 +46,17 @@ public sealed class RealInferenceTests
     }
 
     [Fact]
-    public async Task Streams_a_real_story_and_the_same_seed_reproduces_it_under_concurrent_load()
+    public async Task Streams_a_real_story_and_a_strict_task_reproduces_it_under_concurrent_load()
     {
         var model = "file:" + Stories260K;
         await using var orchestrator = await Orchestrator.StartAsync(Orchestrator.Pool(model, slots: 4, ctx: 256));
 
-        async Task<string> StoryAsync(long seed, string prompt = "Once upon a time")
+        // Equality is promised for strict tasks only (docs/determinism.md); the noise runs best-effort.
+        async Task<string> StoryAsync(long seed, string prompt = "Once upon a time", bool strict = true)
         {
-            var id = (await orchestrator.AdmitAsync(Orchestrator.Task(model, prompt, maxTokens: 40, seed: seed)))["task_id"]!.GetValue<string>();
+            var body = Orchestrator.Task(model, prompt, maxTokens: 40, seed: seed);
+            if (strict) body["determinism"] = "strict";
+            var id = (await orchestrator.AdmitAsync(body))["task_id"]!.GetValue<string>();
             var frames = await orchestrator.StreamAsync(id);
             Assert.Equal("end", frames[^1].Event);
             Assert.Equal(40, frames[^1].Int("tokens_out"));
@@ -63,7 +66,7 @@ public sealed class RealInferenceTests
         var story = await StoryAsync(11);
         Assert.Matches("[a-z]{3,}", story);
 
-        var concurrent = await Task.WhenAll(StoryAsync(11), StoryAsync(12, "Lily"), StoryAsync(13, "The dog"), StoryAsync(11));
+        var concurrent = await Task.WhenAll(StoryAsync(11), StoryAsync(12, "Lily", strict: false), StoryAsync(13, "The dog", strict: false), StoryAsync(11));
         Assert.Equal(story, concurrent[0]);
         Assert.Equal(story, concurrent[3]);
         Assert.NotEqual(story, await StoryAsync(14));
