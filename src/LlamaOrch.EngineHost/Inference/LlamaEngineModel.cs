@@ -22,7 +22,7 @@ internal sealed class LlamaEngineModel : IEngineModel, IEmbeddingModel, IDisposa
         _scheduler = new BatchScheduler(model, context);
         var backend = LlamaBackend.DeviceCount > 1 ? "GPU+CPU" : "CPU";
         EngineVersion = $"llorch-engine/{EngineBuild.Version} llama.cpp/{LlamaBuild.Version} ({backend})";
-        BuildInfo = $"llama.cpp {LlamaBuild.Version} ({LlamaBuild.Origin}); {LlamaBackend.SystemInfo.Trim()}";
+        BuildInfo = $"llama.cpp {LlamaBuild.Version} ({LlamaBuild.LoadedFrom}); {LlamaBackend.SystemInfo.Trim()}";
     }
 
     public string ModelRef { get; }

@@ -1,0 +1,677 @@
+#!/usr/bin/env python3
+"""bench/inference driver: llorch-engine vs llama-server vs node-llama-cpp, same model, threads and sampling.
+
+run.sh builds everything and calls this; see bench/README.md ("Inference: llorch-engine vs llama.cpp").
+Every scenario runs alone: one engine process at a time is started, measured and killed, so no two engines
+ever compete for the 2 cores. HTTP goes to 127.0.0.1 only. Exit code 0 whenever the run completed (a
+missed target is not a failure), 1 when it could not run, 130 when interrupted.
+"""
+import argparse
+import atexit
+import datetime
+import hashlib
+import http.client
+import json
+import os
+import platform
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+CLK_TCK = os.sysconf("SC_CLK_TCK")
+CHILDREN = []  # every process this driver started; all are killed on the way out
+
+
+def log(msg):
+    print(f"[{time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
+
+
+# ---------------------------------------------------------------- processes
+
+def kill_all():
+    for p in CHILDREN:
+        if p.poll() is None:
+            try:
+                p.terminate()
+                p.wait(timeout=5)
+            except Exception:
+                try:
+                    p.kill()
+                    p.wait(timeout=5)
+                except Exception:
+                    pass
+
+
+def on_signal(signum, _frame):
+    log(f"signal {signum}: stopping every child")
+    kill_all()
+    sys.exit(130)
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def rss_kib(pid):
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            for line in f:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return None
+
+
+def cpu_seconds(pid):
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / CLK_TCK  # utime + stime
+    except OSError:
+        return None
+
+
+def machine_busy_seconds():
+    """CPU-seconds used by everything on the machine so far (all of /proc/stat's first line but idle and iowait)."""
+    with open("/proc/stat") as f:
+        v = [int(x) for x in f.readline().split()[1:]]
+    return (sum(v[:8]) - v[3] - v[4]) / CLK_TCK
+
+
+def wait_for_quiet(max_wait_s, limit_pct=15.0):
+    """Waits (up to max_wait_s) for a 1 s stretch in which the whole machine is busy under limit_pct of one core.
+    Returns the last reading, in % of one core. Other tenants of a small VM make timings swing otherwise."""
+    deadline = time.monotonic() + max_wait_s
+    while True:
+        a = machine_busy_seconds()
+        time.sleep(1.0)
+        busy = 100.0 * (machine_busy_seconds() - a)
+        if busy < limit_pct or time.monotonic() >= deadline:
+            return busy
+
+
+def own_cpu_seconds():
+    t = os.times()
+    return t.user + t.system
+
+
+class CpuWindow:
+    """CPU of the engine, of this driver and of everything else on the machine over one measured window."""
+
+    def __init__(self, pid):
+        self.pid = pid
+        self.a = (cpu_seconds(pid), own_cpu_seconds(), machine_busy_seconds())
+
+    def close(self):
+        b = (cpu_seconds(self.pid), own_cpu_seconds(), machine_busy_seconds())
+        engine = b[0] - self.a[0] if b[0] is not None and self.a[0] is not None else None
+        driver = b[1] - self.a[1]
+        other = (b[2] - self.a[2]) - driver - (engine or 0.0)
+        return engine, driver, max(other, 0.0)
+
+
+class RssSampler:
+    """Samples a process's VmRSS every 50 ms for its whole life; peak() reads a window of it."""
+
+    def __init__(self, pid):
+        self.pid = pid
+        self.samples = []
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self):
+        while not self._stop.is_set():
+            r = rss_kib(self.pid)
+            if r is None:
+                return
+            self.samples.append((time.perf_counter(), r))
+            self._stop.wait(0.05)
+
+    def peak(self, t0, t1):
+        vals = [r for t, r in self.samples if t0 <= t <= t1]
+        return max(vals) if vals else None
+
+    def stop(self):
+        self._stop.set()
+        self._thread.join(timeout=2)
+
+
+# ---------------------------------------------------------------- HTTP engines
+
+def http_get(port, path, timeout=5):
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    try:
+        conn.request("GET", path)
+        resp = conn.getresponse()
+        return resp.status, resp.read()
+    finally:
+        conn.close()
+
+
+def wait_http_ready(proc, port, timeout_s):
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"exited with code {proc.returncode} before it was ready")
+        try:
+            status, _ = http_get(port, "/health", timeout=2)
+            if status == 200:
+                return
+        except OSError:
+            pass
+        time.sleep(0.1)
+    raise RuntimeError(f"not ready after {timeout_s} s")
+
+
+def completion(port, body, stream, index, warmup):
+    """One streaming POST /completion; every non-final data: frame is one token."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=900)
+    data = json.dumps(body).encode()
+    t_send = time.perf_counter()
+    conn.request("POST", "/completion", body=data, headers={"Content-Type": "application/json"})
+    resp = conn.getresponse()
+    if resp.status != 200:
+        raise RuntimeError(f"POST /completion answered {resp.status}: {resp.read()[:300]!r}")
+    first = last = None
+    frames = 0
+    parts = []
+    final = None
+    while True:
+        line = resp.readline()
+        if not line:
+            break
+        if not line.startswith(b"data: "):
+            continue
+        now = time.perf_counter()
+        obj = json.loads(line[6:])
+        parts.append(obj.get("content") or "")
+        if obj.get("stop"):
+            final = obj
+            continue
+        frames += 1
+        if first is None:
+            first = now
+        last = now
+    t_done = time.perf_counter()
+    conn.close()
+    if final is None:
+        raise RuntimeError("the stream ended without a stop frame")
+    text = "".join(parts)
+    return {
+        "warmup": warmup, "stream": stream, "index": index, "seed": body["seed"],
+        "t_send": t_send, "t_first": first, "t_last": last, "t_done": t_done,
+        "tokens": int(final.get("tokens_predicted", frames)), "frames": frames,
+        "prompt_tokens": final.get("tokens_evaluated"), "stop_type": final.get("stop_type"),
+        "content_sha": hashlib.sha256(text.encode()).hexdigest()[:16], "content_head": text[:60],
+    }
+
+
+def run_http_phase(port, cfg, seed_lists, warmup):
+    """One closed-loop phase: a thread per stream runs its seeds one after another, all released together."""
+    def body(seed):
+        return {"prompt": cfg.prompt, "n_predict": cfg.n_predict, "stream": True, "seed": seed,
+                "temperature": cfg.temperature, "top_k": cfg.top_k, "top_p": cfg.top_p, "min_p": cfg.min_p,
+                "repeat_penalty": cfg.repeat_penalty, "cache_prompt": True}
+
+    results, errors = [], []
+    lock = threading.Lock()
+    barrier = threading.Barrier(len(seed_lists) + 1)
+
+    def worker(i, seed_list):
+        try:
+            barrier.wait()
+            for j, seed in enumerate(seed_list):
+                r = completion(port, body(seed), i, -1 if warmup else j, warmup)
+                with lock:
+                    results.append(r)
+        except Exception as e:  # noqa: BLE001 - reported and counted
+            with lock:
+                errors.append(f"stream {i}: {e}")
+
+    threads = [threading.Thread(target=worker, args=(i, s), daemon=True) for i, s in enumerate(seed_lists)]
+    for t in threads:
+        t.start()
+    barrier.wait()
+    t0 = time.perf_counter()
+    for t in threads:
+        t.join()
+    return t0, time.perf_counter(), results, errors
+
+
+# ---------------------------------------------------------------- one scenario per engine
+
+SRV_LIBS = "llorch+srvlibs"  # llorch-engine on the libraries of the llama-server build (--lib-dir)
+
+
+def engine_command(kind, cfg, model, port, slots):
+    ctx_total = cfg.ctx_per_slot * slots
+    if kind in ("llorch-engine", SRV_LIBS):
+        cmd = ["dotnet", cfg.engine_dll, "-m", model, "--host", "127.0.0.1", "--port", str(port),
+               "-np", str(slots), "-c", str(ctx_total), "-t", str(cfg.threads)]
+        if kind == SRV_LIBS:
+            cmd += ["--lib-dir", os.path.dirname(os.path.abspath(cfg.llama_server))]
+        return cmd
+    if kind == "llama-server":
+        return [cfg.llama_server, "-m", model, "--host", "127.0.0.1", "--port", str(port),
+                "-np", str(slots), "-c", str(ctx_total), "-t", str(cfg.threads), "-tb", str(cfg.threads),
+                # --load-mode none is this llama.cpp's --no-mmap (llorch-engine and node-llama-cpp load without mmap)
+                "--load-mode", "none", "--no-ui", *cfg.llama_server_extra]
+    raise ValueError(kind)
+
+
+def summarize(kind, t0, t1, results, errors, rss_idle, rss_peak, cpu_s, extra=None):
+    measured = [r for r in results if not r["warmup"]]
+    tokens = sum(r["tokens"] for r in measured)
+    wall = t1 - t0
+    ttft = [(r["t_first"] - r["t_send"]) * 1000 for r in measured if r["t_first"] is not None]
+    per_stream = [r["tokens"] / (r["t_done"] - r["t_send"]) for r in measured if r["t_done"] > r["t_send"]]
+    decode = [(r["tokens"] - 1) / (r["t_last"] - r["t_first"]) for r in measured
+              if r["t_first"] is not None and r["tokens"] > 1 and r["t_last"] > r["t_first"]]
+    out = {
+        "engine": kind, "requests": len(measured), "tokens": tokens, "wall_s": wall,
+        "agg_tps": tokens / wall if wall > 0 else 0.0,
+        "stream_tps": statistics.mean(per_stream) if per_stream else 0.0,
+        "decode_tps": statistics.mean(decode) if decode else 0.0,
+        "ttft_p50_ms": statistics.median(ttft) if ttft else None,
+        "ttft_max_ms": max(ttft) if ttft else None,
+        "rss_idle_kib": rss_idle, "rss_peak_kib": rss_peak,
+        "cpu_pct": 100.0 * cpu_s / wall if (cpu_s is not None and wall > 0) else None,
+        "frames_mismatch": sum(1 for r in measured if r["frames"] != r["tokens"]),
+        "short": sum(1 for r in measured if r["tokens"] < r.get("n_predict", 10**9)),
+        "errors": errors, "results": results,
+    }
+    if extra:
+        out.update(extra)
+    return out
+
+
+def run_http_engine(kind, cfg, model, streams, warm_seeds, seeds, workdir, tag):
+    port = free_port()
+    slots = streams
+    cmd = engine_command(kind, cfg, model, port, slots)
+    logpath = os.path.join(workdir, f"{tag}.log")
+    env = dict(os.environ)
+    env["LLORCH_PARENT_PID"] = str(os.getpid())  # llorch-engine exits by itself if the driver dies
+    if kind != "llama-server":
+        for pair in cfg.engine_env:
+            k, _, v = pair.partition("=")
+            env[k] = v
+    env.setdefault("DOTNET_CLI_TELEMETRY_OPTOUT", "1")
+    with open(logpath, "wb") as logf:
+        proc = subprocess.Popen(cmd, stdout=logf, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=env)
+    CHILDREN.append(proc)
+    sampler = RssSampler(proc.pid)
+    try:
+        t_start = time.perf_counter()
+        wait_http_ready(proc, port, cfg.ready_timeout)
+        load_s = time.perf_counter() - t_start
+        time.sleep(1.0)
+        rss_idle = rss_kib(proc.pid)
+        info = {}
+        try:
+            status, raw = http_get(port, "/props")
+            if status == 200:
+                props = json.loads(raw)
+                info["build_info"] = props.get("build_info")
+                info["slots"] = props.get("total_slots")
+        except (OSError, ValueError):
+            pass
+        # warm-up: one request per stream, concurrently, unmeasured; then the measured phase
+        _, _, _, warm_errors = run_http_phase(port, cfg, [[w] for w in warm_seeds], True)
+        if warm_errors:
+            raise RuntimeError(f"warm-up failed: {warm_errors[0]}")
+        window = CpuWindow(proc.pid)
+        t0, t1, results, errors = run_http_phase(port, cfg, seeds, False)
+        cpu_s, driver_s, other_s = window.close()
+        rss_peak = sampler.peak(t0, t1)
+        for r in results:
+            r["n_predict"] = cfg.n_predict
+        return summarize(kind, t0, t1, results, errors, rss_idle, rss_peak, cpu_s,
+                         {"load_s": load_s, "log": logpath, "cmd": cmd, "driver_pct": 100.0 * driver_s / (t1 - t0),
+                          "other_pct": 100.0 * other_s / (t1 - t0), **info})
+    finally:
+        sampler.stop()
+        stop_process(proc)
+
+
+def stop_process(proc):
+    if proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=10)
+
+
+def run_node(cfg, model, streams, warm_seeds, seeds, workdir, tag):
+    config = {
+        "model": model, "threads": cfg.threads, "streams": streams, "ctxPerSeq": cfg.ctx_per_slot,
+        "nPredict": cfg.n_predict, "prompt": cfg.prompt,
+        "sampling": {"temperature": cfg.temperature, "top_k": cfg.top_k, "top_p": cfg.top_p, "min_p": cfg.min_p},
+        "warmupSeeds": warm_seeds, "seeds": seeds,
+    }
+    env = dict(os.environ)
+    env["NLC_DIR"] = cfg.nlc_dir
+    logpath = os.path.join(workdir, f"{tag}.log")
+    cmd = ["node", cfg.nlc_script, json.dumps(config)]
+    with open(logpath, "wb") as logf:
+        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=logf, stdin=subprocess.PIPE, env=env)
+    CHILDREN.append(proc)
+    sampler = RssSampler(proc.pid)
+    results, errors = [], []
+    try:
+        t_start = time.perf_counter()
+        events = {}
+
+        def read_event():
+            line = proc.stdout.readline()
+            if not line:
+                raise RuntimeError(f"node exited (code {proc.poll()}) early; see {logpath}")
+            return json.loads(line)
+
+        ev = read_event()
+        if ev.get("event") != "ready":
+            raise RuntimeError(f"unexpected first event {ev}")
+        load_s = time.perf_counter() - t_start
+        time.sleep(1.0)
+        rss_idle = rss_kib(proc.pid)
+        proc.stdin.write(b"go\n")
+        proc.stdin.flush()
+        node_t = {}
+        while True:
+            ev = read_event()
+            kind = ev.get("event")
+            if kind == "request":
+                results.append(ev)
+            elif kind == "measure_start":
+                node_t["start"] = ev["t"]
+                events["t0"] = time.perf_counter()
+                window = CpuWindow(proc.pid)
+            elif kind == "measure_end":
+                node_t["end"] = ev["t"]
+                events["t1"] = time.perf_counter()
+                cpu_s, driver_s, other_s = window.close()
+                break
+        proc.wait(timeout=60)
+        rss_peak = sampler.peak(events["t0"], events["t1"])
+        # node's own clock for the window and the per-request times (ms -> s), so no pipe delay is counted
+        for r in results:
+            for k in ("t_send", "t_first", "t_last", "t_done"):
+                if r[k] is not None:
+                    r[k] = r[k] / 1000.0
+            r["n_predict"] = cfg.n_predict
+        t0, t1 = node_t["start"] / 1000.0, node_t["end"] / 1000.0
+        # CPU% is over the driver-observed window; it is the same length within a few ms
+        seen = events["t1"] - events["t0"]
+        return summarize("node-llama-cpp", t0, t1, results, errors, rss_idle, rss_peak, cpu_s,
+                         {"load_s": load_s, "log": logpath, "cmd": cmd[:2] + ["<config>"],
+                          "driver_pct": 100.0 * driver_s / seen, "other_pct": 100.0 * other_s / seen})
+    finally:
+        sampler.stop()
+        stop_process(proc)
+
+
+# ---------------------------------------------------------------- report
+
+def fmt_mib(kib):
+    return "-" if kib is None else f"{kib / 1024:.1f}"
+
+
+def fmt(v, spec):
+    return "-" if v is None else format(v, spec)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--engine-dll", required=True)
+    ap.add_argument("--llama-server", required=True)
+    ap.add_argument("--llama-server-extra", action="append", default=[], help="extra llama-server argument (repeatable)")
+    ap.add_argument("--llama-server-build", default="", help="text for the header: how llama-server was built")
+    ap.add_argument("--nlc-dir", required=True)
+    ap.add_argument("--nlc-script", required=True)
+    ap.add_argument("--model", action="append", required=True, metavar="NAME=PATH=REQ1=REQ4",
+                    help="model name, path, and measured requests per stream at 1 and at 4 streams")
+    ap.add_argument("--engines", default=f"llorch-engine,llama-server,node-llama-cpp,{SRV_LIBS}",
+                    help=f"which to run, in this order; {SRV_LIBS} is llorch-engine with --lib-dir set to the llama-server "
+                         "build's libraries, which separates what the engine does from what the library build does")
+    ap.add_argument("--streams", default="1,4")
+    ap.add_argument("--threads", type=int, default=1)
+    ap.add_argument("--ctx-per-slot", type=int, default=512)
+    ap.add_argument("--n-predict", type=int, default=128)
+    ap.add_argument("--prompt", default="Once upon a time")
+    ap.add_argument("--temperature", type=float, default=0.8)
+    ap.add_argument("--top-k", type=int, default=40)
+    ap.add_argument("--top-p", type=float, default=0.95)
+    ap.add_argument("--min-p", type=float, default=0.05)
+    ap.add_argument("--repeat-penalty", type=float, default=1.0)
+    ap.add_argument("--engine-env", action="append", default=[], metavar="NAME=VALUE",
+                    help="environment variable for llorch-engine (both rows), repeatable, e.g. DOTNET_gcServer=0")
+    ap.add_argument("--quiet-wait", type=float, default=30.0,
+                    help="before each row, wait up to this many seconds for the machine to be idle (other tenants)")
+    ap.add_argument("--rounds", type=int, default=1, help="repeat the whole matrix; the median-rate round is reported")
+    ap.add_argument("--ready-timeout", type=int, default=300)
+    ap.add_argument("--json-out", default="")
+    cfg = ap.parse_args()
+
+    for s in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(s, on_signal)
+    atexit.register(kill_all)
+
+    models = []
+    for spec in cfg.model:
+        name, path, r1, r4 = spec.split("=")
+        models.append((name, path, int(r1), int(r4)))
+    engines = [e for e in cfg.engines.split(",") if e]
+    stream_levels = [int(s) for s in cfg.streams.split(",")]
+    workdir = tempfile.mkdtemp(prefix="llorch-infer-bench-")
+    log(f"logs in {workdir}")
+
+    cells = {}  # (model, streams, engine) -> list of summaries (one per round)
+    for rnd in range(cfg.rounds):
+        for name, path, r1, r4 in models:
+            for streams in stream_levels:
+                per_stream = r1 if streams == 1 else r4
+                # Seeds: fixed and the same for every engine. Warm-up seeds differ from measured ones.
+                warm = [7 + i for i in range(streams)]
+                seeds = [[1000 + 100 * i + j for j in range(per_stream)] for i in range(streams)]
+                # Each round starts with a different engine, so no engine always runs right after another.
+                order = engines[rnd % len(engines):] + engines[:rnd % len(engines)]
+                for engine in order:
+                    tag = f"r{rnd}-{name}-{streams}s-{engine}"
+                    busy = wait_for_quiet(cfg.quiet_wait)
+                    log(f"round {rnd + 1}/{cfg.rounds}: {name}, {streams} stream(s), {engine}"
+                        f" (machine busy {busy:.0f}% of a core before it)")
+                    try:
+                        if engine == "node-llama-cpp":
+                            s = run_node(cfg, path, streams, warm, seeds, workdir, tag)
+                        else:
+                            s = run_http_engine(engine, cfg, path, streams, warm, seeds, workdir, tag)
+                    except Exception as e:  # noqa: BLE001 - a failed cell is reported, not fatal
+                        log(f"  FAILED: {e}")
+                        s = {"engine": engine, "failed": str(e), "agg_tps": 0.0}
+                    cells.setdefault((name, streams, engine), []).append(s)
+                    if "failed" not in s:
+                        log(f"  {s['agg_tps']:.1f} tok/s aggregate, TTFT p50 {fmt(s['ttft_p50_ms'], '.1f')} ms, "
+                            f"RSS idle {fmt_mib(s['rss_idle_kib'])} MiB, peak {fmt_mib(s['rss_peak_kib'])} MiB"
+                            + (f", {len(s['errors'])} errors" if s["errors"] else ""))
+
+    def pick(name, streams, engine):
+        runs = [r for r in cells.get((name, streams, engine), []) if "failed" not in r]
+        if not runs:
+            return None
+        runs.sort(key=lambda r: r["agg_tps"])
+        return runs[len(runs) // 2]
+
+    now = datetime.datetime.now(datetime.timezone.utc)
+    try:
+        with open("/etc/os-release") as f:
+            osname = next((l.split("=", 1)[1].strip().strip('"') for l in f if l.startswith("PRETTY_NAME=")), "")
+    except OSError:
+        osname = platform.platform()
+    cpu_model = ""
+    try:
+        with open("/proc/cpuinfo") as f:
+            cpu_model = next((l.split(":", 1)[1].strip() for l in f if l.startswith("model name")), "")
+    except OSError:
+        pass
+
+    out = []
+    p = out.append
+    p(f"llama-orch inference bench, {now:%Y-%m-%d %H:%M} UTC")
+    p(f"machine: {os.cpu_count()} cores ({cpu_model}), {osname}")
+    p(f"threads {cfg.threads}; n_predict {cfg.n_predict}; temperature {cfg.temperature}, top_k {cfg.top_k}, "
+      f"top_p {cfg.top_p}, min_p {cfg.min_p}, repeat_penalty {cfg.repeat_penalty}; prompt {cfg.prompt!r}; "
+      f"{cfg.ctx_per_slot} tokens of context per slot; slots = streams; fixed seeds; rounds {cfg.rounds}")
+    if cfg.llama_server_build:
+        p(f"llama-server: {cfg.llama_server_build}")
+    if cfg.engine_env:
+        p(f"llorch-engine environment: {' '.join(cfg.engine_env)}")
+    if cfg.llama_server_extra:
+        p(f"llama-server extra args: {' '.join(cfg.llama_server_extra)}")
+    p("")
+    header = (f"{'model':<12}{'streams':>7}  {'engine':<15}{'agg tok/s':>10}{'rounds min-max':>16}{'tok/s/stream':>13}"
+              f"{'TTFT p50':>10}{'TTFT max':>10}{'cpu':>6}{'other':>6}{'RSS idle':>10}{'RSS load':>10}")
+    p(header)
+    p("-" * len(header))
+    for name, _path, _r1, _r4 in models:
+        for streams in stream_levels:
+            for engine in engines:
+                s = pick(name, streams, engine)
+                if s is None:
+                    failed = cells.get((name, streams, engine), [{}])[-1].get("failed", "not run")
+                    p(f"{name:<12}{streams:>7}  {engine:<15}  FAILED: {failed}")
+                    continue
+                rates = [r["agg_tps"] for r in cells[(name, streams, engine)] if "failed" not in r]
+                spread = f"{min(rates):,.0f}-{max(rates):,.0f}" if len(rates) > 1 else "-"
+                p(f"{name:<12}{streams:>7}  {engine:<15}{s['agg_tps']:>10,.0f}{spread:>16}{s['stream_tps']:>13,.0f}"
+                  f"{fmt(s['ttft_p50_ms'], '.1f'):>7} ms{fmt(s['ttft_max_ms'], '.1f'):>7} ms"
+                  f"{fmt(s['cpu_pct'], '.0f'):>5}%{fmt(s.get('other_pct'), '.0f'):>5}%"
+                  f"{fmt_mib(s['rss_idle_kib']):>6} MiB{fmt_mib(s['rss_peak_kib']):>6} MiB"
+                  + (f"  ({len(s['errors'])} errors)" if s["errors"] else ""))
+        p("")
+    p("agg tok/s: tokens of all measured requests / the measured window (median round; min-max over rounds).")
+    p("tok/s/stream: mean over requests of tokens / (last byte - request sent). TTFT: request sent -> first token")
+    p("frame (node-llama-cpp: evaluate() called -> first token, no HTTP). cpu: the engine's CPU in the window, % of")
+    p("one core. other: every other process on the machine in that window (not the driver): busy neighbours make a")
+    p("row suspect. RSS: VmRSS of the engine process.")
+    p("")
+    p("Memory (VmRSS, MiB): idle = 1 s after ready; load = largest 50 ms sample in the measured window;")
+    p("per extra slot = (idle with 4 slots - idle with 1 slot) / 3")
+    mh = f"{'model':<14}{'engine':<16}{'idle 1 slot':>12}{'idle 4 slots':>13}{'per extra slot':>15}{'load 1':>9}{'load 4':>9}"
+    p(mh)
+    p("-" * len(mh))
+    for name, _path, _r1, _r4 in models:
+        for engine in engines:
+            a, b = pick(name, 1, engine), pick(name, 4, engine)
+            i1 = a["rss_idle_kib"] if a else None
+            i4 = b["rss_idle_kib"] if b else None
+            slot = (i4 - i1) / 3 if i1 is not None and i4 is not None else None
+            p(f"{name:<14}{engine:<16}{fmt_mib(i1):>12}{fmt_mib(i4):>13}{fmt_mib(slot):>15}"
+              f"{fmt_mib(a['rss_peak_kib'] if a else None):>9}{fmt_mib(b['rss_peak_kib'] if b else None):>9}")
+    p("")
+
+    # Same seed, same prompt, same sampling: do the engines write the same text?
+    p("Same text as llama-server for the same seed (measured requests):")
+    for name, _path, _r1, _r4 in models:
+        for streams in stream_levels:
+            ref = pick(name, streams, "llama-server")
+            if ref is None:
+                continue
+            ref_map = {(r["stream"], r["index"]): r["content_sha"] for r in ref["results"] if not r["warmup"]}
+            parts = []
+            for engine in engines:
+                if engine == "llama-server":
+                    continue
+                s = pick(name, streams, engine)
+                if s is None:
+                    continue
+                same = sum(1 for r in s["results"] if not r["warmup"] and ref_map.get((r["stream"], r["index"])) == r["content_sha"])
+                parts.append(f"{engine} {same}/{len(ref_map)}")
+            p(f"  {name}, {streams} stream(s): " + ", ".join(parts))
+    p("")
+
+    p("Targets (llorch-engine vs llama-server, aggregate tok/s; never a failure)")
+    for name, _path, _r1, _r4 in models:
+        for streams, factor, label in ((1, 1.0, "matches llama-server on one stream"),
+                                       (4, 2.0, "at least doubles llama-server's aggregate on four streams")):
+            if streams not in stream_levels:
+                continue
+            ours, theirs = pick(name, streams, "llorch-engine"), pick(name, streams, "llama-server")
+            if ours is None or theirs is None or theirs["agg_tps"] == 0:
+                p(f"  n/a   {name}: {label} (a side did not run)")
+                continue
+            ratio = ours["agg_tps"] / theirs["agg_tps"]
+            verdict = "PASS" if ratio >= factor else "MISS"
+            p(f"  {verdict}  {name}: {label:<58} {ours['agg_tps']:,.0f} vs {theirs['agg_tps']:,.0f} tok/s = {ratio:.2f}x (need >= {factor:.1f}x)")
+
+    ctx_lines = []
+    for name, _path, _r1, _r4 in models:
+        for streams in stream_levels:
+            base = pick(name, streams, "llama-server")
+            for engine, what in ((SRV_LIBS, "llorch-engine on llama-server's own libraries / llama-server"),
+                                 ("node-llama-cpp", "node-llama-cpp / llama-server")):
+                other = pick(name, streams, engine)
+                if base and other and base["agg_tps"]:
+                    ctx_lines.append(f"  {name}, {streams} stream(s): {what}: {other['agg_tps'] / base['agg_tps']:.2f}x")
+        for engine in engines:
+            one, four = pick(name, 1, engine), pick(name, 4, engine)
+            if one and four and one["agg_tps"] and 1 in stream_levels and 4 in stream_levels:
+                ctx_lines.append(f"  {name}: {engine} batching gain, 4 streams / 1 stream aggregate: {four['agg_tps'] / one['agg_tps']:.2f}x")
+    if ctx_lines:
+        p("")
+        p("Context (not targets)")
+        for line in ctx_lines:
+            p(line)
+
+    notes = []
+    for (name, streams, engine), runs in cells.items():
+        for s in runs:
+            if "failed" in s:
+                continue
+            if s["frames_mismatch"]:
+                notes.append(f"{name} {streams}s {engine}: {s['frames_mismatch']} requests where token frames != tokens_predicted")
+            if s["short"]:
+                notes.append(f"{name} {streams}s {engine}: {s['short']} of {s['requests']} requests stopped before n_predict (end of generation)")
+            for e in s["errors"][:3]:
+                notes.append(f"{name} {streams}s {engine}: error: {e}")
+    if notes:
+        p("")
+        p("Notes")
+        for n in notes:
+            p(f"  {n}")
+    infos = {}
+    for (name, streams, engine), runs in cells.items():
+        for s in runs:
+            if s.get("build_info"):
+                infos.setdefault(engine, s["build_info"])
+    if infos:
+        p("")
+        for engine, info in infos.items():
+            p(f"{engine} /props build_info: {info}")
+
+    print("\n".join(out), flush=True)
+
+    if cfg.json_out:
+        with open(cfg.json_out, "w") as f:
+            json.dump({"config": vars(cfg), "cells": {f"{k[0]}|{k[1]}|{k[2]}": v for k, v in cells.items()}}, f, indent=1)
+        log(f"raw results: {cfg.json_out}")
+    log(f"logs kept in {workdir}")
+    ran = any("failed" not in r for runs in cells.values() for r in runs)
+    return 0 if ran else 1
+
+
+if __name__ == "__main__":
+    try:
+        sys.exit(main())
+    finally:
+        kill_all()
