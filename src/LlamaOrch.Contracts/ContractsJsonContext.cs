@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using LlamaOrch.Contracts.Devices;
 using LlamaOrch.Contracts.Errors;
 using LlamaOrch.Contracts.Health;
 using LlamaOrch.Contracts.Tasks;
@@ -19,4 +20,5 @@ namespace LlamaOrch.Contracts;
 [JsonSerializable(typeof(EndFrame))]
 [JsonSerializable(typeof(ErrorEnvelope))]
 [JsonSerializable(typeof(HealthResponse))]
+[JsonSerializable(typeof(DevicesResponse))]
 public sealed partial class ContractsJsonContext : JsonSerializerContext;

@@ -1,6 +1,7 @@
 using LlamaOrch.Core.Admission;
 using LlamaOrch.Core.Pools;
 using LlamaOrch.Core.Tasks;
+using LlamaOrch.Engines.Devices;
 using LlamaOrch.Engines.Models;
 using LlamaOrch.Engines.Supervision;
 using LlamaOrch.Server.Configuration;
@@ -66,6 +67,8 @@ internal static class OrchestratorApp
             sp.GetRequiredService<PoolRegistry>(), sp.GetRequiredService<ModelStore>(), settings.Supervisor,
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>()));
         services.AddHostedService<PoolHostedService>();
+        services.AddSingleton(sp => new DeviceInventory(new NvidiaSmiProbe(settings.Devices.NvidiaSmi, sp.GetRequiredService<TimeProvider>())));
+        services.AddHostedService<DeviceRefreshService>();
 
         var app = builder.Build();
         app.UseMiddleware<CorrelationIdMiddleware>();
@@ -73,6 +76,7 @@ internal static class OrchestratorApp
         app.UseMiddleware<ApiTokenMiddleware>();
         app.MapHealth();
         app.MapTaskEndpoints();
+        app.MapDevices();
 
         LogStartup(app, settings, token, listening);
         return app;

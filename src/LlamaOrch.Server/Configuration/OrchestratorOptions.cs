@@ -16,6 +16,15 @@ internal sealed class OrchestratorOptions
     public TasksOptions Tasks { get; set; } = new();
     public SupervisorSection Supervisor { get; set; } = new();
     public ModelsOptions Models { get; set; } = new();
+    public DevicesOptions Devices { get; set; } = new();
+}
+
+/// <summary>The GPU inventory probe (Orchestrator:Devices).</summary>
+internal sealed class DevicesOptions
+{
+    /// <summary>The nvidia-smi to run; absent from the machine means no GPU.</summary>
+    public string NvidiaSmi { get; set; } = "nvidia-smi";
+    public int RefreshSeconds { get; set; } = 5;
 }
 
 /// <summary>Where model files come from (Orchestrator:Models).</summary>

@@ -16,7 +16,8 @@ internal sealed record OrchestratorSettings(
     AuthOptions Auth,
     TasksOptions Tasks,
     SupervisorOptions Supervisor,
-    ModelStoreOptions Models)
+    ModelStoreOptions Models,
+    DevicesOptions Devices)
 {
     /// <summary>Served when no pool is configured; any configured pool replaces it entirely.</summary>
     public static readonly PoolConfig DefaultPool = new()
@@ -54,6 +55,8 @@ internal sealed record OrchestratorSettings(
         Positive(options.Tasks.MaxRetained, "Orchestrator:Tasks:MaxRetained");
         Positive(options.Tasks.MetricsIntervalMs, "Orchestrator:Tasks:MetricsIntervalMs");
         Positive(options.Tasks.KeepAliveSeconds, "Orchestrator:Tasks:KeepAliveSeconds");
+        Positive(options.Devices.RefreshSeconds, "Orchestrator:Devices:RefreshSeconds");
+        if (string.IsNullOrWhiteSpace(options.Devices.NvidiaSmi)) throw new ConfigurationException("Orchestrator:Devices:NvidiaSmi must not be empty");
 
         var supervisor = new SupervisorOptions
         {
@@ -68,7 +71,7 @@ internal sealed record OrchestratorSettings(
         var dataDir = options.DataDir is { Length: > 0 } configured
             ? configured
             : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.Create), "llama-orch");
-        return new OrchestratorSettings(dataDir, pools, usingDefault, limits, options.Auth, options.Tasks, supervisor, ModelStoreFrom(options.Models));
+        return new OrchestratorSettings(dataDir, pools, usingDefault, limits, options.Auth, options.Tasks, supervisor, ModelStoreFrom(options.Models), options.Devices);
     }
 
     private static ModelStoreOptions ModelStoreFrom(ModelsOptions models)

@@ -1,0 +1,92 @@
+using LlamaOrch.Engines.Devices;
+
+namespace LlamaOrch.Engines.Tests.Devices;
+
+public sealed class NvidiaSmiTests : IDisposable
+{
+    private const long MiB = 1024L * 1024;
+    private readonly string _dir = Directory.CreateTempSubdirectory("llorch-smi-").FullName;
+
+    [Fact]
+    public void Parses_a_3090_and_3060_box_with_memory_in_bytes()
+    {
+        var gpus = NvidiaSmiOutput.Parse(NvidiaSmiOutputs.Rtx3090And3060);
+
+        Assert.Equal(2, gpus.Count);
+        Assert.Equal(new GpuDevice(0, "GPU-6a3f0e4b-2c1d-4e5f-8a9b-0c1d2e3f4a5b", "NVIDIA GeForce RTX 3090", 24576 * MiB, 1536 * MiB, 22741 * MiB, 7), gpus[0]);
+        Assert.Equal("NVIDIA GeForce RTX 3060", gpus[1].Name);
+        Assert.Equal(11611 * MiB, gpus[1].FreeBytes);
+    }
+
+    [Fact]
+    public void A_card_without_a_utilisation_counter_reports_none()
+    {
+        var gpu = Assert.Single(NvidiaSmiOutput.Parse(NvidiaSmiOutputs.OneGpuWithoutUtilization));
+        Assert.Null(gpu.UtilizationPercent);
+    }
+
+    [Fact]
+    public void Output_that_does_not_parse_names_the_line()
+    {
+        var error = Assert.Throws<FormatException>(() => NvidiaSmiOutput.Parse("0, GPU-x, RTX, lots, 1, 2, 3"));
+        Assert.Contains("line 1", error.Message);
+        Assert.Contains("memory.total", error.Message);
+    }
+
+    [Fact]
+    public async Task The_probe_runs_nvidia_smi_with_the_query_and_reads_every_gpu()
+    {
+        var smi = FakeSmi(NvidiaSmiOutputs.Rtx3090And3060, exitCode: 0);
+
+        var snapshot = await new NvidiaSmiProbe(smi, TimeProvider.System).ProbeAsync(CancellationToken.None);
+
+        Assert.Null(snapshot.ProbeError);
+        Assert.Equal([0, 1], snapshot.Gpus.Select(g => g.Index));
+        Assert.Equal(NvidiaSmiOutput.QueryArguments, File.ReadAllText(Path.Combine(_dir, "args")).Trim());
+    }
+
+    [Fact]
+    public async Task A_machine_without_nvidia_smi_has_no_gpu_and_no_error()
+    {
+        var snapshot = await new NvidiaSmiProbe(Path.Combine(_dir, "no-such-nvidia-smi"), TimeProvider.System).ProbeAsync(CancellationToken.None);
+
+        Assert.Empty(snapshot.Gpus);
+        Assert.Null(snapshot.ProbeError);
+    }
+
+    [Fact]
+    public async Task A_driver_that_is_not_loaded_is_reported_with_nvidia_smi_s_words()
+    {
+        var smi = FakeSmi(NvidiaSmiOutputs.DriverNotLoaded, exitCode: 9);
+
+        var snapshot = await new NvidiaSmiProbe(smi, TimeProvider.System).ProbeAsync(CancellationToken.None);
+
+        Assert.Empty(snapshot.Gpus);
+        Assert.Contains("exit code 9", snapshot.ProbeError);
+        Assert.Contains("couldn't communicate with the NVIDIA driver", snapshot.ProbeError);
+    }
+
+    [Fact]
+    public async Task The_inventory_keeps_the_latest_snapshot()
+    {
+        var inventory = new DeviceInventory(new NvidiaSmiProbe(FakeSmi(NvidiaSmiOutputs.OneGpuWithoutUtilization, 0), TimeProvider.System));
+        Assert.Empty(inventory.Current.Gpus);
+
+        await inventory.RefreshAsync(CancellationToken.None);
+
+        Assert.Equal("NVIDIA A10G", Assert.Single(inventory.Current.Gpus).Name);
+    }
+
+    /// <summary>A stand-in nvidia-smi that records its arguments and prints <paramref name="output"/>.</summary>
+    private string FakeSmi(string output, int exitCode)
+    {
+        var data = Path.Combine(_dir, "output");
+        File.WriteAllText(data, output);
+        var script = Path.Combine(_dir, "nvidia-smi");
+        File.WriteAllText(script, $"#!/bin/sh\necho \"$@\" > '{_dir}/args'\ncat '{data}'\nexit {exitCode}\n");
+        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(script, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        return script;
+    }
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+}
