@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using LlamaOrch.Contracts.Control;
 using LlamaOrch.Contracts.Devices;
 using LlamaOrch.Contracts.Errors;
 using LlamaOrch.Contracts.Health;
@@ -21,4 +22,6 @@ namespace LlamaOrch.Contracts;
 [JsonSerializable(typeof(ErrorEnvelope))]
 [JsonSerializable(typeof(HealthResponse))]
 [JsonSerializable(typeof(DevicesResponse))]
+[JsonSerializable(typeof(CapabilitiesResponse))]
+[JsonSerializable(typeof(PoolHealthResponse))]
 public sealed partial class ContractsJsonContext : JsonSerializerContext;

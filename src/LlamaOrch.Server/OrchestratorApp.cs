@@ -77,6 +77,7 @@ internal static class OrchestratorApp
         app.MapHealth();
         app.MapTaskEndpoints();
         app.MapDevices();
+        app.MapControlEndpoints();
 
         LogStartup(app, settings, token, listening);
         return app;

@@ -52,14 +52,13 @@ public sealed class PoolRuntime
     /// <summary>The largest per-slot context a task may ask for: the smallest any ready replica reports.</summary>
     public int CtxMax
     {
-        get
-        {
-            lock (_gate)
-            {
-                var reported = _replicas.Where(r => r.Ready && r.Facts is not null).Select(r => r.Facts!.CtxPerSlot).ToList();
-                return reported.Count > 0 ? reported.Min() : Config.Ctx;
-            }
-        }
+        get { lock (_gate) return CtxMaxLocked(); }
+    }
+
+    private int CtxMaxLocked()
+    {
+        var reported = _replicas.Where(r => r.Ready && r.Facts is not null).Select(r => r.Facts!.CtxPerSlot).ToList();
+        return reported.Count > 0 ? reported.Min() : Config.Ctx;
     }
 
     /// <summary>Whether the queue can take a task without evicting one.</summary>
@@ -143,11 +142,17 @@ public sealed class PoolRuntime
         return expired.Count;
     }
 
+    public void ReplicaStarting(int index)
+    {
+        lock (_gate) _replicas[index].Starting = true;
+    }
+
     public void ReplicaReady(int index, IEngineClient client, EngineFacts facts)
     {
         lock (_gate)
         {
             var replica = _replicas[index];
+            replica.Starting = false;
             replica.Client = client;
             replica.Facts = facts;
             replica.Ready = true;
@@ -162,6 +167,7 @@ public sealed class PoolRuntime
         lock (_gate)
         {
             _replicas[index].Ready = false;
+            _replicas[index].Starting = false;
             _lastError = $"replica {_replicas[index].Id}: {reason}";
         }
     }
@@ -180,7 +186,9 @@ public sealed class PoolRuntime
                 _replicas.Sum(r => r.Ready ? r.Busy : 0),
                 ReadySlotsLocked(),
                 _lastError,
-                _replicas.FirstOrDefault(r => r.Facts is not null)?.Facts?.EngineVersion);
+                _replicas.FirstOrDefault(r => r.Facts is not null)?.Facts?.EngineVersion,
+                _replicas.Any(r => r.Ready || r.Starting),
+                CtxMaxLocked());
         }
     }
 

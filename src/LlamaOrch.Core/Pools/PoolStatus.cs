@@ -11,4 +11,6 @@ public sealed record PoolStatus(
     int BusySlots,
     int ReadySlots,
     string? LastError,
-    string? EngineVersion);
+    string? EngineVersion,
+    bool Live,
+    int CtxMax);

@@ -11,6 +11,9 @@ internal sealed class ReplicaRuntime(string id, int slots)
 
     public bool Ready { get; set; }
 
+    /// <summary>An engine process is being started for it (between a start and ready or down).</summary>
+    public bool Starting { get; set; }
+
     public int Busy { get; set; }
 
     public IEngineClient? Client { get; set; }

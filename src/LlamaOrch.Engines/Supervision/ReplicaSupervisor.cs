@@ -69,6 +69,7 @@ internal sealed class ReplicaSupervisor(
             return "stopping";
         }
 
+        pool.ReplicaStarting(index);
         var port = FreePort.Next();
         var tail = new OutputTail(20);
         Process process;

@@ -1,0 +1,47 @@
+using System.Net;
+using System.Text.Json.Nodes;
+
+namespace LlamaOrch.EndToEnd.Tests;
+
+public sealed class ControlEndpointsTests
+{
+    [Fact]
+    public async Task Capabilities_publish_what_a_client_needs_to_derive_safe_concurrency()
+    {
+        await using var orchestrator = await Orchestrator.StartAsync(
+            [.. Orchestrator.Pool("sim:cap?tps=100", slots: 3, replicas: 2, capacity: 40, policy: "drop-lru", ctx: 1024)]);
+
+        var body = JsonNode.Parse(await orchestrator.Http.GetStringAsync("/v1/capabilities"))!;
+
+        Assert.Equal("0.1.0", body["api_version"]!.GetValue<string>());
+        var engine = Assert.Single(body["engines"]!.AsArray())!;
+        Assert.Equal("llamacpp", engine["engine"]!.GetValue<string>());
+        Assert.Contains("synthetic", engine["engine_version"]!.GetValue<string>());
+        Assert.Equal(6, engine["slots"]!.GetValue<int>());
+        Assert.Equal(1024, engine["ctx_max"]!.GetValue<int>());
+        Assert.Equal(["completion"], engine["supported_workloads"]!.AsArray().Select(w => w!.GetValue<string>()));
+        Assert.Equal(40, engine["rate_limits"]!["queue_capacity"]!.GetValue<int>());
+        Assert.Equal("drop-lru", engine["rate_limits"]!["full_policy"]!.GetValue<string>());
+        Assert.True(engine["features"]!["synthetic"]!.GetValue<bool>());
+        Assert.Equal(["v1", "greedy-v1"], body["sampler_profiles"]!.AsArray().Select(p => p!["version"]!.GetValue<string>()));
+        Assert.Contains("engine_version", body["determinism"]!["strict"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Pool_health_reports_readiness_and_metrics_and_an_unknown_pool_is_404()
+    {
+        await using var orchestrator = await Orchestrator.StartAsync(Orchestrator.Pool("sim:h", slots: 2, replicas: 2));
+        await orchestrator.WaitUntilAsync(h => h["pools"]![0]!["replicas_ready"]!.GetValue<int>() == 2);
+
+        var health = JsonNode.Parse(await orchestrator.Http.GetStringAsync("/v1/pools/p/health"))!;
+        Assert.True(health["live"]!.GetValue<bool>());
+        Assert.True(health["ready"]!.GetValue<bool>());
+        Assert.False(health["draining"]!.GetValue<bool>());
+        Assert.Equal(4, health["metrics"]!["ready_slots"]!.GetValue<int>());
+        Assert.Equal(2, health["metrics"]!["replicas_ready"]!.GetValue<int>());
+
+        using var missing = await orchestrator.Http.GetAsync("/v1/pools/nope/health");
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+        Assert.Equal("NOT_FOUND", (await Orchestrator.ErrorOf(missing))["code"]!.GetValue<string>());
+    }
+}
