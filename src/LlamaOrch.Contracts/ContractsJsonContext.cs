@@ -24,4 +24,6 @@ namespace LlamaOrch.Contracts;
 [JsonSerializable(typeof(DevicesResponse))]
 [JsonSerializable(typeof(CapabilitiesResponse))]
 [JsonSerializable(typeof(PoolHealthResponse))]
+[JsonSerializable(typeof(DrainRequest))]
+[JsonSerializable(typeof(DrainResponse))]
 public sealed partial class ContractsJsonContext : JsonSerializerContext;

@@ -206,4 +206,30 @@ public sealed class PoolRuntimeTests
         Assert.Equal("INVALID_PARAMS", again.Rejection!.Code);
         Assert.StartsWith("task_id:", again.Rejection.Message);
     }
+
+    [Fact]
+    public async Task A_drained_pool_refuses_new_work_and_ends_what_is_left_at_its_deadline()
+    {
+        var harness = new PoolHarness(slots: 1);
+        var running = harness.Admit("running");
+        var call = await harness.Engine.NextCallAsync();
+        var queued = harness.Admit("queued");
+
+        harness.Pool.Drain(TimeSpan.FromMilliseconds(100));
+
+        Assert.Equal("POOL_UNAVAILABLE", harness.Submit("late").Rejection!.Code);
+        Assert.True(harness.Pool.Snapshot().Draining);
+        harness.Time.Advance(TimeSpan.FromMilliseconds(99));
+        Assert.Equal(0, harness.Pool.ExpireOverdue());
+        harness.Time.Advance(TimeSpan.FromMilliseconds(1));
+        Assert.Equal(2, harness.Pool.ExpireOverdue());
+
+        Assert.True(await call.Ended.Task.WaitAsync(TimeSpan.FromSeconds(10))); // the engine request was aborted
+        foreach (var task in new[] { running, queued })
+        {
+            var last = (await PoolHarness.FramesAsync(task))[^1];
+            Assert.Equal("error", last.Event);
+            Assert.Equal("POOL_UNAVAILABLE", last.Data.GetProperty("code").GetString());
+        }
+    }
 }

@@ -44,4 +44,42 @@ public sealed class ControlEndpointsTests
         Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
         Assert.Equal("NOT_FOUND", (await Orchestrator.ErrorOf(missing))["code"]!.GetValue<string>());
     }
+
+    [Fact]
+    public async Task Drain_stops_admitting_lets_short_work_finish_and_ends_the_rest_at_the_deadline()
+    {
+        const string Model = "sim:drain?tps=20";
+        await using var orchestrator = await Orchestrator.StartAsync(Orchestrator.Pool(Model, slots: 2));
+        var longTask = (await orchestrator.AdmitAsync(Orchestrator.Task(Model, maxTokens: 200)))["task_id"]!.GetValue<string>();
+        var shortTask = (await orchestrator.AdmitAsync(Orchestrator.Task(Model, maxTokens: 2)))["task_id"]!.GetValue<string>();
+
+        using var drain = await orchestrator.PostRawAsync("/v1/pools/p/drain", """{"deadline_ms": 1500}""");
+        Assert.Equal(HttpStatusCode.Accepted, drain.StatusCode);
+
+        using var refused = await orchestrator.SubmitAsync(Orchestrator.Task(Model));
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
+        Assert.Contains("draining", (await Orchestrator.ErrorOf(refused))["message"]!.GetValue<string>());
+        Assert.True(JsonNode.Parse(await orchestrator.Http.GetStringAsync("/v1/pools/p/health"))!["draining"]!.GetValue<bool>());
+
+        Assert.Equal("end", (await orchestrator.StreamAsync(shortTask))[^1].Event);
+        var cut = (await orchestrator.StreamAsync(longTask))[^1];
+        Assert.Equal("error", cut.Event);
+        Assert.Equal("POOL_UNAVAILABLE", cut.Str("code"));
+        Assert.Contains("drained", cut.Str("message"));
+    }
+
+    [Theory]
+    [InlineData("{}", "deadline_ms")]
+    [InlineData("""{"deadline_ms": -5}""", "deadline_ms")]
+    [InlineData("{", "body")]
+    public async Task A_bad_drain_request_is_400_naming_the_problem(string json, string field)
+    {
+        await using var orchestrator = await Orchestrator.StartAsync(Orchestrator.Pool("sim:d"));
+
+        using var response = await orchestrator.PostRawAsync("/v1/pools/p/drain", json);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.StartsWith(field + ":", (await Orchestrator.ErrorOf(response))["message"]!.GetValue<string>());
+        Assert.False(JsonNode.Parse(await orchestrator.Http.GetStringAsync("/v1/pools/p/health"))!["draining"]!.GetValue<bool>());
+    }
 }

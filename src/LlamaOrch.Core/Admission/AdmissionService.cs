@@ -29,10 +29,15 @@ public sealed class AdmissionService(PoolRegistry pools, TaskStore tasks, TimePr
             return Refuse(Rejection.InvalidParams("ctx", $"{spec.Ctx} exceeds the largest context a pool serving '{spec.ModelRef}' supports ({largest})"));
         }
 
-        var ready = fitting.Where(p => p.IsReady).ToList();
+        var open = fitting.Where(p => !p.IsDraining).ToList();
+        if (open.Count == 0)
+            return Refuse(new Rejection(ErrorCodes.PoolUnavailable,
+                $"every pool serving '{spec.ModelRef}' is draining: {string.Join(", ", fitting.Select(p => p.Id))}", Retriable: false));
+
+        var ready = open.Where(p => p.IsReady).ToList();
         if (ready.Count == 0)
         {
-            return Refuse(fitting[0].UnreadyRejection());
+            return Refuse(open[0].UnreadyRejection());
         }
 
         // A pool with queue room beats a full one; then the shortest queue per slot.

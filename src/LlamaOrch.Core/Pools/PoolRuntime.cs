@@ -26,7 +26,9 @@ public sealed class PoolRuntime
     private readonly ServiceTimeTracker _serviceTimes = new();
     private readonly TaskRunner _runner;
     private readonly TimeProvider _time;
+    private readonly HashSet<OrchestratedTask> _running = [];
     private long _dispatchSeq;
+    private long? _drainDeadline;
     private int _queueDepth;
     private string? _lastError;
 
@@ -59,6 +61,21 @@ public sealed class PoolRuntime
     {
         var reported = _replicas.Where(r => r.Ready && r.Facts is not null).Select(r => r.Facts!.CtxPerSlot).ToList();
         return reported.Count > 0 ? reported.Min() : Config.Ctx;
+    }
+
+    public bool IsDraining
+    {
+        get { lock (_gate) return _drainDeadline is not null; }
+    }
+
+    /// <summary>
+    /// Stops admitting. Queued and running tasks carry on until <paramref name="deadline"/>; then
+    /// <see cref="ExpireOverdue"/> ends what is left with an error frame. A second drain may only shorten it.
+    /// </summary>
+    public void Drain(TimeSpan deadline)
+    {
+        var at = _time.GetTimestamp() + (long)(deadline.TotalSeconds * _time.TimestampFrequency);
+        lock (_gate) _drainDeadline = _drainDeadline is { } current ? Math.Min(current, at) : at;
     }
 
     /// <summary>Whether the queue can take a task without evicting one.</summary>
@@ -120,16 +137,31 @@ public sealed class PoolRuntime
         }
     }
 
-    /// <summary>Drops queued tasks whose deadline has passed; their streams end with DEADLINE_UNMET.</summary>
+    /// <summary>
+    /// Drops queued tasks whose deadline has passed (their streams end with DEADLINE_UNMET) and, once a
+    /// drain's deadline has passed, every task still queued or running in the pool.
+    /// </summary>
     public int ExpireOverdue()
     {
         var now = _time.GetTimestamp();
         List<OrchestratedTask> expired;
+        List<OrchestratedTask>? drained = null;
         lock (_gate)
         {
-            if (_queue.Count == 0) return 0;
+            if (_drainDeadline is { } drainAt && now >= drainAt && (_queue.Count > 0 || _running.Count > 0))
+            {
+                drained = [.. _queue.RemoveWhere(_ => true), .. _running];
+                UpdateDepthLocked();
+            }
+            if (_queue.Count == 0 && drained is null) return 0;
             expired = _queue.RemoveWhere(t => t.DeadlineTimestamp is { } deadline && now >= deadline);
             UpdateDepthLocked();
+        }
+
+        foreach (var task in drained ?? [])
+        {
+            task.FailAndAbort(new ErrorEnvelope(
+                ErrorCodes.PoolUnavailable, $"pool '{Id}' was drained: its deadline passed before the task finished", Retriable: true));
         }
 
         foreach (var task in expired)
@@ -139,7 +171,7 @@ public sealed class PoolRuntime
                 $"deadline_ms {task.Spec.DeadlineMs} passed while the task was queued in pool '{Id}'",
                 Retriable: true));
         }
-        return expired.Count;
+        return expired.Count + (drained?.Count ?? 0);
     }
 
     public void ReplicaStarting(int index)
@@ -188,15 +220,17 @@ public sealed class PoolRuntime
                 _lastError,
                 _replicas.FirstOrDefault(r => r.Facts is not null)?.Facts?.EngineVersion,
                 _replicas.Any(r => r.Ready || r.Starting),
-                CtxMaxLocked());
+                CtxMaxLocked(),
+                _drainDeadline is not null);
         }
     }
 
     /// <summary>Called by the runner when a task releases its slot.</summary>
-    internal void SlotReleased(string replicaId, TimeSpan serviceTime, bool completed)
+    internal void SlotReleased(OrchestratedTask task, string replicaId, TimeSpan serviceTime, bool completed)
     {
         lock (_gate)
         {
+            _running.Remove(task);
             var replica = Array.Find(_replicas, r => r.Id == replicaId)!;
             replica.Busy = Math.Max(replica.Busy - 1, 0);
             if (completed) _serviceTimes.Observe(serviceTime);
@@ -214,6 +248,7 @@ public sealed class PoolRuntime
             {
                 task.QueueNode = null;
                 replica.Busy++;
+                _running.Add(task);
                 (starts ??= []).Add((task, replica, ++_dispatchSeq));
             }
             if (starts is not null) UpdateDepthLocked();

@@ -13,4 +13,5 @@ public sealed record PoolStatus(
     string? LastError,
     string? EngineVersion,
     bool Live,
-    int CtxMax);
+    int CtxMax,
+    bool Draining);

@@ -117,6 +117,12 @@ public sealed class OrchestratedTask
 
     internal bool TryFail(ErrorEnvelope error) => TryFinish(TaskState.Failed, SseFrames.Error(error));
 
+    /// <summary>Ends the task with an error frame and aborts its engine request, if it had not finished.</summary>
+    internal void FailAndAbort(ErrorEnvelope error)
+    {
+        if (TryFail(error)) _abort.Cancel();
+    }
+
     /// <summary>
     /// Cancels the task: a queued task leaves its queue, a running task's engine request is aborted. The
     /// stream ends with <c>end</c> marked canceled. False when the task had already finished.

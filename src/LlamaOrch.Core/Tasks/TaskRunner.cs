@@ -44,7 +44,7 @@ public sealed class TaskRunner(TimeProvider time, TimeSpan metricsInterval, ILog
         }
         finally
         {
-            pool.SlotReleased(replicaId, time.GetElapsedTime(started), completed);
+            pool.SlotReleased(task, replicaId, time.GetElapsedTime(started), completed);
         }
     }
 
@@ -67,7 +67,7 @@ public sealed class TaskRunner(TimeProvider time, TimeSpan metricsInterval, ILog
         }
         catch (OperationCanceledException) when (task.AbortToken.IsCancellationRequested)
         {
-            return false; // Cancel() already wrote the end frame.
+            return false; // Cancel() or a drain already wrote the last frame.
         }
     }
 

@@ -1,5 +1,7 @@
+using System.Text.Json;
 using LlamaOrch.Contracts;
 using LlamaOrch.Contracts.Control;
+using LlamaOrch.Core.Admission;
 using LlamaOrch.Core.Engines;
 using LlamaOrch.Core.Pools;
 using LlamaOrch.Core.Scheduling;
@@ -21,10 +23,42 @@ internal static class ControlEndpoints
         {
             if (pools.Find(id) is not { } pool) return ErrorResponses.NotFoundAsync(context, $"no pool '{id}'");
             var s = pool.Snapshot();
-            var body = new PoolHealthResponse(s.Live, s.Ready, Draining: false, s.LastError,
+            var body = new PoolHealthResponse(s.Live, s.Ready, s.Draining, s.LastError,
                 new PoolMetrics(s.QueueDepth, s.BusySlots, s.ReadySlots, s.ReplicasReady, s.ReplicasTotal));
             return context.Response.WriteAsJsonAsync(body, ContractsJsonContext.Default.PoolHealthResponse);
         });
+
+        routes.MapPost("/v1/pools/{id}/drain", DrainAsync);
+    }
+
+    /// <summary>Stops the pool admitting; what is queued or running may finish within deadline_ms.</summary>
+    private static async Task DrainAsync(HttpContext context, string id, PoolRegistry pools)
+    {
+        if (pools.Find(id) is not { } pool)
+        {
+            await ErrorResponses.NotFoundAsync(context, $"no pool '{id}'");
+            return;
+        }
+
+        DrainRequest? request;
+        try
+        {
+            request = await JsonSerializer.DeserializeAsync(context.Request.Body, ContractsJsonContext.Default.DrainRequest, context.RequestAborted);
+        }
+        catch (JsonException)
+        {
+            await ErrorResponses.WriteAsync(context, Rejection.InvalidParams("body", "malformed JSON; send {\"deadline_ms\": N}"));
+            return;
+        }
+        if (request?.DeadlineMs is not ({ } deadlineMs and >= 0 and <= TaskRequestValidator.MaxDeadlineMs))
+        {
+            await ErrorResponses.WriteAsync(context, Rejection.InvalidParams("deadline_ms", $"required, from 0 to {TaskRequestValidator.MaxDeadlineMs}"));
+            return;
+        }
+
+        pool.Drain(TimeSpan.FromMilliseconds(deadlineMs));
+        context.Response.StatusCode = StatusCodes.Status202Accepted;
+        await context.Response.WriteAsJsonAsync(new DrainResponse(pool.Id, Draining: true, deadlineMs), ContractsJsonContext.Default.DrainResponse);
     }
 
     private static CapabilitiesResponse Capabilities(PoolRegistry pools)
