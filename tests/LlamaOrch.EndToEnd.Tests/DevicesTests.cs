@@ -1,3 +1,4 @@
+using LlamaOrch.Testing;
 using System.Text.Json.Nodes;
 
 namespace LlamaOrch.EndToEnd.Tests;
@@ -61,14 +62,7 @@ public sealed class DevicesTests : IDisposable
 
     private static List<string> Replicas(JsonNode device) => device["replicas"]!.AsArray().Select(r => r!.GetValue<string>()).ToList();
 
-    private string FakeSmi(string output, int exitCode = 0)
-    {
-        File.WriteAllText(Path.Combine(_dir, "output"), output);
-        var script = Path.Combine(_dir, "nvidia-smi");
-        File.WriteAllText(script, $"#!/bin/sh\ncat '{_dir}/output'\nexit {exitCode}\n");
-        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(script, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        return script;
-    }
+    private string FakeSmi(string output, int exitCode = 0) => FakeNvidiaSmi.Create(_dir, output, exitCode);
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 }

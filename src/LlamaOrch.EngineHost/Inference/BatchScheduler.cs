@@ -79,12 +79,32 @@ internal sealed class BatchScheduler : IDisposable
     private List<LlamaSequence> NextStepMembers()
     {
         _stepMembers.Clear();
-        var strict = _active.Where(s => s.Strict).ToList();
-        var shared = _active.Where(s => !s.Strict).ToList();
-        var turns = strict.Count + (shared.Count > 0 ? 1 : 0);
-        var turn = _turn++ % turns;
-        if (turn < strict.Count) _stepMembers.Add(strict[turn]);
-        else _stepMembers.AddRange(shared);
+        var strictCount = 0;
+        var sharedCount = 0;
+        foreach (var sequence in _active)
+        {
+            if (sequence.Strict) strictCount++;
+            else sharedCount++;
+        }
+
+        // Turns 0..strictCount-1 belong to the strict sequences in order; the last turn to the shared batch.
+        var turn = _turn++ % (strictCount + (sharedCount > 0 ? 1 : 0));
+        var strictSeen = 0;
+        foreach (var sequence in _active)
+        {
+            if (turn < strictCount)
+            {
+                if (sequence.Strict && strictSeen++ == turn)
+                {
+                    _stepMembers.Add(sequence);
+                    break;
+                }
+            }
+            else if (!sequence.Strict)
+            {
+                _stepMembers.Add(sequence);
+            }
+        }
         return _stepMembers;
     }
 

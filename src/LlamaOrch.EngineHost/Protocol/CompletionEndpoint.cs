@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.IO.Pipelines;
-using System.Text.Json;
 using LlamaOrch.EngineHost.Generation;
 using LlamaOrch.EngineHost.Protocol.Wire;
 using LlamaOrch.EngineHost.Slots;
@@ -27,19 +26,8 @@ internal sealed class CompletionEndpoint(
     public async Task HandleAsync(HttpContext context)
     {
         var model = models.Model;
-        CompletionRequest? request;
-        try
-        {
-            request = await JsonSerializer.DeserializeAsync(
-                context.Request.Body,
-                EngineJsonContext.Relaxed.CompletionRequest,
-                context.RequestAborted);
-        }
-        catch (JsonException exception)
-        {
-            await ProtocolErrors.WriteBadRequestAsync(context, $"invalid JSON body: {exception.Message}");
-            return;
-        }
+        var (ok, request) = await ProtocolErrors.ReadBodyAsync(context, EngineJsonContext.Relaxed.CompletionRequest);
+        if (!ok) return;
 
         if (request is null)
         {

@@ -1,3 +1,5 @@
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using LlamaOrch.EngineHost.Protocol.Wire;
 
 namespace LlamaOrch.EngineHost.Protocol;
@@ -20,4 +22,21 @@ internal static class ProtocolErrors
 
     public static Task WriteBadRequestAsync(HttpContext context, string message) =>
         WriteAsync(context, StatusCodes.Status400BadRequest, InvalidRequest, message);
+
+    /// <summary>
+    /// The request body as <typeparamref name="T"/>; on malformed JSON it answers 400 itself and returns
+    /// <c>Ok: false</c>. A JSON <c>null</c> body comes back as <c>Ok: true</c> with a null value.
+    /// </summary>
+    public static async Task<(bool Ok, T? Value)> ReadBodyAsync<T>(HttpContext context, JsonTypeInfo<T> typeInfo)
+    {
+        try
+        {
+            return (true, await JsonSerializer.DeserializeAsync(context.Request.Body, typeInfo, context.RequestAborted));
+        }
+        catch (JsonException exception)
+        {
+            await WriteBadRequestAsync(context, $"invalid JSON body: {exception.Message}");
+            return (false, default);
+        }
+    }
 }

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using LlamaOrch.EngineHost.Generation;
 using LlamaOrch.EngineHost.Protocol.Wire;
 
@@ -9,19 +8,8 @@ internal sealed class TokenizeEndpoint(ModelHost models)
 {
     public async Task HandleAsync(HttpContext context)
     {
-        TokenizeRequest? request;
-        try
-        {
-            request = await JsonSerializer.DeserializeAsync(
-                context.Request.Body,
-                EngineJsonContext.Relaxed.TokenizeRequest,
-                context.RequestAborted);
-        }
-        catch (JsonException exception)
-        {
-            await ProtocolErrors.WriteBadRequestAsync(context, $"invalid JSON body: {exception.Message}");
-            return;
-        }
+        var (ok, request) = await ProtocolErrors.ReadBodyAsync(context, EngineJsonContext.Relaxed.TokenizeRequest);
+        if (!ok) return;
 
         if (request?.Content is not { } content)
         {

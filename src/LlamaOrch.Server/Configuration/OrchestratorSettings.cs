@@ -45,11 +45,12 @@ internal sealed record OrchestratorSettings(
         var usingDefault = pools.Count == 0;
         if (usingDefault) pools.Add(DefaultPool with { QueueCapacity = defaultCapacity, QueuePolicy = defaultPolicy });
 
-        var limits = new AdmissionLimits
+        var defaultLimits = new AdmissionLimits();
+        var limits = defaultLimits with
         {
-            MaxBodyBytes = Positive(options.Limits.MaxBodyBytes ?? new AdmissionLimits().MaxBodyBytes, "Orchestrator:Limits:MaxBodyBytes"),
-            MaxPromptChars = Positive(options.Limits.MaxPromptChars ?? new AdmissionLimits().MaxPromptChars, "Orchestrator:Limits:MaxPromptChars"),
-            MaxInputs = Positive(options.Limits.MaxInputs ?? new AdmissionLimits().MaxInputs, "Orchestrator:Limits:MaxInputs"),
+            MaxBodyBytes = Positive(options.Limits.MaxBodyBytes ?? defaultLimits.MaxBodyBytes, "Orchestrator:Limits:MaxBodyBytes"),
+            MaxPromptChars = Positive(options.Limits.MaxPromptChars ?? defaultLimits.MaxPromptChars, "Orchestrator:Limits:MaxPromptChars"),
+            MaxInputs = Positive(options.Limits.MaxInputs ?? defaultLimits.MaxInputs, "Orchestrator:Limits:MaxInputs"),
         };
         Positive(options.Tasks.RetentionSeconds, "Orchestrator:Tasks:RetentionSeconds");
         Positive(options.Tasks.MaxRetained, "Orchestrator:Tasks:MaxRetained");

@@ -1,3 +1,4 @@
+using LlamaOrch.Testing;
 using LlamaOrch.Engines.Devices;
 
 namespace LlamaOrch.Engines.Tests.Devices;
@@ -77,16 +78,7 @@ public sealed class NvidiaSmiTests : IDisposable
         Assert.Equal("NVIDIA A10G", Assert.Single(inventory.Current.Gpus).Name);
     }
 
-    /// <summary>A stand-in nvidia-smi that records its arguments and prints <paramref name="output"/>.</summary>
-    private string FakeSmi(string output, int exitCode)
-    {
-        var data = Path.Combine(_dir, "output");
-        File.WriteAllText(data, output);
-        var script = Path.Combine(_dir, "nvidia-smi");
-        File.WriteAllText(script, $"#!/bin/sh\necho \"$@\" > '{_dir}/args'\ncat '{data}'\nexit {exitCode}\n");
-        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(script, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        return script;
-    }
+    private string FakeSmi(string output, int exitCode = 0) => FakeNvidiaSmi.Create(_dir, output, exitCode);
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 }
