@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using LlamaOrch.Contracts.Catalog;
 using LlamaOrch.Contracts.Control;
 using LlamaOrch.Contracts.Devices;
 using LlamaOrch.Contracts.Errors;
@@ -26,4 +27,14 @@ namespace LlamaOrch.Contracts;
 [JsonSerializable(typeof(PoolHealthResponse))]
 [JsonSerializable(typeof(DrainRequest))]
 [JsonSerializable(typeof(DrainResponse))]
+[JsonSerializable(typeof(ReloadRequest))]
+[JsonSerializable(typeof(ReloadResponse))]
+[JsonSerializable(typeof(ResumeResponse))]
+[JsonSerializable(typeof(IReadOnlyList<ReplicaSetEntry>))]
+[JsonSerializable(typeof(CatalogModelRequest))]
+[JsonSerializable(typeof(CatalogModelResponse))]
+[JsonSerializable(typeof(CatalogListResponse))]
+[JsonSerializable(typeof(VerifyResponse))]
+[JsonSerializable(typeof(StateRequest))]
+[JsonSerializable(typeof(StateResponse))]
 public sealed partial class ContractsJsonContext : JsonSerializerContext;

@@ -1,9 +1,14 @@
 using LlamaOrch.Core.Admission;
+using LlamaOrch.Core.Catalog;
+using LlamaOrch.Core.Placement;
 using LlamaOrch.Core.Pools;
 using LlamaOrch.Core.Tasks;
+using LlamaOrch.Engines.Catalog;
 using LlamaOrch.Engines.Devices;
+using LlamaOrch.Engines.Placement;
 using LlamaOrch.Engines.Models;
 using LlamaOrch.Engines.Supervision;
+using LlamaOrch.Server.Catalog;
 using LlamaOrch.Server.Configuration;
 using LlamaOrch.Server.Endpoints;
 using LlamaOrch.Server.Hosting;
@@ -16,7 +21,7 @@ namespace LlamaOrch.Server;
 internal static class OrchestratorApp
 {
     /// <summary>Builds the app; throws <see cref="ConfigurationException"/> for configuration it refuses.</summary>
-    public static WebApplication Build(string[] args)
+    public static async Task<WebApplication> BuildAsync(string[] args)
     {
         // Content root is orchestratord's own folder, so its appsettings.json applies from any working directory.
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
@@ -46,7 +51,14 @@ internal static class OrchestratorApp
         var settings = OrchestratorSettings.From(options);
         var token = ApiTokenSource.Resolve(settings, listening);
 
+        var catalog = await OpenCatalogAsync(settings);
+        var trustedKeys = LoadTrustedKeys(settings.TrustedKeysDir);
+
         var services = builder.Services;
+        services.AddSingleton(catalog);
+        services.AddSingleton(trustedKeys);
+        services.AddSingleton<ModelVerifier>();
+        services.AddSingleton<CatalogVerifications>();
         services.AddSingleton(settings);
         services.AddSingleton(token);
         services.AddSingleton(settings.Limits);
@@ -57,18 +69,31 @@ internal static class OrchestratorApp
             sp.GetRequiredService<TimeProvider>(),
             TimeSpan.FromMilliseconds(settings.Tasks.MetricsIntervalMs),
             sp.GetRequiredService<ILogger<TaskRunner>>()));
+        services.AddSingleton(sp => new DeviceInventory(new NvidiaSmiProbe(settings.Devices.NvidiaSmi, sp.GetRequiredService<TimeProvider>())));
+        services.AddSingleton<DeviceLedger>();
+        services.AddSingleton<PlacementCounters>();
+        services.AddSingleton(_ => new SessionAffinity());
+        services.AddSingleton(sp => new PlacementContext(
+            new LedgerDeviceAvailability(sp.GetRequiredService<DeviceInventory>(), sp.GetRequiredService<DeviceLedger>()),
+            sp.GetRequiredService<SessionAffinity>(),
+            sp.GetRequiredService<PlacementCounters>(),
+            sp.GetRequiredService<ILoggerFactory>().CreateLogger("LlamaOrch.Placement")));
         services.AddSingleton(sp => new PoolRegistry(settings.Pools
-            .Select(config => new PoolRuntime(config, sp.GetRequiredService<TaskRunner>(), sp.GetRequiredService<TimeProvider>()))
+            .Select(config => new PoolRuntime(config, sp.GetRequiredService<TaskRunner>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<PlacementContext>()))
             .ToList()));
-        services.AddSingleton<AdmissionService>();
+        services.AddSingleton<PoolPlacement>();
+        services.AddSingleton(sp => new AdmissionService(
+            sp.GetRequiredService<PoolRegistry>(), sp.GetRequiredService<TaskStore>(), sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<PoolPlacement>(), catalog));
         services.AddSingleton(sp => new ModelStore(
             settings.Models, logger: sp.GetRequiredService<ILoggerFactory>().CreateLogger<ModelStore>(), time: sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<ReplicaPlacer>();
         services.AddSingleton(sp => new PoolSupervisor(
-            sp.GetRequiredService<PoolRegistry>(), sp.GetRequiredService<ModelStore>(), settings.Supervisor,
-            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>()));
-        services.AddHostedService<PoolHostedService>();
-        services.AddSingleton(sp => new DeviceInventory(new NvidiaSmiProbe(settings.Devices.NvidiaSmi, sp.GetRequiredService<TimeProvider>())));
+            sp.GetRequiredService<PoolRegistry>(), sp.GetRequiredService<ModelStore>(), catalog, sp.GetRequiredService<ReplicaPlacer>(),
+            settings.Supervisor, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>()));
+        services.AddSingleton<PoolLifecycle>();
         services.AddHostedService<DeviceRefreshService>();
+        services.AddHostedService<PoolHostedService>();
 
         var app = builder.Build();
         app.UseMiddleware<CorrelationIdMiddleware>();
@@ -78,9 +103,36 @@ internal static class OrchestratorApp
         app.MapTaskEndpoints();
         app.MapDevices();
         app.MapControlEndpoints();
+        app.MapCatalogEndpoints();
 
         LogStartup(app, settings, token, listening);
         return app;
+    }
+
+    /// <summary>The catalog database in DataDir; one that cannot be opened stops the start with the reason.</summary>
+    private static async Task<ModelCatalog> OpenCatalogAsync(OrchestratorSettings settings)
+    {
+        try
+        {
+            var store = await SqliteCatalogStore.OpenAsync(settings.DataDir, CancellationToken.None);
+            return await ModelCatalog.OpenAsync(store, TimeProvider.System, CancellationToken.None);
+        }
+        catch (Exception error) when (error is Microsoft.Data.Sqlite.SqliteException or IOException or UnauthorizedAccessException or InvalidDataException)
+        {
+            throw new ConfigurationException($"Orchestrator:DataDir: cannot open the catalog in {settings.DataDir}: {error.Message}");
+        }
+    }
+
+    private static TrustedKeys LoadTrustedKeys(string directory)
+    {
+        try
+        {
+            return TrustedKeys.Load(directory, mustExist: false);
+        }
+        catch (Exception error) when (error is InvalidDataException or IOException or System.Security.Cryptography.CryptographicException or FormatException)
+        {
+            throw new ConfigurationException($"Orchestrator:Catalog:TrustedKeysDir: {error.Message}");
+        }
     }
 
     private static void LogStartup(WebApplication app, OrchestratorSettings settings, ApiTokenSource token, IReadOnlyList<string> urls)

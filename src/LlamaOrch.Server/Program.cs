@@ -4,7 +4,7 @@ using LlamaOrch.Server.Configuration;
 WebApplication app;
 try
 {
-    app = OrchestratorApp.Build(args);
+    app = await OrchestratorApp.BuildAsync(args);
 }
 catch (ConfigurationException error)
 {

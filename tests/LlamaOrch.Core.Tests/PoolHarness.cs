@@ -3,6 +3,7 @@ using System.Text.Json;
 using LlamaOrch.Contracts.Tasks;
 using LlamaOrch.Core.Admission;
 using LlamaOrch.Core.Engines;
+using LlamaOrch.Core.Placement;
 using LlamaOrch.Core.Pools;
 using LlamaOrch.Core.Scheduling;
 using LlamaOrch.Core.Tasks;
@@ -18,9 +19,12 @@ internal sealed class PoolHarness
         var config = new PoolConfig { Id = "p", Model = "sim:test", Slots = slots, QueueCapacity = capacity, QueuePolicy = policy, Ctx = 512 };
         Pool = new PoolRuntime(config, new TaskRunner(Time, TimeSpan.FromHours(1), NullLogger<TaskRunner>.Instance), Time);
         Tasks = new TaskStore(TimeSpan.FromMinutes(1), 2, Time);
-        Admission = new AdmissionService(new PoolRegistry([Pool]), Tasks, Time);
-        Pool.ReplicaReady(0, Engine, new EngineFacts("scripted", 512, slots));
+        var pools = new PoolRegistry([Pool]);
+        Admission = new AdmissionService(pools, Tasks, Time, new PoolPlacement(pools, PlacementContext.Detached()));
+        Pool.ReplicaReady(ReplicaId, Engine, new EngineFacts("scripted", 512, slots));
     }
+
+    public const string ReplicaId = "p-r0";
 
     public ManualTimeProvider Time { get; } = new();
     public ScriptedEngine Engine { get; } = new();

@@ -184,7 +184,7 @@ public sealed class PoolRuntimeTests
     public void A_pool_without_a_ready_replica_refuses_with_its_last_error()
     {
         var harness = new PoolHarness();
-        harness.Pool.ReplicaDown(0, "engine exited (exit code 2): bad flag");
+        harness.Pool.ReplicaDown(PoolHarness.ReplicaId, "engine exited (exit code 2): bad flag");
 
         var outcome = harness.Submit("x");
 

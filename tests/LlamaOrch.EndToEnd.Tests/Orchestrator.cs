@@ -24,11 +24,13 @@ internal sealed class Orchestrator : IAsyncDisposable
 
     private readonly WebApplication _app;
     private readonly string _dataDir;
+    private readonly bool _ownsDataDir;
 
-    private Orchestrator(WebApplication app, string dataDir, Uri address)
+    private Orchestrator(WebApplication app, string dataDir, bool ownsDataDir, Uri address)
     {
         _app = app;
         _dataDir = dataDir;
+        _ownsDataDir = ownsDataDir;
         Address = address;
         Http = new HttpClient(new SocketsHttpHandler { UseProxy = false }) { BaseAddress = address, Timeout = Patience };
         Http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Token);
@@ -45,9 +47,13 @@ internal sealed class Orchestrator : IAsyncDisposable
     /// <summary>Starts orchestratord with extra <c>Orchestrator:</c> settings ("Pools:0:Id=p") and waits until it is ready.</summary>
     public static async System.Threading.Tasks.Task<Orchestrator> StartAsync(params string[] settings) => await StartAsync(true, settings);
 
-    public static async System.Threading.Tasks.Task<Orchestrator> StartAsync(bool waitReady, params string[] settings)
+    public static System.Threading.Tasks.Task<Orchestrator> StartAsync(bool waitReady, params string[] settings) =>
+        StartInAsync(null, waitReady, settings);
+
+    /// <summary>Starts on an existing data folder (kept after dispose), as a restart would; null for a fresh temporary one.</summary>
+    public static async System.Threading.Tasks.Task<Orchestrator> StartInAsync(string? existingDataDir, bool waitReady, params string[] settings)
     {
-        var dataDir = Directory.CreateTempSubdirectory("llorch-e2e-").FullName;
+        var dataDir = existingDataDir ?? Directory.CreateTempSubdirectory("llorch-e2e-").FullName;
         var tokenFile = Path.Combine(dataDir, "token");
         await File.WriteAllTextAsync(tokenFile, Token);
         string[] args =
@@ -60,10 +66,10 @@ internal sealed class Orchestrator : IAsyncDisposable
             "--Logging:LogLevel:Default=Warning",
             .. settings.Select(s => "--Orchestrator:" + s),
         ];
-        var app = OrchestratorApp.Build(args);
+        var app = await OrchestratorApp.BuildAsync(args);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        var orchestrator = new Orchestrator(app, dataDir, new Uri(address));
+        var orchestrator = new Orchestrator(app, dataDir, existingDataDir is null, new Uri(address));
         if (waitReady) await orchestrator.WaitUntilAsync(h => h["ready"]!.GetValue<bool>());
         return orchestrator;
     }
@@ -160,6 +166,7 @@ internal sealed class Orchestrator : IAsyncDisposable
         Http.Dispose();
         await _app.StopAsync();
         await _app.DisposeAsync();
+        if (!_ownsDataDir) return;
         try
         {
             Directory.Delete(_dataDir, recursive: true);

@@ -16,6 +16,7 @@ public sealed class CommandLineTests
     [InlineData("--model", "--port", "0")]
     [InlineData("-m", "-m")]
     [InlineData("tps", "-m", "sim:x?tps=fast")]
+    [InlineData("vram_mib", "-m", "sim:x?vram_mib=lots")]
     public async Task Invalid_arguments_exit_with_2_naming_the_argument(string named, params string[] args)
     {
         var run = await EngineProcess.RunToExitAsync(args);

@@ -12,6 +12,8 @@ public sealed record DevicesResponse(
 
 /// <param name="Kind"><c>gpu</c>, or <c>cpu</c> when the machine has no usable NVIDIA GPU.</param>
 /// <param name="UsedVramBytes">Everything in use on the card, other programs' memory included.</param>
+/// <param name="ReservedVramBytes">What llama-orch's replicas placed on the card are estimated to need.</param>
+/// <param name="AvailableVramBytes">What a new replica may still reserve: total less other programs' use less reservations.</param>
 public sealed record DeviceInfo(
     string Kind,
     int? Index,
@@ -20,5 +22,7 @@ public sealed record DeviceInfo(
     long? TotalVramBytes,
     long? UsedVramBytes,
     long? FreeVramBytes,
+    long? ReservedVramBytes,
+    long? AvailableVramBytes,
     int? UtilizationPercent,
     IReadOnlyList<string> Replicas);

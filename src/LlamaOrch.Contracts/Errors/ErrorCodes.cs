@@ -5,10 +5,17 @@ public static class ErrorCodes
 {
     public const string InvalidParams = "INVALID_PARAMS";
     public const string DeadlineUnmet = "DEADLINE_UNMET";
+    public const string UntrustedArtifact = "UNTRUSTED_ARTIFACT";
+    public const string ModelDeprecated = "MODEL_DEPRECATED";
     public const string Unauthorized = "UNAUTHORIZED";
     public const string Forbidden = "FORBIDDEN";
     public const string NotFound = "NOT_FOUND";
     public const string MethodNotAllowed = "METHOD_NOT_ALLOWED";
+    /// <summary>409: the pool is already reloading, or its reload failed and was rolled back.</summary>
+    public const string ReloadConflict = "RELOAD_CONFLICT";
+
+    /// <summary>409: a catalog entry with that id exists.</summary>
+    public const string CatalogConflict = "CATALOG_CONFLICT";
     public const string AdmissionReject = "ADMISSION_REJECT";
     public const string QueueFullDropLru = "QUEUE_FULL_DROP_LRU";
     public const string PoolUnready = "POOL_UNREADY";

@@ -1,50 +1,27 @@
 using LlamaOrch.Contracts.Errors;
+using LlamaOrch.Core.Catalog;
+using LlamaOrch.Core.Placement;
 using LlamaOrch.Core.Pools;
 using LlamaOrch.Core.Tasks;
 
 namespace LlamaOrch.Core.Admission;
 
 /// <summary>
-/// Step 2 of the way of a task: find the pools that serve the model, check the task against the pool's
-/// limits, and queue it in the least-loaded ready one.
+/// Step 2 of the way of a task: check the model against the catalog (retired, untrusted), find the pools
+/// that serve it, let placement pick one, and queue the task there.
 /// </summary>
-public sealed class AdmissionService(PoolRegistry pools, TaskStore tasks, TimeProvider time)
+public sealed class AdmissionService(PoolRegistry pools, TaskStore tasks, TimeProvider time, PoolPlacement placement, ModelCatalog? catalog = null)
 {
     public AdmissionOutcome Submit(TaskSpec spec, string correlationId)
     {
-        var serving = pools.Serving(spec.ModelRef, spec.Engine);
+        if (catalog?.AdmissionCheck(spec.ModelRef) is { } untrusted) return Refuse(untrusted);
+
+        var serving = pools.Serving(NamesOf(spec.ModelRef), spec.Engine);
         if (serving.Count == 0) return Refuse(NoPoolFor(spec));
 
-        var capable = serving.Where(p => p.Config.Workloads.Contains(spec.Workload)).ToList();
-        if (capable.Count == 0)
-        {
-            var supported = string.Join(", ", serving.SelectMany(p => p.Config.Workloads).Distinct().Select(WireNames.Of));
-            return Refuse(Rejection.InvalidParams("workload", $"'{WireNames.Of(spec.Workload)}' is not served for model '{spec.ModelRef}' (supported: {supported})"));
-        }
+        var choice = placement.Choose(spec, serving);
+        if (choice.Pool is not { } chosen) return Refuse(choice.Rejection!);
 
-        var fitting = capable.Where(p => spec.Ctx <= p.CtxMax).ToList();
-        if (fitting.Count == 0)
-        {
-            var largest = capable.Max(p => p.CtxMax);
-            return Refuse(Rejection.InvalidParams("ctx", $"{spec.Ctx} exceeds the largest context a pool serving '{spec.ModelRef}' supports ({largest})"));
-        }
-
-        var open = fitting.Where(p => !p.IsDraining).ToList();
-        if (open.Count == 0)
-            return Refuse(new Rejection(ErrorCodes.PoolUnavailable,
-                $"every pool serving '{spec.ModelRef}' is draining: {string.Join(", ", fitting.Select(p => p.Id))}", Retriable: false));
-
-        var ready = open.Where(p => p.IsReady).ToList();
-        if (ready.Count == 0)
-        {
-            return Refuse(open[0].UnreadyRejection());
-        }
-
-        // A pool with queue room beats a full one; then the shortest queue per slot.
-        var chosen = ready
-            .OrderBy(p => p.HasRoom ? 0 : 1)
-            .ThenBy(p => (double)p.QueueDepth / Math.Max(p.Config.Slots * p.Config.Replicas, 1))
-            .First();
         var task = new OrchestratedTask(spec, correlationId, chosen, time);
         if (!tasks.TryAdd(task))
             return Refuse(Rejection.InvalidParams("task_id", $"task {spec.TaskId} already exists; stream or cancel it, or submit with a new task_id"));
@@ -58,6 +35,12 @@ public sealed class AdmissionService(PoolRegistry pools, TaskStore tasks, TimePr
         }
         return new AdmissionOutcome(task, admitted.BackoffMs, null);
     }
+
+    /// <summary>The names a pool may give the model by: the ref itself, and its catalog id and source.</summary>
+    private IReadOnlyList<string> NamesOf(string modelRef) =>
+        catalog?.Find(modelRef) is { } entry
+            ? new[] { modelRef, entry.Id, entry.SourceUrl }.OfType<string>().Distinct(StringComparer.Ordinal).ToList()
+            : [modelRef];
 
     private Rejection NoPoolFor(TaskSpec spec)
     {

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using LlamaOrch.Contracts.Tasks;
@@ -118,14 +119,34 @@ public static class TaskRequestValidator
         if (body.Mode is not null && !TryEnum(body.Mode, WireNames.PlacementModes, "placement.mode", out mode, out var error)) return error;
         if (mode == PlacementMode.Pin && string.IsNullOrWhiteSpace(body.PinPoolId))
             return Bad("placement.pin_pool_id", "required when placement.mode is pin");
+        if (mode == PlacementMode.Prefer && body.PreferPools is not { Count: > 0 })
+            return Bad("placement.prefer_pools", "required (at least one pool id) when placement.mode is prefer");
+        IReadOnlyList<string>? devices = null;
+        if (body.RequireDeviceMask is { } mask && !TryParseDeviceMask(mask, out devices))
+            return Bad("placement.require_device_mask", $"'{mask}' is not a device list: comma-separated GPU indices (\"0,1\") or \"cpu\"");
         placement = new PlacementSpec(
             mode,
             body.PinPoolId,
             body.PreferPools ?? [],
             body.AvoidPools ?? [],
-            body.RequireDeviceMask,
+            devices,
             body.AllowFallback ?? true);
         return null;
+    }
+
+    /// <summary>GPU indices as CUDA_VISIBLE_DEVICES writes them ("0,1"), or "cpu".</summary>
+    private static bool TryParseDeviceMask(string mask, out IReadOnlyList<string>? devices)
+    {
+        devices = null;
+        var parsed = new List<string>();
+        foreach (var part in mask.Split(',', StringSplitOptions.TrimEntries))
+        {
+            if (part == "cpu") parsed.Add(part);
+            else if (part.Length is > 0 and <= 3 && part.All(char.IsAsciiDigit)) parsed.Add(int.Parse(part, CultureInfo.InvariantCulture).ToString(CultureInfo.InvariantCulture));
+            else return false;
+        }
+        devices = parsed;
+        return true;
     }
 
     private static bool IsUuid(string? value) => value is not null && Guid.TryParse(value, out _);

@@ -9,6 +9,6 @@ public sealed class PoolRegistry(IReadOnlyList<PoolRuntime> pools)
 
     public PoolRuntime? Find(string id) => All.FirstOrDefault(p => string.Equals(p.Id, id, StringComparison.Ordinal));
 
-    public IReadOnlyList<PoolRuntime> Serving(string modelRef, EngineKind engine) =>
-        All.Where(p => p.Config.Engine == engine && string.Equals(p.Config.Model, modelRef, StringComparison.Ordinal)).ToList();
+    public IReadOnlyList<PoolRuntime> Serving(IReadOnlyList<string> modelNames, EngineKind engine) =>
+        All.Where(p => p.Config.Engine == engine && modelNames.Contains(p.Config.Model, StringComparer.Ordinal)).ToList();
 }

@@ -1,9 +1,12 @@
+using System.Globalization;
 using LlamaOrch.Contracts.Errors;
 using LlamaOrch.Contracts.Tasks;
 using LlamaOrch.Core.Admission;
 using LlamaOrch.Core.Engines;
+using LlamaOrch.Core.Placement;
 using LlamaOrch.Core.Scheduling;
 using LlamaOrch.Core.Tasks;
+using Microsoft.Extensions.Logging;
 
 namespace LlamaOrch.Core.Pools;
 
@@ -11,6 +14,7 @@ namespace LlamaOrch.Core.Pools;
 /// A pool at run time: its bounded queue, its replicas and their slots, and the dispatcher that joins
 /// them. All state sits behind one lock per pool (never a global one); the dispatcher runs whenever
 /// something changes (a task arrives, a slot frees, a replica becomes ready) rather than in a loop.
+/// A reload adds incoming replicas beside the serving ones and switches over only once they are ready.
 /// </summary>
 public sealed class PoolRuntime
 {
@@ -22,34 +26,40 @@ public sealed class PoolRuntime
 
     private readonly object _gate = new();
     private readonly TwoPriorityQueue<OrchestratedTask> _queue;
-    private readonly ReplicaRuntime[] _replicas;
+    private readonly List<ReplicaRuntime> _replicas = [];
     private readonly ServiceTimeTracker _serviceTimes = new();
     private readonly TaskRunner _runner;
     private readonly TimeProvider _time;
+    private readonly PlacementContext _placement;
     private readonly HashSet<OrchestratedTask> _running = [];
+    private PoolConfig _config;
+    private int _nextReplicaNumber;
     private long _dispatchSeq;
     private long? _drainDeadline;
     private int _queueDepth;
     private string? _lastError;
+    private string? _stoppedReason;
+    private bool _reloading;
+    private TaskCompletionSource _changed = NewPulse();
 
-    public PoolRuntime(PoolConfig config, TaskRunner runner, TimeProvider time)
+    public PoolRuntime(PoolConfig config, TaskRunner runner, TimeProvider time, PlacementContext? placement = null)
     {
-        Config = config;
+        _config = config;
         _runner = runner;
         _time = time;
+        _placement = placement ?? PlacementContext.Detached();
         _queue = new TwoPriorityQueue<OrchestratedTask>(config.QueueCapacity, config.QueuePolicy);
-        _replicas = new ReplicaRuntime[config.Replicas];
-        for (var index = 0; index < config.Replicas; index++)
-            _replicas[index] = new ReplicaRuntime(ReplicaId(config.Id, index), config.Slots);
+        AddReplicasLocked(config.Model, ReplicaRole.Serving);
     }
 
-    public PoolConfig Config { get; }
+    /// <summary>The pool's settings; after a reload, with the model it now serves.</summary>
+    public PoolConfig Config => Volatile.Read(ref _config);
 
     public string Id => Config.Id;
 
     public int QueueDepth => Volatile.Read(ref _queueDepth);
 
-    public static string ReplicaId(string poolId, int index) => $"{poolId}-r{index}";
+    public static string ReplicaId(string poolId, int number) => $"{poolId}-r{number.ToString(CultureInfo.InvariantCulture)}";
 
     /// <summary>The largest per-slot context a task may ask for: the smallest any ready replica reports.</summary>
     public int CtxMax
@@ -59,8 +69,10 @@ public sealed class PoolRuntime
 
     private int CtxMaxLocked()
     {
-        var reported = _replicas.Where(r => r.Ready && r.Facts is not null).Select(r => r.Facts!.CtxPerSlot).ToList();
-        return reported.Count > 0 ? reported.Min() : Config.Ctx;
+        var smallest = int.MaxValue;
+        foreach (var replica in _replicas)
+            if (replica.Dispatchable && replica.Facts is { } facts) smallest = Math.Min(smallest, facts.CtxPerSlot);
+        return smallest == int.MaxValue ? Config.Ctx : smallest;
     }
 
     public bool IsDraining
@@ -76,6 +88,18 @@ public sealed class PoolRuntime
     {
         var at = _time.GetTimestamp() + (long)(deadline.TotalSeconds * _time.TimestampFrequency);
         lock (_gate) _drainDeadline = _drainDeadline is { } current ? Math.Min(current, at) : at;
+        Signal();
+    }
+
+    /// <summary>Admits again after a drain; the replicas kept running, so the pool is ready at once.</summary>
+    public bool Resume()
+    {
+        lock (_gate)
+        {
+            if (_drainDeadline is null || _stoppedReason is not null) return false;
+            _drainDeadline = null;
+            return true;
+        }
     }
 
     /// <summary>Whether the queue can take a task without evicting one.</summary>
@@ -83,7 +107,13 @@ public sealed class PoolRuntime
 
     public bool IsReady
     {
-        get { lock (_gate) return _replicas.Any(r => r.Ready); }
+        get { lock (_gate) return AnyDispatchableLocked(); }
+    }
+
+    /// <summary>What each replica's engine is to be started with (the serving ones).</summary>
+    public IReadOnlyList<ReplicaPlan> ServingPlans()
+    {
+        lock (_gate) return PlansLocked(ReplicaRole.Serving);
     }
 
     /// <summary>Queues the task or says why not. On success the task's admission fields are set.</summary>
@@ -93,7 +123,7 @@ public sealed class PoolRuntime
         long backoffMs;
         lock (_gate)
         {
-            if (!_replicas.Any(r => r.Ready))
+            if (!AnyDispatchableLocked())
                 return AdmitResult.Refused(UnreadyRejectionLocked());
 
             var readySlots = ReadySlotsLocked();
@@ -171,85 +201,286 @@ public sealed class PoolRuntime
                 $"deadline_ms {task.Spec.DeadlineMs} passed while the task was queued in pool '{Id}'",
                 Retriable: true));
         }
+        if (expired.Count > 0 || drained is not null) Signal();
         return expired.Count + (drained?.Count ?? 0);
     }
 
-    public void ReplicaStarting(int index)
-    {
-        lock (_gate) _replicas[index].Starting = true;
-    }
-
-    public void ReplicaReady(int index, IEngineClient client, EngineFacts facts)
+    public void ReplicaStarting(string replicaId, string device)
     {
         lock (_gate)
         {
-            var replica = _replicas[index];
+            if (Find(replicaId) is not { } replica) return;
+            replica.Starting = true;
+            replica.Device = device;
+        }
+    }
+
+    public void ReplicaReady(string replicaId, IEngineClient client, EngineFacts facts)
+    {
+        lock (_gate)
+        {
+            if (Find(replicaId) is not { } replica) return;
             replica.Starting = false;
             replica.Client = client;
             replica.Facts = facts;
             replica.Ready = true;
+            replica.DownReason = null;
+            replica.FirstOutcome.TrySetResult(null);
             // A recovered pool reports no error; while some replica is still down its error stays visible.
-            if (_replicas.All(r => r.Ready)) _lastError = null;
+            if (_replicas.All(r => r.Role != ReplicaRole.Serving || r.Ready)) _lastError = null;
         }
+        Signal();
         Pump();
     }
 
-    public void ReplicaDown(int index, string reason)
+    public void ReplicaDown(string replicaId, string reason)
     {
         lock (_gate)
         {
-            _replicas[index].Ready = false;
-            _replicas[index].Starting = false;
-            _lastError = $"replica {_replicas[index].Id}: {reason}";
+            if (Find(replicaId) is not { } replica) return;
+            replica.Ready = false;
+            replica.Starting = false;
+            replica.DownReason = reason;
+            replica.FirstOutcome.TrySetResult(reason);
+            if (replica.Role == ReplicaRole.Serving) _lastError = $"replica {replica.Id}: {reason}";
         }
+        Signal();
+    }
+
+    /// <summary>
+    /// Starts a reload to <paramref name="model"/>: incoming replicas are added (taking no task yet) and
+    /// their plans returned for the supervisor to start. Null with a refusal while another reload runs.
+    /// </summary>
+    public IReadOnlyList<ReplicaPlan>? TryBeginReload(string model, out Rejection? refusal)
+    {
+        lock (_gate)
+        {
+            if (_reloading)
+            {
+                refusal = new Rejection(ErrorCodes.ReloadConflict, $"pool '{Id}' is already reloading; wait for it to finish", Retriable: true, RetryAfterMs: UnknownDrainBackoffMs);
+                return null;
+            }
+            _reloading = true;
+            refusal = null;
+            AddReplicasLocked(model, ReplicaRole.Incoming);
+            return PlansLocked(ReplicaRole.Incoming);
+        }
+    }
+
+    /// <summary>Null once every incoming replica is ready; otherwise the first reason one of them went down.</summary>
+    public async Task<string?> WaitIncomingAsync(CancellationToken cancellationToken)
+    {
+        List<Task<string?>> outcomes;
+        lock (_gate) outcomes = _replicas.Where(r => r.Role == ReplicaRole.Incoming).Select(r => r.FirstOutcome.Task).ToList();
+        while (outcomes.Count > 0)
+        {
+            var first = await Task.WhenAny(outcomes).WaitAsync(cancellationToken).ConfigureAwait(false);
+            if (await first.ConfigureAwait(false) is { } failure) return failure;
+            outcomes.Remove(first);
+        }
+        return null;
+    }
+
+    /// <summary>
+    /// Switches to the incoming replicas: they take tasks from now on, the serving ones become outgoing
+    /// (finishing what they run), and the pool serves the new model. Returns the outgoing replica ids.
+    /// </summary>
+    public IReadOnlyList<string> CommitReload()
+    {
+        List<string> outgoing;
+        lock (_gate)
+        {
+            var incoming = _replicas.Where(r => r.Role == ReplicaRole.Incoming).ToList();
+            outgoing = [];
+            foreach (var replica in _replicas)
+            {
+                if (replica.Role != ReplicaRole.Serving) continue;
+                replica.Role = ReplicaRole.Outgoing;
+                outgoing.Add(replica.Id);
+            }
+            foreach (var replica in incoming) replica.Role = ReplicaRole.Serving;
+            Volatile.Write(ref _config, Config with { Model = incoming[0].Model });
+            _reloading = false;
+            _lastError = null;
+            _stoppedReason = null;
+            _drainDeadline = null;
+        }
+        Signal();
+        Pump();
+        return outgoing;
+    }
+
+    /// <summary>Gives up a reload: returns the incoming replica ids for the supervisor to stop; the pool is as before.</summary>
+    public IReadOnlyList<string> AbortReload()
+    {
+        lock (_gate)
+        {
+            var incoming = _replicas.Where(r => r.Role == ReplicaRole.Incoming).Select(r => r.Id).ToList();
+            foreach (var replica in _replicas.Where(r => r.Role == ReplicaRole.Incoming)) replica.Role = ReplicaRole.Outgoing;
+            _reloading = false;
+            return incoming;
+        }
+    }
+
+    /// <summary>
+    /// Takes every serving replica out of service (the pool's model was retired, for example): they finish
+    /// what they run, nothing new is dispatched, and admissions are refused with <paramref name="reason"/>.
+    /// Returns the replica ids for the supervisor to stop.
+    /// </summary>
+    public IReadOnlyList<string> StopServing(string reason)
+    {
+        lock (_gate)
+        {
+            _stoppedReason = reason;
+            var stopped = new List<string>();
+            foreach (var replica in _replicas.Where(r => r.Role == ReplicaRole.Serving))
+            {
+                replica.Role = ReplicaRole.Outgoing;
+                stopped.Add(replica.Id);
+            }
+            return stopped;
+        }
+    }
+
+    /// <summary>Brings a stopped pool back with fresh serving replicas, admitting again; their plans are returned.</summary>
+    public IReadOnlyList<ReplicaPlan> Restart()
+    {
+        lock (_gate)
+        {
+            _stoppedReason = null;
+            _drainDeadline = null;
+            if (_replicas.Any(r => r.Role == ReplicaRole.Serving)) return [];
+            AddReplicasLocked(Config.Model, ReplicaRole.Serving);
+            return PlansLocked(ReplicaRole.Serving);
+        }
+    }
+
+    /// <summary>Whether the pool's model has been taken out of service (see <see cref="StopServing"/>).</summary>
+    public bool IsStopped
+    {
+        get { lock (_gate) return _stoppedReason is not null; }
+    }
+
+    /// <summary>Completes when none of these replicas runs a task any more.</summary>
+    public Task WaitIdleAsync(IReadOnlyCollection<string> replicaIds, CancellationToken cancellationToken) =>
+        WaitUntilAsync(() => _replicas.Where(r => replicaIds.Contains(r.Id)).All(r => r.Busy == 0), cancellationToken);
+
+    /// <summary>Completes when nothing is queued or running in the pool.</summary>
+    public Task WaitEmptyAsync(CancellationToken cancellationToken) =>
+        WaitUntilAsync(() => _queue.Count == 0 && _running.Count == 0, cancellationToken);
+
+    /// <summary>Forgets replicas whose engines the supervisor has stopped.</summary>
+    public void RemoveReplicas(IReadOnlyCollection<string> replicaIds)
+    {
+        lock (_gate) _replicas.RemoveAll(r => replicaIds.Contains(r.Id) && r.Role == ReplicaRole.Outgoing);
+        Signal();
     }
 
     public PoolStatus Snapshot()
     {
         lock (_gate)
         {
+            var serving = _replicas.Where(r => r.Role == ReplicaRole.Serving).ToList();
             return new PoolStatus(
                 Id,
                 Config.Model,
-                _replicas.Any(r => r.Ready),
-                _replicas.Count(r => r.Ready),
-                _replicas.Length,
+                serving.Any(r => r.Ready),
+                serving.Count(r => r.Ready),
+                serving.Count,
                 _queue.Count,
-                _replicas.Sum(r => r.Ready ? r.Busy : 0),
+                serving.Sum(r => r.Ready ? r.Busy : 0),
                 ReadySlotsLocked(),
-                _lastError,
-                _replicas.FirstOrDefault(r => r.Facts is not null)?.Facts?.EngineVersion,
-                _replicas.Any(r => r.Ready || r.Starting),
+                _stoppedReason ?? _lastError,
+                serving.FirstOrDefault(r => r.Facts is not null)?.Facts?.EngineVersion,
+                serving.Any(r => r.Ready || r.Starting),
                 CtxMaxLocked(),
-                _drainDeadline is not null);
+                _drainDeadline is not null || _stoppedReason is not null,
+                _reloading);
+        }
+    }
+
+    /// <summary>Every replica of the pool, incoming and outgoing ones included.</summary>
+    public IReadOnlyList<ReplicaStatus> Replicas()
+    {
+        lock (_gate)
+        {
+            return _replicas.Select(r => new ReplicaStatus(
+                r.Id, Id, r.Model, r.Role, StateOf(r), r.Device, r.Slots, r.FreeSlots, r.Busy, r.Facts?.EngineVersion,
+                r.Speed.TokensPerSecond, r.Speed.TimeToFirstTokenMs, r.Speed.Completed, r.DownReason)).ToList();
+        }
+    }
+
+    private static string StateOf(ReplicaRuntime replica) => replica switch
+    {
+        { Role: ReplicaRole.Outgoing } => "stopping",
+        { Ready: true, Role: ReplicaRole.Incoming } => "ready_incoming",
+        { Ready: true } => "ready",
+        { Starting: true } => "starting",
+        { DownReason: not null } => "down",
+        _ => "pending",
+    };
+
+    /// <summary>The pool as admission-time placement weighs it (see <see cref="PoolPlacement"/>).</summary>
+    internal PoolLoad LoadFor(PlacementSpec? placement, string? affineReplica)
+    {
+        lock (_gate)
+        {
+            var allowed = false;
+            var affineFree = false;
+            long? mostAvailable = null;
+            double? fastest = null;
+            foreach (var replica in _replicas)
+            {
+                if (!replica.Dispatchable || !(placement?.Allows(replica.Device) ?? true)) continue;
+                allowed = true;
+                if (replica.Id == affineReplica && replica.FreeSlots > 0) affineFree = true;
+                if (replica.Device is { } device && _placement.Devices.AvailableBytes(device) is { } bytes)
+                    mostAvailable = Math.Max(mostAvailable ?? 0, bytes);
+                if (replica.Speed.TokensPerSecond is { } tps) fastest = Math.Max(fastest ?? 0, tps);
+            }
+            var load = (double)(_running.Count + _queue.Count) / Math.Max(ReadySlotsLocked(), 1);
+            return new PoolLoad(allowed, affineFree, _queue.Count < _queue.Capacity, load, mostAvailable, fastest);
         }
     }
 
     /// <summary>Called by the runner when a task releases its slot.</summary>
-    internal void SlotReleased(OrchestratedTask task, string replicaId, TimeSpan serviceTime, bool completed)
+    internal void SlotReleased(OrchestratedTask task, string replicaId, TaskOutcome outcome)
     {
         lock (_gate)
         {
             _running.Remove(task);
-            var replica = Array.Find(_replicas, r => r.Id == replicaId)!;
-            replica.Busy = Math.Max(replica.Busy - 1, 0);
-            if (completed) _serviceTimes.Observe(serviceTime);
+            if (Find(replicaId) is { } replica)
+            {
+                replica.Busy = Math.Max(replica.Busy - 1, 0);
+                if (outcome.Completed) replica.Speed.Observe(outcome);
+            }
+            if (outcome.Completed) _serviceTimes.Observe(outcome.ServiceTime);
         }
+        Signal();
         Pump();
     }
 
-    /// <summary>Starts as many queued tasks as there are free slots, least-busy replica first.</summary>
+    /// <summary>
+    /// Starts as many queued tasks as there are free slots. Each task goes to the best replica it may use
+    /// (see <see cref="Better"/>); a task restricted to devices with no free slot waits without holding
+    /// back the tasks behind it.
+    /// </summary>
     private void Pump()
     {
         List<(OrchestratedTask Task, ReplicaRuntime Replica, long Seq)>? starts = null;
         lock (_gate)
         {
-            while (_queue.Count > 0 && LeastBusyReadyLocked() is { } replica && _queue.TryDequeue(out var task))
+            while (_queue.Count > 0 && FreeSlotsLocked() > 0)
             {
+                ReplicaRuntime? chosen = null;
+                var node = _queue.FirstMatching(t => (chosen = BestReplicaLocked(t)) is not null);
+                if (node is null || chosen is null) break;
+                var task = node.Value;
+                _queue.Remove(node);
                 task.QueueNode = null;
-                replica.Busy++;
+                chosen.Busy++;
                 _running.Add(task);
-                (starts ??= []).Add((task, replica, ++_dispatchSeq));
+                (starts ??= []).Add((task, chosen, ++_dispatchSeq));
             }
             if (starts is not null) UpdateDepthLocked();
         }
@@ -259,19 +490,51 @@ public sealed class PoolRuntime
         {
             var client = replica.Client!;
             var replicaId = replica.Id;
+            _placement.Affinity.Remember(task.Spec.SessionId, replicaId);
+            _placement.Counters.Count(PlacementOutcomes.Dispatched, task.Spec.Placement?.Mode == PlacementMode.Pin, fallback: false);
             _ = Task.Run(() => _runner.RunAsync(task, this, replicaId, client, seq));
         }
     }
 
-    private ReplicaRuntime? LeastBusyReadyLocked()
+    private ReplicaRuntime? BestReplicaLocked(OrchestratedTask task)
     {
+        var affine = _placement.Affinity.ReplicaOf(task.Spec.SessionId);
         ReplicaRuntime? best = null;
         foreach (var replica in _replicas)
         {
-            if (replica.FreeSlots == 0) continue;
-            if (best is null || replica.Busy < best.Busy) best = replica;
+            if (replica.FreeSlots == 0 || !(task.Spec.Placement?.Allows(replica.Device) ?? true)) continue;
+            if (best is null || Better(replica, best, affine)) best = replica;
         }
+        if (best is not null && _placement.Logger.IsEnabled(LogLevel.Debug)) LogDispatch(task, best, affine);
         return best;
+    }
+
+    /// <summary>
+    /// The dispatch rules, in order: the session's last replica (its slot cache holds the prompt prefix),
+    /// fewest busy slots, most free VRAM on its device, fastest measured decode, then id for a stable order.
+    /// </summary>
+    private bool Better(ReplicaRuntime candidate, ReplicaRuntime best, string? affine)
+    {
+        if ((candidate.Id == affine) != (best.Id == affine)) return candidate.Id == affine;
+        if (candidate.Busy != best.Busy) return candidate.Busy < best.Busy;
+        var candidateVram = candidate.Device is { } c ? _placement.Devices.AvailableBytes(c) : null;
+        var bestVram = best.Device is { } b ? _placement.Devices.AvailableBytes(b) : null;
+        if (candidateVram != bestVram) return (candidateVram ?? -1) > (bestVram ?? -1);
+        var candidateTps = candidate.Speed.TokensPerSecond ?? 0;
+        var bestTps = best.Speed.TokensPerSecond ?? 0;
+        if (candidateTps != bestTps) return candidateTps > bestTps;
+        return string.CompareOrdinal(candidate.Id, best.Id) < 0;
+    }
+
+    private void LogDispatch(OrchestratedTask task, ReplicaRuntime chosen, string? affine)
+    {
+        var candidates = string.Join("; ", _replicas.Where(r => r.Dispatchable).Select(r =>
+            $"{r.Id} on {r.Device ?? "?"}: busy {r.Busy}/{r.Slots}" +
+            (task.Spec.Placement?.Allows(r.Device) == false ? ", excluded by require_device_mask" : string.Empty) +
+            (r.Id == affine ? ", session affinity" : string.Empty)));
+        _placement.Logger.LogDebug(
+            "Placement: task {TaskId} dispatched to {ReplicaId} in pool {PoolId}; rules affinity > fewest busy > most free VRAM > fastest > id; candidates: {Candidates}",
+            task.Id, chosen.Id, Id, candidates);
     }
 
     private Rejection QueueFullLocked()
@@ -292,17 +555,75 @@ public sealed class PoolRuntime
         lock (_gate) return UnreadyRejectionLocked();
     }
 
-    private Rejection UnreadyRejectionLocked() => new(
-        ErrorCodes.PoolUnready,
-        $"pool '{Id}' has no ready replica: {_lastError ?? "its replicas are starting"}",
-        Retriable: true,
-        RetryAfterMs: UnknownDrainBackoffMs);
+    private Rejection UnreadyRejectionLocked() => _stoppedReason is { } stopped
+        ? new Rejection(ErrorCodes.PoolUnavailable, $"pool '{Id}' is stopped: {stopped}", Retriable: false)
+        : new Rejection(
+            ErrorCodes.PoolUnready,
+            $"pool '{Id}' has no ready replica: {_lastError ?? "its replicas are starting"}",
+            Retriable: true,
+            RetryAfterMs: UnknownDrainBackoffMs);
 
-    private int ReadySlotsLocked() => _replicas.Sum(r => r.Ready ? r.Slots : 0);
+    private void AddReplicasLocked(string model, ReplicaRole role)
+    {
+        for (var i = 0; i < Config.Replicas; i++)
+            _replicas.Add(new ReplicaRuntime(ReplicaId(Config.Id, _nextReplicaNumber++), model, Config.Slots, role));
+    }
 
-    private int FreeSlotsLocked() => _replicas.Sum(r => r.FreeSlots);
+    private List<ReplicaPlan> PlansLocked(ReplicaRole role)
+    {
+        var config = Config;
+        return _replicas.Where(r => r.Role == role).Select(r => new ReplicaPlan(r.Id, r.Model, config with { Model = r.Model })).ToList();
+    }
+
+    private ReplicaRuntime? Find(string replicaId)
+    {
+        foreach (var replica in _replicas)
+            if (replica.Id == replicaId) return replica;
+        return null;
+    }
+
+    private bool AnyDispatchableLocked()
+    {
+        foreach (var replica in _replicas)
+            if (replica.Dispatchable) return true;
+        return false;
+    }
+
+    private int ReadySlotsLocked()
+    {
+        var slots = 0;
+        foreach (var replica in _replicas)
+            if (replica.Dispatchable) slots += replica.Slots;
+        return slots;
+    }
+
+    private int FreeSlotsLocked()
+    {
+        var free = 0;
+        foreach (var replica in _replicas) free += replica.FreeSlots;
+        return free;
+    }
 
     private void UpdateDepthLocked() => Volatile.Write(ref _queueDepth, _queue.Count);
+
+    private async Task WaitUntilAsync(Func<bool> condition, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            Task changed;
+            lock (_gate)
+            {
+                if (condition()) return;
+                changed = _changed.Task;
+            }
+            await changed.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Wakes every <see cref="WaitUntilAsync"/> to look again.</summary>
+    private void Signal() => Interlocked.Exchange(ref _changed, NewPulse()).TrySetResult();
+
+    private static TaskCompletionSource NewPulse() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 }
 
 internal readonly record struct AdmitResult(Rejection? Rejection, long BackoffMs)

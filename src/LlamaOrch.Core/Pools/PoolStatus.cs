@@ -14,4 +14,5 @@ public sealed record PoolStatus(
     string? EngineVersion,
     bool Live,
     int CtxMax,
-    bool Draining);
+    bool Draining,
+    bool Reloading);

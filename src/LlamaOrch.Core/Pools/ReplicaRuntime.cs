@@ -3,16 +3,27 @@ using LlamaOrch.Core.Engines;
 namespace LlamaOrch.Core.Pools;
 
 /// <summary>The live state of one replica; mutated only under its pool's lock.</summary>
-internal sealed class ReplicaRuntime(string id, int slots)
+internal sealed class ReplicaRuntime(string id, string model, int slots, ReplicaRole role)
 {
     public string Id { get; } = id;
 
+    /// <summary>The model ref this replica's engine serves (a reload starts replicas with a new one).</summary>
+    public string Model { get; } = model;
+
     public int Slots { get; } = slots;
+
+    public ReplicaRole Role { get; set; } = role;
 
     public bool Ready { get; set; }
 
     /// <summary>An engine process is being started for it (between a start and ready or down).</summary>
     public bool Starting { get; set; }
+
+    /// <summary>Why the engine is not serving, while it is down.</summary>
+    public string? DownReason { get; set; }
+
+    /// <summary>Where its engine runs: "cpu" or a GPU index; null until it is placed.</summary>
+    public string? Device { get; set; }
 
     public int Busy { get; set; }
 
@@ -20,5 +31,13 @@ internal sealed class ReplicaRuntime(string id, int slots)
 
     public EngineFacts? Facts { get; set; }
 
-    public int FreeSlots => Ready ? Math.Max(Slots - Busy, 0) : 0;
+    public ReplicaSpeed Speed { get; } = new();
+
+    /// <summary>Set once the engine is ready or has gone down for the first time: what a reload waits for.</summary>
+    public TaskCompletionSource<string?> FirstOutcome { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Takes new tasks: serving, with its engine ready.</summary>
+    public bool Dispatchable => Role == ReplicaRole.Serving && Ready;
+
+    public int FreeSlots => Dispatchable ? Math.Max(Slots - Busy, 0) : 0;
 }

@@ -67,6 +67,16 @@ internal sealed class TwoPriorityQueue<T>
         return false;
     }
 
+    /// <summary>The first item in dispatch order that <paramref name="canRun"/> accepts, or null; it stays queued.</summary>
+    public LinkedListNode<T>? FirstMatching(Func<T, bool> canRun)
+    {
+        for (var node = _interactive.First; node is not null; node = node.Next)
+            if (canRun(node.Value)) return node;
+        for (var node = _batch.First; node is not null; node = node.Next)
+            if (canRun(node.Value)) return node;
+        return null;
+    }
+
     /// <summary>Removes a queued item by its handle; false when it already left the queue.</summary>
     public bool Remove(LinkedListNode<T> node)
     {

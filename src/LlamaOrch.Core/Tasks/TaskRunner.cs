@@ -16,6 +16,7 @@ public sealed class TaskRunner(TimeProvider time, TimeSpan metricsInterval, ILog
     {
         var started = time.GetTimestamp();
         var completed = false;
+        var speed = new RunSpeed();
         try
         {
             var queuedMs = (long)time.GetElapsedTime(task.AdmittedTimestamp, started).TotalMilliseconds;
@@ -28,7 +29,7 @@ public sealed class TaskRunner(TimeProvider time, TimeSpan metricsInterval, ILog
             task.TryAppendMetrics(MetricsNow(task, pool, started));
             completed = await RunEngineAsync(task, started, token => task.Spec.Workload == Workload.Embedding
                 ? EmbedAsync(task, client, started, token)
-                : RelayAsync(task, pool, client, started, token)).ConfigureAwait(false);
+                : RelayAsync(task, pool, client, started, speed, token)).ConfigureAwait(false);
         }
         catch (EngineFailureException failure)
         {
@@ -44,7 +45,7 @@ public sealed class TaskRunner(TimeProvider time, TimeSpan metricsInterval, ILog
         }
         finally
         {
-            pool.SlotReleased(task, replicaId, time.GetElapsedTime(started), completed);
+            pool.SlotReleased(task, replicaId, new TaskOutcome(completed, time.GetElapsedTime(started), speed.FirstTokenMs, speed.TokensOut, speed.DecodeMs));
         }
     }
 
@@ -71,7 +72,7 @@ public sealed class TaskRunner(TimeProvider time, TimeSpan metricsInterval, ILog
         }
     }
 
-    private async Task<bool> RelayAsync(OrchestratedTask task, PoolRuntime pool, IEngineClient client, long started, CancellationToken cancellationToken)
+    private async Task<bool> RelayAsync(OrchestratedTask task, PoolRuntime pool, IEngineClient client, long started, RunSpeed speed, CancellationToken cancellationToken)
     {
         var request = new EngineCompletionRequest(task.Spec.Prompt, task.Spec.MaxTokens, task.Spec.Seed, task.Spec.Sampling,
             task.Spec.Determinism == Determinism.Strict, task.CorrelationId);
@@ -85,6 +86,7 @@ public sealed class TaskRunner(TimeProvider time, TimeSpan metricsInterval, ILog
                 break;
             }
             if (chunk.Text.Length > 0 && !task.TryAppendToken(chunk.Text)) return false; // cancelled
+            speed.FirstTokenMs ??= time.GetElapsedTime(started).TotalMilliseconds;
 
             var now = time.GetTimestamp();
             if (time.GetElapsedTime(lastMetrics, now) >= metricsInterval)
@@ -98,6 +100,8 @@ public sealed class TaskRunner(TimeProvider time, TimeSpan metricsInterval, ILog
             throw new EngineFailureException(ErrorCodes.WorkerReset, "the engine closed the stream before its final frame", retriable: true);
 
         task.TryAppendMetrics(MetricsNow(task, pool, started));
+        speed.TokensOut = final.TokensOut;
+        speed.DecodeMs = final.DecodeMs;
         return task.TryEnd(new EndFrame(final.TokensOut, final.TokensIn, (long)final.DecodeMs, Canceled: false, StopReason: final.StopType));
     }
 
@@ -126,4 +130,14 @@ public sealed class TaskRunner(TimeProvider time, TimeSpan metricsInterval, ILog
         task.DeadlineTimestamp is { } deadline ? Math.Max(0, (long)time.GetElapsedTime(time.GetTimestamp(), deadline).TotalMilliseconds) : null;
 
     private long ElapsedMs(long started) => (long)time.GetElapsedTime(started).TotalMilliseconds;
+
+    /// <summary>What a completion showed of its replica's speed, for placement's "fastest replica" rule.</summary>
+    private sealed class RunSpeed
+    {
+        public double? FirstTokenMs { get; set; }
+
+        public long TokensOut { get; set; }
+
+        public double DecodeMs { get; set; }
+    }
 }

@@ -28,10 +28,14 @@ public sealed record TaskSpec
     public PlacementSpec? Placement { get; init; }
 }
 
+/// <param name="RequiredDevices">The devices the task may run on ("cpu" or GPU indices); null for any.</param>
 public sealed record PlacementSpec(
     PlacementMode Mode,
     string? PinPoolId,
     IReadOnlyList<string> PreferPools,
     IReadOnlyList<string> AvoidPools,
-    string? RequireDeviceMask,
-    bool AllowFallback);
+    IReadOnlyList<string>? RequiredDevices,
+    bool AllowFallback)
+{
+    public bool Allows(string? device) => RequiredDevices is null || (device is not null && RequiredDevices.Contains(device, StringComparer.Ordinal));
+}

@@ -18,7 +18,8 @@ internal static class EngineOptionsParser
         Usage: llorch-engine -m REF [options]
 
           -m, --model REF        model to serve: a GGUF file (a path or file:/abs/path.gguf), or
-                                 sim:NAME[?tps=N]  synthetic tokens, N per second per slot (default 50, 0 = unpaced)
+                                 sim:NAME[?tps=N][&vram_mib=M]  synthetic tokens, N per second per slot (default 50, 0 = unpaced);
+                                 M is the GPU memory orchestratord places it as needing (the engine allocates none)
           -t, --threads N        llama.cpp threads (default 1: on small machines more can be much slower)
               --lib-dir DIR      llama.cpp libraries to use instead of the shipped ones (e.g. a CUDA build)
           -ngl, --n-gpu-layers N layers to offload to the GPU (default -1: all; no effect on the CPU build)

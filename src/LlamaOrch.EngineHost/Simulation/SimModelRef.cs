@@ -1,11 +1,13 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
+using LlamaOrch.Engines.Placement;
 
 namespace LlamaOrch.EngineHost.Simulation;
 
 /// <summary>
-/// A parsed <c>sim:NAME[?tps=N]</c> model ref. The name only labels the model (it lands in the model path); <c>tps</c> is the pace of each
-/// slot in tokens per second, where 0 means as fast as the host can write.
+/// A parsed <c>sim:NAME[?tps=N][&amp;vram_mib=M]</c> model ref. The name only labels the model (it lands in the model path); <c>tps</c> is the
+/// pace of each slot in tokens per second, where 0 means as fast as the host can write. <c>vram_mib</c> is the GPU memory the orchestrator's
+/// placement books for the replica; the engine allocates nothing for it and only checks that it is a whole number of MiB.
 /// </summary>
 /// <param name="Ref">The ref exactly as given, reported back as the model path.</param>
 internal sealed record SimModelRef(string Ref, double TokensPerSecond)
@@ -49,9 +51,20 @@ internal sealed record SimModelRef(string Ref, double TokensPerSecond)
             var equals = pair.IndexOf('=');
             var key = equals < 0 ? pair : pair[..equals];
             var value = equals < 0 ? [] : pair[(equals + 1)..];
+            // Placement reads vram_mib; the engine holds no memory for it, but refuses what placement would refuse.
+            if (key.SequenceEqual(SimModelFootprint.VramParameter))
+            {
+                if (!SimModelFootprint.TryParseValue(value, out _))
+                {
+                    error = SimModelFootprint.InvalidValue(modelRef, value);
+                    return false;
+                }
+                continue;
+            }
+
             if (!key.SequenceEqual("tps"))
             {
-                error = $"'{modelRef}' has an unknown parameter '{key}' (the only one is tps)";
+                error = $"'{modelRef}' has an unknown parameter '{key}' (the known ones are tps and {SimModelFootprint.VramParameter})";
                 return false;
             }
 

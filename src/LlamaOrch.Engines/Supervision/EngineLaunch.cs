@@ -13,8 +13,11 @@ internal static class EngineLaunch
 {
     public const string BundledEngineName = "llorch-engine";
 
-    /// <summary>The engine process for <paramref name="pool"/>, serving <paramref name="model"/> (a resolved file or a sim: ref).</summary>
-    public static ProcessStartInfo For(PoolConfig pool, string model, int port)
+    /// <summary>
+    /// The engine process for <paramref name="pool"/>, serving <paramref name="model"/> (a resolved file or a
+    /// sim: ref) on <paramref name="device"/>: "cpu" or the index of the one GPU it may see.
+    /// </summary>
+    public static ProcessStartInfo For(PoolConfig pool, string model, int port, string device)
     {
         var (fileName, leadingArgs) = Executable(pool.EngineCommand);
         var start = new ProcessStartInfo(fileName)
@@ -39,12 +42,18 @@ internal static class EngineLaunch
             start.ArgumentList.Add(arg);
         }
         if (pool.Workloads.Contains(Workload.Embedding)) start.ArgumentList.Add("--embedding");
+        var onGpu = device != DevicePlacement.Cpu;
+        if (onGpu && !pool.EngineArgs.Any(a => a is "-ngl" or "--n-gpu-layers" or "--gpu-layers"))
+        {
+            start.ArgumentList.Add("-ngl");
+            start.ArgumentList.Add("999");
+        }
         foreach (var arg in pool.EngineArgs) start.ArgumentList.Add(arg);
 
         // The engine exits by itself if orchestratord dies without stopping it (no orphans).
         start.Environment["LLORCH_PARENT_PID"] = Environment.ProcessId.ToString(CultureInfo.InvariantCulture);
-        var gpus = pool.Devices.Where(d => d.All(char.IsAsciiDigit)).ToList();
-        if (gpus.Count > 0) start.Environment["CUDA_VISIBLE_DEVICES"] = string.Join(",", gpus);
+        // The replica sees only its own card; a CPU replica sees none, so a CUDA build cannot take VRAM unaccounted.
+        start.Environment["CUDA_VISIBLE_DEVICES"] = onGpu ? device : string.Empty;
         return start;
     }
 

@@ -1,3 +1,4 @@
+using LlamaOrch.Core.Catalog;
 using LlamaOrch.Engines.Models;
 using Microsoft.Extensions.Logging;
 
@@ -7,13 +8,14 @@ namespace LlamaOrch.Engines.Supervision;
 /// Turns a pool's model ref into what its engine is started with: the local GGUF file (found in the
 /// search paths or the cache, or downloaded once and verified), or the ref itself for a synthetic model.
 /// </summary>
-internal sealed class ModelFiles(ModelStore store, ILogger logger)
+internal sealed class ModelFiles(ModelStore store, ModelCatalog? catalog, ILogger logger)
 {
     private static readonly TimeSpan ProgressLogInterval = TimeSpan.FromSeconds(5);
 
     public async Task<string> ResolveAsync(string modelRef, CancellationToken cancellationToken)
     {
-        var parsed = ModelRef.Parse(modelRef);
+        // A pool may name a catalog id; its file is wherever the entry's source points.
+        var parsed = ModelRef.Parse(catalog?.Find(modelRef)?.ModelRef ?? modelRef);
         if (parsed.IsSynthetic) return modelRef;
 
         var resolved = await store.ResolveAsync(parsed, new ProgressLog(logger, modelRef), cancellationToken: cancellationToken).ConfigureAwait(false);

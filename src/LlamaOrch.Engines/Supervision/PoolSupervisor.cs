@@ -1,4 +1,5 @@
 using System.Net;
+using LlamaOrch.Core.Catalog;
 using LlamaOrch.Core.Pools;
 using LlamaOrch.Engines.Models;
 using Microsoft.Extensions.Logging;
@@ -6,39 +7,93 @@ using Microsoft.Extensions.Logging;
 namespace LlamaOrch.Engines.Supervision;
 
 /// <summary>
-/// Starts one supervised engine process per replica of every pool and stops them all on shutdown.
+/// Runs one supervised engine process per replica: every serving replica of every pool at start, and
+/// the replicas a reload or a restart adds later; each can be stopped on its own.
 /// </summary>
 public sealed class PoolSupervisor : IAsyncDisposable
 {
-    private readonly List<ReplicaSupervisor> _replicas = [];
-    private readonly List<Task> _running = [];
+    private readonly Lock _lock = new();
+    private readonly List<SupervisedReplica> _replicas = [];
     private readonly CancellationTokenSource _stopping = new();
+    private readonly PoolRegistry _pools;
+    private readonly ModelFiles _models;
+    private readonly ReplicaPlacer _placer;
+    private readonly SupervisorOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
     private readonly HttpClient _http;
 
-    public PoolSupervisor(PoolRegistry pools, ModelStore store, SupervisorOptions options, TimeProvider time, ILoggerFactory loggers)
+    public PoolSupervisor(
+        PoolRegistry pools,
+        ModelStore store,
+        ModelCatalog? catalog,
+        ReplicaPlacer placer,
+        SupervisorOptions options,
+        TimeProvider time,
+        ILoggerFactory loggers)
     {
         _http = CreateEngineHttpClient();
-        var logger = loggers.CreateLogger<PoolSupervisor>();
-        var models = new ModelFiles(store, logger);
-        foreach (var pool in pools.All)
-        {
-            for (var index = 0; index < pool.Config.Replicas; index++)
-                _replicas.Add(new ReplicaSupervisor(pool, index, models, _http, options, time, logger));
-        }
+        _pools = pools;
+        _placer = placer;
+        _options = options;
+        _time = time;
+        _logger = loggers.CreateLogger<PoolSupervisor>();
+        _models = new ModelFiles(store, catalog, _logger);
     }
+
+    public SupervisorOptions Options => _options;
 
     public void Start()
     {
-        foreach (var replica in _replicas) _running.Add(Task.Run(() => replica.RunAsync(_stopping.Token)));
+        foreach (var pool in _pools.All) StartReplicas(pool, pool.ServingPlans());
     }
 
-    /// <summary>Pid of each running engine, by replica index in configuration order (for tests and ops).</summary>
-    public IReadOnlyList<int?> EngineProcessIds => _replicas.Select(r => r.ProcessId).ToList();
+    public void StartReplicas(PoolRuntime pool, IEnumerable<ReplicaPlan> plans)
+    {
+        lock (_lock)
+        {
+            if (_stopping.IsCancellationRequested) return;
+            var ordered = plans.ToList();
+            // Only GPU placements take turns: a CPU replica never waits for another replica's model download.
+            _placer.TakeTurns(ordered.Where(p => p.Config.Devices is not [DevicePlacement.Cpu]).Select(p => p.ReplicaId));
+            foreach (var plan in ordered)
+            {
+                var supervisor = new ReplicaSupervisor(pool, plan, _models, _placer, _http, _options, _time, _logger);
+                var stop = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
+                _replicas.Add(new SupervisedReplica(supervisor, stop, Task.Run(() => supervisor.RunAsync(stop.Token))));
+            }
+        }
+    }
+
+    /// <summary>Stops these replicas' engines (killing them) and forgets them.</summary>
+    public async Task StopReplicasAsync(IReadOnlyCollection<string> replicaIds)
+    {
+        List<SupervisedReplica> stopping;
+        lock (_lock)
+        {
+            stopping = _replicas.Where(r => replicaIds.Contains(r.Supervisor.ReplicaId)).ToList();
+            _replicas.RemoveAll(stopping.Contains);
+        }
+        foreach (var replica in stopping) await replica.Stop.CancelAsync().ConfigureAwait(false);
+        await Task.WhenAll(stopping.Select(r => r.Run)).ConfigureAwait(false);
+        foreach (var replica in stopping) replica.Stop.Dispose();
+    }
+
+    /// <summary>Pid of each running engine, in the order the replicas were started (for tests and ops).</summary>
+    public IReadOnlyList<int?> EngineProcessIds
+    {
+        get { lock (_lock) return _replicas.Select(r => r.Supervisor.ProcessId).ToList(); }
+    }
 
     public async Task StopAsync()
     {
-        if (!_stopping.IsCancellationRequested) await _stopping.CancelAsync().ConfigureAwait(false);
-        await Task.WhenAll(_running).ConfigureAwait(false);
+        List<Task> running;
+        lock (_lock)
+        {
+            if (!_stopping.IsCancellationRequested) _stopping.Cancel();
+            running = _replicas.Select(r => r.Run).ToList();
+        }
+        await Task.WhenAll(running).ConfigureAwait(false);
     }
 
     public async ValueTask DisposeAsync()
@@ -60,4 +115,6 @@ public sealed class PoolSupervisor : IAsyncDisposable
         };
         return new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
     }
+
+    private sealed record SupervisedReplica(ReplicaSupervisor Supervisor, CancellationTokenSource Stop, Task Run);
 }

@@ -7,21 +7,24 @@ using Microsoft.Extensions.Logging;
 namespace LlamaOrch.Engines.Supervision;
 
 /// <summary>
-/// Keeps one replica's engine process alive: start it on a free loopback port, wait for /health, report
-/// it ready, and restart it with capped exponential backoff when it exits. Repeated short runs are a
-/// crash loop, reported as the pool's last error.
+/// Keeps one replica's engine process alive: place it on a device, start it on a free loopback port, wait
+/// for /health, report it ready, and restart it with capped exponential backoff when it exits. Repeated
+/// short runs are a crash loop, reported as the pool's last error.
 /// </summary>
 internal sealed class ReplicaSupervisor(
     PoolRuntime pool,
-    int index,
+    ReplicaPlan plan,
     ModelFiles models,
+    ReplicaPlacer placer,
     HttpClient http,
     SupervisorOptions options,
     TimeProvider time,
     ILogger logger)
 {
-    private readonly string _replicaId = PoolRuntime.ReplicaId(pool.Id, index);
+    private readonly string _replicaId = plan.ReplicaId;
     private Process? _process;
+
+    public string ReplicaId => _replicaId;
 
     /// <summary>The engine's process id while one runs (tests use it to kill an engine).</summary>
     public int? ProcessId => _process is { HasExited: false } process ? process.Id : null;
@@ -39,7 +42,7 @@ internal sealed class ReplicaSupervisor(
             var crashLoop = failures >= options.CrashLoopThreshold;
             var delay = Backoff(failures);
             var report = crashLoop ? $"crash loop ({failures} failures in a row), last: {reason}" : reason;
-            pool.ReplicaDown(index, report);
+            pool.ReplicaDown(_replicaId, report);
             logger.LogWarning("Replica {ReplicaId} is down: {Reason}; restarting in {DelayMs} ms", _replicaId, report, (long)delay.TotalMilliseconds);
             try
             {
@@ -56,30 +59,50 @@ internal sealed class ReplicaSupervisor(
     private async Task<string> RunOnceAsync(CancellationToken stopping)
     {
         string model;
+        string device;
         try
         {
-            model = await models.ResolveAsync(pool.Config.Model, stopping).ConfigureAwait(false);
+            model = await models.ResolveAsync(plan.Model, stopping).ConfigureAwait(false);
+            var (placed, refusal) = await placer.PlaceAsync(plan, model, stopping).ConfigureAwait(false);
+            if (placed is null) return refusal!;
+            device = placed;
         }
         catch (ModelStoreException error)
         {
-            return $"model {pool.Config.Model} is not available: {error.Message}";
+            return $"model {plan.Model} is not available: {error.Message}";
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)
         {
             return "stopping";
         }
+        finally
+        {
+            placer.EndTurn(_replicaId);
+        }
 
-        pool.ReplicaStarting(index);
+        try
+        {
+            return await RunOnDeviceAsync(model, device, stopping).ConfigureAwait(false);
+        }
+        finally
+        {
+            placer.Release(_replicaId);
+        }
+    }
+
+    private async Task<string> RunOnDeviceAsync(string model, string device, CancellationToken stopping)
+    {
+        pool.ReplicaStarting(_replicaId, device);
         var port = FreePort.Next();
         var tail = new OutputTail(20);
         Process process;
         try
         {
-            process = StartProcess(model, port, tail);
+            process = StartProcess(model, port, device, tail);
         }
         catch (Exception error) when (error is System.ComponentModel.Win32Exception or InvalidOperationException or FileNotFoundException)
         {
-            return $"cannot start engine '{EngineLaunch.Executable(pool.Config.EngineCommand).FileName}': {error.Message}";
+            return $"cannot start engine '{EngineLaunch.Executable(plan.Config.EngineCommand).FileName}': {error.Message}";
         }
 
         using var _ = process;
@@ -90,10 +113,11 @@ internal sealed class ReplicaSupervisor(
             if (await WaitHealthyAsync(process, client, stopping).ConfigureAwait(false) is { } notHealthy)
                 return await ExitReasonAsync(process, tail, notHealthy).ConfigureAwait(false);
 
-            var facts = await client.GetFactsAsync(pool.Config.Ctx, pool.Config.Slots, stopping).ConfigureAwait(false);
-            logger.LogInformation("Replica {ReplicaId} ready at {Address} ({EngineVersion}, ctx {Ctx} per slot, {Slots} slots)",
-                _replicaId, client.BaseAddress, facts.EngineVersion, facts.CtxPerSlot, facts.TotalSlots);
-            pool.ReplicaReady(index, client, facts);
+            var facts = await client.GetFactsAsync(plan.Config.Ctx, plan.Config.Slots, stopping).ConfigureAwait(false);
+            logger.LogInformation("Replica {ReplicaId} ready at {Address} on {Device} ({EngineVersion}, ctx {Ctx} per slot, {Slots} slots)",
+                _replicaId, client.BaseAddress, device, facts.EngineVersion, facts.CtxPerSlot, facts.TotalSlots);
+            placer.Loaded(_replicaId);
+            pool.ReplicaReady(_replicaId, client, facts);
 
             var hung = await WatchAsync(process, client, stopping).ConfigureAwait(false);
             return await ExitReasonAsync(process, tail, hung ?? "engine exited").ConfigureAwait(false);
@@ -113,16 +137,16 @@ internal sealed class ReplicaSupervisor(
         }
     }
 
-    private Process StartProcess(string model, int port, OutputTail tail)
+    private Process StartProcess(string model, int port, string device, OutputTail tail)
     {
-        var start = EngineLaunch.For(pool.Config, model, port);
+        var start = EngineLaunch.For(plan.Config, model, port, device);
         var process = new Process { StartInfo = start, EnableRaisingEvents = true };
         process.OutputDataReceived += (_, e) => Forward(e.Data, tail);
         process.ErrorDataReceived += (_, e) => Forward(e.Data, tail);
         process.Start();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        logger.LogInformation("Replica {ReplicaId} starting: pid {Pid}, port {Port}, model {Model}", _replicaId, process.Id, port, pool.Config.Model);
+        logger.LogInformation("Replica {ReplicaId} starting: pid {Pid}, port {Port}, device {Device}, model {Model}", _replicaId, process.Id, port, device, plan.Model);
         return process;
     }
 

@@ -6,6 +6,9 @@ public sealed record SupervisorOptions
     /// <summary>How long a new engine may take to answer /health with 200.</summary>
     public TimeSpan StartTimeout { get; init; } = TimeSpan.FromSeconds(120);
 
+    /// <summary>How long a reload waits for its new replicas (model download included) before it rolls back.</summary>
+    public TimeSpan ReloadTimeout { get; init; } = TimeSpan.FromMinutes(5);
+
     public TimeSpan RestartBackoffInitial { get; init; } = TimeSpan.FromMilliseconds(250);
 
     public TimeSpan RestartBackoffMax { get; init; } = TimeSpan.FromSeconds(30);

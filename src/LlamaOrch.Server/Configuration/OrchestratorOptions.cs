@@ -17,6 +17,14 @@ internal sealed class OrchestratorOptions
     public SupervisorSection Supervisor { get; set; } = new();
     public ModelsOptions Models { get; set; } = new();
     public DevicesOptions Devices { get; set; } = new();
+    public CatalogOptions Catalog { get; set; } = new();
+}
+
+/// <summary>The model catalog (Orchestrator:Catalog); its database lives in DataDir.</summary>
+internal sealed class CatalogOptions
+{
+    /// <summary>Folder of <c>KEY_ID.pem</c> public keys that model signatures are checked against; default DataDir/trusted-keys.</summary>
+    public string? TrustedKeysDir { get; set; }
 }
 
 /// <summary>The GPU inventory probe (Orchestrator:Devices).</summary>
@@ -100,4 +108,5 @@ internal sealed class SupervisorSection
     public int CrashLoopThreshold { get; set; } = 3;
     public int HealthIntervalMs { get; set; } = 5000;
     public int UnhealthyThreshold { get; set; } = 3;
+    public int ReloadTimeoutSeconds { get; set; } = 300;
 }

@@ -17,7 +17,8 @@ internal sealed record OrchestratorSettings(
     TasksOptions Tasks,
     SupervisorOptions Supervisor,
     ModelStoreOptions Models,
-    DevicesOptions Devices)
+    DevicesOptions Devices,
+    string TrustedKeysDir)
 {
     /// <summary>Served when no pool is configured; any configured pool replaces it entirely.</summary>
     public static readonly PoolConfig DefaultPool = new()
@@ -67,12 +68,15 @@ internal sealed record OrchestratorSettings(
             CrashLoopThreshold = Positive(options.Supervisor.CrashLoopThreshold, "Orchestrator:Supervisor:CrashLoopThreshold"),
             HealthInterval = TimeSpan.FromMilliseconds(Positive(options.Supervisor.HealthIntervalMs, "Orchestrator:Supervisor:HealthIntervalMs")),
             UnhealthyThreshold = Positive(options.Supervisor.UnhealthyThreshold, "Orchestrator:Supervisor:UnhealthyThreshold"),
+            ReloadTimeout = TimeSpan.FromSeconds(Positive(options.Supervisor.ReloadTimeoutSeconds, "Orchestrator:Supervisor:ReloadTimeoutSeconds")),
         };
 
         var dataDir = options.DataDir is { Length: > 0 } configured
             ? configured
             : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.Create), "llama-orch");
-        return new OrchestratorSettings(dataDir, pools, usingDefault, limits, options.Auth, options.Tasks, supervisor, ModelStoreFrom(options.Models), options.Devices);
+        var trustedKeys = options.Catalog.TrustedKeysDir is { Length: > 0 } keys ? Path.GetFullPath(keys) : Path.Combine(dataDir, "trusted-keys");
+        return new OrchestratorSettings(
+            dataDir, pools, usingDefault, limits, options.Auth, options.Tasks, supervisor, ModelStoreFrom(options.Models), options.Devices, trustedKeys);
     }
 
     private static ModelStoreOptions ModelStoreFrom(ModelsOptions models)
@@ -123,7 +127,7 @@ internal sealed record OrchestratorSettings(
             Model = pool.Model,
             Replicas = Positive(pool.Replicas ?? 1, $"{key}:Replicas"),
             Slots = Positive(pool.Slots ?? 4, $"{key}:Slots"),
-            Devices = pool.Devices is { Count: > 0 } devices ? devices : ["cpu"],
+            Devices = DeviceList(pool.Devices, $"{key}:Devices"),
             Ctx = Positive(pool.Ctx ?? 4096, $"{key}:Ctx"),
             Threads = Positive(pool.Threads ?? 1, $"{key}:Threads"),
             Workloads = Workloads(pool.Workloads, $"{key}:Workloads"),
@@ -132,6 +136,17 @@ internal sealed record OrchestratorSettings(
             EngineCommand = string.IsNullOrWhiteSpace(pool.EngineCommand) ? null : pool.EngineCommand,
             EngineArgs = pool.EngineArgs ?? [],
         };
+    }
+
+    /// <summary>"cpu" (the default), "auto" (any GPU that fits, else the CPU), or the GPU indices a replica may use.</summary>
+    private static IReadOnlyList<string> DeviceList(List<string>? devices, string key)
+    {
+        if (devices is not { Count: > 0 }) return [DevicePlacement.Cpu];
+        var normalised = devices.Select(d => d.Trim().ToLowerInvariant()).Distinct().ToList();
+        if (normalised is [DevicePlacement.Cpu] or [DevicePlacement.Auto]) return normalised;
+        if (normalised.All(d => d.Length is > 0 and <= 3 && d.All(char.IsAsciiDigit)))
+            return normalised.Select(d => int.Parse(d, System.Globalization.CultureInfo.InvariantCulture).ToString(System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        throw new ConfigurationException($"{key} must be [\"cpu\"], [\"auto\"] or GPU indices such as [\"0\", \"1\"] (got {string.Join(", ", devices)})");
     }
 
     /// <summary>What a pool's engines serve; rerank needs a reranking engine that llorch-engine does not have yet.</summary>

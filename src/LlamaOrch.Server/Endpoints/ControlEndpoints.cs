@@ -1,35 +1,119 @@
-using System.Text.Json;
 using LlamaOrch.Contracts;
 using LlamaOrch.Contracts.Control;
+using LlamaOrch.Contracts.Errors;
 using LlamaOrch.Core.Admission;
+using LlamaOrch.Core.Catalog;
+using LlamaOrch.Core.Placement;
 using LlamaOrch.Core.Engines;
 using LlamaOrch.Core.Pools;
 using LlamaOrch.Core.Scheduling;
 using LlamaOrch.Core.Tasks;
+using LlamaOrch.Engines.Models;
+using LlamaOrch.Engines.Supervision;
 using LlamaOrch.Server.Http;
 
 namespace LlamaOrch.Server.Endpoints;
 
 internal static class ControlEndpoints
 {
-    public const string ApiVersion = "0.1.0";
+    public const string ApiVersion = "0.2.0";
 
     public static void MapControlEndpoints(this IEndpointRouteBuilder routes)
     {
         routes.MapGet("/v1/capabilities", (PoolRegistry pools) =>
             Results.Json(Capabilities(pools), ContractsJsonContext.Default.CapabilitiesResponse));
 
-        routes.MapGet("/v1/pools/{id}/health", (HttpContext context, string id, PoolRegistry pools) =>
+        routes.MapGet("/v1/pools/{id}/health", (HttpContext context, string id, PoolRegistry pools, PlacementCounters counters) =>
         {
             if (pools.Find(id) is not { } pool) return ErrorResponses.NotFoundAsync(context, $"no pool '{id}'");
             var s = pool.Snapshot();
-            var body = new PoolHealthResponse(s.Live, s.Ready, s.Draining, s.LastError,
-                new PoolMetrics(s.QueueDepth, s.BusySlots, s.ReadySlots, s.ReplicasReady, s.ReplicasTotal));
+            var decisions = counters.Snapshot().Select(c => new PlacementDecisionCount(c.Key.Outcome, c.Key.Pinned, c.Key.Fallback, c.Value)).ToList();
+            var body = new PoolHealthResponse(s.Live, s.Ready, s.Draining, s.Reloading, s.Model, s.LastError,
+                new PoolMetrics(s.QueueDepth, s.BusySlots, s.ReadySlots, s.ReplicasReady, s.ReplicasTotal, decisions));
             return context.Response.WriteAsJsonAsync(body, ContractsJsonContext.Default.PoolHealthResponse);
         });
 
+        routes.MapGet("/v1/replicasets", (PoolRegistry pools) =>
+            Results.Json(ReplicaSets(pools), ContractsJsonContext.Default.IReadOnlyListReplicaSetEntry));
+
         routes.MapPost("/v1/pools/{id}/drain", DrainAsync);
+        routes.MapPost("/v1/pools/{id}/resume", ResumeAsync);
+        routes.MapPost("/v1/pools/{id}/reload", ReloadAsync);
     }
+
+    /// <summary>
+    /// Switches the pool to another model atomically: 202 once the new replicas serve, 409 (rolled back,
+    /// still serving the old model) when they cannot start. The request lasts as long as the load does.
+    /// </summary>
+    private static async Task ReloadAsync(HttpContext context, string id, PoolRegistry pools, PoolLifecycle lifecycle, ModelCatalog catalog)
+    {
+        if (pools.Find(id) is not { } pool)
+        {
+            await ErrorResponses.NotFoundAsync(context, $"no pool '{id}'");
+            return;
+        }
+        if (await JsonBody.ReadAsync(context, ContractsJsonContext.Default.ReloadRequest, "{\"new_model_ref\": \"hf:org/repo/file.gguf\"}") is not { } request) return;
+        if (string.IsNullOrWhiteSpace(request.NewModelRef))
+        {
+            await ErrorResponses.WriteAsync(context, Rejection.InvalidParams("new_model_ref", "required: a model ref or a catalog id"));
+            return;
+        }
+        if (!ModelRef.TryParse(catalog.Find(request.NewModelRef)?.ModelRef ?? request.NewModelRef, out _, out var refError))
+        {
+            await ErrorResponses.WriteAsync(context, Rejection.InvalidParams("new_model_ref", refError));
+            return;
+        }
+        if (catalog.AdmissionCheck(request.NewModelRef) is { } untrusted)
+        {
+            await ErrorResponses.WriteAsync(context, untrusted);
+            return;
+        }
+
+        if (await lifecycle.ReloadAsync(pool, request.NewModelRef, context.RequestAborted) is { } failed)
+        {
+            await ErrorResponses.WriteAsync(context, failed);
+            return;
+        }
+        var replicas = pool.Replicas();
+        context.Response.StatusCode = StatusCodes.Status202Accepted;
+        await context.Response.WriteAsJsonAsync(new ReloadResponse(
+            pool.Id, pool.Config.Model,
+            replicas.Where(r => r.Role == ReplicaRole.Serving).Select(r => r.Id).ToList(),
+            replicas.Where(r => r.Role == ReplicaRole.Outgoing).Select(r => r.Id).ToList()),
+            ContractsJsonContext.Default.ReloadResponse);
+    }
+
+    /// <summary>Admits again after a drain (its replicas kept running). A pool whose model is retired stays out.</summary>
+    private static async Task ResumeAsync(HttpContext context, string id, PoolRegistry pools, ModelCatalog catalog)
+    {
+        if (pools.Find(id) is not { } pool)
+        {
+            await ErrorResponses.NotFoundAsync(context, $"no pool '{id}'");
+            return;
+        }
+        if (catalog.AdmissionCheck(pool.Config.Model) is { Code: ErrorCodes.ModelDeprecated } retired)
+        {
+            // Its drain is the retirement's: only making the model Active again brings the pool back.
+            await ErrorResponses.WriteAsync(context, retired);
+            return;
+        }
+        if (pool.IsStopped)
+        {
+            await ErrorResponses.WriteAsync(context, pool.UnreadyRejection());
+            return;
+        }
+        pool.Resume();
+        context.Response.StatusCode = StatusCodes.Status202Accepted;
+        await context.Response.WriteAsJsonAsync(new ResumeResponse(pool.Id, pool.IsDraining), ContractsJsonContext.Default.ResumeResponse);
+    }
+
+    private static List<ReplicaSetEntry> ReplicaSets(PoolRegistry pools) =>
+        pools.All.SelectMany(pool => pool.Replicas().Select(r => new ReplicaSetEntry(
+            r.Id, r.PoolId, WireNames.Of(pool.Config.Engine), r.EngineVersion, r.Model,
+            r.Device is { } device ? [device] : [],
+            r.SlotsTotal, r.SlotsFree, Math.Round((double)r.Busy / Math.Max(r.SlotsTotal, 1), 4), r.State,
+            r.TokensPerSecond, r.TimeToFirstTokenMs, r.LastError,
+            new ReplicaSlo(r.TimeToFirstTokenMs, r.TokensPerSecond, r.Completed)))).ToList();
 
     /// <summary>Stops the pool admitting; what is queued or running may finish within deadline_ms.</summary>
     private static async Task DrainAsync(HttpContext context, string id, PoolRegistry pools)
@@ -40,17 +124,8 @@ internal static class ControlEndpoints
             return;
         }
 
-        DrainRequest? request;
-        try
-        {
-            request = await JsonSerializer.DeserializeAsync(context.Request.Body, ContractsJsonContext.Default.DrainRequest, context.RequestAborted);
-        }
-        catch (JsonException)
-        {
-            await ErrorResponses.WriteAsync(context, Rejection.InvalidParams("body", "malformed JSON; send {\"deadline_ms\": N}"));
-            return;
-        }
-        if (request?.DeadlineMs is not ({ } deadlineMs and >= 0 and <= TaskRequestValidator.MaxDeadlineMs))
+        if (await JsonBody.ReadAsync(context, ContractsJsonContext.Default.DrainRequest, "{\"deadline_ms\": N}") is not { } request) return;
+        if (request.DeadlineMs is not ({ } deadlineMs and >= 0 and <= TaskRequestValidator.MaxDeadlineMs))
         {
             await ErrorResponses.WriteAsync(context, Rejection.InvalidParams("deadline_ms", $"required, from 0 to {TaskRequestValidator.MaxDeadlineMs}"));
             return;

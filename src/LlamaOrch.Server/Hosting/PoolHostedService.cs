@@ -1,4 +1,5 @@
 using LlamaOrch.Contracts.Errors;
+using LlamaOrch.Core.Catalog;
 using LlamaOrch.Core.Pools;
 using LlamaOrch.Core.Tasks;
 using LlamaOrch.Engines.Supervision;
@@ -13,6 +14,7 @@ namespace LlamaOrch.Server.Hosting;
 internal sealed class PoolHostedService(
     PoolSupervisor supervisor,
     PoolRegistry pools,
+    ModelCatalog catalog,
     TaskStore tasks,
     OrchestratorSettings settings,
     IHostApplicationLifetime lifetime,
@@ -23,6 +25,13 @@ internal sealed class PoolHostedService(
 
     public override Task StartAsync(CancellationToken cancellationToken)
     {
+        // A pool whose model was retired before the restart stays out of service until the model is Active again.
+        foreach (var pool in pools.All)
+        {
+            if (catalog.Find(pool.Config.Model) is not { State: CatalogState.Retired } retired) continue;
+            pool.RemoveReplicas(pool.StopServing($"model '{retired.Id}' is retired"));
+            logger.LogWarning("Pool {PoolId} is not started: its model {ModelId} is retired", pool.Id, retired.Id);
+        }
         supervisor.Start();
         // Streams of unfinished tasks end with an error frame at shutdown instead of hanging until the host gives up.
         lifetime.ApplicationStopping.Register(() =>

@@ -10,7 +10,9 @@ internal static class ErrorResponses
 {
     public static int StatusOf(string code) => code switch
     {
-        ErrorCodes.InvalidParams or ErrorCodes.DeadlineUnmet => StatusCodes.Status400BadRequest,
+        ErrorCodes.InvalidParams or ErrorCodes.DeadlineUnmet or ErrorCodes.UntrustedArtifact => StatusCodes.Status400BadRequest,
+        ErrorCodes.ModelDeprecated => StatusCodes.Status403Forbidden,
+        ErrorCodes.ReloadConflict or ErrorCodes.CatalogConflict => StatusCodes.Status409Conflict,
         ErrorCodes.Unauthorized => StatusCodes.Status401Unauthorized,
         ErrorCodes.Forbidden => StatusCodes.Status403Forbidden,
         ErrorCodes.NotFound => StatusCodes.Status404NotFound,

@@ -57,6 +57,8 @@ public sealed class EngineOptionsParserTests
     [InlineData("sim:x?tps=0.5", 0.5)]
     [InlineData("sim:x?", 50)]
     [InlineData("sim:a-b_c.d", 50)]
+    [InlineData("sim:x?tps=5&vram_mib=2048", 5)]
+    [InlineData("sim:x?vram_mib=0", 50)]
     public void Sim_refs_set_the_pace(string model, double tokensPerSecond)
     {
         Assert.Equal(tokensPerSecond, Parse("-m", model).Sim!.TokensPerSecond);
@@ -72,7 +74,11 @@ public sealed class EngineOptionsParserTests
     [InlineData("'-t'", "-m", "sim:x", "-t", "0")]
     [InlineData("'-ngl'", "-m", "sim:x", "-ngl", "-2")]
     [InlineData("no name", "-m", "sim:")]
-    [InlineData("unknown parameter 'speed'", "-m", "sim:x?speed=3")]
+    [InlineData("unknown parameter 'speed' (the known ones are tps and vram_mib)", "-m", "sim:x?speed=3")]
+    [InlineData("vram_mib='-1'", "-m", "sim:x?vram_mib=-1")]
+    [InlineData("vram_mib='1.5'", "-m", "sim:x?vram_mib=1.5")]
+    [InlineData("vram_mib=''", "-m", "sim:x?tps=3&vram_mib")]
+    [InlineData("vram_mib='99999999999'", "-m", "sim:x?vram_mib=99999999999")]
     [InlineData("tps='-3'", "-m", "sim:x?tps=-3")]
     [InlineData("tps='Infinity'", "-m", "sim:x?tps=Infinity")]
     public void Bad_arguments_are_errors_naming_them(string named, params string[] args)

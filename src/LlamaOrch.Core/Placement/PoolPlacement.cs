@@ -1,0 +1,132 @@
+using LlamaOrch.Contracts.Errors;
+using LlamaOrch.Core.Admission;
+using LlamaOrch.Core.Pools;
+using LlamaOrch.Core.Tasks;
+using Microsoft.Extensions.Logging;
+
+namespace LlamaOrch.Core.Placement;
+
+/// <summary>
+/// Admission-time placement: which pool serving the model gets the task. The request's overrides come
+/// first (pin, avoid, prefer, device mask; a pin never falls back), then feasibility (workload, context,
+/// not draining, ready), then session affinity, least load, most free VRAM, fastest replica, and id.
+/// </summary>
+public sealed class PoolPlacement(PoolRegistry pools, PlacementContext context)
+{
+    public PoolChoice Choose(TaskSpec spec, IReadOnlyList<PoolRuntime> serving)
+    {
+        var placement = spec.Placement;
+        var pinned = placement?.Mode == PlacementMode.Pin;
+        var choice = pinned ? Pinned(spec, serving, placement!.PinPoolId!) : Ranked(spec, serving);
+        context.Counters.Count(choice.Pool is null ? PlacementOutcomes.Infeasible : PlacementOutcomes.Queued, pinned, choice.Fallback);
+        if (context.Logger.IsEnabled(LogLevel.Debug))
+        {
+            context.Logger.LogDebug("Placement: task {TaskId} for {ModelRef}: {Outcome}; rules {Rules}; candidates: {Candidates}",
+                spec.TaskId, spec.ModelRef, choice.Pool is { } p ? $"pool {p.Id}" : choice.Rejection!.Message, choice.Rules,
+                string.Join(", ", serving.Select(s => s.Id)));
+        }
+        return choice;
+    }
+
+    private PoolChoice Pinned(TaskSpec spec, IReadOnlyList<PoolRuntime> serving, string poolId)
+    {
+        const string rules = "pin";
+        var pool = serving.FirstOrDefault(p => p.Id == poolId);
+        if (pool is null)
+        {
+            var problem = pools.Find(poolId) is { } other
+                ? $"pool '{poolId}' serves '{other.Config.Model}', not '{spec.ModelRef}'"
+                : $"no pool '{poolId}' (pools: {string.Join(", ", pools.All.Select(p => p.Id))})";
+            return PoolChoice.Refused(Rejection.InvalidParams("placement.pin_pool_id", problem), rules);
+        }
+        if (Infeasible(spec, [pool]) is { } refusal) return PoolChoice.Refused(refusal, rules);
+        return new PoolChoice(pool, null, rules, Fallback: false);
+    }
+
+    private PoolChoice Ranked(TaskSpec spec, IReadOnlyList<PoolRuntime> serving)
+    {
+        var rules = new List<string>();
+        var placement = spec.Placement;
+        var feasible = serving.Where(p => Infeasible(spec, [p]) is null).ToList();
+        if (feasible.Count == 0) return PoolChoice.Refused(Infeasible(spec, serving)!, "feasibility");
+
+        var fallback = false;
+        if (placement is { AvoidPools.Count: > 0 })
+        {
+            rules.Add("avoid");
+            var kept = feasible.Where(p => !placement.AvoidPools.Contains(p.Id)).ToList();
+            if (kept.Count > 0) feasible = kept;
+            else if (placement.AllowFallback) fallback = true;
+            else return PoolChoice.Refused(new Rejection(ErrorCodes.PoolUnavailable,
+                $"every feasible pool for '{spec.ModelRef}' is in placement.avoid_pools ({string.Join(", ", feasible.Select(p => p.Id))}) and allow_fallback is false",
+                Retriable: false), string.Join(" > ", rules));
+        }
+        if (placement is { Mode: PlacementMode.Prefer, PreferPools.Count: > 0 })
+        {
+            rules.Add("prefer");
+            var preferred = feasible.Where(p => placement.PreferPools.Contains(p.Id)).ToList();
+            if (preferred.Count > 0) feasible = preferred;
+            else if (placement.AllowFallback) fallback = true;
+            else return PoolChoice.Refused(new Rejection(ErrorCodes.PoolUnavailable,
+                $"no pool in placement.prefer_pools ({string.Join(", ", placement.PreferPools)}) can take the task and allow_fallback is false; feasible: {string.Join(", ", feasible.Select(p => p.Id))}",
+                Retriable: true), string.Join(" > ", rules));
+        }
+
+        rules.Add("affinity > room > least load > most free VRAM > fastest > id");
+        var affine = context.Affinity.ReplicaOf(spec.SessionId);
+        var chosen = feasible
+            .Select(p => (Pool: p, Load: p.LoadFor(placement, affine)))
+            .OrderByDescending(c => c.Load.AffineFree)
+            .ThenByDescending(c => c.Load.HasRoom)
+            .ThenBy(c => c.Load.Load)
+            .ThenByDescending(c => c.Load.MostAvailableBytes ?? -1)
+            .ThenByDescending(c => c.Load.TokensPerSecond ?? 0)
+            .ThenBy(c => c.Pool.Id, StringComparer.Ordinal)
+            .First().Pool;
+        return new PoolChoice(chosen, null, string.Join(" > ", rules), fallback);
+    }
+
+    /// <summary>
+    /// Why none of <paramref name="candidates"/> can take the task, naming the first stage that rules them all
+    /// out (workload, context, draining, readiness, device mask); null when one of them can.
+    /// </summary>
+    private static Rejection? Infeasible(TaskSpec spec, IReadOnlyList<PoolRuntime> candidates)
+    {
+        var capable = candidates.Where(p => p.Config.Workloads.Contains(spec.Workload)).ToList();
+        if (capable.Count == 0)
+        {
+            var supported = string.Join(", ", candidates.SelectMany(p => p.Config.Workloads).Distinct().Select(WireNames.Of));
+            return Rejection.InvalidParams("workload", $"'{WireNames.Of(spec.Workload)}' is not served for model '{spec.ModelRef}' (supported: {supported})");
+        }
+
+        var fitting = capable.Where(p => spec.Ctx <= p.CtxMax).ToList();
+        if (fitting.Count == 0)
+            return Rejection.InvalidParams("ctx", $"{spec.Ctx} exceeds the largest context a pool serving '{spec.ModelRef}' supports ({capable.Max(p => p.CtxMax)})");
+
+        var open = fitting.Where(p => !p.IsDraining && !p.IsStopped).ToList();
+        if (open.Count == 0)
+        {
+            var stopped = fitting.FirstOrDefault(p => p.IsStopped);
+            return stopped is not null
+                ? stopped.UnreadyRejection()
+                : new Rejection(ErrorCodes.PoolUnavailable, $"every pool serving '{spec.ModelRef}' is draining: {string.Join(", ", fitting.Select(p => p.Id))}", Retriable: false);
+        }
+
+        var ready = open.Where(p => p.IsReady).ToList();
+        if (ready.Count == 0) return open[0].UnreadyRejection();
+
+        if (spec.Placement?.RequiredDevices is { } devices && !ready.Any(p => p.LoadFor(spec.Placement, null).OnAllowedDevice))
+        {
+            var where = string.Join(", ", ready.SelectMany(p => p.Replicas()).Where(r => r.State == "ready").Select(r => $"{r.Id} on {r.Device ?? "?"}"));
+            return Rejection.InvalidParams("placement.require_device_mask",
+                $"no ready replica serving '{spec.ModelRef}' runs on {string.Join(",", devices)} (replicas: {where})");
+        }
+        return null;
+    }
+}
+
+/// <summary>The pool a task goes to, or why none; <see cref="Rules"/> names the rules that decided.</summary>
+public sealed record PoolChoice(PoolRuntime? Pool, Rejection? Rejection, string Rules, bool Fallback)
+{
+    public static PoolChoice Refused(Rejection rejection, string rules) => new(null, rejection, rules, Fallback: false);
+}

@@ -1,0 +1,178 @@
+using LlamaOrch.Contracts.Tasks;
+using LlamaOrch.Core.Admission;
+using LlamaOrch.Core.Engines;
+using LlamaOrch.Core.Placement;
+using LlamaOrch.Core.Pools;
+using LlamaOrch.Core.Tasks;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace LlamaOrch.Core.Tests.Placement;
+
+/// <summary>Admission-time pool choice and dispatch-time replica choice, on scripted engines.</summary>
+public sealed class PlacementTests
+{
+    private readonly ManualTimeProvider _time = new();
+    private readonly TaskStore _tasks;
+    private readonly FakeDevices _devices = new();
+    private readonly PlacementContext _context;
+
+    public PlacementTests()
+    {
+        _tasks = new TaskStore(TimeSpan.FromMinutes(1), 1000, _time);
+        _context = new PlacementContext(_devices, new SessionAffinity(), new PlacementCounters(), NullLogger.Instance);
+    }
+
+    [Fact]
+    public void A_pin_goes_to_its_pool_and_an_infeasible_pin_is_an_error_not_a_fallback()
+    {
+        var (admission, a, b) = TwoPools();
+        Assert.Same(b, admission.Submit(Spec(Pin("b")), "c").Task!.Pool);
+
+        var unknown = admission.Submit(Spec(Pin("nope")), "c");
+        Assert.Equal("INVALID_PARAMS", unknown.Rejection!.Code);
+        Assert.Contains("no pool 'nope'", unknown.Rejection.Message);
+
+        b.Drain(TimeSpan.FromMinutes(1));
+        var drained = admission.Submit(Spec(Pin("b")), "c");
+        Assert.Equal("POOL_UNAVAILABLE", drained.Rejection!.Code);
+        Assert.Equal(2, Count(PlacementOutcomes.Infeasible, pinned: true));
+        Assert.NotNull(a);
+    }
+
+    [Fact]
+    public void Avoid_and_prefer_fall_back_only_when_allowed()
+    {
+        var (admission, a, b) = TwoPools();
+        Assert.Same(b, admission.Submit(Spec(new PlacementSpec(PlacementMode.Auto, null, [], ["a"], null, true)), "c").Task!.Pool);
+        Assert.Same(a, admission.Submit(Spec(new PlacementSpec(PlacementMode.Prefer, null, ["a"], [], null, true)), "c").Task!.Pool);
+
+        b.Drain(TimeSpan.FromMinutes(1));
+        var fellBack = admission.Submit(Spec(new PlacementSpec(PlacementMode.Prefer, null, ["b"], [], null, AllowFallback: true)), "c");
+        Assert.Same(a, fellBack.Task!.Pool);
+        Assert.Equal(1, Count(PlacementOutcomes.Queued, pinned: false, fallback: true));
+
+        var strict = admission.Submit(Spec(new PlacementSpec(PlacementMode.Prefer, null, ["b"], [], null, AllowFallback: false)), "c");
+        Assert.Equal("POOL_UNAVAILABLE", strict.Rejection!.Code);
+        var avoidOnly = admission.Submit(Spec(new PlacementSpec(PlacementMode.Auto, null, [], ["a"], null, AllowFallback: false)), "c");
+        Assert.Contains("avoid_pools", avoidOnly.Rejection!.Message);
+    }
+
+    [Fact]
+    public void The_least_loaded_pool_wins_then_the_one_with_more_free_vram()
+    {
+        var (admission, a, b) = TwoPools(devices: ("0", "1"));
+        _devices.Available["0"] = 5L << 30;
+        _devices.Available["1"] = 9L << 30;
+        Assert.Same(b, admission.Submit(Spec(), "c").Task!.Pool);   // equal load: more free VRAM
+        Assert.Same(a, admission.Submit(Spec(), "c").Task!.Pool);   // b is busier now
+    }
+
+    [Fact]
+    public async Task A_device_mask_restricts_dispatch_without_blocking_the_tasks_behind_it()
+    {
+        var engine0 = new ScriptedEngine();
+        var engine1 = new ScriptedEngine();
+        var pool = Pool("p", replicas: 2, slots: 1);
+        pool.ReplicaStarting("p-r0", "0");
+        pool.ReplicaStarting("p-r1", "1");
+        pool.ReplicaReady("p-r0", engine0, new EngineFacts("v", 512, 1));
+        var admission = Admission(pool);
+
+        // Only GPU 0 is ready: a task for GPU 1 is refused at admission, naming where the replicas are.
+        var refused = admission.Submit(Spec(Mask("1")), "c");
+        Assert.Contains("p-r0 on 0", refused.Rejection!.Message);
+
+        pool.ReplicaReady("p-r1", engine1, new EngineFacts("v", 512, 1));
+        admission.Submit(Spec(Mask("0"), prompt: "first on 0"), "c");
+        Assert.Equal("first on 0", (await engine0.NextCallAsync()).Request.Prompt);
+        admission.Submit(Spec(Mask("0"), prompt: "second on 0"), "c");   // GPU 0 is busy: waits
+        admission.Submit(Spec(prompt: "anywhere"), "c");                  // behind it, but r1 is free
+        Assert.Equal("anywhere", (await engine1.NextCallAsync()).Request.Prompt);
+        Assert.False(engine0.HasPendingCall);
+    }
+
+    [Fact]
+    public async Task A_session_goes_back_to_its_last_replica_when_it_has_a_free_slot()
+    {
+        var engine0 = new ScriptedEngine();
+        var engine1 = new ScriptedEngine();
+        var pool = Pool("p", replicas: 2, slots: 2);
+        pool.ReplicaReady("p-r0", engine0, new EngineFacts("v", 512, 2));
+        pool.ReplicaReady("p-r1", engine1, new EngineFacts("v", 512, 2));
+        var admission = Admission(pool);
+        var session = Guid.NewGuid().ToString();
+
+        admission.Submit(Spec(session: session, prompt: "turn 1"), "c");
+        var first = await engine0.NextCallAsync();   // tie: r0 by id
+        first.Finish(1);
+        await WaitIdle(pool);
+        admission.Submit(Spec(prompt: "other session"), "c");   // r0 and r1 idle: r0 by id
+        await engine0.NextCallAsync();
+        admission.Submit(Spec(session: session, prompt: "turn 2"), "c");
+
+        // r1 is less busy, but the session's KV prefix is on r0, which still has a free slot.
+        Assert.Equal("turn 2", (await engine0.NextCallAsync()).Request.Prompt);
+    }
+
+    private static async Task WaitIdle(PoolRuntime pool)
+    {
+        while (pool.Snapshot().BusySlots > 0) await Task.Delay(5);
+    }
+
+    private long Count(string outcome, bool pinned, bool fallback = false) =>
+        _context.Counters.Snapshot().Where(c => c.Key == new PlacementCounterKey(outcome, pinned, fallback)).Sum(c => c.Value);
+
+    private (AdmissionService Admission, PoolRuntime A, PoolRuntime B) TwoPools((string, string)? devices = null)
+    {
+        var a = Pool("a");
+        var b = Pool("b");
+        if (devices is var (da, db))
+        {
+            a.ReplicaStarting("a-r0", da);
+            b.ReplicaStarting("b-r0", db);
+        }
+        a.ReplicaReady("a-r0", new ScriptedEngine(), new EngineFacts("v", 512, 4));
+        b.ReplicaReady("b-r0", new ScriptedEngine(), new EngineFacts("v", 512, 4));
+        return (Admission(a, b), a, b);
+    }
+
+    private PoolRuntime Pool(string id, int replicas = 1, int slots = 4) => new(
+        new PoolConfig { Id = id, Model = "m", Replicas = replicas, Slots = slots, Ctx = 512 },
+        new TaskRunner(_time, TimeSpan.FromHours(1), NullLogger<TaskRunner>.Instance), _time, _context);
+
+    private AdmissionService Admission(params PoolRuntime[] pools)
+    {
+        var registry = new PoolRegistry(pools);
+        return new AdmissionService(registry, _tasks, _time, new PoolPlacement(registry, _context));
+    }
+
+    private static PlacementSpec Pin(string pool) => new(PlacementMode.Pin, pool, [], [], null, true);
+
+    private static PlacementSpec Mask(string devices) => new(PlacementMode.Auto, null, [], [], devices.Split(','), true);
+
+    private static TaskSpec Spec(PlacementSpec? placement = null, string? session = null, string prompt = "x") => new()
+    {
+        TaskId = Guid.NewGuid().ToString(),
+        SessionId = session ?? Guid.NewGuid().ToString(),
+        Workload = Workload.Completion,
+        ModelRef = "m",
+        Engine = EngineKind.LlamaCpp,
+        Ctx = 256,
+        Priority = Priority.Interactive,
+        Seed = 1,
+        Determinism = Determinism.BestEffort,
+        SamplerProfileVersion = "v1",
+        Sampling = SamplingProfile.Known["v1"],
+        Prompt = prompt,
+        MaxTokens = 8,
+        DeadlineMs = 0,
+        Placement = placement,
+    };
+
+    private sealed class FakeDevices : IDeviceAvailability
+    {
+        public Dictionary<string, long> Available { get; } = [];
+
+        public long? AvailableBytes(string device) => Available.TryGetValue(device, out var bytes) ? bytes : null;
+    }
+}
