@@ -27,6 +27,10 @@ internal sealed class ScriptedEngine : IEngineClient
     public Task<IReadOnlyList<EngineEmbedding>> EmbedAsync(IReadOnlyList<string> inputs, string correlationId, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<EngineEmbedding>>(inputs.Select(i => new EngineEmbedding([i.Length, 0f], 1)).ToList());
 
+    /// <summary>One token per whitespace-separated word: enough for context checks.</summary>
+    public Task<int> CountTokensAsync(string text, CancellationToken cancellationToken) =>
+        Task.FromResult(text.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length);
+
     /// <summary>The next request the pool sent to this engine.</summary>
     public async Task<EngineCall> NextCallAsync() =>
         await _calls.Reader.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(10));

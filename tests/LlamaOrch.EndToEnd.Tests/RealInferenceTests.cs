@@ -98,14 +98,14 @@ public sealed class RealInferenceTests
     }
 
     [Fact]
-    public async Task The_greedy_profile_ignores_the_seed_and_a_too_long_prompt_is_refused_before_decoding()
+    public async Task The_greedy_profile_ignores_the_seed()
     {
         var model = "file:" + Stories260K;
         await using var orchestrator = await Orchestrator.StartAsync(Orchestrator.Pool(model, slots: 2, ctx: 64));
 
-        async Task<List<SseFrame>> RunAsync(string prompt, long seed, int maxTokens = 16)
+        async Task<List<SseFrame>> RunAsync(string prompt, long seed)
         {
-            var body = Orchestrator.Task(model, prompt, maxTokens: maxTokens, seed: seed, ctx: 64);
+            var body = Orchestrator.Task(model, prompt, maxTokens: 16, seed: seed, ctx: 64);
             body["sampler_profile_version"] = "greedy-v1";
             return await orchestrator.StreamAsync((await orchestrator.AdmitAsync(body))["task_id"]!.GetValue<string>());
         }
@@ -113,10 +113,6 @@ public sealed class RealInferenceTests
         static string Text(List<SseFrame> frames) => string.Concat(frames.Where(f => f.Event == "token").Select(f => f.Str("t")));
         Assert.Equal(Text(await RunAsync("Once upon a time", 1)), Text(await RunAsync("Once upon a time", 999)));
 
-        var tooLong = await RunAsync(string.Join(' ', Enumerable.Repeat("Once upon a time", 30)), 1);
-        var error = Assert.Single(tooLong, f => f.Event == "error");
-        Assert.Equal("INVALID_PARAMS", error.Str("code"));
-        Assert.DoesNotContain(tooLong, f => f.Event == "token");
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using System.Text;
 using LlamaOrch.Contracts.Errors;
 using LlamaOrch.Core.Catalog;
 using LlamaOrch.Core.Placement;
@@ -12,6 +13,12 @@ namespace LlamaOrch.Core.Admission;
 /// </summary>
 public sealed class AdmissionService(PoolRegistry pools, TaskStore tasks, TimeProvider time, PoolPlacement placement, ModelCatalog? catalog = null)
 {
+    /// <summary>Begin-of-sequence plus SentencePiece's leading space: tokens a prompt may have beyond its bytes.</summary>
+    private const int SpecialTokenAllowance = 2;
+
+    /// <summary>How long admission waits for a token count before leaving the check to the engine.</summary>
+    private static readonly TimeSpan TokenCountTimeout = TimeSpan.FromSeconds(5);
+
     public AdmissionOutcome Submit(TaskSpec spec, string correlationId)
     {
         if (catalog?.AdmissionCheck(spec.ModelRef) is { } untrusted) return Refuse(untrusted);
@@ -34,6 +41,38 @@ public sealed class AdmissionService(PoolRegistry pools, TaskStore tasks, TimePr
             return Refuse(admitted.Rejection);
         }
         return new AdmissionOutcome(task, admitted.BackoffMs, null);
+    }
+
+    /// <summary>
+    /// Refuses, before any queueing, a completion whose prompt and <c>max_tokens</c> cannot fit the context of
+    /// the pools serving its model. A prompt short enough in UTF-8 bytes certainly fits (a token covers at least
+    /// one byte, plus the begin-of-sequence and leading-space tokens) and costs nothing; a longer one is counted
+    /// by a ready replica's tokenizer. When no replica can count, the engine checks it after admission.
+    /// </summary>
+    public async ValueTask<Rejection?> CheckContextFitAsync(TaskSpec spec, CancellationToken cancellationToken)
+    {
+        if (spec.Workload != Workload.Completion || spec.Prompt is not { Length: > 0 } prompt) return null;
+        var serving = pools.Serving(NamesOf(spec.ModelRef), spec.Engine).Where(p => p.Config.Workloads.Contains(Workload.Completion)).ToList();
+        if (serving.Count == 0) return null;
+        var ctxMax = serving.Max(p => p.CtxMax);
+        if ((long)Encoding.UTF8.GetByteCount(prompt) + SpecialTokenAllowance + spec.MaxTokens <= ctxMax) return null;
+        if (serving.Select(p => p.AnyReadyClient()).FirstOrDefault(c => c is not null) is not { } client) return null;
+
+        int tokens;
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(TokenCountTimeout);
+            tokens = await client.CountTokensAsync(prompt, timeout.Token).ConfigureAwait(false);
+        }
+        catch (Exception) when (!cancellationToken.IsCancellationRequested)
+        {
+            // Any failure to count (engine gone, slow, odd reply) only defers the check to the engine itself.
+            return null;
+        }
+        return (long)tokens + spec.MaxTokens > ctxMax
+            ? Rejection.InvalidParams("prompt", $"{tokens} prompt tokens + max_tokens {spec.MaxTokens} exceed the {ctxMax}-token context per slot of the pools serving '{spec.ModelRef}'; shorten the prompt or lower max_tokens")
+            : null;
     }
 
     /// <summary>The names a pool may give the model by: the ref itself, and its catalog id and source.</summary>

@@ -10,6 +10,9 @@ public interface IEngineClient
 
     /// <summary>One pooled vector per input, in order (llama.cpp's <c>POST /embedding</c>).</summary>
     Task<IReadOnlyList<EngineEmbedding>> EmbedAsync(IReadOnlyList<string> inputs, string correlationId, CancellationToken cancellationToken);
+
+    /// <summary>How many tokens the model makes of <paramref name="text"/> (llama.cpp's <c>POST /tokenize</c>).</summary>
+    Task<int> CountTokensAsync(string text, CancellationToken cancellationToken);
 }
 
 public sealed record EngineEmbedding(float[] Vector, int Tokens);

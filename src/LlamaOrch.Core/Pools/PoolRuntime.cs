@@ -443,6 +443,17 @@ public sealed class PoolRuntime
         }
     }
 
+    /// <summary>The engine of some ready serving replica, to ask about the model (token counts); null when none is ready.</summary>
+    internal IEngineClient? AnyReadyClient()
+    {
+        lock (_gate)
+        {
+            foreach (var replica in _replicas)
+                if (replica.Dispatchable) return replica.Client;
+            return null;
+        }
+    }
+
     /// <summary>Called by the runner when a task releases its slot.</summary>
     internal void SlotReleased(OrchestratedTask task, string replicaId, TaskOutcome outcome)
     {

@@ -54,6 +54,11 @@ internal sealed record GenerationSettings
     public int? NCtx { get; init; }
 }
 
+/// <summary>The <c>POST /tokenize</c> body and reply.</summary>
+internal sealed record TokenizeRequest(string Content);
+
+internal sealed record TokenizeResponse(int[]? Tokens);
+
 /// <summary>The <c>POST /embedding</c> body.</summary>
 internal sealed record EmbeddingRequest(IReadOnlyList<string> Content);
 
@@ -72,4 +77,6 @@ internal sealed record EmbeddingItem
 [JsonSerializable(typeof(PropsResponse))]
 [JsonSerializable(typeof(EmbeddingRequest))]
 [JsonSerializable(typeof(EmbeddingItem[]))]
+[JsonSerializable(typeof(TokenizeRequest))]
+[JsonSerializable(typeof(TokenizeResponse))]
 internal sealed partial class LlamaCppJsonContext : JsonSerializerContext;

@@ -120,6 +120,18 @@ internal sealed class LlamaCppEngineClient(HttpClient http, Uri baseAddress) : I
         return vectors;
     }
 
+    public async Task<int> CountTokensAsync(string text, CancellationToken cancellationToken)
+    {
+        using var message = new HttpRequestMessage(HttpMethod.Post, new Uri(BaseAddress, "/tokenize"))
+        {
+            Content = JsonContent.Create(new TokenizeRequest(text), LlamaCppJsonContext.Default.TokenizeRequest),
+        };
+        using var response = await SendAsync(message, cancellationToken).ConfigureAwait(false);
+        if (!response.IsSuccessStatusCode) throw await FailureFromAsync(response, cancellationToken).ConfigureAwait(false);
+        var reply = await response.Content.ReadFromJsonAsync(LlamaCppJsonContext.Default.TokenizeResponse, cancellationToken).ConfigureAwait(false);
+        return reply?.Tokens?.Length ?? throw new EngineFailureException(ErrorCodes.Internal, $"engine at {BaseAddress} answered /tokenize without tokens", retriable: false);
+    }
+
     private async Task<HttpResponseMessage> SendAsync(HttpRequestMessage message, CancellationToken cancellationToken)
     {
         try

@@ -36,6 +36,7 @@ internal static class TaskSubmission
         }
 
         var rejection = TaskRequestValidator.Validate(parsed!, limits, out var spec);
+        if (rejection is null) rejection = await admission.CheckContextFitAsync(spec!, context.RequestAborted);
         var outcome = rejection is null ? admission.Submit(spec!, CorrelationIdMiddleware.Of(context)) : default;
         rejection ??= outcome.Rejection;
         if (rejection is not null)
