@@ -54,6 +54,8 @@ internal static class EngineLaunch
         start.Environment["LLORCH_PARENT_PID"] = Environment.ProcessId.ToString(CultureInfo.InvariantCulture);
         // The replica sees only its own card; a CPU replica sees none, so a CUDA build cannot take VRAM unaccounted.
         start.Environment["CUDA_VISIBLE_DEVICES"] = onGpu ? device : string.Empty;
+        // nvidia-smi numbers GPUs in PCI bus order, CUDA fastest first unless told otherwise: make them agree.
+        start.Environment["CUDA_DEVICE_ORDER"] = "PCI_BUS_ID";
         return start;
     }
 

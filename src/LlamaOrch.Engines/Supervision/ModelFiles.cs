@@ -15,8 +15,9 @@ internal sealed class ModelFiles(ModelStore store, ModelCatalog? catalog, ILogge
     public async Task<string> ResolveAsync(string modelRef, CancellationToken cancellationToken)
     {
         // A pool may name a catalog id; its file is wherever the entry's source points.
-        var parsed = ModelRef.Parse(catalog?.Find(modelRef)?.ModelRef ?? modelRef);
-        if (parsed.IsSynthetic) return modelRef;
+        var target = catalog?.Find(modelRef)?.ModelRef ?? modelRef;
+        var parsed = ModelRef.Parse(target);
+        if (parsed.IsSynthetic) return target;
 
         var resolved = await store.ResolveAsync(parsed, new ProgressLog(logger, modelRef), cancellationToken: cancellationToken).ConfigureAwait(false);
         logger.LogInformation("Model {ModelRef} is {Path} ({Source}, {SizeBytes} bytes, sha256 {Sha256})",

@@ -77,8 +77,9 @@ public sealed class ReplicaPlacer(DeviceInventory inventory, DeviceLedger ledger
         FitEstimate need;
         try
         {
-            need = ModelRef.Parse(plan.Model).IsSynthetic
-                ? FitEstimator.EstimateSim(plan.Model)
+            // The resolved model: a catalog id has become its file or its sim: ref by now.
+            need = SimModelFootprint.IsSimRef(modelPath)
+                ? FitEstimator.EstimateSim(modelPath)
                 : FitEstimator.EstimateFile(modelPath, plan.Config.Ctx, plan.Config.Slots, cancellationToken);
         }
         catch (Exception error) when (error is FitEstimateException or GgufFormatException or IOException or FormatException)
