@@ -2,7 +2,6 @@ using System.Globalization;
 using LlamaOrch.Core.Pools;
 using LlamaOrch.Engines.Devices;
 using LlamaOrch.Engines.Gguf;
-using LlamaOrch.Engines.Models;
 using LlamaOrch.Engines.Placement;
 
 namespace LlamaOrch.Engines.Supervision;
