@@ -40,7 +40,8 @@ public sealed class PoolRuntime
     private string? _lastError;
     private string? _stoppedReason;
     private bool _reloading;
-    private TaskCompletionSource _changed = NewPulse();
+    /// <summary>Created by the first waiter and completed by the next change; null while nobody waits.</summary>
+    private TaskCompletionSource? _changed;
 
     public PoolRuntime(PoolConfig config, TaskRunner runner, TimeProvider time, PlacementContext? placement = null)
     {
@@ -625,14 +626,19 @@ public sealed class PoolRuntime
             lock (_gate)
             {
                 if (condition()) return;
-                changed = _changed.Task;
+                if (Volatile.Read(ref _changed) is not { } pulse)
+                {
+                    pulse = NewPulse();
+                    pulse = Interlocked.CompareExchange(ref _changed, pulse, null) ?? pulse;
+                }
+                changed = pulse.Task;
             }
             await changed.WaitAsync(cancellationToken).ConfigureAwait(false);
         }
     }
 
-    /// <summary>Wakes every <see cref="WaitUntilAsync"/> to look again.</summary>
-    private void Signal() => Interlocked.Exchange(ref _changed, NewPulse()).TrySetResult();
+    /// <summary>Wakes every <see cref="WaitUntilAsync"/> to look again; costs nothing while nobody waits (the usual case).</summary>
+    private void Signal() => Interlocked.Exchange(ref _changed, null)?.TrySetResult();
 
     private static TaskCompletionSource NewPulse() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 }

@@ -108,7 +108,7 @@ internal static class CatalogEndpoints
             return;
         }
         if (await JsonBody.ReadAsync(context, ContractsJsonContext.Default.StateRequest, "{\"state\": \"Retired\", \"deadline_ms\": 30000}") is not { } request) return;
-        if (!Enum.TryParse<CatalogState>(request.State, ignoreCase: true, out var state) || !Enum.IsDefined(state) || request.State!.All(char.IsAsciiDigit))
+        if (!TryParseName<CatalogState>(request.State, out var state))
         {
             await ErrorResponses.WriteAsync(context, Rejection.InvalidParams("state", "must be Active or Retired"));
             return;
@@ -150,11 +150,15 @@ internal static class CatalogEndpoints
         policy = null;
         if (body is null) return null;
         var mode = TrustMode.Permissive;
-        if (body.Mode is not null && !Enum.TryParse(body.Mode, ignoreCase: true, out mode) || !Enum.IsDefined(mode) || body.Mode?.All(char.IsAsciiDigit) == true)
+        if (body.Mode is not null && !TryParseName(body.Mode, out mode))
             return Rejection.InvalidParams("trust_policy.mode", "must be strict or permissive");
         policy = new TrustPolicy(mode, body.RequireSignature ?? false, body.RequireSbom ?? false);
         return null;
     }
+
+    /// <summary>An enum by its name in any case; numbers, which Enum.TryParse would also take, are refused.</summary>
+    private static bool TryParseName<TEnum>(string? name, out TEnum value) where TEnum : struct, Enum =>
+        Enum.TryParse(name, ignoreCase: true, out value) && Enum.IsDefined(value) && !name!.Any(char.IsAsciiDigit);
 
     private static CatalogModelResponse Describe(CatalogModel model, PoolRegistry pools)
     {
