@@ -18,6 +18,7 @@ namespace LlamaOrch.Contracts;
 [JsonSerializable(typeof(StartedFrame))]
 [JsonSerializable(typeof(TokenFrame))]
 [JsonSerializable(typeof(EmbeddingFrame))]
+[JsonSerializable(typeof(ScoreFrame))]
 [JsonSerializable(typeof(MetricsFrame))]
 [JsonSerializable(typeof(EndFrame))]
 [JsonSerializable(typeof(ErrorEnvelope))]

@@ -34,7 +34,7 @@ internal sealed class Embedder : IDisposable
             _context.ClearBatch();
             for (var i = 0; i < tokens.Length; i++) _context.AddToBatch(tokens[i], i, 0, wantLogits: true);
             _context.Decode();
-            var vector = _context.PooledEmbedding(0);
+            var vector = _context.Pooled(0, _model.EmbeddingSize);
             _context.ForgetSequence(0);
             Normalize(vector);
             return (vector, tokens.Length);

@@ -64,12 +64,15 @@ internal sealed unsafe class LlamaContext : IDisposable
         if (status != 0) throw new LlamaException($"llama_decode failed with status {status} (1 = no KV slot for the batch)");
     }
 
-    /// <summary>The pooled embedding of <paramref name="sequence"/> after a decode (an embedding context only).</summary>
-    public float[] PooledEmbedding(int sequence)
+    /// <summary>
+    /// The first <paramref name="count"/> floats of <paramref name="sequence"/>'s pooled output after a decode (a pooling
+    /// context only): the embedding, or for rank pooling the classifier's outputs.
+    /// </summary>
+    public float[] Pooled(int sequence, int count)
     {
         var vector = NativeMethods.GetEmbeddingsSeq(Handle, sequence);
-        if (vector is null) throw new LlamaException("llama.cpp returned no pooled embedding (is the context's pooling 'none'?)");
-        return new ReadOnlySpan<float>(vector, Model.EmbeddingSize).ToArray();
+        if (vector is null) throw new LlamaException("llama.cpp returned no pooled output (is the context's pooling 'none'?)");
+        return new ReadOnlySpan<float>(vector, count).ToArray();
     }
 
     /// <summary>Drops a sequence's cached tokens from <paramref name="fromPosition"/> on (0: all of it).</summary>

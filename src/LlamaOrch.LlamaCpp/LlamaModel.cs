@@ -16,6 +16,9 @@ internal sealed unsafe class LlamaModel : IDisposable
         Vocab = NativeMethods.ModelGetVocab(model);
         VocabSize = NativeMethods.VocabNTokens(Vocab);
         Bos = NativeMethods.VocabBos(Vocab);
+        Eos = NativeMethods.VocabEos(Vocab);
+        Sep = NativeMethods.VocabSep(Vocab);
+        ClassifierOutputs = (int)NativeMethods.ModelNClsOut(model);
         ContextLengthTrained = NativeMethods.ModelNCtxTrain(model);
         EmbeddingSize = NativeMethods.ModelNEmbd(model);
         var description = stackalloc byte[256];
@@ -27,6 +30,16 @@ internal sealed unsafe class LlamaModel : IDisposable
     public string Description { get; }
     public int VocabSize { get; }
     public int Bos { get; }
+
+    /// <summary>End of sentence; -1 (LLAMA_TOKEN_NULL) when the vocabulary has none. Likewise <see cref="Sep"/>.</summary>
+    public int Eos { get; }
+    public int Sep { get; }
+
+    /// <summary>Floats a rank-pooled sequence yields: the classifier's labels (1 unless the model lists more).</summary>
+    public int ClassifierOutputs { get; }
+    public bool AddsBos => NativeMethods.VocabGetAddBos(Vocab);
+    public bool AddsEos => NativeMethods.VocabGetAddEos(Vocab);
+    public bool AddsSep => NativeMethods.VocabGetAddSep(Vocab);
     public int ContextLengthTrained { get; }
     public int EmbeddingSize { get; }
     internal nint Handle => _model != 0 ? _model : throw new ObjectDisposedException(nameof(LlamaModel));
@@ -50,8 +63,18 @@ internal sealed unsafe class LlamaModel : IDisposable
 
     public bool IsEndOfGeneration(int token) => NativeMethods.VocabIsEog(Vocab, token);
 
-    /// <summary>Tokens of <paramref name="text"/>, with the model's BOS when it wants one.</summary>
-    public int[] Tokenize(string text, bool addSpecial = true)
+    /// <summary>The template the model stores under <paramref name="name"/> (for example "rerank"), or null.</summary>
+    public string? Template(string name)
+    {
+        var text = NativeMethods.ModelChatTemplate(Handle, name);
+        return text is null ? null : System.Runtime.InteropServices.Marshal.PtrToStringUTF8((nint)text);
+    }
+
+    /// <summary>
+    /// Tokens of <paramref name="text"/>, with the model's BOS when it wants one and <paramref name="addSpecial"/>.
+    /// <paramref name="parseSpecial"/> turns special-token text (a template's markers) into those tokens.
+    /// </summary>
+    public int[] Tokenize(string text, bool addSpecial = true, bool parseSpecial = false)
     {
         var bytes = Encoding.UTF8.GetBytes(text);
         var capacity = bytes.Length + 8;
@@ -62,7 +85,7 @@ internal sealed unsafe class LlamaModel : IDisposable
             fixed (byte* textPtr = bytes)
             fixed (int* tokenPtr = tokens)
             {
-                count = NativeMethods.Tokenize(Vocab, textPtr, bytes.Length, tokenPtr, tokens.Length, addSpecial, parseSpecial: false);
+                count = NativeMethods.Tokenize(Vocab, textPtr, bytes.Length, tokenPtr, tokens.Length, addSpecial, parseSpecial);
             }
             if (count >= 0) return tokens.AsSpan(0, count).ToArray();
             capacity = -count; // llama.cpp returns minus the size it needs

@@ -14,9 +14,13 @@ namespace LlamaOrch.Core.Tests;
 /// <summary>One pool with one replica backed by a <see cref="ScriptedEngine"/>, and the admission in front of it.</summary>
 internal sealed class PoolHarness
 {
-    public PoolHarness(int slots = 1, int capacity = 8, FullPolicy policy = FullPolicy.Reject)
+    public PoolHarness(int slots = 1, int capacity = 8, FullPolicy policy = FullPolicy.Reject, IReadOnlyList<Workload>? workloads = null)
     {
-        var config = new PoolConfig { Id = "p", Model = "sim:test", Slots = slots, QueueCapacity = capacity, QueuePolicy = policy, Ctx = 512 };
+        var config = new PoolConfig
+        {
+            Id = "p", Model = "sim:test", Slots = slots, QueueCapacity = capacity, QueuePolicy = policy, Ctx = 512,
+            Workloads = workloads ?? [Workload.Completion],
+        };
         Pool = new PoolRuntime(config, new TaskRunner(Time, TimeSpan.FromHours(1), NullLogger<TaskRunner>.Instance), Time);
         Tasks = new TaskStore(TimeSpan.FromMinutes(1), 2, Time);
         var pools = new PoolRegistry([Pool]);

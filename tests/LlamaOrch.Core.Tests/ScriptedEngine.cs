@@ -27,6 +27,16 @@ internal sealed class ScriptedEngine : IEngineClient
     public Task<IReadOnlyList<EngineEmbedding>> EmbedAsync(IReadOnlyList<string> inputs, string correlationId, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<EngineEmbedding>>(inputs.Select(i => new EngineEmbedding([i.Length, 0f], 1)).ToList());
 
+    /// <summary>A document scores the number of its words that the query has too, and takes one token per word.</summary>
+    public Task<IReadOnlyList<EngineScore>> RerankAsync(string query, IReadOnlyList<string> documents, string correlationId, CancellationToken cancellationToken)
+    {
+        var queryWords = query.Split(' ', StringSplitOptions.RemoveEmptyEntries).ToHashSet();
+        return Task.FromResult<IReadOnlyList<EngineScore>>(documents
+            .Select(d => d.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            .Select(words => new EngineScore(words.Count(queryWords.Contains), words.Length))
+            .ToList());
+    }
+
     /// <summary>One token per whitespace-separated word: enough for context checks.</summary>
     public Task<int> CountTokensAsync(string text, CancellationToken cancellationToken) =>
         Task.FromResult(text.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length);

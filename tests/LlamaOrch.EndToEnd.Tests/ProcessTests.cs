@@ -13,7 +13,7 @@ public sealed class ProcessTests
     [InlineData("without an API token", "--urls", "http://0.0.0.0:0")]
     [InlineData("loopback binds only", "--Kestrel:Endpoints:Http:Url=http://0.0.0.0:0", "--Orchestrator:Auth:Disabled=true")]
     [InlineData("Capacity", "--Orchestrator:Queue:Capacity=abc")]
-    [InlineData("rerank", "--Orchestrator:Pools:0:Id=p", "--Orchestrator:Pools:0:Model=sim:p", "--Orchestrator:Pools:0:Workloads:0=rerank")]
+    [InlineData("'ranking' is not a workload", "--Orchestrator:Pools:0:Id=p", "--Orchestrator:Pools:0:Model=sim:p", "--Orchestrator:Pools:0:Workloads:0=ranking")]
     [InlineData("Model", "--Orchestrator:Pools:0:Id=p", "--Orchestrator:Pools:0:Model=hf:only-an-org")]
     public async Task Refuses_to_start_with_exit_code_2_and_a_message_naming_the_reason(string named, params string[] args)
     {

@@ -18,6 +18,12 @@ public sealed record TokenFrame(string T, int I);
 /// <summary>SSE <c>embedding</c>: the pooled, L2-normalised vector of input <c>i</c> of an embedding task.</summary>
 public sealed record EmbeddingFrame(int I, float[] Embedding, int Tokens);
 
+/// <summary>
+/// SSE <c>score</c>: how relevant input <c>i</c> of a rerank task is to its prompt (higher is more), its place among
+/// the inputs (<c>rank</c> 1 is the most relevant), and the tokens the prompt/input pair took.
+/// </summary>
+public sealed record ScoreFrame(int I, float Score, int Rank, int Tokens);
+
 /// <summary>SSE <c>metrics</c>: coalesced progress; more keys may be added over time.</summary>
 public sealed record MetricsFrame(
     int QueueDepth,

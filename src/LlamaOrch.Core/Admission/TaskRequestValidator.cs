@@ -47,6 +47,8 @@ public static class TaskRequestValidator
             return Bad("sampler_profile_version", $"unknown profile '{samplerProfile}' (known: {string.Join(", ", SamplingProfile.Known.Keys)})");
         if (SamplingOverrides.Apply(profile, body.Sampling, out var sampling) is { } samplingError) return samplingError;
 
+        if (workload == Workload.Rerank && body.Prompt is null)
+            return Bad("prompt", "required for workload rerank: the query the inputs are scored against");
         if (body.Prompt is { } prompt && prompt.Length > limits.MaxPromptChars)
             return Bad("prompt", $"{prompt.Length} characters exceed the limit of {limits.MaxPromptChars}");
         if (InputsProblem(body.Inputs, workload, limits) is { } inputsProblem) return Bad("inputs", inputsProblem);

@@ -11,11 +11,20 @@ public interface IEngineClient
     /// <summary>One pooled vector per input, in order (llama.cpp's <c>POST /embedding</c>).</summary>
     Task<IReadOnlyList<EngineEmbedding>> EmbedAsync(IReadOnlyList<string> inputs, string correlationId, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The relevance of each document to <paramref name="query"/>, in the documents' order (llama.cpp's <c>POST /rerank</c>
+    /// on an engine started with <c>--reranking</c>).
+    /// </summary>
+    Task<IReadOnlyList<EngineScore>> RerankAsync(string query, IReadOnlyList<string> documents, string correlationId, CancellationToken cancellationToken);
+
     /// <summary>How many tokens the model makes of <paramref name="text"/> (llama.cpp's <c>POST /tokenize</c>).</summary>
     Task<int> CountTokensAsync(string text, CancellationToken cancellationToken);
 }
 
 public sealed record EngineEmbedding(float[] Vector, int Tokens);
+
+/// <summary>One document's relevance score; <see cref="Tokens"/> is 0 when the engine does not report it (llama-server).</summary>
+public sealed record EngineScore(float Score, int Tokens);
 
 public sealed record EngineCompletionRequest(
     string? Prompt,

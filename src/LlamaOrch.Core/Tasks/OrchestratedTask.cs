@@ -90,12 +90,13 @@ public sealed class OrchestratedTask
         }
     }
 
-    internal bool TryAppendEmbedding(EmbeddingFrame frame)
+    /// <summary>Appends an encoded result frame (an embedding or a score); false once the task has stopped running.</summary>
+    internal bool TryAppendResult(byte[] frame)
     {
         lock (_gate)
         {
             if (_state != TaskState.Running) return false;
-            Append(SseFrames.Embedding(frame), close: false);
+            Append(frame, close: false);
             return true;
         }
     }

@@ -19,6 +19,7 @@ public static class SseFrames
     public const string TokenEvent = "token";
     public const string MetricsEvent = "metrics";
     public const string EmbeddingEvent = "embedding";
+    public const string ScoreEvent = "score";
     public const string EndEvent = "end";
     public const string ErrorEvent = "error";
 
@@ -37,6 +38,8 @@ public static class SseFrames
     public static byte[] Token(string text, int index) => Encode(TokenEvent, new TokenFrame(text, index), ContractsJsonContext.Default.TokenFrame);
 
     public static byte[] Embedding(EmbeddingFrame frame) => Encode(EmbeddingEvent, frame, ContractsJsonContext.Default.EmbeddingFrame);
+
+    public static byte[] Score(ScoreFrame frame) => Encode(ScoreEvent, frame, ContractsJsonContext.Default.ScoreFrame);
 
     public static byte[] Metrics(MetricsFrame frame) => Encode(MetricsEvent, frame, ContractsJsonContext.Default.MetricsFrame);
 

@@ -27,9 +27,12 @@ public sealed class TaskRunner(TimeProvider time, TimeSpan metricsInterval, ILog
             logger.LogDebug("Task {TaskId} started on {ReplicaId} after {QueuedMs} ms queued (correlation {CorrelationId})",
                 task.Id, replicaId, queuedMs, task.CorrelationId);
             task.TryAppendMetrics(MetricsNow(task, pool, started));
-            completed = await RunEngineAsync(task, started, token => task.Spec.Workload == Workload.Embedding
-                ? EmbedAsync(task, client, started, token)
-                : RelayAsync(task, pool, client, started, speed, token)).ConfigureAwait(false);
+            completed = await RunEngineAsync(task, started, token => task.Spec.Workload switch
+            {
+                Workload.Embedding => EmbedAsync(task, client, started, token),
+                Workload.Rerank => RerankAsync(task, client, started, token),
+                _ => RelayAsync(task, pool, client, started, speed, token),
+            }).ConfigureAwait(false);
         }
         catch (EngineFailureException failure)
         {
@@ -111,9 +114,24 @@ public sealed class TaskRunner(TimeProvider time, TimeSpan metricsInterval, ILog
         var vectors = await client.EmbedAsync(task.Spec.Inputs!, task.CorrelationId, cancellationToken).ConfigureAwait(false);
         for (var i = 0; i < vectors.Count; i++)
         {
-            if (!task.TryAppendEmbedding(new EmbeddingFrame(i, vectors[i].Vector, vectors[i].Tokens))) return false;
+            if (!task.TryAppendResult(SseFrames.Embedding(new EmbeddingFrame(i, vectors[i].Vector, vectors[i].Tokens)))) return false;
         }
         return task.TryEnd(new EndFrame(0, vectors.Sum(v => v.Tokens), ElapsedMs(started), Canceled: false, StopReason: "embedded"));
+    }
+
+    /// <summary>A rerank task: one <c>score</c> frame per input, in the inputs' order, then <c>end</c> with the tokens read.</summary>
+    private async Task<bool> RerankAsync(OrchestratedTask task, IEngineClient client, long started, CancellationToken cancellationToken)
+    {
+        var scores = await client.RerankAsync(task.Spec.Prompt!, task.Spec.Inputs!, task.CorrelationId, cancellationToken).ConfigureAwait(false);
+        // Rank 1 is the most relevant; equal scores keep the inputs' order.
+        var ranks = new int[scores.Count];
+        var order = Enumerable.Range(0, scores.Count).OrderByDescending(i => scores[i].Score).ToArray();
+        for (var place = 0; place < order.Length; place++) ranks[order[place]] = place + 1;
+        for (var i = 0; i < scores.Count; i++)
+        {
+            if (!task.TryAppendResult(SseFrames.Score(new ScoreFrame(i, scores[i].Score, ranks[i], scores[i].Tokens)))) return false;
+        }
+        return task.TryEnd(new EndFrame(0, scores.Sum(s => s.Tokens), ElapsedMs(started), Canceled: false, StopReason: "scored"));
     }
 
     private CancellationTokenSource? DeadlineSource(OrchestratedTask task)

@@ -51,7 +51,12 @@ internal static class EngineApplication
     private static IDisposable? LoadModel(EngineOptions options, TimeProvider time, out string? error)
     {
         error = null;
-        if (options.Sim is { } sim) return new SimModel(sim, time);
+        if (options.Sim is { } sim)
+        {
+            if (!options.Embedding && !options.Reranking) return new SimModel(sim, time);
+            error = "a sim: model only completes; --embedding and --reranking need a GGUF model";
+            return null;
+        }
         if (options.ModelPath is not { } path)
         {
             error = "hf: and https: refs are not resolved by this build of llorch-engine; give a GGUF path";
@@ -59,7 +64,7 @@ internal static class EngineApplication
         }
         try
         {
-            return LlamaEngineModel.Load(options.ModelRef, path, options.Slots, options.ContextPerSlot, options.Threads, options.LibraryDirectory, options.Embedding, options.GpuLayers);
+            return LlamaEngineModel.Load(options.ModelRef, path, options.Slots, options.ContextPerSlot, options.Threads, options.LibraryDirectory, options.Embedding, options.GpuLayers, options.Reranking);
         }
         catch (Exception loadError) when (loadError is IOException or UnauthorizedAccessException or LlamaOrch.LlamaCpp.LlamaException
                                               or LlamaOrch.Engines.Gguf.GgufFormatException or DllNotFoundException or InvalidOperationException)
@@ -106,6 +111,7 @@ internal static class EngineApplication
         builder.Services.AddSingleton<TokenizeEndpoint>();
         builder.Services.AddSingleton<CompletionEndpoint>();
         builder.Services.AddSingleton<EmbeddingEndpoint>();
+        builder.Services.AddSingleton<RerankEndpoint>();
         if (parentPid is { } pid)
         {
             builder.Services.AddSingleton(new ParentProcess(pid));

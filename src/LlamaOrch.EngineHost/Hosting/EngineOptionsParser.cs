@@ -29,6 +29,7 @@ internal static class EngineOptionsParser
           -c, --ctx-size N       context size across all slots; each slot gets N / slots
                                  (default and 0: 4096 per slot)
               --embedding        also serve POST /embedding (mean-pooled, L2-normalised vectors)
+              --reranking        also serve POST /rerank (needs a model with a classification head)
               --metrics          accepted for llama-server compatibility; /metrics is always served
           -h, --help             print this text
 
@@ -45,6 +46,7 @@ internal static class EngineOptionsParser
         var threads = 1;
         string? libraryDirectory = null;
         var embedding = false;
+        var reranking = false;
         var gpuLayers = -1;
 
         for (var i = 0; i < args.Count; i++)
@@ -58,6 +60,9 @@ internal static class EngineOptionsParser
                     continue;
                 case "--embedding" or "--embeddings":
                     embedding = true;
+                    continue;
+                case "--reranking" or "--rerank":
+                    reranking = true;
                     continue;
             }
 
@@ -119,7 +124,7 @@ internal static class EngineOptionsParser
         }
 
         return EngineOptionsParseResult.Success(new EngineOptions(
-            model, simModel, simModel is null ? ModelPathOf(model) : null, address, port, slots, contextPerSlot, threads, libraryDirectory, embedding, gpuLayers));
+            model, simModel, simModel is null ? ModelPathOf(model) : null, address, port, slots, contextPerSlot, threads, libraryDirectory, embedding, gpuLayers, reranking));
     }
 
     private static bool IsValued(string name) =>

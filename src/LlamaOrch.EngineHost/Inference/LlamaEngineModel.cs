@@ -6,16 +6,18 @@ using LlamaOrch.LlamaCpp;
 namespace LlamaOrch.EngineHost.Inference;
 
 /// <summary>A GGUF model served by llama.cpp in this process, one sequence per slot, batched continuously.</summary>
-internal sealed class LlamaEngineModel : IEngineModel, IEmbeddingModel, IDisposable
+internal sealed class LlamaEngineModel : IEngineModel, IEmbeddingModel, IRerankModel, IDisposable
 {
     private readonly LlamaModel _model;
     private readonly LlamaContext _context;
     private readonly BatchScheduler _scheduler;
     private readonly Embedder? _embedder;
+    private readonly Reranker? _reranker;
 
-    private LlamaEngineModel(string modelRef, LlamaModel model, LlamaContext context, Embedder? embedder)
+    private LlamaEngineModel(string modelRef, LlamaModel model, LlamaContext context, Embedder? embedder, Reranker? reranker)
     {
         _embedder = embedder;
+        _reranker = reranker;
         ModelRef = modelRef;
         _model = model;
         _context = context;
@@ -33,21 +35,32 @@ internal sealed class LlamaEngineModel : IEngineModel, IEmbeddingModel, IDisposa
     public int ContextPerSlot => _context.ContextPerSequence;
 
     /// <summary>Loads <paramref name="path"/> and makes a context of <paramref name="contextPerSlot"/> × <paramref name="slots"/> tokens.</summary>
-    public static LlamaEngineModel Load(string modelRef, string path, int slots, int contextPerSlot, int threads, string? libraryDirectory, bool embedding = false, int gpuLayers = -1)
+    public static LlamaEngineModel Load(
+        string modelRef, string path, int slots, int contextPerSlot, int threads, string? libraryDirectory,
+        bool embedding = false, int gpuLayers = -1, bool reranking = false)
     {
         LlamaBackend.EnsureInitialized(libraryDirectory);
         // Our reader names exactly what is wrong with a bad file; llama.cpp only says that loading failed.
-        GgufReader.Read(path);
+        var file = GgufReader.Read(path);
+        // llama.cpp would rank-pool a model without a head too, and report a hidden-state value as the score.
+        if (reranking && !file.Tensors.Any(t => t.Name is "cls.weight" or "cls.output.weight"))
+        {
+            throw new InvalidOperationException(
+                $"{path} has no classification head (cls.weight or cls.output.weight), so it cannot rerank; --reranking needs a reranking model");
+        }
         var model = LlamaModel.Load(path, gpuLayers: gpuLayers);
         LlamaContext? context = null;
+        Embedder? embedder = null;
         try
         {
             context = new LlamaContext(model, contextPerSlot, slots, threads);
-            var embedder = embedding ? new Embedder(model, contextPerSlot, threads) : null;
-            return new LlamaEngineModel(modelRef, model, context, embedder);
+            embedder = embedding ? new Embedder(model, contextPerSlot, threads) : null;
+            var reranker = reranking ? new Reranker(model, contextPerSlot, threads) : null;
+            return new LlamaEngineModel(modelRef, model, context, embedder, reranker);
         }
         catch
         {
+            embedder?.Dispose();
             context?.Dispose();
             model.Dispose();
             throw;
@@ -58,6 +71,11 @@ internal sealed class LlamaEngineModel : IEngineModel, IEmbeddingModel, IDisposa
 
     public (float[] Vector, int Tokens) Embed(string text) =>
         (_embedder ?? throw new InvalidOperationException("started without --embedding")).Embed(text);
+
+    public bool CanRerank => _reranker is not null;
+
+    public (float Score, int Tokens) Rerank(string query, string document) =>
+        (_reranker ?? throw new InvalidOperationException("started without --reranking")).Score(query, document);
 
     public int CountTokens(ReadOnlySpan<char> text) => Encode(text.ToString()).Length;
 
@@ -97,6 +115,7 @@ internal sealed class LlamaEngineModel : IEngineModel, IEmbeddingModel, IDisposa
     public void Dispose()
     {
         _embedder?.Dispose();
+        _reranker?.Dispose();
         _scheduler.Dispose();
         _context.Dispose();
         _model.Dispose();

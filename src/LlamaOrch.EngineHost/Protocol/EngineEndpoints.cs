@@ -20,5 +20,7 @@ internal static class EngineEndpoints
         app.MapPost("/tokenize", app.Services.GetRequiredService<TokenizeEndpoint>().HandleAsync);
         app.MapPost("/completion", app.Services.GetRequiredService<CompletionEndpoint>().HandleAsync);
         app.MapPost("/embedding", app.Services.GetRequiredService<EmbeddingEndpoint>().HandleAsync);
+        var rerank = app.Services.GetRequiredService<RerankEndpoint>();
+        foreach (var route in RerankEndpoint.Routes) app.MapPost(route, rerank.HandleAsync);
     }
 }

@@ -21,6 +21,9 @@ namespace LlamaOrch.EngineHost.Protocol;
 [JsonSerializable(typeof(PropsResponse))]
 [JsonSerializable(typeof(SlotState[]))]
 [JsonSerializable(typeof(EmbeddingResult[]))]
+[JsonSerializable(typeof(RerankRequest))]
+[JsonSerializable(typeof(RerankResponse))]
+[JsonSerializable(typeof(TeiRerankResult[]))]
 internal sealed partial class EngineJsonContext : JsonSerializerContext
 {
     /// <summary>

@@ -22,6 +22,8 @@ internal static class GgufKeys
     public const string LayerNormRmsEpsilon = "attention.layer_norm_rms_epsilon";
     public const string RopeDimensionCount = "rope.dimension_count";
     public const string RopeFreqBase = "rope.freq_base";
+    public const string PoolingType = "pooling_type";
+    public const string ClassifierOutputLabels = "classifier.output_labels";
 
     public const string TokenizerModel = "tokenizer.ggml.model";
     public const string TokenizerTokens = "tokenizer.ggml.tokens";
@@ -32,6 +34,7 @@ internal static class GgufKeys
     public const string TokenizerUnknownId = "tokenizer.ggml.unknown_token_id";
     public const string TokenizerAddBos = "tokenizer.ggml.add_bos_token";
     public const string TokenizerAddEos = "tokenizer.ggml.add_eos_token";
+    public const string RerankTemplate = "tokenizer.chat_template.rerank";
 
     /// <summary>The full key of an architecture-specific fact: ("llama", "context_length") → "llama.context_length".</summary>
     public static string ForArchitecture(string architecture, string suffix) => $"{architecture}.{suffix}";

@@ -10,10 +10,18 @@ namespace LlamaOrch.Engines.Gguf;
 /// names, ggml dimension order, tensor order) mirrors stories260K. The same shape, weight type and seed always give
 /// the same bytes. Weights are uniform in ±<see cref="WeightScale"/> and norms are 1, so activations stay small and
 /// logits finite; the output is gibberish, on purpose.
+/// A reranker is written the way llama.cpp's converter writes a Qwen3 reranker: the qwen3 architecture (llama plus
+/// per-head q/k norms), rank pooling, a two-row <c>cls.output</c> head labelled yes/no, and a rerank prompt template.
+/// llama.cpp then scores a query/document pair as the softmax probability of "yes".
 /// </summary>
 internal static class RandomLlamaModelWriter
 {
     public const string Architecture = "llama";
+    public const string RerankerArchitecture = "qwen3";
+    public const string RerankTemplate = "Query: {query}\nDocument: {document}\nRelevant:";
+
+    // llama_pooling_type LLAMA_POOLING_TYPE_RANK.
+    private const uint RankPooling = 4;
     public const float WeightScale = 0.02f;
     public const float RmsNormEpsilon = 1e-5f;
 
@@ -26,14 +34,19 @@ internal static class RandomLlamaModelWriter
         LlamaModelShape shape,
         GgmlType weightType = GgmlType.F32,
         ulong seed = 0,
+        bool reranker = false,
+        string? rerankTemplate = RerankTemplate,
         CancellationToken cancellationToken = default) =>
-        Create(shape, weightType, seed).WriteFileAsync(path, cancellationToken);
+        Create(shape, weightType, seed, reranker, rerankTemplate).WriteFileAsync(path, cancellationToken);
 
     /// <summary>
     /// A writer holding the model's metadata and tensor plan; nothing is generated until it is written. Matrices are
     /// <paramref name="weightType"/> (F32 or F16); the one-dimensional norms stay F32, as in every llama.cpp file type.
+    /// A <paramref name="reranker"/> stores <paramref name="rerankTemplate"/> when it is not null; without one, llama.cpp
+    /// lays a query/document pair out as BOS, query, document (as for BERT-style rerankers).
     /// </summary>
-    public static GgufWriter Create(LlamaModelShape shape, GgmlType weightType = GgmlType.F32, ulong seed = 0)
+    public static GgufWriter Create(
+        LlamaModelShape shape, GgmlType weightType = GgmlType.F32, ulong seed = 0, bool reranker = false, string? rerankTemplate = RerankTemplate)
     {
         ArgumentNullException.ThrowIfNull(shape);
         shape.Validate();
@@ -44,11 +57,12 @@ internal static class RandomLlamaModelWriter
             _ => throw new ArgumentOutOfRangeException(nameof(weightType), weightType, "random weights are written as F32 or F16"),
         };
         var vocabulary = RandomLlamaVocabulary.Build(shape.VocabSize);
-        string Key(string suffix) => GgufKeys.ForArchitecture(Architecture, suffix);
+        var architecture = reranker ? RerankerArchitecture : Architecture;
+        string Key(string suffix) => GgufKeys.ForArchitecture(architecture, suffix);
 
         var writer = new GgufWriter()
-            .Add(GgufKeys.Architecture, GgufValue.String(Architecture))
-            .Add(GgufKeys.Name, GgufValue.String(string.Create(CultureInfo.InvariantCulture, $"random-llama-{shape.ParameterCount}-seed{seed}")))
+            .Add(GgufKeys.Architecture, GgufValue.String(architecture))
+            .Add(GgufKeys.Name, GgufValue.String(string.Create(CultureInfo.InvariantCulture, $"random-{architecture}-{shape.ParameterCount}-seed{seed}")))
             .Add(GgufKeys.FileType, GgufValue.UInt32((uint)fileType))
             .Add(Key(GgufKeys.VocabSize), GgufValue.UInt32((uint)shape.VocabSize))
             .Add(Key(GgufKeys.ContextLength), GgufValue.UInt32((uint)shape.ContextLength))
@@ -68,16 +82,23 @@ internal static class RandomLlamaModelWriter
             .Add(GgufKeys.TokenizerUnknownId, GgufValue.UInt32(RandomLlamaVocabulary.UnknownId))
             .Add(GgufKeys.TokenizerAddBos, GgufValue.Bool(true))
             .Add(GgufKeys.TokenizerAddEos, GgufValue.Bool(false));
+        if (reranker)
+        {
+            writer
+                .Add(Key(GgufKeys.PoolingType), GgufValue.UInt32(RankPooling))
+                .Add(Key(GgufKeys.ClassifierOutputLabels), GgufValue.Array(new[] { "yes", "no" }));
+            if (rerankTemplate is not null) writer.Add(GgufKeys.RerankTemplate, GgufValue.String(rerankTemplate));
+        }
 
         long embd = shape.EmbeddingLength, vocab = shape.VocabSize, ff = shape.FeedForwardLength, kv = shape.KvDimension;
         ulong tensorIndex = 0;
         // ggml order: ne0 is the input width (a row), ne1 the number of rows (outputs); token_embd is one row per token.
         void Matrix(string name, long inputs, long outputs) =>
             writer.AddTensor(name, [inputs, outputs], weightType, RandomWeights(Xoshiro256StarStar.Mix(seed, tensorIndex++), inputs * outputs, weightType));
-        void Norm(string name) => writer.AddTensor(name, [embd], GgmlType.F32, Ones(embd));
+        void Norm(string name, long width) => writer.AddTensor(name, [width], GgmlType.F32, Ones(width));
 
         Matrix("token_embd.weight", embd, vocab);
-        Norm("output_norm.weight");
+        Norm("output_norm.weight", embd);
         Matrix("output.weight", embd, vocab);
         for (var layer = 0; layer < shape.BlockCount; layer++)
         {
@@ -86,12 +107,18 @@ internal static class RandomLlamaModelWriter
             Matrix(prefix + "attn_k.weight", embd, kv);
             Matrix(prefix + "attn_v.weight", embd, kv);
             Matrix(prefix + "attn_output.weight", embd, embd);
-            Norm(prefix + "attn_norm.weight");
+            Norm(prefix + "attn_norm.weight", embd);
+            if (reranker)
+            {
+                Norm(prefix + "attn_q_norm.weight", shape.HeadDimension);
+                Norm(prefix + "attn_k_norm.weight", shape.HeadDimension);
+            }
             Matrix(prefix + "ffn_gate.weight", embd, ff);
             Matrix(prefix + "ffn_down.weight", ff, embd);
             Matrix(prefix + "ffn_up.weight", embd, ff);
-            Norm(prefix + "ffn_norm.weight");
+            Norm(prefix + "ffn_norm.weight", embd);
         }
+        if (reranker) Matrix("cls.output.weight", embd, 2);
         return writer;
     }
 

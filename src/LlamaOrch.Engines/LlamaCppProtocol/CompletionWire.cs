@@ -70,6 +70,20 @@ internal sealed record EmbeddingItem
     public int? TokensEvaluated { get; init; }
 }
 
+/// <summary>The <c>POST /rerank</c> body (the Jina shape llama-server reads); <c>top_n</c> asks for every score.</summary>
+internal sealed record RerankRequest(string Query, IReadOnlyList<string> Documents, int TopN);
+
+/// <summary>llama.cpp's <c>/rerank</c> reply: results best first, each naming its document's index.</summary>
+internal sealed record RerankReply(RerankItem[]? Results);
+
+/// <summary><c>tokens_evaluated</c> is llorch-engine's extension; llama-server leaves it out.</summary>
+internal sealed record RerankItem
+{
+    public int Index { get; init; }
+    public float? RelevanceScore { get; init; }
+    public int? TokensEvaluated { get; init; }
+}
+
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
 [JsonSerializable(typeof(CompletionRequest))]
 [JsonSerializable(typeof(CompletionChunk))]
@@ -77,6 +91,8 @@ internal sealed record EmbeddingItem
 [JsonSerializable(typeof(PropsResponse))]
 [JsonSerializable(typeof(EmbeddingRequest))]
 [JsonSerializable(typeof(EmbeddingItem[]))]
+[JsonSerializable(typeof(RerankRequest))]
+[JsonSerializable(typeof(RerankReply))]
 [JsonSerializable(typeof(TokenizeRequest))]
 [JsonSerializable(typeof(TokenizeResponse))]
 internal sealed partial class LlamaCppJsonContext : JsonSerializerContext;

@@ -3,6 +3,7 @@ using System.IO.Pipelines;
 using System.Net.Http.Json;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using LlamaOrch.Contracts.Errors;
 using LlamaOrch.Core.Engines;
 
@@ -99,15 +100,7 @@ internal sealed class LlamaCppEngineClient(HttpClient http, Uri baseAddress) : I
         using var response = await SendAsync(message, cancellationToken).ConfigureAwait(false);
         if (!response.IsSuccessStatusCode) throw await FailureFromAsync(response, cancellationToken).ConfigureAwait(false);
 
-        EmbeddingItem[]? items;
-        try
-        {
-            items = await response.Content.ReadFromJsonAsync(LlamaCppJsonContext.Default.EmbeddingItemArray, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception error) when (error is IOException or HttpRequestException && !cancellationToken.IsCancellationRequested)
-        {
-            throw new EngineFailureException(ErrorCodes.WorkerReset, $"engine at {BaseAddress} went away mid-reply: {error.Message}", retriable: true, error);
-        }
+        var items = await ReadReplyAsync(response, LlamaCppJsonContext.Default.EmbeddingItemArray, cancellationToken).ConfigureAwait(false);
 
         var vectors = new EngineEmbedding[inputs.Count];
         foreach (var item in items ?? [])
@@ -120,6 +113,30 @@ internal sealed class LlamaCppEngineClient(HttpClient http, Uri baseAddress) : I
         return vectors;
     }
 
+    public async Task<IReadOnlyList<EngineScore>> RerankAsync(string query, IReadOnlyList<string> documents, string correlationId, CancellationToken cancellationToken)
+    {
+        using var message = new HttpRequestMessage(HttpMethod.Post, new Uri(BaseAddress, "/rerank"))
+        {
+            Content = JsonContent.Create(new RerankRequest(query, documents, documents.Count), LlamaCppJsonContext.Default.RerankRequest),
+        };
+        message.Headers.TryAddWithoutValidation("X-Correlation-Id", correlationId);
+        using var response = await SendAsync(message, cancellationToken).ConfigureAwait(false);
+        if (!response.IsSuccessStatusCode) throw await FailureFromAsync(response, cancellationToken).ConfigureAwait(false);
+
+        var reply = await ReadReplyAsync(response, LlamaCppJsonContext.Default.RerankReply, cancellationToken).ConfigureAwait(false);
+
+        // The reply is best first; put the scores back in the documents' order.
+        var scores = new EngineScore[documents.Count];
+        foreach (var item in reply?.Results ?? [])
+        {
+            if (item.Index >= 0 && item.Index < scores.Length && item.RelevanceScore is { } score)
+                scores[item.Index] = new EngineScore(score, item.TokensEvaluated ?? 0);
+        }
+        if (scores.Any(s => s is null))
+            throw new EngineFailureException(ErrorCodes.Internal, $"engine at {BaseAddress} returned {reply?.Results?.Length ?? 0} scores for {documents.Count} documents", retriable: false);
+        return scores;
+    }
+
     public async Task<int> CountTokensAsync(string text, CancellationToken cancellationToken)
     {
         using var message = new HttpRequestMessage(HttpMethod.Post, new Uri(BaseAddress, "/tokenize"))
@@ -130,6 +147,18 @@ internal sealed class LlamaCppEngineClient(HttpClient http, Uri baseAddress) : I
         if (!response.IsSuccessStatusCode) throw await FailureFromAsync(response, cancellationToken).ConfigureAwait(false);
         var reply = await response.Content.ReadFromJsonAsync(LlamaCppJsonContext.Default.TokenizeResponse, cancellationToken).ConfigureAwait(false);
         return reply?.Tokens?.Length ?? throw new EngineFailureException(ErrorCodes.Internal, $"engine at {BaseAddress} answered /tokenize without tokens", retriable: false);
+    }
+
+    private async Task<T?> ReadReplyAsync<T>(HttpResponseMessage response, JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await response.Content.ReadFromJsonAsync(typeInfo, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception error) when (error is IOException or HttpRequestException && !cancellationToken.IsCancellationRequested)
+        {
+            throw new EngineFailureException(ErrorCodes.WorkerReset, $"engine at {BaseAddress} went away mid-reply: {error.Message}", retriable: true, error);
+        }
     }
 
     private async Task<HttpResponseMessage> SendAsync(HttpRequestMessage message, CancellationToken cancellationToken)

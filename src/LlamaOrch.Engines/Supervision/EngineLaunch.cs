@@ -42,6 +42,7 @@ internal static class EngineLaunch
             start.ArgumentList.Add(arg);
         }
         if (pool.Workloads.Contains(Workload.Embedding)) start.ArgumentList.Add("--embedding");
+        if (pool.Workloads.Contains(Workload.Rerank)) start.ArgumentList.Add("--reranking");
         var onGpu = device != DevicePlacement.Cpu;
         if (onGpu && !pool.EngineArgs.Any(a => a is "-ngl" or "--n-gpu-layers" or "--gpu-layers"))
         {

@@ -45,8 +45,11 @@ internal struct LlamaContextParams
     public nint CtxOther;
 }
 
-/// <summary><c>enum llama_pooling_type</c>: the value used for embeddings.</summary>
+/// <summary><c>enum llama_pooling_type</c>: the values used for embeddings and reranking.</summary>
 internal static class LlamaPoolingType
 {
     public const int Mean = 1;
+
+    /// <summary>Rank pooling: the model's classification head scores the whole sequence.</summary>
+    public const int Rank = 4;
 }

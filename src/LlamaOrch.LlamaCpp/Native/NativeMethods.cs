@@ -68,6 +68,31 @@ internal static unsafe partial class NativeMethods
     [LibraryImport(Llama, EntryPoint = "llama_vocab_bos")]
     public static partial int VocabBos(nint vocab);
 
+    [LibraryImport(Llama, EntryPoint = "llama_vocab_eos")]
+    public static partial int VocabEos(nint vocab);
+
+    [LibraryImport(Llama, EntryPoint = "llama_vocab_sep")]
+    public static partial int VocabSep(nint vocab);
+
+    [LibraryImport(Llama, EntryPoint = "llama_vocab_get_add_bos")]
+    [return: MarshalAs(UnmanagedType.U1)]
+    public static partial bool VocabGetAddBos(nint vocab);
+
+    [LibraryImport(Llama, EntryPoint = "llama_vocab_get_add_eos")]
+    [return: MarshalAs(UnmanagedType.U1)]
+    public static partial bool VocabGetAddEos(nint vocab);
+
+    [LibraryImport(Llama, EntryPoint = "llama_vocab_get_add_sep")]
+    [return: MarshalAs(UnmanagedType.U1)]
+    public static partial bool VocabGetAddSep(nint vocab);
+
+    [LibraryImport(Llama, EntryPoint = "llama_model_n_cls_out")]
+    public static partial uint ModelNClsOut(nint model);
+
+    /// <summary>The named template stored in the model (null name: the default chat template); null when absent.</summary>
+    [LibraryImport(Llama, EntryPoint = "llama_model_chat_template", StringMarshalling = StringMarshalling.Utf8)]
+    public static partial byte* ModelChatTemplate(nint model, string? name);
+
 
     [LibraryImport(Llama, EntryPoint = "llama_vocab_is_eog")]
     [return: MarshalAs(UnmanagedType.U1)]

@@ -149,7 +149,7 @@ internal sealed record OrchestratorSettings(
         throw new ConfigurationException($"{key} must be [\"cpu\"], [\"auto\"] or GPU indices such as [\"0\", \"1\"] (got {string.Join(", ", devices)})");
     }
 
-    /// <summary>What a pool's engines serve; rerank needs a reranking engine that llorch-engine does not have yet.</summary>
+    /// <summary>What a pool's engines serve; rerank needs a reranking model (one with a classification head).</summary>
     private static IReadOnlyList<Workload> Workloads(List<string>? names, string key)
     {
         if (names is not { Count: > 0 }) return [Workload.Completion];
@@ -157,9 +157,7 @@ internal sealed record OrchestratorSettings(
         foreach (var name in names)
         {
             if (!WireNames.Workloads.TryGetValue(name, out var workload))
-                throw new ConfigurationException($"{key}: '{name}' is not a workload (completion | embedding)");
-            if (workload == Workload.Rerank)
-                throw new ConfigurationException($"{key}: rerank is not served by llorch-engine yet (completion | embedding)");
+                throw new ConfigurationException($"{key}: '{name}' is not a workload (completion | embedding | rerank)");
             if (!workloads.Contains(workload)) workloads.Add(workload);
         }
         return workloads;

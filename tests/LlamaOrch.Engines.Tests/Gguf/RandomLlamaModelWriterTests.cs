@@ -24,6 +24,29 @@ public sealed class RandomLlamaModelWriterTests
     }
 
     [Fact]
+    public async Task A_reranker_is_a_qwen3_model_with_rank_pooling_a_yes_no_head_and_a_rerank_template()
+    {
+        using var directory = new TempDirectory();
+        var path = directory.File("reranker.gguf");
+        await RandomLlamaModelWriter.WriteFileAsync(path, LlamaModelShape.Stories260K, GgmlType.F32, seed: 1, reranker: true);
+
+        var file = GgufReader.Read(path);
+
+        Assert.Equal("qwen3", file.Model.Architecture);
+        Assert.Equal(4u, file.Metadata["qwen3.pooling_type"].Get<uint>());
+        Assert.Equal(["yes", "no"], file.Metadata["qwen3.classifier.output_labels"].GetArray<string>());
+        Assert.Equal(RandomLlamaModelWriter.RerankTemplate, file.Metadata["tokenizer.chat_template.rerank"].Get<string>());
+        var head = Assert.Single(file.Tensors, t => t.Name == "cls.output.weight");
+        Assert.Equal([64L, 2L], head.Dimensions.ToArray());
+        Assert.Equal(5, file.Tensors.Count(t => t.Name.EndsWith("attn_q_norm.weight", StringComparison.Ordinal)));
+        Assert.All(file.Tensors.Where(t => t.Name.EndsWith("attn_k_norm.weight", StringComparison.Ordinal)), t => Assert.Equal([8L], t.Dimensions.ToArray()));
+
+        var withoutTemplate = directory.File("reranker-plain.gguf");
+        await RandomLlamaModelWriter.WriteFileAsync(withoutTemplate, LlamaModelShape.Stories260K, GgmlType.F32, seed: 1, reranker: true, rerankTemplate: null);
+        Assert.False(GgufReader.Read(withoutTemplate).Metadata.ContainsKey("tokenizer.chat_template.rerank"));
+    }
+
+    [Fact]
     public async Task Mirrors_the_layout_of_stories260K()
     {
         using var directory = new TempDirectory();
