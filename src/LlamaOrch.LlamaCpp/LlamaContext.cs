@@ -11,9 +11,13 @@ internal sealed unsafe class LlamaContext : IDisposable
     private nint _context;
     private LlamaBatch _batch;
 
-    public LlamaContext(LlamaModel model, int contextPerSequence, int sequences, int threads, int batchSize = 512, int? embeddingPooling = null)
+    /// <param name="flashAttention">llama.cpp's <c>llama_flash_attn_type</c>: -1 auto (its default), 0 off, 1 on.</param>
+    public LlamaContext(
+        LlamaModel model, int contextPerSequence, int sequences, int threads, int batchSize = 512, int? embeddingPooling = null,
+        int flashAttention = FlashAttention.Auto)
     {
         var parameters = NativeMethods.ContextDefaultParams();
+        parameters.FlashAttnType = flashAttention;
         if (embeddingPooling is { } pooling)
         {
             parameters.Embeddings = 1;

@@ -64,7 +64,7 @@ internal static class EngineApplication
         }
         try
         {
-            return LlamaEngineModel.Load(options.ModelRef, path, options.Slots, options.ContextPerSlot, options.Threads, options.LibraryDirectory, options.Embedding, options.GpuLayers, options.Reranking);
+            return LlamaEngineModel.Load(options, path);
         }
         catch (Exception loadError) when (loadError is IOException or UnauthorizedAccessException or LlamaOrch.LlamaCpp.LlamaException
                                               or LlamaOrch.Engines.Gguf.GgufFormatException or DllNotFoundException or InvalidOperationException)

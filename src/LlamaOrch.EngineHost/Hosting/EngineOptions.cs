@@ -14,6 +14,7 @@ namespace LlamaOrch.EngineHost.Hosting;
 /// <param name="Threads">llama.cpp threads for decoding (llama-server's <c>--threads</c>).</param>
 /// <param name="Embedding">Serve <c>/embedding</c> too (llama-server's <c>--embedding</c>), with mean pooling.</param>
 /// <param name="GpuLayers">Layers to offload to the GPU (-1: all); no effect with a CPU-only build.</param>
+/// <param name="FlashAttention">llama.cpp's flash attention setting: -1 auto (the default), 0 off, 1 on.</param>
 /// <param name="Reranking">Serve <c>/rerank</c> too (llama-server's <c>--reranking</c>), with the model's classification head.</param>
 /// <param name="LibraryDirectory">A folder of llama.cpp libraries to use instead of the shipped ones.</param>
 internal sealed record EngineOptions(
@@ -28,4 +29,5 @@ internal sealed record EngineOptions(
     string? LibraryDirectory = null,
     bool Embedding = false,
     int GpuLayers = -1,
-    bool Reranking = false);
+    bool Reranking = false,
+    int FlashAttention = -1);

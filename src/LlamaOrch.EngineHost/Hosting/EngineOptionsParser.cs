@@ -28,6 +28,8 @@ internal static class EngineOptionsParser
           -np, --parallel N      number of slots (default 1)
           -c, --ctx-size N       context size across all slots; each slot gets N / slots
                                  (default and 0: 4096 per slot)
+          -fa, --flash-attn V    flash attention: on, off or auto (default auto, as llama-server; on a CPU
+                                 with a tiny model, off can decode batches much faster)
               --embedding        also serve POST /embedding (mean-pooled, L2-normalised vectors)
               --reranking        also serve POST /rerank (needs a model with a classification head)
               --metrics          accepted for llama-server compatibility; /metrics is always served
@@ -47,6 +49,7 @@ internal static class EngineOptionsParser
         string? libraryDirectory = null;
         var embedding = false;
         var reranking = false;
+        var flashAttention = -1;
         var gpuLayers = -1;
 
         for (var i = 0; i < args.Count; i++)
@@ -89,6 +92,14 @@ internal static class EngineOptionsParser
                 continue;
             }
 
+            if (name is "-fa" or "--flash-attn")
+            {
+                if (ParseFlashAttention(value) is not { } setting)
+                    return EngineOptionsParseResult.Failure($"argument '{name}': '{value}' is not on, off or auto");
+                flashAttention = setting;
+                continue;
+            }
+
             var error = name switch
             {
                 "--host" => ParseAddress(name, value, out address),
@@ -124,12 +135,21 @@ internal static class EngineOptionsParser
         }
 
         return EngineOptionsParseResult.Success(new EngineOptions(
-            model, simModel, simModel is null ? ModelPathOf(model) : null, address, port, slots, contextPerSlot, threads, libraryDirectory, embedding, gpuLayers, reranking));
+            model, simModel, simModel is null ? ModelPathOf(model) : null, address, port, slots, contextPerSlot, threads, libraryDirectory, embedding, gpuLayers, reranking, flashAttention));
     }
 
     private static bool IsValued(string name) =>
         name is "-m" or "--model" or "--host" or "--port" or "-np" or "--parallel" or "-c" or "--ctx-size"
-            or "-t" or "--threads" or "--lib-dir" or "-ngl" or "--n-gpu-layers" or "--gpu-layers";
+            or "-t" or "--threads" or "--lib-dir" or "-ngl" or "--n-gpu-layers" or "--gpu-layers" or "-fa" or "--flash-attn";
+
+    /// <summary>llama-server's spellings: on/off/auto and their truthy and falsy synonyms.</summary>
+    private static int? ParseFlashAttention(string value) => value.ToLowerInvariant() switch
+    {
+        "on" or "enabled" or "true" or "1" => 1,
+        "off" or "disabled" or "false" or "0" => 0,
+        "auto" or "-1" => -1,
+        _ => null,
+    };
 
     /// <summary>The file of a <c>file:</c> or plain-path ref; null for refs that must be resolved (hf:, https:).</summary>
     private static string? ModelPathOf(string model)

@@ -34,29 +34,28 @@ internal sealed class LlamaEngineModel : IEngineModel, IEmbeddingModel, IRerankM
     public double? TokensPerSecond => null;
     public int ContextPerSlot => _context.ContextPerSequence;
 
-    /// <summary>Loads <paramref name="path"/> and makes a context of <paramref name="contextPerSlot"/> × <paramref name="slots"/> tokens.</summary>
-    public static LlamaEngineModel Load(
-        string modelRef, string path, int slots, int contextPerSlot, int threads, string? libraryDirectory,
-        bool embedding = false, int gpuLayers = -1, bool reranking = false)
+    /// <summary>Loads <paramref name="path"/> and makes a context of slots × context-per-slot tokens, as <paramref name="options"/> say.</summary>
+    public static LlamaEngineModel Load(EngineOptions options, string path)
     {
-        LlamaBackend.EnsureInitialized(libraryDirectory);
+        var (slots, contextPerSlot, threads) = (options.Slots, options.ContextPerSlot, options.Threads);
+        LlamaBackend.EnsureInitialized(options.LibraryDirectory);
         // Our reader names exactly what is wrong with a bad file; llama.cpp only says that loading failed.
         var file = GgufReader.Read(path);
         // llama.cpp would rank-pool a model without a head too, and report a hidden-state value as the score.
-        if (reranking && !file.Tensors.Any(t => t.Name is "cls.weight" or "cls.output.weight"))
+        if (options.Reranking && !file.Tensors.Any(t => t.Name is "cls.weight" or "cls.output.weight"))
         {
             throw new InvalidOperationException(
                 $"{path} has no classification head (cls.weight or cls.output.weight), so it cannot rerank; --reranking needs a reranking model");
         }
-        var model = LlamaModel.Load(path, gpuLayers: gpuLayers);
+        var model = LlamaModel.Load(path, gpuLayers: options.GpuLayers);
         LlamaContext? context = null;
         Embedder? embedder = null;
         try
         {
-            context = new LlamaContext(model, contextPerSlot, slots, threads);
-            embedder = embedding ? new Embedder(model, contextPerSlot, threads) : null;
-            var reranker = reranking ? new Reranker(model, contextPerSlot, threads) : null;
-            return new LlamaEngineModel(modelRef, model, context, embedder, reranker);
+            context = new LlamaContext(model, contextPerSlot, slots, threads, flashAttention: options.FlashAttention);
+            embedder = options.Embedding ? new Embedder(model, contextPerSlot, threads) : null;
+            var reranker = options.Reranking ? new Reranker(model, contextPerSlot, threads) : null;
+            return new LlamaEngineModel(options.ModelRef, model, context, embedder, reranker);
         }
         catch
         {

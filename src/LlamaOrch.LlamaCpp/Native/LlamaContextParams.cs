@@ -45,6 +45,14 @@ internal struct LlamaContextParams
     public nint CtxOther;
 }
 
+/// <summary><c>enum llama_flash_attn_type</c>.</summary>
+internal static class FlashAttention
+{
+    public const int Auto = -1;
+    public const int Off = 0;
+    public const int On = 1;
+}
+
 /// <summary><c>enum llama_pooling_type</c>: the values used for embeddings and reranking.</summary>
 internal static class LlamaPoolingType
 {

@@ -33,6 +33,17 @@ public sealed class EngineOptionsParserTests
     }
 
     [Theory]
+    [InlineData(-1)]
+    [InlineData(0, "-fa", "off")]
+    [InlineData(1, "--flash-attn", "on")]
+    [InlineData(1, "-fa", "enabled")]
+    [InlineData(-1, "-fa", "auto")]
+    public void Flash_attention_takes_llama_servers_values_and_defaults_to_auto(int expected, params string[] flag)
+    {
+        Assert.Equal(expected, Parse(["-m", "sim:x", .. flag]).FlashAttention);
+    }
+
+    [Theory]
     [InlineData("0", 3, 4096)]
     [InlineData("3000", 3, 1000)]
     [InlineData("100", 3, 33)]
@@ -72,6 +83,7 @@ public sealed class EngineOptionsParserTests
     [InlineData("'--ctx-size'", "-m", "sim:x", "-np", "4", "--ctx-size", "3")]
     [InlineData("'-m/--model'", "--port", "0")]
     [InlineData("'-t'", "-m", "sim:x", "-t", "0")]
+    [InlineData("'-fa'", "-m", "sim:x", "-fa", "sometimes")]
     [InlineData("'-ngl'", "-m", "sim:x", "-ngl", "-2")]
     [InlineData("no name", "-m", "sim:")]
     [InlineData("unknown parameter 'speed' (the known ones are tps and vram_mib)", "-m", "sim:x?speed=3")]
