@@ -23,8 +23,14 @@ internal static class OrchestratorApp
     /// <summary>Builds the app; throws <see cref="ConfigurationException"/> for configuration it refuses.</summary>
     public static async Task<WebApplication> BuildAsync(string[] args)
     {
-        // Content root is orchestratord's own folder, so its appsettings.json applies from any working directory.
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+        // Content root is orchestratord's own folder, so its appsettings.json applies from any working directory,
+        // unless --contentRoot names another (an explicit ContentRootPath would otherwise override it).
+        var contentRoot = new ConfigurationBuilder().AddCommandLine(args).Build()[WebHostDefaults.ContentRootKey];
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+        {
+            Args = args,
+            ContentRootPath = string.IsNullOrEmpty(contentRoot) ? AppContext.BaseDirectory : Path.GetFullPath(contentRoot),
+        });
         builder.Logging.ClearProviders();
         builder.Logging.AddJsonConsole(json =>
         {

@@ -27,6 +27,20 @@ public sealed class ProcessTests
     }
 
     [Fact]
+    public async Task ContentRoot_names_the_folder_whose_appsettings_json_is_read()
+    {
+        var root = Directory.CreateTempSubdirectory("llorch-root-").FullName;
+        await File.WriteAllTextAsync(Path.Combine(root, "appsettings.json"), """{"Orchestrator":{"Queue":{"Capacity":"from-the-content-root"}}}""");
+        var dataDir = Directory.CreateTempSubdirectory("llorch-proc-").FullName;
+        using var process = Start(["--contentRoot", root, $"--Orchestrator:DataDir={dataDir}"]);
+        var stderr = process.StandardError.ReadToEndAsync();
+
+        Assert.True(process.WaitForExit(60_000));
+        Assert.Equal(2, process.ExitCode);
+        Assert.Contains("from-the-content-root", await stderr);
+    }
+
+    [Fact]
     public async Task SIGTERM_stops_every_engine_and_logs_carry_the_correlation_id()
     {
         var dataDir = Directory.CreateTempSubdirectory("llorch-proc-").FullName;
