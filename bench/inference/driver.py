@@ -256,7 +256,7 @@ def engine_command(kind, cfg, model, port, slots):
     ctx_total = cfg.ctx_per_slot * slots
     if kind in ("llorch-engine", SRV_LIBS):
         cmd = ["dotnet", cfg.engine_dll, "-m", model, "--host", "127.0.0.1", "--port", str(port),
-               "-np", str(slots), "-c", str(ctx_total), "-t", str(cfg.threads)]
+               "-np", str(slots), "-c", str(ctx_total), "-t", str(cfg.threads), "-fa", cfg.flash_attn]
         if kind == SRV_LIBS:
             cmd += ["--lib-dir", os.path.dirname(os.path.abspath(cfg.llama_server))]
         return cmd
@@ -264,7 +264,7 @@ def engine_command(kind, cfg, model, port, slots):
         return [cfg.llama_server, "-m", model, "--host", "127.0.0.1", "--port", str(port),
                 "-np", str(slots), "-c", str(ctx_total), "-t", str(cfg.threads), "-tb", str(cfg.threads),
                 # --load-mode none is this llama.cpp's --no-mmap (llorch-engine and node-llama-cpp load without mmap)
-                "--load-mode", "none", "--no-ui", *cfg.llama_server_extra]
+                "--load-mode", "none", "--no-ui", "-fa", cfg.flash_attn, *cfg.llama_server_extra]
     raise ValueError(kind)
 
 
@@ -421,6 +421,99 @@ def run_node(cfg, model, streams, warm_seeds, seeds, workdir, tag):
         stop_process(proc)
 
 
+# ---------------------------------------------------------------- library ceiling (llama-batched-bench)
+
+CEILING_NPP_FALLBACK = 8  # prompt tokens for llama-batched-bench when no engine has reported the prompt's length
+
+
+def prompt_tokens_seen(cells, name):
+    """The prompt's length in tokens as the engines counted it for this model (tokens_evaluated; BOS included),
+    llama-server's count first since it tokenizes with the same build. None when no measured request has it."""
+    order = ["llama-server"] + sorted({e for (m, _s, e) in cells if m == name and e != "llama-server"})
+    for engine in order:
+        counts = {}
+        for (m, _s, e), runs in cells.items():
+            if m != name or e != engine:
+                continue
+            for s in runs:
+                for r in s.get("results", []):
+                    n = r.get("prompt_tokens")
+                    if not r["warmup"] and isinstance(n, int) and n > 0:
+                        counts[n] = counts.get(n, 0) + 1
+        if counts:
+            return max(counts, key=counts.get), engine
+    return None, None
+
+
+def parse_batched_bench(text):
+    """Rows of llama-batched-bench's markdown table, keyed by B (sequences). Columns are found by their header
+    names (PP, TG, B, N_KV, T_PP s, S_PP t/s, T_TG s, S_TG t/s, T s, S t/s), not by position."""
+    header, rows = None, {}
+    for line in text.splitlines():
+        line = line.strip()
+        if not line.startswith("|"):
+            continue
+        cols = [c.strip() for c in line.strip("|").split("|")]
+        if header is None:
+            if "B" in cols and "S_TG t/s" in cols:
+                header = cols
+            continue
+        if all(set(c) <= set("-:") for c in cols) or len(cols) != len(header):
+            continue  # the |---|---| separator, or a line that is not a row
+        try:
+            vals = dict(zip(header, (float(c) for c in cols)))
+        except ValueError:
+            continue
+        rows[int(vals["B"])] = {"pp": int(vals["PP"]), "tg": int(vals["TG"]), "n_kv": int(vals["N_KV"]),
+                                "t_pp_s": vals["T_PP s"], "s_pp_tps": vals["S_PP t/s"],
+                                "t_tg_s": vals["T_TG s"], "s_tg_tps": vals["S_TG t/s"],
+                                "t_s": vals["T s"], "s_tps": vals["S t/s"]}
+    return rows
+
+
+def run_ceiling(cfg, model, stream_levels, npp, workdir, tag):
+    """One llama-batched-bench run: the library's raw decode rate with B = each stream count, and nothing else
+    (random tokens, no sampling, no HTTP, no scheduler). Its settings follow llama-server's row: same build,
+    threads, total context (ctx per slot x most streams), split KV per sequence (llama-server's default when
+    -np is given), flash attention as --flash-attn says (auto, its default, unless told), no mmap."""
+    cmd = [cfg.batched_bench, "-m", model, "-t", str(cfg.threads), "-tb", str(cfg.threads),
+           "-npp", str(npp), "-ntg", str(cfg.n_predict), "-npl", ",".join(str(s) for s in stream_levels),
+           "-c", str(cfg.ctx_per_slot * max(stream_levels)), "-b", "512", "-ub", "512",
+           "-fa", cfg.flash_attn, "-no-kvu", "--load-mode", "none"]
+    logpath = os.path.join(workdir, f"{tag}.log")
+    # "other" as in the engine rows: the machine's busy time in the window less this driver and the tool (a
+    # reaped child's CPU shows in os.times(); the engines of earlier rows were reaped before this window)
+    t_before = os.times()
+    busy_before = machine_busy_seconds()
+    t0 = time.perf_counter()
+    with open(logpath, "wb") as logf:
+        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=logf, stdin=subprocess.DEVNULL)
+    CHILDREN.append(proc)
+    try:
+        stdout, _ = proc.communicate(timeout=cfg.ready_timeout)
+    except subprocess.TimeoutExpired:
+        stop_process(proc)
+        raise RuntimeError(f"llama-batched-bench did not finish in {cfg.ready_timeout} s; see {logpath}")
+    wall = time.perf_counter() - t0
+    t_after = os.times()
+    busy = machine_busy_seconds() - busy_before
+    tool_s = (t_after.children_user + t_after.children_system) - (t_before.children_user + t_before.children_system)
+    driver_s = (t_after.user + t_after.system) - (t_before.user + t_before.system)
+    text = stdout.decode(errors="replace")
+    with open(logpath, "ab") as logf:  # the table too, so the log has the whole run
+        logf.write(b"\n--- stdout ---\n" + stdout)
+    if proc.returncode != 0:
+        raise RuntimeError(f"llama-batched-bench exited with code {proc.returncode}; see {logpath}")
+    rows = parse_batched_bench(text)
+    if not rows:
+        raise RuntimeError(f"no result table in llama-batched-bench's output; see {logpath}")
+    params = next((l.strip() for l in text.splitlines() if "n_kv_max" in l), "")
+    # llama-batched-bench skips, silently, a B whose B x (npp + ntg) tokens do not fit the context
+    missing = [s for s in stream_levels if s not in rows]
+    return {"npp": npp, "rows": rows, "missing": missing, "params": params, "cmd": cmd, "log": logpath, "wall_s": wall,
+            "other_pct": 100.0 * max(busy - tool_s - driver_s, 0.0) / wall if wall > 0 else None}
+
+
 # ---------------------------------------------------------------- report
 
 def fmt_mib(kib):
@@ -454,6 +547,9 @@ def main():
     ap.add_argument("--top-p", type=float, default=0.95)
     ap.add_argument("--min-p", type=float, default=0.05)
     ap.add_argument("--repeat-penalty", type=float, default=1.0)
+    ap.add_argument("--flash-attn", choices=["auto", "on", "off"], default="auto",
+                    help="-fa for llorch-engine, llama-server and the ceiling (default auto, llama-server's default; "
+                         "node-llama-cpp keeps its own)")
     ap.add_argument("--engine-env", action="append", default=[], metavar="NAME=VALUE",
                     help="environment variable for llorch-engine (both rows), repeatable, e.g. DOTNET_gcServer=0")
     ap.add_argument("--quiet-wait", type=float, default=30.0,
@@ -461,6 +557,9 @@ def main():
     ap.add_argument("--rounds", type=int, default=1, help="repeat the whole matrix; the median-rate round is reported")
     ap.add_argument("--ready-timeout", type=int, default=300)
     ap.add_argument("--json-out", default="")
+    ap.add_argument("--batched-bench", default="", metavar="PATH",
+                    help="llama.cpp's llama-batched-bench from the llama-server build: when given, each round also "
+                         "measures the library's raw decode rate per model (the ceiling rows); without it they are skipped")
     cfg = ap.parse_args()
 
     for s in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
@@ -477,6 +576,7 @@ def main():
     log(f"logs in {workdir}")
 
     cells = {}  # (model, streams, engine) -> list of summaries (one per round)
+    ceilings = {}  # model -> list of llama-batched-bench runs (one per round)
     for rnd in range(cfg.rounds):
         for name, path, r1, r4 in models:
             for streams in stream_levels:
@@ -504,6 +604,23 @@ def main():
                         log(f"  {s['agg_tps']:.1f} tok/s aggregate, TTFT p50 {fmt(s['ttft_p50_ms'], '.1f')} ms, "
                             f"RSS idle {fmt_mib(s['rss_idle_kib'])} MiB, peak {fmt_mib(s['rss_peak_kib'])} MiB"
                             + (f", {len(s['errors'])} errors" if s["errors"] else ""))
+            if cfg.batched_bench:
+                # The ceiling, alone like any row, after this model's rows so the prompt's length in tokens is
+                # known from what the engines reported (the same prompt length keeps the KV the same size).
+                npp, npp_src = prompt_tokens_seen(cells, name)
+                npp = npp or CEILING_NPP_FALLBACK
+                busy = wait_for_quiet(cfg.quiet_wait)
+                log(f"round {rnd + 1}/{cfg.rounds}: {name}, library ceiling, llama-batched-bench -npl {cfg.streams}"
+                    f" -npp {npp} (machine busy {busy:.0f}% of a core before it)")
+                try:
+                    c = run_ceiling(cfg, path, stream_levels, npp, workdir, f"r{rnd}-{name}-ceiling")
+                    log("  " + ", ".join(f"{b} seq {r['s_tg_tps']:,.0f} tok/s" for b, r in sorted(c["rows"].items()))
+                        + " (S_TG)" + (f"; not measured: B = {c['missing']}" if c["missing"] else ""))
+                except Exception as e:  # noqa: BLE001 - a failed ceiling is reported, not fatal
+                    log(f"  FAILED: {e}")
+                    c = {"failed": str(e), "npp": npp}
+                c["npp_from"] = npp_src or "default"
+                ceilings.setdefault(name, []).append(c)
 
     def pick(name, streams, engine):
         runs = [r for r in cells.get((name, streams, engine), []) if "failed" not in r]
@@ -511,6 +628,15 @@ def main():
             return None
         runs.sort(key=lambda r: r["agg_tps"])
         return runs[len(runs) // 2]
+
+    def pick_ceiling(name, seqs):
+        """The median round's llama-batched-bench row at seqs sequences, and every round's S_TG; (None, [])."""
+        runs = [c for c in ceilings.get(name, []) if "failed" not in c and seqs in c["rows"]]
+        if not runs:
+            return None, []
+        runs.sort(key=lambda c: c["rows"][seqs]["s_tg_tps"])
+        mid = runs[len(runs) // 2]
+        return dict(mid["rows"][seqs], other_pct=mid["other_pct"]), [c["rows"][seqs]["s_tg_tps"] for c in runs]
 
     now = datetime.datetime.now(datetime.timezone.utc)
     try:
@@ -536,8 +662,20 @@ def main():
         p(f"llama-server: {cfg.llama_server_build}")
     if cfg.engine_env:
         p(f"llorch-engine environment: {' '.join(cfg.engine_env)}")
+    if cfg.flash_attn != "auto":
+        p(f"flash attention: -fa {cfg.flash_attn} for llorch-engine, llama-server and the ceiling")
     if cfg.llama_server_extra:
         p(f"llama-server extra args: {' '.join(cfg.llama_server_extra)}")
+    if cfg.batched_bench:
+        npp_desc = []
+        for name, _path, _r1, _r4 in models:
+            used = sorted({(c["npp"], c["npp_from"]) for c in ceilings.get(name, [])})
+            npp_desc += [f"{name} {n} (" + ("default: no engine reported the prompt's length" if src == "default"
+                                            else f"{src}'s count") + ")" for n, src in used]
+        p(f"library ceiling: llama-batched-bench -t {cfg.threads} -tb {cfg.threads} -npl {','.join(map(str, stream_levels))} "
+          f"-ntg {cfg.n_predict} -npp N -c {cfg.ctx_per_slot * max(stream_levels)} -b 512 -ub 512 -fa {cfg.flash_attn} -no-kvu "
+          f"--load-mode none, once per model and round; N = the prompt's length in tokens as the engines reported it, "
+          f"else {CEILING_NPP_FALLBACK}: {', '.join(npp_desc)}")
     p("")
     header = (f"{'model':<12}{'streams':>7}  {'engine':<15}{'agg tok/s':>10}{'rounds min-max':>16}{'tok/s/stream':>13}"
               f"{'TTFT p50':>10}{'TTFT max':>10}{'cpu':>6}{'other':>6}{'RSS idle':>10}{'RSS load':>10}")
@@ -565,6 +703,40 @@ def main():
     p("one core. other: every other process on the machine in that window (not the driver): busy neighbours make a")
     p("row suspect. RSS: VmRSS of the engine process.")
     p("")
+
+    if cfg.batched_bench:
+        p("Library ceiling (llama-batched-bench, same llama.cpp build as llama-server, decode only: no sampling, no HTTP)")
+        p(f"ceiling: S_TG t/s, B sequences x {cfg.n_predict} generated tokens / their decode time, one llama_decode of B random")
+        p("tokens per step (median round; min-max over rounds). T_TG: that decode time. other: as in the table above, over")
+        p("the whole llama-batched-bench run (coarse, 10 ms ticks, for a run under a second). share: an engine row's agg")
+        p("tok/s / the ceiling at the same number of streams; near 1.0x the row is at the library's limit. The ceiling is")
+        p("one short run per round, noisier than the rows (10-20 % apart from run to run here): above 1.0x means its")
+        p(f"run was slow; use several rounds. Only llama-server and {SRV_LIBS} run on this build's libraries;")
+        p("llorch-engine and node-llama-cpp run on the prebuilt ones, so their share also holds the difference in builds.")
+        share_cols = "".join(f"{e:>16}" for e in engines)
+        ch = f"{'model':<12}{'seqs':>5}{'ceiling tok/s':>15}{'rounds min-max':>16}{'T_TG':>9}{'other':>6}  share:{share_cols}"
+        p(ch)
+        p("-" * len(ch))
+        for name, _path, _r1, _r4 in models:
+            for streams in stream_levels:
+                row, vals = pick_ceiling(name, streams)
+                if row is None:
+                    runs = ceilings.get(name, [])
+                    why = next((c["failed"] for c in reversed(runs) if "failed" in c), "not measured" if runs else "not run")
+                    p(f"{name:<12}{streams:>5}  FAILED: {why}")
+                    continue
+                spread = f"{min(vals):,.0f}-{max(vals):,.0f}" if len(vals) > 1 else "-"
+                shares = ""
+                for engine in engines:
+                    s = pick(name, streams, engine)
+                    shares += f"{fmt(s['agg_tps'] / row['s_tg_tps'] if s and row['s_tg_tps'] else None, '.2f') + 'x':>16}"
+                p(f"{name:<12}{streams:>5}{row['s_tg_tps']:>15,.0f}{spread:>16}{row['t_tg_s'] * 1000:>6.0f} ms"
+                  f"{fmt(row['other_pct'], '.0f'):>5}%        {shares}")
+            lo, hi = min(stream_levels), max(stream_levels)
+            a, b = pick_ceiling(name, lo)[0], pick_ceiling(name, hi)[0]
+            if lo != hi and a and b and a["s_tg_tps"]:
+                p(f"  {name}: the library's own batching gain, {hi} sequences / {lo}: {b['s_tg_tps'] / a['s_tg_tps']:.2f}x")
+        p("")
     p("Memory (VmRSS, MiB): idle = 1 s after ready; load = largest 50 ms sample in the measured window;")
     p("per extra slot = (idle with 4 slots - idle with 1 slot) / 3")
     mh = f"{'model':<14}{'engine':<16}{'idle 1 slot':>12}{'idle 4 slots':>13}{'per extra slot':>15}{'load 1':>9}{'load 4':>9}"
@@ -609,10 +781,17 @@ def main():
             ours, theirs = pick(name, streams, "llorch-engine"), pick(name, streams, "llama-server")
             if ours is None or theirs is None or theirs["agg_tps"] == 0:
                 p(f"  n/a   {name}: {label} (a side did not run)")
-                continue
-            ratio = ours["agg_tps"] / theirs["agg_tps"]
-            verdict = "PASS" if ratio >= factor else "MISS"
-            p(f"  {verdict}  {name}: {label:<58} {ours['agg_tps']:,.0f} vs {theirs['agg_tps']:,.0f} tok/s = {ratio:.2f}x (need >= {factor:.1f}x)")
+            else:
+                ratio = ours["agg_tps"] / theirs["agg_tps"]
+                verdict = "PASS" if ratio >= factor else "MISS"
+                p(f"  {verdict}  {name}: {label:<58} {ours['agg_tps']:,.0f} vs {theirs['agg_tps']:,.0f} tok/s = {ratio:.2f}x (need >= {factor:.1f}x)")
+            # Is the target reachable at all? Compare what it asks for with the library's raw decode rate.
+            ceiling = pick_ceiling(name, streams)[0]
+            if factor > 1.0 and theirs and ceiling and ceiling["s_tg_tps"]:
+                need = factor * theirs["agg_tps"]
+                p(f"        to double llama-server at {streams} streams would need {need:,.0f} tok/s = "
+                  f"{need / ceiling['s_tg_tps']:.2f}x the library's raw decode rate at {streams} sequences "
+                  f"({ceiling['s_tg_tps']:,.0f} tok/s)")
 
     ctx_lines = []
     for name, _path, _r1, _r4 in models:
@@ -663,7 +842,14 @@ def main():
 
     if cfg.json_out:
         with open(cfg.json_out, "w") as f:
-            json.dump({"config": vars(cfg), "cells": {f"{k[0]}|{k[1]}|{k[2]}": v for k, v in cells.items()}}, f, indent=1)
+            doc = {"config": vars(cfg), "cells": {f"{k[0]}|{k[1]}|{k[2]}": v for k, v in cells.items()}}
+            if cfg.batched_bench:
+                # per model: every round's llama-batched-bench run (rows keyed by B) and the median S_TG per B
+                doc["ceiling"] = {name: {"runs": ceilings.get(name, []),
+                                         "median_s_tg_tps": {str(b): pick_ceiling(name, b)[0]["s_tg_tps"]
+                                                             for b in stream_levels if pick_ceiling(name, b)[0]}}
+                                  for name, _path, _r1, _r4 in models}
+            json.dump(doc, f, indent=1)
         log(f"raw results: {cfg.json_out}")
     log(f"logs kept in {workdir}")
     ran = any("failed" not in r for runs in cells.values() for r in runs)

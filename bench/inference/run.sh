@@ -9,6 +9,7 @@
 #   - in $LLORCH_INFER_CACHE (default ~/.cache/llorch-bench), outside the repository:
 #       node-llama-cpp-3.22.1.tgz (npm pack) -> package/ -> llama-src/ (git clone of its gitRelease.bundle)
 #       llama-build/bin/llama-server   (CMake, Release, CPU; about 30 min on 2 cores the first time)
+#       llama-build/bin/llama-batched-bench  (same build; seconds once llama-server is built): the library ceiling
 #       nlc/node_modules/node-llama-cpp  (npm install --ignore-scripts: the prebuilt binaries, no build)
 #       random-llama-100m-f16.gguf     (written by RandomLlamaModelWriter, seed 1)
 # then runs driver.py, which prints the table and PASS/MISS per target. A missed target is not a failure:
@@ -24,6 +25,7 @@ JOBS="${JOBS:-2}"
 STORIES="${STORIES_MODEL:-$(cd "$REPO/.." && pwd)/shared/models/stories260K.gguf}"
 RANDOM_MODEL="$CACHE/random-llama-100m-f16.gguf"
 LLAMA_SERVER="$CACHE/llama-build/bin/llama-server"
+LLAMA_BATCHED_BENCH="$CACHE/llama-build/bin/llama-batched-bench"
 # The prebuilt libraries are built with GGML_CPU_ALL_VARIANTS and pick a CPU variant at run time (on an AVX-512
 # machine with VBMI/VNNI/BF16 and no AMX, "zen4"). llama-server gets the same instruction sets compiled in
 # statically, and, like the prebuilt (node-llama-cpp's CI mode), no OpenMP. Override with LLAMA_CPU_FLAGS.
@@ -34,7 +36,7 @@ ARGS=()
 for a in "$@"; do
   case "$a" in
     --no-build) BUILD=0 ;;
-    -h|--help) sed -n '2,20p' "$0"; exec python3 "$HERE/driver.py" --help ;;
+    -h|--help) sed -n '2,17p' "$0"; exec python3 "$HERE/driver.py" --help ;;
     *) ARGS+=("$a") ;;
   esac
 done
@@ -93,6 +95,18 @@ if [[ ! -x "$LLAMA_SERVER" ]]; then
   cmake --build "$CACHE/llama-build" --target llama-server -j"$JOBS" >&2
 fi
 
+# 3b. llama-batched-bench from the same build: the library's raw decode rate (the "library ceiling" rows). It
+#     shares every library with llama-server, so it only links a small tool. Optional: without it the driver
+#     skips the ceiling rows.
+CEILING_ARGS=()
+if [[ ! -x "$LLAMA_BATCHED_BENCH" ]]; then
+  say "building llama-batched-bench in $CACHE/llama-build"
+  if ! cmake --build "$CACHE/llama-build" --target llama-batched-bench -j"$JOBS" >&2; then
+    say "WARNING: llama-batched-bench did not build; the run goes on without the library ceiling rows"
+  fi
+fi
+if [[ -x "$LLAMA_BATCHED_BENCH" ]]; then CEILING_ARGS=(--batched-bench "$LLAMA_BATCHED_BENCH"); fi
+
 # 4. node-llama-cpp with its prebuilt binaries (the same @node-llama-cpp/linux-x64 files llorch-engine ships).
 if [[ ! -f "$CACHE/nlc/node_modules/node-llama-cpp/package.json" ]]; then
   say "npm install node-llama-cpp@$NLC_VERSION --ignore-scripts in $CACHE/nlc"
@@ -119,6 +133,7 @@ setsid python3 "$HERE/driver.py" \
   --engine-dll "$ENGINE_DLL" \
   --llama-server "$LLAMA_SERVER" \
   --llama-server-build "$CPU_DESC" \
+  "${CEILING_ARGS[@]}" \
   --nlc-dir "$CACHE/nlc" \
   --nlc-script "$HERE/nlc-bench.mjs" \
   --model "stories260K=$STORIES=20=10" \
