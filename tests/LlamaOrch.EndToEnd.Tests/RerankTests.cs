@@ -36,6 +36,21 @@ public sealed class RerankTests
     }
 
     [Fact]
+    public async Task A_pair_longer_than_the_context_fails_the_task_with_INVALID_PARAMS()
+    {
+        var model = "file:" + await RerankerModel.PathAsync();
+        await using var orchestrator = await Orchestrator.StartAsync(
+            [.. Orchestrator.Pool(model, ctx: 256), "Pools:0:Workloads:0=rerank"]);
+
+        var frames = await RunAsync(orchestrator, model, "q", string.Join(' ', Enumerable.Repeat("word", 600)));
+
+        Assert.Equal("error", frames[^1].Event);
+        Assert.Equal("INVALID_PARAMS", frames[^1].Str("code"));
+        Assert.Contains("more than the context of 256", frames[^1].Str("message"));
+        Assert.DoesNotContain(frames, f => f.Event == "score");
+    }
+
+    [Fact]
     public async Task Rerank_needs_a_pool_that_serves_it_and_a_prompt_to_score_against()
     {
         var model = "file:" + RepoPaths.Stories260K;
