@@ -34,6 +34,7 @@ public sealed class AdmissionService(PoolRegistry pools, TaskStore tasks, TimePr
             return Refuse(Rejection.InvalidParams("task_id", $"task {spec.TaskId} already exists; stream or cancel it, or submit with a new task_id"));
 
         var admitted = chosen.Admit(task);
+        placement.CountAdmission(spec, choice, queued: admitted.Rejection is null);
         if (admitted.Rejection is not null)
         {
             // A refused task leaves no trace, so the client can retry with the same task_id.

@@ -18,7 +18,7 @@ public sealed class PoolPlacement(PoolRegistry pools, PlacementContext context)
         var placement = spec.Placement;
         var pinned = placement?.Mode == PlacementMode.Pin;
         var choice = pinned ? Pinned(spec, serving, placement!.PinPoolId!) : Ranked(spec, serving);
-        context.Counters.Count(choice.Pool is null ? PlacementOutcomes.Infeasible : PlacementOutcomes.Queued, pinned, choice.Fallback);
+        if (choice.Pool is null) context.Counters.Count(PlacementOutcomes.Infeasible, pinned, choice.Fallback);
         if (context.Logger.IsEnabled(LogLevel.Debug))
         {
             context.Logger.LogDebug("Placement: task {TaskId} for {ModelRef}: {Outcome}; rules {Rules}; candidates: {Candidates}",
@@ -27,6 +27,10 @@ public sealed class PoolPlacement(PoolRegistry pools, PlacementContext context)
         }
         return choice;
     }
+
+    /// <summary>Counts what became of a chosen pool's task: queued there, or refused by its queue.</summary>
+    public void CountAdmission(TaskSpec spec, PoolChoice choice, bool queued) =>
+        context.Counters.Count(queued ? PlacementOutcomes.Queued : PlacementOutcomes.Refused, spec.Placement?.Mode == PlacementMode.Pin, choice.Fallback);
 
     private PoolChoice Pinned(TaskSpec spec, IReadOnlyList<PoolRuntime> serving, string poolId)
     {

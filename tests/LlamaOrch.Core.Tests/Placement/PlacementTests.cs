@@ -3,6 +3,7 @@ using LlamaOrch.Core.Admission;
 using LlamaOrch.Core.Engines;
 using LlamaOrch.Core.Placement;
 using LlamaOrch.Core.Pools;
+using LlamaOrch.Core.Scheduling;
 using LlamaOrch.Core.Tasks;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -37,6 +38,23 @@ public sealed class PlacementTests
         Assert.Equal("POOL_UNAVAILABLE", drained.Rejection!.Code);
         Assert.Equal(2, Count(PlacementOutcomes.Infeasible, pinned: true));
         Assert.NotNull(a);
+    }
+
+    [Fact]
+    public void A_task_the_chosen_pool_refuses_counts_as_refused_not_queued()
+    {
+        var pool = new PoolRuntime(
+            new PoolConfig { Id = "small", Model = "m", Slots = 1, Ctx = 512, QueueCapacity = 1, QueuePolicy = FullPolicy.Reject },
+            new TaskRunner(_time, TimeSpan.FromHours(1), NullLogger<TaskRunner>.Instance), _time, _context);
+        pool.ReplicaReady("small-r0", new ScriptedEngine(), new EngineFacts("v", 512, 1));
+        var admission = Admission(pool);
+
+        Assert.NotNull(admission.Submit(Spec(), "running").Task);
+        Assert.NotNull(admission.Submit(Spec(), "waiting").Task);
+        Assert.Equal("ADMISSION_REJECT", admission.Submit(Spec(), "refused").Rejection!.Code);
+
+        Assert.Equal(2, Count(PlacementOutcomes.Queued, pinned: false));
+        Assert.Equal(1, Count(PlacementOutcomes.Refused, pinned: false));
     }
 
     [Fact]
