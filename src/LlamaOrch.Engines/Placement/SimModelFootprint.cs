@@ -9,7 +9,7 @@ namespace LlamaOrch.Engines.Placement;
 /// <c>vram_mib</c> a sim model takes nothing. Only <c>vram_mib</c> is read here; llorch-engine validates the rest of
 /// the ref, and checks <c>vram_mib</c> with <see cref="TryParseValue"/> so that both accept exactly the same refs.
 /// </summary>
-internal static class SimModelFootprint
+public static class SimModelFootprint
 {
     public const string Scheme = "sim:";
     public const string VramParameter = "vram_mib";
