@@ -53,10 +53,13 @@ public sealed class AdmissionService(PoolRegistry pools, TaskStore tasks, TimePr
     public async ValueTask<Rejection?> CheckContextFitAsync(TaskSpec spec, CancellationToken cancellationToken)
     {
         if (spec.Workload != Workload.Completion || spec.Prompt is not { Length: > 0 } prompt) return null;
+        var mostTokens = (long)Encoding.UTF8.GetByteCount(prompt) + SpecialTokenAllowance + spec.MaxTokens;
+        // Placement only picks a pool whose context holds the task's ctx, so within ctx it fits without looking further.
+        if (mostTokens <= spec.Ctx) return null;
         var serving = pools.Serving(NamesOf(spec.ModelRef), spec.Engine).Where(p => p.Config.Workloads.Contains(Workload.Completion)).ToList();
         if (serving.Count == 0) return null;
         var ctxMax = serving.Max(p => p.CtxMax);
-        if ((long)Encoding.UTF8.GetByteCount(prompt) + SpecialTokenAllowance + spec.MaxTokens <= ctxMax) return null;
+        if (mostTokens <= ctxMax) return null;
         if (serving.Select(p => p.AnyReadyClient()).FirstOrDefault(c => c is not null) is not { } client) return null;
 
         int tokens;
