@@ -13,13 +13,20 @@ internal sealed class ScriptedEngine : IEngineClient
     {
         var call = new EngineCall(request);
         _calls.Writer.TryWrite(call);
+        var readToTheEnd = false;
         try
         {
-            await foreach (var chunk in call.Chunks.Reader.ReadAllAsync(cancellationToken)) yield return chunk;
+            await foreach (var chunk in call.Chunks.Reader.ReadAllAsync(cancellationToken))
+            {
+                readToTheEnd = chunk.Final is not null;
+                yield return chunk;
+            }
         }
         finally
         {
-            call.Ended.TrySetResult(cancellationToken.IsCancellationRequested);
+            // The pool may stop reading by cancelling or by disposing the stream (a real client then closes the
+            // connection); either way the engine request is aborted unless its final chunk was read.
+            call.Ended.TrySetResult(!readToTheEnd);
         }
     }
 
@@ -54,7 +61,7 @@ internal sealed class EngineCall(EngineCompletionRequest request)
 
     public Channel<EngineChunk> Chunks { get; } = Channel.CreateUnbounded<EngineChunk>();
 
-    /// <summary>Completes when the pool stops reading; true when it cancelled the request.</summary>
+    /// <summary>Completes when the pool stops reading; true when it stopped before the final chunk (the request was aborted).</summary>
     public TaskCompletionSource<bool> Ended { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public void Token(string text) => Chunks.Writer.TryWrite(new EngineChunk(text, null));
