@@ -1,6 +1,5 @@
 using LlamaOrch.Core.Catalog;
 using LlamaOrch.Engines.Catalog;
-using LlamaOrch.Engines.Tests.Models;
 using Microsoft.Data.Sqlite;
 
 namespace LlamaOrch.Engines.Tests.Catalog;

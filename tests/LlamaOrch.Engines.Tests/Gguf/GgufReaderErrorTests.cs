@@ -66,7 +66,7 @@ public sealed class GgufReaderErrorTests
     public void The_error_names_the_file_when_read_from_a_path()
     {
         using var directory = new TempDirectory();
-        var path = directory.File("empty.gguf");
+        var path = directory.Combine("empty.gguf");
         File.WriteAllBytes(path, []);
 
         var error = Assert.Throws<GgufFormatException>(() => GgufReader.Read(path));

@@ -12,7 +12,7 @@ public sealed class GgufRoundTripTests
     public async Task A_random_model_reads_back_exactly_as_written()
     {
         using var directory = new TempDirectory();
-        var path = directory.File("small.gguf");
+        var path = directory.Combine("small.gguf");
         var writer = RandomLlamaModelWriter.Create(Small, GgmlType.F16, seed: 7);
 
         await writer.WriteFileAsync(path);
@@ -88,7 +88,7 @@ public sealed class GgufRoundTripTests
     public async Task Norms_are_one_and_weights_small()
     {
         using var directory = new TempDirectory();
-        var path = directory.File("weights.gguf");
+        var path = directory.Combine("weights.gguf");
         await RandomLlamaModelWriter.WriteFileAsync(path, Small, GgmlType.F32, seed: 3);
         var file = GgufReader.Read(path);
 
@@ -105,7 +105,7 @@ public sealed class GgufRoundTripTests
     public async Task A_source_that_writes_the_wrong_size_fails_and_leaves_no_file()
     {
         using var directory = new TempDirectory();
-        var path = directory.File("bad.gguf");
+        var path = directory.Combine("bad.gguf");
         var writer = new GgufWriter();
         writer.AddTensor("short", [4], GgmlType.F32, Bytes(new byte[15]));
 
@@ -119,7 +119,7 @@ public sealed class GgufRoundTripTests
     public async Task A_cancelled_write_leaves_the_previous_file_untouched()
     {
         using var directory = new TempDirectory();
-        var path = directory.File("model.gguf");
+        var path = directory.Combine("model.gguf");
         await File.WriteAllTextAsync(path, "previous");
         using var cancel = new CancellationTokenSource();
         var writer = new GgufWriter();

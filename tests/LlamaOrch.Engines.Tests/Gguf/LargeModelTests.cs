@@ -15,7 +15,7 @@ public sealed class LargeModelTests
         // 32k vocabulary, 768 wide, 8 layers, grouped-query attention: 99.5M parameters, 200 MB as F16.
         var shape = new LlamaModelShape(VocabSize: 32_000, EmbeddingLength: 768, BlockCount: 8, HeadCount: 12, HeadCountKv: 4, FeedForwardLength: 2048, ContextLength: 2048);
         using var directory = new TempDirectory();
-        var path = directory.File("large.gguf");
+        var path = directory.Combine("large.gguf");
 
         var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
         await RandomLlamaModelWriter.WriteFileAsync(path, shape, GgmlType.F16, seed: 5);

@@ -27,7 +27,7 @@ public sealed class RandomLlamaModelWriterTests
     public async Task A_reranker_is_a_qwen3_model_with_rank_pooling_a_yes_no_head_and_a_rerank_template()
     {
         using var directory = new TempDirectory();
-        var path = directory.File("reranker.gguf");
+        var path = directory.Combine("reranker.gguf");
         await RandomLlamaModelWriter.WriteFileAsync(path, LlamaModelShape.Stories260K, GgmlType.F32, seed: 1, reranker: true);
 
         var file = GgufReader.Read(path);
@@ -41,7 +41,7 @@ public sealed class RandomLlamaModelWriterTests
         Assert.Equal(5, file.Tensors.Count(t => t.Name.EndsWith("attn_q_norm.weight", StringComparison.Ordinal)));
         Assert.All(file.Tensors.Where(t => t.Name.EndsWith("attn_k_norm.weight", StringComparison.Ordinal)), t => Assert.Equal([8L], t.Dimensions.ToArray()));
 
-        var withoutTemplate = directory.File("reranker-plain.gguf");
+        var withoutTemplate = directory.Combine("reranker-plain.gguf");
         await RandomLlamaModelWriter.WriteFileAsync(withoutTemplate, LlamaModelShape.Stories260K, GgmlType.F32, seed: 1, reranker: true, rerankTemplate: null);
         Assert.False(GgufReader.Read(withoutTemplate).Metadata.ContainsKey("tokenizer.chat_template.rerank"));
     }
@@ -50,7 +50,7 @@ public sealed class RandomLlamaModelWriterTests
     public async Task Mirrors_the_layout_of_stories260K()
     {
         using var directory = new TempDirectory();
-        var path = directory.File("stories-shaped.gguf");
+        var path = directory.Combine("stories-shaped.gguf");
         await RandomLlamaModelWriter.WriteFileAsync(path, LlamaModelShape.Stories260K, GgmlType.F32, seed: 1);
 
         var real = GgufReader.Read(RepoPaths.Stories260K);
@@ -117,7 +117,7 @@ public sealed class RandomLlamaModelWriterTests
 
     private static async Task<string> WriteAndHash(TempDirectory directory, string name, LlamaModelShape shape, GgmlType type, ulong seed)
     {
-        var path = directory.File(name);
+        var path = directory.Combine(name);
         await RandomLlamaModelWriter.WriteFileAsync(path, shape, type, seed);
         return Convert.ToHexString(SHA256.HashData(await File.ReadAllBytesAsync(path)));
     }

@@ -1,6 +1,5 @@
 using LlamaOrch.Engines.Gguf;
 using LlamaOrch.Engines.Placement;
-using LlamaOrch.Engines.Tests.Gguf;
 using LlamaOrch.Testing;
 
 namespace LlamaOrch.Engines.Tests.Placement;
@@ -47,7 +46,7 @@ public sealed class FitEstimatorTests
     public void A_7B_model_is_sized_from_a_sparse_file_without_its_tensor_data()
     {
         using var directory = new TempDirectory();
-        var path = directory.File("llama-7b-f16.gguf");
+        var path = directory.Combine("llama-7b-f16.gguf");
         var length = WriteSparse(path, RandomLlamaModelWriter.Create(Llama7B, GgmlType.F16));
 
         var estimate = FitEstimator.EstimateFile(path, ctxPerSlot: 4096, slots: 4);
@@ -107,7 +106,7 @@ public sealed class FitEstimatorTests
     {
         // Gemma-style: the head size is its own key, not embedding / heads (2048 / 8 = 256 here); K and V may differ.
         using var directory = new TempDirectory();
-        var path = directory.File("heads.gguf");
+        var path = directory.Combine("heads.gguf");
         await new GgufWriter()
             .Add(GgufKeys.Architecture, GgufValue.String("gemma3"))
             .Add("gemma3.block_count", GgufValue.UInt32(4))
@@ -142,7 +141,7 @@ public sealed class FitEstimatorTests
     public async Task A_file_without_an_architecture_is_refused_naming_the_file()
     {
         using var directory = new TempDirectory();
-        var path = directory.File("bare.gguf");
+        var path = directory.Combine("bare.gguf");
         await new GgufWriter().Add(GgufKeys.Name, GgufValue.String("bare")).WriteFileAsync(path);
 
         var error = Assert.Throws<FitEstimateException>(() => FitEstimator.EstimateFile(path, 4096, 1));

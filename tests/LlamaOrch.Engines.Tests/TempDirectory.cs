@@ -1,16 +1,17 @@
-namespace LlamaOrch.Engines.Tests.Models;
+namespace LlamaOrch.Engines.Tests;
 
-/// <summary>A fresh directory under the system temp directory, deleted with everything in it.</summary>
+/// <summary>A fresh directory under the system temp directory, deleted with everything in it on dispose.</summary>
 internal sealed class TempDirectory : IDisposable
 {
     public TempDirectory()
     {
-        Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "llorch-models-" + Guid.NewGuid().ToString("N"));
+        Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "llorch-engines-tests-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(Path);
     }
 
     public string Path { get; }
 
+    /// <summary>A path inside the directory (nothing is created).</summary>
     public string Combine(params string[] parts) => System.IO.Path.Combine([Path, .. parts]);
 
     /// <summary>Writes a file (creating its directories) and returns its path.</summary>
