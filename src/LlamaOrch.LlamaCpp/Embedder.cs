@@ -29,16 +29,10 @@ internal sealed class Embedder : IDisposable
         var tokens = _model.Tokenize(text);
         if (tokens.Length == 0) tokens = [_model.Bos];
         if (tokens.Length > MaxTokens) throw new ArgumentException($"input of {tokens.Length} tokens exceeds the context of {MaxTokens}");
-        lock (_gate)
-        {
-            _context.ClearBatch();
-            for (var i = 0; i < tokens.Length; i++) _context.AddToBatch(tokens[i], i, 0, wantLogits: true);
-            _context.Decode();
-            var vector = _context.Pooled(0, _model.EmbeddingSize);
-            _context.ForgetSequence(0);
-            Normalize(vector);
-            return (vector, tokens.Length);
-        }
+        float[] vector;
+        lock (_gate) vector = _context.PoolAlone(tokens, _model.EmbeddingSize);
+        Normalize(vector);
+        return (vector, tokens.Length);
     }
 
     private static void Normalize(float[] vector)

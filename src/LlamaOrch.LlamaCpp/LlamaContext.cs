@@ -69,10 +69,26 @@ internal sealed unsafe class LlamaContext : IDisposable
     }
 
     /// <summary>
-    /// The first <paramref name="count"/> floats of <paramref name="sequence"/>'s pooled output after a decode (a pooling
-    /// context only): the embedding, or for rank pooling the classifier's outputs.
+    /// Evaluates <paramref name="tokens"/> as sequence 0, alone and in one batch (pooling needs them together), and
+    /// returns the first <paramref name="count"/> floats of its pooled output (a pooling context only): the embedding,
+    /// or for rank pooling the classifier's outputs. The sequence's cache is empty again afterwards.
     /// </summary>
-    public float[] Pooled(int sequence, int count)
+    public float[] PoolAlone(ReadOnlySpan<int> tokens, int count)
+    {
+        ClearBatch();
+        for (var i = 0; i < tokens.Length; i++) AddToBatch(tokens[i], i, 0, wantLogits: true);
+        try
+        {
+            Decode();
+            return Pooled(0, count);
+        }
+        finally
+        {
+            ForgetSequence(0);
+        }
+    }
+
+    private float[] Pooled(int sequence, int count)
     {
         var vector = NativeMethods.GetEmbeddingsSeq(Handle, sequence);
         if (vector is null) throw new LlamaException("llama.cpp returned no pooled output (is the context's pooling 'none'?)");

@@ -35,15 +35,7 @@ internal sealed partial class Reranker : IDisposable
         var tokens = PairTokens(query, document);
         if (tokens.Length > MaxTokens)
             throw new ArgumentException($"query and document take {tokens.Length} tokens, more than the context of {MaxTokens}");
-        lock (_gate)
-        {
-            _context.ClearBatch();
-            for (var i = 0; i < tokens.Length; i++) _context.AddToBatch(tokens[i], i, 0, wantLogits: true);
-            _context.Decode();
-            var outputs = _context.Pooled(0, _model.ClassifierOutputs);
-            _context.ForgetSequence(0);
-            return (outputs[0], tokens.Length);
-        }
+        lock (_gate) return (_context.PoolAlone(tokens, _model.ClassifierOutputs)[0], tokens.Length);
     }
 
     private int[] PairTokens(string query, string document)
