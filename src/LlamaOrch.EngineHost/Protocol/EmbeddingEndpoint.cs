@@ -44,25 +44,12 @@ internal sealed class EmbeddingEndpoint(ModelHost models)
             return;
         }
 
-        var results = new EmbeddingResult[inputs.Count];
-        try
+        var results = await PerInputWork.RunAsync(context, inputs.Count, i =>
         {
-            // Embedding is CPU-bound native work: keep it off the request thread.
-            await Task.Run(() =>
-            {
-                for (var i = 0; i < inputs.Count; i++)
-                {
-                    context.RequestAborted.ThrowIfCancellationRequested();
-                    var (vector, tokens) = model.Embed(inputs[i]);
-                    results[i] = new EmbeddingResult(i, [vector], tokens);
-                }
-            }, context.RequestAborted);
-        }
-        catch (ArgumentException error)
-        {
-            await ProtocolErrors.WriteBadRequestAsync(context, error.Message);
-            return;
-        }
+            var (vector, tokens) = model.Embed(inputs[i]);
+            return new EmbeddingResult(i, [vector], tokens);
+        });
+        if (results is null) return;
 
         await context.Response.WriteAsJsonAsync(results, EngineJsonContext.Relaxed.EmbeddingResultArray, contentType: null, context.RequestAborted);
     }

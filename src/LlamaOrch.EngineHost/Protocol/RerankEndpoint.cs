@@ -33,25 +33,12 @@ internal sealed class RerankEndpoint(ModelHost models)
 
         var tei = request!.Texts is not null;
         var documents = (request.Documents ?? request.Texts)!;
-        var results = new RerankResult[documents.Count];
-        try
+        var results = await PerInputWork.RunAsync(context, documents.Count, i =>
         {
-            // Scoring is CPU-bound native work: keep it off the request thread.
-            await Task.Run(() =>
-            {
-                for (var i = 0; i < documents.Count; i++)
-                {
-                    context.RequestAborted.ThrowIfCancellationRequested();
-                    var (score, tokens) = model.Rerank(request.Query!, documents[i]!);
-                    results[i] = new RerankResult(i, score, tokens);
-                }
-            }, context.RequestAborted);
-        }
-        catch (ArgumentException error)
-        {
-            await ProtocolErrors.WriteBadRequestAsync(context, error.Message);
-            return;
-        }
+            var (score, tokens) = model.Rerank(request.Query!, documents[i]!);
+            return new RerankResult(i, score, tokens);
+        });
+        if (results is null) return;
 
         // Best first; equal scores keep the documents' order.
         var best = results.OrderByDescending(r => r.RelevanceScore).Take(request.TopN ?? results.Length).ToArray();
