@@ -92,15 +92,8 @@ internal sealed class LlamaCppEngineClient(HttpClient http, Uri baseAddress) : I
 
     public async Task<IReadOnlyList<EngineEmbedding>> EmbedAsync(IReadOnlyList<string> inputs, string correlationId, CancellationToken cancellationToken)
     {
-        using var message = new HttpRequestMessage(HttpMethod.Post, new Uri(BaseAddress, "/embedding"))
-        {
-            Content = JsonContent.Create(new EmbeddingRequest(inputs), LlamaCppJsonContext.Default.EmbeddingRequest),
-        };
-        message.Headers.TryAddWithoutValidation("X-Correlation-Id", correlationId);
-        using var response = await SendAsync(message, cancellationToken).ConfigureAwait(false);
-        if (!response.IsSuccessStatusCode) throw await FailureFromAsync(response, cancellationToken).ConfigureAwait(false);
-
-        var items = await ReadReplyAsync(response, LlamaCppJsonContext.Default.EmbeddingItemArray, cancellationToken).ConfigureAwait(false);
+        var items = await PostAsync("/embedding", new EmbeddingRequest(inputs), LlamaCppJsonContext.Default.EmbeddingRequest,
+            LlamaCppJsonContext.Default.EmbeddingItemArray, correlationId, cancellationToken).ConfigureAwait(false);
 
         var vectors = new EngineEmbedding[inputs.Count];
         foreach (var item in items ?? [])
@@ -115,15 +108,8 @@ internal sealed class LlamaCppEngineClient(HttpClient http, Uri baseAddress) : I
 
     public async Task<IReadOnlyList<EngineScore>> RerankAsync(string query, IReadOnlyList<string> documents, string correlationId, CancellationToken cancellationToken)
     {
-        using var message = new HttpRequestMessage(HttpMethod.Post, new Uri(BaseAddress, "/rerank"))
-        {
-            Content = JsonContent.Create(new RerankRequest(query, documents, documents.Count), LlamaCppJsonContext.Default.RerankRequest),
-        };
-        message.Headers.TryAddWithoutValidation("X-Correlation-Id", correlationId);
-        using var response = await SendAsync(message, cancellationToken).ConfigureAwait(false);
-        if (!response.IsSuccessStatusCode) throw await FailureFromAsync(response, cancellationToken).ConfigureAwait(false);
-
-        var reply = await ReadReplyAsync(response, LlamaCppJsonContext.Default.RerankReply, cancellationToken).ConfigureAwait(false);
+        var reply = await PostAsync("/rerank", new RerankRequest(query, documents, documents.Count), LlamaCppJsonContext.Default.RerankRequest,
+            LlamaCppJsonContext.Default.RerankReply, correlationId, cancellationToken).ConfigureAwait(false);
 
         // The reply is best first; put the scores back in the documents' order.
         var scores = new EngineScore[documents.Count];
@@ -139,21 +125,26 @@ internal sealed class LlamaCppEngineClient(HttpClient http, Uri baseAddress) : I
 
     public async Task<int> CountTokensAsync(string text, CancellationToken cancellationToken)
     {
-        using var message = new HttpRequestMessage(HttpMethod.Post, new Uri(BaseAddress, "/tokenize"))
-        {
-            Content = JsonContent.Create(new TokenizeRequest(text), LlamaCppJsonContext.Default.TokenizeRequest),
-        };
-        using var response = await SendAsync(message, cancellationToken).ConfigureAwait(false);
-        if (!response.IsSuccessStatusCode) throw await FailureFromAsync(response, cancellationToken).ConfigureAwait(false);
-        var reply = await response.Content.ReadFromJsonAsync(LlamaCppJsonContext.Default.TokenizeResponse, cancellationToken).ConfigureAwait(false);
+        var reply = await PostAsync("/tokenize", new TokenizeRequest(text), LlamaCppJsonContext.Default.TokenizeRequest,
+            LlamaCppJsonContext.Default.TokenizeResponse, correlationId: null, cancellationToken).ConfigureAwait(false);
         return reply?.Tokens?.Length ?? throw new EngineFailureException(ErrorCodes.Internal, $"engine at {BaseAddress} answered /tokenize without tokens", retriable: false);
     }
 
-    private async Task<T?> ReadReplyAsync<T>(HttpResponseMessage response, JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken)
+    /// <summary>POSTs a JSON body and reads the JSON reply; a refusal or a lost engine becomes an <see cref="EngineFailureException"/>.</summary>
+    private async Task<TReply?> PostAsync<TRequest, TReply>(
+        string path, TRequest body, JsonTypeInfo<TRequest> bodyType, JsonTypeInfo<TReply> replyType, string? correlationId,
+        CancellationToken cancellationToken)
     {
+        using var message = new HttpRequestMessage(HttpMethod.Post, new Uri(BaseAddress, path))
+        {
+            Content = JsonContent.Create(body, bodyType),
+        };
+        if (correlationId is not null) message.Headers.TryAddWithoutValidation("X-Correlation-Id", correlationId);
+        using var response = await SendAsync(message, cancellationToken).ConfigureAwait(false);
+        if (!response.IsSuccessStatusCode) throw await FailureFromAsync(response, cancellationToken).ConfigureAwait(false);
         try
         {
-            return await response.Content.ReadFromJsonAsync(typeInfo, cancellationToken).ConfigureAwait(false);
+            return await response.Content.ReadFromJsonAsync(replyType, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception error) when (error is IOException or HttpRequestException && !cancellationToken.IsCancellationRequested)
         {
