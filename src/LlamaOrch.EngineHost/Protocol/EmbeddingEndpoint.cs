@@ -10,14 +10,11 @@ namespace LlamaOrch.EngineHost.Protocol;
 /// </summary>
 internal sealed class EmbeddingEndpoint(ModelHost models)
 {
-    private const int MaxInputs = 256;
-
     public async Task HandleAsync(HttpContext context)
     {
         if (models.Model is not IEmbeddingModel model || !model.CanEmbed)
         {
-            await ProtocolErrors.WriteAsync(context, StatusCodes.Status501NotImplemented, "not_supported_error",
-                "This server does not support embeddings. Start it with `--embedding`");
+            await ProtocolErrors.WriteNotSupportedAsync(context, "This server does not support embeddings. Start it with `--embedding`");
             return;
         }
 
@@ -38,9 +35,9 @@ internal sealed class EmbeddingEndpoint(ModelHost models)
             return;
         }
 
-        if (inputs.Count is 0 or > MaxInputs)
+        if (inputs.Count is 0 or > PerInputWork.MaxInputs)
         {
-            await ProtocolErrors.WriteBadRequestAsync(context, $"'content' must hold 1 to {MaxInputs} texts");
+            await ProtocolErrors.WriteBadRequestAsync(context, $"'content' must hold 1 to {PerInputWork.MaxInputs} texts");
             return;
         }
 

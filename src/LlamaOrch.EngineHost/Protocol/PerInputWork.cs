@@ -6,6 +6,9 @@ namespace LlamaOrch.EngineHost.Protocol;
 /// </summary>
 internal static class PerInputWork
 {
+    /// <summary>The most inputs one request may carry.</summary>
+    public const int MaxInputs = 256;
+
     /// <summary>The results in input order, or null once a 400 has been written.</summary>
     public static async Task<T[]?> RunAsync<T>(HttpContext context, int count, Func<int, T> work)
     {

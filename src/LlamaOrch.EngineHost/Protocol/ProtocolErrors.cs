@@ -23,6 +23,10 @@ internal static class ProtocolErrors
     public static Task WriteBadRequestAsync(HttpContext context, string message) =>
         WriteAsync(context, StatusCodes.Status400BadRequest, InvalidRequest, message);
 
+    /// <summary>501: a route this engine serves only when started with the flag <paramref name="message"/> names.</summary>
+    public static Task WriteNotSupportedAsync(HttpContext context, string message) =>
+        WriteAsync(context, StatusCodes.Status501NotImplemented, "not_supported_error", message);
+
     /// <summary>
     /// The request body as <typeparamref name="T"/>; on malformed JSON it answers 400 itself and returns
     /// <c>Ok: false</c>. A JSON <c>null</c> body comes back as <c>Ok: true</c> with a null value.

@@ -12,14 +12,11 @@ internal sealed class RerankEndpoint(ModelHost models)
 {
     public static readonly string[] Routes = ["/rerank", "/reranking", "/v1/rerank", "/v1/reranking"];
 
-    private const int MaxDocuments = 256;
-
     public async Task HandleAsync(HttpContext context)
     {
         if (models.Model is not IRerankModel model || !model.CanRerank)
         {
-            await ProtocolErrors.WriteAsync(context, StatusCodes.Status501NotImplemented, "not_supported_error",
-                "This server does not support reranking. Start it with `--reranking` on a reranking model");
+            await ProtocolErrors.WriteNotSupportedAsync(context, "This server does not support reranking. Start it with `--reranking` on a reranking model");
             return;
         }
 
@@ -61,7 +58,7 @@ internal sealed class RerankEndpoint(ModelHost models)
         if (request.Documents is not null && request.Texts is not null) return "give \"documents\" or \"texts\", not both";
         var documents = request.Documents ?? request.Texts;
         if (documents is not { Count: > 0 }) return "\"documents\" must be a non-empty string array";
-        if (documents.Count > MaxDocuments) return $"{documents.Count} documents exceed the limit of {MaxDocuments}";
+        if (documents.Count > PerInputWork.MaxInputs) return $"{documents.Count} documents exceed the limit of {PerInputWork.MaxInputs}";
         var missing = documents.IndexOf(null);
         if (missing >= 0) return $"documents[{missing}] must be a string";
         if (request.TopN is < 1) return "\"top_n\" must be at least 1";
