@@ -11,9 +11,11 @@ using LlamaOrch.Engines.Supervision;
 using LlamaOrch.Server.Catalog;
 using LlamaOrch.Server.Configuration;
 using LlamaOrch.Server.Endpoints;
+using LlamaOrch.Server.Health;
 using LlamaOrch.Server.Hosting;
 using LlamaOrch.Server.Http;
 using LlamaOrch.Server.Security;
+using Microsoft.Extensions.Logging.Console;
 
 namespace LlamaOrch.Server;
 
@@ -31,13 +33,7 @@ internal static class OrchestratorApp
             Args = args,
             ContentRootPath = string.IsNullOrEmpty(contentRoot) ? AppContext.BaseDirectory : Path.GetFullPath(contentRoot),
         });
-        builder.Logging.ClearProviders();
-        builder.Logging.AddJsonConsole(json =>
-        {
-            json.IncludeScopes = true;
-            json.UseUtcTimestamp = true;
-            json.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
-        });
+        ConfigureConsoleLog(builder.Logging, builder.Configuration);
 
         var urls = BindAddresses.Parse(builder.Configuration[WebHostDefaults.ServerUrlsKey]);
         builder.WebHost.UseUrls([.. urls]);
@@ -54,6 +50,7 @@ internal static class OrchestratorApp
         {
             throw new ConfigurationException($"Orchestrator: {error.Message}");
         }
+        new ConfiguredPaths(builder.Configuration).Anchor(options);
         var settings = OrchestratorSettings.From(options);
         var token = ApiTokenSource.Resolve(settings, listening);
 
@@ -90,7 +87,7 @@ internal static class OrchestratorApp
         services.AddSingleton<PoolPlacement>();
         services.AddSingleton(sp => new AdmissionService(
             sp.GetRequiredService<PoolRegistry>(), sp.GetRequiredService<TaskStore>(), sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<PoolPlacement>(), catalog));
+            sp.GetRequiredService<PoolPlacement>(), catalog, settings.Tasks.DefaultModel));
         services.AddSingleton(sp => new ModelStore(
             settings.Models, logger: sp.GetRequiredService<ILoggerFactory>().CreateLogger<ModelStore>(), time: sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<ReplicaPlacer>();
@@ -98,6 +95,8 @@ internal static class OrchestratorApp
             sp.GetRequiredService<PoolRegistry>(), sp.GetRequiredService<ModelStore>(), catalog, sp.GetRequiredService<ReplicaPlacer>(),
             settings.Supervisor, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>()));
         services.AddSingleton<PoolLifecycle>();
+        services.AddSingleton(new PoolReadiness(settings.ReadyPools));
+        services.AddOrchestratorHealthChecks();
         services.AddHostedService<DeviceRefreshService>();
         services.AddHostedService<PoolHostedService>();
 
@@ -113,6 +112,32 @@ internal static class OrchestratorApp
 
         LogStartup(app, settings, token, listening);
         return app;
+    }
+
+    /// <summary>
+    /// Readable lines (time, level, category, message) on a terminal, JSON lines when the output goes to a file,
+    /// a pipe or journald; <c>Logging:Console:FormatterName</c> (<c>simple</c> or <c>json</c>) chooses either way.
+    /// </summary>
+    private static void ConfigureConsoleLog(ILoggingBuilder logging, IConfiguration configuration)
+    {
+        logging.ClearProviders();
+        var chosen = configuration["Logging:Console:FormatterName"];
+        logging.AddConsole(console => console.FormatterName = string.IsNullOrEmpty(chosen)
+            ? Console.IsOutputRedirected ? ConsoleFormatterNames.Json : ConsoleFormatterNames.Simple
+            : chosen);
+        // Options only: AddSimpleConsole/AddJsonConsole would each also pick their formatter.
+        logging.Services.Configure<SimpleConsoleFormatterOptions>(text =>
+        {
+            text.SingleLine = true;
+            text.IncludeScopes = true;
+            text.TimestampFormat = "HH:mm:ss.fff ";
+        });
+        logging.Services.Configure<JsonConsoleFormatterOptions>(json =>
+        {
+            json.IncludeScopes = true;
+            json.UseUtcTimestamp = true;
+            json.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
+        });
     }
 
     /// <summary>The catalog database in DataDir; one that cannot be opened stops the start with the reason.</summary>

@@ -14,7 +14,8 @@ namespace LlamaOrch.Core.Tests;
 /// <summary>One pool with one replica backed by a <see cref="ScriptedEngine"/>, and the admission in front of it.</summary>
 internal sealed class PoolHarness
 {
-    public PoolHarness(int slots = 1, int capacity = 8, FullPolicy policy = FullPolicy.Reject, IReadOnlyList<Workload>? workloads = null)
+    /// <param name="ready">False to leave the replica as the supervisor first finds it: not started yet.</param>
+    public PoolHarness(int slots = 1, int capacity = 8, FullPolicy policy = FullPolicy.Reject, IReadOnlyList<Workload>? workloads = null, bool ready = true)
     {
         var config = new PoolConfig
         {
@@ -25,8 +26,10 @@ internal sealed class PoolHarness
         Tasks = new TaskStore(TimeSpan.FromMinutes(1), 2, Time);
         var pools = new PoolRegistry([Pool]);
         Admission = new AdmissionService(pools, Tasks, Time, new PoolPlacement(pools, PlacementContext.Detached()));
-        Pool.ReplicaReady(ReplicaId, Engine, new EngineFacts("scripted", 512, slots));
+        if (ready) MakeReady();
     }
+
+    public void MakeReady() => Pool.ReplicaReady(ReplicaId, Engine, new EngineFacts("scripted", 512, Pool.Config.Slots));
 
     public const string ReplicaId = "p-r0";
 

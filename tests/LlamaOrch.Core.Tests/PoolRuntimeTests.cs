@@ -1,5 +1,6 @@
 using LlamaOrch.Core.Admission;
 using LlamaOrch.Core.Scheduling;
+using LlamaOrch.Core.Pools;
 using LlamaOrch.Core.Tasks;
 
 namespace LlamaOrch.Core.Tests;
@@ -181,16 +182,58 @@ public sealed class PoolRuntimeTests
     }
 
     [Fact]
-    public void A_pool_without_a_ready_replica_refuses_with_its_last_error()
+    public void A_pool_whose_replica_cannot_start_refuses_with_its_last_error()
     {
         var harness = new PoolHarness();
-        harness.Pool.ReplicaDown(PoolHarness.ReplicaId, "engine exited (exit code 2): bad flag");
+        harness.Pool.ReplicaDown(PoolHarness.ReplicaId, "engine exited (exit code 2): bad flag", cannotStart: true);
 
         var outcome = harness.Submit("x");
 
         Assert.Equal("POOL_UNREADY", outcome.Rejection!.Code);
+        Assert.Equal("llamacpp", outcome.Rejection.Engine);
         Assert.Contains("'p'", outcome.Rejection.Message);
         Assert.Contains("bad flag", outcome.Rejection.Message);
+    }
+
+    [Fact]
+    public async Task A_pool_whose_replica_is_loading_or_restarting_queues_tasks_and_runs_them_once_it_is_ready()
+    {
+        var harness = new PoolHarness(ready: false);
+        harness.Pool.ReplicaStarting(PoolHarness.ReplicaId, "cpu");
+
+        var loading = harness.Admit("while-loading");
+        harness.Time.Advance(TimeSpan.FromSeconds(1));
+        harness.Pool.ReplicaDown(PoolHarness.ReplicaId, "engine exited (exit code 137)"); // a restart may fix it
+        var restarting = harness.Admit("while-restarting");
+
+        // Nothing measured yet: the rest of the assumed load, then the prior service time of the task ahead.
+        Assert.Equal(StartPrediction.PriorLoadMs, loading.PredictedStartMs);
+        Assert.True(restarting.PredictedStartMs > StartPrediction.PriorLoadMs, $"{restarting.PredictedStartMs}");
+        Assert.Equal(2, harness.Pool.QueueDepth);
+
+        harness.Pool.ReplicaStarting(PoolHarness.ReplicaId, "cpu");
+        harness.Time.Advance(TimeSpan.FromMilliseconds(1500));
+        harness.MakeReady();
+        (await harness.Engine.NextCallAsync()).Finish(1);
+        (await harness.Engine.NextCallAsync()).Finish(1);
+
+        Assert.Equal("end", (await PoolHarness.FramesAsync(loading))[^1].Event);
+        Assert.Equal("end", (await PoolHarness.FramesAsync(restarting))[^1].Event);
+    }
+
+    [Fact]
+    public async Task Queued_tasks_end_with_POOL_UNREADY_once_no_replica_can_come_up()
+    {
+        var harness = new PoolHarness(ready: false);
+        var waiting = harness.Admit("waiting");
+
+        harness.Pool.ReplicaDown(PoolHarness.ReplicaId, "model hf:x/y/z.gguf is not available: offline", cannotStart: true);
+
+        var error = Assert.Single(await PoolHarness.FramesAsync(waiting));
+        Assert.Equal("error", error.Event);
+        Assert.Equal("POOL_UNREADY", error.Data.GetProperty("code").GetString());
+        Assert.Contains("offline", error.Data.GetProperty("message").GetString());
+        Assert.Equal(0, harness.Pool.QueueDepth);
     }
 
     [Fact]

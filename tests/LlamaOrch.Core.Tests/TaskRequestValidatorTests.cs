@@ -45,7 +45,6 @@ public sealed class TaskRequestValidatorTests
 
     public static TheoryData<Func<TaskRequestBody, TaskRequestBody>, string> BadFields => new()
     {
-        { b => b with { TaskId = null }, "task_id" },
         { b => b with { TaskId = "not-a-uuid" }, "task_id" },
         { b => b with { SessionId = "x" }, "session_id" },
         { b => b with { Workload = "chat" }, "workload" },
@@ -53,7 +52,9 @@ public sealed class TaskRequestValidatorTests
         { b => b with { Engine = "ollama" }, "engine" },
         { b => b with { Ctx = 0 }, "ctx" },
         { b => b with { Priority = "urgent" }, "priority" },
-        { b => b with { MaxTokens = null }, "max_tokens" },
+        { b => b with { MaxTokens = 0 }, "max_tokens" },
+        { b => b with { ModelRef = null }, "model_ref" },
+        { b => b with { Engine = null }, "engine" },
         { b => b with { MaxTokens = 1024 }, "max_tokens" },
         { b => b with { DeadlineMs = -1 }, "deadline_ms" },
         { b => b with { DeadlineMs = 1_800_000_000_000 }, "deadline_ms" },
@@ -95,10 +96,27 @@ public sealed class TaskRequestValidatorTests
     }
 
     [Fact]
-    public void Task_ids_are_kept_in_canonical_form()
+    public void Task_ids_are_kept_as_sent_and_stored_by_their_canonical_form()
     {
         TaskRequestValidator.Validate(Valid() with { TaskId = "0B1C7F0E6C554A539A8F2A4F4C1D2E01" }, Limits, out var spec);
-        Assert.Equal("0b1c7f0e-6c55-4a53-9a8f-2a4f4c1d2e01", spec!.TaskId);
+        Assert.Equal("0B1C7F0E6C554A539A8F2A4F4C1D2E01", spec!.TaskId);
+        Assert.Equal("0b1c7f0e-6c55-4a53-9a8f-2a4f4c1d2e01", TaskStore.CanonicalId(spec.TaskId));
+        Assert.Equal(TaskRequestValidator.SeedFromTaskId("0b1c7f0e-6c55-4a53-9a8f-2a4f4c1d2e01"), spec.Seed);
+    }
+
+    [Fact]
+    public void Only_the_model_and_engine_are_needed_every_other_field_has_a_default()
+    {
+        var rejection = TaskRequestValidator.Validate(new TaskRequestBody { ModelRef = "sim:test", Engine = "llamacpp" }, Limits, out var spec);
+
+        Assert.Null(rejection);
+        Assert.True(Guid.TryParse(spec!.TaskId, out var taskId) && taskId.Version == 4, spec.TaskId);
+        Assert.True(Guid.TryParse(spec.SessionId, out var sessionId) && sessionId.Version == 4, spec.SessionId);
+        Assert.NotEqual(spec.TaskId, spec.SessionId);
+        Assert.Equal((Workload.Completion, Priority.Interactive, 0L), (spec.Workload, spec.Priority, spec.DeadlineMs));
+        Assert.Null(spec.Ctx);
+        Assert.Null(spec.MaxTokens);
+        Assert.Equal(TaskRequestValidator.SeedFromTaskId(spec.TaskId), spec.Seed);
     }
 
     [Fact]

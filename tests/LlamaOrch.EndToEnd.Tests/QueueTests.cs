@@ -45,6 +45,7 @@ public sealed class QueueTests
         var envelope = await Orchestrator.ErrorOf(refused);
         Assert.Equal("ADMISSION_REJECT", envelope["code"]!.GetValue<string>());
         Assert.Equal("reject", envelope["policy_label"]!.GetValue<string>());
+        Assert.Equal("llamacpp", envelope["engine"]!.GetValue<string>());
         Assert.Equal(backoffMs, envelope["retry_after_ms"]!.GetValue<long>());
         Assert.True(backoffMs >= 1);
         await orchestrator.CancelAsync(Id(running));

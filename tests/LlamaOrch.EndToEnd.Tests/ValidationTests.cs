@@ -14,7 +14,9 @@ public sealed class ValidationTests(FastPoolFixture fixture) : IClassFixture<Fas
         { "[1,2]", "body" },
         { "null", "body" },
         { Spoil(b => b["ctx"] = "large"), "ctx" },
-        { Spoil(b => b.Remove("max_tokens")), "max_tokens" },
+        { Spoil(b => b["max_tokens"] = 0), "max_tokens" },
+        { Spoil(b => { b.Remove("ctx"); b["max_tokens"] = 100_000; }), "max_tokens" },
+        { Spoil(b => b["task_id"] = "task-1"), "task_id" },
         { Spoil(b => b["priority"] = "urgent"), "priority" },
         { Spoil(b => b["workload"] = "chat"), "workload" },
         { Spoil(b => b["engine"] = "ollama"), "engine" },
@@ -38,6 +40,8 @@ public sealed class ValidationTests(FastPoolFixture fixture) : IClassFixture<Fas
         var envelope = await Orchestrator.ErrorOf(response);
         Assert.Equal("INVALID_PARAMS", envelope["code"]!.GetValue<string>());
         Assert.StartsWith(field + ":", envelope["message"]!.GetValue<string>());
+        // The task's engine once the body names (or defaults to) a real one; "none" for a body that is no task at all.
+        Assert.Contains(envelope["engine"]!.GetValue<string>(), (string[])["llamacpp", "none"]);
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using System.Text;
 using LlamaOrch.Contracts.Errors;
+using LlamaOrch.Contracts.Tasks;
 using LlamaOrch.Core.Catalog;
 using LlamaOrch.Core.Placement;
 using LlamaOrch.Core.Pools;
@@ -11,7 +12,9 @@ namespace LlamaOrch.Core.Admission;
 /// Step 2 of the way of a task: check the model against the catalog (retired, untrusted), find the pools
 /// that serve it, let placement pick one, and queue the task there.
 /// </summary>
-public sealed class AdmissionService(PoolRegistry pools, TaskStore tasks, TimeProvider time, PoolPlacement placement, ModelCatalog? catalog = null)
+/// <param name="defaultModel">The model a task without <c>model_ref</c> asks for (Orchestrator:Tasks:DefaultModel); null to take the one model the pools serve.</param>
+public sealed class AdmissionService(
+    PoolRegistry pools, TaskStore tasks, TimeProvider time, PoolPlacement placement, ModelCatalog? catalog = null, string? defaultModel = null)
 {
     /// <summary>Begin-of-sequence plus SentencePiece's leading space: tokens a prompt may have beyond its bytes.</summary>
     private const int SpecialTokenAllowance = 2;
@@ -19,19 +22,47 @@ public sealed class AdmissionService(PoolRegistry pools, TaskStore tasks, TimePr
     /// <summary>How long admission waits for a token count before leaving the check to the engine.</summary>
     private static readonly TimeSpan TokenCountTimeout = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// Fills the defaults that depend on the pools: <c>model_ref</c> (the configured default model, else the one
+    /// model that the pools serving the workload share) and <c>engine</c> (that of the pools serving the model;
+    /// llamacpp when none does). The other fields get their defaults in <see cref="TaskRequestValidator"/>.
+    /// </summary>
+    public TaskRequestBody WithDefaults(TaskRequestBody body, out Rejection? problem)
+    {
+        problem = null;
+        var model = body.ModelRef;
+        if (model is null)
+        {
+            if (!WireNames.Workloads.TryGetValue(body.Workload ?? WireNames.Of(Workload.Completion), out var workload)) return body;
+            model = defaultModel ?? TheOnlyModel(workload, out problem);
+            if (model is null) return body;
+        }
+        var engine = body.Engine ?? WireNames.Of(pools.All.FirstOrDefault(p => NamesOf(model).Contains(p.Config.Model))?.Config.Engine ?? EngineKind.LlamaCpp);
+        return body with { ModelRef = model, Engine = engine };
+    }
+
+    private string? TheOnlyModel(Workload workload, out Rejection? problem)
+    {
+        var models = pools.All.Where(p => p.Config.Workloads.Contains(workload) && !p.IsStopped).Select(p => p.Config.Model).Distinct().ToList();
+        problem = models.Count == 1 ? null : Rejection.InvalidParams("model_ref", models.Count == 0
+            ? $"required: no pool serves workload {WireNames.Of(workload)}"
+            : $"required: the pools serve several models ({string.Join(", ", models)}); name one, or set Orchestrator:Tasks:DefaultModel");
+        return problem is null ? models[0] : null;
+    }
+
     public AdmissionOutcome Submit(TaskSpec spec, string correlationId)
     {
-        if (catalog?.AdmissionCheck(spec.ModelRef) is { } untrusted) return Refuse(untrusted);
+        if (catalog?.AdmissionCheck(spec.ModelRef) is { } untrusted) return Refuse(spec, untrusted);
 
         var serving = pools.Serving(NamesOf(spec.ModelRef), spec.Engine);
-        if (serving.Count == 0) return Refuse(NoPoolFor(spec));
+        if (serving.Count == 0) return Refuse(spec, NoPoolFor(spec));
 
         var choice = placement.Choose(spec, serving);
-        if (choice.Pool is not { } chosen) return Refuse(choice.Rejection!);
+        if (choice.Pool is not { } chosen) return Refuse(spec, choice.Rejection!);
 
         var task = new OrchestratedTask(spec, correlationId, chosen, time);
         if (!tasks.TryAdd(task))
-            return Refuse(Rejection.InvalidParams("task_id", $"task {spec.TaskId} already exists; stream or cancel it, or submit with a new task_id"));
+            return Refuse(spec, Rejection.InvalidParams("task_id", $"task {spec.TaskId} already exists; stream or cancel it, or submit with a new task_id"));
 
         var admitted = chosen.Admit(task);
         placement.CountAdmission(spec, choice, queued: admitted.Rejection is null);
@@ -39,7 +70,7 @@ public sealed class AdmissionService(PoolRegistry pools, TaskStore tasks, TimePr
         {
             // A refused task leaves no trace, so the client can retry with the same task_id.
             tasks.Remove(task);
-            return Refuse(admitted.Rejection);
+            return Refuse(spec, admitted.Rejection);
         }
         return new AdmissionOutcome(task, admitted.BackoffMs, null);
     }
@@ -53,13 +84,17 @@ public sealed class AdmissionService(PoolRegistry pools, TaskStore tasks, TimePr
     public async ValueTask<Rejection?> CheckContextFitAsync(TaskSpec spec, CancellationToken cancellationToken)
     {
         if (spec.Workload != Workload.Completion || spec.Prompt is not { Length: > 0 } prompt) return null;
-        var mostTokens = (long)Encoding.UTF8.GetByteCount(prompt) + SpecialTokenAllowance + spec.MaxTokens;
+        // Without max_tokens the engine generates until the context is full: the prompt must leave room for one token.
+        var generated = spec.MaxTokens ?? 1;
+        var mostTokens = (long)Encoding.UTF8.GetByteCount(prompt) + SpecialTokenAllowance + generated;
         // Placement only picks a pool whose context holds the task's ctx, so within ctx it fits without looking further.
         if (mostTokens <= spec.Ctx) return null;
         var serving = pools.Serving(NamesOf(spec.ModelRef), spec.Engine).Where(p => p.Config.Workloads.Contains(Workload.Completion)).ToList();
         if (serving.Count == 0) return null;
         var ctxMax = serving.Max(p => p.CtxMax);
         if (mostTokens <= ctxMax) return null;
+        if (spec.MaxTokens > ctxMax)
+            return Rejection.InvalidParams("max_tokens", $"{spec.MaxTokens} exceeds the {ctxMax}-token context per slot of the pools serving '{spec.ModelRef}'");
         if (serving.Select(p => p.AnyReadyClient()).FirstOrDefault(c => c is not null) is not { } client) return null;
 
         int tokens;
@@ -74,8 +109,8 @@ public sealed class AdmissionService(PoolRegistry pools, TaskStore tasks, TimePr
             // Any failure to count (engine gone, slow, odd reply) only defers the check to the engine itself.
             return null;
         }
-        return (long)tokens + spec.MaxTokens > ctxMax
-            ? Rejection.InvalidParams("prompt", $"{tokens} prompt tokens + max_tokens {spec.MaxTokens} exceed the {ctxMax}-token context per slot of the pools serving '{spec.ModelRef}'; shorten the prompt or lower max_tokens")
+        return (long)tokens + generated > ctxMax
+            ? Rejection.InvalidParams("prompt", $"{tokens} prompt tokens + {(spec.MaxTokens is null ? "one generated token" : $"max_tokens {generated}")} exceed the {ctxMax}-token context per slot of the pools serving '{spec.ModelRef}'; shorten the prompt or lower max_tokens")
             : null;
     }
 
@@ -94,5 +129,7 @@ public sealed class AdmissionService(PoolRegistry pools, TaskStore tasks, TimePr
             Retriable: false);
     }
 
-    private static AdmissionOutcome Refuse(Rejection rejection) => new(null, 0, rejection);
+    /// <summary>Every pool a task is weighed against has the task's engine, so that is the engine the refusal concerns.</summary>
+    private static AdmissionOutcome Refuse(TaskSpec spec, Rejection rejection) =>
+        new(null, 0, rejection with { Engine = rejection.Engine ?? WireNames.Of(spec.Engine) });
 }

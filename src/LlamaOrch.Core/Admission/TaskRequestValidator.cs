@@ -18,23 +18,27 @@ public static class TaskRequestValidator
     /// <summary>30 days: longer deadlines are almost surely unit mistakes, and timers cannot hold them.</summary>
     public const long MaxDeadlineMs = 30L * 24 * 3600 * 1000;
 
-    /// <summary>Null when the body is valid (and <paramref name="spec"/> is set), else the rejection.</summary>
+    /// <summary>
+    /// Null when the body is valid (and <paramref name="spec"/> is set), else the rejection. Only the model
+    /// must be known: <c>model_ref</c> and <c>engine</c> are filled beforehand by
+    /// <see cref="AdmissionService.WithDefaults"/>; every other field has a default here.
+    /// </summary>
     public static Rejection? Validate(TaskRequestBody body, AdmissionLimits limits, out TaskSpec? spec)
     {
         spec = null;
-        if (!IsUuid(body.TaskId)) return Bad("task_id", body.TaskId is null ? "required (a uuid)" : "must be a uuid");
-        if (!IsUuid(body.SessionId)) return Bad("session_id", body.SessionId is null ? "required (a uuid)" : "must be a uuid");
-        if (!TryEnum(body.Workload, WireNames.Workloads, "workload", out var workload, out var error)) return error;
+        if (body.TaskId is not null && !IsUuid(body.TaskId)) return Bad("task_id", "must be a uuid (or left out: the server makes one)");
+        if (body.SessionId is not null && !IsUuid(body.SessionId)) return Bad("session_id", "must be a uuid (or left out: the server makes one)");
+        var workload = Workload.Completion;
+        if (body.Workload is not null && !TryEnum(body.Workload, WireNames.Workloads, "workload", out workload, out var error)) return error;
         if (string.IsNullOrWhiteSpace(body.ModelRef)) return Bad("model_ref", "required");
         if (body.ModelRef.Length > limits.MaxModelRefChars) return Bad("model_ref", $"longer than {limits.MaxModelRefChars} characters");
         if (!TryEnum(body.Engine, WireNames.Engines, "engine", out var engine, out error)) return error;
-        if (body.Ctx is not { } ctx) return Bad("ctx", "required");
-        if (ctx <= 0) return Bad("ctx", "must be positive");
-        if (!TryEnum(body.Priority, WireNames.Priorities, "priority", out var priority, out error)) return error;
-        if (body.MaxTokens is not { } maxTokens) return Bad("max_tokens", "required");
-        if (maxTokens <= 0) return Bad("max_tokens", "must be positive");
-        if (maxTokens > ctx) return Bad("max_tokens", $"{maxTokens} exceeds the task's ctx {ctx}");
-        if (body.DeadlineMs is not { } deadlineMs) return Bad("deadline_ms", "required (milliseconds from admission; 0 for none)");
+        if (body.Ctx is <= 0) return Bad("ctx", "must be positive (or left out: the context per slot of the pool that runs the task)");
+        var priority = Priority.Interactive;
+        if (body.Priority is not null && !TryEnum(body.Priority, WireNames.Priorities, "priority", out priority, out error)) return error;
+        if (body.MaxTokens is <= 0) return Bad("max_tokens", "must be positive (or left out: generate until end of sequence or a full context)");
+        if (body.MaxTokens > body.Ctx) return Bad("max_tokens", $"{body.MaxTokens} exceeds the task's ctx {body.Ctx}");
+        var deadlineMs = body.DeadlineMs ?? 0;
         if (deadlineMs < 0) return Bad("deadline_ms", "must not be negative (0 means no deadline)");
         if (deadlineMs > MaxDeadlineMs) return Bad("deadline_ms", $"must be at most {MaxDeadlineMs} (30 days; it is relative to admission, not a timestamp)");
         if (body.Seed is { } seed && (seed < 0 || seed > uint.MaxValue)) return Bad("seed", $"must be between 0 and {uint.MaxValue}");
@@ -67,23 +71,25 @@ public static class TaskRequestValidator
             if (PlacementProblem(placementBody, out placement) is { } placementError) return placementError;
         }
 
+        // The task id is kept exactly as sent (the client matches on it); the seed and the store key come from
+        // its canonical spelling, so that one uuid is one task and one derived seed however it was written.
+        var taskId = body.TaskId ?? Guid.NewGuid().ToString("D");
         spec = new TaskSpec
         {
-            // Canonical spelling, so that one uuid is one task (and one derived seed) however it was written.
-            TaskId = Guid.Parse(body.TaskId!).ToString("D"),
-            SessionId = Guid.Parse(body.SessionId!).ToString("D"),
+            TaskId = taskId,
+            SessionId = (body.SessionId is null ? Guid.NewGuid() : Guid.Parse(body.SessionId)).ToString("D"),
             Workload = workload,
             ModelRef = body.ModelRef,
             Engine = engine,
-            Ctx = ctx,
+            Ctx = body.Ctx,
             Priority = priority,
-            Seed = body.Seed ?? SeedFromTaskId(Guid.Parse(body.TaskId!).ToString("D")),
+            Seed = body.Seed ?? SeedFromTaskId(taskId),
             Determinism = determinism,
             SamplerProfileVersion = samplerProfile,
             Sampling = sampling,
             Prompt = body.Prompt,
             Inputs = body.Inputs,
-            MaxTokens = maxTokens,
+            MaxTokens = body.MaxTokens,
             DeadlineMs = deadlineMs,
             ExpectedTokens = body.ExpectedTokens,
             KvHint = kvHint,
@@ -96,7 +102,7 @@ public static class TaskRequestValidator
     public static long SeedFromTaskId(string taskId)
     {
         Span<byte> hash = stackalloc byte[32];
-        SHA256.HashData(Encoding.UTF8.GetBytes(taskId.ToLowerInvariant()), hash);
+        SHA256.HashData(Encoding.UTF8.GetBytes(TaskStore.CanonicalId(taskId)), hash);
         return BitConverter.ToUInt32(hash);
     }
 

@@ -26,13 +26,18 @@ public sealed record EngineEmbedding(float[] Vector, int Tokens);
 /// <summary>One document's relevance score; <see cref="Tokens"/> is 0 when the engine does not report it (llama-server).</summary>
 public sealed record EngineScore(float Score, int Tokens);
 
+/// <param name="MaxTokens">Tokens to generate at most, or <see cref="UntilContextFull"/>.</param>
 public sealed record EngineCompletionRequest(
     string? Prompt,
     int MaxTokens,
     long Seed,
     SamplingProfile Sampling,
     bool Strict,
-    string CorrelationId);
+    string CorrelationId)
+{
+    /// <summary>llama.cpp's n_predict -1: generate until end of sequence or until the slot's context is full.</summary>
+    public const int UntilContextFull = -1;
+}
 
 /// <summary>A piece of generated text, or (when <see cref="Final"/> is set) the engine's closing counts.</summary>
 public readonly record struct EngineChunk(string Text, EngineFinal? Final);

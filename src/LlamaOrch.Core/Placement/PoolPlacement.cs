@@ -103,9 +103,12 @@ public sealed class PoolPlacement(PoolRegistry pools, PlacementContext context)
             return Rejection.InvalidParams("workload", $"'{WireNames.Of(spec.Workload)}' is not served for model '{spec.ModelRef}' (supported: {supported})");
         }
 
-        var fitting = capable.Where(p => spec.Ctx <= p.CtxMax).ToList();
+        // A task without ctx takes the pool's context, which must still hold its max_tokens (ctx holds them when given).
+        var needed = spec.Ctx ?? spec.MaxTokens ?? 0;
+        var fitting = capable.Where(p => needed <= p.CtxMax).ToList();
         if (fitting.Count == 0)
-            return Rejection.InvalidParams("ctx", $"{spec.Ctx} exceeds the largest context a pool serving '{spec.ModelRef}' supports ({capable.Max(p => p.CtxMax)})");
+            return Rejection.InvalidParams(spec.Ctx is null ? "max_tokens" : "ctx",
+                $"{needed} exceeds the largest context a pool serving '{spec.ModelRef}' supports ({capable.Max(p => p.CtxMax)})");
 
         var open = fitting.Where(p => !p.IsDraining && !p.IsStopped).ToList();
         if (open.Count == 0)
@@ -116,7 +119,7 @@ public sealed class PoolPlacement(PoolRegistry pools, PlacementContext context)
                 : new Rejection(ErrorCodes.PoolUnavailable, $"every pool serving '{spec.ModelRef}' is draining: {string.Join(", ", fitting.Select(p => p.Id))}", Retriable: false);
         }
 
-        var ready = open.Where(p => p.IsReady).ToList();
+        var ready = open.Where(p => p.CanTakeTasks).ToList();
         if (ready.Count == 0) return open[0].UnreadyRejection();
 
         if (spec.Placement?.RequiredDevices is { } devices && !ready.Any(p => p.LoadFor(spec.Placement, null).OnAllowedDevice))

@@ -26,6 +26,12 @@ public sealed record PoolConfig
     public FullPolicy QueuePolicy { get; init; } = FullPolicy.Reject;
     public IReadOnlyList<Workload> Workloads { get; init; } = [Workload.Completion];
 
+    /// <summary>
+    /// The decode speed to assume for predictions before a replica has been measured: configured, or the rate a
+    /// <c>sim:</c> model declares; null for <see cref="StartPrediction.PriorTokensPerSecond"/>.
+    /// </summary>
+    public double? ExpectedTokensPerSecond { get; init; }
+
     /// <summary>The engine executable; null for the llorch-engine that ships beside orchestratord.</summary>
     public string? EngineCommand { get; init; }
 

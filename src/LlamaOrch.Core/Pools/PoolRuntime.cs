@@ -28,6 +28,7 @@ public sealed class PoolRuntime
     private readonly TwoPriorityQueue<OrchestratedTask> _queue;
     private readonly List<ReplicaRuntime> _replicas = [];
     private readonly ServiceTimeTracker _serviceTimes = new();
+    private readonly StartPrediction _startPrediction;
     private readonly TaskRunner _runner;
     private readonly TimeProvider _time;
     private readonly PlacementContext _placement;
@@ -49,6 +50,7 @@ public sealed class PoolRuntime
         _runner = runner;
         _time = time;
         _placement = placement ?? PlacementContext.Detached();
+        _startPrediction = new StartPrediction(time);
         _queue = new TwoPriorityQueue<OrchestratedTask>(config.QueueCapacity, config.QueuePolicy);
         AddReplicasLocked(config.Model, ReplicaRole.Serving);
     }
@@ -111,6 +113,12 @@ public sealed class PoolRuntime
         get { lock (_gate) return AnyDispatchableLocked(); }
     }
 
+    /// <summary>Ready, or with a replica that is coming up (loading, downloading, restarting): tasks may queue.</summary>
+    public bool CanTakeTasks
+    {
+        get { lock (_gate) return _startPrediction.RemainingLoadMs(_replicas) is not null; }
+    }
+
     /// <summary>What each replica's engine is to be started with (the serving ones).</summary>
     public IReadOnlyList<ReplicaPlan> ServingPlans()
     {
@@ -124,13 +132,13 @@ public sealed class PoolRuntime
         long backoffMs;
         lock (_gate)
         {
-            if (!AnyDispatchableLocked())
+            // A pool whose replicas are still loading queues the task, like one that is busy: it starts once one is ready.
+            if (_startPrediction.RemainingLoadMs(_replicas) is not { } loadMs)
                 return AdmitResult.Refused(UnreadyRejectionLocked());
 
-            var readySlots = ReadySlotsLocked();
-            var waiting = _queue.AheadOf(task.Spec.Priority) + 1 - FreeSlotsLocked();
-            var predicted = _serviceTimes.PredictWaitMs(waiting, readySlots);
-            if (task.Spec.DeadlineMs > 0 && predicted > task.Spec.DeadlineMs)
+            var (predicted, measured) = PredictStartMsLocked(task, loadMs);
+            // A guess (nothing measured yet) never refuses a task; a measured prediction may.
+            if (measured && task.Spec.DeadlineMs > 0 && predicted > task.Spec.DeadlineMs)
                 return AdmitResult.Refused(new Rejection(
                     ErrorCodes.DeadlineUnmet,
                     $"deadline_ms {task.Spec.DeadlineMs} cannot be met: pool '{Id}' predicts a start in {predicted} ms",
@@ -156,6 +164,24 @@ public sealed class PoolRuntime
             PolicyLabel: "drop-lru"));
         Pump();
         return AdmitResult.Queued(backoffMs);
+    }
+
+    /// <summary>
+    /// Milliseconds until the task starts: the rest of the soonest replica load, then one service time per task
+    /// that must finish first across the slots, measured, or guessed from decode speed before any task finished.
+    /// <c>Measured</c> is false when any part of it is a guess.
+    /// </summary>
+    private (long Ms, bool Measured) PredictStartMsLocked(OrchestratedTask task, long loadMs)
+    {
+        var slots = loadMs == 0 ? ReadySlotsLocked() : _replicas.Where(r => r.CanComeUp).Sum(r => r.Slots);
+        var free = loadMs == 0 ? FreeSlotsLocked() : slots;
+        var waiting = _queue.AheadOf(task.Spec.Priority) + 1 - free;
+        double? fastest = null;
+        foreach (var replica in _replicas)
+            if (replica.Speed.TokensPerSecond is { } tps) fastest = Math.Max(fastest ?? 0, tps);
+        var priorServiceMs = StartPrediction.PriorServiceMs(fastest ?? Config.ExpectedTokensPerSecond, task.Spec.MaxTokens);
+        var measured = (loadMs == 0 || _startPrediction.HasObservedLoad) && (waiting <= 0 || _serviceTimes.HasObservations);
+        return (loadMs + _serviceTimes.PredictWaitMs(waiting, slots, priorServiceMs), measured);
     }
 
     internal bool TryRemoveQueued(OrchestratedTask task)
@@ -212,6 +238,7 @@ public sealed class PoolRuntime
         {
             if (Find(replicaId) is not { } replica) return;
             replica.Starting = true;
+            replica.StartingSince = _time.GetTimestamp();
             replica.Device = device;
         }
     }
@@ -221,6 +248,9 @@ public sealed class PoolRuntime
         lock (_gate)
         {
             if (Find(replicaId) is not { } replica) return;
+            if (replica.StartingSince is { } started) _startPrediction.ObserveLoad(started);
+            replica.StartingSince = null;
+            replica.CannotStart = false;
             replica.Starting = false;
             replica.Client = client;
             replica.Facts = facts;
@@ -234,17 +264,33 @@ public sealed class PoolRuntime
         Pump();
     }
 
-    public void ReplicaDown(string replicaId, string reason)
+    /// <param name="cannotStart">
+    /// A restart will not fix it by itself (missing model, no device fits, crash loop): once no serving replica
+    /// is ready or coming up, the pool refuses tasks with 503 and ends the queued ones with that reason.
+    /// </param>
+    public void ReplicaDown(string replicaId, string reason, bool cannotStart = false)
     {
+        List<OrchestratedTask>? stranded = null;
+        Rejection? unready = null;
         lock (_gate)
         {
             if (Find(replicaId) is not { } replica) return;
             replica.Ready = false;
             replica.Starting = false;
+            replica.StartingSince = null;
+            replica.CannotStart = cannotStart;
             replica.DownReason = reason;
             replica.FirstOutcome.TrySetResult(reason);
             if (replica.Role == ReplicaRole.Serving) _lastError = $"replica {replica.Id}: {reason}";
+            if (_queue.Count > 0 && _startPrediction.RemainingLoadMs(_replicas) is null)
+            {
+                stranded = _queue.RemoveWhere(_ => true);
+                unready = UnreadyRejectionLocked();
+                UpdateDepthLocked();
+            }
         }
+        foreach (var task in stranded ?? [])
+            task.TryFail(unready!.ToEnvelope(null) with { Engine = WireNames.Of(Config.Engine) });
         Signal();
     }
 

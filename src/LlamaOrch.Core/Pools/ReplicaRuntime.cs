@@ -19,8 +19,17 @@ internal sealed class ReplicaRuntime(string id, string model, int slots, Replica
     /// <summary>An engine process is being started for it (between a start and ready or down).</summary>
     public bool Starting { get; set; }
 
+    /// <summary>When its engine process was started, while it is starting; for the remaining-load estimate.</summary>
+    public long? StartingSince { get; set; }
+
     /// <summary>Why the engine is not serving, while it is down.</summary>
     public string? DownReason { get; set; }
+
+    /// <summary>
+    /// Down for a reason a restart will not fix by itself (its model is missing, no device fits it, a crash
+    /// loop): the supervisor keeps trying, but tasks are not queued for it until it is ready again.
+    /// </summary>
+    public bool CannotStart { get; set; }
 
     /// <summary>Where its engine runs: "cpu" or a GPU index; null until it is placed.</summary>
     public string? Device { get; set; }
@@ -40,4 +49,7 @@ internal sealed class ReplicaRuntime(string id, string model, int slots, Replica
     public bool Dispatchable => Role == ReplicaRole.Serving && Ready;
 
     public int FreeSlots => Dispatchable ? Math.Max(Slots - Busy, 0) : 0;
+
+    /// <summary>Serving but not ready yet: loading, waiting for its model or device, or restarting after an exit.</summary>
+    public bool CanComeUp => Role == ReplicaRole.Serving && !Ready && !CannotStart;
 }

@@ -27,4 +27,12 @@ internal sealed class ServiceTimeTracker
         if (!HasObservations || slots <= 0) return null;
         return (long)Math.Ceiling(waiting * _meanMs / slots);
     }
+
+    /// <summary>As <see cref="PredictWaitMs(int, int)"/>, taking <paramref name="priorServiceMs"/> as the mean until a task has been observed.</summary>
+    public long PredictWaitMs(int waiting, int slots, double priorServiceMs)
+    {
+        if (waiting <= 0) return 0;
+        var mean = HasObservations ? _meanMs : priorServiceMs;
+        return (long)Math.Ceiling(waiting * mean / Math.Max(slots, 1));
+    }
 }

@@ -77,7 +77,7 @@ public sealed class TaskRunner(TimeProvider time, TimeSpan metricsInterval, ILog
 
     private async Task<bool> RelayAsync(OrchestratedTask task, PoolRuntime pool, IEngineClient client, long started, RunSpeed speed, CancellationToken cancellationToken)
     {
-        var request = new EngineCompletionRequest(task.Spec.Prompt, task.Spec.MaxTokens, task.Spec.Seed, task.Spec.Sampling,
+        var request = new EngineCompletionRequest(task.Spec.Prompt, task.Spec.MaxTokens ?? EngineCompletionRequest.UntilContextFull, task.Spec.Seed, task.Spec.Sampling,
             task.Spec.Determinism == Determinism.Strict, task.CorrelationId);
         var lastMetrics = started;
         EngineFinal? final = null;

@@ -8,7 +8,8 @@ public sealed record TaskSpec
     public required Workload Workload { get; init; }
     public required string ModelRef { get; init; }
     public required EngineKind Engine { get; init; }
-    public required int Ctx { get; init; }
+    /// <summary>The context the task needs per slot; null for whatever the pool that runs it has.</summary>
+    public int? Ctx { get; init; }
     public required Priority Priority { get; init; }
     public required long Seed { get; init; }
     public required Determinism Determinism { get; init; }
@@ -18,7 +19,8 @@ public sealed record TaskSpec
     public required Engines.SamplingProfile Sampling { get; init; }
     public string? Prompt { get; init; }
     public IReadOnlyList<string>? Inputs { get; init; }
-    public required int MaxTokens { get; init; }
+    /// <summary>Tokens to generate at most; null to generate until end of sequence or a full context (llama.cpp's n_predict -1).</summary>
+    public int? MaxTokens { get; init; }
 
     /// <summary>Milliseconds from admission within which the task must finish; 0 means no deadline.</summary>
     public required long DeadlineMs { get; init; }

@@ -9,15 +9,20 @@ namespace LlamaOrch.Core.Tasks;
 /// The retention is bounded in count too, so memory does not grow with throughput × retention.
 public sealed class TaskStore(TimeSpan retention, int maxRetainedFinished, TimeProvider time)
 {
-    private readonly ConcurrentDictionary<string, OrchestratedTask> _tasks = new(StringComparer.OrdinalIgnoreCase);
+    /// <summary>Keyed by the canonical task id: a uuid finds its task however its case or hyphens were written.</summary>
+    private readonly ConcurrentDictionary<string, OrchestratedTask> _tasks = new(StringComparer.Ordinal);
 
     public int Count => _tasks.Count;
 
-    public bool TryAdd(OrchestratedTask task) => _tasks.TryAdd(task.Id, task);
+    public bool TryAdd(OrchestratedTask task) => _tasks.TryAdd(CanonicalId(task.Id), task);
 
-    public bool TryGet(string id, out OrchestratedTask task) => _tasks.TryGetValue(id, out task!);
+    public bool TryGet(string id, out OrchestratedTask task) => _tasks.TryGetValue(CanonicalId(id), out task!);
 
-    internal void Remove(OrchestratedTask task) => _tasks.TryRemove(new KeyValuePair<string, OrchestratedTask>(task.Id, task));
+    internal void Remove(OrchestratedTask task) => _tasks.TryRemove(new KeyValuePair<string, OrchestratedTask>(CanonicalId(task.Id), task));
+
+    /// <summary>A uuid in its lower-case, hyphenated form; any other id lower-cased.</summary>
+    public static string CanonicalId(string taskId) =>
+        Guid.TryParse(taskId, out var uuid) ? uuid.ToString("D") : taskId.ToLowerInvariant();
 
     /// <summary>
     /// Forgets finished tasks whose retention has passed, then the oldest finished ones beyond the count

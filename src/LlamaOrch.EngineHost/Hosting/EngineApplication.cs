@@ -53,7 +53,12 @@ internal static class EngineApplication
         error = null;
         if (options.Sim is { } sim)
         {
-            if (!options.Embedding && !options.Reranking) return new SimModel(sim, time);
+            if (!options.Embedding && !options.Reranking)
+            {
+                // A synthetic load: the engine serves /health with 503 meanwhile, as while a real model loads.
+                if (sim.LoadMs > 0) Thread.Sleep(sim.LoadMs);
+                return new SimModel(sim, time);
+            }
             error = "a sim: model only completes; --embedding and --reranking need a GGUF model";
             return null;
         }

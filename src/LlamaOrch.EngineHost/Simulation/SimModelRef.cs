@@ -5,13 +5,17 @@ using LlamaOrch.Engines.Placement;
 namespace LlamaOrch.EngineHost.Simulation;
 
 /// <summary>
-/// A parsed <c>sim:NAME[?tps=N][&amp;vram_mib=M]</c> model ref. The name only labels the model (it lands in the model path); <c>tps</c> is the
+/// A parsed <c>sim:NAME[?tps=N][&amp;vram_mib=M][&amp;load_ms=L]</c> model ref. The name only labels the model (it lands in the model path); <c>tps</c> is the
 /// pace of each slot in tokens per second, where 0 means as fast as the host can write. <c>vram_mib</c> is the GPU memory the orchestrator's
 /// placement books for the replica; the engine allocates nothing for it and only checks that it is a whole number of MiB.
+/// <c>load_ms</c> is how long the model takes to load (the engine answers /health with 503 meanwhile), so tests can
+/// see what a slow load does without a large model.
 /// </summary>
 /// <param name="Ref">The ref exactly as given, reported back as the model path.</param>
-internal sealed record SimModelRef(string Ref, double TokensPerSecond)
+internal sealed record SimModelRef(string Ref, double TokensPerSecond, int LoadMs = 0)
 {
+    private const int MaxLoadMs = 600_000;
+
     public const string Scheme = "sim:";
     public const double DefaultTokensPerSecond = 50;
 
@@ -39,6 +43,7 @@ internal sealed record SimModelRef(string Ref, double TokensPerSecond)
         }
 
         var tokensPerSecond = DefaultTokensPerSecond;
+        var loadMs = 0;
         var query = queryStart < 0 ? [] : rest[(queryStart + 1)..];
         foreach (var range in query.Split('&'))
         {
@@ -62,9 +67,19 @@ internal sealed record SimModelRef(string Ref, double TokensPerSecond)
                 continue;
             }
 
+            if (key.SequenceEqual("load_ms"))
+            {
+                if (!int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out loadMs) || loadMs > MaxLoadMs)
+                {
+                    error = $"'{modelRef}' has load_ms='{value}', which is not a whole number of milliseconds up to {MaxLoadMs}";
+                    return false;
+                }
+                continue;
+            }
+
             if (!key.SequenceEqual("tps"))
             {
-                error = $"'{modelRef}' has an unknown parameter '{key}' (the known ones are tps and {SimModelFootprint.VramParameter})";
+                error = $"'{modelRef}' has an unknown parameter '{key}' (the known ones are tps, load_ms and {SimModelFootprint.VramParameter})";
                 return false;
             }
 
@@ -76,7 +91,7 @@ internal sealed record SimModelRef(string Ref, double TokensPerSecond)
             }
         }
 
-        result = new SimModelRef(modelRef, tokensPerSecond);
+        result = new SimModelRef(modelRef, tokensPerSecond, loadMs);
         error = null;
         return true;
     }

@@ -52,6 +52,21 @@ public static class SimModelFootprint
         return true;
     }
 
+    /// <summary>The decode rate a sim ref declares (<c>tps=N</c>, the last one when repeated); null when none parses.</summary>
+    public static double? DeclaredTokensPerSecond(string simRef)
+    {
+        var queryStart = simRef.IndexOf('?', StringComparison.Ordinal);
+        if (!IsSimRef(simRef) || queryStart < 0) return null;
+        double? tps = null;
+        foreach (var pair in simRef[(queryStart + 1)..].Split('&'))
+        {
+            if (pair.StartsWith("tps=", StringComparison.Ordinal) &&
+                double.TryParse(pair.AsSpan(4), NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && value > 0)
+                tps = value;
+        }
+        return tps;
+    }
+
     /// <summary>A <c>vram_mib</c> value: digits only, at most <see cref="int.MaxValue"/> MiB (2 PiB), as bytes.</summary>
     public static bool TryParseValue(ReadOnlySpan<char> value, out long bytes)
     {

@@ -24,6 +24,9 @@ internal sealed class ReplicaSupervisor(
     private readonly string _replicaId = plan.ReplicaId;
     private Process? _process;
 
+    /// <summary>Set by a run that failed for a reason a restart alone will not fix (no model file, no device that fits).</summary>
+    private bool _cannotStart;
+
     public string ReplicaId => _replicaId;
 
     /// <summary>The engine's process id while one runs (tests use it to kill an engine).</summary>
@@ -32,9 +35,11 @@ internal sealed class ReplicaSupervisor(
     public async Task RunAsync(CancellationToken stopping)
     {
         var failures = 0;
+        string? lastReason = null;
         while (!stopping.IsCancellationRequested)
         {
             var started = time.GetTimestamp();
+            _cannotStart = false;
             var reason = await RunOnceAsync(stopping).ConfigureAwait(false);
             if (stopping.IsCancellationRequested) break;
 
@@ -42,8 +47,14 @@ internal sealed class ReplicaSupervisor(
             var crashLoop = failures >= options.CrashLoopThreshold;
             var delay = Backoff(failures);
             var report = crashLoop ? $"crash loop ({failures} failures in a row), last: {reason}" : reason;
-            pool.ReplicaDown(_replicaId, report);
-            logger.LogWarning("Replica {ReplicaId} is down: {Reason}; restarting in {DelayMs} ms", _replicaId, report, (long)delay.TotalMilliseconds);
+            pool.ReplicaDown(_replicaId, report, cannotStart: _cannotStart || crashLoop);
+            // The reason in full once; while it repeats, one short line per retry keeps the log readable.
+            if (reason == lastReason)
+                logger.LogWarning("Replica {ReplicaId} is still down for the same reason (failure {Failures}); restarting in {DelayMs} ms",
+                    _replicaId, failures, (long)delay.TotalMilliseconds);
+            else
+                logger.LogWarning("Replica {ReplicaId} is down: {Reason}; restarting in {DelayMs} ms", _replicaId, report, (long)delay.TotalMilliseconds);
+            lastReason = reason;
             try
             {
                 await Task.Delay(delay, time, stopping).ConfigureAwait(false);
@@ -64,11 +75,16 @@ internal sealed class ReplicaSupervisor(
         {
             model = await models.ResolveAsync(plan.Model, stopping).ConfigureAwait(false);
             var (placed, refusal) = await placer.PlaceAsync(plan, model, stopping).ConfigureAwait(false);
-            if (placed is null) return refusal!;
+            if (placed is null)
+            {
+                _cannotStart = true;
+                return refusal!;
+            }
             device = placed;
         }
         catch (ModelStoreException error)
         {
+            _cannotStart = true;
             return $"model {plan.Model} is not available: {error.Message}";
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)
@@ -111,7 +127,12 @@ internal sealed class ReplicaSupervisor(
         {
             var client = new LlamaCppEngineClient(http, new Uri($"http://127.0.0.1:{port}"));
             if (await WaitHealthyAsync(process, client, stopping).ConfigureAwait(false) is { } notHealthy)
-                return await ExitReasonAsync(process, tail, notHealthy).ConfigureAwait(false);
+            {
+                var reason = await ExitReasonAsync(process, tail, notHealthy).ConfigureAwait(false);
+                // llorch-engine exits 2 for a bad command line and 3 for a model it cannot load: restarts cannot help.
+                _cannotStart = process.HasExited && process.ExitCode is 2 or 3;
+                return reason;
+            }
 
             var facts = await client.GetFactsAsync(plan.Config.Ctx, plan.Config.Slots, stopping).ConfigureAwait(false);
             logger.LogInformation("Replica {ReplicaId} ready at {Address} on {Device} ({EngineVersion}, ctx {Ctx} per slot, {Slots} slots)",

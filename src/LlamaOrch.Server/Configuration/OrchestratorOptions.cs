@@ -18,6 +18,14 @@ internal sealed class OrchestratorOptions
     public ModelsOptions Models { get; set; } = new();
     public DevicesOptions Devices { get; set; } = new();
     public CatalogOptions Catalog { get; set; } = new();
+    public HealthOptions Health { get; set; } = new();
+}
+
+/// <summary>What <c>/health/ready</c> waits for (Orchestrator:Health).</summary>
+internal sealed class HealthOptions
+{
+    /// <summary>The pools that must be able to serve before orchestratord is ready; empty for every pool.</summary>
+    public List<string> ReadyPools { get; set; } = [];
 }
 
 /// <summary>The model catalog (Orchestrator:Catalog); its database lives in DataDir.</summary>
@@ -64,6 +72,9 @@ internal sealed class PoolOptions
     public List<string>? Devices { get; set; }
     public int? Ctx { get; set; }
     public int? Threads { get; set; }
+
+    /// <summary>Decode speed assumed for start predictions before a replica has been measured.</summary>
+    public double? ExpectedTokensPerSecond { get; set; }
     public List<string>? Workloads { get; set; }
     public QueueOptions? Queue { get; set; }
     public string? EngineCommand { get; set; }
@@ -98,6 +109,9 @@ internal sealed class TasksOptions
     public int MaxRetained { get; set; } = 10_000;
     public int MetricsIntervalMs { get; set; } = 500;
     public int KeepAliveSeconds { get; set; } = 15;
+
+    /// <summary>The model a task without model_ref asks for; unset: the one model the pools serve.</summary>
+    public string? DefaultModel { get; set; }
 }
 
 internal sealed class SupervisorSection

@@ -19,7 +19,8 @@ internal sealed record OrchestratorSettings(
     SupervisorOptions Supervisor,
     ModelStoreOptions Models,
     DevicesOptions Devices,
-    string TrustedKeysDir)
+    string TrustedKeysDir,
+    IReadOnlyList<string> ReadyPools)
 {
     /// <summary>Served when no pool is configured; any configured pool replaces it entirely.</summary>
     public static readonly PoolConfig DefaultPool = new()
@@ -76,8 +77,13 @@ internal sealed record OrchestratorSettings(
             ? configured
             : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.Create), "llama-orch");
         var trustedKeys = options.Catalog.TrustedKeysDir is { Length: > 0 } keys ? Path.GetFullPath(keys) : Path.Combine(dataDir, "trusted-keys");
+        var readyPools = options.Health.ReadyPools;
+        if (readyPools.FirstOrDefault(id => pools.All(p => p.Id != id)) is { } unknown)
+            throw new ConfigurationException($"Orchestrator:Health:ReadyPools: no pool '{unknown}' (pools: {string.Join(", ", pools.Select(p => p.Id))})");
+        if (options.Tasks.DefaultModel is { } defaultModel && !ModelRef.TryParse(defaultModel, out _, out var defaultModelError))
+            throw new ConfigurationException($"Orchestrator:Tasks:DefaultModel: {defaultModelError}");
         return new OrchestratorSettings(
-            dataDir, pools, usingDefault, limits, options.Auth, options.Tasks, supervisor, ModelStoreFrom(options.Models), options.Devices, trustedKeys);
+            dataDir, pools, usingDefault, limits, options.Auth, options.Tasks, supervisor, ModelStoreFrom(options.Models), options.Devices, trustedKeys, readyPools);
     }
 
     private static ModelStoreOptions ModelStoreFrom(ModelsOptions models)
@@ -134,6 +140,9 @@ internal sealed record OrchestratorSettings(
             Devices = DeviceList(pool.Devices, $"{key}:Devices"),
             Ctx = Positive(pool.Ctx ?? 4096, $"{key}:Ctx"),
             Threads = Positive(pool.Threads ?? 1, $"{key}:Threads"),
+            ExpectedTokensPerSecond = pool.ExpectedTokensPerSecond is { } tps
+                ? (tps > 0 && double.IsFinite(tps) ? tps : throw new ConfigurationException($"{key}:ExpectedTokensPerSecond must be positive (got {tps})"))
+                : SimModelFootprint.DeclaredTokensPerSecond(pool.Model),
             Workloads = Workloads(pool.Workloads, $"{key}:Workloads"),
             QueueCapacity = pool.Queue?.Capacity is { } capacity ? Positive(capacity, $"{key}:Queue:Capacity") : defaultCapacity,
             QueuePolicy = pool.Queue?.Policy is { } policy ? ParsePolicy(policy, $"{key}:Queue:Policy") : defaultPolicy,

@@ -55,23 +55,23 @@ internal static class ControlEndpoints
         if (await JsonBody.ReadAsync(context, ContractsJsonContext.Default.ReloadRequest, "{\"new_model_ref\": \"hf:org/repo/file.gguf\"}") is not { } request) return;
         if (string.IsNullOrWhiteSpace(request.NewModelRef))
         {
-            await ErrorResponses.WriteAsync(context, Rejection.InvalidParams("new_model_ref", "required: a model ref or a catalog id"));
+            await ErrorResponses.WriteAsync(context, Rejection.InvalidParams("new_model_ref", "required: a model ref or a catalog id"), EngineOf(pool));
             return;
         }
         if (!ModelRef.TryParse(catalog.Find(request.NewModelRef)?.ModelRef ?? request.NewModelRef, out _, out var refError))
         {
-            await ErrorResponses.WriteAsync(context, Rejection.InvalidParams("new_model_ref", refError));
+            await ErrorResponses.WriteAsync(context, Rejection.InvalidParams("new_model_ref", refError), EngineOf(pool));
             return;
         }
         if (catalog.AdmissionCheck(request.NewModelRef) is { } untrusted)
         {
-            await ErrorResponses.WriteAsync(context, untrusted);
+            await ErrorResponses.WriteAsync(context, untrusted, EngineOf(pool));
             return;
         }
 
         if (await lifecycle.ReloadAsync(pool, request.NewModelRef, context.RequestAborted) is { } failed)
         {
-            await ErrorResponses.WriteAsync(context, failed);
+            await ErrorResponses.WriteAsync(context, failed, EngineOf(pool));
             return;
         }
         var replicas = pool.Replicas();
@@ -94,18 +94,21 @@ internal static class ControlEndpoints
         if (catalog.AdmissionCheck(pool.Config.Model) is { Code: ErrorCodes.ModelDeprecated } retired)
         {
             // Its drain is the retirement's: only making the model Active again brings the pool back.
-            await ErrorResponses.WriteAsync(context, retired);
+            await ErrorResponses.WriteAsync(context, retired, EngineOf(pool));
             return;
         }
         if (pool.IsStopped)
         {
-            await ErrorResponses.WriteAsync(context, pool.UnreadyRejection());
+            await ErrorResponses.WriteAsync(context, pool.UnreadyRejection(), EngineOf(pool));
             return;
         }
         pool.Resume();
         context.Response.StatusCode = StatusCodes.Status202Accepted;
         await context.Response.WriteAsJsonAsync(new ResumeResponse(pool.Id, pool.IsDraining), ContractsJsonContext.Default.ResumeResponse);
     }
+
+    /// <summary>The engine an error about this pool concerns.</summary>
+    private static string EngineOf(PoolRuntime pool) => WireNames.Of(pool.Config.Engine);
 
     private static List<ReplicaSetEntry> ReplicaSets(PoolRegistry pools) =>
         pools.All.SelectMany(pool => pool.Replicas().Select(r => new ReplicaSetEntry(
@@ -127,7 +130,7 @@ internal static class ControlEndpoints
         if (await JsonBody.ReadAsync(context, ContractsJsonContext.Default.DrainRequest, "{\"deadline_ms\": N}") is not { } request) return;
         if (request.DeadlineMs is not ({ } deadlineMs and >= 0 and <= TaskRequestValidator.MaxDeadlineMs))
         {
-            await ErrorResponses.WriteAsync(context, Rejection.InvalidParams("deadline_ms", $"required, from 0 to {TaskRequestValidator.MaxDeadlineMs}"));
+            await ErrorResponses.WriteAsync(context, Rejection.InvalidParams("deadline_ms", $"required, from 0 to {TaskRequestValidator.MaxDeadlineMs}"), EngineOf(pool));
             return;
         }
 

@@ -4,6 +4,7 @@ using LlamaOrch.Contracts;
 using LlamaOrch.Contracts.Errors;
 using LlamaOrch.Contracts.Tasks;
 using LlamaOrch.Core.Admission;
+using LlamaOrch.Core.Tasks;
 using LlamaOrch.Server.Http;
 
 namespace LlamaOrch.Server.Endpoints;
@@ -35,23 +36,28 @@ internal static class TaskSubmission
             return;
         }
 
-        var rejection = TaskRequestValidator.Validate(parsed!, limits, out var spec);
-        if (rejection is null) rejection = await admission.CheckContextFitAsync(spec!, context.RequestAborted);
+        var withDefaults = admission.WithDefaults(parsed!, out var rejection);
+        TaskSpec? spec = null;
+        rejection ??= TaskRequestValidator.Validate(withDefaults, limits, out spec);
+        rejection ??= await admission.CheckContextFitAsync(spec!, context.RequestAborted);
         var outcome = rejection is null ? admission.Submit(spec!, CorrelationIdMiddleware.Of(context)) : default;
         rejection ??= outcome.Rejection;
         if (rejection is not null)
         {
-            await ErrorResponses.WriteAsync(context, rejection);
+            await ErrorResponses.WriteAsync(context, rejection, KnownEngine(withDefaults.Engine));
             return;
         }
 
         var task = outcome.Task!;
         context.Response.StatusCode = StatusCodes.Status202Accepted;
-        context.Response.Headers.Location = $"/v1/tasks/{task.Id}/stream";
+        context.Response.Headers.Location = $"/v1/tasks/{Uri.EscapeDataString(task.Id)}/stream";
         await context.Response.WriteAsJsonAsync(
-            new AdmissionResponse(task.Id, task.AdmissionQueuePosition, task.PredictedStartMs, outcome.BackoffMs, task.Spec.Seed, task.PoolId),
+            new AdmissionResponse(task.Id, task.AdmissionQueuePosition, task.PredictedStartMs, outcome.BackoffMs, task.Spec.Seed, task.PoolId, task.Spec.SessionId),
             ContractsJsonContext.Default.AdmissionResponse);
     }
+
+    /// <summary>The task's engine for an error envelope, when the body named (or defaulted to) a real one.</summary>
+    private static string? KnownEngine(string? engine) => engine is not null && WireNames.Engines.ContainsKey(engine) ? engine : null;
 
     /// <summary>The whole body, or null when it is larger than <paramref name="limit"/> bytes.</summary>
     private static async Task<byte[]?> ReadLimitedAsync(HttpRequest request, int limit, CancellationToken cancellationToken)

@@ -21,8 +21,9 @@ internal static class ErrorResponses
         _ => StatusCodes.Status500InternalServerError,
     };
 
-    public static Task WriteAsync(HttpContext context, Rejection rejection) =>
-        WriteAsync(context, StatusOf(rejection.Code), rejection.ToEnvelope(null));
+    /// <param name="engine">The engine the request concerns (a pool's, a task's) when the rejection does not name one.</param>
+    public static Task WriteAsync(HttpContext context, Rejection rejection, string? engine = null) =>
+        WriteAsync(context, StatusOf(rejection.Code), rejection.ToEnvelope(null) with { Engine = rejection.Engine ?? engine });
 
     public static Task WriteAsync(HttpContext context, int status, ErrorEnvelope envelope)
     {
@@ -34,7 +35,7 @@ internal static class ErrorResponses
             response.Headers.RetryAfter = Math.Max(1, (long)Math.Ceiling(retryAfterMs / 1000.0)).ToString(CultureInfo.InvariantCulture);
             response.Headers["X-Backoff-Ms"] = retryAfterMs.ToString(CultureInfo.InvariantCulture);
         }
-        return response.WriteAsJsonAsync(envelope with { CorrelationId = CorrelationIdMiddleware.Of(context) },
+        return response.WriteAsJsonAsync(envelope with { Engine = envelope.Engine ?? ErrorEnvelope.NoEngine, CorrelationId = CorrelationIdMiddleware.Of(context) },
             ContractsJsonContext.Default.ErrorEnvelope, contentType: "application/json");
     }
 

@@ -86,7 +86,7 @@ public sealed class EngineOptionsParserTests
     [InlineData("'-fa'", "-m", "sim:x", "-fa", "sometimes")]
     [InlineData("'-ngl'", "-m", "sim:x", "-ngl", "-2")]
     [InlineData("no name", "-m", "sim:")]
-    [InlineData("unknown parameter 'speed' (the known ones are tps and vram_mib)", "-m", "sim:x?speed=3")]
+    [InlineData("unknown parameter 'speed' (the known ones are tps, load_ms and vram_mib)", "-m", "sim:x?speed=3")]
     [InlineData("vram_mib='-1'", "-m", "sim:x?vram_mib=-1")]
     [InlineData("vram_mib='1.5'", "-m", "sim:x?vram_mib=1.5")]
     [InlineData("vram_mib=''", "-m", "sim:x?tps=3&vram_mib")]
