@@ -3,6 +3,8 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using System.Text.Json;
+using System.Text.RegularExpressions;
 
 namespace LlamaOrch.EndToEnd.Tests;
 
@@ -39,6 +41,74 @@ public sealed class ProcessTests
         Assert.True(process.WaitForExit(60_000));
         Assert.Equal(2, process.ExitCode);
         Assert.Contains("from-the-content-root", await stderr);
+    }
+
+    [Fact]
+    public async Task Relative_paths_resolve_against_the_file_that_wrote_them_or_the_directory_started_from()
+    {
+        var root = Directory.CreateTempSubdirectory("llorch-root-").FullName;
+        var workingDir = Directory.CreateTempSubdirectory("llorch-cwd-").FullName;
+        await File.WriteAllTextAsync(Path.Combine(root, "appsettings.json"),
+            """{"Orchestrator":{"DataDir":"state","Models":{"SearchPaths":["models"],"Offline":true},"Pools":[{"Id":"p","Model":"hf:org/repo/absent.gguf"}]}}""");
+        using var process = Start(["--contentRoot", root, "--urls", $"http://127.0.0.1:{FreePort()}", "--Orchestrator:Models:CacheDir=cache"], workingDir);
+        var log = CollectStdout(process);
+        try
+        {
+            await WaitForAsync(() => { lock (log) return log.ToString().Contains("absent.gguf is not available"); });
+
+            Assert.True(File.Exists(Path.Combine(root, "state", "api-token")), "DataDir from appsettings.json is under its folder");
+            lock (log)
+            {
+                Assert.Contains($"search paths: {Path.Combine(root, "models")} (missing)", log.ToString());
+                Assert.Contains(Path.Combine(workingDir, "cache"), log.ToString()); // typed on the command line
+            }
+        }
+        finally
+        {
+            process.Kill(entireProcessTree: true);
+        }
+    }
+
+    [Fact]
+    public async Task The_log_is_JSON_lines_off_a_terminal_and_a_failing_replica_says_its_reason_in_full_once()
+    {
+        using var process = Start(
+            ["--urls", $"http://127.0.0.1:{FreePort()}", $"--Orchestrator:DataDir={Directory.CreateTempSubdirectory("llorch-proc-").FullName}",
+             "--Orchestrator:Pools:0:Id=p", "--Orchestrator:Pools:0:Model=sim:p", "--Orchestrator:Pools:0:EngineCommand=/bin/false",
+             "--Orchestrator:Supervisor:RestartBackoffInitialMs=20", "--Orchestrator:Supervisor:RestartBackoffMaxMs=50"]);
+        var log = CollectStdout(process);
+        try
+        {
+            await WaitForAsync(() => { lock (log) return Regex.Count(log.ToString(), "still down for the same reason") >= 3; });
+            process.Kill(entireProcessTree: true);
+            process.WaitForExit();
+
+            var lines = log.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            Assert.All(lines, line => Assert.StartsWith("{", line)); // output is a pipe: JSON lines
+            Assert.All(lines, line => JsonDocument.Parse(line).Dispose());
+            Assert.Single(lines, line => line.Contains("engine exited during start"));
+        }
+        finally
+        {
+            if (!process.HasExited) process.Kill(entireProcessTree: true);
+        }
+    }
+
+    [Fact]
+    public async Task Text_log_lines_are_one_setting_away()
+    {
+        using var process = Start(["--Logging:Console:FormatterName=simple", "--urls", $"http://127.0.0.1:{FreePort()}",
+            "--Orchestrator:Pools:0:Id=p", "--Orchestrator:Pools:0:Model=sim:p", $"--Orchestrator:DataDir={Directory.CreateTempSubdirectory("llorch-proc-").FullName}"]);
+        try
+        {
+            var first = await process.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(60));
+
+            Assert.Matches(@"^\d{2}:\d{2}:\d{2}\.\d{3} info: orchestratord\[0\] API token required", first);
+        }
+        finally
+        {
+            process.Kill(entireProcessTree: true);
+        }
     }
 
     [Fact]
@@ -81,13 +151,14 @@ public sealed class ProcessTests
         }
     }
 
-    private static Process Start(IEnumerable<string> args)
+    private static Process Start(IEnumerable<string> args, string? workingDirectory = null)
     {
         var start = new ProcessStartInfo("dotnet")
         {
             RedirectStandardError = true,
             RedirectStandardOutput = true,
             UseShellExecute = false,
+            WorkingDirectory = workingDirectory ?? Environment.CurrentDirectory,
         };
         start.ArgumentList.Add(OrchestratordDll());
         foreach (var arg in args) start.ArgumentList.Add(arg);
@@ -101,6 +172,14 @@ public sealed class ProcessTests
         var testDir = new DirectoryInfo(AppContext.BaseDirectory);
         var configuration = testDir.Parent!.Name; // bin/<Configuration>/net10.0/
         return RepoPaths.InRepo("src", "LlamaOrch.Server", "bin", configuration, testDir.Name, "orchestratord.dll");
+    }
+
+    private static StringBuilder CollectStdout(Process process)
+    {
+        var log = new StringBuilder();
+        process.OutputDataReceived += (_, e) => { lock (log) log.AppendLine(e.Data); };
+        process.BeginOutputReadLine();
+        return log;
     }
 
     private static List<int> ChildProcessIds(int parent) =>
