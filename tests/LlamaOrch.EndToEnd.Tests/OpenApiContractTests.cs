@@ -35,6 +35,21 @@ public sealed partial class OpenApiContractTests(FastPoolFixture fixture) : ICla
         Assert.Contains("openapi: 3.1", text);
     }
 
+    [Fact]
+    public void The_error_code_enum_holds_every_code_the_server_sends_and_stream_errors_use_it()
+    {
+        var lines = File.ReadAllLines(RepoPaths.InRepo("contracts", "openapi", "data.yaml"));
+        var start = Array.IndexOf(lines, "    ErrorCode:");
+        var enumStart = Array.IndexOf(lines, "      enum:", start);
+        var documented = lines.Skip(enumStart + 1).TakeWhile(l => l.StartsWith("        - ", StringComparison.Ordinal)).Select(l => l[10..].Trim()).Order().ToList();
+        var sent = typeof(LlamaOrch.Contracts.Errors.ErrorCodes).GetFields()
+            .Where(f => f.IsLiteral).Select(f => (string)f.GetRawConstantValue()!).Order().ToList();
+
+        Assert.Equal(sent, documented);
+        var frame = string.Join('\n', lines.SkipWhile(l => l != "    StreamErrorFrame:").Skip(1).TakeWhile(l => l.Length == 0 || l.StartsWith("      ", StringComparison.Ordinal)));
+        Assert.Contains("code:\n          $ref: '#/components/schemas/ErrorCode'", frame);
+    }
+
     private static IEnumerable<string> DocumentedOperations(string[] lines)
     {
         var operations = new List<string>();

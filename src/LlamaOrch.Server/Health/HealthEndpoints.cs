@@ -25,8 +25,10 @@ internal static class HealthEndpoints
     public static void MapHealth(this IEndpointRouteBuilder routes)
     {
         routes.MapGet("/health", (HttpContext context) => WriteReportAsync(context, report: null));
-        routes.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = WriteReportAsync });
-        routes.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains(ReadyTag), ResponseWriter = WriteReportAsync });
+        routes.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = WriteReportAsync })
+            .WithMetadata(new HttpMethodMetadata([HttpMethods.Get]));
+        routes.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains(ReadyTag), ResponseWriter = WriteReportAsync })
+            .WithMetadata(new HttpMethodMetadata([HttpMethods.Get]));
     }
 
     /// <summary>Every health answer has the same body; only the status code differs between them.</summary>
