@@ -56,6 +56,8 @@ internal static class OrchestratorApp
         }
         var settings = OrchestratorSettings.From(options);
         var token = ApiTokenSource.Resolve(settings, listening);
+        var requestLimits = new RequestLimits(settings.Limits.MaxBodyBytes);
+        builder.WebHost.ConfigureKestrel(kestrel => requestLimits.ApplyTo(kestrel.Limits));
 
         var catalog = await OpenCatalogAsync(settings);
         var trustedKeys = LoadTrustedKeys(settings.TrustedKeysDir);
@@ -68,6 +70,7 @@ internal static class OrchestratorApp
         services.AddSingleton(settings);
         services.AddSingleton(token);
         services.AddSingleton(settings.Limits);
+        services.AddSingleton(requestLimits);
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(sp => new TaskStore(
             TimeSpan.FromSeconds(settings.Tasks.RetentionSeconds), settings.Tasks.MaxRetained, sp.GetRequiredService<TimeProvider>()));
@@ -104,6 +107,7 @@ internal static class OrchestratorApp
         var app = builder.Build();
         app.UseMiddleware<CorrelationIdMiddleware>();
         app.UseErrorEnvelopes();
+        app.UseMiddleware<RequestLimitsMiddleware>();
         app.UseMiddleware<ApiTokenMiddleware>();
         app.MapHealth();
         app.MapTaskEndpoints();
