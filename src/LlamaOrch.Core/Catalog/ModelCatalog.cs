@@ -35,6 +35,32 @@ public sealed class ModelCatalog
     /// <summary>Every entry, ordered by id.</summary>
     public IReadOnlyList<CatalogModel> All => _index.All;
 
+    /// <summary>
+    /// Up to <paramref name="limit"/> entries whose ids sort (ordinal) after <paramref name="after"/>, from the
+    /// first when it is null. Keyed by id rather than by position, so entries added or removed between two
+    /// pages neither repeat nor skip the others.
+    /// </summary>
+    public CatalogPage List(string? after, int limit)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
+        var all = _index.All;
+        var start = 0;
+        if (after is not null)
+        {
+            var end = all.Count;
+            while (start < end)
+            {
+                var middle = (start + end) / 2;
+                if (string.CompareOrdinal(all[middle].Id, after) <= 0) start = middle + 1;
+                else end = middle;
+            }
+        }
+        var count = Math.Min(limit, all.Count - start);
+        var page = new CatalogModel[count];
+        for (var i = 0; i < count; i++) page[i] = all[start + i];
+        return new CatalogPage(page, start + count < all.Count ? page[^1].Id : null);
+    }
+
     /// <summary>The entry with this id, or else the earliest registered entry whose
     /// <see cref="CatalogModel.SourceUrl"/> is exactly this ref (ordinal); null when none.</summary>
     public CatalogModel? Find(string idOrRef)
