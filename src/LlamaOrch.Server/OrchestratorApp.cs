@@ -59,11 +59,13 @@ internal static class OrchestratorApp
         var requestLimits = new RequestLimits(settings.Limits.MaxBodyBytes);
         builder.WebHost.ConfigureKestrel(kestrel => requestLimits.ApplyTo(kestrel.Limits));
 
-        var catalog = await OpenCatalogAsync(settings);
+        var modelFiles = new ModelFileRule(settings.Models, settings.CatalogAllowedRoots);
+        var catalog = await OpenCatalogAsync(settings, modelFiles);
         var trustedKeys = LoadTrustedKeys(settings.TrustedKeysDir);
 
         var services = builder.Services;
         services.AddSingleton(catalog);
+        services.AddSingleton(modelFiles);
         services.AddSingleton(trustedKeys);
         services.AddSingleton<ModelVerifier>();
         services.AddSingleton<CatalogVerifications>();
@@ -120,12 +122,12 @@ internal static class OrchestratorApp
     }
 
     /// <summary>The catalog database in DataDir; one that cannot be opened stops the start with the reason.</summary>
-    private static async Task<ModelCatalog> OpenCatalogAsync(OrchestratorSettings settings)
+    private static async Task<ModelCatalog> OpenCatalogAsync(OrchestratorSettings settings, ModelFileRule modelFiles)
     {
         try
         {
             var store = await SqliteCatalogStore.OpenAsync(settings.DataDir, CancellationToken.None);
-            return await ModelCatalog.OpenAsync(store, TimeProvider.System, CancellationToken.None);
+            return await ModelCatalog.OpenAsync(store, TimeProvider.System, modelFiles, CancellationToken.None);
         }
         catch (Exception error) when (error is Microsoft.Data.Sqlite.SqliteException or IOException or UnauthorizedAccessException or InvalidDataException)
         {

@@ -12,24 +12,31 @@ public sealed class ModelCatalog
 {
     private readonly ICatalogStore _store;
     private readonly TimeProvider _time;
+    private readonly IModelFileCheck? _files;
     // Writes are rare (control plane); one at a time keeps store and index in the same order.
     private readonly SemaphoreSlim _writeGate = new(1, 1);
     private volatile CatalogIndex _index;
 
-    private ModelCatalog(ICatalogStore store, TimeProvider time, CatalogIndex index)
+    private ModelCatalog(ICatalogStore store, TimeProvider time, IModelFileCheck? files, CatalogIndex index)
     {
         _store = store;
         _time = time;
+        _files = files;
         _index = index;
     }
 
+    /// <summary>Loads every stored entry, with no check of the files registrations point at (tests of the domain).</summary>
+    public static Task<ModelCatalog> OpenAsync(ICatalogStore store, TimeProvider time, CancellationToken cancellationToken) =>
+        OpenAsync(store, time, files: null, cancellationToken);
+
     /// <summary>Loads every stored entry; the store is not read again.</summary>
-    public static async Task<ModelCatalog> OpenAsync(ICatalogStore store, TimeProvider time, CancellationToken cancellationToken)
+    /// <param name="files">Checks the file of each new registration's ref, after its fields validate.</param>
+    public static async Task<ModelCatalog> OpenAsync(ICatalogStore store, TimeProvider time, IModelFileCheck? files, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(time);
         var models = await store.LoadAllAsync(cancellationToken).ConfigureAwait(false);
-        return new ModelCatalog(store, time, CatalogIndex.Of(models));
+        return new ModelCatalog(store, time, files, CatalogIndex.Of(models));
     }
 
     /// <summary>Every entry, ordered by id.</summary>
@@ -88,12 +95,16 @@ public sealed class ModelCatalog
         return _index.TryFind(modelRef, out _, out var verdict) ? verdict : null;
     }
 
-    /// <summary>Validates and stores a new entry, Active and Unverified.</summary>
+    /// <summary>Validates and stores a new entry, Active and Unverified. A ref to a local file must pass the
+    /// file check given at open.</summary>
     public async Task<RegistrationResult> RegisterAsync(ModelRegistration registration, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(registration);
         if (CatalogValidator.Validate(registration, out var digest) is { } invalid)
             return new RegistrationResult(RegistrationStatus.Invalid, null, invalid);
+        if (_files?.Problem(registration.SourceUrl ?? registration.Id) is { } fileProblem)
+            return new RegistrationResult(RegistrationStatus.Invalid, null,
+                Rejection.InvalidParams(registration.SourceUrl is null ? "id" : "source_url", fileProblem));
 
         await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try

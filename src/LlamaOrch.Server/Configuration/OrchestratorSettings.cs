@@ -19,7 +19,8 @@ internal sealed record OrchestratorSettings(
     SupervisorOptions Supervisor,
     ModelStoreOptions Models,
     DevicesOptions Devices,
-    string TrustedKeysDir)
+    string TrustedKeysDir,
+    IReadOnlyList<string> CatalogAllowedRoots)
 {
     /// <summary>Served when no pool is configured; any configured pool replaces it entirely.</summary>
     public static readonly PoolConfig DefaultPool = new()
@@ -77,7 +78,23 @@ internal sealed record OrchestratorSettings(
             : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.Create), "llama-orch");
         var trustedKeys = options.Catalog.TrustedKeysDir is { Length: > 0 } keys ? Path.GetFullPath(keys) : Path.Combine(dataDir, "trusted-keys");
         return new OrchestratorSettings(
-            dataDir, pools, usingDefault, limits, options.Auth, options.Tasks, supervisor, ModelStoreFrom(options.Models), options.Devices, trustedKeys);
+            dataDir, pools, usingDefault, limits, options.Auth, options.Tasks, supervisor, ModelStoreFrom(options.Models), options.Devices, trustedKeys,
+            AllowedRoots(options.Catalog.AllowedRoots));
+    }
+
+    /// <summary>Absolute paths; "/" is refused, since it would make every file on the machine registrable.</summary>
+    private static IReadOnlyList<string> AllowedRoots(List<string> roots)
+    {
+        var paths = new List<string>();
+        for (var index = 0; index < roots.Count; index++)
+        {
+            var key = $"Orchestrator:Catalog:AllowedRoots:{index}";
+            if (string.IsNullOrWhiteSpace(roots[index])) throw new ConfigurationException($"{key} must not be empty");
+            var path = Path.GetFullPath(roots[index]);
+            if (Path.GetPathRoot(path) == path) throw new ConfigurationException($"{key} '{roots[index]}' is a file-system root; name the folder that holds the models");
+            paths.Add(path);
+        }
+        return paths;
     }
 
     private static ModelStoreOptions ModelStoreFrom(ModelsOptions models)
