@@ -25,6 +25,7 @@ internal static class CatalogValidator
 
     /// <summary>UTF-8 bytes of the SBOM's JSON text as stored.</summary>
     public const int MaxSbomBytes = 256 * 1024;
+
     private const string DigestPrefix = "sha256:";
 
     /// <summary>Validates <paramref name="registration"/>; on success <paramref name="digest"/> is the digest in

@@ -16,8 +16,8 @@ namespace LlamaOrch.Server.Endpoints;
 internal static class CatalogEndpoints
 {
     private const string Route = "/v1/catalog/models";
-    public const int DefaultPageSize = 100;
-    public const int MaxPageSize = 1000;
+    private const int DefaultPageSize = 100;
+    private const int MaxPageSize = 1000;
 
     public static void MapCatalogEndpoints(this IEndpointRouteBuilder routes)
     {
