@@ -53,18 +53,23 @@ internal static class OrchestratorApp
         new ConfiguredPaths(builder.Configuration).Anchor(options);
         var settings = OrchestratorSettings.From(options);
         var token = ApiTokenSource.Resolve(settings, listening);
+        var requestLimits = new RequestLimits(settings.Limits.MaxBodyBytes);
+        builder.WebHost.ConfigureKestrel(kestrel => requestLimits.ApplyTo(kestrel.Limits));
 
-        var catalog = await OpenCatalogAsync(settings);
+        var modelFiles = new ModelFileRule(settings.Models, settings.CatalogAllowedRoots);
+        var catalog = await OpenCatalogAsync(settings, modelFiles);
         var trustedKeys = LoadTrustedKeys(settings.TrustedKeysDir);
 
         var services = builder.Services;
         services.AddSingleton(catalog);
+        services.AddSingleton(modelFiles);
         services.AddSingleton(trustedKeys);
         services.AddSingleton<ModelVerifier>();
         services.AddSingleton<CatalogVerifications>();
         services.AddSingleton(settings);
         services.AddSingleton(token);
         services.AddSingleton(settings.Limits);
+        services.AddSingleton(requestLimits);
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(sp => new TaskStore(
             TimeSpan.FromSeconds(settings.Tasks.RetentionSeconds), settings.Tasks.MaxRetained, sp.GetRequiredService<TimeProvider>()));
@@ -103,6 +108,7 @@ internal static class OrchestratorApp
         var app = builder.Build();
         app.UseMiddleware<CorrelationIdMiddleware>();
         app.UseErrorEnvelopes();
+        app.UseMiddleware<RequestLimitsMiddleware>();
         app.UseMiddleware<ApiTokenMiddleware>();
         app.MapHealth();
         app.MapTaskEndpoints();
@@ -141,12 +147,12 @@ internal static class OrchestratorApp
     }
 
     /// <summary>The catalog database in DataDir; one that cannot be opened stops the start with the reason.</summary>
-    private static async Task<ModelCatalog> OpenCatalogAsync(OrchestratorSettings settings)
+    private static async Task<ModelCatalog> OpenCatalogAsync(OrchestratorSettings settings, ModelFileRule modelFiles)
     {
         try
         {
             var store = await SqliteCatalogStore.OpenAsync(settings.DataDir, CancellationToken.None);
-            return await ModelCatalog.OpenAsync(store, TimeProvider.System, CancellationToken.None);
+            return await ModelCatalog.OpenAsync(store, TimeProvider.System, modelFiles, CancellationToken.None);
         }
         catch (Exception error) when (error is Microsoft.Data.Sqlite.SqliteException or IOException or UnauthorizedAccessException or InvalidDataException)
         {

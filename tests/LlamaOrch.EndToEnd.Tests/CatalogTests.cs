@@ -13,12 +13,15 @@ namespace LlamaOrch.EndToEnd.Tests;
 public sealed class CatalogTests : IDisposable
 {
     private readonly string _dataDir = Directory.CreateTempSubdirectory("llorch-catalog-").FullName;
+    private readonly string _library;
     private readonly string _model;
     private readonly string _digest;
 
     public CatalogTests()
     {
-        _model = Path.Combine(_dataDir, "stories.gguf");
+        // A catalog entry's file must lie under the model roots: this folder is one (Catalog:AllowedRoots).
+        _library = Directory.CreateDirectory(Path.Combine(_dataDir, "library")).FullName;
+        _model = Path.Combine(_library, "stories.gguf");
         File.Copy(RepoPaths.Stories260K, _model);
         using var file = File.OpenRead(_model);
         _digest = "sha256:" + Convert.ToHexStringLower(SHA256.HashData(file));
@@ -153,7 +156,7 @@ public sealed class CatalogTests : IDisposable
 
     /// <summary>orchestratord on this test's data folder, with pool p serving the model file.</summary>
     private Task<Orchestrator> StartAsync() =>
-        Orchestrator.StartInAsync(_dataDir, true, [.. Orchestrator.Pool(_model, slots: 2)]);
+        Orchestrator.StartInAsync(_dataDir, true, [.. Orchestrator.Pool(_model, slots: 2), $"Catalog:AllowedRoots:0={_library}"]);
 
     private static Task<HttpResponseMessage> RegisterAsync(Orchestrator orchestrator, JsonObject body) =>
         orchestrator.PostRawAsync("/v1/catalog/models", body.ToJsonString());

@@ -13,7 +13,7 @@ public sealed class ControlEndpointsTests
 
         var body = JsonNode.Parse(await orchestrator.Http.GetStringAsync("/v1/capabilities"))!;
 
-        Assert.Equal("0.2.0", body["api_version"]!.GetValue<string>());
+        Assert.Equal("0.3.0", body["api_version"]!.GetValue<string>());
         var engine = Assert.Single(body["engines"]!.AsArray())!;
         Assert.Equal("llamacpp", engine["engine"]!.GetValue<string>());
         Assert.Contains("synthetic", engine["engine_version"]!.GetValue<string>());

@@ -44,7 +44,8 @@ internal sealed class Orchestrator : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
-    /// <summary>Starts orchestratord with extra <c>Orchestrator:</c> settings ("Pools:0:Id=p") and waits until it is ready.</summary>
+    /// <summary>Starts orchestratord with extra <c>Orchestrator:</c> settings ("Pools:0:Id=p", or whole arguments
+    /// such as "--Logging:LogLevel:X=Debug") and waits until it is ready.</summary>
     public static async System.Threading.Tasks.Task<Orchestrator> StartAsync(params string[] settings) => await StartAsync(true, settings);
 
     public static System.Threading.Tasks.Task<Orchestrator> StartAsync(bool waitReady, params string[] settings) =>
@@ -64,7 +65,8 @@ internal sealed class Orchestrator : IAsyncDisposable
             $"--Orchestrator:Models:CacheDir={Path.Combine(dataDir, "models")}",
             "--Orchestrator:Supervisor:RestartBackoffInitialMs=100",
             "--Logging:LogLevel:Default=Warning",
-            .. settings.Select(s => "--Orchestrator:" + s),
+            // "Pools:0:Id=p" is an Orchestrator setting; "--Logging:…" and other "--" arguments go in as they are.
+            .. settings.Select(s => s.StartsWith("--", StringComparison.Ordinal) ? s : "--Orchestrator:" + s),
         ];
         var app = await OrchestratorApp.BuildAsync(args);
         await app.StartAsync();

@@ -18,6 +18,7 @@ public sealed class ProcessTests
     [InlineData("'ranking' is not a workload", "--Orchestrator:Pools:0:Id=p", "--Orchestrator:Pools:0:Model=sim:p", "--Orchestrator:Pools:0:Workloads:0=ranking")]
     [InlineData("Model", "--Orchestrator:Pools:0:Id=p", "--Orchestrator:Pools:0:Model=hf:only-an-org")]
     [InlineData("vram_mib", "--Orchestrator:Pools:0:Id=p", "--Orchestrator:Pools:0:Model=sim:p?vram_mib=lots")]
+    [InlineData("Orchestrator:Catalog:AllowedRoots:0 '/' is a file-system root", "--Orchestrator:Catalog:AllowedRoots:0=/")]
     public async Task Refuses_to_start_with_exit_code_2_and_a_message_naming_the_reason(string named, params string[] args)
     {
         var dataDir = Directory.CreateTempSubdirectory("llorch-proc-").FullName;

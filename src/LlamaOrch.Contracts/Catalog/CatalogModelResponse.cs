@@ -23,8 +23,9 @@ public sealed record CatalogModelResponse(
 public sealed record VerificationBody(
     string Status, long? CheckedMs, string? ActualDigest, IReadOnlyList<string> Problems, IReadOnlyList<string> Warnings, bool DigestMismatch);
 
-/// <summary><c>GET /v1/catalog/models</c>.</summary>
-public sealed record CatalogListResponse(IReadOnlyList<CatalogModelResponse> Models);
+/// <summary><c>GET /v1/catalog/models</c>: one page, in id order.</summary>
+/// <param name="NextCursor">Pass as <c>cursor</c> for the next page; null on the last page.</param>
+public sealed record CatalogListResponse(IReadOnlyList<CatalogModelResponse> Models, string? NextCursor);
 
 /// <summary>The 202 of <c>POST /v1/catalog/models/{id}/verify</c>; poll the entry for the verdict.</summary>
 public sealed record VerifyResponse(string Id, string Status);

@@ -1,4 +1,5 @@
 using System.Buffers.Text;
+using System.Text;
 using System.Text.Json;
 using LlamaOrch.Core.Admission;
 
@@ -7,13 +8,24 @@ namespace LlamaOrch.Core.Catalog;
 /// <summary>
 /// Checks a new entry field by field before anything is written. Field names in the messages are the wire
 /// names (<c>source_url</c>, <c>signatures[1].key_id</c>), so a client can find the field it got wrong.
+/// Every stored field has a limit (docs/catalog.md): the catalog is held in memory and listed whole per page.
 /// </summary>
 internal static class CatalogValidator
 {
     public const int MaxIdLength = 128;
+    public const int MaxTags = 64;
     public const int MaxTagLength = 128;
+    public const int MaxSignatures = 16;
     public const int MaxKeyIdLength = 128;
+
+    /// <summary>Base64 characters: 1536 bytes, room for an RSA signature of 12288 bits.</summary>
+    public const int MaxSignatureValueLength = 2048;
+
     public const int MaxSourceUrlLength = 4096;
+
+    /// <summary>UTF-8 bytes of the SBOM's JSON text as stored.</summary>
+    public const int MaxSbomBytes = 256 * 1024;
+
     private const string DigestPrefix = "sha256:";
 
     /// <summary>Validates <paramref name="registration"/>; on success <paramref name="digest"/> is the digest in
@@ -36,6 +48,7 @@ internal static class CatalogValidator
         }
 
         var tags = registration.Tags ?? [];
+        if (tags.Count > MaxTags) return Rejection.InvalidParams("tags", $"{tags.Count} tags; at most {MaxTags} are allowed");
         for (var i = 0; i < tags.Count; i++)
         {
             var tag = tags[i];
@@ -44,13 +57,20 @@ internal static class CatalogValidator
         }
 
         var signatures = registration.Signatures ?? [];
+        if (signatures.Count > MaxSignatures)
+            return Rejection.InvalidParams("signatures", $"{signatures.Count} signatures; at most {MaxSignatures} are allowed");
         for (var i = 0; i < signatures.Count; i++)
         {
             if (SignatureProblem(signatures[i], $"signatures[{i}]") is { } rejection) return rejection;
         }
 
-        if (registration.SbomJson is { } sbom && !IsJsonObject(sbom))
-            return Rejection.InvalidParams("sbom", "must be a JSON object (the SBOM document itself, for example CycloneDX or SPDX JSON)");
+        if (registration.SbomJson is { } sbom)
+        {
+            if (Encoding.UTF8.GetByteCount(sbom) is var sbomBytes and > MaxSbomBytes)
+                return Rejection.InvalidParams("sbom", $"{sbomBytes} bytes of JSON; at most {MaxSbomBytes} are allowed");
+            if (!IsJsonObject(sbom))
+                return Rejection.InvalidParams("sbom", "must be a JSON object (the SBOM document itself, for example CycloneDX or SPDX JSON)");
+        }
 
         if (registration.TrustPolicy is { } policy && !Enum.IsDefined(policy.Mode))
             return Rejection.InvalidParams("trust_policy.mode", "must be strict or permissive");
@@ -76,6 +96,8 @@ internal static class CatalogValidator
     {
         if (string.IsNullOrEmpty(id)) return "is required";
         if (id.Length > MaxIdLength) return $"is {id.Length} characters long; at most {MaxIdLength} are allowed";
+        // URLs normalise these segments away (/v1/catalog/models/.. is /v1/catalog), so the entry could never be reached.
+        if (id is "." or "..") return $"'{id}' is not allowed: '.' and '..' are path segments that URLs remove, so the entry could not be reached";
         foreach (var c in id)
         {
             if (!IsIdChar(c)) return $"'{id}' contains '{c}'; only letters, digits and . _ : - are allowed (no '/': the id is one URL path segment)";
@@ -95,8 +117,8 @@ internal static class CatalogValidator
         if (!SignatureAlgorithms.IsKnown(signature.Algorithm))
             return Rejection.InvalidParams($"{field}.algorithm", $"'{signature.Algorithm}' is not supported; use {string.Join(" or ", SignatureAlgorithms.All)}");
 
-        if (string.IsNullOrEmpty(signature.Value) || !Base64.IsValid(signature.Value, out var length) || length == 0)
-            return Rejection.InvalidParams($"{field}.value", "must be the signature bytes in base64");
+        if (string.IsNullOrEmpty(signature.Value) || signature.Value.Length > MaxSignatureValueLength || !Base64.IsValid(signature.Value, out var length) || length == 0)
+            return Rejection.InvalidParams($"{field}.value", $"must be the signature bytes in base64, at most {MaxSignatureValueLength} characters");
 
         return null;
     }

@@ -12,28 +12,61 @@ public sealed class ModelCatalog
 {
     private readonly ICatalogStore _store;
     private readonly TimeProvider _time;
+    private readonly IModelFileCheck? _files;
     // Writes are rare (control plane); one at a time keeps store and index in the same order.
     private readonly SemaphoreSlim _writeGate = new(1, 1);
     private volatile CatalogIndex _index;
 
-    private ModelCatalog(ICatalogStore store, TimeProvider time, CatalogIndex index)
+    private ModelCatalog(ICatalogStore store, TimeProvider time, IModelFileCheck? files, CatalogIndex index)
     {
         _store = store;
         _time = time;
+        _files = files;
         _index = index;
     }
 
+    /// <summary>Loads every stored entry, with no check of the files registrations point at (tests of the domain).</summary>
+    public static Task<ModelCatalog> OpenAsync(ICatalogStore store, TimeProvider time, CancellationToken cancellationToken) =>
+        OpenAsync(store, time, files: null, cancellationToken);
+
     /// <summary>Loads every stored entry; the store is not read again.</summary>
-    public static async Task<ModelCatalog> OpenAsync(ICatalogStore store, TimeProvider time, CancellationToken cancellationToken)
+    /// <param name="files">Checks the file of each new registration's ref, after its fields validate.</param>
+    public static async Task<ModelCatalog> OpenAsync(ICatalogStore store, TimeProvider time, IModelFileCheck? files, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(time);
         var models = await store.LoadAllAsync(cancellationToken).ConfigureAwait(false);
-        return new ModelCatalog(store, time, CatalogIndex.Of(models));
+        return new ModelCatalog(store, time, files, CatalogIndex.Of(models));
     }
 
     /// <summary>Every entry, ordered by id.</summary>
     public IReadOnlyList<CatalogModel> All => _index.All;
+
+    /// <summary>
+    /// Up to <paramref name="limit"/> entries whose ids sort (ordinal) after <paramref name="after"/>, from the
+    /// first when it is null. Keyed by id rather than by position, so entries added or removed between two
+    /// pages neither repeat nor skip the others.
+    /// </summary>
+    public CatalogPage List(string? after, int limit)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
+        var all = _index.All;
+        var start = 0;
+        if (after is not null)
+        {
+            var end = all.Count;
+            while (start < end)
+            {
+                var middle = (start + end) / 2;
+                if (string.CompareOrdinal(all[middle].Id, after) <= 0) start = middle + 1;
+                else end = middle;
+            }
+        }
+        var count = Math.Min(limit, all.Count - start);
+        var page = new CatalogModel[count];
+        for (var i = 0; i < count; i++) page[i] = all[start + i];
+        return new CatalogPage(page, start + count < all.Count ? page[^1].Id : null);
+    }
 
     /// <summary>The entry with this id, or else the earliest registered entry whose
     /// <see cref="CatalogModel.SourceUrl"/> is exactly this ref (ordinal); null when none.</summary>
@@ -62,12 +95,16 @@ public sealed class ModelCatalog
         return _index.TryFind(modelRef, out _, out var verdict) ? verdict : null;
     }
 
-    /// <summary>Validates and stores a new entry, Active and Unverified.</summary>
+    /// <summary>Validates and stores a new entry, Active and Unverified. A ref to a local file must pass the
+    /// file check given at open.</summary>
     public async Task<RegistrationResult> RegisterAsync(ModelRegistration registration, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(registration);
         if (CatalogValidator.Validate(registration, out var digest) is { } invalid)
             return new RegistrationResult(RegistrationStatus.Invalid, null, invalid);
+        if (_files?.Problem(registration.SourceUrl ?? registration.Id) is { } fileProblem)
+            return new RegistrationResult(RegistrationStatus.Invalid, null,
+                Rejection.InvalidParams(registration.SourceUrl is null ? "id" : "source_url", fileProblem));
 
         await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try

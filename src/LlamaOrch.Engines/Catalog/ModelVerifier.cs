@@ -6,7 +6,8 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace LlamaOrch.Engines.Catalog;
 
 /// <summary>
-/// Verifies a catalog entry's artifact: finds its file through the model store, hashes it, compares the
+/// Verifies a catalog entry's artifact: finds its file through the model store, checks it against the
+/// <see cref="ModelFileRule"/> (only GGUF files under the model roots are hashed), hashes it, compares the
 /// digest with the recorded one, checks every signature against <see cref="TrustedKeys"/> and looks for an
 /// SBOM. Each check that the entry's trust policy requires (strict requires all) makes the verification
 /// Failed when it does not pass; one that is not required is a warning, logged, never a failure (home
@@ -19,7 +20,7 @@ namespace LlamaOrch.Engines.Catalog;
 /// the value IEEE P1363 <c>r||s</c> or DER, base64. <c>rsa-pss-sha256</c>: RSASSA-PSS, SHA-256, MGF1-SHA-256,
 /// 32-byte salt, base64.
 /// </remarks>
-public sealed class ModelVerifier(ModelStore store, TrustedKeys keys, TimeProvider time, ILogger<ModelVerifier>? logger = null)
+public sealed class ModelVerifier(ModelStore store, ModelFileRule files, TrustedKeys keys, TimeProvider time, ILogger<ModelVerifier>? logger = null)
 {
     private const string DigestPrefix = "sha256:";
     private readonly ILogger _logger = (ILogger?)logger ?? NullLogger.Instance;
@@ -85,10 +86,15 @@ public sealed class ModelVerifier(ModelStore store, TrustedKeys keys, TimeProvid
             return (null, $"{field}: {error}", false);
         if (modelRef.IsSynthetic)
             return (null, $"{field}: '{text}' is the synthetic model, which has no file to verify", false);
+        // Checked before the store touches a local file, and again on the file it resolved: the entry may be
+        // older than the rule, the file may have changed since registration, and hf:/URL refs resolve to files
+        // that no registration saw.
+        if (files.Problem(text) is { } refused) return (null, $"{field}: {refused}", false);
 
         try
         {
             var resolved = await store.ResolveAsync(modelRef, cancellationToken: cancellationToken).ConfigureAwait(false);
+            if (files.FileProblem(resolved.Path) is { } problem) return (null, problem, false);
             var hex = resolved.Sha256 ?? await store.GetSha256Async(resolved.Path, cancellationToken).ConfigureAwait(false);
             return (DigestPrefix + hex, null, false);
         }

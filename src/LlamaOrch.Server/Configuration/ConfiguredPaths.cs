@@ -17,8 +17,13 @@ internal sealed class ConfiguredPaths(IConfiguration configuration)
         options.Auth.TokenFile = Resolve($"{root}:Auth:TokenFile", options.Auth.TokenFile);
         options.Catalog.TrustedKeysDir = Resolve($"{root}:Catalog:TrustedKeysDir", options.Catalog.TrustedKeysDir);
         options.Models.CacheDir = Resolve($"{root}:Models:CacheDir", options.Models.CacheDir);
-        for (var index = 0; index < options.Models.SearchPaths.Count; index++)
-            options.Models.SearchPaths[index] = Resolve($"{root}:Models:SearchPaths:{index}", options.Models.SearchPaths[index])!;
+        AnchorAll($"{root}:Models:SearchPaths", options.Models.SearchPaths);
+        AnchorAll($"{root}:Catalog:AllowedRoots", options.Catalog.AllowedRoots);
+    }
+
+    private void AnchorAll(string key, List<string> paths)
+    {
+        for (var index = 0; index < paths.Count; index++) paths[index] = Resolve($"{key}:{index}", paths[index])!;
     }
 
     public string? Resolve(string key, string? path)

@@ -33,6 +33,9 @@ internal sealed class CatalogOptions
 {
     /// <summary>Folder of <c>KEY_ID.pem</c> public keys that model signatures are checked against; default DataDir/trusted-keys.</summary>
     public string? TrustedKeysDir { get; set; }
+
+    /// <summary>Folders, beside the model search paths and cache, whose GGUF files catalog entries may point at.</summary>
+    public List<string> AllowedRoots { get; set; } = [];
 }
 
 /// <summary>The GPU inventory probe (Orchestrator:Devices).</summary>

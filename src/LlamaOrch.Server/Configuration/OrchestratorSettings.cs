@@ -20,7 +20,8 @@ internal sealed record OrchestratorSettings(
     ModelStoreOptions Models,
     DevicesOptions Devices,
     string TrustedKeysDir,
-    IReadOnlyList<string> ReadyPools)
+    IReadOnlyList<string> ReadyPools,
+    IReadOnlyList<string> CatalogAllowedRoots)
 {
     /// <summary>Served when no pool is configured; any configured pool replaces it entirely.</summary>
     public static readonly PoolConfig DefaultPool = new()
@@ -83,7 +84,23 @@ internal sealed record OrchestratorSettings(
         if (options.Tasks.DefaultModel is { } defaultModel && !ModelRef.TryParse(defaultModel, out _, out var defaultModelError))
             throw new ConfigurationException($"Orchestrator:Tasks:DefaultModel: {defaultModelError}");
         return new OrchestratorSettings(
-            dataDir, pools, usingDefault, limits, options.Auth, options.Tasks, supervisor, ModelStoreFrom(options.Models), options.Devices, trustedKeys, readyPools);
+            dataDir, pools, usingDefault, limits, options.Auth, options.Tasks, supervisor, ModelStoreFrom(options.Models), options.Devices, trustedKeys, readyPools,
+            AllowedRoots(options.Catalog.AllowedRoots));
+    }
+
+    /// <summary>Absolute paths; "/" is refused, since it would make every file on the machine registrable.</summary>
+    private static IReadOnlyList<string> AllowedRoots(List<string> roots)
+    {
+        var paths = new List<string>();
+        for (var index = 0; index < roots.Count; index++)
+        {
+            var key = $"Orchestrator:Catalog:AllowedRoots:{index}";
+            if (string.IsNullOrWhiteSpace(roots[index])) throw new ConfigurationException($"{key} must not be empty");
+            var path = Path.GetFullPath(roots[index]);
+            if (Path.GetPathRoot(path) == path) throw new ConfigurationException($"{key} '{roots[index]}' is a file-system root; name the folder that holds the models");
+            paths.Add(path);
+        }
+        return paths;
     }
 
     private static ModelStoreOptions ModelStoreFrom(ModelsOptions models)

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using LlamaOrch.Contracts;
 using LlamaOrch.Contracts.Catalog;
@@ -15,12 +16,13 @@ namespace LlamaOrch.Server.Endpoints;
 internal static class CatalogEndpoints
 {
     private const string Route = "/v1/catalog/models";
+    private const int DefaultPageSize = 100;
+    private const int MaxPageSize = 1000;
 
     public static void MapCatalogEndpoints(this IEndpointRouteBuilder routes)
     {
         routes.MapPost(Route, RegisterAsync);
-        routes.MapGet(Route, (ModelCatalog catalog, PoolRegistry pools) =>
-            Results.Json(new CatalogListResponse(catalog.All.Select(m => Describe(m, pools)).ToList()), ContractsJsonContext.Default.CatalogListResponse));
+        routes.MapGet(Route, ListAsync);
         routes.MapGet(Route + "/{id}", (HttpContext context, string id, ModelCatalog catalog, PoolRegistry pools) =>
             FindById(catalog, id) is { } model
                 ? context.Response.WriteAsJsonAsync(Describe(model, pools), ContractsJsonContext.Default.CatalogModelResponse)
@@ -28,6 +30,30 @@ internal static class CatalogEndpoints
         routes.MapDelete(Route + "/{id}", DeleteAsync);
         routes.MapPost(Route + "/{id}/verify", VerifyAsync);
         routes.MapPost(Route + "/{id}/state", SetStateAsync);
+    }
+
+    /// <summary>A page of entries in id order: <c>?limit=</c> (default <see cref="DefaultPageSize"/>, at most
+    /// <see cref="MaxPageSize"/>) and <c>?cursor=</c> (the <c>next_cursor</c> of the page before).</summary>
+    private static Task ListAsync(HttpContext context, ModelCatalog catalog, PoolRegistry pools)
+    {
+        var query = context.Request.Query;
+        var limit = DefaultPageSize;
+        if (query.TryGetValue("limit", out var limitText)
+            && (limitText.Count != 1 || !int.TryParse(limitText[0], NumberStyles.None, CultureInfo.InvariantCulture, out limit) || limit is < 1 or > MaxPageSize))
+        {
+            return ErrorResponses.WriteAsync(context, Rejection.InvalidParams("limit", $"must be a whole number from 1 to {MaxPageSize} (default {DefaultPageSize})"));
+        }
+        string? cursor = null;
+        if (query.TryGetValue("cursor", out var cursorText))
+        {
+            // The cursor is the last id of the page before, so the next page holds the ids after it.
+            if (cursorText.Count != 1 || cursorText[0] is not { Length: > 0 } given)
+                return ErrorResponses.WriteAsync(context, Rejection.InvalidParams("cursor", "must be the next_cursor of a previous page"));
+            cursor = given;
+        }
+        var page = catalog.List(cursor, limit);
+        return context.Response.WriteAsJsonAsync(
+            new CatalogListResponse(page.Models.Select(m => Describe(m, pools)).ToList(), page.NextAfter), ContractsJsonContext.Default.CatalogListResponse);
     }
 
     private static async Task RegisterAsync(HttpContext context, ModelCatalog catalog, PoolRegistry pools)

@@ -16,7 +16,7 @@ namespace LlamaOrch.Server.Endpoints;
 
 internal static class ControlEndpoints
 {
-    public const string ApiVersion = "0.2.0";
+    public const string ApiVersion = "0.3.0";
 
     public static void MapControlEndpoints(this IEndpointRouteBuilder routes)
     {

@@ -11,14 +11,23 @@ internal static class ErrorPipeline
 {
     public static void UseErrorEnvelopes(this WebApplication app)
     {
-        app.UseExceptionHandler(handler => handler.Run(context =>
+        app.UseExceptionHandler(new ExceptionHandlerOptions
         {
-            var error = context.Features.Get<IExceptionHandlerFeature>()?.Error;
-            return error is BadHttpRequestException bad
-                ? ErrorResponses.WriteAsync(context, bad.StatusCode, new ErrorEnvelope(ErrorCodes.InvalidParams, $"bad request: {bad.Message}"))
-                : ErrorResponses.WriteAsync(context, StatusCodes.Status500InternalServerError,
+            ExceptionHandler = context =>
+            {
+                var error = context.Features.Get<IExceptionHandlerFeature>()?.Error;
+                if (ClientError(error) is { } bad)
+                {
+                    context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(ErrorPipeline))
+                        .LogInformation("Bad request refused with {Status}: {Reason}", bad.StatusCode, bad.Message);
+                    return ErrorResponses.WriteAsync(context, bad.StatusCode, new ErrorEnvelope(ErrorCodes.InvalidParams, $"bad request: {bad.Message}"));
+                }
+                return ErrorResponses.WriteAsync(context, StatusCodes.Status500InternalServerError,
                     new ErrorEnvelope(ErrorCodes.Internal, "internal error; the log has details under this correlation id", Retriable: true));
-        }));
+            },
+            // A client's malformed request is not the server's error: no error log with a stack trace for it.
+            SuppressDiagnosticsCallback = handled => ClientError(handled.Exception) is not null,
+        });
 
         app.UseStatusCodePages(pages =>
         {
@@ -34,4 +43,8 @@ internal static class ErrorPipeline
             return ErrorResponses.WriteAsync(context, status, envelope);
         });
     }
+
+    /// <summary>Kestrel's refusal of what the client sent (a 4xx), which an endpoint did not catch itself.</summary>
+    private static BadHttpRequestException? ClientError(Exception? error) =>
+        error is BadHttpRequestException { StatusCode: < 500 } bad ? bad : null;
 }

@@ -1,24 +1,123 @@
+using System.Buffers;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
+using LlamaOrch.Contracts.Errors;
 using LlamaOrch.Core.Admission;
+using Microsoft.Net.Http.Headers;
 
 namespace LlamaOrch.Server.Http;
 
-/// <summary>Reads a control-plane request body; a missing or malformed one is answered with a 400 that shows the expected shape.</summary>
+/// <summary>
+/// The one reader of JSON request bodies, for every endpoint that takes one. In order: the content type (415
+/// unless JSON; a request without one is read as JSON), the declared Content-Length (413 before a byte of the
+/// body is read), the body within the limit (413 as soon as it passes it; 400, or Kestrel's status, when the
+/// HTTP server cannot read it, e.g. broken chunked framing), then the JSON (400 naming the field, or the body
+/// with the shape expected). Every refusal is an envelope. Those of the HTTP layer are logged at Information
+/// without a stack trace: they are the client's mistakes, not the server's.
+/// </summary>
 internal static class JsonBody
 {
-    /// <summary>The body, or null once the 400 has been written.</summary>
+    private const int ReadSize = 4096;
+
+    /// <summary>The body, or null once the refusal has been written (or the client has gone).</summary>
+    /// <param name="example">What to send, shown when the body is empty or not a JSON object.</param>
     public static async Task<T?> ReadAsync<T>(HttpContext context, JsonTypeInfo<T> type, string example) where T : class
     {
+        var request = context.Request;
+        var limit = context.RequestServices.GetRequiredService<RequestLimits>().MaxBodyBytes;
+        if (ContentTypeProblem(request.ContentType) is { } contentType)
+        {
+            await RefuseAsync(context, StatusCodes.Status415UnsupportedMediaType, $"body: {contentType}");
+            return null;
+        }
+        if (request.ContentLength > limit)
+        {
+            await TooLargeAsync(context, limit);
+            return null;
+        }
+
+        var body = new ArrayBufferWriter<byte>((int)Math.Min(request.ContentLength ?? ReadSize, limit) + 1);
         try
         {
-            if (await JsonSerializer.DeserializeAsync(context.Request.Body, type, context.RequestAborted) is { } body) return body;
+            while (await request.Body.ReadAsync(body.GetMemory(ReadSize), context.RequestAborted) is var read and > 0)
+            {
+                body.Advance(read);
+                if (body.WrittenCount > limit)
+                {
+                    await TooLargeAsync(context, limit);
+                    return null;
+                }
+            }
         }
-        catch (JsonException)
+        catch (Exception error) when (error is BadHttpRequestException or IOException or OperationCanceledException)
         {
-            // Answered below, like an empty body.
+            // Kestrel throws BadHttpRequestException for most broken framing, but a plain IOException for some
+            // (a chunk size that overflows); either way the client sent it. A client that went away hears nothing.
+            if (context.RequestAborted.IsCancellationRequested) return null;
+            if (error is OperationCanceledException) throw;
+            var status = (error as BadHttpRequestException)?.StatusCode ?? StatusCodes.Status400BadRequest;
+            if (status == StatusCodes.Status413PayloadTooLarge) await TooLargeAsync(context, limit);
+            else await RefuseAsync(context, status, $"body: cannot be read: {error.Message}");
+            return null;
         }
-        await ErrorResponses.WriteAsync(context, Rejection.InvalidParams("body", $"malformed or missing JSON; send {example}"));
+
+        var rejection = Parse(body.WrittenSpan, type, example, out var parsed);
+        if (rejection is null) return parsed;
+        await ErrorResponses.WriteAsync(context, rejection);
         return null;
+    }
+
+    /// <summary>Null when the content type is JSON or absent; otherwise why it is refused.</summary>
+    private static string? ContentTypeProblem(string? contentType)
+    {
+        if (string.IsNullOrWhiteSpace(contentType)) return null;
+        if (!MediaTypeHeaderValue.TryParse(contentType, out var media))
+            return $"content type '{contentType}' cannot be parsed; send application/json";
+        var json = media.Type.Equals("application", StringComparison.OrdinalIgnoreCase)
+                   && (media.SubType.Equals("json", StringComparison.OrdinalIgnoreCase) || media.Suffix.Equals("json", StringComparison.OrdinalIgnoreCase))
+                   || media.MediaType.Equals("text/json", StringComparison.OrdinalIgnoreCase);
+        if (!json) return $"content type '{contentType}' is not JSON; send application/json";
+        // System.Text.Json reads UTF-8 only; another charset would be misread rather than refused.
+        if (media.Charset.HasValue && !media.Charset.Equals("utf-8", StringComparison.OrdinalIgnoreCase) && !media.Charset.Equals("utf8", StringComparison.OrdinalIgnoreCase))
+            return $"charset '{media.Charset}' is not supported; send UTF-8";
+        return null;
+    }
+
+    private static Rejection? Parse<T>(ReadOnlySpan<byte> body, JsonTypeInfo<T> type, string example, out T? parsed) where T : class
+    {
+        parsed = null;
+        if (body.IsEmpty) return Rejection.InvalidParams("body", $"empty; send {example}");
+        try
+        {
+            parsed = JsonSerializer.Deserialize(body, type);
+        }
+        catch (JsonException error)
+        {
+            var where = error.BytePositionInLine is { } position ? $" (line {error.LineNumber + 1}, byte {position + 1})" : string.Empty;
+            // The serializer's message names CLR types; say what the wire expects instead.
+            return FieldOf(error.Path) is { } field
+                ? Rejection.InvalidParams(field, $"has the wrong JSON type or is malformed{where}")
+                : Rejection.InvalidParams("body", $"not a JSON object, or malformed JSON{where}; send {example}");
+        }
+        return parsed is null ? Rejection.InvalidParams("body", $"must be a JSON object, not null; send {example}") : null;
+    }
+
+    /// <summary>"$.placement.mode" → "placement.mode"; null when the error is about the whole body.</summary>
+    private static string? FieldOf(string? path) =>
+        path is null or "$" ? null : path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : path.TrimStart('$');
+
+    private static Task TooLargeAsync(HttpContext context, int limit)
+    {
+        // The rest of the body is not read: closing beats draining megabytes nobody wants.
+        context.Response.Headers.Connection = "close";
+        return RefuseAsync(context, StatusCodes.Status413PayloadTooLarge,
+            $"body: larger than the limit of {limit} bytes (Orchestrator:Limits:MaxBodyBytes)");
+    }
+
+    private static Task RefuseAsync(HttpContext context, int status, string message)
+    {
+        context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(JsonBody))
+            .LogInformation("Request body refused with {Status}: {Reason}", status, message);
+        return ErrorResponses.WriteAsync(context, status, new ErrorEnvelope(ErrorCodes.InvalidParams, message));
     }
 }

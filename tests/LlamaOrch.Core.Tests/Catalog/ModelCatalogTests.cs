@@ -94,6 +94,8 @@ public sealed class ModelCatalogTests
     [InlineData("ok", null, null, "[1, 2]", null, "sbom")]
     [InlineData("ok", null, null, "{not json", null, "sbom")]
     [InlineData("ok", null, null, null, "", "tags[0]")]
+    [InlineData(".", null, null, null, null, "id")]
+    [InlineData("..", null, null, null, null, "id")]
     public async Task An_invalid_field_is_named_and_nothing_is_written(string id, string? digest, string? signature, string? sbom, string? tag, string field)
     {
         var catalog = await OpenAsync();
@@ -110,6 +112,50 @@ public sealed class ModelCatalogTests
         Assert.StartsWith(field + ": ", result.Rejection!.Message, StringComparison.Ordinal);
         Assert.Empty(catalog.All);
         Assert.Equal(0, _store.Writes);
+    }
+
+    [Fact]
+    public async Task Each_list_field_and_the_sbom_have_a_limit_and_its_edge_is_fine()
+    {
+        var catalog = await OpenAsync();
+        var signature = new ModelSignature("k", SignatureAlgorithms.EcdsaP256Sha256, "AAEC");
+        string Sbom(int bytes) => "{\"x\":\"" + new string('a', bytes - 8) + "\"}";
+
+        var tags = await catalog.RegisterAsync(new ModelRegistration("t", Tags: [.. Enumerable.Range(0, 65).Select(i => $"t{i}")]), CancellationToken.None);
+        var signatures = await catalog.RegisterAsync(new ModelRegistration("s", Signatures: [.. Enumerable.Repeat(signature, 17)]), CancellationToken.None);
+        var longValue = await catalog.RegisterAsync(new ModelRegistration("v", Signatures: [signature with { Value = new string('A', 2052) }]), CancellationToken.None);
+        var sbom = await catalog.RegisterAsync(new ModelRegistration("b", SbomJson: Sbom(256 * 1024 + 1)), CancellationToken.None);
+        var edges = await catalog.RegisterAsync(new ModelRegistration("edges",
+            Tags: [.. Enumerable.Range(0, 64).Select(i => $"t{i}")], Signatures: [.. Enumerable.Repeat(signature with { Value = new string('A', 2048) }, 16)],
+            SbomJson: Sbom(256 * 1024)), CancellationToken.None);
+
+        Assert.StartsWith("tags: 65 tags; at most 64", tags.Rejection?.Message, StringComparison.Ordinal);
+        Assert.StartsWith("signatures: 17 signatures; at most 16", signatures.Rejection?.Message, StringComparison.Ordinal);
+        Assert.StartsWith("signatures[0].value: ", longValue.Rejection?.Message, StringComparison.Ordinal);
+        Assert.StartsWith("sbom: 262145 bytes", sbom.Rejection?.Message, StringComparison.Ordinal);
+        Assert.Equal(RegistrationStatus.Created, edges.Status);
+    }
+
+    [Fact]
+    public async Task Listing_pages_by_id_and_neither_repeats_nor_skips_entries_added_or_removed_between_pages()
+    {
+        var catalog = await OpenAsync();
+        foreach (var id in new[] { "a", "c", "e", "g", "i" }) await catalog.RegisterAsync(new ModelRegistration(id), CancellationToken.None);
+
+        var first = catalog.List(null, 2);
+        await catalog.RegisterAsync(new ModelRegistration("b"), CancellationToken.None);
+        await catalog.RegisterAsync(new ModelRegistration("d"), CancellationToken.None);
+        await catalog.RemoveAsync("e", CancellationToken.None);
+        var second = catalog.List(first.NextAfter, 2);
+        var last = catalog.List(second.NextAfter, 2);
+
+        Assert.Equal(["a", "c"], first.Models.Select(m => m.Id));
+        Assert.Equal("c", first.NextAfter);
+        Assert.Equal(["d", "g"], second.Models.Select(m => m.Id));
+        Assert.Equal("g", second.NextAfter);
+        Assert.Equal(["i"], last.Models.Select(m => m.Id));
+        Assert.Null(last.NextAfter);
+        Assert.Null(catalog.List(null, 10).NextAfter);
     }
 
     [Fact]

@@ -45,7 +45,7 @@ public sealed class ModelVerifierTests : IClassFixture<SigningKeys>, IDisposable
             Offline = true,
             KnownDigests = new Dictionary<string, string>(),
         });
-        _verifier = new ModelVerifier(_store, TrustedKeys.Load(_temp.Combine("keys")), TimeProvider.System, _log);
+        _verifier = new ModelVerifier(_store, new ModelFileRule(_store.Options, [_temp.Combine("models")]), TrustedKeys.Load(_temp.Combine("keys")), TimeProvider.System, _log);
     }
 
     public void Dispose()
@@ -224,7 +224,7 @@ public sealed class ModelVerifierTests : IClassFixture<SigningKeys>, IDisposable
     [Theory]
     [InlineData(TrustMode.Strict)]
     [InlineData(TrustMode.Permissive)]
-    public async Task A_missing_file_fails_with_the_store_message(TrustMode mode)
+    public async Task A_missing_file_fails_naming_it(TrustMode mode)
     {
         var missing = _temp.Combine("models", "missing.gguf");
 
@@ -236,6 +236,27 @@ public sealed class ModelVerifierTests : IClassFixture<SigningKeys>, IDisposable
         var problem = Assert.Single(result.Problems);
         Assert.Contains(missing, problem, StringComparison.Ordinal);
         Assert.Contains("does not exist", problem, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(TrustMode.Strict)]
+    [InlineData(TrustMode.Permissive)]
+    public async Task A_file_outside_the_model_roots_is_never_hashed(TrustMode mode)
+    {
+        var outside = _temp.Write(TestModels.FakeGguf(1024), "elsewhere", "other.gguf");
+        var link = _temp.Combine("models", "link.gguf");
+        File.CreateSymbolicLink(link, outside);
+
+        foreach (var sourceUrl in new[] { "file:" + outside, "file:" + link })
+        {
+            var result = await VerifyAsync(Model(new TrustPolicy(mode), sourceUrl: sourceUrl));
+
+            Assert.Equal(VerificationStatus.Failed, result.Status);
+            Assert.Null(result.ActualDigest);
+            var problem = Assert.Single(result.Problems);
+            Assert.Contains("is not under the model roots", problem, StringComparison.Ordinal);
+            Assert.DoesNotContain(TestModels.Sha256Of(outside), problem, StringComparison.Ordinal);
+        }
     }
 
     [Fact]
