@@ -89,10 +89,10 @@ public sealed class RequestBodyTests(JsonEndpointsFixture fixture) : IClassFixtu
 
         AssertEnvelope(plain, HttpStatusCode.UnsupportedMediaType, "body: content type 'text/plain' is not JSON");
         AssertEnvelope(utf16, HttpStatusCode.UnsupportedMediaType, "body: charset 'utf-16' is not supported");
-        // {} was read as JSON: the refusal names a field of the endpoint, not the body.
+        // {} was read as JSON: a whole task of defaults on /v1/tasks, elsewhere a refusal that names a field, not the body.
         foreach (var read in new[] { missing, suffixed })
         {
-            Assert.Equal(HttpStatusCode.BadRequest, (HttpStatusCode)read.Status);
+            Assert.Equal(path == "/v1/tasks" ? HttpStatusCode.Accepted : HttpStatusCode.BadRequest, (HttpStatusCode)read.Status);
             Assert.DoesNotContain("body:", read.Body, StringComparison.Ordinal);
         }
     }
