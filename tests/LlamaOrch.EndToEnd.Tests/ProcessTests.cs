@@ -1,8 +1,7 @@
-using LlamaOrch.Testing;
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
+using static LlamaOrch.EndToEnd.Tests.OrchestratordProcess;
 
 namespace LlamaOrch.EndToEnd.Tests;
 
@@ -79,85 +78,5 @@ public sealed class ProcessTests
         {
             if (!process.HasExited) process.Kill(entireProcessTree: true);
         }
-    }
-
-    private static Process Start(IEnumerable<string> args)
-    {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardError = true,
-            RedirectStandardOutput = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(OrchestratordDll());
-        foreach (var arg in args) start.ArgumentList.Add(arg);
-        start.Environment.Remove("LLORCH_API_TOKEN");
-        return Process.Start(start)!;
-    }
-
-    /// <summary>orchestratord as built in its own project, with its engine/ folder beside it.</summary>
-    private static string OrchestratordDll()
-    {
-        var testDir = new DirectoryInfo(AppContext.BaseDirectory);
-        var configuration = testDir.Parent!.Name; // bin/<Configuration>/net10.0/
-        return RepoPaths.InRepo("src", "LlamaOrch.Server", "bin", configuration, testDir.Name, "orchestratord.dll");
-    }
-
-    private static List<int> ChildProcessIds(int parent) =>
-        Directory.EnumerateDirectories("/proc")
-            .Select(Path.GetFileName)
-            .Where(name => int.TryParse(name, out _))
-            .Select(int.Parse!)
-            .Where(pid => ParentOf(pid) == parent)
-            .ToList();
-
-    private static int? ParentOf(int pid)
-    {
-        try
-        {
-            var line = File.ReadLines($"/proc/{pid}/status").FirstOrDefault(l => l.StartsWith("PPid:", StringComparison.Ordinal));
-            return line is null ? null : int.Parse(line[5..].Trim());
-        }
-        catch (IOException)
-        {
-            return null;
-        }
-    }
-
-    private static bool IsAlive(int pid) => File.Exists($"/proc/{pid}/status") && !File.ReadAllText($"/proc/{pid}/status").Contains("State:\tZ");
-
-    private static int Kill(int pid, string signal)
-    {
-        using var kill = Process.Start("kill", ["-" + signal, pid.ToString()]);
-        kill.WaitForExit();
-        return kill.ExitCode;
-    }
-
-    private static async Task WaitReadyAsync(HttpClient http) =>
-        await WaitForAsync(async () =>
-        {
-            try
-            {
-                return (await http.GetStringAsync("/health")).Contains("\"ready\":true");
-            }
-            catch (HttpRequestException)
-            {
-                return false;
-            }
-        });
-
-    private static Task WaitForAsync(Func<bool> condition) => WaitForAsync(() => Task.FromResult(condition()));
-
-    private static async Task WaitForAsync(Func<Task<bool>> condition)
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        while (!await condition()) await Task.Delay(50, timeout.Token);
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
