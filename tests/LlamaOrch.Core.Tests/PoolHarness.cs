@@ -23,8 +23,8 @@ internal sealed class PoolHarness
         };
         Pool = new PoolRuntime(config, new TaskRunner(Time, TimeSpan.FromHours(1), NullLogger<TaskRunner>.Instance), Time);
         Tasks = new TaskStore(TimeSpan.FromMinutes(1), 2, Time);
-        var pools = new PoolRegistry([Pool]);
-        Admission = new AdmissionService(pools, Tasks, Time, new PoolPlacement(pools, PlacementContext.Detached()));
+        Pools = new PoolRegistry([Pool]);
+        Admission = new AdmissionService(Pools, Tasks, Time, new PoolPlacement(Pools, PlacementContext.Detached()), gate: Gate);
         Engines = Enumerable.Range(0, replicas).Select(_ => new ScriptedEngine()).ToList();
         for (var i = 0; i < replicas; i++) Pool.ReplicaReady(PoolRuntime.ReplicaId("p", i), Engines[i], new EngineFacts("scripted", 512, slots));
     }
@@ -36,6 +36,8 @@ internal sealed class PoolHarness
     public IReadOnlyList<ScriptedEngine> Engines { get; }
     public ScriptedEngine Engine => Engines[0];
     public PoolRuntime Pool { get; }
+    public PoolRegistry Pools { get; }
+    public AdmissionGate Gate { get; } = new();
     public TaskStore Tasks { get; }
     public AdmissionService Admission { get; }
 

@@ -62,6 +62,7 @@ internal sealed class Orchestrator : IAsyncDisposable
             $"--Orchestrator:Auth:TokenFile={tokenFile}",
             $"--Orchestrator:Models:CacheDir={Path.Combine(dataDir, "models")}",
             "--Orchestrator:Supervisor:RestartBackoffInitialMs=100",
+            "--Orchestrator:Tasks:ShutdownGraceSeconds=0", // tests stop with tasks still running: no reason to wait for them
             "--Logging:LogLevel:Default=Warning",
             .. settings.Select(s => "--Orchestrator:" + s),
         ];

@@ -11,7 +11,8 @@ namespace LlamaOrch.Core.Admission;
 /// Step 2 of the way of a task: check the model against the catalog (retired, untrusted), find the pools
 /// that serve it, let placement pick one, and queue the task there.
 /// </summary>
-public sealed class AdmissionService(PoolRegistry pools, TaskStore tasks, TimeProvider time, PoolPlacement placement, ModelCatalog? catalog = null)
+public sealed class AdmissionService(
+    PoolRegistry pools, TaskStore tasks, TimeProvider time, PoolPlacement placement, ModelCatalog? catalog = null, AdmissionGate? gate = null)
 {
     /// <summary>Begin-of-sequence plus SentencePiece's leading space: tokens a prompt may have beyond its bytes.</summary>
     private const int SpecialTokenAllowance = 2;
@@ -32,6 +33,12 @@ public sealed class AdmissionService(PoolRegistry pools, TaskStore tasks, TimePr
         var task = new OrchestratedTask(spec, correlationId, chosen, time);
         if (!tasks.TryAdd(task))
             return Refuse(Rejection.InvalidParams("task_id", $"task {spec.TaskId} already exists; stream or cancel it, or submit with a new task_id"));
+        // Looked at once the task is stored: a shutdown that closes the gate after this still finds the task and ends it.
+        if (gate?.Refusal is { } closed)
+        {
+            tasks.Remove(task);
+            return Refuse(closed);
+        }
 
         var admitted = chosen.Admit(task);
         placement.CountAdmission(spec, choice, queued: admitted.Rejection is null);

@@ -98,6 +98,9 @@ internal sealed class TasksOptions
     public int MaxRetained { get; set; } = 10_000;
     public int MetricsIntervalMs { get; set; } = 500;
     public int KeepAliveSeconds { get; set; } = 15;
+
+    /// <summary>At shutdown, how long running tasks may take to finish before they end with WORKER_RESET.</summary>
+    public int ShutdownGraceSeconds { get; set; } = 10;
 }
 
 internal sealed class SupervisorSection
