@@ -167,7 +167,7 @@ internal sealed class ReplicaSupervisor(
     {
         using var watch = CancellationTokenSource.CreateLinkedTokenSource(stopping);
         var exited = process.WaitForExitAsync(watch.Token);
-        // A fixed beat, not a pause after each check: a hung engine is declared within interval × threshold of its first miss.
+        // A fixed beat, not a pause after each check: a hung engine is declared (threshold − 1) intervals after its first miss.
         using var beat = new PeriodicTimer(options.HealthInterval, time);
         var missed = 0;
         try

@@ -66,7 +66,7 @@ internal sealed class PoolHostedService(
     public async Task StoppingAsync(CancellationToken cancellationToken)
     {
         var grace = TimeSpan.FromSeconds(settings.Tasks.ShutdownGraceSeconds);
-        logger.LogInformation("Shutting down: admission closed, queued tasks ended; running tasks may finish within {GraceSeconds} s", grace.TotalSeconds);
+        logger.LogInformation("Shutting down: admission closes, queued tasks end; running tasks may finish within {GraceSeconds} s", grace.TotalSeconds);
         var (queued, cut) = await shutdown.RunAsync(grace, cancellationToken);
         if (queued + cut > 0)
             logger.LogWarning("Shut down with {Queued} queued and {Cut} running tasks unfinished; their streams end with WORKER_RESET", queued, cut);
