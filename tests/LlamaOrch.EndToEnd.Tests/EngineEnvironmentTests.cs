@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Headers;
-using System.Text;
 using static LlamaOrch.EndToEnd.Tests.OrchestratordProcess;
 
 namespace LlamaOrch.EndToEnd.Tests;
@@ -42,7 +41,7 @@ public sealed class EngineEnvironmentTests
 
             http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
             var body = Orchestrator.Task("sim:env?tps=500", maxTokens: 3);
-            using var admitted = await http.PostAsync("/v1/tasks", new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json"));
+            using var admitted = await PostTaskAsync(http, body);
             Assert.Equal(HttpStatusCode.Accepted, admitted.StatusCode);
             var frames = await SseFrame.ReadAllAsync(http, body["task_id"]!.GetValue<string>());
             Assert.Equal("end", frames[^1].Event);

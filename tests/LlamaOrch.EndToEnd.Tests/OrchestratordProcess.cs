@@ -2,6 +2,8 @@ using LlamaOrch.Testing;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using System.Text;
+using System.Text.Json.Nodes;
 
 namespace LlamaOrch.EndToEnd.Tests;
 
@@ -65,6 +67,10 @@ internal static class OrchestratordProcess
         kill.WaitForExit();
         return kill.ExitCode;
     }
+
+    /// <summary>POST /v1/tasks with this body (the client carries the token).</summary>
+    public static Task<HttpResponseMessage> PostTaskAsync(HttpClient http, JsonObject body) =>
+        http.PostAsync("/v1/tasks", new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json"));
 
     public static async Task WaitReadyAsync(HttpClient http) =>
         await WaitForAsync(async () =>

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Text;
 using static LlamaOrch.EndToEnd.Tests.OrchestratordProcess;

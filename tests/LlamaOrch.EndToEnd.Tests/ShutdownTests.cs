@@ -50,7 +50,7 @@ public sealed class ShutdownTests
 
             var queuedEnd = Assert.Single(await streams[queued]); // ended at once, never started
             Assert.Equal("WORKER_RESET", queuedEnd.Str("code"));
-            using (var late = await PostAsync(http, Orchestrator.Task(Slow)))
+            using (var late = await PostTaskAsync(http, Orchestrator.Task(Slow)))
             {
                 Assert.Equal(HttpStatusCode.ServiceUnavailable, late.StatusCode);
                 var envelope = await Orchestrator.ErrorOf(late);
@@ -77,12 +77,9 @@ public sealed class ShutdownTests
         }
     }
 
-    private static Task<HttpResponseMessage> PostAsync(HttpClient http, JsonObject body) =>
-        http.PostAsync("/v1/tasks", new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json"));
-
     private static async Task<string> AdmitAsync(HttpClient http, JsonObject body)
     {
-        using var response = await PostAsync(http, body);
+        using var response = await PostTaskAsync(http, body);
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         return body["task_id"]!.GetValue<string>();
     }
