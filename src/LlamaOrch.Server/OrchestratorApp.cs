@@ -22,6 +22,9 @@ namespace LlamaOrch.Server;
 /// <summary>The composition root of orchestratord: configuration, services, middleware and endpoints.</summary>
 internal static class OrchestratorApp
 {
+    /// <summary>Time left after the shutdown grace to stop the web server and the engines (each gets up to 10 s to exit).</summary>
+    private static readonly TimeSpan EngineStopAllowance = TimeSpan.FromSeconds(20);
+
     /// <summary>Builds the app; throws <see cref="ConfigurationException"/> for configuration it refuses.</summary>
     public static async Task<WebApplication> BuildAsync(string[] args)
     {
@@ -90,9 +93,17 @@ internal static class OrchestratorApp
             .Select(config => new PoolRuntime(config, sp.GetRequiredService<TaskRunner>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<PlacementContext>()))
             .ToList()));
         services.AddSingleton<PoolPlacement>();
+        services.AddSingleton<AdmissionGate>();
         services.AddSingleton(sp => new AdmissionService(
             sp.GetRequiredService<PoolRegistry>(), sp.GetRequiredService<TaskStore>(), sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<PoolPlacement>(), catalog, settings.Tasks.DefaultModel));
+            sp.GetRequiredService<PoolPlacement>(), catalog, sp.GetRequiredService<AdmissionGate>(), settings.Tasks.DefaultModel));
+        services.AddSingleton<ShutdownSequence>();
+        // The host allows HostOptions.ShutdownTimeout (30 s by default) for the whole stop: room for the grace, then for stopping the engines.
+        var stopNeeds = TimeSpan.FromSeconds(settings.Tasks.ShutdownGraceSeconds) + EngineStopAllowance;
+        services.Configure<HostOptions>(host =>
+        {
+            if (host.ShutdownTimeout < stopNeeds) host.ShutdownTimeout = stopNeeds;
+        });
         services.AddSingleton(sp => new ModelStore(
             settings.Models, logger: sp.GetRequiredService<ILoggerFactory>().CreateLogger<ModelStore>(), time: sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<ReplicaPlacer>();

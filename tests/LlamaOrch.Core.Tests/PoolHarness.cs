@@ -11,31 +11,39 @@ using Microsoft.Extensions.Logging.Abstractions;
 
 namespace LlamaOrch.Core.Tests;
 
-/// <summary>One pool with one replica backed by a <see cref="ScriptedEngine"/>, and the admission in front of it.</summary>
+/// <summary>One pool with ready replicas (one unless asked) each backed by a <see cref="ScriptedEngine"/>, and the admission in front of it.</summary>
 internal sealed class PoolHarness
 {
-    /// <param name="ready">False to leave the replica as the supervisor first finds it: not started yet.</param>
-    public PoolHarness(int slots = 1, int capacity = 8, FullPolicy policy = FullPolicy.Reject, IReadOnlyList<Workload>? workloads = null, bool ready = true)
+    /// <param name="ready">False to leave the replicas as the supervisor first finds them: not started yet.</param>
+    public PoolHarness(int slots = 1, int capacity = 8, FullPolicy policy = FullPolicy.Reject, IReadOnlyList<Workload>? workloads = null, int replicas = 1, bool ready = true)
     {
         var config = new PoolConfig
         {
             Id = "p", Model = "sim:test", Slots = slots, QueueCapacity = capacity, QueuePolicy = policy, Ctx = 512,
-            Workloads = workloads ?? [Workload.Completion],
+            Workloads = workloads ?? [Workload.Completion], Replicas = replicas,
         };
         Pool = new PoolRuntime(config, new TaskRunner(Time, TimeSpan.FromHours(1), NullLogger<TaskRunner>.Instance), Time);
         Tasks = new TaskStore(TimeSpan.FromMinutes(1), 2, Time);
-        var pools = new PoolRegistry([Pool]);
-        Admission = new AdmissionService(pools, Tasks, Time, new PoolPlacement(pools, PlacementContext.Detached()));
+        Pools = new PoolRegistry([Pool]);
+        Admission = new AdmissionService(Pools, Tasks, Time, new PoolPlacement(Pools, PlacementContext.Detached()), gate: Gate);
+        Engines = Enumerable.Range(0, replicas).Select(_ => new ScriptedEngine()).ToList();
         if (ready) MakeReady();
     }
 
-    public void MakeReady() => Pool.ReplicaReady(ReplicaId, Engine, new EngineFacts("scripted", 512, Pool.Config.Slots));
+    public void MakeReady()
+    {
+        for (var i = 0; i < Engines.Count; i++) Pool.ReplicaReady(PoolRuntime.ReplicaId("p", i), Engines[i], new EngineFacts("scripted", 512, Pool.Config.Slots));
+    }
 
     public const string ReplicaId = "p-r0";
 
     public ManualTimeProvider Time { get; } = new();
-    public ScriptedEngine Engine { get; } = new();
+    /// <summary>The engine of each replica, by replica number.</summary>
+    public IReadOnlyList<ScriptedEngine> Engines { get; }
+    public ScriptedEngine Engine => Engines[0];
     public PoolRuntime Pool { get; }
+    public PoolRegistry Pools { get; }
+    public AdmissionGate Gate { get; } = new();
     public TaskStore Tasks { get; }
     public AdmissionService Admission { get; }
 
@@ -44,6 +52,7 @@ internal sealed class PoolHarness
         var body = TaskRequestValidatorTests.Valid() with
         {
             TaskId = Guid.NewGuid().ToString(),
+            SessionId = Guid.NewGuid().ToString(), // no session affinity between the harness's tasks
             Prompt = prompt,
             Priority = priority == Priority.Interactive ? "interactive" : "batch",
             DeadlineMs = deadlineMs,
@@ -69,7 +78,20 @@ internal sealed class PoolHarness
         return raw.Select(Parse).ToList();
     }
 
-    private static (string, JsonElement) Parse(byte[] frame)
+    /// <summary>Waits until the task's stream holds a frame of this event (the runner appends them asynchronously).</summary>
+    public static async Task WaitForFrameAsync(OrchestratedTask task, string eventName)
+    {
+        var raw = new List<byte[]>();
+        var next = 0;
+        var closed = false;
+        while (!raw.Select(Parse).Any(f => f.Event == eventName))
+        {
+            Assert.False(closed, $"the stream closed without a {eventName} frame");
+            (next, closed) = await task.ReadFramesAsync(next, raw).AsTask().WaitAsync(TimeSpan.FromSeconds(10));
+        }
+    }
+
+    private static (string Event, JsonElement Data) Parse(byte[] frame)
     {
         var lines = Encoding.UTF8.GetString(frame).Split('\n');
         return (lines[0]["event: ".Length..], JsonDocument.Parse(lines[1]["data: ".Length..]).RootElement.Clone());

@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using LlamaOrch.Engines.Supervision;
 using LlamaOrch.Server;
@@ -64,6 +63,7 @@ internal sealed class Orchestrator : IAsyncDisposable
             $"--Orchestrator:Auth:TokenFile={tokenFile}",
             $"--Orchestrator:Models:CacheDir={Path.Combine(dataDir, "models")}",
             "--Orchestrator:Supervisor:RestartBackoffInitialMs=100",
+            "--Orchestrator:Tasks:ShutdownGraceSeconds=0", // tests stop with tasks still running: no reason to wait for them
             "--Logging:LogLevel:Default=Warning",
             // "Pools:0:Id=p" is an Orchestrator setting; "--Logging:…" and other "--" arguments go in as they are.
             .. settings.Select(s => s.StartsWith("--", StringComparison.Ordinal) ? s : "--Orchestrator:" + s),
@@ -138,27 +138,10 @@ internal sealed class Orchestrator : IAsyncDisposable
     }
 
     /// <summary>Reads a task's whole stream (until it closes).</summary>
-    public async System.Threading.Tasks.Task<List<SseFrame>> StreamAsync(string id)
-    {
-        var frames = new List<SseFrame>();
-        await foreach (var frame in FollowAsync(id)) frames.Add(frame);
-        return frames;
-    }
+    public System.Threading.Tasks.Task<List<SseFrame>> StreamAsync(string id) => SseFrame.ReadAllAsync(Http, id);
 
     /// <summary>Yields a task's frames as they arrive.</summary>
-    public async IAsyncEnumerable<SseFrame> FollowAsync(string id)
-    {
-        using var response = await Http.GetAsync($"/v1/tasks/{id}/stream", HttpCompletionOption.ResponseHeadersRead);
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
-        string? eventName = null;
-        while (await reader.ReadLineAsync() is { } line)
-        {
-            if (line.StartsWith("event: ", StringComparison.Ordinal)) eventName = line[7..];
-            else if (line.StartsWith("data: ", StringComparison.Ordinal) && eventName is not null)
-                yield return new SseFrame(eventName, JsonDocument.Parse(line[6..]).RootElement.Clone());
-        }
-    }
+    public IAsyncEnumerable<SseFrame> FollowAsync(string id) => SseFrame.FollowAsync(Http, id);
 
     public static async System.Threading.Tasks.Task<JsonObject> ErrorOf(HttpResponseMessage response) =>
         JsonNode.Parse(await response.Content.ReadAsStringAsync())!.AsObject();

@@ -1,10 +1,8 @@
-using LlamaOrch.Testing;
-using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using static LlamaOrch.EndToEnd.Tests.OrchestratordProcess;
 
 namespace LlamaOrch.EndToEnd.Tests;
 
@@ -51,7 +49,7 @@ public sealed class ProcessTests
         var workingDir = Directory.CreateTempSubdirectory("llorch-cwd-").FullName;
         await File.WriteAllTextAsync(Path.Combine(root, "appsettings.json"),
             """{"Orchestrator":{"DataDir":"state","Models":{"SearchPaths":["models"],"Offline":true},"Pools":[{"Id":"p","Model":"hf:org/repo/absent.gguf"}]}}""");
-        using var process = Start(["--contentRoot", root, "--urls", $"http://127.0.0.1:{FreePort()}", "--Orchestrator:Models:CacheDir=cache"], workingDir);
+        using var process = Start(["--contentRoot", root, "--urls", $"http://127.0.0.1:{FreePort()}", "--Orchestrator:Models:CacheDir=cache"], workingDirectory: workingDir);
         var log = CollectStdout(process);
         try
         {
@@ -121,9 +119,7 @@ public sealed class ProcessTests
             ["--urls", $"http://127.0.0.1:{port}", $"--Orchestrator:DataDir={dataDir}",
              "--Orchestrator:Pools:0:Id=p", "--Orchestrator:Pools:0:Model=sim:p?tps=500", "--Orchestrator:Pools:0:Replicas=2",
              "--Logging:LogLevel:LlamaOrch=Debug"]); // per-task lines (with their correlation id) are Debug
-        var log = new StringBuilder();
-        process.OutputDataReceived += (_, e) => { lock (log) log.AppendLine(e.Data); };
-        process.BeginOutputReadLine();
+        var log = CollectStdout(process);
         try
         {
             using var http = new HttpClient(new SocketsHttpHandler { UseProxy = false }) { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
@@ -150,94 +146,5 @@ public sealed class ProcessTests
         {
             if (!process.HasExited) process.Kill(entireProcessTree: true);
         }
-    }
-
-    private static Process Start(IEnumerable<string> args, string? workingDirectory = null)
-    {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardError = true,
-            RedirectStandardOutput = true,
-            UseShellExecute = false,
-            WorkingDirectory = workingDirectory ?? Environment.CurrentDirectory,
-        };
-        start.ArgumentList.Add(OrchestratordDll());
-        foreach (var arg in args) start.ArgumentList.Add(arg);
-        start.Environment.Remove("LLORCH_API_TOKEN");
-        return Process.Start(start)!;
-    }
-
-    /// <summary>orchestratord as built in its own project, with its engine/ folder beside it.</summary>
-    private static string OrchestratordDll()
-    {
-        var testDir = new DirectoryInfo(AppContext.BaseDirectory);
-        var configuration = testDir.Parent!.Name; // bin/<Configuration>/net10.0/
-        return RepoPaths.InRepo("src", "LlamaOrch.Server", "bin", configuration, testDir.Name, "orchestratord.dll");
-    }
-
-    private static StringBuilder CollectStdout(Process process)
-    {
-        var log = new StringBuilder();
-        process.OutputDataReceived += (_, e) => { lock (log) log.AppendLine(e.Data); };
-        process.BeginOutputReadLine();
-        return log;
-    }
-
-    private static List<int> ChildProcessIds(int parent) =>
-        Directory.EnumerateDirectories("/proc")
-            .Select(Path.GetFileName)
-            .Where(name => int.TryParse(name, out _))
-            .Select(int.Parse!)
-            .Where(pid => ParentOf(pid) == parent)
-            .ToList();
-
-    private static int? ParentOf(int pid)
-    {
-        try
-        {
-            var line = File.ReadLines($"/proc/{pid}/status").FirstOrDefault(l => l.StartsWith("PPid:", StringComparison.Ordinal));
-            return line is null ? null : int.Parse(line[5..].Trim());
-        }
-        catch (IOException)
-        {
-            return null;
-        }
-    }
-
-    private static bool IsAlive(int pid) => File.Exists($"/proc/{pid}/status") && !File.ReadAllText($"/proc/{pid}/status").Contains("State:\tZ");
-
-    private static int Kill(int pid, string signal)
-    {
-        using var kill = Process.Start("kill", ["-" + signal, pid.ToString()]);
-        kill.WaitForExit();
-        return kill.ExitCode;
-    }
-
-    private static async Task WaitReadyAsync(HttpClient http) =>
-        await WaitForAsync(async () =>
-        {
-            try
-            {
-                return (await http.GetStringAsync("/health")).Contains("\"ready\":true");
-            }
-            catch (HttpRequestException)
-            {
-                return false;
-            }
-        });
-
-    private static Task WaitForAsync(Func<bool> condition) => WaitForAsync(() => Task.FromResult(condition()));
-
-    private static async Task WaitForAsync(Func<Task<bool>> condition)
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        while (!await condition()) await Task.Delay(50, timeout.Token);
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

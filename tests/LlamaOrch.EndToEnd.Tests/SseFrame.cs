@@ -1,3 +1,4 @@
+using System.Net;
 using System.Text.Json;
 
 namespace LlamaOrch.EndToEnd.Tests;
@@ -11,4 +12,31 @@ internal sealed record SseFrame(string Event, JsonElement Data)
     public long Long(string name) => Data.GetProperty(name).GetInt64();
 
     public bool Bool(string name) => Data.GetProperty(name).GetBoolean();
+
+    /// <summary>Reads a task's whole stream; <paramref name="seen"/> hears of each frame as it arrives.</summary>
+    public static async Task<List<SseFrame>> ReadAllAsync(HttpClient http, string id, Action<SseFrame>? seen = null)
+    {
+        var frames = new List<SseFrame>();
+        await foreach (var frame in FollowAsync(http, id))
+        {
+            frames.Add(frame);
+            seen?.Invoke(frame);
+        }
+        return frames;
+    }
+
+    /// <summary>Yields a task's frames from <c>GET /v1/tasks/{id}/stream</c> as they arrive, until the server closes the stream.</summary>
+    public static async IAsyncEnumerable<SseFrame> FollowAsync(HttpClient http, string id)
+    {
+        using var response = await http.GetAsync($"/v1/tasks/{id}/stream", HttpCompletionOption.ResponseHeadersRead);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
+        string? eventName = null;
+        while (await reader.ReadLineAsync() is { } line)
+        {
+            if (line.StartsWith("event: ", StringComparison.Ordinal)) eventName = line[7..];
+            else if (line.StartsWith("data: ", StringComparison.Ordinal) && eventName is not null)
+                yield return new SseFrame(eventName, JsonDocument.Parse(line[6..]).RootElement.Clone());
+        }
+    }
 }

@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using System.Net;
+using System.Net.Http.Json;
+using static LlamaOrch.EndToEnd.Tests.OrchestratordProcess;
 
 namespace LlamaOrch.EndToEnd.Tests;
 
@@ -44,7 +46,7 @@ public sealed class SupervisionTests
         await foreach (var frame in orchestrator.FollowAsync(id))
         {
             frames.Add(frame);
-            if (frame.Event == "token" && frame.Int("i") == 0) Signal(pid, "STOP"); // alive, but answers nothing
+            if (frame.Event == "token" && frame.Int("i") == 0) Kill(pid, "STOP"); // alive, but answers nothing
         }
 
         Assert.Equal("WORKER_RESET", frames[^1].Str("code"));
@@ -52,10 +54,87 @@ public sealed class SupervisionTests
         Assert.False(File.Exists($"/proc/{pid}/status") && !File.ReadAllText($"/proc/{pid}/status").Contains("State:\tZ"));
     }
 
-    private static void Signal(int pid, string signal)
+    [Fact]
+    public async Task A_stopped_engine_gets_no_task_after_its_first_missed_check_and_its_tasks_are_requeued_or_reset()
     {
-        using var kill = Process.Start("kill", ["-" + signal, pid.ToString()]);
-        kill.WaitForExit();
+        // Checks every second, each to be answered within 500 ms; hung at the third missed check in a row.
+        await using var orchestrator = await Orchestrator.StartAsync(
+            [.. Orchestrator.Pool(Slow, slots: 4, replicas: 2, capacity: 32), "Supervisor:HealthIntervalMs=1000", "Supervisor:UnhealthyThreshold=3"]);
+        await orchestrator.WaitUntilAsync(h => h["pools"]![0]!["replicas_ready"]!.GetValue<int>() == 2);
+        var session = Guid.NewGuid().ToString();
+        var streamingBody = Orchestrator.Task(Slow, maxTokens: 200);
+        streamingBody["session_id"] = session;
+        var streamingStarted = new TaskCompletionSource<SseFrame>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var streamingToken = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var streaming = SseFrame.ReadAllAsync(orchestrator.Http, (await orchestrator.AdmitAsync(streamingBody))["task_id"]!.GetValue<string>(), frame =>
+        {
+            if (frame.Event == "started") streamingStarted.TrySetResult(frame);
+            if (frame.Event == "token") streamingToken.TrySetResult();
+        });
+        var stopped = (await streamingStarted.Task.WaitAsync(TimeSpan.FromSeconds(60))).Str("replica_id");
+        var healthy = stopped == "p-r0" ? "p-r1" : "p-r0";
+        await streamingToken.Task.WaitAsync(TimeSpan.FromSeconds(60));
+        var pid = orchestrator.Supervisor.EngineProcessId(stopped)!.Value;
+        try
+        {
+            Kill(pid, "STOP");
+
+            // Sent at once, well before the first missed check: session affinity puts it on the stopped engine,
+            // where it waits for a first token that never comes.
+            var waitingBody = Orchestrator.Task(Slow, maxTokens: 5);
+            waitingBody["session_id"] = session;
+            var waitingStarted = new TaskCompletionSource<SseFrame>(TaskCreationOptions.RunContinuationsAsynchronously);
+            var waiting = SseFrame.ReadAllAsync(orchestrator.Http, (await orchestrator.AdmitAsync(waitingBody))["task_id"]!.GetValue<string>(), frame =>
+            {
+                if (frame.Event == "started") waitingStarted.TrySetResult(frame);
+            });
+            Assert.Equal(stopped, (await waitingStarted.Task.WaitAsync(TimeSpan.FromSeconds(60))).Str("replica_id"));
+
+            // Its first missed check: shown, and no new task goes to it.
+            var replica = await WaitForReplicaStateAsync(orchestrator, stopped, "unresponsive");
+            Assert.Contains("/health", replica["last_error"]!.GetValue<string>());
+            var pool = (await orchestrator.HealthAsync())["pools"]![0]!;
+            Assert.Equal(1, pool["replicas_ready"]!.GetValue<int>());
+            Assert.Contains(stopped, pool["last_error"]!.GetValue<string>());
+            var ids = new List<string>();
+            for (var i = 0; i < 12; i++) ids.Add((await orchestrator.AdmitAsync(Orchestrator.Task(Slow, maxTokens: 3)))["task_id"]!.GetValue<string>());
+            foreach (var frames in await Task.WhenAll(ids.Select(orchestrator.StreamAsync)))
+            {
+                Assert.Equal(healthy, frames.Single(f => f.Event == "started").Str("replica_id"));
+                Assert.Equal("end", frames[^1].Event);
+            }
+
+            // Declared hung: the task that had no token yet runs again on the other replica, the streaming one is reset.
+            var moved = await waiting;
+            Assert.Single(moved, f => f.Event == "started");
+            Assert.Contains(moved, f => f.Event == "metrics" && f.Data.TryGetProperty("requeued", out var why) && why.GetString()!.Contains(stopped));
+            Assert.Contains(moved, f => f.Event == "metrics" && f.Data.TryGetProperty("replica_id", out var now) && now.GetString() == healthy);
+            Assert.Equal(5, moved.Count(f => f.Event == "token"));
+            Assert.Equal("end", moved[^1].Event);
+            var reset = (await streaming)[^1];
+            Assert.Equal("WORKER_RESET", reset.Str("code"));
+            Assert.True(reset.Bool("retriable"));
+
+            await orchestrator.WaitUntilAsync(h => h["pools"]![0]!["replicas_ready"]!.GetValue<int>() == 2);
+            Assert.NotEqual(pid, orchestrator.Supervisor.EngineProcessId(stopped));
+        }
+        finally
+        {
+            // Killed and replaced by now; should the test fail first, it resumes, and the orchestrator's dispose kills it.
+            if (orchestrator.Supervisor.EngineProcessId(stopped) == pid) Kill(pid, "CONT");
+        }
+    }
+
+    private static async Task<System.Text.Json.Nodes.JsonNode> WaitForReplicaStateAsync(Orchestrator orchestrator, string replicaId, string state)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        while (true)
+        {
+            var replicas = (await orchestrator.Http.GetFromJsonAsync<System.Text.Json.Nodes.JsonArray>("/v1/replicasets", timeout.Token))!;
+            var replica = replicas.Single(r => r!["id"]!.GetValue<string>() == replicaId)!;
+            if (replica["state"]!.GetValue<string>() == state) return replica;
+            await Task.Delay(50, timeout.Token);
+        }
     }
 
     [Fact]

@@ -25,12 +25,16 @@ public sealed record EmbeddingFrame(int I, float[] Embedding, int Tokens);
 public sealed record ScoreFrame(int I, float Score, int Rank, int Tokens);
 
 /// <summary>SSE <c>metrics</c>: coalesced progress; more keys may be added over time.</summary>
+/// <param name="Requeued">Only in the frame written when the task was taken off a hung replica and queued again: why.</param>
+/// <param name="ReplicaId">Only in the first frame after a requeued task started again: the replica it now runs on.</param>
 public sealed record MetricsFrame(
     int QueueDepth,
     int TokensOut,
     long DecodeMs,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] double? OnTimeProbability,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] long? DeadlineRemainingMs);
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] long? DeadlineRemainingMs,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Requeued = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? ReplicaId = null);
 
 /// <summary>SSE <c>end</c>: the last frame of a task that was not failed.</summary>
 /// <param name="StopReason"><c>limit</c> (max_tokens), <c>eos</c>, <c>deadline</c> or <c>canceled</c>.</param>

@@ -14,7 +14,8 @@ namespace LlamaOrch.Core.Admission;
 /// </summary>
 /// <param name="defaultModel">The model a task without <c>model_ref</c> asks for (Orchestrator:Tasks:DefaultModel); null to take the one model the pools serve.</param>
 public sealed class AdmissionService(
-    PoolRegistry pools, TaskStore tasks, TimeProvider time, PoolPlacement placement, ModelCatalog? catalog = null, string? defaultModel = null)
+    PoolRegistry pools, TaskStore tasks, TimeProvider time, PoolPlacement placement, ModelCatalog? catalog = null, AdmissionGate? gate = null,
+    string? defaultModel = null)
 {
     /// <summary>Begin-of-sequence plus SentencePiece's leading space: tokens a prompt may have beyond its bytes.</summary>
     private const int SpecialTokenAllowance = 2;
@@ -63,6 +64,12 @@ public sealed class AdmissionService(
         var task = new OrchestratedTask(spec, correlationId, chosen, time);
         if (!tasks.TryAdd(task))
             return Refuse(spec, Rejection.InvalidParams("task_id", $"task {spec.TaskId} already exists; stream or cancel it, or submit with a new task_id"));
+        // Looked at once the task is stored: a shutdown that closes the gate after this still finds the task and ends it.
+        if (gate?.Refusal is { } closed)
+        {
+            tasks.Remove(task);
+            return Refuse(spec, closed);
+        }
 
         var admitted = chosen.Admit(task);
         placement.CountAdmission(spec, choice, queued: admitted.Rejection is null);

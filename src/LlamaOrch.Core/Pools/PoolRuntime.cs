@@ -15,8 +15,9 @@ namespace LlamaOrch.Core.Pools;
 /// them. All state sits behind one lock per pool (never a global one); the dispatcher runs whenever
 /// something changes (a task arrives, a slot frees, a replica becomes ready) rather than in a loop.
 /// A reload adds incoming replicas beside the serving ones and switches over only once they are ready.
+/// Replica health (unresponsive and hung engines, requeues) is in PoolRuntime.ReplicaHealth.cs.
 /// </summary>
-public sealed class PoolRuntime
+public sealed partial class PoolRuntime
 {
     /// <summary>Above this share of capacity, admissions advise a backoff.</summary>
     private const double BackoffThreshold = 0.8;
@@ -255,10 +256,10 @@ public sealed class PoolRuntime
             replica.Client = client;
             replica.Facts = facts;
             replica.Ready = true;
+            replica.Unresponsive = null;
             replica.DownReason = null;
             replica.FirstOutcome.TrySetResult(null);
-            // A recovered pool reports no error; while some replica is still down its error stays visible.
-            if (_replicas.All(r => r.Role != ReplicaRole.Serving || r.Ready)) _lastError = null;
+            ClearErrorIfRecoveredLocked();
         }
         Signal();
         Pump();
@@ -279,6 +280,7 @@ public sealed class PoolRuntime
             replica.Starting = false;
             replica.StartingSince = null;
             replica.CannotStart = cannotStart;
+            replica.Unresponsive = null;
             replica.DownReason = reason;
             replica.FirstOutcome.TrySetResult(reason);
             if (replica.Role == ReplicaRole.Serving) _lastError = $"replica {replica.Id}: {reason}";
@@ -431,8 +433,8 @@ public sealed class PoolRuntime
             return new PoolStatus(
                 Id,
                 Config.Model,
-                serving.Any(r => r.Ready),
-                serving.Count(r => r.Ready),
+                serving.Any(r => r.Dispatchable),
+                serving.Count(r => r.Dispatchable),
                 serving.Count,
                 _queue.Count,
                 serving.Sum(r => r.Ready ? r.Busy : 0),
@@ -453,13 +455,14 @@ public sealed class PoolRuntime
         {
             return _replicas.Select(r => new ReplicaStatus(
                 r.Id, Id, r.Model, r.Role, StateOf(r), r.Device, r.Slots, r.FreeSlots, r.Busy, r.Facts?.EngineVersion,
-                r.Speed.TokensPerSecond, r.Speed.TimeToFirstTokenMs, r.Speed.Completed, r.DownReason)).ToList();
+                r.Speed.TokensPerSecond, r.Speed.TimeToFirstTokenMs, r.Speed.Completed, r.Unresponsive ?? r.DownReason)).ToList();
         }
     }
 
     private static string StateOf(ReplicaRuntime replica) => replica switch
     {
         { Role: ReplicaRole.Outgoing } => "stopping",
+        { Ready: true, Unresponsive: not null } => "unresponsive",
         { Ready: true, Role: ReplicaRole.Incoming } => "ready_incoming",
         { Ready: true } => "ready",
         { Starting: true } => "starting",
@@ -501,7 +504,7 @@ public sealed class PoolRuntime
         }
     }
 
-    /// <summary>Called by the runner when a task releases its slot.</summary>
+    /// <summary>Called by the runner when a task releases its slot; a requeued task then goes back to the queue.</summary>
     internal void SlotReleased(OrchestratedTask task, string replicaId, TaskOutcome outcome)
     {
         lock (_gate)
@@ -509,10 +512,11 @@ public sealed class PoolRuntime
             _running.Remove(task);
             if (Find(replicaId) is { } replica)
             {
-                replica.Busy = Math.Max(replica.Busy - 1, 0);
+                replica.Running.Remove(task);
                 if (outcome.Completed) replica.Speed.Observe(outcome);
             }
             if (outcome.Completed) _serviceTimes.Observe(outcome.ServiceTime);
+            if (task.TakeReturning()) RequeueAtHeadLocked(task);
         }
         Signal();
         Pump();
@@ -536,7 +540,7 @@ public sealed class PoolRuntime
                 var task = node.Value;
                 _queue.Remove(node);
                 task.QueueNode = null;
-                chosen.Busy++;
+                chosen.Running.Add(task);
                 _running.Add(task);
                 (starts ??= []).Add((task, chosen, ++_dispatchSeq));
             }

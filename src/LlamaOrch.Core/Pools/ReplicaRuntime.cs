@@ -1,4 +1,5 @@
 using LlamaOrch.Core.Engines;
+using LlamaOrch.Core.Tasks;
 
 namespace LlamaOrch.Core.Pools;
 
@@ -34,7 +35,16 @@ internal sealed class ReplicaRuntime(string id, string model, int slots, Replica
     /// <summary>Where its engine runs: "cpu" or a GPU index; null until it is placed.</summary>
     public string? Device { get; set; }
 
-    public int Busy { get; set; }
+    /// <summary>
+    /// Set while its engine runs but missed its last health check: no task is dispatched to it until it answers
+    /// again, or the supervisor declares it hung (see <see cref="PoolRuntime.ReplicaHung"/>).
+    /// </summary>
+    public string? Unresponsive { get; set; }
+
+    /// <summary>The tasks dispatched to it that have not given their slot back yet.</summary>
+    public HashSet<OrchestratedTask> Running { get; } = [];
+
+    public int Busy => Running.Count;
 
     public IEngineClient? Client { get; set; }
 
@@ -45,11 +55,14 @@ internal sealed class ReplicaRuntime(string id, string model, int slots, Replica
     /// <summary>Set once the engine is ready or has gone down for the first time: what a reload waits for.</summary>
     public TaskCompletionSource<string?> FirstOutcome { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    /// <summary>Takes new tasks: serving, with its engine ready.</summary>
-    public bool Dispatchable => Role == ReplicaRole.Serving && Ready;
+    /// <summary>Takes new tasks: serving, with its engine ready and answering its health checks.</summary>
+    public bool Dispatchable => Role == ReplicaRole.Serving && Ready && Unresponsive is null;
 
     public int FreeSlots => Dispatchable ? Math.Max(Slots - Busy, 0) : 0;
 
-    /// <summary>Serving but not ready yet: loading, waiting for its model or device, or restarting after an exit.</summary>
-    public bool CanComeUp => Role == ReplicaRole.Serving && !Ready && !CannotStart;
+    /// <summary>
+    /// Serving but not taking tasks yet: loading, waiting for its model or device, restarting after an exit, or
+    /// unresponsive (it answers again, or is restarted once declared hung).
+    /// </summary>
+    public bool CanComeUp => Role == ReplicaRole.Serving && !CannotStart && (!Ready || Unresponsive is not null);
 }

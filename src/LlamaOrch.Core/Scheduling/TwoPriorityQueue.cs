@@ -54,6 +54,9 @@ internal sealed class TwoPriorityQueue<T>
         return new EnqueueResult<T>(true, node, position, hasEvicted, evicted);
     }
 
+    /// <summary>Adds the item ahead of every other of its priority, whatever the capacity (a task given back by a hung replica).</summary>
+    public LinkedListNode<T> EnqueueFirst(T item, Priority priority) => ListOf(priority).AddFirst(item);
+
     public bool TryDequeue(out T item)
     {
         var list = _interactive.First is not null ? _interactive : _batch;

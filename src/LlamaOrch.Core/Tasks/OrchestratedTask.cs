@@ -7,15 +7,23 @@ namespace LlamaOrch.Core.Tasks;
 /// <summary>
 /// One admitted task: its state machine and its event log. Every state change and every frame append
 /// happens under this task's own lock, which is what makes cancel race-free: once <see cref="Cancel"/>
-/// returns, no token frame can be appended.
+/// returns, no token frame can be appended. A task runs once, or twice when its first replica hung before
+/// it produced anything (<see cref="TryRequeue"/>); each run has its own cancellation.
 /// </summary>
 public sealed class OrchestratedTask
 {
     private readonly object _gate = new();
-    private readonly CancellationTokenSource _abort = new();
     private readonly TimeProvider _time;
+    /// <summary>Aborts the current run's engine request; a requeued task gets a fresh one when it starts again.</summary>
+    private CancellationTokenSource _run = new();
     private long _startedTimestamp;
     private int _tokensOut;
+    /// <summary>A token or result frame was written: the task can no longer be requeued.</summary>
+    private bool _produced;
+    /// <summary>Put back once already; never twice.</summary>
+    private bool _requeued;
+    /// <summary>Requeued, while its old run still holds the replica's slot (see <see cref="TakeReturning"/>).</summary>
+    private bool _returning;
 
     internal OrchestratedTask(TaskSpec spec, string correlationId, PoolRuntime pool, TimeProvider time)
     {
@@ -54,8 +62,15 @@ public sealed class OrchestratedTask
 
     public long? PredictedStartMs { get; internal set; }
 
-    /// <summary>Cancelled when the task is cancelled: aborts its engine request.</summary>
-    internal CancellationToken AbortToken => _abort.Token;
+    /// <summary>Milliseconds left until the deadline, never negative; null without one.</summary>
+    internal long? DeadlineRemainingMs =>
+        DeadlineTimestamp is { } deadline ? Math.Max(0, (long)_time.GetElapsedTime(_time.GetTimestamp(), deadline).TotalMilliseconds) : null;
+
+    /// <summary>Whether the task was put back in the queue once (it then runs a second time, on another replica).</summary>
+    internal bool WasRequeued
+    {
+        get { lock (_gate) return _requeued; }
+    }
 
     public TaskState State
     {
@@ -67,15 +82,61 @@ public sealed class OrchestratedTask
     /// <summary>When the task reached a terminal state (a timestamp), for retention.</summary>
     internal long? FinishedTimestamp { get; private set; }
 
-    internal bool TryStart(Func<StartedFrame> frame)
+    /// <summary>
+    /// Starts a run; <paramref name="run"/> is cancelled when that run must stop (cancel, drain, shutdown,
+    /// requeue). A requeued task starting again writes no second <c>started</c>: its stream already has one.
+    /// </summary>
+    internal bool TryStart(Func<StartedFrame> frame, out CancellationToken run)
     {
         lock (_gate)
         {
-            if (_state != TaskState.Queued) return false;
+            run = default;
+            if (_state != TaskState.Queued || _returning) return false;
             _state = TaskState.Running;
-            _startedTimestamp = _time.GetTimestamp();
-            Append(SseFrames.Started(frame()), close: false);
+            if (_requeued)
+            {
+                _run = new CancellationTokenSource(); // the first run's was cancelled by the requeue
+            }
+            else
+            {
+                _startedTimestamp = _time.GetTimestamp();
+                Append(SseFrames.Started(frame()), close: false);
+            }
+            run = _run.Token;
             return true;
+        }
+    }
+
+    /// <summary>
+    /// Takes a running task off a replica that hung, if it has produced nothing yet and was never requeued:
+    /// a <c>metrics</c> frame says why, the run's engine request is aborted, and the task is Queued again. The
+    /// pool puts it back at the head of its priority once the old run has given the slot back.
+    /// </summary>
+    internal bool TryRequeue(string reason)
+    {
+        CancellationTokenSource run;
+        lock (_gate)
+        {
+            if (_state != TaskState.Running || _produced || _requeued) return false;
+            _state = TaskState.Queued;
+            _requeued = true;
+            _returning = true;
+            var ranMs = (long)_time.GetElapsedTime(_startedTimestamp).TotalMilliseconds;
+            Append(SseFrames.Metrics(new MetricsFrame(Pool.QueueDepth, _tokensOut, ranMs, null, DeadlineRemainingMs, Requeued: reason)), close: false);
+            run = _run;
+        }
+        run.Cancel();
+        return true;
+    }
+
+    /// <summary>True once for a requeued task whose old run let go of its slot, unless it ended meanwhile: queue it again.</summary>
+    internal bool TakeReturning()
+    {
+        lock (_gate)
+        {
+            if (!_returning) return false;
+            _returning = false;
+            return _state == TaskState.Queued;
         }
     }
 
@@ -85,6 +146,7 @@ public sealed class OrchestratedTask
         lock (_gate)
         {
             if (_state != TaskState.Running) return false;
+            _produced = true;
             Append(SseFrames.Token(text, _tokensOut++), close: false);
             return true;
         }
@@ -96,6 +158,7 @@ public sealed class OrchestratedTask
         lock (_gate)
         {
             if (_state != TaskState.Running) return false;
+            _produced = true;
             Append(frame, close: false);
             return true;
         }
@@ -119,9 +182,11 @@ public sealed class OrchestratedTask
     internal bool TryFail(ErrorEnvelope error) => TryFinish(TaskState.Failed, SseFrames.Error(error));
 
     /// <summary>Ends the task with an error frame and aborts its engine request, if it had not finished.</summary>
-    internal void FailAndAbort(ErrorEnvelope error)
+    internal bool FailAndAbort(ErrorEnvelope error)
     {
-        if (TryFail(error)) _abort.Cancel();
+        if (!TryFail(error)) return false;
+        CurrentRun.Cancel();
+        return true;
     }
 
     /// <summary>
@@ -139,9 +204,14 @@ public sealed class OrchestratedTask
             FinishLocked(TaskState.Canceled, SseFrames.End(new EndFrame(_tokensOut, 0, decodeMs, Canceled: true, StopReason: "canceled")));
         }
 
-        _abort.Cancel();
+        CurrentRun.Cancel();
         if (wasQueued) Pool.TryRemoveQueued(this);
         return true;
+    }
+
+    private CancellationTokenSource CurrentRun
+    {
+        get { lock (_gate) return _run; }
     }
 
     private bool TryFinish(TaskState state, byte[] frame)

@@ -8,7 +8,9 @@ namespace LlamaOrch.Core.Tasks;
 
 /// <summary>
 /// Runs one dispatched task on one replica: relays the engine's stream into the task's event log, with
-/// periodic metrics frames, and ends it with <c>end</c> or <c>error</c>. Always gives the slot back.
+/// periodic metrics frames, and ends it with <c>end</c> or <c>error</c>. Always gives the slot back. A run
+/// that was stopped from outside (cancel, drain, shutdown, a requeue off a hung replica) writes nothing
+/// more: whoever stopped it wrote what the stream needs.
 /// </summary>
 public sealed class TaskRunner(TimeProvider time, TimeSpan metricsInterval, ILogger<TaskRunner> logger)
 {
@@ -17,22 +19,30 @@ public sealed class TaskRunner(TimeProvider time, TimeSpan metricsInterval, ILog
         var started = time.GetTimestamp();
         var completed = false;
         var speed = new RunSpeed();
+        var run = CancellationToken.None;
         try
         {
             var queuedMs = (long)time.GetElapsedTime(task.AdmittedTimestamp, started).TotalMilliseconds;
             if (!task.TryStart(() => new StartedFrame(
-                    task.AdmissionQueuePosition, task.PredictedStartMs, pool.Id, replicaId, task.Spec.Seed, queuedMs, dispatchSeq)))
+                    task.AdmissionQueuePosition, task.PredictedStartMs, pool.Id, replicaId, task.Spec.Seed, queuedMs, dispatchSeq), out run))
                 return; // cancelled between dequeue and start
 
             logger.LogDebug("Task {TaskId} started on {ReplicaId} after {QueuedMs} ms queued (correlation {CorrelationId})",
                 task.Id, replicaId, queuedMs, task.CorrelationId);
-            task.TryAppendMetrics(MetricsNow(task, pool, started));
-            completed = await RunEngineAsync(task, started, token => task.Spec.Workload switch
+            // A requeued task has no second started frame; its first metrics frame names the replica it moved to.
+            task.TryAppendMetrics(MetricsNow(task, pool, started) with { ReplicaId = task.WasRequeued ? replicaId : null });
+            completed = await RunEngineAsync(task, started, run, token => task.Spec.Workload switch
             {
                 Workload.Embedding => EmbedAsync(task, client, started, token),
                 Workload.Rerank => RerankAsync(task, client, started, token),
                 _ => RelayAsync(task, pool, client, started, speed, token),
             }).ConfigureAwait(false);
+        }
+        catch (Exception stopped) when (run.IsCancellationRequested)
+        {
+            // Stopped from outside while the engine call failed (say, the hung engine of a requeued task was killed).
+            logger.LogDebug("Task {TaskId} stopped on {ReplicaId}: {Message} (correlation {CorrelationId})",
+                task.Id, replicaId, stopped.Message, task.CorrelationId);
         }
         catch (EngineFailureException failure)
         {
@@ -56,22 +66,22 @@ public sealed class TaskRunner(TimeProvider time, TimeSpan metricsInterval, ILog
     /// Runs the engine call under the task's cancel and deadline. True when the engine finished the task
     /// normally (its service time then counts); a deadline ends the stream with <c>end</c> "deadline".
     /// </summary>
-    private async Task<bool> RunEngineAsync(OrchestratedTask task, long started, Func<CancellationToken, Task<bool>> work)
+    private async Task<bool> RunEngineAsync(OrchestratedTask task, long started, CancellationToken run, Func<CancellationToken, Task<bool>> work)
     {
         using var deadline = DeadlineSource(task);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(task.AbortToken, deadline?.Token ?? CancellationToken.None);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(run, deadline?.Token ?? CancellationToken.None);
         try
         {
             return await work(linked.Token).ConfigureAwait(false);
         }
-        catch (OperationCanceledException) when (deadline?.IsCancellationRequested == true && !task.AbortToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (deadline?.IsCancellationRequested == true && !run.IsCancellationRequested)
         {
             task.TryEnd(new EndFrame(task.TokensOut, 0, ElapsedMs(started), Canceled: false, StopReason: "deadline"));
             return false;
         }
-        catch (OperationCanceledException) when (task.AbortToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (run.IsCancellationRequested)
         {
-            return false; // Cancel() or a drain already wrote the last frame.
+            return false; // stopped from outside: nothing more to write
         }
     }
 
@@ -142,10 +152,7 @@ public sealed class TaskRunner(TimeProvider time, TimeSpan metricsInterval, ILog
     }
 
     private MetricsFrame MetricsNow(OrchestratedTask task, PoolRuntime pool, long started) =>
-        new(pool.QueueDepth, task.TokensOut, ElapsedMs(started), OnTimeProbability: null, DeadlineRemainingMs: RemainingMs(task));
-
-    private long? RemainingMs(OrchestratedTask task) =>
-        task.DeadlineTimestamp is { } deadline ? Math.Max(0, (long)time.GetElapsedTime(time.GetTimestamp(), deadline).TotalMilliseconds) : null;
+        new(pool.QueueDepth, task.TokensOut, ElapsedMs(started), OnTimeProbability: null, DeadlineRemainingMs: task.DeadlineRemainingMs);
 
     private long ElapsedMs(long started) => (long)time.GetElapsedTime(started).TotalMilliseconds;
 

@@ -65,13 +65,13 @@ public sealed class TaskStore(TimeSpan retention, int maxRetainedFinished, TimeP
         }
     }
 
-    /// <summary>Ends every unfinished task with the given error frame (at shutdown); returns how many.</summary>
+    /// <summary>Ends every unfinished task with the given error frame and aborts its engine request (at shutdown); returns how many.</summary>
     public int FailUnfinished(LlamaOrch.Contracts.Errors.ErrorEnvelope error)
     {
         var failed = 0;
         foreach (var (_, task) in _tasks)
         {
-            if (task.TryFail(error)) failed++;
+            if (task.FailAndAbort(error)) failed++;
         }
         return failed;
     }

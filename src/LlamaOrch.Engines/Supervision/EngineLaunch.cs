@@ -7,7 +7,8 @@ namespace LlamaOrch.Engines.Supervision;
 
 /// <summary>
 /// How a replica's engine process is started: which executable, with which llama-server style arguments
-/// and environment. The same arguments start a real llama-server, so either can be a pool's engine.
+/// and environment (see <see cref="EngineEnvironment"/>). The same arguments start a real llama-server, so
+/// either can be a pool's engine.
 /// </summary>
 internal static class EngineLaunch
 {
@@ -51,6 +52,7 @@ internal static class EngineLaunch
         }
         foreach (var arg in pool.EngineArgs) start.ArgumentList.Add(arg);
 
+        EngineEnvironment.Apply(start.Environment, Environment.GetEnvironmentVariables());
         // The engine exits by itself if orchestratord dies without stopping it (no orphans).
         start.Environment["LLORCH_PARENT_PID"] = Environment.ProcessId.ToString(CultureInfo.InvariantCulture);
         // The replica sees only its own card; a CPU replica sees none, so a CUDA build cannot take VRAM unaccounted.

@@ -85,6 +85,12 @@ public sealed class PoolSupervisor : IAsyncDisposable
         get { lock (_lock) return _replicas.Select(r => r.Supervisor.ProcessId).ToList(); }
     }
 
+    /// <summary>Pid of this replica's engine while one runs (tests use it to stop a given replica's engine).</summary>
+    public int? EngineProcessId(string replicaId)
+    {
+        lock (_lock) return _replicas.FirstOrDefault(r => r.Supervisor.ReplicaId == replicaId)?.Supervisor.ProcessId;
+    }
+
     public async Task StopAsync()
     {
         List<Task> running;

@@ -179,41 +179,70 @@ internal sealed class ReplicaSupervisor(
     }
 
     /// <summary>
-    /// Waits while the engine runs, checking /health: a process that is alive but stops answering (a hung
-    /// engine) is reported after several failed checks, and killed by the caller. Null when it exited.
+    /// Waits while the engine runs, checking /health on a fixed beat of <see cref="SupervisorOptions.HealthInterval"/>.
+    /// The first missed check makes the replica unresponsive (no new task goes to it) until a check is answered;
+    /// <see cref="SupervisorOptions.UnhealthyThreshold"/> missed checks in a row make it hung: the pool takes its
+    /// tasks back and the caller kills the engine. Null when the engine exited by itself.
     /// </summary>
     private async Task<string?> WatchAsync(Process process, LlamaCppEngineClient client, CancellationToken stopping)
     {
-        var failures = 0;
-        while (true)
+        using var watch = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+        var exited = process.WaitForExitAsync(watch.Token);
+        // A fixed beat, not a pause after each check: a hung engine is declared (threshold − 1) intervals after its first miss.
+        using var beat = new PeriodicTimer(options.HealthInterval, time);
+        var missed = 0;
+        try
         {
-            using var interval = CancellationTokenSource.CreateLinkedTokenSource(stopping);
-            interval.CancelAfter(options.HealthInterval);
-            try
+            while (true)
             {
-                await process.WaitForExitAsync(interval.Token).ConfigureAwait(false);
-                return null;
-            }
-            catch (OperationCanceledException) when (!stopping.IsCancellationRequested)
-            {
-                // The interval passed with the engine still running: check that it still answers.
-            }
+                var tick = beat.WaitForNextTickAsync(stopping).AsTask();
+                if (await Task.WhenAny(exited, tick).ConfigureAwait(false) == exited)
+                {
+                    await exited.ConfigureAwait(false); // throws when stopping
+                    return null;
+                }
+                await tick.ConfigureAwait(false);
 
-            using var check = CancellationTokenSource.CreateLinkedTokenSource(stopping);
-            check.CancelAfter(options.HealthInterval);
-            bool healthy;
-            try
-            {
-                healthy = await client.IsHealthyAsync(check.Token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (!stopping.IsCancellationRequested)
-            {
-                healthy = false;
-            }
+                if (await AnswersHealthAsync(client, stopping).ConfigureAwait(false))
+                {
+                    if (missed > 0) pool.ReplicaResponsive(_replicaId);
+                    missed = 0;
+                    continue;
+                }
 
-            failures = healthy ? 0 : failures + 1;
-            if (failures >= options.UnhealthyThreshold)
-                return $"engine stopped answering /health ({failures} checks in a row); killed";
+                missed++;
+                if (missed >= options.UnhealthyThreshold)
+                {
+                    var hung = $"engine stopped answering /health ({missed} checks in a row); killed";
+                    pool.ReplicaHung(_replicaId, hung);
+                    return hung;
+                }
+                if (missed == 1)
+                {
+                    logger.LogWarning("Replica {ReplicaId} missed a /health check; no task is dispatched to it until it answers", _replicaId);
+                    pool.ReplicaUnresponsive(_replicaId,
+                        $"unresponsive: /health not answered within {options.HealthCheckTimeout.TotalMilliseconds:0} ms; takes no task until it answers");
+                }
+            }
+        }
+        finally
+        {
+            await watch.CancelAsync().ConfigureAwait(false); // stop waiting for the exit
+        }
+    }
+
+    /// <summary>One health check: true when /health answered 200 within <see cref="SupervisorOptions.HealthCheckTimeout"/>.</summary>
+    private async Task<bool> AnswersHealthAsync(LlamaCppEngineClient client, CancellationToken stopping)
+    {
+        using var check = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+        check.CancelAfter(options.HealthCheckTimeout);
+        try
+        {
+            return await client.IsHealthyAsync(check.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!stopping.IsCancellationRequested)
+        {
+            return false;
         }
     }
 

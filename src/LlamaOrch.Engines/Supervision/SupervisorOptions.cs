@@ -16,10 +16,19 @@ public sealed record SupervisorOptions
     /// <summary>Consecutive failed starts or short-lived runs after which a replica is said to crash-loop.</summary>
     public int CrashLoopThreshold { get; init; } = 3;
 
-    /// <summary>How often a ready engine's /health is checked, and how long one check may take.</summary>
+    /// <summary>How often a ready engine's /health is checked.</summary>
     public TimeSpan HealthInterval { get; init; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>Consecutive failed health checks after which a running engine is killed and restarted.</summary>
+    /// <summary>
+    /// How long one health check may take: half an interval, so that checks never overlap and a missed one is
+    /// known well before the next is due. A healthy engine answers in milliseconds.
+    /// </summary>
+    public TimeSpan HealthCheckTimeout => HealthInterval / 2;
+
+    /// <summary>
+    /// Consecutive missed health checks after which a running engine is declared hung, its tasks are taken
+    /// back, and it is killed and restarted. The first miss already stops dispatch to it.
+    /// </summary>
     public int UnhealthyThreshold { get; init; } = 3;
 
     /// <summary>A run that stayed healthy this long resets the failure count.</summary>

@@ -115,6 +115,9 @@ internal sealed class TasksOptions
 
     /// <summary>The model a task without model_ref asks for; unset: the one model the pools serve.</summary>
     public string? DefaultModel { get; set; }
+
+    /// <summary>At shutdown, how long running tasks may take to finish before they end with WORKER_RESET.</summary>
+    public int ShutdownGraceSeconds { get; set; } = 10;
 }
 
 internal sealed class SupervisorSection

@@ -60,6 +60,8 @@ internal sealed record OrchestratorSettings(
         Positive(options.Tasks.MaxRetained, "Orchestrator:Tasks:MaxRetained");
         Positive(options.Tasks.MetricsIntervalMs, "Orchestrator:Tasks:MetricsIntervalMs");
         Positive(options.Tasks.KeepAliveSeconds, "Orchestrator:Tasks:KeepAliveSeconds");
+        if (options.Tasks.ShutdownGraceSeconds < 0)
+            throw new ConfigurationException($"Orchestrator:Tasks:ShutdownGraceSeconds must be 0 or more (got {options.Tasks.ShutdownGraceSeconds})");
         Positive(options.Devices.RefreshSeconds, "Orchestrator:Devices:RefreshSeconds");
         if (string.IsNullOrWhiteSpace(options.Devices.NvidiaSmi)) throw new ConfigurationException("Orchestrator:Devices:NvidiaSmi must not be empty");
 

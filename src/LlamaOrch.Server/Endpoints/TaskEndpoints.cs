@@ -11,8 +11,8 @@ internal static class TaskEndpoints
         routes.MapPost("/v1/tasks", (HttpContext context, AdmissionService admission, AdmissionLimits limits) =>
             TaskSubmission.HandleAsync(context, admission, limits));
 
-        routes.MapGet("/v1/tasks/{id}/stream", (HttpContext context, string id, TaskStore tasks, IHostApplicationLifetime lifetime) =>
-            TaskStreaming.HandleAsync(context, id, tasks, lifetime));
+        routes.MapGet("/v1/tasks/{id}/stream", (HttpContext context, string id, TaskStore tasks) =>
+            TaskStreaming.HandleAsync(context, id, tasks));
 
         // Cancelling a finished task is a no-op, so a client may retry a cancel safely.
         routes.MapPost("/v1/tasks/{id}/cancel", (HttpContext context, string id, TaskStore tasks) =>

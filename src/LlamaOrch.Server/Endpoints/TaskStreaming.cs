@@ -7,12 +7,13 @@ namespace LlamaOrch.Server.Endpoints;
 /// <summary>
 /// <c>GET /v1/tasks/{id}/stream</c>: replays the task's frames from <c>started</c> on and follows them
 /// live. Frames that are ready together go out in one flush. A reader leaving does not cancel the task.
+/// It reads until the task's last frame, shutdown included: the shutdown sequence gives every task one.
 /// </summary>
 internal static class TaskStreaming
 {
     private static readonly byte[] KeepAlive = ": keep-alive\n\n"u8.ToArray();
 
-    public static async Task HandleAsync(HttpContext context, string id, TaskStore tasks, IHostApplicationLifetime lifetime)
+    public static async Task HandleAsync(HttpContext context, string id, TaskStore tasks)
     {
         if (!tasks.TryGet(id, out var task))
         {
@@ -31,7 +32,7 @@ internal static class TaskStreaming
         var next = 0;
         try
         {
-            while (!context.RequestAborted.IsCancellationRequested && !lifetime.ApplicationStopping.IsCancellationRequested)
+            while (!context.RequestAborted.IsCancellationRequested)
             {
                 pending.Clear();
                 (next, var closed) = await task.ReadFramesAsync(next, pending);

@@ -1,4 +1,3 @@
-using LlamaOrch.Contracts.Errors;
 using LlamaOrch.Core.Catalog;
 using LlamaOrch.Core.Pools;
 using LlamaOrch.Core.Tasks;
@@ -10,15 +9,17 @@ namespace LlamaOrch.Server.Hosting;
 /// <summary>
 /// Starts the engine replicas with the host and stops them with it (Ctrl-C and SIGTERM included), and
 /// runs the housekeeping: queued-deadline expiry, task retention, and keep-alive pulses for idle streams.
+/// At shutdown it runs the <see cref="ShutdownSequence"/> first, before the web server stops, so that
+/// every open stream still gets its last frame.
 /// </summary>
 internal sealed class PoolHostedService(
     PoolSupervisor supervisor,
     PoolRegistry pools,
     ModelCatalog catalog,
     TaskStore tasks,
+    ShutdownSequence shutdown,
     OrchestratorSettings settings,
-    IHostApplicationLifetime lifetime,
-    ILogger<PoolHostedService> logger) : BackgroundService
+    ILogger<PoolHostedService> logger) : BackgroundService, IHostedLifecycleService
 {
     /// <summary>How late a queued task past its deadline may leave the queue.</summary>
     private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(50);
@@ -33,12 +34,6 @@ internal sealed class PoolHostedService(
             logger.LogWarning("Pool {PoolId} is not started: its model {ModelId} is retired", pool.Id, retired.Id);
         }
         supervisor.Start();
-        // Streams of unfinished tasks end with an error frame at shutdown instead of hanging until the host gives up.
-        lifetime.ApplicationStopping.Register(() =>
-        {
-            var failed = tasks.FailUnfinished(new ErrorEnvelope(ErrorCodes.WorkerReset, "orchestratord is shutting down", Retriable: true));
-            if (failed > 0) logger.LogWarning("Shutting down with {Count} unfinished tasks; their streams end with an error frame", failed);
-        });
         return base.StartAsync(cancellationToken);
     }
 
@@ -64,10 +59,29 @@ internal sealed class PoolHostedService(
         }
     }
 
+    /// <summary>
+    /// Runs before any hosted service stops, the web server included (which then waits for the streams to end),
+    /// and while the housekeeping above still runs.
+    /// </summary>
+    public async Task StoppingAsync(CancellationToken cancellationToken)
+    {
+        var grace = TimeSpan.FromSeconds(settings.Tasks.ShutdownGraceSeconds);
+        logger.LogInformation("Shutting down: admission closes, queued tasks end; running tasks may finish within {GraceSeconds} s", grace.TotalSeconds);
+        var (queued, cut) = await shutdown.RunAsync(grace, cancellationToken);
+        if (queued + cut > 0)
+            logger.LogWarning("Shut down with {Queued} queued and {Cut} running tasks unfinished; their streams end with WORKER_RESET", queued, cut);
+    }
+
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         await base.StopAsync(cancellationToken);
         await supervisor.StopAsync();
         logger.LogInformation("All engine replicas stopped");
     }
+
+    public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }

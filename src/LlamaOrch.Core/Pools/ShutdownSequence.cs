@@ -1,0 +1,50 @@
+using LlamaOrch.Contracts.Errors;
+using LlamaOrch.Core.Admission;
+using LlamaOrch.Core.Tasks;
+
+namespace LlamaOrch.Core.Pools;
+
+/// <summary>
+/// Ends orchestratord's work so that every stream gets a final frame: admission closes (503), queued tasks
+/// end with WORKER_RESET at once, running tasks may finish within the grace, and whatever is unfinished
+/// then ends with WORKER_RESET "shutting down", its engine request aborted. Streams are not closed here:
+/// each reader sends its task's last frame and then ends by itself.
+/// </summary>
+public sealed class ShutdownSequence(PoolRegistry pools, TaskStore tasks, AdmissionGate gate, TimeProvider time)
+{
+    /// <summary>Runs the sequence; returns how many queued tasks were ended and how many running ones were cut.</summary>
+    public async Task<(int Queued, int Cut)> RunAsync(TimeSpan grace, CancellationToken cancellationToken)
+    {
+        gate.Close(new Rejection(
+            ErrorCodes.PoolUnavailable, "orchestratord is shutting down; retry when it is back", Retriable: true, RetryAfterMs: 1000));
+
+        var queued = 0;
+        foreach (var pool in pools.All)
+        {
+            foreach (var task in pool.TakeQueued())
+                if (task.TryFail(ShuttingDown("orchestratord is shutting down"))) queued++;
+        }
+
+        using var waiting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        try
+        {
+            await Task.WhenAll(pools.All.Select(pool => pool.WaitEmptyAsync(waiting.Token)))
+                .WaitAsync(grace, time, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception timeUp) when (timeUp is TimeoutException or OperationCanceledException)
+        {
+            // The grace (or the host's own shutdown timeout) is over: what still runs is cut below.
+        }
+        finally
+        {
+            await waiting.CancelAsync().ConfigureAwait(false);
+        }
+
+        // Everything unfinished, wherever it is: also a task whose admission raced with the gate closing.
+        var cut = tasks.FailUnfinished(ShuttingDown(
+            $"orchestratord is shutting down: the task did not finish within the shutdown grace of {grace.TotalSeconds:0} s"));
+        return (queued, cut);
+    }
+
+    private static ErrorEnvelope ShuttingDown(string message) => new(ErrorCodes.WorkerReset, message, Retriable: true);
+}

@@ -1,0 +1,54 @@
+using LlamaOrch.Core.Pools;
+
+namespace LlamaOrch.Core.Tests;
+
+/// <summary>At shutdown every task's stream gets a final frame: queued ones at once, running ones after their grace.</summary>
+public sealed class ShutdownSequenceTests
+{
+    [Fact]
+    public async Task Queued_tasks_end_at_once_new_ones_are_refused_and_running_ones_may_finish()
+    {
+        var harness = new PoolHarness(slots: 1);
+        var running = harness.Admit("running");
+        var call = await harness.Engine.NextCallAsync();
+        var queued = harness.Admit("queued");
+
+        var shutdown = new ShutdownSequence(harness.Pools, harness.Tasks, harness.Gate, harness.Time).RunAsync(TimeSpan.FromMinutes(10), CancellationToken.None);
+
+        var ended = Assert.Single(await PoolHarness.FramesAsync(queued));
+        Assert.Equal("error", ended.Event);
+        Assert.Equal("WORKER_RESET", ended.Data.GetProperty("code").GetString());
+        Assert.True(ended.Data.GetProperty("retriable").GetBoolean());
+        var refused = harness.Submit("late").Rejection!;
+        Assert.Equal("POOL_UNAVAILABLE", refused.Code);
+        Assert.True(refused.Retriable);
+        Assert.Contains("shutting down", refused.Message);
+        Assert.False(shutdown.IsCompleted); // waits for the running task
+
+        call.Token(" done");
+        call.Finish(1);
+
+        Assert.Equal((1, 0), await shutdown.WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.Equal("end", (await PoolHarness.FramesAsync(running))[^1].Event);
+    }
+
+    [Fact]
+    public async Task A_task_still_running_when_the_grace_is_over_ends_with_WORKER_RESET_and_its_engine_request_is_aborted()
+    {
+        var harness = new PoolHarness(slots: 1);
+        var running = harness.Admit("long");
+        var call = await harness.Engine.NextCallAsync();
+        call.Token(" a");
+        await PoolHarness.WaitForFrameAsync(running, "token");
+
+        var outcome = await new ShutdownSequence(harness.Pools, harness.Tasks, harness.Gate, harness.Time).RunAsync(TimeSpan.Zero, CancellationToken.None);
+
+        Assert.Equal((0, 1), outcome);
+        Assert.True(await call.Ended.Task.WaitAsync(TimeSpan.FromSeconds(10)));
+        var last = (await PoolHarness.FramesAsync(running))[^1];
+        Assert.Equal("error", last.Event);
+        Assert.Equal("WORKER_RESET", last.Data.GetProperty("code").GetString());
+        Assert.True(last.Data.GetProperty("retriable").GetBoolean());
+        Assert.Contains("shutting down", last.Data.GetProperty("message").GetString());
+    }
+}

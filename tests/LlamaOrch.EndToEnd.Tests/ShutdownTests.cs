@@ -1,0 +1,86 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json.Nodes;
+using static LlamaOrch.EndToEnd.Tests.OrchestratordProcess;
+
+namespace LlamaOrch.EndToEnd.Tests;
+
+/// <summary>SIGTERM to a real orchestratord process with streams open: every stream gets a final frame.</summary>
+public sealed class ShutdownTests
+{
+    private const string Slow = "sim:slow?tps=10";
+
+    [Fact]
+    public async Task SIGTERM_ends_every_open_stream_with_a_final_frame_refuses_new_tasks_and_exits_0()
+    {
+        var dataDir = Directory.CreateTempSubdirectory("llorch-proc-").FullName;
+        var port = FreePort();
+        using var process = Start(
+            ["--urls", $"http://127.0.0.1:{port}", $"--Orchestrator:DataDir={dataDir}",
+             "--Orchestrator:Pools:0:Id=p", $"--Orchestrator:Pools:0:Model={Slow}", "--Orchestrator:Pools:0:Slots=2",
+             "--Orchestrator:Tasks:ShutdownGraceSeconds=4"]);
+        var log = new StringBuilder();
+        process.OutputDataReceived += (_, e) => { lock (log) log.AppendLine(e.Data); };
+        process.ErrorDataReceived += (_, e) => { lock (log) log.AppendLine(e.Data); };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        try
+        {
+            using var http = new HttpClient(new SocketsHttpHandler { UseProxy = false })
+            {
+                BaseAddress = new Uri($"http://127.0.0.1:{port}"),
+                Timeout = TimeSpan.FromSeconds(60),
+            };
+            await WaitReadyAsync(http);
+            http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await File.ReadAllTextAsync(Path.Combine(dataDir, "api-token")));
+
+            // Two slots: a short task that finishes within the grace and a long one that cannot; a third waits in the queue.
+            var finishing = await AdmitAsync(http, Orchestrator.Task(Slow, maxTokens: 10));
+            var cut = await AdmitAsync(http, Orchestrator.Task(Slow, maxTokens: 200));
+            var queued = await AdmitAsync(http, Orchestrator.Task(Slow, maxTokens: 10));
+            var firstToken = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            var streams = new[] { finishing, cut, queued }.ToDictionary(id => id, id => SseFrame.ReadAllAsync(http, id, frame =>
+            {
+                if (id == finishing && frame.Event == "token") firstToken.TrySetResult();
+            }));
+            await firstToken.Task.WaitAsync(TimeSpan.FromSeconds(60));
+
+            Assert.Equal(0, Kill(process.Id, "TERM"));
+
+            var queuedEnd = Assert.Single(await streams[queued]); // ended at once, never started
+            Assert.Equal("WORKER_RESET", queuedEnd.Str("code"));
+            using (var late = await PostTaskAsync(http, Orchestrator.Task(Slow)))
+            {
+                Assert.Equal(HttpStatusCode.ServiceUnavailable, late.StatusCode);
+                var envelope = await Orchestrator.ErrorOf(late);
+                Assert.Equal("POOL_UNAVAILABLE", envelope["code"]!.GetValue<string>());
+                Assert.True(envelope["retriable"]!.GetValue<bool>());
+                Assert.Contains("shutting down", envelope["message"]!.GetValue<string>());
+            }
+
+            var finished = await streams[finishing];
+            Assert.Equal("end", finished[^1].Event);
+            Assert.Equal(10, finished.Count(f => f.Event == "token"));
+            var reset = (await streams[cut])[^1];
+            Assert.Equal("error", reset.Event);
+            Assert.Equal("WORKER_RESET", reset.Str("code"));
+            Assert.True(reset.Bool("retriable"));
+            Assert.Contains("shutting down", reset.Str("message"));
+
+            Assert.True(process.WaitForExit(60_000), "orchestratord did not exit");
+            lock (log) Assert.True(process.ExitCode == 0, $"exit code {process.ExitCode}; log:\n{log}");
+        }
+        finally
+        {
+            if (!process.HasExited) process.Kill(entireProcessTree: true);
+        }
+    }
+
+    private static async Task<string> AdmitAsync(HttpClient http, JsonObject body)
+    {
+        using var response = await PostTaskAsync(http, body);
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        return body["task_id"]!.GetValue<string>();
+    }
+}
