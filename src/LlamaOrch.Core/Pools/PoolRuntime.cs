@@ -109,11 +109,6 @@ public sealed partial class PoolRuntime
     /// <summary>Whether the queue can take a task without evicting one.</summary>
     public bool HasRoom => QueueDepth < Config.QueueCapacity;
 
-    public bool IsReady
-    {
-        get { lock (_gate) return AnyDispatchableLocked(); }
-    }
-
     /// <summary>Ready, or with a replica that is coming up (loading, downloading, restarting): tasks may queue.</summary>
     public bool CanTakeTasks
     {
@@ -642,13 +637,6 @@ public sealed partial class PoolRuntime
         foreach (var replica in _replicas)
             if (replica.Id == replicaId) return replica;
         return null;
-    }
-
-    private bool AnyDispatchableLocked()
-    {
-        foreach (var replica in _replicas)
-            if (replica.Dispatchable) return true;
-        return false;
     }
 
     private int ReadySlotsLocked()
