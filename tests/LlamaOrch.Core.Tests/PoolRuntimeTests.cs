@@ -133,6 +133,8 @@ public sealed class PoolRuntimeTests
         callB.Finish(1);
         await PoolHarness.FramesAsync(a);
         await PoolHarness.FramesAsync(b);
+        // The end frame is written before the slot is given back: the clock moves on only once it has been.
+        await harness.Pool.WaitEmptyAsync(CancellationToken.None);
         for (var i = 0; i < 30; i++) // let the mean settle on 400 ms
         {
             var t = harness.Admit("settle" + i);
@@ -140,6 +142,7 @@ public sealed class PoolRuntimeTests
             harness.Time.Advance(TimeSpan.FromMilliseconds(400));
             call.Finish(1);
             await PoolHarness.FramesAsync(t);
+            await harness.Pool.WaitEmptyAsync(CancellationToken.None);
         }
 
         harness.Admit("busy1");
