@@ -185,6 +185,20 @@ public sealed class PoolRuntimeTests
     }
 
     [Fact]
+    public void A_pool_that_started_draining_after_placement_looked_refuses_the_task_under_its_own_lock()
+    {
+        var harness = new PoolHarness();
+        Assert.Null(TaskRequestValidator.Validate(TaskRequestValidatorTests.Valid(), new AdmissionLimits(), out var spec));
+        var task = new OrchestratedTask(spec!, "corr-late", harness.Pool, harness.Time);
+
+        harness.Pool.Drain(TimeSpan.FromSeconds(10)); // between placement's look and the queueing
+
+        var admitted = harness.Pool.Admit(task);
+        Assert.Equal("POOL_UNAVAILABLE", admitted.Rejection?.Code);
+        Assert.Equal(0, harness.Pool.QueueDepth);
+    }
+
+    [Fact]
     public void A_pool_whose_replica_cannot_start_refuses_with_its_last_error()
     {
         var harness = new PoolHarness();

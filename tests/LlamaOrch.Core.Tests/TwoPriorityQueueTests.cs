@@ -111,7 +111,11 @@ public sealed class TwoPriorityQueueTests
     private static List<string> Drain(TwoPriorityQueue<string> queue)
     {
         var items = new List<string>();
-        while (queue.TryDequeue(out var item)) items.Add(item);
+        while (queue.FirstMatching(_ => true) is { } next)
+        {
+            items.Add(next.Value);
+            queue.Remove(next);
+        }
         return items;
     }
 }

@@ -13,7 +13,10 @@ public sealed class ControlEndpointsTests
 
         var body = JsonNode.Parse(await orchestrator.Http.GetStringAsync("/v1/capabilities"))!;
 
-        Assert.Equal("0.3.0", body["api_version"]!.GetValue<string>());
+        // The served version is the one control.yaml publishes, read from the document rather than repeated here.
+        var documented = System.Text.RegularExpressions.Regex.Match(
+            File.ReadAllText(LlamaOrch.Testing.RepoPaths.InRepo("contracts", "openapi", "control.yaml")), @"(?m)^  version: (\S+)$").Groups[1].Value;
+        Assert.Equal(documented, body["api_version"]!.GetValue<string>());
         var engine = Assert.Single(body["engines"]!.AsArray())!;
         Assert.Equal("llamacpp", engine["engine"]!.GetValue<string>());
         Assert.Contains("synthetic", engine["engine_version"]!.GetValue<string>());

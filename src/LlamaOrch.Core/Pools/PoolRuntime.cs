@@ -106,9 +106,6 @@ public sealed partial class PoolRuntime
         }
     }
 
-    /// <summary>Whether the queue can take a task without evicting one.</summary>
-    public bool HasRoom => QueueDepth < Config.QueueCapacity;
-
     /// <summary>Ready, or with a replica that is coming up (loading, downloading, restarting): tasks may queue.</summary>
     public bool CanTakeTasks
     {
@@ -128,6 +125,12 @@ public sealed partial class PoolRuntime
         long backoffMs;
         lock (_gate)
         {
+            // Placement saw the pool open under its own look; a drain or stop since then must still refuse here.
+            if (_stoppedReason is not null) return AdmitResult.Refused(UnreadyRejectionLocked());
+            if (_drainDeadline is not null)
+                return AdmitResult.Refused(new Rejection(
+                    ErrorCodes.PoolUnavailable, $"pool '{Id}' is draining: it admits no task until it is resumed", Retriable: false));
+
             // A pool whose replicas are still loading queues the task, like one that is busy: it starts once one is ready.
             if (_startPrediction.RemainingLoadMs(_replicas) is not { } loadMs)
                 return AdmitResult.Refused(UnreadyRejectionLocked());

@@ -24,8 +24,6 @@ internal sealed class TwoPriorityQueue<T>
 
     public int Count => _interactive.Count + _batch.Count;
 
-    public int CountOf(Priority priority) => ListOf(priority).Count;
-
     /// <summary>How many queued tasks would be dispatched before a newcomer of this priority.</summary>
     public int AheadOf(Priority priority) =>
         priority == Priority.Interactive ? _interactive.Count : _interactive.Count + _batch.Count;
@@ -56,19 +54,6 @@ internal sealed class TwoPriorityQueue<T>
 
     /// <summary>Adds the item ahead of every other of its priority, whatever the capacity (a task given back by a hung replica).</summary>
     public LinkedListNode<T> EnqueueFirst(T item, Priority priority) => ListOf(priority).AddFirst(item);
-
-    public bool TryDequeue(out T item)
-    {
-        var list = _interactive.First is not null ? _interactive : _batch;
-        if (list.First is { } first)
-        {
-            item = first.Value;
-            list.RemoveFirst();
-            return true;
-        }
-        item = default!;
-        return false;
-    }
 
     /// <summary>The first item in dispatch order that <paramref name="canRun"/> accepts, or null; it stays queued.</summary>
     public LinkedListNode<T>? FirstMatching(Func<T, bool> canRun)

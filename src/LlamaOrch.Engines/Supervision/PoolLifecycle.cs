@@ -13,7 +13,6 @@ namespace LlamaOrch.Engines.Supervision;
 public sealed class PoolLifecycle(PoolSupervisor supervisor, ILogger<PoolLifecycle> logger)
 {
     private readonly ConcurrentDictionary<string, CancellationTokenSource> _pendingStops = new(StringComparer.Ordinal);
-    private readonly ConcurrentBag<Task> _background = [];
 
     /// <summary>
     /// Starts replicas serving <paramref name="model"/> beside the current ones and switches over once all
@@ -90,9 +89,6 @@ public sealed class PoolLifecycle(PoolSupervisor supervisor, ILogger<PoolLifecyc
         logger.LogInformation("Pool {PoolId}: back in service ({Started} replicas started)", pool.Id, plans.Count);
     }
 
-    /// <summary>Waits for the background stops this lifecycle started (for orderly shutdown and tests).</summary>
-    public Task IdleAsync() => Task.WhenAll(_background);
-
     private async Task StopWhenEmptyAsync(PoolRuntime pool, string reason, CancellationTokenSource cancel)
     {
         try
@@ -136,7 +132,8 @@ public sealed class PoolLifecycle(PoolSupervisor supervisor, ILogger<PoolLifecyc
         }
     }
 
-    private void Track(Task work) => _background.Add(LogFailureAsync(work));
+    /// <summary>Runs background work whose only outcome that matters is a failure, which is logged.</summary>
+    private void Track(Task work) => _ = LogFailureAsync(work);
 
     private async Task LogFailureAsync(Task work)
     {

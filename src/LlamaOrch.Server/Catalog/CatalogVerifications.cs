@@ -34,9 +34,6 @@ internal sealed class CatalogVerifications(ModelCatalog catalog, ModelVerifier v
         return pending;
     }
 
-    /// <summary>Completes when no verification runs (tests and shutdown).</summary>
-    public Task IdleAsync() => Task.WhenAll(_running.Values);
-
     private async Task VerifyAsync(CatalogModel model)
     {
         ModelVerification verdict;
