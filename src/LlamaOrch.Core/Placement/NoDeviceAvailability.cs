@@ -5,5 +5,7 @@ public sealed class NoDeviceAvailability : IDeviceAvailability
 {
     public static readonly NoDeviceAvailability Instance = new();
 
-    public long? AvailableBytes(string device) => null;
+    private static readonly IReadOnlyDictionary<string, long> None = new Dictionary<string, long>();
+
+    public IReadOnlyDictionary<string, long> Snapshot() => None;
 }

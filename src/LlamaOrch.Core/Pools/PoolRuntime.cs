@@ -471,6 +471,7 @@ public sealed partial class PoolRuntime
     /// <summary>The pool as admission-time placement weighs it (see <see cref="PoolPlacement"/>).</summary>
     internal PoolLoad LoadFor(PlacementSpec? placement, string? affineReplica)
     {
+        var devices = _placement.Devices.Snapshot();
         lock (_gate)
         {
             var allowed = false;
@@ -482,8 +483,7 @@ public sealed partial class PoolRuntime
                 if (!replica.Dispatchable || !(placement?.Allows(replica.Device) ?? true)) continue;
                 allowed = true;
                 if (replica.Id == affineReplica && replica.FreeSlots > 0) affineFree = true;
-                if (replica.Device is { } device && _placement.Devices.AvailableBytes(device) is { } bytes)
-                    mostAvailable = Math.Max(mostAvailable ?? 0, bytes);
+                if (AvailableBytes(replica, devices) is { } bytes) mostAvailable = Math.Max(mostAvailable ?? 0, bytes);
                 if (replica.Speed.TokensPerSecond is { } tps) fastest = Math.Max(fastest ?? 0, tps);
             }
             var load = (double)(_running.Count + _queue.Count) / Math.Max(ReadySlotsLocked(), 1);
@@ -528,12 +528,13 @@ public sealed partial class PoolRuntime
     private void Pump()
     {
         List<(OrchestratedTask Task, ReplicaRuntime Replica, long Seq)>? starts = null;
+        var devices = _placement.Devices.Snapshot();
         lock (_gate)
         {
             while (_queue.Count > 0 && FreeSlotsLocked() > 0)
             {
                 ReplicaRuntime? chosen = null;
-                var node = _queue.FirstMatching(t => (chosen = BestReplicaLocked(t)) is not null);
+                var node = _queue.FirstMatching(t => (chosen = BestReplicaLocked(t, devices)) is not null);
                 if (node is null || chosen is null) break;
                 var task = node.Value;
                 _queue.Remove(node);
@@ -556,14 +557,14 @@ public sealed partial class PoolRuntime
         }
     }
 
-    private ReplicaRuntime? BestReplicaLocked(OrchestratedTask task)
+    private ReplicaRuntime? BestReplicaLocked(OrchestratedTask task, IReadOnlyDictionary<string, long> devices)
     {
         var affine = _placement.Affinity.ReplicaOf(task.Spec.SessionId);
         ReplicaRuntime? best = null;
         foreach (var replica in _replicas)
         {
             if (replica.FreeSlots == 0 || !(task.Spec.Placement?.Allows(replica.Device) ?? true)) continue;
-            if (best is null || Better(replica, best, affine)) best = replica;
+            if (best is null || Better(replica, best, affine, devices)) best = replica;
         }
         if (best is not null && _placement.Logger.IsEnabled(LogLevel.Debug)) LogDispatch(task, best, affine);
         return best;
@@ -573,18 +574,22 @@ public sealed partial class PoolRuntime
     /// The dispatch rules, in order: the session's last replica (its slot cache holds the prompt prefix),
     /// fewest busy slots, most free VRAM on its device, fastest measured decode, then id for a stable order.
     /// </summary>
-    private bool Better(ReplicaRuntime candidate, ReplicaRuntime best, string? affine)
+    private static bool Better(ReplicaRuntime candidate, ReplicaRuntime best, string? affine, IReadOnlyDictionary<string, long> devices)
     {
         if ((candidate.Id == affine) != (best.Id == affine)) return candidate.Id == affine;
         if (candidate.Busy != best.Busy) return candidate.Busy < best.Busy;
-        var candidateVram = candidate.Device is { } c ? _placement.Devices.AvailableBytes(c) : null;
-        var bestVram = best.Device is { } b ? _placement.Devices.AvailableBytes(b) : null;
+        var candidateVram = AvailableBytes(candidate, devices);
+        var bestVram = AvailableBytes(best, devices);
         if (candidateVram != bestVram) return (candidateVram ?? -1) > (bestVram ?? -1);
         var candidateTps = candidate.Speed.TokensPerSecond ?? 0;
         var bestTps = best.Speed.TokensPerSecond ?? 0;
         if (candidateTps != bestTps) return candidateTps > bestTps;
         return string.CompareOrdinal(candidate.Id, best.Id) < 0;
     }
+
+    /// <summary>Free VRAM on the replica's device in this pass's snapshot; null on the CPU or before it is placed.</summary>
+    private static long? AvailableBytes(ReplicaRuntime replica, IReadOnlyDictionary<string, long> devices) =>
+        replica.Device is { } device && devices.TryGetValue(device, out var bytes) ? bytes : null;
 
     private void LogDispatch(OrchestratedTask task, ReplicaRuntime chosen, string? affine)
     {

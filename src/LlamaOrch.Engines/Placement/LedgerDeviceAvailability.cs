@@ -7,11 +7,6 @@ namespace LlamaOrch.Engines.Placement;
 /// <summary>Free VRAM per GPU for task placement: the latest probe less what our starting replicas have reserved.</summary>
 public sealed class LedgerDeviceAvailability(DeviceInventory inventory, DeviceLedger ledger) : IDeviceAvailability
 {
-    public long? AvailableBytes(string device)
-    {
-        if (!int.TryParse(device, NumberStyles.None, CultureInfo.InvariantCulture, out var index)) return null;
-        foreach (var gpu in ledger.Available(inventory.Current))
-            if (gpu.Index == index) return gpu.AvailableBytes;
-        return null;
-    }
+    public IReadOnlyDictionary<string, long> Snapshot() =>
+        ledger.Available(inventory.Current).ToDictionary(gpu => gpu.Index.ToString(CultureInfo.InvariantCulture), gpu => gpu.AvailableBytes);
 }

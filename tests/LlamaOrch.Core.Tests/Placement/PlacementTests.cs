@@ -86,6 +86,27 @@ public sealed class PlacementTests
     }
 
     [Fact]
+    public async Task Placement_reads_the_devices_once_per_pass_and_dispatches_to_the_most_free_vram()
+    {
+        var engines = new[] { new ScriptedEngine(), new ScriptedEngine(), new ScriptedEngine() };
+        var pool = Pool("p", replicas: 3, slots: 1);
+        for (var i = 0; i < engines.Length; i++)
+        {
+            pool.ReplicaStarting($"p-r{i}", $"{i}");
+            pool.ReplicaReady($"p-r{i}", engines[i], new EngineFacts("v", 512, 1));
+        }
+        (_devices.Available["0"], _devices.Available["1"], _devices.Available["2"]) = (2L << 30, 7L << 30, 4L << 30);
+        var admission = Admission(pool);
+        var before = _devices.Snapshots;
+
+        admission.Submit(Spec(prompt: "most free"), "c");
+
+        Assert.Equal("most free", (await engines[1].NextCallAsync()).Request.Prompt);
+        // One snapshot to choose the pool and one for the dispatch pass, however many replicas were compared.
+        Assert.Equal(2, _devices.Snapshots - before);
+    }
+
+    [Fact]
     public async Task A_device_mask_restricts_dispatch_without_blocking_the_tasks_behind_it()
     {
         var engine0 = new ScriptedEngine();
@@ -191,6 +212,13 @@ public sealed class PlacementTests
     {
         public Dictionary<string, long> Available { get; } = [];
 
-        public long? AvailableBytes(string device) => Available.TryGetValue(device, out var bytes) ? bytes : null;
+        /// <summary>How often placement asked: once per pass, whatever the number of replicas compared.</summary>
+        public int Snapshots { get; private set; }
+
+        public IReadOnlyDictionary<string, long> Snapshot()
+        {
+            Snapshots++;
+            return new Dictionary<string, long>(Available);
+        }
     }
 }
