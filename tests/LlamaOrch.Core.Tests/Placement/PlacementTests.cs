@@ -153,10 +153,8 @@ public sealed class PlacementTests
         Assert.Equal("turn 2", (await engine0.NextCallAsync()).Request.Prompt);
     }
 
-    private static async Task WaitIdle(PoolRuntime pool)
-    {
-        while (pool.Snapshot().BusySlots > 0) await Task.Delay(5);
-    }
+    /// <summary>Until nothing is queued or running in the pool, signalled by the pool itself, within a bound.</summary>
+    private static Task WaitIdle(PoolRuntime pool) => pool.WaitEmptyAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
 
     private long Count(string outcome, bool pinned, bool fallback = false) =>
         _context.Counters.Snapshot().Where(c => c.Key == new PlacementCounterKey(outcome, pinned, fallback)).Sum(c => c.Value);
