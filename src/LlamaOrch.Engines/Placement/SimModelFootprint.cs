@@ -30,17 +30,10 @@ public static class SimModelFootprint
             return false;
         }
 
-        var queryStart = simRef.IndexOf('?', StringComparison.Ordinal);
-        var query = queryStart < 0 ? [] : simRef.AsSpan(queryStart + 1);
-        foreach (var range in query.Split('&'))
+        // A repeated parameter: the last one wins, as tps does in the engine.
+        foreach (var (key, value) in Parameters(simRef))
         {
-            var pair = query[range];
-            var equals = pair.IndexOf('=');
-            var key = equals < 0 ? pair : pair[..equals];
-            if (!key.SequenceEqual(VramParameter)) continue;
-
-            var value = equals < 0 ? [] : pair[(equals + 1)..];
-            // A repeated parameter: the last one wins, as tps does in the engine.
+            if (key != VramParameter) continue;
             if (!TryParseValue(value, out bytes))
             {
                 error = InvalidValue(simRef, value);
@@ -55,16 +48,25 @@ public static class SimModelFootprint
     /// <summary>The decode rate a sim ref declares (<c>tps=N</c>, the last one when repeated); null when none parses.</summary>
     public static double? DeclaredTokensPerSecond(string simRef)
     {
-        var queryStart = simRef.IndexOf('?', StringComparison.Ordinal);
-        if (!IsSimRef(simRef) || queryStart < 0) return null;
         double? tps = null;
-        foreach (var pair in simRef[(queryStart + 1)..].Split('&'))
+        if (!IsSimRef(simRef)) return tps;
+        foreach (var (key, value) in Parameters(simRef))
         {
-            if (pair.StartsWith("tps=", StringComparison.Ordinal) &&
-                double.TryParse(pair.AsSpan(4), NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && value > 0)
-                tps = value;
+            if (key == "tps" && double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var rate) && rate > 0) tps = rate;
         }
         return tps;
+    }
+
+    /// <summary>The <c>key=value</c> pairs after the ref's '?', in order; a pair without '=' has an empty value.</summary>
+    private static IEnumerable<(string Key, string Value)> Parameters(string simRef)
+    {
+        var queryStart = simRef.IndexOf('?', StringComparison.Ordinal);
+        if (queryStart < 0) yield break;
+        foreach (var pair in simRef[(queryStart + 1)..].Split('&'))
+        {
+            var equals = pair.IndexOf('=', StringComparison.Ordinal);
+            yield return equals < 0 ? (pair, string.Empty) : (pair[..equals], pair[(equals + 1)..]);
+        }
     }
 
     /// <summary>A <c>vram_mib</c> value: digits only, at most <see cref="int.MaxValue"/> MiB (2 PiB), as bytes.</summary>

@@ -35,4 +35,15 @@ public sealed class SimModelFootprintTests
         Assert.Contains(named, error);
         Assert.Contains(named, Assert.Throws<FormatException>(() => SimModelFootprint.Parse(simRef)).Message);
     }
+
+    [Theory]
+    [InlineData("sim:x?tps=500", 500.0)]
+    [InlineData("sim:x?vram_mib=1&tps=12.5", 12.5)]
+    [InlineData("sim:x?tps=5&tps=7", 7.0)]
+    [InlineData("sim:x?tps=0", null)]
+    [InlineData("sim:x?tps=fast", null)]
+    [InlineData("sim:x", null)]
+    [InlineData("models/x.gguf?tps=5", null)]
+    public void The_declared_decode_rate_is_the_last_positive_tps(string simRef, double? tps) =>
+        Assert.Equal(tps, SimModelFootprint.DeclaredTokensPerSecond(simRef));
 }
