@@ -8,11 +8,7 @@ public sealed partial class PoolRuntime
     internal List<OrchestratedTask> TakeQueued()
     {
         List<OrchestratedTask> queued;
-        lock (_gate)
-        {
-            queued = _queue.RemoveWhere(_ => true);
-            UpdateDepthLocked();
-        }
+        lock (_gate) queued = TakeQueuedLocked();
         Signal();
         return queued;
     }

@@ -125,8 +125,8 @@ public sealed partial class PoolRuntime
         long backoffMs;
         lock (_gate)
         {
-            // Placement saw the pool open under its own look; a drain or stop since then must still refuse here.
-            if (_stoppedReason is not null) return AdmitResult.Refused(UnreadyRejectionLocked());
+            // Placement saw the pool open under its own look; a drain since then must still refuse here. (A stopped
+            // pool has no serving replica left, so the load check below refuses it with its reason.)
             if (_drainDeadline is not null)
                 return AdmitResult.Refused(new Rejection(
                     ErrorCodes.PoolUnavailable, $"pool '{Id}' is draining: it admits no task until it is resumed", Retriable: false));
@@ -206,8 +206,7 @@ public sealed partial class PoolRuntime
         {
             if (_drainDeadline is { } drainAt && now >= drainAt && (_queue.Count > 0 || _running.Count > 0))
             {
-                drained = [.. _queue.RemoveWhere(_ => true), .. _running];
-                UpdateDepthLocked();
+                drained = [.. TakeQueuedLocked(), .. _running];
             }
             if (_queue.Count == 0 && drained is null) return 0;
             expired = _queue.RemoveWhere(t => t.DeadlineTimestamp is { } deadline && now >= deadline);
@@ -284,9 +283,8 @@ public sealed partial class PoolRuntime
             if (replica.Role == ReplicaRole.Serving) _lastError = $"replica {replica.Id}: {reason}";
             if (_queue.Count > 0 && _startPrediction.RemainingLoadMs(_replicas) is null)
             {
-                stranded = _queue.RemoveWhere(_ => true);
+                stranded = TakeQueuedLocked();
                 unready = UnreadyRejectionLocked();
-                UpdateDepthLocked();
             }
         }
         foreach (var task in stranded ?? [])
@@ -663,6 +661,14 @@ public sealed partial class PoolRuntime
     }
 
     private void UpdateDepthLocked() => Volatile.Write(ref _queueDepth, _queue.Count);
+
+    /// <summary>Empties the queue for the caller to end its tasks (drain deadline, no replica left, shutdown).</summary>
+    private List<OrchestratedTask> TakeQueuedLocked()
+    {
+        var queued = _queue.RemoveWhere(_ => true);
+        UpdateDepthLocked();
+        return queued;
+    }
 
     private async Task WaitUntilAsync(Func<bool> condition, CancellationToken cancellationToken)
     {

@@ -28,7 +28,7 @@ internal sealed class ConfiguredPaths(IConfiguration configuration)
 
     public string? Resolve(string key, string? path)
     {
-        if (string.IsNullOrEmpty(path)) return path;
+        if (string.IsNullOrWhiteSpace(path)) return path; // blank: left for validation to name
         if (path == "~" || path.StartsWith("~/", StringComparison.Ordinal))
             path = Path.Join(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), path[1..]);
         return Path.IsPathRooted(path) ? Path.GetFullPath(path) : Path.GetFullPath(path, BaseDirectoryOf(key));

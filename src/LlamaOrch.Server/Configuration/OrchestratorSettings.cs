@@ -33,7 +33,7 @@ internal sealed record OrchestratorSettings(
         Ctx = 512,
     };
 
-    /// <summary>Validates the bound options; throws <see cref="ConfigurationException"/> naming the bad key.</summary>
+    /// <summary>Validates the bound options, whose paths <see cref="ConfiguredPaths"/> has made absolute; throws <see cref="ConfigurationException"/> naming the bad key.</summary>
     public static OrchestratorSettings From(OrchestratorOptions options)
     {
         var defaultCapacity = Positive(options.Queue.Capacity ?? 256, "Orchestrator:Queue:Capacity");
@@ -79,7 +79,7 @@ internal sealed record OrchestratorSettings(
         var dataDir = options.DataDir is { Length: > 0 } configured
             ? configured
             : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.Create), "llama-orch");
-        var trustedKeys = options.Catalog.TrustedKeysDir is { Length: > 0 } keys ? Path.GetFullPath(keys) : Path.Combine(dataDir, "trusted-keys");
+        var trustedKeys = options.Catalog.TrustedKeysDir is { Length: > 0 } keys ? keys : Path.Combine(dataDir, "trusted-keys");
         var readyPools = options.Health.ReadyPools;
         if (readyPools.FirstOrDefault(id => pools.All(p => p.Id != id)) is { } unknown)
             throw new ConfigurationException($"Orchestrator:Health:ReadyPools: no pool '{unknown}' (pools: {string.Join(", ", pools.Select(p => p.Id))})");
@@ -98,7 +98,7 @@ internal sealed record OrchestratorSettings(
         {
             var key = $"Orchestrator:Catalog:AllowedRoots:{index}";
             if (string.IsNullOrWhiteSpace(roots[index])) throw new ConfigurationException($"{key} must not be empty");
-            var path = Path.GetFullPath(roots[index]);
+            var path = roots[index];
             if (Path.GetPathRoot(path) == path) throw new ConfigurationException($"{key} '{roots[index]}' is a file-system root; name the folder that holds the models");
             paths.Add(path);
         }
@@ -127,8 +127,8 @@ internal sealed record OrchestratorSettings(
         var defaults = new ModelStoreOptions();
         return defaults with
         {
-            CacheDir = models.CacheDir is { Length: > 0 } cache ? Path.GetFullPath(cache) : defaults.CacheDir,
-            SearchPaths = models.SearchPaths.Select(Path.GetFullPath).ToList(),
+            CacheDir = models.CacheDir is { Length: > 0 } cache ? cache : defaults.CacheDir,
+            SearchPaths = models.SearchPaths,
             HfEndpoint = hfEndpoint ?? defaults.HfEndpoint,
             Offline = models.Offline,
             KnownDigests = digests,

@@ -8,8 +8,9 @@ namespace LlamaOrch.Server.Health;
 /// </summary>
 internal sealed class PoolReadiness(IReadOnlyList<string> requiredPools)
 {
-    public IReadOnlyList<string> RequiredPools { get; } = requiredPools;
+    /// <summary>The ids of the pools readiness waits for that cannot serve yet.</summary>
+    public IEnumerable<string> NotReady(IEnumerable<PoolStatus> pools) =>
+        pools.Where(p => !p.Ready && (requiredPools.Count == 0 || requiredPools.Contains(p.Id, StringComparer.Ordinal))).Select(p => p.Id);
 
-    public bool IsReady(IEnumerable<PoolStatus> pools) =>
-        pools.Where(p => RequiredPools.Count == 0 || RequiredPools.Contains(p.Id, StringComparer.Ordinal)).All(p => p.Ready);
+    public bool IsReady(IEnumerable<PoolStatus> pools) => !NotReady(pools).Any();
 }

@@ -8,9 +8,7 @@ internal sealed class PoolReadinessCheck(PoolRegistry pools, PoolReadiness readi
 {
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
-        var statuses = pools.All.Select(p => p.Snapshot()).ToList();
-        if (readiness.IsReady(statuses)) return Task.FromResult(HealthCheckResult.Healthy());
-        var waiting = statuses.Where(s => !s.Ready && (readiness.RequiredPools.Count == 0 || readiness.RequiredPools.Contains(s.Id)));
-        return Task.FromResult(HealthCheckResult.Unhealthy($"not ready: {string.Join(", ", waiting.Select(s => s.Id))}"));
+        var waiting = readiness.NotReady(pools.All.Select(p => p.Snapshot())).ToList();
+        return Task.FromResult(waiting.Count == 0 ? HealthCheckResult.Healthy() : HealthCheckResult.Unhealthy($"not ready: {string.Join(", ", waiting)}"));
     }
 }
