@@ -22,7 +22,8 @@ internal sealed class PoolHarness
             Id = "p", Model = "sim:test", Slots = slots, QueueCapacity = capacity, QueuePolicy = policy, Ctx = 512,
             Workloads = workloads ?? [Workload.Completion], Replicas = replicas,
         };
-        Pool = new PoolRuntime(config, new TaskRunner(Time, TimeSpan.FromHours(1), NullLogger<TaskRunner>.Instance), Time);
+        Runner = new TaskRunner(Time, TimeSpan.FromHours(1), NullLogger<TaskRunner>.Instance);
+        Pool = new PoolRuntime(config, Runner, Time);
         Tasks = new TaskStore(TimeSpan.FromMinutes(1), 2, Time);
         Pools = new PoolRegistry([Pool]);
         Admission = new AdmissionService(Pools, Tasks, Time, new PoolPlacement(Pools, PlacementContext.Detached()), gate: Gate);
@@ -41,6 +42,7 @@ internal sealed class PoolHarness
     /// <summary>The engine of each replica, by replica number.</summary>
     public IReadOnlyList<ScriptedEngine> Engines { get; }
     public ScriptedEngine Engine => Engines[0];
+    public TaskRunner Runner { get; }
     public PoolRuntime Pool { get; }
     public PoolRegistry Pools { get; }
     public AdmissionGate Gate { get; } = new();

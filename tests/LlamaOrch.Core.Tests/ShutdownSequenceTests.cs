@@ -13,7 +13,7 @@ public sealed class ShutdownSequenceTests
         var call = await harness.Engine.NextCallAsync();
         var queued = harness.Admit("queued");
 
-        var shutdown = new ShutdownSequence(harness.Pools, harness.Tasks, harness.Gate, harness.Time).RunAsync(TimeSpan.FromMinutes(10), CancellationToken.None);
+        var shutdown = new ShutdownSequence(harness.Pools, harness.Tasks, harness.Gate, harness.Runner, harness.Time).RunAsync(TimeSpan.FromMinutes(10), CancellationToken.None);
 
         var ended = Assert.Single(await PoolHarness.FramesAsync(queued));
         Assert.Equal("error", ended.Event);
@@ -41,10 +41,13 @@ public sealed class ShutdownSequenceTests
         call.Token(" a");
         await PoolHarness.WaitForFrameAsync(running, "token");
 
-        var outcome = await new ShutdownSequence(harness.Pools, harness.Tasks, harness.Gate, harness.Time).RunAsync(TimeSpan.Zero, CancellationToken.None);
+        var outcome = await new ShutdownSequence(harness.Pools, harness.Tasks, harness.Gate, harness.Runner, harness.Time).RunAsync(TimeSpan.Zero, CancellationToken.None);
 
         Assert.Equal((0, 1), outcome);
-        Assert.True(await call.Ended.Task.WaitAsync(TimeSpan.FromSeconds(10)));
+        // The sequence returns once the cut run has unwound: its engine request ended and its slot is back.
+        Assert.True(call.Ended.Task.IsCompleted);
+        Assert.Equal(0, harness.Runner.RunsInFlight);
+        Assert.Equal(0, harness.Pool.Snapshot().BusySlots);
         var last = (await PoolHarness.FramesAsync(running))[^1];
         Assert.Equal("error", last.Event);
         Assert.Equal("WORKER_RESET", last.Data.GetProperty("code").GetString());

@@ -9,7 +9,8 @@ namespace LlamaOrch.Core.Placement;
 /// <summary>
 /// Admission-time placement: which pool serving the model gets the task. The request's overrides come
 /// first (pin, avoid, prefer, device mask; a pin never falls back), then feasibility (workload, context,
-/// not draining, ready), then session affinity, least load, most free VRAM, fastest replica, and id.
+/// not draining, ready), then the one ranking of places (<see cref="PlacementRanking"/>): session affinity,
+/// room, least load, most free VRAM, fastest replica, and id.
 /// </summary>
 public sealed class PoolPlacement(PoolRegistry pools, PlacementContext context)
 {
@@ -76,17 +77,17 @@ public sealed class PoolPlacement(PoolRegistry pools, PlacementContext context)
                 Retriable: true), string.Join(" > ", rules));
         }
 
-        rules.Add("affinity > room > least load > most free VRAM > fastest > id");
+        rules.Add(PlacementRanking.Rules);
         var affine = context.Affinity.ReplicaOf(spec.SessionId);
-        var chosen = feasible
-            .Select(p => (Pool: p, Load: p.LoadFor(placement, affine)))
-            .OrderByDescending(c => c.Load.AffineFree)
-            .ThenByDescending(c => c.Load.HasRoom)
-            .ThenBy(c => c.Load.Load)
-            .ThenByDescending(c => c.Load.MostAvailableBytes ?? -1)
-            .ThenByDescending(c => c.Load.TokensPerSecond ?? 0)
-            .ThenBy(c => c.Pool.Id, StringComparer.Ordinal)
-            .First().Pool;
+        var chosen = feasible[0];
+        var best = chosen.LoadFor(placement, affine).Candidate;
+        for (var i = 1; i < feasible.Count; i++)
+        {
+            var candidate = feasible[i].LoadFor(placement, affine).Candidate;
+            if (PlacementRanking.Compare(candidate, best) >= 0) continue;
+            chosen = feasible[i];
+            best = candidate;
+        }
         return new PoolChoice(chosen, null, string.Join(" > ", rules), fallback);
     }
 

@@ -60,6 +60,60 @@ internal sealed class ReplicaRuntime(string id, string model, int slots, Replica
 
     public int FreeSlots => Dispatchable ? Math.Max(Slots - Busy, 0) : 0;
 
+    /// <summary>Serving and still down for a reason its supervisor may overcome: what a recovered pool waits for.</summary>
+    public bool HoldsPoolError => Role == ReplicaRole.Serving && !Dispatchable;
+
+    public void MarkStarting(string device, long timestamp)
+    {
+        Starting = true;
+        StartingSince = timestamp;
+        Device = device;
+    }
+
+    public void MarkReady(IEngineClient client, EngineFacts facts)
+    {
+        StartingSince = null;
+        CannotStart = false;
+        Starting = false;
+        Client = client;
+        Facts = facts;
+        Ready = true;
+        Unresponsive = null;
+        DownReason = null;
+        FirstOutcome.TrySetResult(null);
+    }
+
+    public void MarkDown(string reason, bool cannotStart)
+    {
+        Ready = false;
+        Starting = false;
+        StartingSince = null;
+        CannotStart = cannotStart;
+        Unresponsive = null;
+        DownReason = reason;
+        FirstOutcome.TrySetResult(reason);
+    }
+
+    /// <summary>Declared hung: down from now on; its engine is about to be killed and restarted.</summary>
+    public void MarkHung(string reason)
+    {
+        Ready = false;
+        Unresponsive = null;
+        DownReason = reason;
+    }
+
+    /// <summary>How status and logs name its state.</summary>
+    public string State => this switch
+    {
+        { Role: ReplicaRole.Outgoing } => "stopping",
+        { Ready: true, Unresponsive: not null } => "unresponsive",
+        { Ready: true, Role: ReplicaRole.Incoming } => "ready_incoming",
+        { Ready: true } => "ready",
+        { Starting: true } => "starting",
+        { DownReason: not null } => "down",
+        _ => "pending",
+    };
+
     /// <summary>
     /// Serving but not taking tasks yet: loading, waiting for its model or device, restarting after an exit, or
     /// unresponsive (it answers again, or is restarted once declared hung).

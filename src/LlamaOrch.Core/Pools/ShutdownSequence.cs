@@ -7,11 +7,14 @@ namespace LlamaOrch.Core.Pools;
 /// <summary>
 /// Ends orchestratord's work so that every stream gets a final frame: admission closes (503), queued tasks
 /// end with WORKER_RESET at once, running tasks may finish within the grace, and whatever is unfinished
-/// then ends with WORKER_RESET "shutting down", its engine request aborted. Streams are not closed here:
+/// then ends with WORKER_RESET "shutting down", its engine request aborted; the sequence ends once the runs have unwound. Streams are not closed here:
 /// each reader sends its task's last frame and then ends by itself.
 /// </summary>
-public sealed class ShutdownSequence(PoolRegistry pools, TaskStore tasks, AdmissionGate gate, TimeProvider time)
+public sealed class ShutdownSequence(PoolRegistry pools, TaskStore tasks, AdmissionGate gate, TaskRunner runner, TimeProvider time)
 {
+    /// <summary>How long the cut runs get to notice their abort and give their slots back: they only unwind.</summary>
+    private static readonly TimeSpan CutRunsAllowance = TimeSpan.FromSeconds(5);
+
     /// <summary>Runs the sequence; returns how many queued tasks were ended and how many running ones were cut.</summary>
     public async Task<(int Queued, int Cut)> RunAsync(TimeSpan grace, CancellationToken cancellationToken)
     {
@@ -43,6 +46,16 @@ public sealed class ShutdownSequence(PoolRegistry pools, TaskStore tasks, Admiss
         // Everything unfinished, wherever it is: also a task whose admission raced with the gate closing.
         var cut = tasks.FailUnfinished(ShuttingDown(
             $"orchestratord is shutting down: the task did not finish within the shutdown grace of {grace.TotalSeconds:0} s"));
+
+        // The runs own the engine requests: once they have unwound, stopping the engines interrupts nothing.
+        try
+        {
+            await runner.WhenRunsEndAsync().WaitAsync(CutRunsAllowance, time, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception timeUp) when (timeUp is TimeoutException or OperationCanceledException)
+        {
+            // A run stuck in an engine call that ignores its abort: the engine's stop ends it.
+        }
         return (queued, cut);
     }
 

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using LlamaOrch.Contracts.Errors;
 using LlamaOrch.Contracts.Tasks;
 using LlamaOrch.Core.Engines;
@@ -14,6 +15,44 @@ namespace LlamaOrch.Core.Tasks;
 /// </summary>
 public sealed class TaskRunner(TimeProvider time, TimeSpan metricsInterval, ILogger<TaskRunner> logger)
 {
+    /// <summary>The runs in flight, by run number: owned here so that shutdown can wait for them and none goes unobserved.</summary>
+    private readonly ConcurrentDictionary<long, Task> _runs = new();
+    private long _lastRun;
+
+    /// <summary>Starts the task's run off the caller's thread (a dispatcher must not run engine calls inline).</summary>
+    internal void Start(OrchestratedTask task, PoolRuntime pool, string replicaId, IEngineClient client, long dispatchSeq)
+    {
+        var number = Interlocked.Increment(ref _lastRun);
+        // Registered before it starts, so that its own removal can never come first.
+        var run = new Task<Task>(() => RunOwnedAsync(number, task, pool, replicaId, client, dispatchSeq));
+        _runs[number] = run.Unwrap();
+        run.Start(TaskScheduler.Default);
+    }
+
+    /// <summary>Completes when every run started so far has ended (at shutdown, after the unfinished tasks were cut).</summary>
+    internal Task WhenRunsEndAsync() => Task.WhenAll(_runs.Values);
+
+    /// <summary>How many runs are in flight.</summary>
+    internal int RunsInFlight => _runs.Count;
+
+    private async Task RunOwnedAsync(long number, OrchestratedTask task, PoolRuntime pool, string replicaId, IEngineClient client, long dispatchSeq)
+    {
+        try
+        {
+            await RunAsync(task, pool, replicaId, client, dispatchSeq).ConfigureAwait(false);
+        }
+        catch (Exception fault)
+        {
+            // RunAsync handles every engine and task failure itself; reaching here means the slot may not have been given back.
+            logger.LogCritical(fault, "The run of task {TaskId} on {ReplicaId} failed outside its error handling (correlation {CorrelationId})",
+                task.Id, replicaId, task.CorrelationId);
+        }
+        finally
+        {
+            _runs.TryRemove(number, out _);
+        }
+    }
+
     internal async Task RunAsync(OrchestratedTask task, PoolRuntime pool, string replicaId, IEngineClient client, long dispatchSeq)
     {
         var started = time.GetTimestamp();

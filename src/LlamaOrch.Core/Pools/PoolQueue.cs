@@ -1,0 +1,123 @@
+using LlamaOrch.Contracts.Errors;
+using LlamaOrch.Contracts.Tasks;
+using LlamaOrch.Core.Admission;
+using LlamaOrch.Core.Scheduling;
+using LlamaOrch.Core.Tasks;
+
+namespace LlamaOrch.Core.Pools;
+
+/// <summary>
+/// A pool's waiting line: the bounded two-priority queue and what admission says about it, from the service
+/// times the pool has measured: when a task will start, the advised backoff (Retry-After), the refusal of a
+/// full queue. Not thread-safe: its pool's lock guards it; only <see cref="Depth"/> may be read without it.
+/// </summary>
+internal sealed class PoolQueue(string poolId, int capacity, FullPolicy policy)
+{
+    /// <summary>Above this share of capacity, admissions advise a backoff.</summary>
+    private const double BackoffThreshold = 0.8;
+
+    /// <summary>The advised backoff before any task has been observed: long enough not to hammer.</summary>
+    public const long UnknownDrainBackoffMs = 1000;
+
+    private readonly TwoPriorityQueue<OrchestratedTask> _queue = new(capacity, policy);
+    private readonly ServiceTimeTracker _serviceTimes = new();
+    private int _depth;
+
+    public int Count => _queue.Count;
+
+    public bool HasRoom => _queue.Count < _queue.Capacity;
+
+    /// <summary>How many tasks wait; readable without the pool's lock (metrics frames read it on every tick).</summary>
+    public int Depth => Volatile.Read(ref _depth);
+
+    /// <summary>Queues the task at the tail of its priority and sets its admission fields; false when the queue is full.</summary>
+    /// <param name="evicted">Under drop-lru, the older task that made room, for the caller to end outside the lock.</param>
+    public bool TryEnqueue(OrchestratedTask task, long predictedStartMs, out OrchestratedTask? evicted)
+    {
+        var result = _queue.TryEnqueue(task, task.Spec.Priority);
+        evicted = result.Evicted;
+        if (!result.Accepted) return false;
+        task.QueueNode = result.Node;
+        task.AdmissionQueuePosition = result.Position;
+        task.PredictedStartMs = predictedStartMs;
+        UpdateDepth();
+        return true;
+    }
+
+    /// <summary>
+    /// Queues a task given back by a hung replica first of its priority. It does not count against the
+    /// capacity: it was admitted before the tasks now queued behind it.
+    /// </summary>
+    public void RequeueAtHead(OrchestratedTask task)
+    {
+        task.QueueNode = _queue.EnqueueFirst(task, task.Spec.Priority);
+        UpdateDepth();
+    }
+
+    public bool Remove(OrchestratedTask task)
+    {
+        if (task.QueueNode is not { } node || !_queue.Remove(node)) return false;
+        task.QueueNode = null;
+        UpdateDepth();
+        return true;
+    }
+
+    /// <summary>The first task in dispatch order that <paramref name="canRun"/> accepts, taken out of the queue; null when none.</summary>
+    public OrchestratedTask? TakeFirst(Func<OrchestratedTask, bool> canRun)
+    {
+        if (_queue.FirstMatching(canRun) is not { } node) return null;
+        _queue.Remove(node);
+        node.Value.QueueNode = null;
+        UpdateDepth();
+        return node.Value;
+    }
+
+    /// <summary>Takes out the queued tasks whose deadline has passed at <paramref name="now"/>.</summary>
+    public List<OrchestratedTask> TakeOverdue(long now)
+    {
+        var overdue = _queue.RemoveWhere(t => t.DeadlineTimestamp is { } deadline && now >= deadline);
+        UpdateDepth();
+        return overdue;
+    }
+
+    /// <summary>Empties the queue for the caller to end its tasks (drain deadline, no replica left, shutdown).</summary>
+    public List<OrchestratedTask> TakeAll()
+    {
+        var queued = _queue.RemoveWhere(_ => true);
+        UpdateDepth();
+        return queued;
+    }
+
+    public void ObserveService(TimeSpan serviceTime) => _serviceTimes.Observe(serviceTime);
+
+    /// <summary>
+    /// Milliseconds until a task of <paramref name="spec"/> starts: <paramref name="loadMs"/> (the rest of the soonest
+    /// replica load), then one service time per task that must finish first across <paramref name="slots"/>,
+    /// measured, or guessed from <paramref name="tokensPerSecond"/> before any task finished. <c>Measured</c> is
+    /// false when any part of it is a guess (<paramref name="loadMeasured"/> says whether the load part is one).
+    /// </summary>
+    public (long Ms, bool Measured) PredictStartMs(TaskSpec spec, long loadMs, bool loadMeasured, int slots, int free, double? tokensPerSecond)
+    {
+        var waiting = _queue.AheadOf(spec.Priority) + 1 - free;
+        var priorServiceMs = StartPrediction.PriorServiceMs(tokensPerSecond, spec.MaxTokens);
+        var measured = loadMeasured && (waiting <= 0 || _serviceTimes.HasObservations);
+        return (loadMs + _serviceTimes.PredictWaitMs(waiting, slots, priorServiceMs), measured);
+    }
+
+    /// <summary>The backoff to advise with an accepted task: none until the queue is nearly full.</summary>
+    public long AdvisedBackoffMs(int readySlots) => _queue.Count >= _queue.Capacity * BackoffThreshold ? RetryAfterMs(readySlots) : 0;
+
+    /// <summary>One queue position frees each time a slot does: the pool's current drain interval.</summary>
+    public long RetryAfterMs(int readySlots) =>
+        Math.Max(_serviceTimes.PredictWaitMs(1, readySlots) ?? UnknownDrainBackoffMs, 1);
+
+    public Rejection Full(int readySlots)
+    {
+        var retryAfterMs = RetryAfterMs(readySlots);
+        return _queue.Policy == FullPolicy.Reject
+            ? new Rejection(ErrorCodes.AdmissionReject, $"queue of pool '{poolId}' is full ({_queue.Capacity} tasks)", true, retryAfterMs, "reject")
+            : new Rejection(ErrorCodes.QueueFullDropLru, $"queue of pool '{poolId}' is full ({_queue.Capacity} tasks) and holds no task of lower or equal priority to evict", true, retryAfterMs, "drop-lru");
+    }
+
+    private void UpdateDepth() => Volatile.Write(ref _depth, _queue.Count);
+}
