@@ -53,7 +53,7 @@ public sealed class TaskRunner(TimeProvider time, TimeSpan metricsInterval, ILog
         }
     }
 
-    internal async Task RunAsync(OrchestratedTask task, PoolRuntime pool, string replicaId, IEngineClient client, long dispatchSeq)
+    private async Task RunAsync(OrchestratedTask task, PoolRuntime pool, string replicaId, IEngineClient client, long dispatchSeq)
     {
         var started = time.GetTimestamp();
         var completed = false;
