@@ -234,8 +234,8 @@ internal sealed class ReplicaSupervisor(
     /// <summary>One health check: true when /health answered 200 within <see cref="SupervisorOptions.HealthCheckTimeout"/>.</summary>
     private async Task<bool> AnswersHealthAsync(LlamaCppEngineClient client, CancellationToken stopping)
     {
-        using var check = CancellationTokenSource.CreateLinkedTokenSource(stopping);
-        check.CancelAfter(options.HealthCheckTimeout);
+        using var timeout = new CancellationTokenSource(options.HealthCheckTimeout, time);
+        using var check = CancellationTokenSource.CreateLinkedTokenSource(stopping, timeout.Token);
         try
         {
             return await client.IsHealthyAsync(check.Token).ConfigureAwait(false);
