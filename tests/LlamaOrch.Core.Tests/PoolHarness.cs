@@ -38,7 +38,7 @@ internal sealed class PoolHarness
 
     public const string ReplicaId = "p-r0";
 
-    public ManualTimeProvider Time { get; } = new();
+    public FakeTimeProvider Time { get; } = new();
     /// <summary>The engine of each replica, by replica number.</summary>
     public IReadOnlyList<ScriptedEngine> Engines { get; }
     public ScriptedEngine Engine => Engines[0];

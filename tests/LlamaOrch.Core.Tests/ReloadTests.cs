@@ -26,7 +26,9 @@ public sealed class ReloadTests
         var newEngine = new ScriptedEngine();
         harness.Pool.ReplicaReady(incoming.ReplicaId, newEngine, new EngineFacts("new", 512, 1));
         Assert.Null(await harness.Pool.WaitIncomingAsync(CancellationToken.None));
-        Assert.False(newEngine.HasPendingCall);
+        // Dispatch decides under the pool's lock, before the engine is called: nothing is running on the incoming replica.
+        Assert.Equal(0, harness.Pool.Replicas().Single(r => r.Id == incoming.ReplicaId).Busy);
+        Assert.Equal(1, harness.Pool.QueueDepth);
         Assert.Equal("ready_incoming", harness.Pool.Replicas().Single(r => r.Id == incoming.ReplicaId).State);
 
         var outgoing = harness.Pool.CommitReload();

@@ -18,9 +18,10 @@ public sealed class ReplicaHealthTests
         harness.Admit("second");
 
         Assert.Equal("first", (await harness.Engines[1].NextCallAsync()).Request.Prompt);
-        Assert.False(harness.Engines[0].HasPendingCall); // p-r0 has a free slot, and sorts first by id
+        // p-r0 has a free slot, and sorts first by id; dispatch decides under the pool's lock, before any engine is called.
         Assert.Equal(1, harness.Pool.QueueDepth);
         var replica = harness.Pool.Replicas().Single(r => r.Id == "p-r0");
+        Assert.Equal(0, replica.Busy);
         Assert.Equal("unresponsive", replica.State);
         Assert.Equal(0, replica.SlotsFree);
         var status = harness.Pool.Snapshot();

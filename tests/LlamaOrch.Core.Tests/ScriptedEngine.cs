@@ -51,8 +51,6 @@ internal sealed class ScriptedEngine : IEngineClient
     /// <summary>The next request the pool sent to this engine.</summary>
     public async Task<EngineCall> NextCallAsync() =>
         await _calls.Reader.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(10));
-
-    public bool HasPendingCall => _calls.Reader.Count > 0;
 }
 
 internal sealed class EngineCall(EngineCompletionRequest request)

@@ -11,16 +11,20 @@ public sealed class QueueTests
     public async Task Interactive_tasks_start_before_batch_and_each_priority_is_fifo()
     {
         await using var orchestrator = await Orchestrator.StartAsync(Orchestrator.Pool(Slow, slots: 1));
-        var blocker = await orchestrator.AdmitAsync(Orchestrator.Task(Slow, maxTokens: 4));
+        // The blocker holds the only slot (200 tokens: 10 s) until every other task is queued, then is cancelled.
+        var blocker = await orchestrator.AdmitAsync(Orchestrator.Task(Slow, maxTokens: 200));
         var names = new Dictionary<string, string> { [Id(blocker)] = "blocker" };
         foreach (var (name, priority) in new[] { ("b1", "batch"), ("i1", "interactive"), ("b2", "batch"), ("i2", "interactive") })
         {
             var admitted = await orchestrator.AdmitAsync(Orchestrator.Task(Slow, maxTokens: 2, priority: priority));
             names[Id(admitted)] = name;
         }
+        await orchestrator.CancelAsync(Id(blocker));
 
         var streams = await Task.WhenAll(names.Keys.Select(async id => (id, frames: await orchestrator.StreamAsync(id))));
 
+        // Cancelled, not finished: it held the slot while the others were admitted.
+        Assert.Equal("canceled", streams.Single(s => s.id == Id(blocker)).frames[^1].Str("stop_reason"));
         var order = streams.OrderBy(s => s.frames[0].Long("dispatch_seq")).Select(s => names[s.id]);
         Assert.Equal(["blocker", "i1", "i2", "b1", "b2"], order);
     }

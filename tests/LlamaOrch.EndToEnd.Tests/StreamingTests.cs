@@ -114,24 +114,4 @@ public sealed class StreamingTests
         Assert.False(replay[^1].Bool("canceled"));
         Assert.Equal(5, replay[^1].Int("tokens_out"));
     }
-
-    [Fact]
-    public async Task A_finished_task_is_forgotten_after_the_retention()
-    {
-        await using var orchestrator = await Orchestrator.StartAsync([.. Orchestrator.Pool(Fast), "Tasks:RetentionSeconds=1"]);
-        var id = (await orchestrator.AdmitAsync(Orchestrator.Task(Fast, maxTokens: 2)))["task_id"]!.GetValue<string>();
-        Assert.Equal("end", (await orchestrator.StreamAsync(id))[^1].Event);
-
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        HttpStatusCode status;
-        do
-        {
-            await Task.Delay(200, timeout.Token);
-            using var response = await orchestrator.Http.GetAsync($"/v1/tasks/{id}/stream", HttpCompletionOption.ResponseHeadersRead);
-            status = response.StatusCode;
-        }
-        while (status == HttpStatusCode.OK);
-
-        Assert.Equal(HttpStatusCode.NotFound, status);
-    }
 }

@@ -162,6 +162,11 @@ public sealed class SupervisionTests
     {
         await using var orchestrator = await Orchestrator.StartAsync(false, [.. Orchestrator.Pool(Slow), "Pools:0:EngineCommand=/nonexistent/llama-server"]);
 
-        await orchestrator.WaitUntilAsync(h => h["pools"]![0]!["last_error"]?.GetValue<string>()?.Contains("/nonexistent/llama-server") == true);
+        // Waits for any error, then says which: a wrong one fails here, not by timing out.
+        await orchestrator.WaitUntilAsync(h => h["pools"]![0]!["last_error"] is not null);
+
+        var health = await orchestrator.HealthAsync();
+        Assert.False(health["ready"]!.GetValue<bool>());
+        Assert.Contains("cannot start engine '/nonexistent/llama-server'", health["pools"]![0]!["last_error"]!.GetValue<string>());
     }
 }

@@ -107,9 +107,9 @@ public sealed class AdmissionService(
         int tokens;
         try
         {
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            timeout.CancelAfter(TokenCountTimeout);
-            tokens = await client.CountTokensAsync(prompt, timeout.Token).ConfigureAwait(false);
+            using var timeout = new CancellationTokenSource(TokenCountTimeout, time);
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+            tokens = await client.CountTokensAsync(prompt, linked.Token).ConfigureAwait(false);
         }
         catch (Exception) when (!cancellationToken.IsCancellationRequested)
         {

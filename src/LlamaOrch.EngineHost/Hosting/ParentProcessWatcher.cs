@@ -11,6 +11,7 @@ namespace LlamaOrch.EngineHost.Hosting;
 internal sealed partial class ParentProcessWatcher(
     ParentProcess parent,
     IHostApplicationLifetime lifetime,
+    TimeProvider time,
     ILogger<ParentProcessWatcher> logger) : BackgroundService
 {
     public const string EnvironmentVariable = "LLORCH_PARENT_PID";
@@ -40,7 +41,7 @@ internal sealed partial class ParentProcessWatcher(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(PollInterval);
+        using var timer = new PeriodicTimer(PollInterval, time);
         try
         {
             while (IsRunning(parent.Pid))

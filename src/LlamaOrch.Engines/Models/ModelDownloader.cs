@@ -199,11 +199,11 @@ internal sealed class ModelDownloader(HttpClient http, ModelStoreOptions options
         }
         // The client has no overall timeout (a model takes as long as it takes), so a server that accepts the
         // connection and never answers is caught here, like a stalled body.
-        using var noAnswer = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        noAnswer.CancelAfter(options.StallTimeout);
+        using var noAnswer = new CancellationTokenSource(options.StallTimeout, time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, noAnswer.Token);
         try
         {
-            return await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, noAnswer.Token).ConfigureAwait(false);
+            return await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, linked.Token).ConfigureAwait(false);
         }
         catch (Exception e) when (e is HttpRequestException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
@@ -240,14 +240,16 @@ internal sealed class ModelDownloader(HttpClient http, ModelStoreOptions options
             var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
             await using (body.ConfigureAwait(false))
             {
-                using var stall = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                // One timer on the time provider, re-armed before each read (CancelAfter keeps the provider's timer).
+                using var stall = new CancellationTokenSource(Timeout.InfiniteTimeSpan, time);
+                using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, stall.Token);
                 while (true)
                 {
                     int read;
                     try
                     {
                         stall.CancelAfter(options.StallTimeout);
-                        read = await body.ReadAsync(buffer, stall.Token).ConfigureAwait(false);
+                        read = await body.ReadAsync(buffer, linked.Token).ConfigureAwait(false);
                     }
                     catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
                     {

@@ -10,7 +10,7 @@ namespace LlamaOrch.Engines.Supervision;
 /// The control-plane changes to a pool's replicas: an atomic reload to another model, taking a pool out
 /// of service (its model was retired) once its work is done, and bringing it back.
 /// </summary>
-public sealed class PoolLifecycle(PoolSupervisor supervisor, ILogger<PoolLifecycle> logger)
+public sealed class PoolLifecycle(PoolSupervisor supervisor, TimeProvider time, ILogger<PoolLifecycle> logger)
 {
     private readonly ConcurrentDictionary<string, CancellationTokenSource> _pendingStops = new(StringComparer.Ordinal);
 
@@ -28,12 +28,12 @@ public sealed class PoolLifecycle(PoolSupervisor supervisor, ILogger<PoolLifecyc
         supervisor.StartReplicas(pool, plans);
 
         string? failure;
-        using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+        using (var timeout = new CancellationTokenSource(supervisor.Options.ReloadTimeout, time))
+        using (var waiting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token))
         {
-            timeout.CancelAfter(supervisor.Options.ReloadTimeout);
             try
             {
-                failure = await pool.WaitIncomingAsync(timeout.Token).ConfigureAwait(false);
+                failure = await pool.WaitIncomingAsync(waiting.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {

@@ -38,7 +38,7 @@ public sealed class PoolSupervisor : IAsyncDisposable
         _options = options;
         _time = time;
         _logger = loggers.CreateLogger<PoolSupervisor>();
-        _models = new ModelFiles(store, catalog, _logger);
+        _models = new ModelFiles(store, catalog, time, _logger);
     }
 
     public SupervisorOptions Options => _options;

@@ -34,7 +34,7 @@ internal sealed class ReplicaSupervisor(
 
     public async Task RunAsync(CancellationToken stopping)
     {
-        var failures = 0;
+        var backoff = new RestartBackoff(options);
         string? lastReason = null;
         while (!stopping.IsCancellationRequested)
         {
@@ -43,15 +43,13 @@ internal sealed class ReplicaSupervisor(
             var reason = await RunOnceAsync(stopping).ConfigureAwait(false);
             if (stopping.IsCancellationRequested) break;
 
-            failures = time.GetElapsedTime(started) >= options.StableRun ? 1 : failures + 1;
-            var crashLoop = failures >= options.CrashLoopThreshold;
-            var delay = Backoff(failures);
-            var report = crashLoop ? $"crash loop ({failures} failures in a row), last: {reason}" : reason;
-            pool.ReplicaDown(_replicaId, report, cannotStart: _cannotStart || crashLoop);
+            var delay = backoff.Failed(time.GetElapsedTime(started));
+            var report = backoff.CrashLoop ? $"crash loop ({backoff.Failures} failures in a row), last: {reason}" : reason;
+            pool.ReplicaDown(_replicaId, report, cannotStart: _cannotStart || backoff.CrashLoop);
             // The reason in full once; while it repeats, one short line per retry keeps the log readable.
             if (reason == lastReason)
                 logger.LogWarning("Replica {ReplicaId} is still down for the same reason (failure {Failures}); restarting in {DelayMs} ms",
-                    _replicaId, failures, (long)delay.TotalMilliseconds);
+                    _replicaId, backoff.Failures, (long)delay.TotalMilliseconds);
             else
                 logger.LogWarning("Replica {ReplicaId} is down: {Reason}; restarting in {DelayMs} ms", _replicaId, report, (long)delay.TotalMilliseconds);
             lastReason = reason;
@@ -234,8 +232,8 @@ internal sealed class ReplicaSupervisor(
     /// <summary>One health check: true when /health answered 200 within <see cref="SupervisorOptions.HealthCheckTimeout"/>.</summary>
     private async Task<bool> AnswersHealthAsync(LlamaCppEngineClient client, CancellationToken stopping)
     {
-        using var check = CancellationTokenSource.CreateLinkedTokenSource(stopping);
-        check.CancelAfter(options.HealthCheckTimeout);
+        using var timeout = new CancellationTokenSource(options.HealthCheckTimeout, time);
+        using var check = CancellationTokenSource.CreateLinkedTokenSource(stopping, timeout.Token);
         try
         {
             return await client.IsHealthyAsync(check.Token).ConfigureAwait(false);
@@ -278,12 +276,6 @@ internal sealed class ReplicaSupervisor(
         var code = process.HasExited ? $" (exit code {process.ExitCode})" : string.Empty;
         var last = tail.Last();
         return last is null ? what + code : $"{what}{code}: {last}";
-    }
-
-    private TimeSpan Backoff(int failures)
-    {
-        var ms = options.RestartBackoffInitial.TotalMilliseconds * Math.Pow(2, Math.Max(failures - 1, 0));
-        return TimeSpan.FromMilliseconds(Math.Min(ms, options.RestartBackoffMax.TotalMilliseconds));
     }
 
     private async Task StopAsync(Process process)

@@ -8,7 +8,7 @@ namespace LlamaOrch.Server.Catalog;
 /// Runs verifications in the background (hashing a model of many GiB takes a while): the entry shows
 /// <c>pending</c> at once and the verdict when it is done. One verification per entry at a time.
 /// </summary>
-internal sealed class CatalogVerifications(ModelCatalog catalog, ModelVerifier verifier, ILogger<CatalogVerifications> logger)
+internal sealed class CatalogVerifications(ModelCatalog catalog, ModelVerifier verifier, TimeProvider time, ILogger<CatalogVerifications> logger)
 {
     private readonly ConcurrentDictionary<string, Task> _running = new(StringComparer.Ordinal);
 
@@ -44,7 +44,7 @@ internal sealed class CatalogVerifications(ModelCatalog catalog, ModelVerifier v
         catch (Exception error)
         {
             logger.LogError(error, "Verification of catalog model {ModelId} failed unexpectedly", model.Id);
-            verdict = new ModelVerification(VerificationStatus.Failed, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), null,
+            verdict = new ModelVerification(VerificationStatus.Failed, time.GetUtcNow().ToUnixTimeMilliseconds(), null,
                 [$"verification could not run: {error.Message}"], [], false);
         }
         // Recorded against the entry that was checked: one deleted and registered again meanwhile keeps its own state.

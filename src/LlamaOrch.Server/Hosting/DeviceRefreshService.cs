@@ -4,12 +4,12 @@ using LlamaOrch.Server.Configuration;
 namespace LlamaOrch.Server.Hosting;
 
 /// <summary>Probes the devices at start and then periodically (Orchestrator:Devices:RefreshSeconds).</summary>
-internal sealed class DeviceRefreshService(DeviceInventory inventory, OrchestratorSettings settings, ILogger<DeviceRefreshService> logger)
+internal sealed class DeviceRefreshService(DeviceInventory inventory, OrchestratorSettings settings, TimeProvider time, ILogger<DeviceRefreshService> logger)
     : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(settings.Devices.RefreshSeconds));
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(settings.Devices.RefreshSeconds), time);
         try
         {
             do

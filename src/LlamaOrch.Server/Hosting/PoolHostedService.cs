@@ -19,6 +19,7 @@ internal sealed class PoolHostedService(
     TaskStore tasks,
     ShutdownSequence shutdown,
     OrchestratorSettings settings,
+    TimeProvider time,
     ILogger<PoolHostedService> logger) : BackgroundService, IHostedLifecycleService
 {
     /// <summary>How late a queued task past its deadline may leave the queue.</summary>
@@ -42,7 +43,7 @@ internal sealed class PoolHostedService(
         var ticks = 0L;
         var sweepEvery = (long)Math.Max(1, TimeSpan.FromSeconds(1) / Tick);
         var pulseEvery = (long)Math.Max(1, TimeSpan.FromSeconds(settings.Tasks.KeepAliveSeconds) / Tick);
-        using var timer = new PeriodicTimer(Tick);
+        using var timer = new PeriodicTimer(Tick, time);
         try
         {
             while (await timer.WaitForNextTickAsync(stoppingToken))

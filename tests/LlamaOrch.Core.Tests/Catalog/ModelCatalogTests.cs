@@ -10,7 +10,7 @@ public sealed class ModelCatalogTests
     private const string Source = "hf:ggml-org/models/tinyllamas/stories260K.gguf";
 
     private readonly InMemoryCatalogStore _store = new();
-    private readonly ManualTimeProvider _time = new();
+    private readonly FakeTimeProvider _time = new();
 
     private Task<ModelCatalog> OpenAsync() => ModelCatalog.OpenAsync(_store, _time, CancellationToken.None);
 

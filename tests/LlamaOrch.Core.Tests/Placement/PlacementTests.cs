@@ -12,7 +12,7 @@ namespace LlamaOrch.Core.Tests.Placement;
 /// <summary>Admission-time pool choice and dispatch-time replica choice, on scripted engines.</summary>
 public sealed class PlacementTests
 {
-    private readonly ManualTimeProvider _time = new();
+    private readonly FakeTimeProvider _time = new();
     private readonly TaskStore _tasks;
     private readonly FakeDevices _devices = new();
     private readonly PlacementContext _context;
@@ -127,7 +127,9 @@ public sealed class PlacementTests
         admission.Submit(Spec(Mask("0"), prompt: "second on 0"), "c");   // GPU 0 is busy: waits
         admission.Submit(Spec(prompt: "anywhere"), "c");                  // behind it, but r1 is free
         Assert.Equal("anywhere", (await engine1.NextCallAsync()).Request.Prompt);
-        Assert.False(engine0.HasPendingCall);
+        // "second on 0" still waits: dispatch decides under the pool's lock, before any engine is called.
+        Assert.Equal(1, pool.QueueDepth);
+        Assert.Equal(1, pool.Replicas().Single(r => r.Id == "p-r0").Busy);
     }
 
     [Fact]

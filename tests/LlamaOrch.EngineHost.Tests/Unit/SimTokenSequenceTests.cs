@@ -1,6 +1,7 @@
 using System.Text;
 using LlamaOrch.EngineHost.Generation;
 using LlamaOrch.EngineHost.Simulation;
+using Microsoft.Extensions.Time.Testing;
 
 namespace LlamaOrch.EngineHost.Tests.Unit;
 
@@ -27,7 +28,7 @@ public sealed class SimTokenSequenceTests
     [Fact]
     public async Task Tokens_are_words_with_a_leading_space_and_sometimes_punctuation()
     {
-        var sequence = Start("", seed: 3, tokensPerSecond: 0, new ManualClock());
+        var sequence = Start("", seed: 3, tokensPerSecond: 0, new FakeTimeProvider());
         var text = new StringBuilder();
         for (var i = 0; i < 500; i++)
         {
@@ -51,7 +52,7 @@ public sealed class SimTokenSequenceTests
     [Fact]
     public async Task Prompt_that_ends_mid_sentence_continues_in_lower_case()
     {
-        var token = await Start("The cat and", seed: 1, tokensPerSecond: 0, new ManualClock()).NextAsync(default);
+        var token = await Start("The cat and", seed: 1, tokensPerSecond: 0, new FakeTimeProvider()).NextAsync(default);
 
         Assert.True(char.IsLower((char)token.Utf8Piece.Span[1]));
     }
@@ -59,7 +60,7 @@ public sealed class SimTokenSequenceTests
     [Fact]
     public void Unpaced_tokens_are_ready_at_once()
     {
-        var sequence = Start("x", seed: 1, tokensPerSecond: 0, new ManualClock());
+        var sequence = Start("x", seed: 1, tokensPerSecond: 0, new FakeTimeProvider());
 
         for (var i = 0; i < 100; i++)
         {
@@ -70,23 +71,29 @@ public sealed class SimTokenSequenceTests
     [Fact]
     public async Task Paced_token_waits_until_due_and_cancelling_the_wait_throws()
     {
-        var clock = new ManualClock();
-        var sequence = Start("x", seed: 1, tokensPerSecond: 0.01, clock);
-        using var cancellation = new CancellationTokenSource();
+        var clock = new FakeTimeProvider();
+        var sequence = Start("x", seed: 1, tokensPerSecond: 0.01, clock); // one token per 100 s
 
-        var pending = sequence.NextAsync(cancellation.Token);
-        Assert.False(pending.IsCompleted);
+        var first = sequence.NextAsync(CancellationToken.None).AsTask();
+        clock.Advance(TimeSpan.FromSeconds(99));
+        Assert.False(first.IsCompleted);
+        clock.Advance(TimeSpan.FromSeconds(1));
+        Assert.False((await first.WaitAsync(TimeSpan.FromSeconds(10))).IsEndOfGeneration);
+
+        using var cancellation = new CancellationTokenSource();
+        var second = sequence.NextAsync(cancellation.Token);
+        Assert.False(second.IsCompleted);
         await cancellation.CancelAsync();
 
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(async () => await pending);
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(async () => await second);
     }
 
     [Fact]
     public void Paced_tokens_that_are_overdue_are_ready_at_once()
     {
-        var clock = new ManualClock();
+        var clock = new FakeTimeProvider();
         var sequence = Start("x", seed: 1, tokensPerSecond: 10, clock);
-        clock.Now += clock.TimestampFrequency;
+        clock.Advance(TimeSpan.FromSeconds(1));
 
         for (var i = 0; i < 10; i++)
         {
@@ -99,10 +106,10 @@ public sealed class SimTokenSequenceTests
     [Fact]
     public async Task Pacing_does_not_change_the_tokens()
     {
-        var clock = new ManualClock();
+        var clock = new FakeTimeProvider();
         var paced = Start("same", seed: 9, tokensPerSecond: 1, clock);
         var unpaced = Start("same", seed: 9, tokensPerSecond: 0, clock);
-        clock.Now += 100 * clock.TimestampFrequency;
+        clock.Advance(TimeSpan.FromSeconds(100));
 
         for (var i = 0; i < 50; i++)
         {
@@ -112,7 +119,7 @@ public sealed class SimTokenSequenceTests
 
     private static async Task<List<int>> IdsAsync(string prompt, long seed)
     {
-        var sequence = Start(prompt, seed, tokensPerSecond: 0, new ManualClock());
+        var sequence = Start(prompt, seed, tokensPerSecond: 0, new FakeTimeProvider());
         var ids = new List<int>();
         for (var i = 0; i < 64; i++)
         {
@@ -122,7 +129,7 @@ public sealed class SimTokenSequenceTests
         return ids;
     }
 
-    private static ITokenSequence Start(string prompt, long seed, double tokensPerSecond, ManualClock clock) =>
+    private static ITokenSequence Start(string prompt, long seed, double tokensPerSecond, FakeTimeProvider clock) =>
         new SimTokenSequence(
             Vocabulary,
             prompt,

@@ -1,4 +1,5 @@
 using LlamaOrch.EngineHost.Simulation;
+using Microsoft.Extensions.Time.Testing;
 
 namespace LlamaOrch.EngineHost.Tests.Unit;
 
@@ -24,7 +25,7 @@ public sealed class SimVocabularyTests
     [Fact]
     public async Task Generated_text_tokenizes_back_to_the_generated_ids()
     {
-        var clock = new ManualClock();
+        var clock = new FakeTimeProvider();
         var sequence = new SimTokenSequence(_vocabulary, "", 11, new TokenPacer(0, 0, clock.TimestampFrequency), clock);
         var generated = new List<int>();
         var text = new System.Text.StringBuilder();

@@ -235,6 +235,7 @@ public sealed class GgufReaderErrorTests
         var bytes = await SmallModel();
         var headerLength = (int)GgufReader.Read(new MemoryStream(bytes)).DataOffset;
         var random = new Random(1234);
+        var errors = 0;
 
         for (var i = 0; i < 3000; i++)
         {
@@ -243,12 +244,24 @@ public sealed class GgufReaderErrorTests
                 corrupt[random.Next(headerLength)] = (byte)random.Next(256);
             try
             {
-                Read(corrupt);
+                // A read that succeeds describes a file that holds every tensor it names.
+                var file = Read(corrupt);
+                Assert.True(file.HasCompleteTensorData);
+                Assert.All(file.Tensors, t => Assert.InRange(file.DataOffset + t.Offset + t.ByteSize, file.DataOffset, corrupt.Length));
             }
-            catch (GgufFormatException)
+            catch (GgufFormatException error)
             {
+                // An error says where: an offset inside the file, or past its end where the file is too short for what it claims.
+                errors++;
+                Assert.True(error.Offset >= 0, error.Message);
+                Assert.True(error.Offset <= corrupt.Length || error.Problem.StartsWith("file is truncated", StringComparison.Ordinal), error.Message);
+                Assert.False(string.IsNullOrWhiteSpace(error.Problem));
+                Assert.EndsWith($"(at byte offset {error.Offset})", error.Message);
             }
         }
+
+        // The seed reaches both outcomes, so neither branch above goes untested.
+        Assert.InRange(errors, 1, 2999);
     }
 
     private static GgufFile Read(byte[] bytes) => GgufReader.Read(new MemoryStream(bytes));

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using LlamaOrch.Engines.Models;
+using Microsoft.Extensions.Time.Testing;
 
 namespace LlamaOrch.Engines.Tests.Models;
 
@@ -34,7 +35,7 @@ public sealed class ModelStoreDownloadTests : IAsyncLifetime
         _temp.Dispose();
     }
 
-    private ModelStore Store(string? knownDigest = null, bool withDigest = true, TimeSpan? stallTimeout = null, Uri? endpoint = null) => new(
+    private ModelStore Store(string? knownDigest = null, bool withDigest = true, TimeSpan? stallTimeout = null, Uri? endpoint = null, TimeProvider? time = null) => new(
         new ModelStoreOptions
         {
             CacheDir = _temp.Combine("cache"),
@@ -44,7 +45,23 @@ public sealed class ModelStoreDownloadTests : IAsyncLifetime
             StallTimeout = stallTimeout ?? TimeSpan.FromSeconds(60),
             ProgressInterval = TimeSpan.Zero,
         },
-        _http);
+        _http,
+        time: time);
+
+    /// <summary>
+    /// Moves the fake clock a stall timeout at a time until the download gives up: its timer may not be armed yet
+    /// when the test first advances, and a timer armed later counts from the clock's time then.
+    /// </summary>
+    private static async Task<ModelStoreException> GivesUpAsync(Task download, FakeTimeProvider clock, TimeSpan stallTimeout)
+    {
+        using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (!download.IsCompleted)
+        {
+            clock.Advance(stallTimeout);
+            await Task.Delay(10, patience.Token);
+        }
+        return await Assert.ThrowsAsync<ModelStoreException>(() => download);
+    }
 
     private void WritePartial(byte[] content) => _temp.Write(content, "cache", "hf", "test-org", "test-repo", "dir", "model.gguf.partial");
 
@@ -254,13 +271,17 @@ public sealed class ModelStoreDownloadTests : IAsyncLifetime
     public async Task A_body_that_stops_flowing_is_abandoned_after_the_stall_timeout()
     {
         _server.BodyGate = new TaskCompletionSource().Task; // never released
-        // Long enough for the headers to arrive on a loaded machine: this test is about the body.
-        using var store = Store(stallTimeout: TimeSpan.FromMilliseconds(500));
+        var clock = new FakeTimeProvider();
+        using var store = Store(stallTimeout: TimeSpan.FromSeconds(60), time: clock);
+        var headers = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
 
-        var error = await Assert.ThrowsAsync<ModelStoreException>(() => store.ResolveAsync(ModelRef.Parse(Ref)));
+        // The first progress report comes once the headers are in: from then on only the body can stall.
+        var download = store.ResolveAsync(ModelRef.Parse(Ref), new RecordingProgress(_ => headers.TrySetResult()));
+        await headers.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        var error = await GivesUpAsync(download, clock, TimeSpan.FromSeconds(60));
 
         Assert.Equal(ModelStoreErrorKind.DownloadFailed, error.Kind);
-        Assert.Contains("no data for 0.5 s", error.Message);
+        Assert.Contains("no data for 60 s", error.Message);
         Assert.False(File.Exists(Target));
     }
 
@@ -271,12 +292,13 @@ public sealed class ModelStoreDownloadTests : IAsyncLifetime
         using var silent = new TcpListener(IPAddress.Loopback, 0);
         silent.Start();
         var port = ((IPEndPoint)silent.LocalEndpoint).Port;
-        using var store = Store(stallTimeout: TimeSpan.FromMilliseconds(200), endpoint: new Uri($"http://127.0.0.1:{port}"));
+        var clock = new FakeTimeProvider();
+        using var store = Store(stallTimeout: TimeSpan.FromSeconds(60), endpoint: new Uri($"http://127.0.0.1:{port}"), time: clock);
 
-        var error = await Assert.ThrowsAsync<ModelStoreException>(() => store.ResolveAsync(ModelRef.Parse(Ref)));
+        var error = await GivesUpAsync(store.ResolveAsync(ModelRef.Parse(Ref)), clock, TimeSpan.FromSeconds(60));
 
         Assert.Equal(ModelStoreErrorKind.Unavailable, error.Kind);
-        Assert.Contains("no answer within 0.2 s", error.Message);
+        Assert.Contains("no answer within 60 s", error.Message);
         Assert.Contains(Target, error.Message);
         Assert.False(File.Exists(Target + ".partial"));
     }
