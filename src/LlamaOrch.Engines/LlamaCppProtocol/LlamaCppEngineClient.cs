@@ -56,7 +56,7 @@ internal sealed class LlamaCppEngineClient(HttpClient http, Uri baseAddress) : I
                     TopP = request.Sampling.TopP,
                     MinP = request.Sampling.MinP,
                     RepeatPenalty = request.Sampling.RepeatPenalty,
-                    // Left out unless asked for: llama-server has no such field.
+                    // Our extension: sent only when asked for, so that a request to llama-server holds nothing it does not know.
                     LlorchStrict = request.Strict ? true : null,
                 },
                 LlamaCppJsonContext.Default.CompletionRequest),
