@@ -1,8 +1,7 @@
-using LlamaOrch.Core.Admission;
+using LlamaOrch.Core;
 using LlamaOrch.Core.Catalog;
 using LlamaOrch.Core.Placement;
 using LlamaOrch.Core.Pools;
-using LlamaOrch.Core.Tasks;
 using LlamaOrch.Engines.Catalog;
 using LlamaOrch.Engines.Devices;
 using LlamaOrch.Engines.Placement;
@@ -74,30 +73,15 @@ internal static class OrchestratorApp
         services.AddSingleton(settings.Limits);
         services.AddSingleton(requestLimits);
         services.AddSingleton(TimeProvider.System);
-        services.AddSingleton(sp => new TaskStore(
-            TimeSpan.FromSeconds(settings.Tasks.RetentionSeconds), settings.Tasks.MaxRetained, sp.GetRequiredService<TimeProvider>()));
-        services.AddSingleton(sp => new TaskRunner(
-            sp.GetRequiredService<TimeProvider>(),
-            TimeSpan.FromMilliseconds(settings.Tasks.MetricsIntervalMs),
-            sp.GetRequiredService<ILogger<TaskRunner>>()));
         services.AddSingleton(sp => new DeviceInventory(new NvidiaSmiProbe(settings.Devices.NvidiaSmi, sp.GetRequiredService<TimeProvider>())));
         services.AddSingleton<DeviceLedger>();
-        services.AddSingleton<PlacementCounters>();
-        services.AddSingleton(_ => new SessionAffinity());
-        services.AddSingleton(sp => new PlacementContext(
-            new LedgerDeviceAvailability(sp.GetRequiredService<DeviceInventory>(), sp.GetRequiredService<DeviceLedger>()),
-            sp.GetRequiredService<SessionAffinity>(),
-            sp.GetRequiredService<PlacementCounters>(),
-            sp.GetRequiredService<ILoggerFactory>().CreateLogger("LlamaOrch.Placement")));
-        services.AddSingleton(sp => new PoolRegistry(settings.Pools
-            .Select(config => new PoolRuntime(config, sp.GetRequiredService<TaskRunner>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<PlacementContext>()))
-            .ToList()));
-        services.AddSingleton<PoolPlacement>();
-        services.AddSingleton<AdmissionGate>();
-        services.AddSingleton(sp => new AdmissionService(
-            sp.GetRequiredService<PoolRegistry>(), sp.GetRequiredService<TaskStore>(), sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<PoolPlacement>(), catalog, sp.GetRequiredService<AdmissionGate>(), settings.Tasks.DefaultModel));
-        services.AddSingleton<ShutdownSequence>();
+        services.AddSingleton<IDeviceAvailability, LedgerDeviceAvailability>();
+        services.AddLlamaOrchCore(new CoreOptions(
+            settings.Pools,
+            TimeSpan.FromSeconds(settings.Tasks.RetentionSeconds),
+            settings.Tasks.MaxRetained,
+            TimeSpan.FromMilliseconds(settings.Tasks.MetricsIntervalMs),
+            settings.Tasks.DefaultModel));
         // The host allows HostOptions.ShutdownTimeout (30 s by default) for the whole stop: room for the grace, then for stopping the engines.
         var stopNeeds = TimeSpan.FromSeconds(settings.Tasks.ShutdownGraceSeconds) + EngineStopAllowance;
         services.Configure<HostOptions>(host =>

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
+using LlamaOrch.Engines.Supervision;
 using static LlamaOrch.EndToEnd.Tests.OrchestratordProcess;
 
 namespace LlamaOrch.EndToEnd.Tests;
@@ -13,7 +14,7 @@ public sealed class EngineEnvironmentTests
         const string token = "e2e-environment-token-5f0c";
         const string secret = "not-for-engines-9d2a";
         var dataDir = Directory.CreateTempSubdirectory("llorch-proc-").FullName;
-        var port = FreePort();
+        var port = FreePort.Next();
         using var process = Start(
             ["--urls", $"http://127.0.0.1:{port}", $"--Orchestrator:DataDir={dataDir}",
              "--Orchestrator:Pools:0:Id=p", "--Orchestrator:Pools:0:Model=sim:env?tps=500"],

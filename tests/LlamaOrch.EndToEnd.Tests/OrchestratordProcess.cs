@@ -1,7 +1,5 @@
 using LlamaOrch.Testing;
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using System.Text.Json.Nodes;
 
@@ -102,12 +100,5 @@ internal static class OrchestratordProcess
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         while (!await condition()) await Task.Delay(50, timeout.Token);
-    }
-
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

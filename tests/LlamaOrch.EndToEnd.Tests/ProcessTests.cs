@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using LlamaOrch.Engines.Supervision;
 using static LlamaOrch.EndToEnd.Tests.OrchestratordProcess;
 
 namespace LlamaOrch.EndToEnd.Tests;
@@ -49,7 +50,7 @@ public sealed class ProcessTests
         var workingDir = Directory.CreateTempSubdirectory("llorch-cwd-").FullName;
         await File.WriteAllTextAsync(Path.Combine(root, "appsettings.json"),
             """{"Orchestrator":{"DataDir":"state","Models":{"SearchPaths":["models"],"Offline":true},"Pools":[{"Id":"p","Model":"hf:org/repo/absent.gguf"}]}}""");
-        using var process = Start(["--contentRoot", root, "--urls", $"http://127.0.0.1:{FreePort()}", "--Orchestrator:Models:CacheDir=cache"], workingDirectory: workingDir);
+        using var process = Start(["--contentRoot", root, "--urls", $"http://127.0.0.1:{FreePort.Next()}", "--Orchestrator:Models:CacheDir=cache"], workingDirectory: workingDir);
         var log = CollectStdout(process);
         try
         {
@@ -72,7 +73,7 @@ public sealed class ProcessTests
     public async Task The_log_is_JSON_lines_off_a_terminal_and_a_failing_replica_says_its_reason_in_full_once()
     {
         using var process = Start(
-            ["--urls", $"http://127.0.0.1:{FreePort()}", $"--Orchestrator:DataDir={Directory.CreateTempSubdirectory("llorch-proc-").FullName}",
+            ["--urls", $"http://127.0.0.1:{FreePort.Next()}", $"--Orchestrator:DataDir={Directory.CreateTempSubdirectory("llorch-proc-").FullName}",
              "--Orchestrator:Pools:0:Id=p", "--Orchestrator:Pools:0:Model=sim:p", "--Orchestrator:Pools:0:EngineCommand=/bin/false",
              "--Orchestrator:Supervisor:RestartBackoffInitialMs=20", "--Orchestrator:Supervisor:RestartBackoffMaxMs=50"]);
         var log = CollectStdout(process);
@@ -96,7 +97,7 @@ public sealed class ProcessTests
     [Fact]
     public async Task Text_log_lines_are_one_setting_away()
     {
-        using var process = Start(["--Logging:Console:FormatterName=simple", "--urls", $"http://127.0.0.1:{FreePort()}",
+        using var process = Start(["--Logging:Console:FormatterName=simple", "--urls", $"http://127.0.0.1:{FreePort.Next()}",
             "--Orchestrator:Pools:0:Id=p", "--Orchestrator:Pools:0:Model=sim:p", $"--Orchestrator:DataDir={Directory.CreateTempSubdirectory("llorch-proc-").FullName}"]);
         try
         {
@@ -114,7 +115,7 @@ public sealed class ProcessTests
     public async Task SIGTERM_stops_every_engine_and_logs_carry_the_correlation_id()
     {
         var dataDir = Directory.CreateTempSubdirectory("llorch-proc-").FullName;
-        var port = FreePort();
+        var port = FreePort.Next();
         using var process = Start(
             ["--urls", $"http://127.0.0.1:{port}", $"--Orchestrator:DataDir={dataDir}",
              "--Orchestrator:Pools:0:Id=p", "--Orchestrator:Pools:0:Model=sim:p?tps=500", "--Orchestrator:Pools:0:Replicas=2",

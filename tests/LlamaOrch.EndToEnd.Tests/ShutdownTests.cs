@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
+using LlamaOrch.Engines.Supervision;
 using static LlamaOrch.EndToEnd.Tests.OrchestratordProcess;
 
 namespace LlamaOrch.EndToEnd.Tests;
@@ -15,7 +16,7 @@ public sealed class ShutdownTests
     public async Task SIGTERM_ends_every_open_stream_with_a_final_frame_refuses_new_tasks_and_exits_0()
     {
         var dataDir = Directory.CreateTempSubdirectory("llorch-proc-").FullName;
-        var port = FreePort();
+        var port = FreePort.Next();
         using var process = Start(
             ["--urls", $"http://127.0.0.1:{port}", $"--Orchestrator:DataDir={dataDir}",
              "--Orchestrator:Pools:0:Id=p", $"--Orchestrator:Pools:0:Model={Slow}", "--Orchestrator:Pools:0:Slots=2",

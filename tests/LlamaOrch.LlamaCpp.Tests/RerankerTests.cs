@@ -1,4 +1,4 @@
-using LlamaOrch.Engines.Gguf;
+using LlamaOrch.EngineProtocol.Gguf;
 using LlamaOrch.Testing;
 
 namespace LlamaOrch.LlamaCpp.Tests;

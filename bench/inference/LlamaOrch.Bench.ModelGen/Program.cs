@@ -1,5 +1,5 @@
 using System.Globalization;
-using LlamaOrch.Engines.Gguf;
+using LlamaOrch.EngineProtocol.Gguf;
 
 // Writes the benchmark's random models:
 //   llorch-bench-modelgen OUT.gguf [--seed N]              the ~100M-parameter llama model, F16

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using LlamaOrch.Contracts.Control;
 
 namespace LlamaOrch.Core.Placement;
 
@@ -13,8 +14,11 @@ public sealed class PlacementCounters
     public void Count(string outcome, bool pinned, bool fallback) =>
         _counts.AddOrUpdate(new PlacementCounterKey(outcome, pinned, fallback), 1, (_, n) => n + 1);
 
-    public IReadOnlyList<KeyValuePair<PlacementCounterKey, long>> Snapshot() =>
-        _counts.OrderBy(c => c.Key.Outcome, StringComparer.Ordinal).ThenBy(c => c.Key.Pinned).ThenBy(c => c.Key.Fallback).ToList();
+    /// <summary>Every count so far, ordered by outcome, then pinned, then fallback.</summary>
+    public IReadOnlyList<PlacementDecisionCount> Snapshot() =>
+        _counts.OrderBy(c => c.Key.Outcome, StringComparer.Ordinal).ThenBy(c => c.Key.Pinned).ThenBy(c => c.Key.Fallback)
+            .Select(c => new PlacementDecisionCount(c.Key.Outcome, c.Key.Pinned, c.Key.Fallback, c.Value))
+            .ToList();
 }
 
-public readonly record struct PlacementCounterKey(string Outcome, bool Pinned, bool Fallback);
+internal readonly record struct PlacementCounterKey(string Outcome, bool Pinned, bool Fallback);

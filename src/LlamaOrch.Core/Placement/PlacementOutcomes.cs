@@ -1,7 +1,7 @@
 namespace LlamaOrch.Core.Placement;
 
 /// <summary>The <c>outcome</c> label of <see cref="PlacementCounters"/>.</summary>
-public static class PlacementOutcomes
+internal static class PlacementOutcomes
 {
     /// <summary>Admission chose a pool and queued the task there.</summary>
     public const string Queued = "queued";

@@ -72,7 +72,7 @@ internal static class EngineApplication
             return LlamaEngineModel.Load(options, path);
         }
         catch (Exception loadError) when (loadError is IOException or UnauthorizedAccessException or LlamaOrch.LlamaCpp.LlamaException
-                                              or LlamaOrch.Engines.Gguf.GgufFormatException or DllNotFoundException or InvalidOperationException)
+                                              or LlamaOrch.EngineProtocol.Gguf.GgufFormatException or DllNotFoundException or InvalidOperationException)
         {
             error = loadError.Message;
             return null;

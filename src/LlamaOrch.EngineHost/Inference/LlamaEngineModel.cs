@@ -1,6 +1,6 @@
 using LlamaOrch.EngineHost.Generation;
 using LlamaOrch.EngineHost.Hosting;
-using LlamaOrch.Engines.Gguf;
+using LlamaOrch.EngineProtocol.Gguf;
 using LlamaOrch.LlamaCpp;
 
 namespace LlamaOrch.EngineHost.Inference;

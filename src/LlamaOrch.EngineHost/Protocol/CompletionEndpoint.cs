@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.IO.Pipelines;
 using LlamaOrch.EngineHost.Generation;
-using LlamaOrch.EngineHost.Protocol.Wire;
+using LlamaOrch.EngineProtocol.Wire;
 using LlamaOrch.EngineHost.Slots;
 
 namespace LlamaOrch.EngineHost.Protocol;
@@ -26,7 +26,7 @@ internal sealed class CompletionEndpoint(
     public async Task HandleAsync(HttpContext context)
     {
         var model = models.Model;
-        var (ok, request) = await ProtocolErrors.ReadBodyAsync(context, EngineJsonContext.Relaxed.CompletionRequest);
+        var (ok, request) = await ProtocolErrors.ReadBodyAsync(context, LlamaCppJsonContext.Relaxed.CompletionRequest);
         if (!ok) return;
 
         if (request is null)

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text.Json;
+using LlamaOrch.EngineProtocol.Wire;
 
 namespace LlamaOrch.EngineHost.Protocol;
 
@@ -12,7 +13,7 @@ internal sealed class CompletionFrameWriter
 {
     private static readonly JsonWriterOptions WriterOptions = new()
     {
-        Encoder = EngineJsonContext.Relaxed.Options.Encoder,
+        Encoder = LlamaCppJsonContext.Relaxed.Options.Encoder,
     };
 
     private static readonly JsonEncodedText Content = JsonEncodedText.Encode("content");

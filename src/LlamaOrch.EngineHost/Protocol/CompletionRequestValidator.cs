@@ -1,6 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using LlamaOrch.EngineHost.Generation;
-using LlamaOrch.EngineHost.Protocol.Wire;
+using LlamaOrch.EngineProtocol.Wire;
 using LlamaOrch.EngineHost.Slots;
 
 namespace LlamaOrch.EngineHost.Protocol;

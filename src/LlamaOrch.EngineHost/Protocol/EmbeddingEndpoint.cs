@@ -1,6 +1,6 @@
 using System.Text.Json;
 using LlamaOrch.EngineHost.Generation;
-using LlamaOrch.EngineHost.Protocol.Wire;
+using LlamaOrch.EngineProtocol.Wire;
 
 namespace LlamaOrch.EngineHost.Protocol;
 
@@ -48,7 +48,7 @@ internal sealed class EmbeddingEndpoint(ModelHost models)
         });
         if (results is null) return;
 
-        await context.Response.WriteAsJsonAsync(results, EngineJsonContext.Relaxed.EmbeddingResultArray, contentType: null, context.RequestAborted);
+        await context.Response.WriteAsJsonAsync(results, LlamaCppJsonContext.Relaxed.EmbeddingResultArray, contentType: null, context.RequestAborted);
     }
 
     private static List<string>? ReadInputs(JsonElement root)

@@ -1,4 +1,4 @@
-using LlamaOrch.EngineHost.Protocol.Wire;
+using LlamaOrch.EngineProtocol.Wire;
 
 namespace LlamaOrch.EngineHost.Protocol;
 
@@ -8,7 +8,7 @@ internal static class HealthEndpoint
     public static Task HandleAsync(HttpContext context) =>
         context.Response.WriteAsJsonAsync(
             HealthResponse.Ok,
-            EngineJsonContext.Relaxed.HealthResponse,
+            LlamaCppJsonContext.Relaxed.HealthResponse,
             contentType: null,
             context.RequestAborted);
 }

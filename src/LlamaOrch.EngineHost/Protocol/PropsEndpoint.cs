@@ -1,5 +1,5 @@
 using LlamaOrch.EngineHost.Generation;
-using LlamaOrch.EngineHost.Protocol.Wire;
+using LlamaOrch.EngineProtocol.Wire;
 using LlamaOrch.EngineHost.Slots;
 
 namespace LlamaOrch.EngineHost.Protocol;
@@ -30,7 +30,7 @@ internal sealed class PropsEndpoint(ModelHost models, SlotPool slots)
             model.TokensPerSecond);
         return context.Response.WriteAsJsonAsync(
             props,
-            EngineJsonContext.Relaxed.PropsResponse,
+            LlamaCppJsonContext.Relaxed.PropsResponse,
             contentType: null,
             context.RequestAborted);
     }

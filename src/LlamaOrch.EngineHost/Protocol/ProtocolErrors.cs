@@ -1,6 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
-using LlamaOrch.EngineHost.Protocol.Wire;
+using LlamaOrch.EngineProtocol.Wire;
 
 namespace LlamaOrch.EngineHost.Protocol;
 
@@ -15,7 +15,7 @@ internal static class ProtocolErrors
         context.Response.StatusCode = status;
         return context.Response.WriteAsJsonAsync(
             new ErrorResponse(new ErrorBody(status, message, type)),
-            EngineJsonContext.Relaxed.ErrorResponse,
+            LlamaCppJsonContext.Relaxed.ErrorResponse,
             contentType: null,
             context.RequestAborted);
     }

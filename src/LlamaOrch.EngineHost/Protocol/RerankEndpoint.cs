@@ -1,5 +1,5 @@
 using LlamaOrch.EngineHost.Generation;
-using LlamaOrch.EngineHost.Protocol.Wire;
+using LlamaOrch.EngineProtocol.Wire;
 
 namespace LlamaOrch.EngineHost.Protocol;
 
@@ -20,7 +20,7 @@ internal sealed class RerankEndpoint(ModelHost models)
             return;
         }
 
-        var (ok, request) = await ProtocolErrors.ReadBodyAsync(context, EngineJsonContext.Relaxed.RerankRequest);
+        var (ok, request) = await ProtocolErrors.ReadBodyAsync(context, LlamaCppJsonContext.Relaxed.RerankRequest);
         if (!ok) return;
         if (Problem(request) is { } problem)
         {
@@ -30,25 +30,22 @@ internal sealed class RerankEndpoint(ModelHost models)
 
         var tei = request!.Texts is not null;
         var documents = (request.Documents ?? request.Texts)!;
-        var results = await PerInputWork.RunAsync(context, documents.Count, i =>
-        {
-            var (score, tokens) = model.Rerank(request.Query!, documents[i]!);
-            return new RerankResult(i, score, tokens);
-        });
-        if (results is null) return;
+        var scored = await PerInputWork.RunAsync(context, documents.Count, i => model.Rerank(request.Query!, documents[i]!));
+        if (scored is null) return;
 
         // Best first; equal scores keep the documents' order.
-        var best = results.OrderByDescending(r => r.RelevanceScore).Take(request.TopN ?? results.Length).ToArray();
+        var best = Enumerable.Range(0, scored.Length).OrderByDescending(i => scored[i].Score).Take(request.TopN ?? scored.Length).ToArray();
         if (tei)
         {
-            var items = Array.ConvertAll(best, r => new TeiRerankResult(r.Index, r.RelevanceScore));
-            await context.Response.WriteAsJsonAsync(items, EngineJsonContext.Relaxed.TeiRerankResultArray, contentType: null, context.RequestAborted);
+            var items = Array.ConvertAll(best, i => new TeiRerankResult(i, scored[i].Score));
+            await context.Response.WriteAsJsonAsync(items, LlamaCppJsonContext.Relaxed.TeiRerankResultArray, contentType: null, context.RequestAborted);
             return;
         }
 
-        var tokensTotal = results.Sum(r => r.TokensEvaluated);
-        var reply = new RerankResponse(models.Model.ModelRef, "list", new RerankUsage(tokensTotal, tokensTotal), best);
-        await context.Response.WriteAsJsonAsync(reply, EngineJsonContext.Relaxed.RerankResponse, contentType: null, context.RequestAborted);
+        var tokensTotal = scored.Sum(s => s.Tokens);
+        var results = Array.ConvertAll(best, i => new RerankResult(i, scored[i].Score, scored[i].Tokens));
+        var reply = new RerankResponse(models.Model.ModelRef, "list", new RerankUsage(tokensTotal, tokensTotal), results);
+        await context.Response.WriteAsJsonAsync(reply, LlamaCppJsonContext.Relaxed.RerankResponse, contentType: null, context.RequestAborted);
     }
 
     private static string? Problem(RerankRequest? request)

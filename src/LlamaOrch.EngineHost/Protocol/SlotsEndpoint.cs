@@ -1,4 +1,4 @@
-using LlamaOrch.EngineHost.Protocol.Wire;
+using LlamaOrch.EngineProtocol.Wire;
 using LlamaOrch.EngineHost.Slots;
 
 namespace LlamaOrch.EngineHost.Protocol;
@@ -17,7 +17,7 @@ internal sealed class SlotsEndpoint(SlotPool slots)
 
         return context.Response.WriteAsJsonAsync(
             states,
-            EngineJsonContext.Relaxed.SlotStateArray,
+            LlamaCppJsonContext.Relaxed.SlotStateArray,
             contentType: null,
             context.RequestAborted);
     }

@@ -1,5 +1,5 @@
 using LlamaOrch.EngineHost.Generation;
-using LlamaOrch.EngineHost.Protocol.Wire;
+using LlamaOrch.EngineProtocol.Wire;
 
 namespace LlamaOrch.EngineHost.Protocol;
 
@@ -8,7 +8,7 @@ internal sealed class TokenizeEndpoint(ModelHost models)
 {
     public async Task HandleAsync(HttpContext context)
     {
-        var (ok, request) = await ProtocolErrors.ReadBodyAsync(context, EngineJsonContext.Relaxed.TokenizeRequest);
+        var (ok, request) = await ProtocolErrors.ReadBodyAsync(context, LlamaCppJsonContext.Relaxed.TokenizeRequest);
         if (!ok) return;
 
         if (request?.Content is not { } content)
@@ -21,7 +21,7 @@ internal sealed class TokenizeEndpoint(ModelHost models)
         models.Model.Tokenize(content, tokens);
         await context.Response.WriteAsJsonAsync(
             new TokenizeResponse(tokens),
-            EngineJsonContext.Relaxed.TokenizeResponse,
+            LlamaCppJsonContext.Relaxed.TokenizeResponse,
             contentType: null,
             context.RequestAborted);
     }

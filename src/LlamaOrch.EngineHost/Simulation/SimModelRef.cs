@@ -1,6 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
-using LlamaOrch.Engines.Placement;
+using LlamaOrch.EngineProtocol.Simulation;
 
 namespace LlamaOrch.EngineHost.Simulation;
 
@@ -16,10 +16,9 @@ internal sealed record SimModelRef(string Ref, double TokensPerSecond, int LoadM
 {
     private const int MaxLoadMs = 600_000;
 
-    public const string Scheme = "sim:";
     public const double DefaultTokensPerSecond = 50;
 
-    public static bool IsSimRef(string modelRef) => modelRef.StartsWith(Scheme, StringComparison.Ordinal);
+    public static bool IsSimRef(string modelRef) => SimRef.IsSimRef(modelRef);
 
     public static bool TryParse(
         string modelRef,
@@ -27,67 +26,50 @@ internal sealed record SimModelRef(string Ref, double TokensPerSecond, int LoadM
         [NotNullWhen(false)] out string? error)
     {
         result = null;
-        if (!IsSimRef(modelRef))
+        if (!SimRef.TryParse(modelRef, out var parsed))
         {
-            error = $"'{modelRef}' does not start with '{Scheme}'";
+            error = $"'{modelRef}' does not start with '{SimRef.Scheme}'";
             return false;
         }
 
-        var rest = modelRef.AsSpan(Scheme.Length);
-        var queryStart = rest.IndexOf('?');
-        var name = queryStart < 0 ? rest : rest[..queryStart];
-        if (name.IsEmpty)
+        if (parsed.Name.Length == 0)
         {
-            error = $"'{modelRef}' has no name after '{Scheme}' (for example sim:fast?tps=2000)";
+            error = $"'{modelRef}' has no name after '{SimRef.Scheme}' (for example sim:fast?tps=2000)";
             return false;
         }
 
         var tokensPerSecond = DefaultTokensPerSecond;
         var loadMs = 0;
-        var query = queryStart < 0 ? [] : rest[(queryStart + 1)..];
-        foreach (var range in query.Split('&'))
+        foreach (var (key, value) in parsed.Parameters)
         {
-            var pair = query[range];
-            if (pair.IsEmpty)
+            switch (key)
             {
-                continue;
-            }
-
-            var equals = pair.IndexOf('=');
-            var key = equals < 0 ? pair : pair[..equals];
-            var value = equals < 0 ? [] : pair[(equals + 1)..];
-            // Placement reads vram_mib; the engine holds no memory for it, but refuses what placement would refuse.
-            if (key.SequenceEqual(SimModelFootprint.VramParameter))
-            {
-                if (!SimModelFootprint.TryParseValue(value, out _))
-                {
-                    error = SimModelFootprint.InvalidValue(modelRef, value);
+                case SimVram.Parameter:
+                    // Placement reads vram_mib; the engine holds no memory for it, but refuses what placement would refuse.
+                    if (!SimVram.TryParse(value, out _))
+                    {
+                        error = SimVram.Invalid(modelRef, value);
+                        return false;
+                    }
+                    break;
+                case "load_ms":
+                    if (!int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out loadMs) || loadMs > MaxLoadMs)
+                    {
+                        error = $"'{modelRef}' has load_ms='{value}', which is not a whole number of milliseconds up to {MaxLoadMs}";
+                        return false;
+                    }
+                    break;
+                case "tps":
+                    if (!double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out tokensPerSecond)
+                        || !double.IsFinite(tokensPerSecond) || tokensPerSecond < 0)
+                    {
+                        error = $"'{modelRef}' has tps='{value}', which is not a number >= 0";
+                        return false;
+                    }
+                    break;
+                default:
+                    error = $"'{modelRef}' has an unknown parameter '{key}' (the known ones are tps, load_ms and {SimVram.Parameter})";
                     return false;
-                }
-                continue;
-            }
-
-            if (key.SequenceEqual("load_ms"))
-            {
-                if (!int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out loadMs) || loadMs > MaxLoadMs)
-                {
-                    error = $"'{modelRef}' has load_ms='{value}', which is not a whole number of milliseconds up to {MaxLoadMs}";
-                    return false;
-                }
-                continue;
-            }
-
-            if (!key.SequenceEqual("tps"))
-            {
-                error = $"'{modelRef}' has an unknown parameter '{key}' (the known ones are tps, load_ms and {SimModelFootprint.VramParameter})";
-                return false;
-            }
-
-            if (!double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out tokensPerSecond)
-                || !double.IsFinite(tokensPerSecond) || tokensPerSecond < 0)
-            {
-                error = $"'{modelRef}' has tps='{value}', which is not a number >= 0";
-                return false;
             }
         }
 

@@ -6,6 +6,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using LlamaOrch.Contracts.Errors;
 using LlamaOrch.Core.Engines;
+using LlamaOrch.EngineProtocol.Wire;
 
 namespace LlamaOrch.Engines.LlamaCppProtocol;
 
@@ -43,10 +44,21 @@ internal sealed class LlamaCppEngineClient(HttpClient http, Uri baseAddress) : I
         using var message = new HttpRequestMessage(HttpMethod.Post, new Uri(BaseAddress, "/completion"))
         {
             Content = JsonContent.Create(
-                new CompletionRequest(
-                    request.Prompt, request.MaxTokens, Stream: true, request.Seed, CachePrompt: true,
-                    request.Sampling.Temperature, request.Sampling.TopK, request.Sampling.TopP, request.Sampling.MinP, request.Sampling.RepeatPenalty,
-                    request.Strict),
+                new CompletionRequest
+                {
+                    Prompt = request.Prompt,
+                    NPredict = request.MaxTokens,
+                    Stream = true,
+                    Seed = request.Seed,
+                    CachePrompt = true,
+                    Temperature = request.Sampling.Temperature,
+                    TopK = request.Sampling.TopK,
+                    TopP = request.Sampling.TopP,
+                    MinP = request.Sampling.MinP,
+                    RepeatPenalty = request.Sampling.RepeatPenalty,
+                    // Our extension: sent only when asked for, so that a request to llama-server holds nothing it does not know.
+                    LlorchStrict = request.Strict ? true : null,
+                },
                 LlamaCppJsonContext.Default.CompletionRequest),
         };
         message.Headers.TryAddWithoutValidation("X-Correlation-Id", request.CorrelationId);
@@ -93,7 +105,7 @@ internal sealed class LlamaCppEngineClient(HttpClient http, Uri baseAddress) : I
     public async Task<IReadOnlyList<EngineEmbedding>> EmbedAsync(IReadOnlyList<string> inputs, string correlationId, CancellationToken cancellationToken)
     {
         var items = await PostAsync("/embedding", new EmbeddingRequest(inputs), LlamaCppJsonContext.Default.EmbeddingRequest,
-            LlamaCppJsonContext.Default.EmbeddingItemArray, correlationId, cancellationToken).ConfigureAwait(false);
+            LlamaCppJsonContext.Default.EmbeddingResultArray, correlationId, cancellationToken).ConfigureAwait(false);
 
         var vectors = new EngineEmbedding[inputs.Count];
         foreach (var item in items ?? [])
@@ -108,8 +120,8 @@ internal sealed class LlamaCppEngineClient(HttpClient http, Uri baseAddress) : I
 
     public async Task<IReadOnlyList<EngineScore>> RerankAsync(string query, IReadOnlyList<string> documents, string correlationId, CancellationToken cancellationToken)
     {
-        var reply = await PostAsync("/rerank", new RerankRequest(query, documents, documents.Count), LlamaCppJsonContext.Default.RerankRequest,
-            LlamaCppJsonContext.Default.RerankReply, correlationId, cancellationToken).ConfigureAwait(false);
+        var reply = await PostAsync("/rerank", new RerankRequest(query, [.. documents], Texts: null, documents.Count), LlamaCppJsonContext.Default.RerankRequest,
+            LlamaCppJsonContext.Default.RerankResponse, correlationId, cancellationToken).ConfigureAwait(false);
 
         // The reply is best first; put the scores back in the documents' order.
         var scores = new EngineScore[documents.Count];
@@ -127,7 +139,7 @@ internal sealed class LlamaCppEngineClient(HttpClient http, Uri baseAddress) : I
     {
         var reply = await PostAsync("/tokenize", new TokenizeRequest(text), LlamaCppJsonContext.Default.TokenizeRequest,
             LlamaCppJsonContext.Default.TokenizeResponse, correlationId: null, cancellationToken).ConfigureAwait(false);
-        return reply?.Tokens?.Length ?? throw new EngineFailureException(ErrorCodes.Internal, $"engine at {BaseAddress} answered /tokenize without tokens", retriable: false);
+        return reply?.Tokens?.Count ?? throw new EngineFailureException(ErrorCodes.Internal, $"engine at {BaseAddress} answered /tokenize without tokens", retriable: false);
     }
 
     /// <summary>POSTs a JSON body and reads the JSON reply; a refusal or a lost engine becomes an <see cref="EngineFailureException"/>.</summary>
@@ -223,7 +235,7 @@ internal sealed class LlamaCppEngineClient(HttpClient http, Uri baseAddress) : I
         string? detail = null;
         try
         {
-            detail = JsonSerializer.Deserialize(text, LlamaCppJsonContext.Default.EngineErrorBody)?.Error?.Message;
+            detail = JsonSerializer.Deserialize(text, LlamaCppJsonContext.Default.ErrorResponse)?.Error?.Message;
         }
         catch (JsonException)
         {

@@ -1,5 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Text.RegularExpressions;
+using LlamaOrch.EngineProtocol.Simulation;
 
 namespace LlamaOrch.Engines.Models;
 
@@ -41,7 +42,7 @@ public sealed partial class ModelRef : IEquatable<ModelRef>
     /// <summary>The file's name (last path segment); null for <c>sim:</c>.</summary>
     public string? FileName { get; private init; }
 
-    /// <summary>What follows <c>sim:</c>.</summary>
+    /// <summary>The name of a <c>sim:</c> ref (what precedes its parameters).</summary>
     public string? SyntheticName { get; private init; }
 
     public bool IsSynthetic => Kind == ModelRefKind.Synthetic;
@@ -84,7 +85,7 @@ public sealed partial class ModelRef : IEquatable<ModelRef>
         error = null;
         modelRef = scheme.Groups[1].Value.ToLowerInvariant() switch
         {
-            "sim" => new ModelRef(ModelRefKind.Synthetic, "sim:" + rest) { SyntheticName = rest },
+            "sim" => Synthetic(SimRef.Scheme + rest),
             "hf" => HuggingFace(text, rest, out error),
             "file" => FileUri(text, rest, out error),
             "https" or "http" => WebUrl(text, out error),
@@ -93,6 +94,9 @@ public sealed partial class ModelRef : IEquatable<ModelRef>
         };
         return modelRef is not null;
     }
+
+    private static ModelRef Synthetic(string canonical) =>
+        new(ModelRefKind.Synthetic, canonical) { SyntheticName = SimRef.Parse(canonical).Name };
 
     private static ModelRef? PlainPath(string text, string? baseDirectory, out string? error)
     {

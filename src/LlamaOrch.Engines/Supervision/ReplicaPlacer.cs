@@ -1,7 +1,7 @@
 using System.Globalization;
 using LlamaOrch.Core.Pools;
 using LlamaOrch.Engines.Devices;
-using LlamaOrch.Engines.Gguf;
+using LlamaOrch.EngineProtocol.Gguf;
 using LlamaOrch.Engines.Placement;
 
 namespace LlamaOrch.Engines.Supervision;

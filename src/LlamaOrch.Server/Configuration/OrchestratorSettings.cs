@@ -2,6 +2,7 @@ using LlamaOrch.Core.Admission;
 using LlamaOrch.Core.Pools;
 using LlamaOrch.Core.Scheduling;
 using LlamaOrch.Core.Tasks;
+using LlamaOrch.EngineProtocol.Simulation;
 using LlamaOrch.Engines.Models;
 using LlamaOrch.Engines.Placement;
 using LlamaOrch.Engines.Supervision;
@@ -143,7 +144,7 @@ internal sealed record OrchestratorSettings(
         if (string.IsNullOrWhiteSpace(pool.Model)) throw new ConfigurationException($"{key}:Model is required (a model ref such as sim:NAME)");
         if (!ModelRef.TryParse(pool.Model, out _, out var modelError)) throw new ConfigurationException($"{key}:Model: {modelError}");
         // A sim ref's declared VRAM is read at placement; a bad one is refused here rather than as a replica that never starts.
-        if (SimModelFootprint.IsSimRef(pool.Model) && !SimModelFootprint.TryParse(pool.Model, out _, out var footprintError))
+        if (SimRef.IsSimRef(pool.Model) && !SimModelFootprint.TryParse(pool.Model, out _, out var footprintError))
             throw new ConfigurationException($"{key}:Model: {footprintError}");
         var engine = pool.Engine ?? "llamacpp";
         if (!WireNames.Engines.TryGetValue(engine, out var engineKind) || engineKind != EngineKind.LlamaCpp)

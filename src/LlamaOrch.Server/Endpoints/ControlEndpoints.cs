@@ -8,6 +8,7 @@ using LlamaOrch.Core.Engines;
 using LlamaOrch.Core.Pools;
 using LlamaOrch.Core.Scheduling;
 using LlamaOrch.Core.Tasks;
+using LlamaOrch.EngineProtocol.Simulation;
 using LlamaOrch.Engines.Models;
 using LlamaOrch.Engines.Supervision;
 using LlamaOrch.Server.Http;
@@ -27,9 +28,8 @@ internal static class ControlEndpoints
         {
             if (pools.Find(id) is not { } pool) return ErrorResponses.NotFoundAsync(context, $"no pool '{id}'");
             var s = pool.Snapshot();
-            var decisions = counters.Snapshot().Select(c => new PlacementDecisionCount(c.Key.Outcome, c.Key.Pinned, c.Key.Fallback, c.Value)).ToList();
             var body = new PoolHealthResponse(s.Live, s.Ready, s.Draining, s.Reloading, s.Model, s.LastError,
-                new PoolMetrics(s.QueueDepth, s.BusySlots, s.ReadySlots, s.ReplicasReady, s.ReplicasTotal, decisions));
+                new PoolMetrics(s.QueueDepth, s.BusySlots, s.ReadySlots, s.ReplicasReady, s.ReplicasTotal, counters.Snapshot()));
             return context.Response.WriteAsJsonAsync(body, ContractsJsonContext.Default.PoolHealthResponse);
         });
 
@@ -145,7 +145,7 @@ internal static class ControlEndpoints
         {
             var s = pool.Snapshot();
             var config = pool.Config;
-            var synthetic = config.Model.StartsWith("sim:", StringComparison.Ordinal);
+            var synthetic = SimRef.IsSimRef(config.Model);
             return new EngineCapability(
                 WireNames.Of(config.Engine),
                 s.EngineVersion,

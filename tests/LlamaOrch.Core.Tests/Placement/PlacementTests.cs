@@ -159,7 +159,7 @@ public sealed class PlacementTests
     private static Task WaitIdle(PoolRuntime pool) => pool.WaitEmptyAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
 
     private long Count(string outcome, bool pinned, bool fallback = false) =>
-        _context.Counters.Snapshot().Where(c => c.Key == new PlacementCounterKey(outcome, pinned, fallback)).Sum(c => c.Value);
+        _context.Counters.Snapshot().Where(c => c.Outcome == outcome && c.Pinned == pinned && c.Fallback == fallback).Sum(c => c.Count);
 
     private (AdmissionService Admission, PoolRuntime A, PoolRuntime B) TwoPools((string, string)? devices = null)
     {

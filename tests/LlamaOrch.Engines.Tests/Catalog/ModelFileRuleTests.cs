@@ -1,3 +1,4 @@
+using LlamaOrch.Testing;
 using LlamaOrch.Engines.Catalog;
 using LlamaOrch.Engines.Models;
 using LlamaOrch.Engines.Tests.Models;

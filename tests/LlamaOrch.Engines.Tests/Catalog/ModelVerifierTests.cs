@@ -1,3 +1,4 @@
+using LlamaOrch.Testing;
 using System.Security.Cryptography;
 using System.Text;
 using LlamaOrch.Core.Catalog;

@@ -1,3 +1,4 @@
+using LlamaOrch.Testing;
 using LlamaOrch.Core.Catalog;
 using LlamaOrch.Engines.Catalog;
 using Microsoft.Data.Sqlite;

@@ -76,6 +76,7 @@ public sealed class ModelRefTests
     [Theory]
     [InlineData("sim:fast", "fast")]
     [InlineData("sim:", "")]
+    [InlineData("sim:fast?tps=5&vram_mib=100", "fast")]
     public void Sim_refs_are_synthetic(string text, string name)
     {
         var modelRef = ModelRef.Parse(text);

@@ -1,6 +1,8 @@
+using LlamaOrch.Testing;
 using System.Net;
 using System.Net.Sockets;
 using LlamaOrch.Engines.Models;
+using LlamaOrch.Engines.Supervision;
 using Microsoft.Extensions.Time.Testing;
 
 namespace LlamaOrch.Engines.Tests.Models;
@@ -306,10 +308,7 @@ public sealed class ModelStoreDownloadTests : IAsyncLifetime
     [Fact]
     public async Task An_unreachable_server_is_an_error_that_says_where_to_put_the_file()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var closedPort = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
+        var closedPort = FreePort.Next();
         using var store = new ModelStore(
             new ModelStoreOptions
             {

@@ -1,3 +1,4 @@
+using LlamaOrch.Testing;
 using LlamaOrch.Engines.Models;
 
 namespace LlamaOrch.Engines.Tests.Models;

@@ -1,4 +1,4 @@
-using LlamaOrch.Engines.Gguf;
+using LlamaOrch.EngineProtocol.Gguf;
 
 namespace LlamaOrch.Testing;
 

@@ -1,0 +1,15 @@
+using LlamaOrch.Core.Pools;
+
+namespace LlamaOrch.Core;
+
+/// <summary>What Core's services are built from, validated by the host beforehand.</summary>
+/// <param name="TaskRetention">How long a finished task's stream stays readable.</param>
+/// <param name="MaxRetainedTasks">How many finished tasks stay readable at most.</param>
+/// <param name="MetricsInterval">How often a running task's stream gets a <c>metrics</c> frame.</param>
+/// <param name="DefaultModel">What a task without <c>model_ref</c> asks for; null to take the one model the pools serve.</param>
+public sealed record CoreOptions(
+    IReadOnlyList<PoolConfig> Pools,
+    TimeSpan TaskRetention,
+    int MaxRetainedTasks,
+    TimeSpan MetricsInterval,
+    string? DefaultModel);

@@ -1,0 +1,44 @@
+using LlamaOrch.Core;
+using LlamaOrch.Core.Admission;
+using LlamaOrch.Core.Catalog;
+using LlamaOrch.Core.Placement;
+using LlamaOrch.Core.Pools;
+using LlamaOrch.Core.Tasks;
+using Microsoft.Extensions.Logging;
+
+// In the namespace of IServiceCollection, as the framework's own Add… methods are, so a host finds it without a using.
+namespace Microsoft.Extensions.DependencyInjection;
+
+public static class CoreServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers the pools, admission, placement, the task store and the shutdown sequence as singletons. The host
+    /// registers what they draw on: a <see cref="TimeProvider"/>, logging, the <see cref="ModelCatalog"/> admission
+    /// checks models against, and the <see cref="IDeviceAvailability"/> placement reads.
+    /// </summary>
+    public static IServiceCollection AddLlamaOrchCore(this IServiceCollection services, CoreOptions options)
+    {
+        services.AddSingleton(sp => new TaskStore(options.TaskRetention, options.MaxRetainedTasks, sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => new TaskRunner(
+            sp.GetRequiredService<TimeProvider>(), options.MetricsInterval, sp.GetRequiredService<ILogger<TaskRunner>>()));
+        services.AddSingleton<PlacementCounters>();
+        services.AddSingleton(_ => new SessionAffinity());
+        services.AddSingleton(sp => new PlacementContext(
+            sp.GetRequiredService<IDeviceAvailability>(),
+            sp.GetRequiredService<SessionAffinity>(),
+            sp.GetRequiredService<PlacementCounters>(),
+            sp.GetRequiredService<ILoggerFactory>().CreateLogger("LlamaOrch.Placement")));
+        services.AddSingleton(sp => new PoolRegistry(options.Pools
+            .Select(config => new PoolRuntime(
+                config, sp.GetRequiredService<TaskRunner>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<PlacementContext>()))
+            .ToList()));
+        services.AddSingleton<PoolPlacement>();
+        services.AddSingleton<AdmissionGate>();
+        services.AddSingleton(sp => new AdmissionService(
+            sp.GetRequiredService<PoolRegistry>(), sp.GetRequiredService<TaskStore>(), sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<PoolPlacement>(), sp.GetRequiredService<ModelCatalog>(), sp.GetRequiredService<AdmissionGate>(),
+            options.DefaultModel));
+        services.AddSingleton<ShutdownSequence>();
+        return services;
+    }
+}

@@ -1,7 +1,0 @@
-namespace LlamaOrch.EngineHost.Protocol.Wire;
-
-/// <summary>
-/// llama-server's <c>POST /rerank</c> body: the Jina shape (<c>documents</c>) or the TEI shape (<c>texts</c>), scored
-/// against <c>query</c>; <c>top_n</c> keeps the best n.
-/// </summary>
-internal sealed record RerankRequest(string? Query, List<string?>? Documents, List<string?>? Texts, int? TopN);

@@ -1,4 +1,0 @@
-namespace LlamaOrch.EngineHost.Protocol.Wire;
-
-/// <summary>One element of <c>GET /slots</c>.</summary>
-internal sealed record SlotState(int Id, int NCtx, bool IsProcessing, int NDecoded);

@@ -1,0 +1,40 @@
+namespace LlamaOrch.EngineProtocol.Wire;
+
+/// <summary>
+/// The body of <c>POST /completion</c>: the fields of llama-server's that this engine honours. Absent fields are
+/// null and take llama-server's defaults; fields not listed here are ignored, as llama-server ignores them.
+/// </summary>
+internal sealed class CompletionRequest
+{
+    /// <summary>The text to continue; absent or empty starts from the beginning of a sequence.</summary>
+    public string? Prompt { get; init; }
+
+    /// <summary>Tokens to predict; -1 or absent predicts until the slot's context is full.</summary>
+    public int? NPredict { get; init; }
+
+    public bool? Stream { get; init; }
+
+    public long? Seed { get; init; }
+
+    public double? Temperature { get; init; }
+
+    public int? TopK { get; init; }
+
+    public double? TopP { get; init; }
+
+    public double? MinP { get; init; }
+
+    public double? RepeatPenalty { get; init; }
+
+    /// <summary>Accepted for compatibility (a bad type is still a 400); a sim prompt costs nothing to evaluate.</summary>
+    public bool? CachePrompt { get; init; }
+
+    /// <summary>
+    /// Our extension (llama-server ignores it): decode this sequence alone in its batch and without reusing
+    /// cached KV, so that its tokens cannot depend on what else the engine is doing.
+    /// </summary>
+    public bool? LlorchStrict { get; init; }
+
+    /// <summary>The slot to run in; -1 or absent takes any free slot.</summary>
+    public int? IdSlot { get; init; }
+}
