@@ -38,7 +38,9 @@ public static class CoreServiceCollectionExtensions
             sp.GetRequiredService<PoolRegistry>(), sp.GetRequiredService<TaskStore>(), sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<PoolPlacement>(), sp.GetRequiredService<ModelCatalog>(), sp.GetRequiredService<AdmissionGate>(),
             options.DefaultModel));
-        services.AddSingleton<ShutdownSequence>();
+        services.AddSingleton(sp => new ShutdownSequence(
+            sp.GetRequiredService<PoolRegistry>(), sp.GetRequiredService<TaskStore>(), sp.GetRequiredService<AdmissionGate>(),
+            sp.GetRequiredService<TaskRunner>(), sp.GetRequiredService<TimeProvider>()));
         return services;
     }
 }

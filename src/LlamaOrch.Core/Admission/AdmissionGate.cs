@@ -4,7 +4,7 @@ namespace LlamaOrch.Core.Admission;
 /// Whether new tasks are admitted at all: open until orchestratord begins to shut down, then every new task
 /// gets the refusal the gate was closed with. Thread-safe; closing twice keeps the first refusal.
 /// </summary>
-public sealed class AdmissionGate
+internal sealed class AdmissionGate
 {
     private Rejection? _closed;
 

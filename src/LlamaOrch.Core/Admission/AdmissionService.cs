@@ -12,16 +12,33 @@ namespace LlamaOrch.Core.Admission;
 /// Step 2 of the way of a task: check the model against the catalog (retired, untrusted), find the pools
 /// that serve it, let placement pick one, and queue the task there.
 /// </summary>
-/// <param name="defaultModel">The model a task without <c>model_ref</c> asks for (Orchestrator:Tasks:DefaultModel); null to take the one model the pools serve.</param>
-public sealed class AdmissionService(
-    PoolRegistry pools, TaskStore tasks, TimeProvider time, PoolPlacement placement, ModelCatalog? catalog = null, AdmissionGate? gate = null,
-    string? defaultModel = null)
+public sealed class AdmissionService
 {
     /// <summary>Begin-of-sequence plus SentencePiece's leading space: tokens a prompt may have beyond its bytes.</summary>
     private const int SpecialTokenAllowance = 2;
 
     /// <summary>How long admission waits for a token count before leaving the check to the engine.</summary>
     private static readonly TimeSpan TokenCountTimeout = TimeSpan.FromSeconds(5);
+
+    private readonly PoolRegistry _pools;
+    private readonly TaskStore _tasks;
+    private readonly TimeProvider _time;
+    private readonly PoolPlacement _placement;
+    private readonly ModelCatalog? _catalog;
+    private readonly AdmissionGate? _gate;
+    private readonly string? _defaultModel;
+
+    /// <param name="defaultModel">The model a task without <c>model_ref</c> asks for (Orchestrator:Tasks:DefaultModel); null to take the one model the pools serve.</param>
+    internal AdmissionService(PoolRegistry pools, TaskStore tasks, TimeProvider time, PoolPlacement placement, ModelCatalog? catalog = null, AdmissionGate? gate = null, string? defaultModel = null)
+    {
+        _pools = pools;
+        _tasks = tasks;
+        _time = time;
+        _placement = placement;
+        _catalog = catalog;
+        _gate = gate;
+        _defaultModel = defaultModel;
+    }
 
     /// <summary>
     /// Fills the defaults that depend on the pools: <c>model_ref</c> (the configured default model, else the one
@@ -35,16 +52,16 @@ public sealed class AdmissionService(
         if (model is null)
         {
             if (!WireNames.Workloads.TryGetValue(body.Workload ?? WireNames.Of(Workload.Completion), out var workload)) return body;
-            model = defaultModel ?? TheOnlyModel(workload, out problem);
+            model = _defaultModel ?? TheOnlyModel(workload, out problem);
             if (model is null) return body;
         }
-        var engine = body.Engine ?? WireNames.Of(pools.All.FirstOrDefault(p => NamesOf(model).Contains(p.Config.Model))?.Config.Engine ?? EngineKind.LlamaCpp);
+        var engine = body.Engine ?? WireNames.Of(_pools.All.FirstOrDefault(p => NamesOf(model).Contains(p.Config.Model))?.Config.Engine ?? EngineKind.LlamaCpp);
         return body with { ModelRef = model, Engine = engine };
     }
 
     private string? TheOnlyModel(Workload workload, out Rejection? problem)
     {
-        var models = pools.All.Where(p => p.Config.Workloads.Contains(workload) && !p.IsStopped).Select(p => p.Config.Model).Distinct().ToList();
+        var models = _pools.All.Where(p => p.Config.Workloads.Contains(workload) && !p.IsStopped).Select(p => p.Config.Model).Distinct().ToList();
         problem = models.Count == 1 ? null : Rejection.InvalidParams("model_ref", models.Count == 0
             ? $"required: no pool serves workload {WireNames.Of(workload)}"
             : $"required: the pools serve several models ({string.Join(", ", models)}); name one, or set Orchestrator:Tasks:DefaultModel");
@@ -53,30 +70,30 @@ public sealed class AdmissionService(
 
     public AdmissionOutcome Submit(TaskSpec spec, string correlationId)
     {
-        if (catalog?.AdmissionCheck(spec.ModelRef) is { } untrusted) return Refuse(spec, untrusted);
+        if (_catalog?.AdmissionCheck(spec.ModelRef) is { } untrusted) return Refuse(spec, untrusted);
 
-        var serving = pools.Serving(NamesOf(spec.ModelRef), spec.Engine);
+        var serving = _pools.Serving(NamesOf(spec.ModelRef), spec.Engine);
         if (serving.Count == 0) return Refuse(spec, NoPoolFor(spec));
 
-        var choice = placement.Choose(spec, serving);
+        var choice = _placement.Choose(spec, serving);
         if (choice.Pool is not { } chosen) return Refuse(spec, choice.Rejection!);
 
-        var task = new OrchestratedTask(spec, correlationId, chosen, time);
-        if (!tasks.TryAdd(task))
+        var task = new OrchestratedTask(spec, correlationId, chosen, _time);
+        if (!_tasks.TryAdd(task))
             return Refuse(spec, Rejection.InvalidParams("task_id", $"task {spec.TaskId} already exists; stream or cancel it, or submit with a new task_id"));
         // Looked at once the task is stored: a shutdown that closes the gate after this still finds the task and ends it.
-        if (gate?.Refusal is { } closed)
+        if (_gate?.Refusal is { } closed)
         {
-            tasks.Remove(task);
+            _tasks.Remove(task);
             return Refuse(spec, closed);
         }
 
         var admitted = chosen.Admit(task);
-        placement.CountAdmission(spec, choice, queued: admitted.Rejection is null);
+        _placement.CountAdmission(spec, choice, queued: admitted.Rejection is null);
         if (admitted.Rejection is not null)
         {
             // A refused task leaves no trace, so the client can retry with the same task_id.
-            tasks.Remove(task);
+            _tasks.Remove(task);
             return Refuse(spec, admitted.Rejection);
         }
         return new AdmissionOutcome(task, admitted.BackoffMs, null);
@@ -96,7 +113,7 @@ public sealed class AdmissionService(
         var mostTokens = (long)Encoding.UTF8.GetByteCount(prompt) + SpecialTokenAllowance + generated;
         // Placement only picks a pool whose context holds the task's ctx, so within ctx it fits without looking further.
         if (mostTokens <= spec.Ctx) return null;
-        var serving = pools.Serving(NamesOf(spec.ModelRef), spec.Engine).Where(p => p.Config.Workloads.Contains(Workload.Completion)).ToList();
+        var serving = _pools.Serving(NamesOf(spec.ModelRef), spec.Engine).Where(p => p.Config.Workloads.Contains(Workload.Completion)).ToList();
         if (serving.Count == 0) return null;
         var ctxMax = serving.Max(p => p.CtxMax);
         if (mostTokens <= ctxMax) return null;
@@ -107,7 +124,7 @@ public sealed class AdmissionService(
         int tokens;
         try
         {
-            using var timeout = new CancellationTokenSource(TokenCountTimeout, time);
+            using var timeout = new CancellationTokenSource(TokenCountTimeout, _time);
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
             tokens = await client.CountTokensAsync(prompt, linked.Token).ConfigureAwait(false);
         }
@@ -123,13 +140,13 @@ public sealed class AdmissionService(
 
     /// <summary>The names a pool may give the model by: the ref itself, and its catalog id and source.</summary>
     private IReadOnlyList<string> NamesOf(string modelRef) =>
-        catalog?.Find(modelRef) is { } entry
+        _catalog?.Find(modelRef) is { } entry
             ? new[] { modelRef, entry.Id, entry.SourceUrl }.OfType<string>().Distinct(StringComparer.Ordinal).ToList()
             : [modelRef];
 
     private Rejection NoPoolFor(TaskSpec spec)
     {
-        var offered = pools.All.Select(p => $"{p.Id} ({WireNames.Of(p.Config.Engine)}: {p.Config.Model})");
+        var offered = _pools.All.Select(p => $"{p.Id} ({WireNames.Of(p.Config.Engine)}: {p.Config.Model})");
         return new Rejection(
             ErrorCodes.PoolUnavailable,
             $"no pool serves model '{spec.ModelRef}' with engine {WireNames.Of(spec.Engine)}; configured pools: {string.Join(", ", offered)}",

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace LlamaOrch.Core.Placement;
 
 /// <summary>What placement decisions draw on and report to, shared by admission and every pool's dispatcher.</summary>
-public sealed record PlacementContext(IDeviceAvailability Devices, SessionAffinity Affinity, PlacementCounters Counters, ILogger Logger)
+internal sealed record PlacementContext(IDeviceAvailability Devices, SessionAffinity Affinity, PlacementCounters Counters, ILogger Logger)
 {
     /// <summary>No device inventory and no logging: for tests and tools.</summary>
     public static PlacementContext Detached() =>

@@ -12,7 +12,7 @@ namespace LlamaOrch.Core.Placement;
 /// not draining, ready), then the one ranking of places (<see cref="PlacementRanking"/>): session affinity,
 /// room, least load, most free VRAM, fastest replica, and id.
 /// </summary>
-public sealed class PoolPlacement(PoolRegistry pools, PlacementContext context)
+internal sealed class PoolPlacement(PoolRegistry pools, PlacementContext context)
 {
     public PoolChoice Choose(TaskSpec spec, IReadOnlyList<PoolRuntime> serving)
     {
@@ -134,7 +134,7 @@ public sealed class PoolPlacement(PoolRegistry pools, PlacementContext context)
 }
 
 /// <summary>The pool a task goes to, or why none; <see cref="Rules"/> names the rules that decided.</summary>
-public sealed record PoolChoice(PoolRuntime? Pool, Rejection? Rejection, string Rules, bool Fallback)
+internal sealed record PoolChoice(PoolRuntime? Pool, Rejection? Rejection, string Rules, bool Fallback)
 {
     public static PoolChoice Refused(Rejection rejection, string rules) => new(null, rejection, rules, Fallback: false);
 }

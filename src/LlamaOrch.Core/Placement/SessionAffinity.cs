@@ -6,7 +6,7 @@ namespace LlamaOrch.Core.Placement;
 /// The replica each session last ran on, so its next turn can go back to the slot cache that already holds
 /// its prompt prefix. Bounded: past <see cref="Capacity"/> sessions the map is cleared, which costs only warmth.
 /// </summary>
-public sealed class SessionAffinity(int capacity = 65_536)
+internal sealed class SessionAffinity(int capacity = 65_536)
 {
     private readonly ConcurrentDictionary<string, string> _lastReplica = new(StringComparer.Ordinal);
 

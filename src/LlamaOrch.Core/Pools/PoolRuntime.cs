@@ -27,7 +27,7 @@ public sealed partial class PoolRuntime
     private readonly ChangeSignal _changed = new();
     private PoolConfig _config;
 
-    public PoolRuntime(PoolConfig config, TaskRunner runner, TimeProvider time, PlacementContext? placement = null)
+    internal PoolRuntime(PoolConfig config, TaskRunner runner, TimeProvider time, PlacementContext? placement = null)
     {
         _config = config;
         _time = time;

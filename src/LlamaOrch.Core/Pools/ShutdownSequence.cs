@@ -10,19 +10,34 @@ namespace LlamaOrch.Core.Pools;
 /// then ends with WORKER_RESET "shutting down", its engine request aborted; the sequence ends once the runs have unwound. Streams are not closed here:
 /// each reader sends its task's last frame and then ends by itself.
 /// </summary>
-public sealed class ShutdownSequence(PoolRegistry pools, TaskStore tasks, AdmissionGate gate, TaskRunner runner, TimeProvider time)
+public sealed class ShutdownSequence
 {
     /// <summary>How long the cut runs get to notice their abort and give their slots back: they only unwind.</summary>
     private static readonly TimeSpan CutRunsAllowance = TimeSpan.FromSeconds(5);
 
+    private readonly PoolRegistry _pools;
+    private readonly TaskStore _tasks;
+    private readonly AdmissionGate _gate;
+    private readonly TaskRunner _runner;
+    private readonly TimeProvider _time;
+
+    internal ShutdownSequence(PoolRegistry pools, TaskStore tasks, AdmissionGate gate, TaskRunner runner, TimeProvider time)
+    {
+        _pools = pools;
+        _tasks = tasks;
+        _gate = gate;
+        _runner = runner;
+        _time = time;
+    }
+
     /// <summary>Runs the sequence; returns how many queued tasks were ended and how many running ones were cut.</summary>
     public async Task<(int Queued, int Cut)> RunAsync(TimeSpan grace, CancellationToken cancellationToken)
     {
-        gate.Close(new Rejection(
+        _gate.Close(new Rejection(
             ErrorCodes.PoolUnavailable, "orchestratord is shutting down; retry when it is back", Retriable: true, RetryAfterMs: 1000));
 
         var queued = 0;
-        foreach (var pool in pools.All)
+        foreach (var pool in _pools.All)
         {
             foreach (var task in pool.TakeQueued())
                 if (task.TryFail(ShuttingDown("orchestratord is shutting down"))) queued++;
@@ -31,8 +46,8 @@ public sealed class ShutdownSequence(PoolRegistry pools, TaskStore tasks, Admiss
         using var waiting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         try
         {
-            await Task.WhenAll(pools.All.Select(pool => pool.WaitEmptyAsync(waiting.Token)))
-                .WaitAsync(grace, time, cancellationToken).ConfigureAwait(false);
+            await Task.WhenAll(_pools.All.Select(pool => pool.WaitEmptyAsync(waiting.Token)))
+                .WaitAsync(grace, _time, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception timeUp) when (timeUp is TimeoutException or OperationCanceledException)
         {
@@ -44,13 +59,13 @@ public sealed class ShutdownSequence(PoolRegistry pools, TaskStore tasks, Admiss
         }
 
         // Everything unfinished, wherever it is: also a task whose admission raced with the gate closing.
-        var cut = tasks.FailUnfinished(ShuttingDown(
+        var cut = _tasks.FailUnfinished(ShuttingDown(
             $"orchestratord is shutting down: the task did not finish within the shutdown grace of {grace.TotalSeconds:0} s"));
 
         // The runs own the engine requests: once they have unwound, stopping the engines interrupts nothing.
         try
         {
-            await runner.WhenRunsEndAsync().WaitAsync(CutRunsAllowance, time, cancellationToken).ConfigureAwait(false);
+            await _runner.WhenRunsEndAsync().WaitAsync(CutRunsAllowance, _time, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception timeUp) when (timeUp is TimeoutException or OperationCanceledException)
         {

@@ -13,7 +13,7 @@ namespace LlamaOrch.Core.Tasks;
 /// that was stopped from outside (cancel, drain, shutdown, a requeue off a hung replica) writes nothing
 /// more: whoever stopped it wrote what the stream needs.
 /// </summary>
-public sealed class TaskRunner(TimeProvider time, TimeSpan metricsInterval, ILogger<TaskRunner> logger)
+internal sealed class TaskRunner(TimeProvider time, TimeSpan metricsInterval, ILogger<TaskRunner> logger)
 {
     /// <summary>The runs in flight, by run number: owned here so that shutdown can wait for them and none goes unobserved.</summary>
     private readonly ConcurrentDictionary<long, Task> _runs = new();
