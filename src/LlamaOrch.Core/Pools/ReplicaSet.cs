@@ -78,38 +78,12 @@ internal sealed class ReplicaSet(string poolId, TimeProvider time)
 
     public bool HasObservedLoad => _startPrediction.HasObservedLoad;
 
-    public int ReadySlots
-    {
-        get
-        {
-            var slots = 0;
-            foreach (var replica in _replicas)
-                if (replica.Dispatchable) slots += replica.Slots;
-            return slots;
-        }
-    }
+    public int ReadySlots => SumOver(static r => r.Dispatchable ? r.Slots : 0);
 
-    public int FreeSlots
-    {
-        get
-        {
-            var free = 0;
-            foreach (var replica in _replicas) free += replica.FreeSlots;
-            return free;
-        }
-    }
+    public int FreeSlots => SumOver(static r => r.FreeSlots);
 
     /// <summary>The slots of the serving replicas that are loading or restarting.</summary>
-    public int ComingUpSlots
-    {
-        get
-        {
-            var slots = 0;
-            foreach (var replica in _replicas)
-                if (replica.CanComeUp) slots += replica.Slots;
-            return slots;
-        }
-    }
+    public int ComingUpSlots => SumOver(static r => r.CanComeUp ? r.Slots : 0);
 
     /// <summary>The fastest decode rate any replica has shown; null before any task finished.</summary>
     public double? FastestTokensPerSecond
@@ -154,5 +128,12 @@ internal sealed class ReplicaSet(string poolId, TimeProvider time)
         foreach (var replica in _replicas)
             if (replica.Busy > 0 && replicaIds.Contains(replica.Id)) return false;
         return true;
+    }
+
+    private int SumOver(Func<ReplicaRuntime, int> slots)
+    {
+        var sum = 0;
+        foreach (var replica in _replicas) sum += slots(replica);
+        return sum;
     }
 }
