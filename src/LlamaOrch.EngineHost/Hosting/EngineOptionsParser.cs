@@ -70,9 +70,10 @@ internal static class EngineOptionsParser
     private static readonly RootCommand Command = CreateCommand();
 
     /// <summary>
-    /// Arguments are taken as they are: no <c>@file</c> response files, so a model ref is never read as one.
+    /// Arguments are taken as they are, as llama-server takes them: no <c>@file</c> response files (a model ref is
+    /// never read as one) and no bundling (<c>-tb</c> is an unknown option, not <c>-t b</c>).
     /// </summary>
-    private static readonly ParserConfiguration Configuration = new() { ResponseFileTokenReplacer = null };
+    private static readonly ParserConfiguration Configuration = new() { ResponseFileTokenReplacer = null, EnablePosixBundling = false };
 
     public static EngineOptionsParseResult Parse(IReadOnlyList<string> args)
     {

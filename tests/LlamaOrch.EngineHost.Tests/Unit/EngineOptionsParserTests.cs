@@ -94,6 +94,7 @@ public sealed class EngineOptionsParserTests
     [Theory]
     [InlineData("'--verbose'", "-m", "sim:x", "--verbose")]
     [InlineData("'--version'", "-m", "sim:x", "--version")]
+    [InlineData("'-tb'", "-m", "sim:x", "-tb", "2")]
     [InlineData("'-m' needs a value", "-m", "-np", "2")]
     [InlineData("'true'", "-m", "sim:x", "--embedding", "true")]
     [InlineData("'--port'", "-m", "sim:x", "--port", "-1")]
