@@ -3,12 +3,17 @@ using LlamaOrch.Bench;
 using LlamaOrch.Bench.Load;
 using LlamaOrch.Bench.Processes;
 
-var options = BenchOptions.Parse(args, out var usage);
+var options = BenchCommandLine.Parse(args, out var error);
 if (options is null)
 {
-    var help = args.Any(a => a is "-h" or "--help");
-    (help ? Console.Out : Console.Error).WriteLine(usage);
-    return help ? 0 : 2;
+    if (error is null)
+    {
+        BenchCommandLine.WriteHelp(Console.Out);
+        return 0;
+    }
+    Console.Error.WriteLine($"llorch-bench: {error}");
+    Console.Error.WriteLine("Run it with --help for the options it takes.");
+    return 2;
 }
 
 var workDirectory = Directory.CreateTempSubdirectory("llorch-bench-").FullName;

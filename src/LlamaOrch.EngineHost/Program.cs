@@ -3,7 +3,7 @@ using LlamaOrch.EngineHost.Hosting;
 var parsed = EngineOptionsParser.Parse(args);
 if (parsed.HelpRequested)
 {
-    Console.Out.WriteLine(EngineOptionsParser.Usage);
+    EngineOptionsParser.WriteHelp(Console.Out);
     return 0;
 }
 

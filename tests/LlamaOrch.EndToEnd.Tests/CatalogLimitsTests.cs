@@ -1,12 +1,11 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
-using LlamaOrch.Testing;
 
 namespace LlamaOrch.EndToEnd.Tests;
 
 /// <summary>What the catalog stores is bounded field by field, is listed page by page, and every id it accepts can be reached.</summary>
-public sealed partial class CatalogLimitsTests(CatalogLimitsTests.Fixture fixture) : IClassFixture<CatalogLimitsTests.Fixture>
+public sealed class CatalogLimitsTests(CatalogLimitsTests.Fixture fixture) : IClassFixture<CatalogLimitsTests.Fixture>
 {
     private Orchestrator Orchestrator => fixture.Orchestrator;
 
@@ -75,7 +74,8 @@ public sealed partial class CatalogLimitsTests(CatalogLimitsTests.Fixture fixtur
     [InlineData("", false)]
     public async Task The_id_pattern_in_control_yaml_accepts_exactly_what_the_server_accepts(string id, bool accepted)
     {
-        var pattern = IdPattern().Match(File.ReadAllText(RepoPaths.InRepo("contracts", "openapi", "control.yaml"))).Groups[1].Value;
+        var schemas = (await OpenApiContracts.LoadAsync(OpenApiContracts.Control)).Components!.Schemas!;
+        var pattern = schemas["CatalogModelRequest"].Properties!["id"].Pattern!;
 
         using var response = await Orchestrator.PostRawAsync("/v1/catalog/models",
             new JsonObject { ["id"] = id, ["source_url"] = "hf:org/repo/pattern.gguf" }.ToJsonString());
@@ -133,9 +133,6 @@ public sealed partial class CatalogLimitsTests(CatalogLimitsTests.Fixture fixtur
         Assert.Null(list["next_cursor"]?.GetValue<string>());
         return list["models"]!.AsArray().Select(m => m!["id"]!.GetValue<string>()).ToList();
     }
-
-    [GeneratedRegex(@"CatalogModelRequest:[\s\S]*?id:\s*\n\s*type: string\s*\n\s*pattern: '([^']+)'")]
-    private static partial Regex IdPattern();
 
     /// <summary>A sim pool and the default body limit (1 MiB), so a field's own limit is what refuses it.</summary>
     public sealed class Fixture : IAsyncLifetime

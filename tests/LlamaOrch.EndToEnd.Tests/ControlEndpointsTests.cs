@@ -14,8 +14,7 @@ public sealed class ControlEndpointsTests
         var body = JsonNode.Parse(await orchestrator.Http.GetStringAsync("/v1/capabilities"))!;
 
         // The served version is the one control.yaml publishes, read from the document rather than repeated here.
-        var documented = System.Text.RegularExpressions.Regex.Match(
-            File.ReadAllText(LlamaOrch.Testing.RepoPaths.InRepo("contracts", "openapi", "control.yaml")), @"(?m)^  version: (\S+)$").Groups[1].Value;
+        var documented = (await OpenApiContracts.LoadAsync(OpenApiContracts.Control)).Info.Version;
         Assert.Equal(documented, body["api_version"]!.GetValue<string>());
         var engine = Assert.Single(body["engines"]!.AsArray())!;
         Assert.Equal("llamacpp", engine["engine"]!.GetValue<string>());

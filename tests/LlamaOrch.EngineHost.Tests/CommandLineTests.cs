@@ -66,6 +66,7 @@ public sealed class CommandLineTests
         var run = await EngineProcess.RunToExitAsync(["--help"]);
 
         Assert.Equal(0, run.ExitCode);
-        Assert.Contains("Usage: llorch-engine", run.Stdout);
+        Assert.Contains("llorch-engine [options]", run.Stdout);
+        Assert.Contains("-np, --parallel <N>", run.Stdout);
     }
 }

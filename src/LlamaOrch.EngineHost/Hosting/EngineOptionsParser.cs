@@ -1,4 +1,6 @@
-using System.Diagnostics;
+using System.CommandLine;
+using System.CommandLine.Help;
+using System.CommandLine.Parsing;
 using System.Globalization;
 using System.Net;
 using LlamaOrch.EngineHost.Simulation;
@@ -7,116 +9,86 @@ namespace LlamaOrch.EngineHost.Hosting;
 
 /// <summary>
 /// Parses the subset of llama-server's command line that llorch-engine understands, under the same names, so
-/// the supervisor can start either binary with one argument list.
+/// the supervisor can start either binary with one argument list. As in llama-server, a valued option given
+/// twice takes its last value: a pool's engine arguments follow the supervisor's own and override them.
 /// </summary>
 internal static class EngineOptionsParser
 {
     public const int DefaultPort = 8080;
     public const int DefaultContextPerSlot = 4096;
 
-    public const string Usage = """
-        Usage: llorch-engine -m REF [options]
+    private static readonly Option<string?> Model = Valued<string?>(
+        ["--model", "-m"], "REF", null, Text, "",
+        """
+        model to serve (required): a GGUF file (a path or file:/abs/path.gguf), or sim:NAME[?tps=N][&vram_mib=M], synthetic
+        tokens, N per second per slot (default 50, 0 = unpaced); M is the GPU memory orchestratord places it as
+        needing (the engine allocates none)
+        """);
 
-          -m, --model REF        model to serve: a GGUF file (a path or file:/abs/path.gguf), or
-                                 sim:NAME[?tps=N][&vram_mib=M]  synthetic tokens, N per second per slot (default 50, 0 = unpaced);
-                                 M is the GPU memory orchestratord places it as needing (the engine allocates none)
-          -t, --threads N        llama.cpp threads (default 1: on small machines more can be much slower)
-              --lib-dir DIR      llama.cpp libraries to use instead of the shipped ones (e.g. a CUDA build)
-          -ngl, --n-gpu-layers N layers to offload to the GPU (default -1: all; no effect on the CPU build)
-              --host ADDR        address to listen on (default 127.0.0.1)
-              --port N           port to listen on (default 8080, 0 = any free port)
-          -np, --parallel N      number of slots (default 1)
-          -c, --ctx-size N       context size across all slots; each slot gets N / slots
-                                 (default and 0: 4096 per slot)
-          -fa, --flash-attn V    flash attention: on, off or auto (default auto, as llama-server; on a CPU
-                                 with a tiny model, off can decode batches much faster)
-              --embedding        also serve POST /embedding (mean-pooled, L2-normalised vectors)
-              --reranking        also serve POST /rerank (needs a model with a classification head)
-              --metrics          accepted for llama-server compatibility; /metrics is always served
-          -h, --help             print this text
+    private static readonly Option<int> Threads = Valued(
+        ["--threads", "-t"], "N", 1, Int(1, 1024), IntRange(1, 1024),
+        "llama.cpp threads (on small machines more than 1 can be much slower)");
 
-        Environment: LLORCH_PARENT_PID=PID makes the engine exit once that process is gone.
-        """;
+    private static readonly Option<string?> LibraryDirectory = Valued<string?>(
+        ["--lib-dir"], "DIR", null, Text, "",
+        "llama.cpp libraries to use instead of the shipped ones (e.g. a CUDA build)");
+
+    private static readonly Option<int> GpuLayers = Valued(
+        ["--n-gpu-layers", "-ngl", "--gpu-layers"], "N", -1, Int(-1, int.MaxValue), IntRange(-1, int.MaxValue),
+        "layers to offload to the GPU (-1: all; no effect on the CPU build)");
+
+    private static readonly Option<IPAddress> Host = Valued(
+        ["--host"], "ADDR", IPAddress.Loopback, TryParseAddress, "not an IP address or 'localhost'",
+        "address to listen on");
+
+    private static readonly Option<int> Port = Valued(
+        ["--port"], "N", DefaultPort, Int(0, IPEndPoint.MaxPort), IntRange(0, IPEndPoint.MaxPort),
+        "port to listen on (0: any free port)");
+
+    private static readonly Option<int> Slots = Valued(
+        ["--parallel", "-np"], "N", 1, Int(1, int.MaxValue), IntRange(1, int.MaxValue),
+        "number of slots");
+
+    private static readonly Option<int> ContextSize = Valued(
+        ["--ctx-size", "-c"], "N", 0, Int(0, int.MaxValue), IntRange(0, int.MaxValue),
+        "context size across all slots; each slot gets N / slots (0: 4096 per slot)");
+
+    // No default value: the help would show -1, the value llama.cpp takes for auto.
+    private static readonly Option<int?> FlashAttention = Valued<int?>(
+        ["--flash-attn", "-fa"], "V", null, TryParseFlashAttention, "not on, off or auto",
+        "flash attention: on, off or auto (default auto, as llama-server; on a CPU with a tiny model, off can decode batches much faster)");
+
+    private static readonly Option<bool> Embedding = Flag(
+        ["--embedding", "--embeddings"], "also serve POST /embedding (mean-pooled, L2-normalised vectors)");
+
+    private static readonly Option<bool> Reranking = Flag(
+        ["--reranking", "--rerank"], "also serve POST /rerank (needs a model with a classification head)");
+
+    private static readonly Option<bool> Metrics = Flag(
+        ["--metrics"], "accepted for llama-server compatibility; /metrics is always served");
+
+    private static readonly RootCommand Command = CreateCommand();
+
+    /// <summary>
+    /// Arguments are taken as they are, as llama-server takes them: no <c>@file</c> response files (a model ref is
+    /// never read as one) and no bundling (<c>-tb</c> is an unknown option, not <c>-t b</c>).
+    /// </summary>
+    private static readonly ParserConfiguration Configuration = new() { ResponseFileTokenReplacer = null, EnablePosixBundling = false };
 
     public static EngineOptionsParseResult Parse(IReadOnlyList<string> args)
     {
-        string? model = null;
-        var address = IPAddress.Loopback;
-        var port = DefaultPort;
-        var slots = 1;
-        var totalContext = 0;
-        var threads = 1;
-        string? libraryDirectory = null;
-        var embedding = false;
-        var reranking = false;
-        var flashAttention = -1;
-        var gpuLayers = -1;
-
-        for (var i = 0; i < args.Count; i++)
+        var parsed = Command.Parse(args, Configuration);
+        if (parsed.Action is HelpAction)
         {
-            var name = args[i];
-            switch (name)
-            {
-                case "-h" or "--help":
-                    return EngineOptionsParseResult.Help;
-                case "--metrics":
-                    continue;
-                case "--embedding" or "--embeddings":
-                    embedding = true;
-                    continue;
-                case "--reranking" or "--rerank":
-                    reranking = true;
-                    continue;
-            }
-
-            if (!IsValued(name))
-            {
-                return EngineOptionsParseResult.Failure($"unknown argument '{name}'");
-            }
-
-            if (i + 1 >= args.Count)
-            {
-                return EngineOptionsParseResult.Failure($"argument '{name}' needs a value");
-            }
-
-            var value = args[++i];
-            if (name is "-m" or "--model")
-            {
-                model = value;
-                continue;
-            }
-
-            if (name is "--lib-dir")
-            {
-                libraryDirectory = value;
-                continue;
-            }
-
-            if (name is "-fa" or "--flash-attn")
-            {
-                if (ParseFlashAttention(value) is not { } setting)
-                    return EngineOptionsParseResult.Failure($"argument '{name}': '{value}' is not on, off or auto");
-                flashAttention = setting;
-                continue;
-            }
-
-            var error = name switch
-            {
-                "--host" => ParseAddress(name, value, out address),
-                "--port" => ParseInt(name, value, 0, IPEndPoint.MaxPort, out port),
-                "-np" or "--parallel" => ParseInt(name, value, 1, int.MaxValue, out slots),
-                "-c" or "--ctx-size" => ParseInt(name, value, 0, int.MaxValue, out totalContext),
-                "-t" or "--threads" => ParseInt(name, value, 1, 1024, out threads),
-                "-ngl" or "--n-gpu-layers" or "--gpu-layers" => ParseInt(name, value, -1, int.MaxValue, out gpuLayers),
-                _ => throw new UnreachableException($"'{name}' is valued but has no parser"),
-            };
-            if (error is not null)
-            {
-                return EngineOptionsParseResult.Failure(error);
-            }
+            return EngineOptionsParseResult.Help;
         }
 
-        if (model is null)
+        if (parsed.Errors.Count > 0)
+        {
+            return EngineOptionsParseResult.Failure(string.Join("; ", parsed.Errors.Select(e => e.Message)));
+        }
+
+        if (parsed.GetValue(Model) is not { } model)
         {
             return EngineOptionsParseResult.Failure("argument '-m/--model' is required");
         }
@@ -127,6 +99,8 @@ internal static class EngineOptionsParser
             return EngineOptionsParseResult.Failure($"argument '--model': {modelError}");
         }
 
+        var slots = parsed.GetValue(Slots);
+        var totalContext = parsed.GetValue(ContextSize);
         var contextPerSlot = totalContext == 0 ? DefaultContextPerSlot : totalContext / slots;
         if (contextPerSlot < 1)
         {
@@ -135,57 +109,113 @@ internal static class EngineOptionsParser
         }
 
         return EngineOptionsParseResult.Success(new EngineOptions(
-            model, simModel, simModel is null ? ModelPathOf(model) : null, address, port, slots, contextPerSlot, threads, libraryDirectory, embedding, gpuLayers, reranking, flashAttention));
+            model, simModel, simModel is null ? ModelPathOf(model) : null, parsed.GetRequiredValue(Host), parsed.GetValue(Port), slots,
+            contextPerSlot, parsed.GetValue(Threads), parsed.GetValue(LibraryDirectory), parsed.GetValue(Embedding),
+            parsed.GetValue(GpuLayers), parsed.GetValue(Reranking), parsed.GetValue(FlashAttention) ?? -1));
     }
 
-    private static bool IsValued(string name) =>
-        name is "-m" or "--model" or "--host" or "--port" or "-np" or "--parallel" or "-c" or "--ctx-size"
-            or "-t" or "--threads" or "--lib-dir" or "-ngl" or "--n-gpu-layers" or "--gpu-layers" or "-fa" or "--flash-attn";
+    /// <summary>Writes the generated help: every option with its aliases, value and description.</summary>
+    public static void WriteHelp(TextWriter output) =>
+        Command.Parse(["--help"], Configuration).Invoke(new InvocationConfiguration { Output = output });
+
+    private static RootCommand CreateCommand()
+    {
+        var command = new RootCommand(
+            """
+            llorch-engine: one model, N slots, llama.cpp server's HTTP API.
+            Environment: LLORCH_PARENT_PID=PID makes the engine exit once that process is gone.
+            """)
+        {
+            Model, Threads, LibraryDirectory, GpuLayers, Host, Port, Slots, ContextSize, FlashAttention, Embedding, Reranking, Metrics,
+        };
+        // llama-server has neither --version nor [directives]; without them the surface is exactly the options above.
+        command.Options.Remove(command.Options.OfType<VersionOption>().Single());
+        command.Directives.Clear();
+        return command;
+    }
+
+    private delegate bool TryParse<T>(string value, out T result);
+
+    /// <summary>
+    /// An option with one value per use where the last use wins, and an error that names the argument as it
+    /// was spelled and says what the value should have been.
+    /// </summary>
+    private static Option<T> Valued<T>(string[] names, string valueName, T defaultValue, TryParse<T> tryParse, string expected, string description) =>
+        new(names[0], names[1..])
+        {
+            Description = description.ReplaceLineEndings(" "),
+            HelpName = valueName,
+            Arity = ArgumentArity.OneOrMore,
+            AllowMultipleArgumentsPerToken = false,
+            DefaultValueFactory = _ => defaultValue,
+            CustomParser = result =>
+            {
+                var name = (result.Parent as OptionResult)?.IdentifierToken?.Value ?? names[0];
+                var value = result.Tokens[^1].Value;
+                // "-m -m": the second is taken as the value; a value that is an option's name is one forgotten.
+                if (IsOptionName(value))
+                {
+                    result.AddError($"argument '{name}' needs a value");
+                }
+                else if (tryParse(value, out var parsed))
+                {
+                    return parsed;
+                }
+                else
+                {
+                    result.AddError($"argument '{name}': '{value}' is {expected}");
+                }
+
+                return defaultValue;
+            },
+        };
+
+    private static Option<bool> Flag(string[] names, string description) =>
+        new(names[0], names[1..]) { Description = description, Arity = ArgumentArity.Zero };
+
+    private static bool IsOptionName(string value) =>
+        value.StartsWith('-') && Command.Options.Any(o => o.Name == value || o.Aliases.Contains(value));
+
+    private static bool Text(string value, out string? text)
+    {
+        text = value;
+        return true;
+    }
+
+    private static TryParse<int> Int(int min, int max) => (string value, out int result) =>
+        int.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out result) && result >= min && result <= max;
+
+    private static string IntRange(int min, int max) =>
+        max == int.MaxValue ? $"not an integer >= {min}" : $"not an integer from {min} to {max}";
+
+    private static bool TryParseAddress(string value, out IPAddress address)
+    {
+        if (string.Equals(value, "localhost", StringComparison.OrdinalIgnoreCase))
+        {
+            address = IPAddress.Loopback;
+            return true;
+        }
+
+        return IPAddress.TryParse(value, out address!);
+    }
 
     /// <summary>llama-server's spellings: on/off/auto and their truthy and falsy synonyms.</summary>
-    private static int? ParseFlashAttention(string value) => value.ToLowerInvariant() switch
+    private static bool TryParseFlashAttention(string value, out int? setting)
     {
-        "on" or "enabled" or "true" or "1" => 1,
-        "off" or "disabled" or "false" or "0" => 0,
-        "auto" or "-1" => -1,
-        _ => null,
-    };
+        setting = value.ToLowerInvariant() switch
+        {
+            "on" or "enabled" or "true" or "1" => 1,
+            "off" or "disabled" or "false" or "0" => 0,
+            "auto" or "-1" => -1,
+            _ => null,
+        };
+        return setting is not null;
+    }
 
     /// <summary>The file of a <c>file:</c> or plain-path ref; null for refs that must be resolved (hf:, https:).</summary>
     private static string? ModelPathOf(string model)
     {
         if (model.StartsWith("file:", StringComparison.Ordinal)) return model["file:".Length..];
         return model.Contains("://", StringComparison.Ordinal) || model.StartsWith("hf:", StringComparison.Ordinal) ? null : model;
-    }
-
-    private static string? ParseAddress(string name, string value, out IPAddress address)
-    {
-        if (string.Equals(value, "localhost", StringComparison.OrdinalIgnoreCase))
-        {
-            address = IPAddress.Loopback;
-            return null;
-        }
-
-        if (IPAddress.TryParse(value, out var parsed))
-        {
-            address = parsed;
-            return null;
-        }
-
-        address = IPAddress.Loopback;
-        return $"argument '{name}': '{value}' is not an IP address or 'localhost'";
-    }
-
-    private static string? ParseInt(string name, string value, int min, int max, out int result)
-    {
-        if (int.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out result)
-            && result >= min && result <= max)
-        {
-            return null;
-        }
-
-        return max == int.MaxValue
-            ? $"argument '{name}': '{value}' is not an integer >= {min}"
-            : $"argument '{name}': '{value}' is not an integer from {min} to {max}";
     }
 }

@@ -32,6 +32,22 @@ public sealed class EngineOptionsParserTests
         Assert.Equal(2048, options.ContextPerSlot);
     }
 
+    [Fact]
+    public void The_last_use_of_an_option_wins_so_a_pools_engine_args_override_the_supervisors()
+    {
+        var options = Parse("-m", "sim:x", "-t", "1", "-np", "2", "--threads", "4", "--parallel", "8", "-m", "sim:y");
+
+        Assert.Equal("sim:y", options.ModelRef);
+        Assert.Equal(4, options.Threads);
+        Assert.Equal(8, options.Slots);
+    }
+
+    [Fact]
+    public void Arguments_are_taken_as_given_with_no_response_files()
+    {
+        Assert.Equal("@models/x.gguf", Parse("-m", "@models/x.gguf").ModelPath);
+    }
+
     [Theory]
     [InlineData(-1)]
     [InlineData(0, "-fa", "off")]
@@ -77,6 +93,10 @@ public sealed class EngineOptionsParserTests
 
     [Theory]
     [InlineData("'--verbose'", "-m", "sim:x", "--verbose")]
+    [InlineData("'--version'", "-m", "sim:x", "--version")]
+    [InlineData("'-tb'", "-m", "sim:x", "-tb", "2")]
+    [InlineData("'-m' needs a value", "-m", "-np", "2")]
+    [InlineData("'true'", "-m", "sim:x", "--embedding", "true")]
     [InlineData("'--port'", "-m", "sim:x", "--port", "-1")]
     [InlineData("'--port'", "-m", "sim:x", "--port")]
     [InlineData("'-np'", "-m", "sim:x", "-np", "two")]
