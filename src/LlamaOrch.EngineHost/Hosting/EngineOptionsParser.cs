@@ -4,6 +4,7 @@ using System.CommandLine.Parsing;
 using System.Globalization;
 using System.Net;
 using LlamaOrch.EngineHost.Simulation;
+using LlamaOrch.EngineProtocol.Simulation;
 
 namespace LlamaOrch.EngineHost.Hosting;
 
@@ -94,7 +95,7 @@ internal static class EngineOptionsParser
         }
 
         SimModelRef? simModel = null;
-        if (SimModelRef.IsSimRef(model) && !SimModelRef.TryParse(model, out simModel, out var modelError))
+        if (SimRef.IsSimRef(model) && !SimModelRef.TryParse(model, out simModel, out var modelError))
         {
             return EngineOptionsParseResult.Failure($"argument '--model': {modelError}");
         }

@@ -18,8 +18,6 @@ internal sealed record SimModelRef(string Ref, double TokensPerSecond, int LoadM
 
     public const double DefaultTokensPerSecond = 50;
 
-    public static bool IsSimRef(string modelRef) => SimRef.IsSimRef(modelRef);
-
     public static bool TryParse(
         string modelRef,
         [NotNullWhen(true)] out SimModelRef? result,

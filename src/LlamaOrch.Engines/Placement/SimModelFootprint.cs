@@ -12,8 +12,6 @@ namespace LlamaOrch.Engines.Placement;
 /// </summary>
 public static class SimModelFootprint
 {
-    public static bool IsSimRef(string modelRef) => SimRef.IsSimRef(modelRef);
-
     /// <summary>The bytes a sim ref declares; 0 when it declares none.</summary>
     /// <exception cref="FormatException">Not a sim ref, or <c>vram_mib</c> is not a whole number of MiB.</exception>
     public static long Parse(string simRef) =>

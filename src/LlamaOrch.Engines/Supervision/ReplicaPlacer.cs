@@ -2,6 +2,7 @@ using System.Globalization;
 using LlamaOrch.Core.Pools;
 using LlamaOrch.Engines.Devices;
 using LlamaOrch.EngineProtocol.Gguf;
+using LlamaOrch.EngineProtocol.Simulation;
 using LlamaOrch.Engines.Placement;
 
 namespace LlamaOrch.Engines.Supervision;
@@ -77,7 +78,7 @@ public sealed class ReplicaPlacer(DeviceInventory inventory, DeviceLedger ledger
         try
         {
             // The resolved model: a catalog id has become its file or its sim: ref by now.
-            need = SimModelFootprint.IsSimRef(modelPath)
+            need = SimRef.IsSimRef(modelPath)
                 ? FitEstimator.EstimateSim(modelPath)
                 : FitEstimator.EstimateFile(modelPath, plan.Config.Ctx, plan.Config.Slots, cancellationToken);
         }
