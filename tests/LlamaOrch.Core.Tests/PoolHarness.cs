@@ -1,5 +1,5 @@
-using System.Text;
 using System.Text.Json;
+using LlamaOrch.Contracts;
 using LlamaOrch.Contracts.Tasks;
 using LlamaOrch.Core.Admission;
 using LlamaOrch.Core.Engines;
@@ -68,32 +68,42 @@ internal sealed class PoolHarness
         return outcome.Task!;
     }
 
-    /// <summary>Every frame of a finished task as (event, data).</summary>
+    /// <summary>Every event of a finished task as (name, data): the names and JSON payloads of the task contract.</summary>
     public static async Task<List<(string Event, JsonElement Data)>> FramesAsync(OrchestratedTask task)
     {
-        var raw = new List<byte[]>();
+        var events = new List<TaskEvent>();
         var next = 0;
         var closed = false;
-        while (!closed) (next, closed) = await task.ReadFramesAsync(next, raw).AsTask().WaitAsync(TimeSpan.FromSeconds(10));
-        return raw.Select(Parse).ToList();
+        while (!closed) (next, closed) = await task.ReadEventsAsync(next, events).AsTask().WaitAsync(TimeSpan.FromSeconds(10));
+        return events.Select(Describe).ToList();
     }
 
-    /// <summary>Waits until the task's stream holds a frame of this event (the runner appends them asynchronously).</summary>
+    /// <summary>Waits until the task's log holds an event of this name (the runner appends them asynchronously).</summary>
     public static async Task WaitForFrameAsync(OrchestratedTask task, string eventName)
     {
-        var raw = new List<byte[]>();
+        var events = new List<TaskEvent>();
         var next = 0;
         var closed = false;
-        while (!raw.Select(Parse).Any(f => f.Event == eventName))
+        while (!events.Select(Describe).Any(f => f.Event == eventName))
         {
-            Assert.False(closed, $"the stream closed without a {eventName} frame");
-            (next, closed) = await task.ReadFramesAsync(next, raw).AsTask().WaitAsync(TimeSpan.FromSeconds(10));
+            Assert.False(closed, $"the stream closed without a {eventName} event");
+            (next, closed) = await task.ReadEventsAsync(next, events).AsTask().WaitAsync(TimeSpan.FromSeconds(10));
         }
     }
 
-    private static (string Event, JsonElement Data) Parse(byte[] frame)
+    private static (string Event, JsonElement Data) Describe(TaskEvent taskEvent)
     {
-        var lines = Encoding.UTF8.GetString(frame).Split('\n');
-        return (lines[0]["event: ".Length..], JsonDocument.Parse(lines[1]["data: ".Length..]).RootElement.Clone());
+        var json = ContractsJsonContext.Default;
+        return taskEvent switch
+        {
+            StartedEvent e => ("started", JsonSerializer.SerializeToElement(e.Frame, json.StartedFrame)),
+            TokenEvent e => ("token", JsonSerializer.SerializeToElement(new TokenFrame(e.Text, e.Index), json.TokenFrame)),
+            MetricsEvent e => ("metrics", JsonSerializer.SerializeToElement(e.Frame, json.MetricsFrame)),
+            EmbeddingEvent e => ("embedding", JsonSerializer.SerializeToElement(e.Frame, json.EmbeddingFrame)),
+            ScoreEvent e => ("score", JsonSerializer.SerializeToElement(e.Frame, json.ScoreFrame)),
+            EndEvent e => ("end", JsonSerializer.SerializeToElement(e.Frame, json.EndFrame)),
+            ErrorEvent e => ("error", JsonSerializer.SerializeToElement(e.Error, json.ErrorEnvelope)),
+            _ => throw new ArgumentOutOfRangeException(nameof(taskEvent), taskEvent.GetType().Name, null),
+        };
     }
 }

@@ -5,9 +5,9 @@ using LlamaOrch.Core.Pools;
 namespace LlamaOrch.Core.Tasks;
 
 /// <summary>
-/// One admitted task: its state machine and its event log. Every state change and every frame append
+/// One admitted task: its state machine and its event log. Every state change and every event append
 /// happens under this task's own lock, which is what makes cancel race-free: once <see cref="Cancel"/>
-/// returns, no token frame can be appended. A task runs once, or twice when its first replica hung before
+/// returns, no token event can be appended. A task runs once, or twice when its first replica hung before
 /// it produced anything (<see cref="TryRequeue"/>); each run has its own cancellation.
 /// </summary>
 public sealed class OrchestratedTask
@@ -18,7 +18,7 @@ public sealed class OrchestratedTask
     private CancellationTokenSource _run = new();
     private long _startedTimestamp;
     private int _tokensOut;
-    /// <summary>A token or result frame was written: the task can no longer be requeued.</summary>
+    /// <summary>A token or result event was appended: the task can no longer be requeued.</summary>
     private bool _produced;
     /// <summary>Put back once already; never twice.</summary>
     private bool _requeued;
@@ -47,8 +47,8 @@ public sealed class OrchestratedTask
 
     internal TaskEventLog Log { get; }
 
-    /// <summary>Copies the encoded SSE frames from index <paramref name="from"/> on; see <see cref="TaskEventLog.ReadAsync"/>.</summary>
-    public ValueTask<(int Next, bool Closed)> ReadFramesAsync(int from, List<byte[]> sink) => Log.ReadAsync(from, sink);
+    /// <summary>Copies the task's events from index <paramref name="from"/> on; see <see cref="TaskEventLog.ReadAsync"/>.</summary>
+    public ValueTask<(int Next, bool Closed)> ReadEventsAsync(int from, List<TaskEvent> sink) => Log.ReadAsync(from, sink);
 
     internal long AdmittedTimestamp { get; }
 
@@ -100,7 +100,7 @@ public sealed class OrchestratedTask
             else
             {
                 _startedTimestamp = _time.GetTimestamp();
-                Append(SseFrames.Started(frame()), close: false);
+                Append(new StartedEvent(frame()), close: false);
             }
             run = _run.Token;
             return true;
@@ -122,7 +122,7 @@ public sealed class OrchestratedTask
             _requeued = true;
             _returning = true;
             var ranMs = (long)_time.GetElapsedTime(_startedTimestamp).TotalMilliseconds;
-            Append(SseFrames.Metrics(new MetricsFrame(Pool.QueueDepth, _tokensOut, ranMs, null, DeadlineRemainingMs, Requeued: reason)), close: false);
+            Append(new MetricsEvent(new MetricsFrame(Pool.QueueDepth, _tokensOut, ranMs, null, DeadlineRemainingMs, Requeued: reason)), close: false);
             run = _run;
         }
         run.Cancel();
@@ -140,26 +140,26 @@ public sealed class OrchestratedTask
         }
     }
 
-    /// <summary>Appends a token frame; false once the task is no longer running (for example cancelled).</summary>
+    /// <summary>Appends a token event; false once the task is no longer running (for example cancelled).</summary>
     internal bool TryAppendToken(string text)
     {
         lock (_gate)
         {
             if (_state != TaskState.Running) return false;
             _produced = true;
-            Append(SseFrames.Token(text, _tokensOut++), close: false);
+            Append(new TokenEvent(text, _tokensOut++), close: false);
             return true;
         }
     }
 
-    /// <summary>Appends an encoded result frame (an embedding or a score); false once the task has stopped running.</summary>
-    internal bool TryAppendResult(byte[] frame)
+    /// <summary>Appends a result event (an embedding or a score); false once the task has stopped running.</summary>
+    internal bool TryAppendResult(TaskEvent result)
     {
         lock (_gate)
         {
             if (_state != TaskState.Running) return false;
             _produced = true;
-            Append(frame, close: false);
+            Append(result, close: false);
             return true;
         }
     }
@@ -173,15 +173,15 @@ public sealed class OrchestratedTask
     {
         lock (_gate)
         {
-            if (_state == TaskState.Running) Append(SseFrames.Metrics(frame), close: false);
+            if (_state == TaskState.Running) Append(new MetricsEvent(frame), close: false);
         }
     }
 
-    internal bool TryEnd(EndFrame frame) => TryFinish(frame.Canceled ? TaskState.Canceled : TaskState.Completed, SseFrames.End(frame));
+    internal bool TryEnd(EndFrame frame) => TryFinish(frame.Canceled ? TaskState.Canceled : TaskState.Completed, new EndEvent(frame));
 
-    internal bool TryFail(ErrorEnvelope error) => TryFinish(TaskState.Failed, SseFrames.Error(error));
+    internal bool TryFail(ErrorEnvelope error) => TryFinish(TaskState.Failed, new ErrorEvent(error));
 
-    /// <summary>Ends the task with an error frame and aborts its engine request, if it had not finished.</summary>
+    /// <summary>Ends the task with an error event and aborts its engine request, if it had not finished.</summary>
     internal bool FailAndAbort(ErrorEnvelope error)
     {
         if (!TryFail(error)) return false;
@@ -201,7 +201,7 @@ public sealed class OrchestratedTask
             if (IsTerminal(_state)) return false;
             wasQueued = _state == TaskState.Queued;
             var decodeMs = wasQueued ? 0 : (long)_time.GetElapsedTime(_startedTimestamp).TotalMilliseconds;
-            FinishLocked(TaskState.Canceled, SseFrames.End(new EndFrame(_tokensOut, 0, decodeMs, Canceled: true, StopReason: "canceled")));
+            FinishLocked(TaskState.Canceled, new EndEvent(new EndFrame(_tokensOut, 0, decodeMs, Canceled: true, StopReason: "canceled")));
         }
 
         CurrentRun.Cancel();
@@ -214,27 +214,27 @@ public sealed class OrchestratedTask
         get { lock (_gate) return _run; }
     }
 
-    private bool TryFinish(TaskState state, byte[] frame)
+    private bool TryFinish(TaskState state, TaskEvent last)
     {
         lock (_gate)
         {
             if (IsTerminal(_state)) return false;
-            FinishLocked(state, frame);
+            FinishLocked(state, last);
             return true;
         }
     }
 
-    private void FinishLocked(TaskState state, byte[] frame)
+    private void FinishLocked(TaskState state, TaskEvent last)
     {
         _state = state;
         FinishedTimestamp = _time.GetTimestamp();
-        Append(frame, close: true);
+        Append(last, close: true);
     }
 
-    private void Append(byte[] frame, bool close)
+    private void Append(TaskEvent taskEvent, bool close)
     {
         // Releasing waiters while holding the lock is safe: they run their continuations asynchronously.
-        Log.AppendLocked(frame, close)?.TrySetResult();
+        Log.AppendLocked(taskEvent, close)?.TrySetResult();
     }
 
     private static bool IsTerminal(TaskState state) => state is TaskState.Completed or TaskState.Failed or TaskState.Canceled;
