@@ -1,5 +1,6 @@
 using System.Text.Json;
 using LlamaOrch.Contracts;
+using LlamaOrch.Contracts.Errors;
 using LlamaOrch.Contracts.Tasks;
 using LlamaOrch.Core.Admission;
 using LlamaOrch.Core.Engines;
@@ -71,7 +72,7 @@ internal sealed class PoolHarness
     /// <summary>Every event of a finished task as (name, data): the names and JSON payloads of the task contract.</summary>
     public static async Task<List<(string Event, JsonElement Data)>> FramesAsync(OrchestratedTask task)
     {
-        var events = new List<TaskEvent>();
+        var events = new List<TaskEventRecord>();
         var next = 0;
         var closed = false;
         while (!closed) (next, closed) = await task.ReadEventsAsync(next, events).AsTask().WaitAsync(TimeSpan.FromSeconds(10));
@@ -81,7 +82,7 @@ internal sealed class PoolHarness
     /// <summary>Waits until the task's log holds an event of this name (the runner appends them asynchronously).</summary>
     public static async Task WaitForFrameAsync(OrchestratedTask task, string eventName)
     {
-        var events = new List<TaskEvent>();
+        var events = new List<TaskEventRecord>();
         var next = 0;
         var closed = false;
         while (!events.Select(Describe).Any(f => f.Event == eventName))
@@ -91,19 +92,20 @@ internal sealed class PoolHarness
         }
     }
 
-    private static (string Event, JsonElement Data) Describe(TaskEvent taskEvent)
+    private static (string Event, JsonElement Data) Describe(TaskEventRecord taskEvent)
     {
         var json = ContractsJsonContext.Default;
-        return taskEvent switch
+        var payload = taskEvent.Payload;
+        return taskEvent.Kind switch
         {
-            StartedEvent e => ("started", JsonSerializer.SerializeToElement(e.Frame, json.StartedFrame)),
-            TokenEvent e => ("token", JsonSerializer.SerializeToElement(new TokenFrame(e.Text, e.Index), json.TokenFrame)),
-            MetricsEvent e => ("metrics", JsonSerializer.SerializeToElement(e.Frame, json.MetricsFrame)),
-            EmbeddingEvent e => ("embedding", JsonSerializer.SerializeToElement(e.Frame, json.EmbeddingFrame)),
-            ScoreEvent e => ("score", JsonSerializer.SerializeToElement(e.Frame, json.ScoreFrame)),
-            EndEvent e => ("end", JsonSerializer.SerializeToElement(e.Frame, json.EndFrame)),
-            ErrorEvent e => ("error", JsonSerializer.SerializeToElement(e.Error, json.ErrorEnvelope)),
-            _ => throw new ArgumentOutOfRangeException(nameof(taskEvent), taskEvent.GetType().Name, null),
+            TaskEventKind.Started => ("started", JsonSerializer.SerializeToElement((StartedFrame)payload!, json.StartedFrame)),
+            TaskEventKind.Token => ("token", JsonSerializer.SerializeToElement(new TokenFrame(taskEvent.Text!, taskEvent.TokenIndex), json.TokenFrame)),
+            TaskEventKind.Metrics => ("metrics", JsonSerializer.SerializeToElement((MetricsFrame)payload!, json.MetricsFrame)),
+            TaskEventKind.Embedding => ("embedding", JsonSerializer.SerializeToElement((EmbeddingFrame)payload!, json.EmbeddingFrame)),
+            TaskEventKind.Score => ("score", JsonSerializer.SerializeToElement((ScoreFrame)payload!, json.ScoreFrame)),
+            TaskEventKind.End => ("end", JsonSerializer.SerializeToElement((EndFrame)payload!, json.EndFrame)),
+            TaskEventKind.Error => ("error", JsonSerializer.SerializeToElement((ErrorEnvelope)payload!, json.ErrorEnvelope)),
+            _ => throw new ArgumentOutOfRangeException(nameof(taskEvent), taskEvent.Kind, null),
         };
     }
 }

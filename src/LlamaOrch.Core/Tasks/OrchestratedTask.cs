@@ -47,8 +47,12 @@ public sealed class OrchestratedTask
 
     internal TaskEventLog Log { get; }
 
-    /// <summary>Copies the task's events from index <paramref name="from"/> on; see <see cref="TaskEventLog.ReadAsync"/>.</summary>
-    public ValueTask<(int Next, bool Closed)> ReadEventsAsync(int from, List<TaskEvent> sink) => Log.ReadAsync(from, sink);
+    /// <summary>The task's events from index <paramref name="from"/> on in a door's framing; see <see cref="TaskEventLog.ReadEncodedAsync"/>.</summary>
+    public ValueTask<(int Next, bool Closed, ReadOnlyMemory<byte> Frames)> ReadEncodedAsync(int from, ITaskEventEncoder door) =>
+        Log.ReadEncodedAsync(from, door);
+
+    /// <summary>Copies the task's events from index <paramref name="from"/> on; see <see cref="TaskEventLog.ReadEventsAsync"/>.</summary>
+    internal ValueTask<(int Next, bool Closed)> ReadEventsAsync(int from, List<TaskEventRecord> sink) => Log.ReadEventsAsync(from, sink);
 
     internal long AdmittedTimestamp { get; }
 
@@ -100,7 +104,7 @@ public sealed class OrchestratedTask
             else
             {
                 _startedTimestamp = _time.GetTimestamp();
-                Append(new StartedEvent(frame()), close: false);
+                Append(TaskEventKind.Started, frame(), close: false);
             }
             run = _run.Token;
             return true;
@@ -122,7 +126,7 @@ public sealed class OrchestratedTask
             _requeued = true;
             _returning = true;
             var ranMs = (long)_time.GetElapsedTime(_startedTimestamp).TotalMilliseconds;
-            Append(new MetricsEvent(new MetricsFrame(Pool.QueueDepth, _tokensOut, ranMs, null, DeadlineRemainingMs, Requeued: reason)), close: false);
+            Append(TaskEventKind.Metrics, new MetricsFrame(Pool.QueueDepth, _tokensOut, ranMs, null, DeadlineRemainingMs, Requeued: reason), close: false);
             run = _run;
         }
         run.Cancel();
@@ -147,19 +151,24 @@ public sealed class OrchestratedTask
         {
             if (_state != TaskState.Running) return false;
             _produced = true;
-            Append(new TokenEvent(text, _tokensOut++), close: false);
+            Log.AppendTokenLocked(text, _tokensOut++)?.TrySetResult();
             return true;
         }
     }
 
-    /// <summary>Appends a result event (an embedding or a score); false once the task has stopped running.</summary>
-    internal bool TryAppendResult(TaskEvent result)
+    /// <summary>Appends the vector of one input of an embedding task; false once the task has stopped running.</summary>
+    internal bool TryAppendEmbedding(EmbeddingFrame frame) => TryAppendResult(TaskEventKind.Embedding, frame);
+
+    /// <summary>Appends the score of one input of a rerank task; false once the task has stopped running.</summary>
+    internal bool TryAppendScore(ScoreFrame frame) => TryAppendResult(TaskEventKind.Score, frame);
+
+    private bool TryAppendResult(TaskEventKind kind, object frame)
     {
         lock (_gate)
         {
             if (_state != TaskState.Running) return false;
             _produced = true;
-            Append(result, close: false);
+            Append(kind, frame, close: false);
             return true;
         }
     }
@@ -173,13 +182,13 @@ public sealed class OrchestratedTask
     {
         lock (_gate)
         {
-            if (_state == TaskState.Running) Append(new MetricsEvent(frame), close: false);
+            if (_state == TaskState.Running) Append(TaskEventKind.Metrics, frame, close: false);
         }
     }
 
-    internal bool TryEnd(EndFrame frame) => TryFinish(frame.Canceled ? TaskState.Canceled : TaskState.Completed, new EndEvent(frame));
+    internal bool TryEnd(EndFrame frame) => TryFinish(frame.Canceled ? TaskState.Canceled : TaskState.Completed, TaskEventKind.End, frame);
 
-    internal bool TryFail(ErrorEnvelope error) => TryFinish(TaskState.Failed, new ErrorEvent(error));
+    internal bool TryFail(ErrorEnvelope error) => TryFinish(TaskState.Failed, TaskEventKind.Error, error);
 
     /// <summary>Ends the task with an error event and aborts its engine request, if it had not finished.</summary>
     internal bool FailAndAbort(ErrorEnvelope error)
@@ -201,7 +210,7 @@ public sealed class OrchestratedTask
             if (IsTerminal(_state)) return false;
             wasQueued = _state == TaskState.Queued;
             var decodeMs = wasQueued ? 0 : (long)_time.GetElapsedTime(_startedTimestamp).TotalMilliseconds;
-            FinishLocked(TaskState.Canceled, new EndEvent(new EndFrame(_tokensOut, 0, decodeMs, Canceled: true, StopReason: "canceled")));
+            FinishLocked(TaskState.Canceled, TaskEventKind.End, new EndFrame(_tokensOut, 0, decodeMs, Canceled: true, StopReason: "canceled"));
         }
 
         CurrentRun.Cancel();
@@ -214,27 +223,27 @@ public sealed class OrchestratedTask
         get { lock (_gate) return _run; }
     }
 
-    private bool TryFinish(TaskState state, TaskEvent last)
+    private bool TryFinish(TaskState state, TaskEventKind kind, object last)
     {
         lock (_gate)
         {
             if (IsTerminal(_state)) return false;
-            FinishLocked(state, last);
+            FinishLocked(state, kind, last);
             return true;
         }
     }
 
-    private void FinishLocked(TaskState state, TaskEvent last)
+    private void FinishLocked(TaskState state, TaskEventKind kind, object last)
     {
         _state = state;
         FinishedTimestamp = _time.GetTimestamp();
-        Append(last, close: true);
+        Append(kind, last, close: true);
     }
 
-    private void Append(TaskEvent taskEvent, bool close)
+    private void Append(TaskEventKind kind, object payload, bool close)
     {
         // Releasing waiters while holding the lock is safe: they run their continuations asynchronously.
-        Log.AppendLocked(taskEvent, close)?.TrySetResult();
+        Log.AppendLocked(kind, payload, close)?.TrySetResult();
     }
 
     private static bool IsTerminal(TaskState state) => state is TaskState.Completed or TaskState.Failed or TaskState.Canceled;

@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
@@ -10,8 +9,8 @@ namespace LlamaOrch.Server.Endpoints;
 
 /// <summary>
 /// The task API's framing: each task event as one complete SSE event (<c>event: NAME\ndata: JSON\n\n</c>).
-/// <see cref="Instance"/> is the one key of these bytes on every event, so all readers of a task share them.
-/// Thread-safe: the scratch buffers are per thread.
+/// <see cref="Instance"/> is the one key of these bytes in every task's log, so all readers of a task share them.
+/// Thread-safe: the JSON writer is per thread.
 /// </summary>
 internal sealed class TaskSseEncoder : ITaskEventEncoder
 {
@@ -27,6 +26,8 @@ internal sealed class TaskSseEncoder : ITaskEventEncoder
     private static readonly JsonEncodedText TokenText = JsonEncodedText.Encode("t");
     private static readonly JsonEncodedText TokenIndex = JsonEncodedText.Encode("i");
 
+    // The JSON goes through a scratch buffer, not straight into the log's: Utf8JsonWriter asks its output for
+    // kilobytes of room at a time, which would leave every task's frames with that much slack.
     [ThreadStatic] private static ArrayBufferWriter<byte>? t_buffer;
     [ThreadStatic] private static Utf8JsonWriter? t_writer;
 
@@ -34,53 +35,76 @@ internal sealed class TaskSseEncoder : ITaskEventEncoder
     {
     }
 
-    public byte[] Encode(TaskEvent taskEvent)
+    public void Encode(in TaskEventView taskEvent, IBufferWriter<byte> output)
     {
+        var writer = Writer();
+        var payload = taskEvent.Payload;
         var context = ContractsJsonContext.Default;
-        return taskEvent switch
+        switch (taskEvent.Kind)
         {
-            TokenEvent token => Encode("token", token, WriteToken),
-            StartedEvent started => Encode("started", started.Frame, context.StartedFrame),
-            MetricsEvent metrics => Encode("metrics", metrics.Frame, context.MetricsFrame),
-            EmbeddingEvent embedding => Encode("embedding", embedding.Frame, context.EmbeddingFrame),
-            ScoreEvent score => Encode("score", score.Frame, context.ScoreFrame),
-            EndEvent end => Encode("end", end.Frame, context.EndFrame),
-            ErrorEvent error => Encode("error", error.Error, context.ErrorEnvelope),
-            _ => throw new ArgumentOutOfRangeException(nameof(taskEvent), taskEvent.GetType().Name, "no SSE framing for this task event"),
-        };
+            case TaskEventKind.Token:
+                WriteToken(writer, taskEvent.TokenUtf8, taskEvent.TokenIndex);
+                Frame("event: token\ndata: "u8, output);
+                return;
+            case TaskEventKind.Started:
+                Serialize(writer, payload, context.StartedFrame);
+                Frame("event: started\ndata: "u8, output);
+                return;
+            case TaskEventKind.Metrics:
+                Serialize(writer, payload, context.MetricsFrame);
+                Frame("event: metrics\ndata: "u8, output);
+                return;
+            case TaskEventKind.Embedding:
+                Serialize(writer, payload, context.EmbeddingFrame);
+                Frame("event: embedding\ndata: "u8, output);
+                return;
+            case TaskEventKind.Score:
+                Serialize(writer, payload, context.ScoreFrame);
+                Frame("event: score\ndata: "u8, output);
+                return;
+            case TaskEventKind.End:
+                Serialize(writer, payload, context.EndFrame);
+                Frame("event: end\ndata: "u8, output);
+                return;
+            case TaskEventKind.Error:
+                Serialize(writer, payload, context.ErrorEnvelope);
+                Frame("event: error\ndata: "u8, output);
+                return;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(taskEvent), taskEvent.Kind, "no SSE framing for this task event");
+        }
     }
 
     // Tokens are most of a stream: written by hand they need no TokenFrame, and the bytes are the serializer's.
-    private static void WriteToken(Utf8JsonWriter writer, TokenEvent token)
+    private static void WriteToken(Utf8JsonWriter writer, ReadOnlySpan<byte> text, int index)
     {
         writer.WriteStartObject();
-        writer.WriteString(TokenText, token.Text);
-        writer.WriteNumber(TokenIndex, token.Index);
+        writer.WriteString(TokenText, text);
+        writer.WriteNumber(TokenIndex, index);
         writer.WriteEndObject();
     }
 
-    private static byte[] Encode<T>(string eventName, T payload, JsonTypeInfo<T> typeInfo) =>
-        Encode(eventName, (payload, typeInfo), static (writer, state) => JsonSerializer.Serialize(writer, state.payload, state.typeInfo));
+    private static void Serialize<T>(Utf8JsonWriter writer, object? payload, JsonTypeInfo<T> typeInfo) =>
+        JsonSerializer.Serialize(writer, (T)payload!, typeInfo);
 
-    private static byte[] Encode<TState>(string eventName, TState state, Action<Utf8JsonWriter, TState> writeData)
+    private static Utf8JsonWriter Writer()
     {
         var buffer = t_buffer ??= new ArrayBufferWriter<byte>(256);
         buffer.ResetWrittenCount();
         var writer = t_writer ??= new Utf8JsonWriter(buffer, WriterOptions);
         writer.Reset(buffer);
-
-        Write(buffer, "event: ");
-        Write(buffer, eventName);
-        Write(buffer, "\ndata: ");
-        writeData(writer, state);
-        writer.Flush();
-        Write(buffer, "\n\n");
-        return buffer.WrittenSpan.ToArray();
+        return writer;
     }
 
-    private static void Write(ArrayBufferWriter<byte> buffer, string ascii)
+    /// <summary>Writes the event line, the JSON the writer holds as its data line, and the blank line that ends the event.</summary>
+    private static void Frame(ReadOnlySpan<byte> head, IBufferWriter<byte> output)
     {
-        var written = Encoding.ASCII.GetBytes(ascii, buffer.GetSpan(ascii.Length));
-        buffer.Advance(written);
+        t_writer!.Flush();
+        var json = t_buffer!.WrittenSpan;
+        var frame = output.GetSpan(head.Length + json.Length + 2);
+        head.CopyTo(frame);
+        json.CopyTo(frame[head.Length..]);
+        "\n\n"u8.CopyTo(frame[(head.Length + json.Length)..]);
+        output.Advance(head.Length + json.Length + 2);
     }
 }
