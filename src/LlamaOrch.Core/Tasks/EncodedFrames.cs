@@ -7,11 +7,11 @@ namespace LlamaOrch.Core.Tasks;
 /// <c>offsets[i]..offsets[i+1]</c>. Growing copies into a new array and never writes the old one again, so
 /// a slice handed out earlier stays valid and unchanged. Not thread-safe: the log uses it under the task's lock.
 /// </summary>
-internal sealed class EncodedFrames(ITaskEventEncoder door) : IBufferWriter<byte>
+internal sealed class EncodedFrames(ITaskEventEncoder door, int expectedFrames) : IBufferWriter<byte>
 {
     private byte[] _bytes = new byte[256];
     private int _written;
-    private int[] _offsets = new int[17];
+    private int[] _offsets = new int[expectedFrames + 1];
 
     public ITaskEventEncoder Door { get; } = door;
 
@@ -47,7 +47,10 @@ internal sealed class EncodedFrames(ITaskEventEncoder door) : IBufferWriter<byte
         var needed = _written + Math.Max(sizeHint, 1);
         if (needed > _bytes.Length)
         {
-            var grown = new byte[Math.Max(needed, _bytes.Length * 2)];
+            // The first frames tell how large this door's frames are: room for the expected rest at that size
+            // makes one growth of what would otherwise be several doublings.
+            var expected = Count > 0 ? _written / Count * (expectedFrames + 1) : 0;
+            var grown = new byte[Math.Max(needed, Math.Max(_bytes.Length * 2, expected))];
             _bytes.AsSpan(0, _written).CopyTo(grown);
             _bytes = grown;
         }

@@ -32,7 +32,7 @@ public sealed class OrchestratedTask
         Pool = pool;
         _time = time;
         AdmittedTimestamp = time.GetTimestamp();
-        Log = new TaskEventLog(_gate);
+        Log = new TaskEventLog(_gate, ExpectedEvents(spec));
     }
 
     public TaskSpec Spec { get; }
@@ -245,6 +245,12 @@ public sealed class OrchestratedTask
         // Releasing waiters while holding the lock is safe: they run their continuations asynchronously.
         Log.AppendLocked(kind, payload, close)?.TrySetResult();
     }
+
+    /// <summary>
+    /// About how many events the task will log: one per token or input, plus started, a metrics and the end.
+    /// Capped, because a task may ask for far more tokens than it gets and the log is sized for this up front.
+    /// </summary>
+    private static int ExpectedEvents(TaskSpec spec) => Math.Min(spec.Inputs?.Count ?? spec.MaxTokens ?? 16, 1024) + 3;
 
     private static bool IsTerminal(TaskState state) => state is TaskState.Completed or TaskState.Failed or TaskState.Canceled;
 }

@@ -12,10 +12,11 @@ namespace LlamaOrch.Core.Tasks;
 /// from the start and then follow it live; a reader allocates a wait only when it has caught up.
 /// Thread-safety: appends and encoding happen under the owning task's lock (<c>gate</c>); reads take it
 /// briefly. A slice handed out is never written again, so readers use it outside the lock.
+/// <paramref name="expectedEvents"/> sizes the arrays up front, which spares a task most of their growth.
 /// </summary>
-internal sealed class TaskEventLog(object gate)
+internal sealed class TaskEventLog(object gate, int expectedEvents = 16)
 {
-    private Entry[] _entries = new Entry[16];
+    private Entry[] _entries = new Entry[expectedEvents];
     private int _count;
     private byte[] _text = new byte[64];
     private int _textLength;
@@ -136,14 +137,14 @@ internal sealed class TaskEventLog(object gate)
 
     private EncodedFrames FramesOf(ITaskEventEncoder door)
     {
-        if (_firstDoor is null) return _firstDoor = new EncodedFrames(door);
+        if (_firstDoor is null) return _firstDoor = new EncodedFrames(door, expectedEvents);
         if (ReferenceEquals(_firstDoor.Door, door)) return _firstDoor;
         _moreDoors ??= new List<EncodedFrames>(2);
         foreach (var frames in _moreDoors)
         {
             if (ReferenceEquals(frames.Door, door)) return frames;
         }
-        var added = new EncodedFrames(door);
+        var added = new EncodedFrames(door, Math.Max(_count, expectedEvents));
         _moreDoors.Add(added);
         return added;
     }
