@@ -1,5 +1,6 @@
-using System.Text;
 using System.Text.Json;
+using LlamaOrch.Contracts;
+using LlamaOrch.Contracts.Errors;
 using LlamaOrch.Contracts.Tasks;
 using LlamaOrch.Core.Admission;
 using LlamaOrch.Core.Engines;
@@ -70,32 +71,43 @@ internal sealed class PoolHarness
         return outcome.Task!;
     }
 
-    /// <summary>Every frame of a finished task as (event, data).</summary>
+    /// <summary>Every event of a finished task as (name, data): the names and JSON payloads of the task contract.</summary>
     public static async Task<List<(string Event, JsonElement Data)>> FramesAsync(OrchestratedTask task)
     {
-        var raw = new List<byte[]>();
+        var events = new List<TaskEventRecord>();
         var next = 0;
         var closed = false;
-        while (!closed) (next, closed) = await task.ReadFramesAsync(next, raw).AsTask().WaitAsync(TimeSpan.FromSeconds(10));
-        return raw.Select(Parse).ToList();
+        while (!closed) (next, closed) = await task.ReadEventsAsync(next, events).AsTask().WaitAsync(TimeSpan.FromSeconds(10));
+        return events.Select(Describe).ToList();
     }
 
-    /// <summary>Waits until the task's stream holds a frame of this event (the runner appends them asynchronously).</summary>
+    /// <summary>Waits until the task's log holds an event of this name (the runner appends them asynchronously).</summary>
     public static async Task WaitForFrameAsync(OrchestratedTask task, string eventName)
     {
-        var raw = new List<byte[]>();
+        var events = new List<TaskEventRecord>();
         var next = 0;
         var closed = false;
-        while (!raw.Select(Parse).Any(f => f.Event == eventName))
+        while (!events.Select(Describe).Any(f => f.Event == eventName))
         {
-            Assert.False(closed, $"the stream closed without a {eventName} frame");
-            (next, closed) = await task.ReadFramesAsync(next, raw).AsTask().WaitAsync(TimeSpan.FromSeconds(10));
+            Assert.False(closed, $"the stream closed without a {eventName} event");
+            (next, closed) = await task.ReadEventsAsync(next, events).AsTask().WaitAsync(TimeSpan.FromSeconds(10));
         }
     }
 
-    private static (string Event, JsonElement Data) Parse(byte[] frame)
+    private static (string Event, JsonElement Data) Describe(TaskEventRecord taskEvent)
     {
-        var lines = Encoding.UTF8.GetString(frame).Split('\n');
-        return (lines[0]["event: ".Length..], JsonDocument.Parse(lines[1]["data: ".Length..]).RootElement.Clone());
+        var json = ContractsJsonContext.Default;
+        var payload = taskEvent.Payload;
+        return taskEvent.Kind switch
+        {
+            TaskEventKind.Started => ("started", JsonSerializer.SerializeToElement((StartedFrame)payload!, json.StartedFrame)),
+            TaskEventKind.Token => ("token", JsonSerializer.SerializeToElement(new TokenFrame(taskEvent.Text!, taskEvent.TokenIndex), json.TokenFrame)),
+            TaskEventKind.Metrics => ("metrics", JsonSerializer.SerializeToElement((MetricsFrame)payload!, json.MetricsFrame)),
+            TaskEventKind.Embedding => ("embedding", JsonSerializer.SerializeToElement((EmbeddingFrame)payload!, json.EmbeddingFrame)),
+            TaskEventKind.Score => ("score", JsonSerializer.SerializeToElement((ScoreFrame)payload!, json.ScoreFrame)),
+            TaskEventKind.End => ("end", JsonSerializer.SerializeToElement((EndFrame)payload!, json.EndFrame)),
+            TaskEventKind.Error => ("error", JsonSerializer.SerializeToElement((ErrorEnvelope)payload!, json.ErrorEnvelope)),
+            _ => throw new ArgumentOutOfRangeException(nameof(taskEvent), taskEvent.Kind, null),
+        };
     }
 }

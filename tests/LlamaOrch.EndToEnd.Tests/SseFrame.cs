@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.ServerSentEvents;
 using System.Text.Json;
 
 namespace LlamaOrch.EndToEnd.Tests;
@@ -30,13 +31,11 @@ internal sealed record SseFrame(string Event, JsonElement Data)
     {
         using var response = await http.GetAsync($"/v1/tasks/{id}/stream", HttpCompletionOption.ResponseHeadersRead);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
-        string? eventName = null;
-        while (await reader.ReadLineAsync() is { } line)
+        await using var body = await response.Content.ReadAsStreamAsync();
+        await foreach (var item in SseParser.Create(body).EnumerateAsync())
         {
-            if (line.StartsWith("event: ", StringComparison.Ordinal)) eventName = line[7..];
-            else if (line.StartsWith("data: ", StringComparison.Ordinal) && eventName is not null)
-                yield return new SseFrame(eventName, JsonDocument.Parse(line[6..]).RootElement.Clone());
+            using var data = JsonDocument.Parse(item.Data);
+            yield return new SseFrame(item.EventType, data.RootElement.Clone());
         }
     }
 }

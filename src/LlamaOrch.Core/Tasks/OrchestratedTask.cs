@@ -5,9 +5,9 @@ using LlamaOrch.Core.Pools;
 namespace LlamaOrch.Core.Tasks;
 
 /// <summary>
-/// One admitted task: its state machine and its event log. Every state change and every frame append
+/// One admitted task: its state machine and its event log. Every state change and every event append
 /// happens under this task's own lock, which is what makes cancel race-free: once <see cref="Cancel"/>
-/// returns, no token frame can be appended. A task runs once, or twice when its first replica hung before
+/// returns, no token event can be appended. A task runs once, or twice when its first replica hung before
 /// it produced anything (<see cref="TryRequeue"/>); each run has its own cancellation.
 /// </summary>
 public sealed class OrchestratedTask
@@ -18,7 +18,7 @@ public sealed class OrchestratedTask
     private CancellationTokenSource _run = new();
     private long _startedTimestamp;
     private int _tokensOut;
-    /// <summary>A token or result frame was written: the task can no longer be requeued.</summary>
+    /// <summary>A token or result event was appended: the task can no longer be requeued.</summary>
     private bool _produced;
     /// <summary>Put back once already; never twice.</summary>
     private bool _requeued;
@@ -32,7 +32,7 @@ public sealed class OrchestratedTask
         Pool = pool;
         _time = time;
         AdmittedTimestamp = time.GetTimestamp();
-        Log = new TaskEventLog(_gate);
+        Log = new TaskEventLog(_gate, ExpectedEvents(spec));
     }
 
     public TaskSpec Spec { get; }
@@ -47,8 +47,12 @@ public sealed class OrchestratedTask
 
     internal TaskEventLog Log { get; }
 
-    /// <summary>Copies the encoded SSE frames from index <paramref name="from"/> on; see <see cref="TaskEventLog.ReadAsync"/>.</summary>
-    public ValueTask<(int Next, bool Closed)> ReadFramesAsync(int from, List<byte[]> sink) => Log.ReadAsync(from, sink);
+    /// <summary>The task's events from index <paramref name="from"/> on in a door's framing; see <see cref="TaskEventLog.ReadEncodedAsync"/>.</summary>
+    public ValueTask<(int Next, bool Closed, ReadOnlyMemory<byte> Frames)> ReadEncodedAsync(int from, ITaskEventEncoder door) =>
+        Log.ReadEncodedAsync(from, door);
+
+    /// <summary>Copies the task's events from index <paramref name="from"/> on; see <see cref="TaskEventLog.ReadEventsAsync"/>.</summary>
+    internal ValueTask<(int Next, bool Closed)> ReadEventsAsync(int from, List<TaskEventRecord> sink) => Log.ReadEventsAsync(from, sink);
 
     internal long AdmittedTimestamp { get; }
 
@@ -100,7 +104,7 @@ public sealed class OrchestratedTask
             else
             {
                 _startedTimestamp = _time.GetTimestamp();
-                Append(SseFrames.Started(frame()), close: false);
+                Append(TaskEventKind.Started, frame(), close: false);
             }
             run = _run.Token;
             return true;
@@ -122,7 +126,7 @@ public sealed class OrchestratedTask
             _requeued = true;
             _returning = true;
             var ranMs = (long)_time.GetElapsedTime(_startedTimestamp).TotalMilliseconds;
-            Append(SseFrames.Metrics(new MetricsFrame(Pool.QueueDepth, _tokensOut, ranMs, null, DeadlineRemainingMs, Requeued: reason)), close: false);
+            Append(TaskEventKind.Metrics, new MetricsFrame(Pool.QueueDepth, _tokensOut, ranMs, null, DeadlineRemainingMs, Requeued: reason), close: false);
             run = _run;
         }
         run.Cancel();
@@ -140,26 +144,31 @@ public sealed class OrchestratedTask
         }
     }
 
-    /// <summary>Appends a token frame; false once the task is no longer running (for example cancelled).</summary>
+    /// <summary>Appends a token event; false once the task is no longer running (for example cancelled).</summary>
     internal bool TryAppendToken(string text)
     {
         lock (_gate)
         {
             if (_state != TaskState.Running) return false;
             _produced = true;
-            Append(SseFrames.Token(text, _tokensOut++), close: false);
+            Log.AppendTokenLocked(text, _tokensOut++)?.TrySetResult();
             return true;
         }
     }
 
-    /// <summary>Appends an encoded result frame (an embedding or a score); false once the task has stopped running.</summary>
-    internal bool TryAppendResult(byte[] frame)
+    /// <summary>Appends the vector of one input of an embedding task; false once the task has stopped running.</summary>
+    internal bool TryAppendEmbedding(EmbeddingFrame frame) => TryAppendResult(TaskEventKind.Embedding, frame);
+
+    /// <summary>Appends the score of one input of a rerank task; false once the task has stopped running.</summary>
+    internal bool TryAppendScore(ScoreFrame frame) => TryAppendResult(TaskEventKind.Score, frame);
+
+    private bool TryAppendResult(TaskEventKind kind, object frame)
     {
         lock (_gate)
         {
             if (_state != TaskState.Running) return false;
             _produced = true;
-            Append(frame, close: false);
+            Append(kind, frame, close: false);
             return true;
         }
     }
@@ -173,15 +182,15 @@ public sealed class OrchestratedTask
     {
         lock (_gate)
         {
-            if (_state == TaskState.Running) Append(SseFrames.Metrics(frame), close: false);
+            if (_state == TaskState.Running) Append(TaskEventKind.Metrics, frame, close: false);
         }
     }
 
-    internal bool TryEnd(EndFrame frame) => TryFinish(frame.Canceled ? TaskState.Canceled : TaskState.Completed, SseFrames.End(frame));
+    internal bool TryEnd(EndFrame frame) => TryFinish(frame.Canceled ? TaskState.Canceled : TaskState.Completed, TaskEventKind.End, frame);
 
-    internal bool TryFail(ErrorEnvelope error) => TryFinish(TaskState.Failed, SseFrames.Error(error));
+    internal bool TryFail(ErrorEnvelope error) => TryFinish(TaskState.Failed, TaskEventKind.Error, error);
 
-    /// <summary>Ends the task with an error frame and aborts its engine request, if it had not finished.</summary>
+    /// <summary>Ends the task with an error event and aborts its engine request, if it had not finished.</summary>
     internal bool FailAndAbort(ErrorEnvelope error)
     {
         if (!TryFail(error)) return false;
@@ -201,7 +210,7 @@ public sealed class OrchestratedTask
             if (IsTerminal(_state)) return false;
             wasQueued = _state == TaskState.Queued;
             var decodeMs = wasQueued ? 0 : (long)_time.GetElapsedTime(_startedTimestamp).TotalMilliseconds;
-            FinishLocked(TaskState.Canceled, SseFrames.End(new EndFrame(_tokensOut, 0, decodeMs, Canceled: true, StopReason: "canceled")));
+            FinishLocked(TaskState.Canceled, TaskEventKind.End, new EndFrame(_tokensOut, 0, decodeMs, Canceled: true, StopReason: "canceled"));
         }
 
         CurrentRun.Cancel();
@@ -214,28 +223,34 @@ public sealed class OrchestratedTask
         get { lock (_gate) return _run; }
     }
 
-    private bool TryFinish(TaskState state, byte[] frame)
+    private bool TryFinish(TaskState state, TaskEventKind kind, object last)
     {
         lock (_gate)
         {
             if (IsTerminal(_state)) return false;
-            FinishLocked(state, frame);
+            FinishLocked(state, kind, last);
             return true;
         }
     }
 
-    private void FinishLocked(TaskState state, byte[] frame)
+    private void FinishLocked(TaskState state, TaskEventKind kind, object last)
     {
         _state = state;
         FinishedTimestamp = _time.GetTimestamp();
-        Append(frame, close: true);
+        Append(kind, last, close: true);
     }
 
-    private void Append(byte[] frame, bool close)
+    private void Append(TaskEventKind kind, object payload, bool close)
     {
         // Releasing waiters while holding the lock is safe: they run their continuations asynchronously.
-        Log.AppendLocked(frame, close)?.TrySetResult();
+        Log.AppendLocked(kind, payload, close)?.TrySetResult();
     }
+
+    /// <summary>
+    /// About how many events the task will log: one per token or input, plus started, a metrics and the end.
+    /// Capped, because a task may ask for far more tokens than it gets and the log is sized for this up front.
+    /// </summary>
+    private static int ExpectedEvents(TaskSpec spec) => Math.Min(spec.Inputs?.Count ?? spec.MaxTokens ?? 16, 1024) + 3;
 
     private static bool IsTerminal(TaskState state) => state is TaskState.Completed or TaskState.Failed or TaskState.Canceled;
 }

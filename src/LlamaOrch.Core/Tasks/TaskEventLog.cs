@@ -1,48 +1,69 @@
+using System.Text;
+
 namespace LlamaOrch.Core.Tasks;
 
 /// <summary>
-/// The append-only list of a task's encoded SSE frames. Any number of readers replay it from the start
-/// and then follow it live; a reader allocates a wait only when it has caught up.
-/// Thread-safety: appends happen under the owning task's lock; reads take the same lock briefly.
+/// The append-only list of a task's events, in no door's wire format, kept compact because a finished task
+/// is retained for a while: one small struct per event, all token text as UTF-8 in one growable buffer, and
+/// the other kinds' contract records on the side, so a token leaves no heap object of its own.
+/// Each door reads it through its <see cref="ITaskEventEncoder"/>: the log encodes every event once per door,
+/// into that door's <see cref="EncodedFrames"/>, and hands readers a slice of those frames, so any number of
+/// readers of a door share one encoding and write all they have to catch up on at once. Readers replay it
+/// from the start and then follow it live; a reader allocates a wait only when it has caught up.
+/// Thread-safety: appends and encoding happen under the owning task's lock (<c>gate</c>); reads take it
+/// briefly. A slice handed out is never written again, so readers use it outside the lock.
+/// <paramref name="expectedEvents"/> sizes the arrays up front, which spares a task most of their growth.
 /// </summary>
-internal sealed class TaskEventLog(object gate)
+internal sealed class TaskEventLog(object gate, int expectedEvents = 16)
 {
-    private readonly List<byte[]> _frames = new(16);
+    private Entry[] _entries = new Entry[expectedEvents];
+    private int _count;
+    private byte[] _text = new byte[64];
+    private int _textLength;
+    private readonly List<object> _payloads = new(4);
+    private EncodedFrames? _firstDoor;
+    private List<EncodedFrames>? _moreDoors;
     private TaskCompletionSource? _waiter;
     private bool _closed;
 
-    /// <summary>Appends a frame; the caller holds the task lock. Returns the waiter to release.</summary>
-    public TaskCompletionSource? AppendLocked(byte[] frame, bool close)
+    /// <summary>Appends a token; the caller holds the task lock. Returns the waiter to release.</summary>
+    public TaskCompletionSource? AppendTokenLocked(string text, int tokenIndex)
     {
-        _frames.Add(frame);
-        _closed |= close;
-        var waiter = _waiter;
-        _waiter = null;
-        return waiter;
+        var room = Encoding.UTF8.GetMaxByteCount(text.Length);
+        if (_textLength + room > _text.Length) Array.Resize(ref _text, Math.Max(_text.Length * 2, _textLength + room));
+        var length = Encoding.UTF8.GetBytes(text, _text.AsSpan(_textLength));
+        Add(new Entry(TaskEventKind.Token, tokenIndex, _textLength, length));
+        _textLength += length;
+        return Released(close: false);
     }
 
     /// <summary>
-    /// Copies frames from index <paramref name="from"/> into <paramref name="sink"/>, waiting until at least
-    /// one exists, the log is closed, or a <see cref="Pulse"/> wakes idle readers (for SSE keep-alives).
-    /// Returns the next index and whether the log is closed. The wait takes no timer and no cancellation
-    /// registration, which keeps the per-token path cheap; a disconnected reader is noticed at the next
-    /// frame or pulse.
+    /// Appends an event of any other kind with its contract record (see <see cref="TaskEventKind"/>); the caller
+    /// holds the task lock. <paramref name="close"/> marks the last event. Returns the waiter to release.
     /// </summary>
-    public async ValueTask<(int Next, bool Closed)> ReadAsync(int from, List<byte[]> sink)
+    public TaskCompletionSource? AppendLocked(TaskEventKind kind, object payload, bool close)
     {
-        Task wait;
-        lock (gate)
-        {
-            if (_frames.Count > from || _closed) return CopyLocked(from, sink);
-            _waiter ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            wait = _waiter.Task;
-        }
-
-        await wait.ConfigureAwait(false);
-        lock (gate) return CopyLocked(from, sink);
+        _payloads.Add(payload);
+        Add(new Entry(kind, _payloads.Count - 1, 0, 0));
+        return Released(close);
     }
 
-    /// <summary>Wakes readers that are waiting for a frame, without adding one.</summary>
+    /// <summary>
+    /// The frames of events from index <paramref name="from"/> on in <paramref name="door"/>'s encoding, as one
+    /// slice, once at least one exists, the log is closed, or a <see cref="Pulse"/> wakes idle readers (the
+    /// slice is then empty: time for a keep-alive). Events this door has not encoded yet are encoded now, once
+    /// for all its readers. Returns the next index and whether the log is closed. The wait takes no timer and
+    /// no cancellation registration, which keeps the per-token path cheap; a disconnected reader is noticed at
+    /// the next event or pulse.
+    /// </summary>
+    public ValueTask<(int Next, bool Closed, ReadOnlyMemory<byte> Frames)> ReadEncodedAsync(int from, ITaskEventEncoder door) =>
+        ReadAsync(from, door, static (log, from, door) => log.EncodedLocked(from, door));
+
+    /// <summary>Copies events from index <paramref name="from"/> on into <paramref name="sink"/>, waiting as <see cref="ReadEncodedAsync"/> does.</summary>
+    public ValueTask<(int Next, bool Closed)> ReadEventsAsync(int from, List<TaskEventRecord> sink) =>
+        ReadAsync(from, sink, static (log, from, sink) => log.CopyLocked(from, sink));
+
+    /// <summary>Wakes readers that are waiting for an event, without adding one.</summary>
     public void Pulse()
     {
         TaskCompletionSource? waiter;
@@ -54,9 +75,84 @@ internal sealed class TaskEventLog(object gate)
         waiter?.TrySetResult();
     }
 
-    private (int Next, bool Closed) CopyLocked(int from, List<byte[]> sink)
+    private async ValueTask<TResult> ReadAsync<TState, TResult>(int from, TState state, Func<TaskEventLog, int, TState, TResult> readLocked)
     {
-        for (var index = from; index < _frames.Count; index++) sink.Add(_frames[index]);
-        return (Math.Max(from, _frames.Count), _closed);
+        Task wait;
+        lock (gate)
+        {
+            if (_count > from || _closed) return readLocked(this, from, state);
+            _waiter ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            wait = _waiter.Task;
+        }
+
+        await wait.ConfigureAwait(false);
+        lock (gate) return readLocked(this, from, state);
     }
+
+    private void Add(Entry entry)
+    {
+        if (_count == _entries.Length) Array.Resize(ref _entries, _count * 2);
+        _entries[_count++] = entry;
+    }
+
+    private TaskCompletionSource? Released(bool close)
+    {
+        if (close)
+        {
+            _closed = true;
+            Array.Resize(ref _entries, _count);
+            Array.Resize(ref _text, _textLength);
+        }
+        var waiter = _waiter;
+        _waiter = null;
+        return waiter;
+    }
+
+    private (int Next, bool Closed, ReadOnlyMemory<byte> Frames) EncodedLocked(int from, ITaskEventEncoder door)
+    {
+        var frames = FramesOf(door);
+        if (frames.Count < _count)
+        {
+            while (frames.Count < _count) frames.Add(View(_entries[frames.Count]));
+            if (_closed) frames.TrimExcess();
+        }
+        return (Math.Max(from, _count), _closed, frames.Slice(Math.Min(from, _count), _count));
+    }
+
+    private (int Next, bool Closed) CopyLocked(int from, List<TaskEventRecord> sink)
+    {
+        for (var index = from; index < _count; index++)
+        {
+            var entry = _entries[index];
+            sink.Add(entry.Kind == TaskEventKind.Token
+                ? new TaskEventRecord(entry.Kind, Encoding.UTF8.GetString(_text, entry.TextStart, entry.TextLength), entry.Number, null)
+                : new TaskEventRecord(entry.Kind, null, 0, _payloads[entry.Number]));
+        }
+        return (Math.Max(from, _count), _closed);
+    }
+
+    private TaskEventView View(Entry entry) => entry.Kind == TaskEventKind.Token
+        ? new TaskEventView(entry.Kind, _text.AsSpan(entry.TextStart, entry.TextLength), entry.Number, null)
+        : new TaskEventView(entry.Kind, default, 0, _payloads[entry.Number]);
+
+    private EncodedFrames FramesOf(ITaskEventEncoder door)
+    {
+        if (_firstDoor is null) return _firstDoor = new EncodedFrames(door, expectedEvents);
+        if (ReferenceEquals(_firstDoor.Door, door)) return _firstDoor;
+        _moreDoors ??= new List<EncodedFrames>(2);
+        foreach (var frames in _moreDoors)
+        {
+            if (ReferenceEquals(frames.Door, door)) return frames;
+        }
+        var added = new EncodedFrames(door, Math.Max(_count, expectedEvents));
+        _moreDoors.Add(added);
+        return added;
+    }
+
+    /// <summary>
+    /// One event, with no reference in it so that the garbage collector never walks the entries of a retained
+    /// log. <see cref="Number"/> is a token's index in the task, or the place of another kind's record in
+    /// <c>_payloads</c>; the text span is a token's UTF-8 in <c>_text</c>.
+    /// </summary>
+    private readonly record struct Entry(TaskEventKind Kind, int Number, int TextStart, int TextLength);
 }

@@ -163,7 +163,7 @@ internal sealed class TaskRunner(TimeProvider time, TimeSpan metricsInterval, IL
         var vectors = await client.EmbedAsync(task.Spec.Inputs!, task.CorrelationId, cancellationToken).ConfigureAwait(false);
         for (var i = 0; i < vectors.Count; i++)
         {
-            if (!task.TryAppendResult(SseFrames.Embedding(new EmbeddingFrame(i, vectors[i].Vector, vectors[i].Tokens)))) return false;
+            if (!task.TryAppendEmbedding(new EmbeddingFrame(i, vectors[i].Vector, vectors[i].Tokens))) return false;
         }
         return task.TryEnd(new EndFrame(0, vectors.Sum(v => v.Tokens), ElapsedMs(started), Canceled: false, StopReason: "embedded"));
     }
@@ -178,7 +178,7 @@ internal sealed class TaskRunner(TimeProvider time, TimeSpan metricsInterval, IL
         for (var place = 0; place < order.Length; place++) ranks[order[place]] = place + 1;
         for (var i = 0; i < scores.Count; i++)
         {
-            if (!task.TryAppendResult(SseFrames.Score(new ScoreFrame(i, scores[i].Score, ranks[i], scores[i].Tokens)))) return false;
+            if (!task.TryAppendScore(new ScoreFrame(i, scores[i].Score, ranks[i], scores[i].Tokens))) return false;
         }
         return task.TryEnd(new EndFrame(0, scores.Sum(s => s.Tokens), ElapsedMs(started), Canceled: false, StopReason: "scored"));
     }

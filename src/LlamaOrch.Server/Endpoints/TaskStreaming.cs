@@ -5,8 +5,9 @@ using LlamaOrch.Server.Http;
 namespace LlamaOrch.Server.Endpoints;
 
 /// <summary>
-/// <c>GET /v1/tasks/{id}/stream</c>: replays the task's frames from <c>started</c> on and follows them
-/// live. Frames that are ready together go out in one flush. A reader leaving does not cancel the task.
+/// <c>GET /v1/tasks/{id}/stream</c>: replays the task's events from <c>started</c> on and follows them
+/// live, each in the task API's SSE framing (<see cref="TaskSseEncoder"/>, encoded once for all readers).
+/// Frames that are ready together go out as one write and one flush. A reader leaving does not cancel the task.
 /// It reads until the task's last frame, shutdown included: the shutdown sequence gives every task one.
 /// </summary>
 internal static class TaskStreaming
@@ -28,16 +29,14 @@ internal static class TaskStreaming
         response.Headers["X-Accel-Buffering"] = "no";
         await response.StartAsync(context.RequestAborted);
 
-        var pending = new List<byte[]>(32);
         var next = 0;
         try
         {
             while (!context.RequestAborted.IsCancellationRequested)
             {
-                pending.Clear();
-                (next, var closed) = await task.ReadFramesAsync(next, pending);
-                if (pending.Count == 0 && !closed) pending.Add(KeepAlive); // woken by the keep-alive pulse
-                foreach (var frame in pending) response.BodyWriter.Write(frame);
+                (next, var closed, var frames) = await task.ReadEncodedAsync(next, TaskSseEncoder.Instance);
+                if (frames.IsEmpty && !closed) response.BodyWriter.Write(KeepAlive); // woken by the keep-alive pulse
+                response.BodyWriter.Write(frames.Span);
                 await response.BodyWriter.FlushAsync(context.RequestAborted);
                 if (closed) return;
             }

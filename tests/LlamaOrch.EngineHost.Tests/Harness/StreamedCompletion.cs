@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.ServerSentEvents;
 using System.Text;
 using System.Text.Json;
 
@@ -8,12 +9,14 @@ namespace LlamaOrch.EngineHost.Tests.Harness;
 internal sealed class StreamedCompletion : IAsyncDisposable
 {
     private readonly HttpResponseMessage _response;
-    private readonly StreamReader _reader;
+    private readonly Stream _body;
+    private readonly IAsyncEnumerator<SseItem<string>> _items;
 
-    private StreamedCompletion(HttpResponseMessage response, StreamReader reader)
+    private StreamedCompletion(HttpResponseMessage response, Stream body)
     {
         _response = response;
-        _reader = reader;
+        _body = body;
+        _items = SseParser.Create(body).EnumerateAsync().GetAsyncEnumerator();
     }
 
     public HttpResponseMessage Response => _response;
@@ -26,25 +29,18 @@ internal sealed class StreamedCompletion : IAsyncDisposable
         };
         var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
-        return new StreamedCompletion(response, reader);
+        return new StreamedCompletion(response, await response.Content.ReadAsStreamAsync());
     }
 
     /// <summary>The next <c>data:</c> frame, or null once the stream has ended.</summary>
     public async Task<JsonElement?> ReadFrameAsync()
     {
-        while (await _reader.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(30)) is { } line)
-        {
-            if (line.StartsWith("data: ", StringComparison.Ordinal))
-            {
-                using var frame = JsonDocument.Parse(line["data: ".Length..]);
-                return frame.RootElement.Clone();
-            }
+        if (!await _items.MoveNextAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(30))) return null;
 
-            Assert.Equal("", line);
-        }
-
-        return null;
+        // The llama.cpp protocol sends bare data lines, which SSE names "message".
+        Assert.Equal(SseParser.EventTypeDefault, _items.Current.EventType);
+        using var frame = JsonDocument.Parse(_items.Current.Data);
+        return frame.RootElement.Clone();
     }
 
     public async Task<List<JsonElement>> ReadToEndAsync()
@@ -58,10 +54,10 @@ internal sealed class StreamedCompletion : IAsyncDisposable
         return frames;
     }
 
-    public ValueTask DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
-        _reader.Dispose();
+        await _items.DisposeAsync();
+        await _body.DisposeAsync();
         _response.Dispose();
-        return ValueTask.CompletedTask;
     }
 }
