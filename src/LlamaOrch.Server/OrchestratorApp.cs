@@ -82,8 +82,8 @@ internal static class OrchestratorApp
             settings.Tasks.MaxRetained,
             TimeSpan.FromMilliseconds(settings.Tasks.MetricsIntervalMs),
             settings.Tasks.DefaultModel));
-        // The host allows HostOptions.ShutdownTimeout (30 s by default) for the whole stop: room for the grace, then for stopping the engines.
-        var stopNeeds = TimeSpan.FromSeconds(settings.Tasks.ShutdownGraceSeconds) + EngineStopAllowance;
+        // The host allows HostOptions.ShutdownTimeout (30 s by default) for the whole stop: room for the grace, for the cut runs to unwind, then for stopping the engines.
+        var stopNeeds = TimeSpan.FromSeconds(settings.Tasks.ShutdownGraceSeconds) + ShutdownSequence.CutRunsAllowance + EngineStopAllowance;
         services.Configure<HostOptions>(host =>
         {
             if (host.ShutdownTimeout < stopNeeds) host.ShutdownTimeout = stopNeeds;

@@ -29,6 +29,24 @@ public sealed class TaskEventEncodingTests
     }
 
     [Fact]
+    public async Task A_door_whose_reader_left_gets_its_last_frames_when_the_task_ends()
+    {
+        var log = new TaskEventLog(_gate);
+        var door = new CountingEncoder("sse");
+        AppendToken(log, "a", 0);
+        await log.ReadEncodedAsync(0, door); // the only reader then goes away
+        AppendToken(log, "b", 1);
+        Append(log, TaskEventKind.End, new EndFrame(2, 1, 5, Canceled: false, StopReason: "eos"), close: true);
+
+        // Encoded at the close, not on a later read: nothing is left for a retained task to hold room for.
+        Assert.Equal(3, door.Calls);
+        var (next, closed, frames) = await log.ReadEncodedAsync(0, door);
+        Assert.Equal((3, true), (next, closed));
+        Assert.Equal("sse:a|sse:b|sse:End|", Text(frames));
+        Assert.Equal(3, door.Calls);
+    }
+
+    [Fact]
     public async Task A_reader_gets_the_frames_from_its_index_on_in_one_slice()
     {
         var log = new TaskEventLog(_gate);

@@ -99,8 +99,8 @@ internal sealed class PoolDispatcher(PoolRuntime pool, PoolQueue queue, ReplicaS
                 (r.Id == affine ? ", session affinity" : string.Empty));
         }
         placement.Logger.LogDebug(
-            "Placement: task {TaskId} dispatched to {ReplicaId} in pool {PoolId}; rules affinity > fewest busy > most free VRAM > fastest > id; candidates: {Candidates}",
-            task.Id, chosen.Id, pool.Id, string.Join("; ", candidates));
+            "Placement: task {TaskId} dispatched to {ReplicaId} in pool {PoolId}; rules {Rules}; candidates: {Candidates}",
+            task.Id, chosen.Id, pool.Id, PlacementRanking.Rules, string.Join("; ", candidates));
     }
 
     /// <summary>A task taken for a replica in one pass, with what its run needs.</summary>

@@ -60,7 +60,7 @@ internal sealed class ReplicaRuntime(string id, string model, int slots, Replica
 
     public int FreeSlots => Dispatchable ? Math.Max(Slots - Busy, 0) : 0;
 
-    /// <summary>Serving and still down for a reason its supervisor may overcome: what a recovered pool waits for.</summary>
+    /// <summary>Serving but taking no task (down, loading, unresponsive): while one is, the pool's last error stays visible.</summary>
     public bool HoldsPoolError => Role == ReplicaRole.Serving && !Dispatchable;
 
     public void MarkStarting(string device, long timestamp)

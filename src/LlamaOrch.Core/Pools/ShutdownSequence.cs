@@ -13,7 +13,7 @@ namespace LlamaOrch.Core.Pools;
 public sealed class ShutdownSequence
 {
     /// <summary>How long the cut runs get to notice their abort and give their slots back: they only unwind.</summary>
-    private static readonly TimeSpan CutRunsAllowance = TimeSpan.FromSeconds(5);
+    public static TimeSpan CutRunsAllowance { get; } = TimeSpan.FromSeconds(5);
 
     private readonly PoolRegistry _pools;
     private readonly TaskStore _tasks;

@@ -47,9 +47,9 @@ internal sealed class EncodedFrames(ITaskEventEncoder door, int expectedFrames) 
         var needed = _written + Math.Max(sizeHint, 1);
         if (needed > _bytes.Length)
         {
-            // The first frames tell how large this door's frames are: room for the expected rest at that size
-            // makes one growth of what would otherwise be several doublings.
-            var expected = Count > 0 ? _written / Count * (expectedFrames + 1) : 0;
+            // The frames after the first (the large started frame) tell how large this door's frames are: room for
+            // the expected rest at that size makes one growth of what would otherwise be several doublings.
+            var expected = Count > 1 ? (_written - _offsets[1]) / (Count - 1) * (expectedFrames + 1) : 0;
             var grown = new byte[Math.Max(needed, Math.Max(_bytes.Length * 2, expected))];
             _bytes.AsSpan(0, _written).CopyTo(grown);
             _bytes = grown;

@@ -100,6 +100,10 @@ internal sealed class TaskEventLog(object gate, int expectedEvents = 16)
         if (close)
         {
             _closed = true;
+            // Every door that had readers gets its last frames now and gives back its spare room: a reader that
+            // left before the end never asks again, and the task is retained for a while.
+            if (_firstDoor is not null) CatchUp(_firstDoor);
+            foreach (var door in _moreDoors ?? []) CatchUp(door);
             Array.Resize(ref _entries, _count);
             Array.Resize(ref _text, _textLength);
         }
@@ -111,12 +115,16 @@ internal sealed class TaskEventLog(object gate, int expectedEvents = 16)
     private (int Next, bool Closed, ReadOnlyMemory<byte> Frames) EncodedLocked(int from, ITaskEventEncoder door)
     {
         var frames = FramesOf(door);
-        if (frames.Count < _count)
-        {
-            while (frames.Count < _count) frames.Add(View(_entries[frames.Count]));
-            if (_closed) frames.TrimExcess();
-        }
+        CatchUp(frames);
         return (Math.Max(from, _count), _closed, frames.Slice(Math.Min(from, _count), _count));
+    }
+
+    /// <summary>Encodes the events <paramref name="frames"/>' door has not encoded yet; trims the frames once the log is closed.</summary>
+    private void CatchUp(EncodedFrames frames)
+    {
+        if (frames.Count == _count) return;
+        while (frames.Count < _count) frames.Add(View(_entries[frames.Count]));
+        if (_closed) frames.TrimExcess();
     }
 
     private (int Next, bool Closed) CopyLocked(int from, List<TaskEventRecord> sink)
