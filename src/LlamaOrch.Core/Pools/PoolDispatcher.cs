@@ -82,11 +82,7 @@ internal sealed class PoolDispatcher(PoolRuntime pool, PoolQueue queue, ReplicaS
 
     /// <summary>A replica with a free slot, as the ranking weighs it.</summary>
     private static PlacementCandidate CandidateOf(ReplicaRuntime replica, string? affine, IReadOnlyDictionary<string, long> devices) =>
-        new(replica.Id, replica.Id == affine, HasRoom: true, replica.Busy, AvailableBytes(replica, devices), replica.Speed.TokensPerSecond);
-
-    /// <summary>Free VRAM on the replica's device in this pass's snapshot; null on the CPU or before it is placed.</summary>
-    internal static long? AvailableBytes(ReplicaRuntime replica, IReadOnlyDictionary<string, long> devices) =>
-        replica.Device is { } device && devices.TryGetValue(device, out var bytes) ? bytes : null;
+        new(replica.Id, replica.Id == affine, HasRoom: true, replica.Busy, replica.AvailableBytes(devices), replica.Speed.TokensPerSecond);
 
     private void LogDispatch(OrchestratedTask task, ReplicaRuntime chosen, string? affine)
     {

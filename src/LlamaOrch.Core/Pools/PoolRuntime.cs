@@ -173,7 +173,7 @@ public sealed partial class PoolRuntime
                 if (!replica.Dispatchable || !(placement?.Allows(replica.Device) ?? true)) continue;
                 allowed = true;
                 if (replica.Id == affineReplica && replica.FreeSlots > 0) affineFree = true;
-                if (PoolDispatcher.AvailableBytes(replica, devices) is { } bytes) mostAvailable = Math.Max(mostAvailable ?? 0, bytes);
+                if (replica.AvailableBytes(devices) is { } bytes) mostAvailable = Math.Max(mostAvailable ?? 0, bytes);
                 if (replica.Speed.TokensPerSecond is { } tps) fastest = Math.Max(fastest ?? 0, tps);
             }
             var load = (double)(_dispatcher.Running.Count + _queue.Count) / Math.Max(_replicas.ReadySlots, 1);

@@ -60,6 +60,10 @@ internal sealed class ReplicaRuntime(string id, string model, int slots, Replica
 
     public int FreeSlots => Dispatchable ? Math.Max(Slots - Busy, 0) : 0;
 
+    /// <summary>Free VRAM on its device in a pass's device snapshot; null on the CPU or before it is placed.</summary>
+    public long? AvailableBytes(IReadOnlyDictionary<string, long> devices) =>
+        Device is { } device && devices.TryGetValue(device, out var bytes) ? bytes : null;
+
     /// <summary>Serving but taking no task (down, loading, unresponsive): while one is, the pool's last error stays visible.</summary>
     public bool HoldsPoolError => Role == ReplicaRole.Serving && !Dispatchable;
 
