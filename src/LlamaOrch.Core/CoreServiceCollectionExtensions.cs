@@ -4,6 +4,7 @@ using LlamaOrch.Core.Catalog;
 using LlamaOrch.Core.Placement;
 using LlamaOrch.Core.Pools;
 using LlamaOrch.Core.Tasks;
+using LlamaOrch.Core.Telemetry;
 using Microsoft.Extensions.Logging;
 
 // In the namespace of IServiceCollection, as the framework's own Add… methods are, so a host finds it without a using.
@@ -14,7 +15,8 @@ public static class CoreServiceCollectionExtensions
     /// <summary>
     /// Registers the pools, admission, placement, the task store and the shutdown sequence as singletons. The host
     /// registers what they draw on: a <see cref="TimeProvider"/>, logging, the <see cref="ModelCatalog"/> admission
-    /// checks models against, and the <see cref="IDeviceAvailability"/> placement reads.
+    /// checks models against, the <see cref="IDeviceAvailability"/> placement reads, and the <see cref="ITaskMetrics"/>
+    /// the pools report to.
     /// </summary>
     public static IServiceCollection AddLlamaOrchCore(this IServiceCollection services, CoreOptions options)
     {
@@ -30,7 +32,8 @@ public static class CoreServiceCollectionExtensions
             sp.GetRequiredService<ILoggerFactory>().CreateLogger("LlamaOrch.Placement")));
         services.AddSingleton(sp => new PoolRegistry(options.Pools
             .Select(config => new PoolRuntime(
-                config, sp.GetRequiredService<TaskRunner>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<PlacementContext>()))
+                config, sp.GetRequiredService<TaskRunner>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<PlacementContext>(),
+                sp.GetRequiredService<ITaskMetrics>()))
             .ToList()));
         services.AddSingleton<PoolPlacement>();
         services.AddSingleton<AdmissionGate>();

@@ -13,6 +13,7 @@ using LlamaOrch.Server.Endpoints;
 using LlamaOrch.Server.Health;
 using LlamaOrch.Server.Hosting;
 using LlamaOrch.Server.Http;
+using LlamaOrch.Server.Metrics;
 using LlamaOrch.Server.Security;
 using Microsoft.Extensions.Logging.Console;
 
@@ -76,6 +77,7 @@ internal static class OrchestratorApp
         services.AddSingleton(sp => new DeviceInventory(new NvidiaSmiProbe(settings.Devices.NvidiaSmi, sp.GetRequiredService<TimeProvider>())));
         services.AddSingleton<DeviceLedger>();
         services.AddSingleton<IDeviceAvailability, LedgerDeviceAvailability>();
+        services.AddOrchestratorMetrics(MetricsAccess.From(options.Metrics, listening));
         services.AddLlamaOrchCore(new CoreOptions(
             settings.Pools,
             TimeSpan.FromSeconds(settings.Tasks.RetentionSeconds),
@@ -110,6 +112,7 @@ internal static class OrchestratorApp
         app.MapDevices();
         app.MapControlEndpoints();
         app.MapCatalogEndpoints();
+        app.MapMetricsEndpoint();
 
         LogStartup(app, settings, token, listening);
         return app;

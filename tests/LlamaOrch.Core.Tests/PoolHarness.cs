@@ -8,6 +8,7 @@ using LlamaOrch.Core.Placement;
 using LlamaOrch.Core.Pools;
 using LlamaOrch.Core.Scheduling;
 using LlamaOrch.Core.Tasks;
+using LlamaOrch.Core.Telemetry;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace LlamaOrch.Core.Tests;
@@ -16,7 +17,8 @@ namespace LlamaOrch.Core.Tests;
 internal sealed class PoolHarness
 {
     /// <param name="ready">False to leave the replicas as the supervisor first finds them: not started yet.</param>
-    public PoolHarness(int slots = 1, int capacity = 8, FullPolicy policy = FullPolicy.Reject, IReadOnlyList<Workload>? workloads = null, int replicas = 1, bool ready = true)
+    public PoolHarness(int slots = 1, int capacity = 8, FullPolicy policy = FullPolicy.Reject, IReadOnlyList<Workload>? workloads = null, int replicas = 1, bool ready = true,
+        ITaskMetrics? metrics = null)
     {
         var config = new PoolConfig
         {
@@ -24,7 +26,7 @@ internal sealed class PoolHarness
             Workloads = workloads ?? [Workload.Completion], Replicas = replicas,
         };
         Runner = new TaskRunner(Time, TimeSpan.FromHours(1), NullLogger<TaskRunner>.Instance);
-        Pool = new PoolRuntime(config, Runner, Time);
+        Pool = new PoolRuntime(config, Runner, Time, metrics: metrics);
         Tasks = new TaskStore(TimeSpan.FromMinutes(1), 2, Time);
         Pools = new PoolRegistry([Pool]);
         Admission = new AdmissionService(Pools, Tasks, Time, new PoolPlacement(Pools, PlacementContext.Detached()), gate: Gate);

@@ -22,6 +22,7 @@ internal sealed class PoolQueue(string poolId, int capacity, FullPolicy policy)
     private readonly TwoPriorityQueue<OrchestratedTask> _queue = new(capacity, policy);
     private readonly ServiceTimeTracker _serviceTimes = new();
     private int _depth;
+    private int _interactiveDepth;
 
     public int Count => _queue.Count;
 
@@ -29,6 +30,14 @@ internal sealed class PoolQueue(string poolId, int capacity, FullPolicy policy)
 
     /// <summary>How many tasks wait; readable without the pool's lock (metrics frames read it on every tick).</summary>
     public int Depth => Volatile.Read(ref _depth);
+
+    /// <summary>How many tasks of this priority wait; readable without the pool's lock (a metrics scrape reads it).</summary>
+    public int DepthOf(Priority priority)
+    {
+        // The two counts are written one after the other: a read between them may be off by one for a moment, never negative.
+        var interactive = Volatile.Read(ref _interactiveDepth);
+        return priority == Priority.Interactive ? interactive : Math.Max(0, Depth - interactive);
+    }
 
     /// <summary>Queues the task at the tail of its priority and sets its admission fields; false when the queue is full.</summary>
     /// <param name="evicted">Under drop-lru, the older task that made room, for the caller to end outside the lock.</param>
@@ -119,5 +128,9 @@ internal sealed class PoolQueue(string poolId, int capacity, FullPolicy policy)
             : new Rejection(ErrorCodes.QueueFullDropLru, $"queue of pool '{poolId}' is full ({_queue.Capacity} tasks) and holds no task of lower or equal priority to evict", true, retryAfterMs, "drop-lru");
     }
 
-    private void UpdateDepth() => Volatile.Write(ref _depth, _queue.Count);
+    private void UpdateDepth()
+    {
+        Volatile.Write(ref _interactiveDepth, _queue.AheadOf(Priority.Interactive));
+        Volatile.Write(ref _depth, _queue.Count);
+    }
 }

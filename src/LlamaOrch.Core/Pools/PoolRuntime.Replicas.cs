@@ -25,6 +25,7 @@ public sealed partial class PoolRuntime
             if (_replicas.Find(replicaId) is not { } replica) return;
             _replicas.ObserveReady(replica);
             replica.MarkReady(client, facts);
+            Volatile.Write(ref _engineVersion, facts.EngineVersion);
             ClearErrorIfRecoveredLocked();
         }
         Signal();

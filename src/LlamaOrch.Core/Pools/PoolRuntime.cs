@@ -4,6 +4,7 @@ using LlamaOrch.Core.Admission;
 using LlamaOrch.Core.Engines;
 using LlamaOrch.Core.Placement;
 using LlamaOrch.Core.Tasks;
+using LlamaOrch.Core.Telemetry;
 
 namespace LlamaOrch.Core.Pools;
 
@@ -26,11 +27,14 @@ public sealed partial class PoolRuntime
     private readonly PoolLifecycleState _state;
     private readonly ChangeSignal _changed = new();
     private PoolConfig _config;
+    /// <summary>The version the last ready replica reported, for the metrics' <c>engine_version</c>; null before any was ready.</summary>
+    private string? _engineVersion;
 
-    internal PoolRuntime(PoolConfig config, TaskRunner runner, TimeProvider time, PlacementContext? placement = null)
+    internal PoolRuntime(PoolConfig config, TaskRunner runner, TimeProvider time, PlacementContext? placement = null, ITaskMetrics? metrics = null)
     {
         _config = config;
         _time = time;
+        Metrics = metrics ?? NoTaskMetrics.Instance;
         _placement = placement ?? PlacementContext.Detached();
         _queue = new PoolQueue(config.Id, config.QueueCapacity, config.QueuePolicy);
         _replicas = new ReplicaSet(config.Id, time);
@@ -45,6 +49,15 @@ public sealed partial class PoolRuntime
     public string Id => Config.Id;
 
     public int QueueDepth => _queue.Depth;
+
+    /// <summary>How many tasks of this priority wait; readable without the pool's lock (a metrics scrape reads it).</summary>
+    public int QueueDepthOf(Priority priority) => _queue.DepthOf(priority);
+
+    /// <summary>Where the pool's tasks report what happens to them.</summary>
+    internal ITaskMetrics Metrics { get; }
+
+    /// <summary>The labels of this pool's series, as they stand now.</summary>
+    public PoolMetricLabels MetricLabels => new(WireNames.Of(Config.Engine), Volatile.Read(ref _engineVersion) ?? string.Empty, Id);
 
     public static string ReplicaId(string poolId, int number) => ReplicaSet.ReplicaId(poolId, number);
 
@@ -93,6 +106,7 @@ public sealed partial class PoolRuntime
             Retriable: true,
             RetryAfterMs: backoffMs,
             PolicyLabel: "drop-lru"));
+        Metrics.TaskEnqueued(MetricLabels, task.Spec.Priority);
         Pump();
         return AdmitResult.Queued(backoffMs);
     }

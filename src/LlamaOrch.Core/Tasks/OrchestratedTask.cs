@@ -1,6 +1,7 @@
 using LlamaOrch.Contracts.Errors;
 using LlamaOrch.Contracts.Tasks;
 using LlamaOrch.Core.Pools;
+using LlamaOrch.Core.Telemetry;
 
 namespace LlamaOrch.Core.Tasks;
 
@@ -17,6 +18,8 @@ public sealed class OrchestratedTask
     /// <summary>Aborts the current run's engine request; a requeued task gets a fresh one when it starts again.</summary>
     private CancellationTokenSource _run = new();
     private long _startedTimestamp;
+    /// <summary>The replica of the current run, for the metrics of a cancel; null before the first start.</summary>
+    private string? _replicaId;
     private int _tokensOut;
     /// <summary>A token or result event was appended: the task can no longer be requeued.</summary>
     private bool _produced;
@@ -90,13 +93,14 @@ public sealed class OrchestratedTask
     /// Starts a run; <paramref name="run"/> is cancelled when that run must stop (cancel, drain, shutdown,
     /// requeue). A requeued task starting again writes no second <c>started</c>: its stream already has one.
     /// </summary>
-    internal bool TryStart(Func<StartedFrame> frame, out CancellationToken run)
+    internal bool TryStart(string replicaId, Func<StartedFrame> frame, out CancellationToken run)
     {
         lock (_gate)
         {
             run = default;
             if (_state != TaskState.Queued || _returning) return false;
             _state = TaskState.Running;
+            _replicaId = replicaId;
             if (_requeued)
             {
                 _run = new CancellationTokenSource(); // the first run's was cancelled by the requeue
@@ -205,16 +209,19 @@ public sealed class OrchestratedTask
     public bool Cancel()
     {
         bool wasQueued;
+        string? replicaId;
         lock (_gate)
         {
             if (IsTerminal(_state)) return false;
             wasQueued = _state == TaskState.Queued;
+            replicaId = _replicaId;
             var decodeMs = wasQueued ? 0 : (long)_time.GetElapsedTime(_startedTimestamp).TotalMilliseconds;
             FinishLocked(TaskState.Canceled, TaskEventKind.End, new EndFrame(_tokensOut, 0, decodeMs, Canceled: true, StopReason: "canceled"));
         }
 
         CurrentRun.Cancel();
         if (wasQueued) Pool.TryRemoveQueued(this);
+        Pool.Metrics.TaskCanceled(Pool.MetricLabels, wasQueued ? string.Empty : replicaId!, CancelReasons.Client);
         return true;
     }
 

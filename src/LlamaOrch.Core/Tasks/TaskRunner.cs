@@ -3,6 +3,7 @@ using LlamaOrch.Contracts.Errors;
 using LlamaOrch.Contracts.Tasks;
 using LlamaOrch.Core.Engines;
 using LlamaOrch.Core.Pools;
+using LlamaOrch.Core.Telemetry;
 using Microsoft.Extensions.Logging;
 
 namespace LlamaOrch.Core.Tasks;
@@ -57,14 +58,17 @@ internal sealed class TaskRunner(TimeProvider time, TimeSpan metricsInterval, IL
     {
         var started = time.GetTimestamp();
         var completed = false;
+        var ran = false;
         var speed = new RunSpeed();
         var run = CancellationToken.None;
         try
         {
             var queuedMs = (long)time.GetElapsedTime(task.AdmittedTimestamp, started).TotalMilliseconds;
-            if (!task.TryStart(() => new StartedFrame(
+            if (!task.TryStart(replicaId, () => new StartedFrame(
                     task.AdmissionQueuePosition, task.PredictedStartMs, pool.Id, replicaId, task.Spec.Seed, queuedMs, dispatchSeq), out run))
                 return; // cancelled between dequeue and start
+            ran = true;
+            if (!task.WasRequeued) pool.Metrics.TaskStarted(pool.MetricLabels, replicaId, task.Spec.Priority);
 
             logger.LogDebug("Task {TaskId} started on {ReplicaId} after {QueuedMs} ms queued (correlation {CorrelationId})",
                 task.Id, replicaId, queuedMs, task.CorrelationId);
@@ -72,8 +76,8 @@ internal sealed class TaskRunner(TimeProvider time, TimeSpan metricsInterval, IL
             task.TryAppendMetrics(MetricsNow(task, pool, started) with { ReplicaId = task.WasRequeued ? replicaId : null });
             completed = await RunEngineAsync(task, started, run, token => task.Spec.Workload switch
             {
-                Workload.Embedding => EmbedAsync(task, client, started, token),
-                Workload.Rerank => RerankAsync(task, client, started, token),
+                Workload.Embedding => EmbedAsync(task, client, started, speed, token),
+                Workload.Rerank => RerankAsync(task, client, started, speed, token),
                 _ => RelayAsync(task, pool, client, started, speed, token),
             }).ConfigureAwait(false);
         }
@@ -98,6 +102,10 @@ internal sealed class TaskRunner(TimeProvider time, TimeSpan metricsInterval, IL
         finally
         {
             pool.SlotReleased(task, replicaId, new TaskOutcome(completed, time.GetElapsedTime(started), speed.FirstTokenMs, speed.TokensOut, speed.DecodeMs));
+            // Once per run, at its end: the relay loop itself does no metrics work per token.
+            if (ran)
+                pool.Metrics.RunEnded(pool.MetricLabels, replicaId, task.Spec.Priority, new RunFigures(
+                    speed.TokensIn, completed ? speed.TokensOut : task.TokensOut, speed.FirstTokenMs, completed && speed.FirstTokenMs is not null ? speed.DecodeMs : null));
         }
     }
 
@@ -152,26 +160,29 @@ internal sealed class TaskRunner(TimeProvider time, TimeSpan metricsInterval, IL
             throw new EngineFailureException(ErrorCodes.WorkerReset, "the engine closed the stream before its final frame", retriable: true);
 
         task.TryAppendMetrics(MetricsNow(task, pool, started));
+        speed.TokensIn = final.TokensIn;
         speed.TokensOut = final.TokensOut;
         speed.DecodeMs = final.DecodeMs;
         return task.TryEnd(new EndFrame(final.TokensOut, final.TokensIn, (long)final.DecodeMs, Canceled: false, StopReason: final.StopType));
     }
 
     /// <summary>An embedding task: one <c>embedding</c> frame per input, then <c>end</c> with the tokens read.</summary>
-    private async Task<bool> EmbedAsync(OrchestratedTask task, IEngineClient client, long started, CancellationToken cancellationToken)
+    private async Task<bool> EmbedAsync(OrchestratedTask task, IEngineClient client, long started, RunSpeed speed, CancellationToken cancellationToken)
     {
         var vectors = await client.EmbedAsync(task.Spec.Inputs!, task.CorrelationId, cancellationToken).ConfigureAwait(false);
+        speed.TokensIn = vectors.Sum(v => v.Tokens);
         for (var i = 0; i < vectors.Count; i++)
         {
             if (!task.TryAppendEmbedding(new EmbeddingFrame(i, vectors[i].Vector, vectors[i].Tokens))) return false;
         }
-        return task.TryEnd(new EndFrame(0, vectors.Sum(v => v.Tokens), ElapsedMs(started), Canceled: false, StopReason: "embedded"));
+        return task.TryEnd(new EndFrame(0, speed.TokensIn, ElapsedMs(started), Canceled: false, StopReason: "embedded"));
     }
 
     /// <summary>A rerank task: one <c>score</c> frame per input, in the inputs' order, then <c>end</c> with the tokens read.</summary>
-    private async Task<bool> RerankAsync(OrchestratedTask task, IEngineClient client, long started, CancellationToken cancellationToken)
+    private async Task<bool> RerankAsync(OrchestratedTask task, IEngineClient client, long started, RunSpeed speed, CancellationToken cancellationToken)
     {
         var scores = await client.RerankAsync(task.Spec.Prompt!, task.Spec.Inputs!, task.CorrelationId, cancellationToken).ConfigureAwait(false);
+        speed.TokensIn = scores.Sum(s => s.Tokens);
         // Rank 1 is the most relevant; equal scores keep the inputs' order.
         var ranks = new int[scores.Count];
         var order = Enumerable.Range(0, scores.Count).OrderByDescending(i => scores[i].Score).ToArray();
@@ -180,7 +191,7 @@ internal sealed class TaskRunner(TimeProvider time, TimeSpan metricsInterval, IL
         {
             if (!task.TryAppendScore(new ScoreFrame(i, scores[i].Score, ranks[i], scores[i].Tokens))) return false;
         }
-        return task.TryEnd(new EndFrame(0, scores.Sum(s => s.Tokens), ElapsedMs(started), Canceled: false, StopReason: "scored"));
+        return task.TryEnd(new EndFrame(0, speed.TokensIn, ElapsedMs(started), Canceled: false, StopReason: "scored"));
     }
 
     private CancellationTokenSource? DeadlineSource(OrchestratedTask task)
@@ -195,9 +206,11 @@ internal sealed class TaskRunner(TimeProvider time, TimeSpan metricsInterval, IL
 
     private long ElapsedMs(long started) => (long)time.GetElapsedTime(started).TotalMilliseconds;
 
-    /// <summary>What a completion showed of its replica's speed, for placement's "fastest replica" rule.</summary>
+    /// <summary>What a run showed of its replica's speed, for placement's "fastest replica" rule, and the tokens it read for the metrics.</summary>
     private sealed class RunSpeed
     {
+        public int TokensIn { get; set; }
+
         public double? FirstTokenMs { get; set; }
 
         public long TokensOut { get; set; }

@@ -19,6 +19,14 @@ internal sealed class OrchestratorOptions
     public DevicesOptions Devices { get; set; } = new();
     public CatalogOptions Catalog { get; set; } = new();
     public HealthOptions Health { get; set; } = new();
+    public MetricsOptions Metrics { get; set; } = new();
+}
+
+/// <summary>Who may read <c>/metrics</c> (Orchestrator:Metrics).</summary>
+internal sealed class MetricsOptions
+{
+    /// <summary>True: <c>/metrics</c> needs the API token. Unset: only when a bind is not loopback.</summary>
+    public bool? RequireToken { get; set; }
 }
 
 /// <summary>What <c>/health/ready</c> waits for (Orchestrator:Health).</summary>

@@ -1,6 +1,7 @@
 using LlamaOrch.Core.Admission;
 using LlamaOrch.Core.Tasks;
 using LlamaOrch.Server.Http;
+using LlamaOrch.Server.Metrics;
 
 namespace LlamaOrch.Server.Endpoints;
 
@@ -8,8 +9,8 @@ internal static class TaskEndpoints
 {
     public static void MapTaskEndpoints(this IEndpointRouteBuilder routes)
     {
-        routes.MapPost("/v1/tasks", (HttpContext context, AdmissionService admission, AdmissionLimits limits) =>
-            TaskSubmission.HandleAsync(context, admission, limits));
+        routes.MapPost("/v1/tasks", (HttpContext context, AdmissionService admission, AdmissionLimits limits, PrometheusTaskMetrics metrics) =>
+            TaskSubmission.HandleAsync(context, admission, limits, metrics));
 
         routes.MapGet("/v1/tasks/{id}/stream", (HttpContext context, string id, TaskStore tasks) =>
             TaskStreaming.HandleAsync(context, id, tasks));

@@ -3,13 +3,14 @@ using LlamaOrch.Contracts.Tasks;
 using LlamaOrch.Core.Admission;
 using LlamaOrch.Core.Tasks;
 using LlamaOrch.Server.Http;
+using LlamaOrch.Server.Metrics;
 
 namespace LlamaOrch.Server.Endpoints;
 
 /// <summary><c>POST /v1/tasks</c>: read the body within limits, fill its defaults, validate it, admit it, answer 202 or the envelope.</summary>
 internal static class TaskSubmission
 {
-    public static async Task HandleAsync(HttpContext context, AdmissionService admission, AdmissionLimits limits)
+    public static async Task HandleAsync(HttpContext context, AdmissionService admission, AdmissionLimits limits, PrometheusTaskMetrics metrics)
     {
         if (await JsonBody.ReadAsync(context, ContractsJsonContext.Default.TaskRequestBody, "a JSON task object") is not { } parsed) return;
 
@@ -21,6 +22,7 @@ internal static class TaskSubmission
         rejection ??= outcome.Rejection;
         if (rejection is not null)
         {
+            metrics.TaskRejected(KnownEngine(withDefaults.Engine) ?? string.Empty, rejection.Code, rejection.PolicyLabel);
             await ErrorResponses.WriteAsync(context, rejection, KnownEngine(withDefaults.Engine));
             return;
         }

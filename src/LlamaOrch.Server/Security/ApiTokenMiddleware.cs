@@ -2,20 +2,21 @@ using System.Security.Cryptography;
 using System.Text;
 using LlamaOrch.Contracts.Errors;
 using LlamaOrch.Server.Http;
+using LlamaOrch.Server.Metrics;
 
 namespace LlamaOrch.Server.Security;
 
 /// <summary>
-/// Requires <c>Authorization: Bearer &lt;token&gt;</c> on every <c>/v1</c> path: 401 when missing, 403 when
-/// wrong. Tokens are compared as SHA-256 digests in constant time, so neither content nor length leaks.
+/// Requires <c>Authorization: Bearer &lt;token&gt;</c> on every <c>/v1</c> path, and on <c>/metrics</c> when
+/// <see cref="MetricsAccess"/> says so: 401 when missing, 403 when wrong. Tokens are compared as SHA-256 digests in constant time, so neither content nor length leaks.
 /// </summary>
-internal sealed class ApiTokenMiddleware(RequestDelegate next, ApiTokenSource source)
+internal sealed class ApiTokenMiddleware(RequestDelegate next, ApiTokenSource source, MetricsAccess metrics)
 {
     private readonly byte[]? _expectedDigest = source.Token is null ? null : SHA256.HashData(Encoding.UTF8.GetBytes(source.Token));
 
     public Task InvokeAsync(HttpContext context)
     {
-        if (_expectedDigest is null || !context.Request.Path.StartsWithSegments("/v1")) return next(context);
+        if (_expectedDigest is null || !NeedsToken(context.Request.Path)) return next(context);
 
         var header = context.Request.Headers.Authorization.ToString();
         if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) || header.Length <= 7)
@@ -32,4 +33,7 @@ internal sealed class ApiTokenMiddleware(RequestDelegate next, ApiTokenSource so
 
         return next(context);
     }
+
+    private bool NeedsToken(PathString path) =>
+        path.StartsWithSegments("/v1") || (metrics.RequireToken && path.StartsWithSegments(MetricsEndpoint.Path));
 }

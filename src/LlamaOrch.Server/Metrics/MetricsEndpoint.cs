@@ -1,0 +1,33 @@
+using LlamaOrch.Core.Telemetry;
+using Prometheus;
+
+namespace LlamaOrch.Server.Metrics;
+
+/// <summary><c>GET /metrics</c>: the Prometheus text format, written by prometheus-net from this app's own registry.</summary>
+internal static class MetricsEndpoint
+{
+    public const string Path = "/metrics";
+
+    /// <summary>
+    /// A registry per app rather than prometheus-net's static default one: several orchestratords in one process
+    /// (the end-to-end tests) must not add up each other's counts.
+    /// </summary>
+    public static IServiceCollection AddOrchestratorMetrics(this IServiceCollection services, MetricsAccess access)
+    {
+        services.AddSingleton(access);
+        services.AddSingleton(_ => Prometheus.Metrics.NewCustomRegistry());
+        services.AddSingleton<PrometheusTaskMetrics>();
+        services.AddSingleton<ITaskMetrics>(sp => sp.GetRequiredService<PrometheusTaskMetrics>());
+        services.AddSingleton<ScrapeTimeSeries>();
+        return services;
+    }
+
+    public static void MapMetricsEndpoint(this WebApplication app)
+    {
+        // Built here so its scrape callback is registered before the first scrape.
+        app.Services.GetRequiredService<ScrapeTimeSeries>();
+        var registry = app.Services.GetRequiredService<CollectorRegistry>();
+        app.MapMetrics(settings => settings.Registry = registry, Path)
+            .WithMetadata(new HttpMethodMetadata([HttpMethods.Get]));
+    }
+}
