@@ -19,13 +19,15 @@ internal static class MetricsEndpoint
         services.AddSingleton<PrometheusTaskMetrics>();
         services.AddSingleton<ITaskMetrics>(sp => sp.GetRequiredService<PrometheusTaskMetrics>());
         services.AddSingleton<ScrapeTimeSeries>();
+        services.AddSingleton<GpuSeries>();
         return services;
     }
 
     public static void MapMetricsEndpoint(this WebApplication app)
     {
-        // Built here so its scrape callback is registered before the first scrape.
+        // Built here so their scrape callbacks are registered before the first scrape.
         app.Services.GetRequiredService<ScrapeTimeSeries>();
+        app.Services.GetRequiredService<GpuSeries>();
         var registry = app.Services.GetRequiredService<CollectorRegistry>();
         app.MapMetrics(settings => settings.Registry = registry, Path)
             .WithMetadata(new HttpMethodMetadata([HttpMethods.Get]));
