@@ -48,6 +48,8 @@ internal sealed class ScriptedEngine : IEngineClient
     public Task<int> CountTokensAsync(string text, CancellationToken cancellationToken) =>
         Task.FromResult(text.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length);
 
+    public Task<string> GetMetricsTextAsync(CancellationToken cancellationToken) => Task.FromResult(string.Empty);
+
     /// <summary>The next request the pool sent to this engine.</summary>
     public async Task<EngineCall> NextCallAsync() =>
         await _calls.Reader.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(10));

@@ -19,6 +19,9 @@ public interface IEngineClient
 
     /// <summary>How many tokens the model makes of <paramref name="text"/> (llama.cpp's <c>POST /tokenize</c>).</summary>
     Task<int> CountTokensAsync(string text, CancellationToken cancellationToken);
+
+    /// <summary>The engine's own series in the Prometheus text format (llama.cpp's <c>GET /metrics</c>), unparsed.</summary>
+    Task<string> GetMetricsTextAsync(CancellationToken cancellationToken);
 }
 
 public sealed record EngineEmbedding(float[] Vector, int Tokens);

@@ -151,6 +151,12 @@ public sealed partial class PoolRuntime
         lock (_gate) return PoolStatusProjection.Replicas(Id, _replicas);
     }
 
+    /// <summary>The engines of the ready serving replicas, for <c>/metrics</c> to scrape.</summary>
+    public IReadOnlyList<ReadyEngine> ReadyEngines()
+    {
+        lock (_gate) return _replicas.ReadyEngines();
+    }
+
     /// <summary>The 503 for a pool with no ready replica, naming the pool and its last error.</summary>
     public Rejection UnreadyRejection()
     {

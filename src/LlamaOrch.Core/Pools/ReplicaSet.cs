@@ -121,6 +121,14 @@ internal sealed class ReplicaSet(string poolId, TimeProvider time)
         return null;
     }
 
+    public List<ReadyEngine> ReadyEngines()
+    {
+        var engines = new List<ReadyEngine>();
+        foreach (var replica in _replicas)
+            if (replica.Dispatchable && replica.Client is { } client) engines.Add(new ReadyEngine(replica.Id, replica.Model, client));
+        return engines;
+    }
+
     public List<ReplicaRuntime> OfRole(ReplicaRole role) => _replicas.FindAll(r => r.Role == role);
 
     public bool AllIdle(IReadOnlyCollection<string> replicaIds)

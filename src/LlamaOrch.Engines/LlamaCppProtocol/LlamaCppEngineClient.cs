@@ -32,6 +32,13 @@ internal sealed class LlamaCppEngineClient(HttpClient http, Uri baseAddress) : I
         }
     }
 
+    public async Task<string> GetMetricsTextAsync(CancellationToken cancellationToken)
+    {
+        using var response = await http.GetAsync(new Uri(BaseAddress, "/metrics"), cancellationToken).ConfigureAwait(false);
+        response.EnsureSuccessStatusCode();
+        return await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+    }
+
     public async Task<EngineFacts> GetFactsAsync(int configuredCtx, int configuredSlots, CancellationToken cancellationToken)
     {
         var props = await http.GetFromJsonAsync(new Uri(BaseAddress, "/props"), LlamaCppJsonContext.Default.PropsResponse, cancellationToken).ConfigureAwait(false);

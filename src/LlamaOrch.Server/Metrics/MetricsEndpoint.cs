@@ -3,7 +3,10 @@ using Prometheus;
 
 namespace LlamaOrch.Server.Metrics;
 
-/// <summary><c>GET /metrics</c>: the Prometheus text format, written by prometheus-net from this app's own registry.</summary>
+/// <summary>
+/// <c>GET /metrics</c>: the Prometheus text format, written by prometheus-net from this app's own registry, then
+/// the engines' own series (<see cref="EngineSeries"/>), which prometheus-net cannot write.
+/// </summary>
 internal static class MetricsEndpoint
 {
     public const string Path = "/metrics";
@@ -20,6 +23,7 @@ internal static class MetricsEndpoint
         services.AddSingleton<ITaskMetrics>(sp => sp.GetRequiredService<PrometheusTaskMetrics>());
         services.AddSingleton<ScrapeTimeSeries>();
         services.AddSingleton<GpuSeries>();
+        services.AddSingleton<EngineSeries>();
         return services;
     }
 
@@ -28,8 +32,15 @@ internal static class MetricsEndpoint
         // Built here so their scrape callbacks are registered before the first scrape.
         app.Services.GetRequiredService<ScrapeTimeSeries>();
         app.Services.GetRequiredService<GpuSeries>();
-        var registry = app.Services.GetRequiredService<CollectorRegistry>();
-        app.MapMetrics(settings => settings.Registry = registry, Path)
-            .WithMetadata(new HttpMethodMetadata([HttpMethods.Get]));
+        app.MapGet(Path, WriteAsync);
+    }
+
+    private static async Task WriteAsync(HttpContext context, CollectorRegistry registry, EngineSeries engines)
+    {
+        // The engines first: their scrape sets kv_cache_usage_ratio, which the registry then writes.
+        var engineText = await engines.ScrapeAsync(context.RequestAborted).ConfigureAwait(false);
+        context.Response.ContentType = PrometheusConstants.TextContentTypeWithVersionAndEncoding;
+        await registry.CollectAndExportAsTextAsync(context.Response.Body, context.RequestAborted).ConfigureAwait(false);
+        await context.Response.WriteAsync(engineText, context.RequestAborted).ConfigureAwait(false);
     }
 }
