@@ -21,19 +21,17 @@ internal sealed class EngineSeries
     private readonly PoolRegistry _pools;
     private readonly TimeProvider _time;
     private readonly ILogger<EngineSeries> _logger;
-    private readonly Gauge _kvCacheUsage;
+    private readonly ScrapedGauge _kvCacheUsage;
     private readonly object _scrape = new();
-    /// <summary>The label sets of the last scrape, to drop the series of replicas that went or stopped answering.</summary>
-    private HashSet<(string Engine, string EngineVersion, string PoolId, string ReplicaId)> _exposed = [];
 
     public EngineSeries(CollectorRegistry registry, PoolRegistry pools, TimeProvider time, ILogger<EngineSeries> logger)
     {
         _pools = pools;
         _time = time;
         _logger = logger;
-        _kvCacheUsage = Prometheus.Metrics.WithCustomRegistry(registry).CreateGauge("kv_cache_usage_ratio",
+        _kvCacheUsage = new ScrapedGauge(Prometheus.Metrics.WithCustomRegistry(registry).CreateGauge("kv_cache_usage_ratio",
             "Share (0-1) of the replica's KV cache in use, from the engine's llamacpp:kv_cache_usage_ratio; absent where the engine does not report it.",
-            "engine", "engine_version", "pool_id", "replica_id");
+            "engine", "engine_version", "pool_id", "replica_id"));
     }
 
     /// <summary>
@@ -46,23 +44,19 @@ internal sealed class EngineSeries
         var texts = await Task.WhenAll(targets.Select(t => FetchAsync(t.Engine, cancellationToken))).ConfigureAwait(false);
 
         var exposition = new EngineExposition();
-        // Two scrapes at once would race on the set of exposed label sets; scrapes are rare, so one at a time.
+        // Two scrapes at once would race on the label sets the gauge remembers; scrapes are rare, so one at a time.
         lock (_scrape)
         {
-            var seen = new HashSet<(string, string, string, string)>();
             for (var i = 0; i < targets.Count; i++)
             {
                 if (texts[i] is not { } text) continue;
                 var (labels, engine) = targets[i];
                 var firsts = exposition.Add(text, [new("pool_id", labels.PoolId), new("replica_id", engine.ReplicaId), new("model", engine.Model)]);
-                if (!firsts.TryGetValue(KvCacheUsage, out var ratio)) continue;
-                var key = (labels.Engine, labels.EngineVersion, labels.PoolId, engine.ReplicaId);
-                seen.Add(key);
-                _kvCacheUsage.WithLabels(key.Engine, key.EngineVersion, key.PoolId, key.ReplicaId).Set(ratio);
+                if (firsts.TryGetValue(KvCacheUsage, out var ratio))
+                    _kvCacheUsage.Set(ratio, labels.Engine, labels.EngineVersion, labels.PoolId, engine.ReplicaId);
             }
-            foreach (var gone in _exposed.Where(k => !seen.Contains(k)))
-                _kvCacheUsage.RemoveLabelled(gone.Engine, gone.EngineVersion, gone.PoolId, gone.ReplicaId);
-            _exposed = seen;
+            // Replicas that went or stopped answering lose their series.
+            _kvCacheUsage.EndScrape();
         }
         return exposition.ToString();
     }

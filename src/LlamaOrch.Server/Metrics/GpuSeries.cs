@@ -15,58 +15,44 @@ internal sealed class GpuSeries
 {
     private readonly PoolRegistry _pools;
     private readonly DeviceInventory _inventory;
-    private readonly Gauge _utilization;
-    private readonly Gauge _vramUsed;
+    private readonly ScrapedGauge _utilization;
+    private readonly ScrapedGauge _vramUsed;
     private readonly object _scrape = new();
-    /// <summary>The label sets of the last scrape, to drop the series of replicas that moved, went or changed version.</summary>
-    private HashSet<Labels> _exposed = [];
 
     public GpuSeries(CollectorRegistry registry, PoolRegistry pools, DeviceInventory inventory)
     {
         _pools = pools;
         _inventory = inventory;
         var factory = Prometheus.Metrics.WithCustomRegistry(registry);
-        _utilization = factory.CreateGauge("gpu_utilization",
+        _utilization = new ScrapedGauge(factory.CreateGauge("gpu_utilization",
             "Percent of time (0-100) the replica's GPU was busy over nvidia-smi's last sample period; absent where the card does not report it.",
-            "engine", "engine_version", "pool_id", "replica_id", "device");
-        _vramUsed = factory.CreateGauge("vram_used_bytes",
+            "engine", "engine_version", "pool_id", "replica_id", "device"));
+        _vramUsed = new ScrapedGauge(factory.CreateGauge("vram_used_bytes",
             "Memory in use on the replica's GPU, every process's (nvidia-smi memory.used).",
-            "engine", "engine_version", "pool_id", "replica_id", "device");
+            "engine", "engine_version", "pool_id", "replica_id", "device"));
         registry.AddBeforeCollectCallback(Refresh);
     }
 
     private void Refresh()
     {
         var gpus = _inventory.Current.Gpus.ToDictionary(g => g.Index.ToString(CultureInfo.InvariantCulture), StringComparer.Ordinal);
-        // Two scrapes at once would race on the set of exposed label sets; scrapes are rare, so one at a time.
+        // Two scrapes at once would race on the label sets each gauge remembers; scrapes are rare, so one at a time.
         lock (_scrape)
         {
-            var seen = new HashSet<Labels>();
             foreach (var pool in _pools.All)
             {
                 var poolLabels = pool.MetricLabels;
                 foreach (var replica in pool.Replicas())
                 {
                     if (replica.Device is not { } device || !gpus.TryGetValue(device, out var gpu)) continue;
-                    var labels = new Labels(poolLabels.Engine, poolLabels.EngineVersion, poolLabels.PoolId, replica.Id, device);
-                    seen.Add(labels);
-                    _vramUsed.WithLabels(labels.Values).Set(gpu.UsedBytes);
-                    if (gpu.UtilizationPercent is { } percent) _utilization.WithLabels(labels.Values).Set(percent);
-                    else _utilization.RemoveLabelled(labels.Values);
+                    string[] labels = [poolLabels.Engine, poolLabels.EngineVersion, poolLabels.PoolId, replica.Id, device];
+                    _vramUsed.Set(gpu.UsedBytes, labels);
+                    if (gpu.UtilizationPercent is { } percent) _utilization.Set(percent, labels);
                 }
             }
-
-            foreach (var gone in _exposed.Where(l => !seen.Contains(l)))
-            {
-                _vramUsed.RemoveLabelled(gone.Values);
-                _utilization.RemoveLabelled(gone.Values);
-            }
-            _exposed = seen;
+            // Series of replicas that moved, went or changed version, and a utilization a card stopped reporting, go.
+            _vramUsed.EndScrape();
+            _utilization.EndScrape();
         }
-    }
-
-    private readonly record struct Labels(string Engine, string EngineVersion, string PoolId, string ReplicaId, string Device)
-    {
-        public string[] Values => [Engine, EngineVersion, PoolId, ReplicaId, Device];
     }
 }

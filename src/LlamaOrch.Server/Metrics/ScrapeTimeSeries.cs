@@ -22,11 +22,9 @@ internal sealed class ScrapeTimeSeries
     private readonly ModelCatalog _catalog;
     private readonly PlacementCounters _placement;
     private readonly Gauge _queueDepth;
-    private readonly Gauge _modelState;
+    private readonly ScrapedGauge _modelState;
     private readonly Counter _placementDecisions;
     private readonly object _scrape = new();
-    /// <summary>The catalog ids of the last scrape, to drop the series of entries removed since.</summary>
-    private HashSet<string> _modelIds = new(StringComparer.Ordinal);
 
     public ScrapeTimeSeries(CollectorRegistry registry, PoolRegistry pools, ModelCatalog catalog, PlacementCounters placement)
     {
@@ -36,8 +34,8 @@ internal sealed class ScrapeTimeSeries
         var factory = Prometheus.Metrics.WithCustomRegistry(registry);
         _queueDepth = factory.CreateGauge("queue_depth", "Tasks waiting in a pool's queue, by priority.",
             "engine", "engine_version", "pool_id", "priority");
-        _modelState = factory.CreateGauge("model_state", "1 for a catalog model's current state (Active or Retired), 0 for the other.",
-            "model_id", "state");
+        _modelState = new ScrapedGauge(factory.CreateGauge("model_state", "1 for a catalog model's current state (Active or Retired), 0 for the other.",
+            "model_id", "state"));
         _placementDecisions = factory.CreateCounter("placement_decisions_total",
             "Placement decisions: at admission (queued, refused, infeasible) and at dispatch (dispatched).",
             "outcome", "pinned", "fallback");
@@ -46,7 +44,7 @@ internal sealed class ScrapeTimeSeries
 
     private void Refresh()
     {
-        // Two scrapes at once would race on the set of model ids; scrapes are rare, so one at a time.
+        // Two scrapes at once would race on the label sets model_state remembers; scrapes are rare, so one at a time.
         lock (_scrape)
         {
             RefreshQueues();
@@ -68,25 +66,18 @@ internal sealed class ScrapeTimeSeries
 
     private void RefreshModels()
     {
-        var seen = new HashSet<string>(StringComparer.Ordinal);
         string? after = null;
         do
         {
             var page = _catalog.List(after, CatalogPage);
             foreach (var model in page.Models)
-            {
-                seen.Add(model.Id);
                 foreach (var state in States)
-                    _modelState.WithLabels(model.Id, state.ToString()).Set(model.State == state ? 1 : 0);
-            }
+                    _modelState.Set(model.State == state ? 1 : 0, model.Id, state.ToString());
             after = page.NextAfter;
         }
         while (after is not null);
-
-        foreach (var gone in _modelIds.Where(id => !seen.Contains(id)))
-            foreach (var state in States)
-                _modelState.RemoveLabelled(gone, state.ToString());
-        _modelIds = seen;
+        // Entries deleted since the last scrape lose their series.
+        _modelState.EndScrape();
     }
 
     private static string Bool(bool value) => value ? "true" : "false";
