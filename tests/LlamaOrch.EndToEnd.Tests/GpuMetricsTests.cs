@@ -28,8 +28,14 @@ public sealed class GpuMetricsTests : IDisposable
             "Pools:0:Id=big", "Pools:0:Model=sim:big", "Pools:0:Devices:0=0", "Pools:0:Replicas=2",
             "Pools:1:Id=small", "Pools:1:Model=sim:small", "Pools:1:Devices:0=1",
             "Pools:2:Id=cpu", "Pools:2:Model=sim:cpu", "Pools:2:Devices:0=cpu");
-        var version = (await orchestrator.Http.GetFromJsonAsync<JsonArray>("/v1/replicasets"))!
-            .Single(r => r!["id"]!.GetValue<string>() == "big-r0")!["engine_version"]!.GetValue<string>();
+        // Ready means some pool is: the other pools' replicas may still be loading, without a device or version yet.
+        JsonArray replicas = [];
+        await OrchestratordProcess.WaitForAsync(async () =>
+        {
+            replicas = (await orchestrator.Http.GetFromJsonAsync<JsonArray>("/v1/replicasets"))!;
+            return replicas.Count == 4 && replicas.All(r => r!["state"]!.GetValue<string>() == "ready");
+        });
+        var version = replicas.Single(r => r!["id"]!.GetValue<string>() == "big-r0")!["engine_version"]!.GetValue<string>();
 
         var metrics = PrometheusExposition.Parse(await orchestrator.Http.GetStringAsync("/metrics"));
 
