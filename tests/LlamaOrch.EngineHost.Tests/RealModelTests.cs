@@ -90,6 +90,23 @@ public sealed class RealModelTests
     }
 
     [Fact]
+    public async Task Metrics_report_the_kv_cells_the_slots_hold_until_a_prompt_replaces_them()
+    {
+        await using var engine = await EngineProcess.StartAsync(RepoPaths.Stories260K, ["-np", "2", "-c", "1024"]);
+        Assert.Equal(0, await engine.Http.GetMetricAsync("llamacpp:kv_cache_tokens"));
+
+        var done = await engine.Http.CompleteAsync("""{"prompt":"Once upon a time there was a girl","n_predict":8,"id_slot":0}""");
+        // The slot keeps its prompt and what it generated (all but the last token, which was never fed back).
+        var held = done.GetProperty("tokens_evaluated").GetInt32() + 8 - 1;
+        Assert.Equal(held, await engine.Http.GetMetricAsync("llamacpp:kv_cache_tokens"));
+        Assert.Equal(held / 1024.0, await engine.Http.GetMetricAsync("llamacpp:kv_cache_usage_ratio"), 1e-9);
+
+        // A strict request starts from an empty KV, so the slot then holds its tokens alone.
+        var strict = await engine.Http.CompleteAsync("""{"prompt":"Lily","n_predict":2,"id_slot":0,"llorch_strict":true}""");
+        Assert.Equal(strict.GetProperty("tokens_evaluated").GetInt32() + 1, await engine.Http.GetMetricAsync("llamacpp:kv_cache_tokens"));
+    }
+
+    [Fact]
     public async Task A_prompt_longer_than_the_slot_context_is_refused_before_decoding()
     {
         await using var engine = await EngineProcess.StartAsync(RepoPaths.Stories260K, ["-c", "64"]);

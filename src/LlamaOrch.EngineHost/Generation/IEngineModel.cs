@@ -20,6 +20,12 @@ internal interface IEngineModel
     /// <summary>The pace of each slot for a synthetic model (0 = unpaced); null where the hardware sets it.</summary>
     double? TokensPerSecond { get; }
 
+    /// <summary>
+    /// KV cells holding tokens now, across every slot, and the cells there are; null where no KV cache exists
+    /// (the synthetic model keeps none, and reports none rather than a made-up figure).
+    /// </summary>
+    (long Used, long Total)? KvCacheCells();
+
     /// <summary>Counts the tokens of <paramref name="text"/> without materialising them.</summary>
     int CountTokens(ReadOnlySpan<char> text);
 

@@ -233,6 +233,24 @@ internal sealed class BatchScheduler : IDisposable
         else sequence.PromptEvaluated.TrySetResult();
     }
 
+    /// <summary>
+    /// Tokens held in the KV cache now, every slot together: what each slot was fed and still keeps, idle slots'
+    /// reusable prefixes included, as llama-server counts used cells.
+    /// </summary>
+    public long CachedTokens()
+    {
+        long total = 0;
+        foreach (var cached in _cached)
+        {
+            lock (cached)
+            {
+                total += cached.Count;
+            }
+        }
+
+        return total;
+    }
+
     private static int CommonPrefix(List<int> cached, int[] prompt)
     {
         var n = Math.Min(cached.Count, prompt.Length);

@@ -34,6 +34,9 @@ internal sealed class LlamaEngineModel : IEngineModel, IEmbeddingModel, IRerankM
     public double? TokensPerSecond => null;
     public int ContextPerSlot => _context.ContextPerSequence;
 
+    public (long Used, long Total)? KvCacheCells() =>
+        (_scheduler.CachedTokens(), (long)_context.ContextPerSequence * _context.Sequences);
+
     /// <summary>Loads <paramref name="path"/> and makes a context of slots × context-per-slot tokens, as <paramref name="options"/> say.</summary>
     public static LlamaEngineModel Load(EngineOptions options, string path)
     {

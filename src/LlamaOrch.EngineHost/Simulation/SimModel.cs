@@ -23,6 +23,8 @@ internal sealed class SimModel(SimModelRef modelRef, TimeProvider time) : IEngin
 
     public double? TokensPerSecond => modelRef.TokensPerSecond;
 
+    public (long Used, long Total)? KvCacheCells() => null;
+
     public int CountTokens(ReadOnlySpan<char> text) => SimVocabulary.CountTokens(text);
 
     public void Tokenize(ReadOnlySpan<char> text, List<int> tokens) => _vocabulary.Tokenize(text, tokens);
