@@ -4,6 +4,7 @@ using LlamaOrch.Contracts.Control;
 using LlamaOrch.Contracts.Devices;
 using LlamaOrch.Contracts.Errors;
 using LlamaOrch.Contracts.Health;
+using LlamaOrch.Contracts.Sessions;
 using LlamaOrch.Contracts.Tasks;
 
 namespace LlamaOrch.Contracts;
@@ -21,6 +22,7 @@ namespace LlamaOrch.Contracts;
 [JsonSerializable(typeof(ScoreFrame))]
 [JsonSerializable(typeof(MetricsFrame))]
 [JsonSerializable(typeof(EndFrame))]
+[JsonSerializable(typeof(SessionResponse))]
 [JsonSerializable(typeof(ErrorEnvelope))]
 [JsonSerializable(typeof(HealthResponse))]
 [JsonSerializable(typeof(DevicesResponse))]

@@ -7,9 +7,11 @@ namespace LlamaOrch.Core;
 /// <param name="MaxRetainedTasks">How many finished tasks stay readable at most.</param>
 /// <param name="MetricsInterval">How often a running task's stream gets a <c>metrics</c> frame.</param>
 /// <param name="DefaultModel">What a task without <c>model_ref</c> asks for; null to take the one model the pools serve.</param>
+/// <param name="SessionIdleTtl">How long a session lasts without a task; null for <see cref="Sessions.SessionDefaults.IdleTtl"/>.</param>
 public sealed record CoreOptions(
     IReadOnlyList<PoolConfig> Pools,
     TimeSpan TaskRetention,
     int MaxRetainedTasks,
     TimeSpan MetricsInterval,
-    string? DefaultModel);
+    string? DefaultModel,
+    TimeSpan? SessionIdleTtl = null);

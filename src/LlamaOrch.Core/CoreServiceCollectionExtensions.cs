@@ -3,6 +3,7 @@ using LlamaOrch.Core.Admission;
 using LlamaOrch.Core.Catalog;
 using LlamaOrch.Core.Placement;
 using LlamaOrch.Core.Pools;
+using LlamaOrch.Core.Sessions;
 using LlamaOrch.Core.Tasks;
 using LlamaOrch.Core.Telemetry;
 using Microsoft.Extensions.Logging;
@@ -24,10 +25,10 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton(sp => new TaskRunner(
             sp.GetRequiredService<TimeProvider>(), options.MetricsInterval, sp.GetRequiredService<ILogger<TaskRunner>>()));
         services.AddSingleton<PlacementCounters>();
-        services.AddSingleton(_ => new SessionAffinity());
+        services.AddSingleton(sp => new SessionRegistry(sp.GetRequiredService<TimeProvider>(), options.SessionIdleTtl ?? SessionDefaults.IdleTtl));
         services.AddSingleton(sp => new PlacementContext(
             sp.GetRequiredService<IDeviceAvailability>(),
-            sp.GetRequiredService<SessionAffinity>(),
+            sp.GetRequiredService<SessionRegistry>(),
             sp.GetRequiredService<PlacementCounters>(),
             sp.GetRequiredService<ILoggerFactory>().CreateLogger("LlamaOrch.Placement")));
         services.AddSingleton(sp => new PoolRegistry(options.Pools

@@ -83,7 +83,8 @@ internal static class OrchestratorApp
             TimeSpan.FromSeconds(settings.Tasks.RetentionSeconds),
             settings.Tasks.MaxRetained,
             TimeSpan.FromMilliseconds(settings.Tasks.MetricsIntervalMs),
-            settings.Tasks.DefaultModel));
+            settings.Tasks.DefaultModel,
+            TimeSpan.FromSeconds(settings.Sessions.IdleTtlSeconds)));
         // The host allows HostOptions.ShutdownTimeout (30 s by default) for the whole stop: room for the grace, for the cut runs to unwind, then for stopping the engines.
         var stopNeeds = TimeSpan.FromSeconds(settings.Tasks.ShutdownGraceSeconds) + ShutdownSequence.CutRunsAllowance + EngineStopAllowance;
         services.Configure<HostOptions>(host =>
@@ -109,6 +110,7 @@ internal static class OrchestratorApp
         app.UseMiddleware<ApiTokenMiddleware>();
         app.MapHealth();
         app.MapTaskEndpoints();
+        app.MapSessionEndpoints();
         app.MapDevices();
         app.MapControlEndpoints();
         app.MapCatalogEndpoints();

@@ -50,6 +50,15 @@ internal sealed class ScriptedEngine : IEngineClient
 
     public Task<string> GetMetricsTextAsync(CancellationToken cancellationToken) => Task.FromResult(string.Empty);
 
+    /// <summary>The slots erased, in order.</summary>
+    public List<int> Erased { get; } = [];
+
+    public Task<int> EraseSlotAsync(int slot, CancellationToken cancellationToken)
+    {
+        lock (Erased) Erased.Add(slot);
+        return Task.FromResult(0);
+    }
+
     /// <summary>The next request the pool sent to this engine.</summary>
     public async Task<EngineCall> NextCallAsync() =>
         await _calls.Reader.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(10));

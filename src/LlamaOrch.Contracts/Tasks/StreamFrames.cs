@@ -3,6 +3,8 @@ using System.Text.Json.Serialization;
 namespace LlamaOrch.Contracts.Tasks;
 
 /// <summary>SSE <c>started</c>: the task left the queue and runs on a replica.</summary>
+/// <param name="Slot">The engine slot it runs in; absent for embedding and rerank tasks.</param>
+/// <param name="Kv">Why that slot: <c>session</c> (its cache holds the session's last turn), <c>shared_prefix</c> (a prompt that starts as this one does) or <c>cold</c>.</param>
 public sealed record StartedFrame(
     int QueuePosition,
     long? PredictedStartMs,
@@ -10,7 +12,9 @@ public sealed record StartedFrame(
     string ReplicaId,
     long Seed,
     long QueuedMs,
-    long DispatchSeq);
+    long DispatchSeq,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? Slot = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Kv = null);
 
 /// <summary>SSE <c>token</c>: one piece of generated text and its 0-based index.</summary>
 public sealed record TokenFrame(string T, int I);
@@ -38,9 +42,14 @@ public sealed record MetricsFrame(
 
 /// <summary>SSE <c>end</c>: the last frame of a task that was not failed.</summary>
 /// <param name="StopReason"><c>limit</c> (max_tokens), <c>eos</c>, <c>deadline</c> or <c>canceled</c>.</param>
+/// <param name="TokensCached">
+/// After a completion's normal finish: how many of <paramref name="TokensIn"/> the engine took from its slot's KV cache
+/// instead of evaluating them.
+/// </param>
 public sealed record EndFrame(
     int TokensOut,
     int TokensIn,
     long DecodeMs,
     bool Canceled,
-    string StopReason);
+    string StopReason,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? TokensCached = null);

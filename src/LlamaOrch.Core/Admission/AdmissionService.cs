@@ -96,6 +96,7 @@ public sealed class AdmissionService
             _tasks.Remove(task);
             return Refuse(spec, admitted.Rejection);
         }
+        chosen.Sessions.Admitted(spec.SessionId);
         return new AdmissionOutcome(task, admitted.BackoffMs, null);
     }
 

@@ -20,6 +20,9 @@ public interface IEngineClient
     /// <summary>How many tokens the model makes of <paramref name="text"/> (llama.cpp's <c>POST /tokenize</c>).</summary>
     Task<int> CountTokensAsync(string text, CancellationToken cancellationToken);
 
+    /// <summary>Empties slot <paramref name="slot"/>'s KV cache (llama.cpp's <c>POST /slots/{id}?action=erase</c>); the tokens it held.</summary>
+    Task<int> EraseSlotAsync(int slot, CancellationToken cancellationToken);
+
     /// <summary>The engine's own series in the Prometheus text format (llama.cpp's <c>GET /metrics</c>), unparsed.</summary>
     Task<string> GetMetricsTextAsync(CancellationToken cancellationToken);
 }
@@ -30,14 +33,20 @@ public sealed record EngineEmbedding(float[] Vector, int Tokens);
 public sealed record EngineScore(float Score, int Tokens);
 
 /// <param name="MaxTokens">Tokens to generate at most, or <see cref="UntilContextFull"/>.</param>
+/// <param name="Slot">The engine slot to run in (llama.cpp's <c>id_slot</c>), or <see cref="AnySlot"/>.</param>
+/// <param name="ReuseCachedPrefix">Skip the part of the prompt the slot's cache holds (llama.cpp's <c>cache_prompt</c>).</param>
 public sealed record EngineCompletionRequest(
     string? Prompt,
     int MaxTokens,
     long Seed,
     SamplingProfile Sampling,
     bool Strict,
-    string CorrelationId)
+    string CorrelationId,
+    int Slot = EngineCompletionRequest.AnySlot,
+    bool ReuseCachedPrefix = true)
 {
+    public const int AnySlot = -1;
+
     /// <summary>llama.cpp's n_predict -1: generate until end of sequence or until the slot's context is full.</summary>
     public const int UntilContextFull = -1;
 }
@@ -45,7 +54,12 @@ public sealed record EngineCompletionRequest(
 /// <summary>A piece of generated text, or (when <see cref="Final"/> is set) the engine's closing counts.</summary>
 public readonly record struct EngineChunk(string Text, EngineFinal? Final);
 
-public sealed record EngineFinal(int TokensIn, int TokensOut, string StopType, double DecodeMs);
+/// <param name="TokensCached">Prompt tokens the engine took from its slot's KV cache instead of evaluating them (0 where it does not say).</param>
+public sealed record EngineFinal(int TokensIn, int TokensOut, string StopType, double DecodeMs, int TokensCached = 0);
 
 /// <summary>What a replica reports about itself once it is healthy.</summary>
-public sealed record EngineFacts(string EngineVersion, int CtxPerSlot, int TotalSlots);
+public sealed record EngineFacts(string EngineVersion, int CtxPerSlot, int TotalSlots)
+{
+    /// <summary>Bytes of KV cache one token takes, from the model's shape (f16 K and V); 0 when unknown or there is no cache.</summary>
+    public long KvBytesPerToken { get; init; }
+}

@@ -78,7 +78,7 @@ internal sealed class PoolPlacement(PoolRegistry pools, PlacementContext context
         }
 
         rules.Add(PlacementRanking.Rules);
-        var affine = context.Affinity.ReplicaOf(spec.SessionId);
+        var affine = context.Sessions.ReplicaOf(spec.SessionId);
         var chosen = feasible[0];
         var best = chosen.LoadFor(placement, affine).Candidate;
         for (var i = 1; i < feasible.Count; i++)

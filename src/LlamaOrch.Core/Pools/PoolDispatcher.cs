@@ -32,6 +32,7 @@ internal sealed class PoolDispatcher(PoolRuntime pool, PoolQueue queue, ReplicaS
             var task = queue.TakeFirst(t => (chosen = BestReplica(t, devices)) is not null);
             if (task is null || chosen is null) break;
             chosen.Running.Add(task);
+            task.EngineSlot = chosen.SlotTable.Take(task);
             _running.Add(task);
             (dispatches ??= []).Add(new Dispatch(task, chosen.Id, chosen.Client!, ++_dispatchSeq));
         }
@@ -44,7 +45,7 @@ internal sealed class PoolDispatcher(PoolRuntime pool, PoolQueue queue, ReplicaS
         foreach (var dispatch in dispatches)
         {
             var spec = dispatch.Task.Spec;
-            placement.Affinity.Remember(spec.SessionId, dispatch.ReplicaId);
+            placement.Sessions.Dispatched(spec.SessionId, dispatch.ReplicaId);
             placement.Counters.Count(PlacementOutcomes.Dispatched, spec.Placement?.Mode == PlacementMode.Pin, fallback: false);
             runner.Start(dispatch.Task, pool, dispatch.ReplicaId, dispatch.Client, dispatch.Seq);
         }
@@ -57,6 +58,7 @@ internal sealed class PoolDispatcher(PoolRuntime pool, PoolQueue queue, ReplicaS
         if (replicas.Find(replicaId) is { } replica)
         {
             replica.Running.Remove(task);
+            if (task.EngineSlot.Slot >= 0) replica.SlotTable.Release(task.EngineSlot.Slot);
             if (outcome.Completed) replica.Speed.Observe(outcome);
         }
         if (outcome.Completed) queue.ObserveService(outcome.ServiceTime);
@@ -65,7 +67,7 @@ internal sealed class PoolDispatcher(PoolRuntime pool, PoolQueue queue, ReplicaS
 
     private ReplicaRuntime? BestReplica(OrchestratedTask task, IReadOnlyDictionary<string, long> devices)
     {
-        var affine = placement.Affinity.ReplicaOf(task.Spec.SessionId);
+        var affine = placement.Sessions.ReplicaOf(task.Spec.SessionId);
         ReplicaRuntime? best = null;
         PlacementCandidate bestCandidate = default;
         foreach (var replica in replicas)

@@ -1,3 +1,4 @@
+using LlamaOrch.Core.Sessions;
 using LlamaOrch.Contracts.Errors;
 using LlamaOrch.Core.Admission;
 using LlamaOrch.Core.Engines;
@@ -110,5 +111,34 @@ public sealed partial class PoolRuntime
     private void ClearErrorIfRecoveredLocked()
     {
         if (!_replicas.AnyServingDown()) _state.LastError = null;
+    }
+
+    /// <summary>A completion finished normally: its session learns the turn's counts and where its KV now is.</summary>
+    internal void SessionTurnEnded(OrchestratedTask task, string replicaId, EngineFinal final)
+    {
+        long bytesPerToken;
+        lock (_gate) bytesPerToken = _replicas.Find(replicaId)?.Facts?.KvBytesPerToken ?? 0;
+        var (slot, warmth) = task.EngineSlot;
+        Sessions.TurnEnded(task, this, replicaId, slot, new SessionTurn(final.TokensIn, final.TokensCached, final.TokensOut, warmth), bytesPerToken);
+    }
+
+    /// <summary>Whether <paramref name="slot"/> of the replica still holds <paramref name="sessionId"/>'s KV (its engine did not restart, no other prompt took it).</summary>
+    internal bool SlotHolds(string replicaId, int slot, string sessionId)
+    {
+        lock (_gate) return _replicas.Find(replicaId) is { Ready: true } replica && replica.SlotTable.Holds(slot, sessionId);
+    }
+
+    /// <summary>
+    /// Marks <paramref name="slot"/> empty if it still holds <paramref name="sessionId"/>'s KV, and returns the engine to
+    /// erase it on; null when the slot holds something else by now.
+    /// </summary>
+    internal IEngineClient? ForgetSessionSlot(string replicaId, int slot, string sessionId)
+    {
+        lock (_gate)
+        {
+            if (_replicas.Find(replicaId) is not { Ready: true, Client: { } client } replica || !replica.SlotTable.Holds(slot, sessionId)) return null;
+            replica.SlotTable.Forget(slot);
+            return client;
+        }
     }
 }

@@ -3,6 +3,7 @@ using LlamaOrch.Contracts.Tasks;
 using LlamaOrch.Core.Admission;
 using LlamaOrch.Core.Engines;
 using LlamaOrch.Core.Placement;
+using LlamaOrch.Core.Sessions;
 using LlamaOrch.Core.Tasks;
 using LlamaOrch.Core.Telemetry;
 
@@ -52,6 +53,9 @@ public sealed partial class PoolRuntime
 
     /// <summary>How many tasks of this priority wait; readable without the pool's lock (a metrics scrape reads it).</summary>
     public int QueueDepthOf(Priority priority) => _queue.DepthOf(priority);
+
+    /// <summary>The sessions its tasks belong to, shared by every pool.</summary>
+    internal SessionRegistry Sessions => _placement.Sessions;
 
     /// <summary>Where the pool's tasks report what happens to them.</summary>
     internal ITaskMetrics Metrics { get; }

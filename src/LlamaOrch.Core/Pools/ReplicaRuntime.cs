@@ -46,6 +46,9 @@ internal sealed class ReplicaRuntime(string id, string model, int slots, Replica
 
     public int Busy => Running.Count;
 
+    /// <summary>Its engine's slots: which is busy, and whose prompt each one's KV cache holds.</summary>
+    public ReplicaSlots SlotTable { get; } = new(slots);
+
     public IEngineClient? Client { get; set; }
 
     public EngineFacts? Facts { get; set; }
@@ -81,6 +84,8 @@ internal sealed class ReplicaRuntime(string id, string model, int slots, Replica
         Starting = false;
         Client = client;
         Facts = facts;
+        // A ready engine is a new process: its caches start empty.
+        SlotTable.ForgetAll();
         Ready = true;
         Unresponsive = null;
         DownReason = null;

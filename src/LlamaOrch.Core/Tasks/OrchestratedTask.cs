@@ -1,5 +1,6 @@
 using LlamaOrch.Contracts.Errors;
 using LlamaOrch.Contracts.Tasks;
+using LlamaOrch.Core.Engines;
 using LlamaOrch.Core.Pools;
 using LlamaOrch.Core.Telemetry;
 
@@ -68,6 +69,9 @@ public sealed class OrchestratedTask
     public int AdmissionQueuePosition { get; internal set; }
 
     public long? PredictedStartMs { get; internal set; }
+
+    /// <summary>The engine slot of its current run and why that one; set under the pool's lock when it is dispatched.</summary>
+    internal (int Slot, SlotWarmth Warmth) EngineSlot { get; set; } = (EngineCompletionRequest.AnySlot, SlotWarmth.Cold);
 
     /// <summary>Milliseconds left until the deadline, never negative; null without one.</summary>
     internal long? DeadlineRemainingMs =>

@@ -64,8 +64,11 @@ internal sealed class TaskRunner(TimeProvider time, TimeSpan metricsInterval, IL
         try
         {
             var queuedMs = (long)time.GetElapsedTime(task.AdmittedTimestamp, started).TotalMilliseconds;
+            var (slot, warmth) = task.EngineSlot;
+            var completion = task.Spec.Workload == Workload.Completion;
             if (!task.TryStart(replicaId, () => new StartedFrame(
-                    task.AdmissionQueuePosition, task.PredictedStartMs, pool.Id, replicaId, task.Spec.Seed, queuedMs, dispatchSeq), out run))
+                    task.AdmissionQueuePosition, task.PredictedStartMs, pool.Id, replicaId, task.Spec.Seed, queuedMs, dispatchSeq,
+                    completion && slot >= 0 ? slot : null, completion ? WireNames.Of(warmth) : null), out run))
                 return; // cancelled between dequeue and start
             ran = true;
             if (!task.WasRequeued) pool.Metrics.TaskStarted(pool.MetricLabels, replicaId, task.Spec.Priority);
@@ -78,7 +81,7 @@ internal sealed class TaskRunner(TimeProvider time, TimeSpan metricsInterval, IL
             {
                 Workload.Embedding => EmbedAsync(task, client, started, speed, token),
                 Workload.Rerank => RerankAsync(task, client, started, speed, token),
-                _ => RelayAsync(task, pool, client, started, speed, token),
+                _ => RelayAsync(task, pool, replicaId, client, started, speed, token),
             }).ConfigureAwait(false);
         }
         catch (Exception stopped) when (run.IsCancellationRequested)
@@ -132,10 +135,10 @@ internal sealed class TaskRunner(TimeProvider time, TimeSpan metricsInterval, IL
         }
     }
 
-    private async Task<bool> RelayAsync(OrchestratedTask task, PoolRuntime pool, IEngineClient client, long started, RunSpeed speed, CancellationToken cancellationToken)
+    private async Task<bool> RelayAsync(OrchestratedTask task, PoolRuntime pool, string replicaId, IEngineClient client, long started, RunSpeed speed, CancellationToken cancellationToken)
     {
         var request = new EngineCompletionRequest(task.Spec.Prompt, task.Spec.MaxTokens ?? EngineCompletionRequest.UntilContextFull, task.Spec.Seed, task.Spec.Sampling,
-            task.Spec.Determinism == Determinism.Strict, task.CorrelationId);
+            task.Spec.Determinism == Determinism.Strict, task.CorrelationId, task.EngineSlot.Slot, ReuseCachedPrefix: task.Spec.KvHint != KvHint.Cold);
         var lastMetrics = started;
         EngineFinal? final = null;
         await foreach (var chunk in client.StreamCompletionAsync(request, cancellationToken).ConfigureAwait(false))
@@ -163,7 +166,8 @@ internal sealed class TaskRunner(TimeProvider time, TimeSpan metricsInterval, IL
         speed.TokensIn = final.TokensIn;
         speed.TokensOut = final.TokensOut;
         speed.DecodeMs = final.DecodeMs;
-        return task.TryEnd(new EndFrame(final.TokensOut, final.TokensIn, (long)final.DecodeMs, Canceled: false, StopReason: final.StopType));
+        pool.SessionTurnEnded(task, replicaId, final);
+        return task.TryEnd(new EndFrame(final.TokensOut, final.TokensIn, (long)final.DecodeMs, Canceled: false, StopReason: final.StopType, final.TokensCached));
     }
 
     /// <summary>An embedding task: one <c>embedding</c> frame per input, then <c>end</c> with the tokens read.</summary>

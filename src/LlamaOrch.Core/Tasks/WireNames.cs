@@ -1,3 +1,5 @@
+using LlamaOrch.Core.Pools;
+
 namespace LlamaOrch.Core.Tasks;
 
 /// <summary>The wire spelling of each enum value, in one place for parsing and for messages.</summary>
@@ -38,4 +40,12 @@ public static class WireNames
     public static string Of(EngineKind value) => Engines.First(pair => pair.Value == value).Key;
 
     public static string Of(Priority value) => Priorities.First(pair => pair.Value == value).Key;
+
+    /// <summary>The <c>kv</c> of a <c>started</c> frame.</summary>
+    internal static string Of(SlotWarmth value) => value switch
+    {
+        SlotWarmth.Session => "session",
+        SlotWarmth.SharedPrefix => "shared_prefix",
+        _ => "cold",
+    };
 }

@@ -4,5 +4,8 @@ namespace LlamaOrch.EngineProtocol.Wire;
 internal sealed record CompletionTimings
 {
     public double? PromptMs { get; init; }
+
+    /// <summary>Prompt tokens evaluated this time: the prompt less what the slot's cache already held.</summary>
+    public int? PromptN { get; init; }
     public double? PredictedMs { get; init; }
 }

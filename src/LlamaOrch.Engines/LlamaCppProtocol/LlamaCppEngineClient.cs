@@ -32,6 +32,14 @@ internal sealed class LlamaCppEngineClient(HttpClient http, Uri baseAddress) : I
         }
     }
 
+    public async Task<int> EraseSlotAsync(int slot, CancellationToken cancellationToken)
+    {
+        using var response = await http.PostAsync(new Uri(BaseAddress, $"/slots/{slot}?action=erase"), content: null, cancellationToken).ConfigureAwait(false);
+        if (!response.IsSuccessStatusCode) throw await FailureFromAsync(response, cancellationToken).ConfigureAwait(false);
+        var reply = await response.Content.ReadFromJsonAsync(LlamaCppJsonContext.Default.SlotEraseResponse, cancellationToken).ConfigureAwait(false);
+        return reply?.NErased ?? 0;
+    }
+
     public async Task<string> GetMetricsTextAsync(CancellationToken cancellationToken)
     {
         using var response = await http.GetAsync(new Uri(BaseAddress, "/metrics"), cancellationToken).ConfigureAwait(false);
@@ -57,7 +65,8 @@ internal sealed class LlamaCppEngineClient(HttpClient http, Uri baseAddress) : I
                     NPredict = request.MaxTokens,
                     Stream = true,
                     Seed = request.Seed,
-                    CachePrompt = true,
+                    CachePrompt = request.ReuseCachedPrefix,
+                    IdSlot = request.Slot == EngineCompletionRequest.AnySlot ? null : request.Slot,
                     Temperature = request.Sampling.Temperature,
                     TopK = request.Sampling.TopK,
                     TopP = request.Sampling.TopP,
@@ -223,7 +232,8 @@ internal sealed class LlamaCppEngineClient(HttpClient http, Uri baseAddress) : I
             chunk.TokensEvaluated ?? 0,
             chunk.TokensPredicted ?? 0,
             StopReason(chunk.StopType),
-            chunk.Timings?.PredictedMs ?? 0);
+            chunk.Timings?.PredictedMs ?? 0,
+            chunk.TokensEvaluated is { } evaluated && chunk.Timings?.PromptN is { } fresh ? Math.Max(evaluated - fresh, 0) : 0);
         return new EngineChunk(chunk.Content ?? string.Empty, final);
     }
 

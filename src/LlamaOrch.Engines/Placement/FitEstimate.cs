@@ -19,6 +19,9 @@ public sealed record FitEstimate(long WeightsBytes, long KvBytes, long ComputeBy
     /// <summary>The slots the KV cache was sized for; 0 when there is no KV cache.</summary>
     public int Slots { get; init; }
 
+    /// <summary>What one token's K and V take across every layer; 0 when there is no KV cache.</summary>
+    public long KvBytesPerToken { get; init; }
+
     public long Total => checked(WeightsBytes + KvBytes + ComputeBytes + OverheadBytes);
 
     /// <summary>

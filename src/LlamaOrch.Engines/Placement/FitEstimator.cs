@@ -113,6 +113,7 @@ internal static class FitEstimator
                 {
                     ContextPerSlot = ctxPerSlot,
                     Slots = slots,
+                    KvBytesPerToken = blocks * (kEmbedding + vEmbedding) * KvElementBytes,
                 };
                 // Total is checked as well; reading it here keeps its overflow inside this catch.
                 _ = estimate.Total;

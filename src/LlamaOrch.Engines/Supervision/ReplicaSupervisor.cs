@@ -2,6 +2,9 @@ using System.Diagnostics;
 using LlamaOrch.Core.Pools;
 using LlamaOrch.Engines.LlamaCppProtocol;
 using LlamaOrch.Engines.Models;
+using LlamaOrch.Engines.Placement;
+using LlamaOrch.EngineProtocol.Gguf;
+using LlamaOrch.EngineProtocol.Simulation;
 using Microsoft.Extensions.Logging;
 
 namespace LlamaOrch.Engines.Supervision;
@@ -133,6 +136,7 @@ internal sealed class ReplicaSupervisor(
             }
 
             var facts = await client.GetFactsAsync(plan.Config.Ctx, plan.Config.Slots, stopping).ConfigureAwait(false);
+            facts = facts with { KvBytesPerToken = KvBytesPerToken(model) };
             logger.LogInformation("Replica {ReplicaId} ready at {Address} on {Device} ({EngineVersion}, ctx {Ctx} per slot, {Slots} slots)",
                 _replicaId, client.BaseAddress, device, facts.EngineVersion, facts.CtxPerSlot, facts.TotalSlots);
             placer.Loaded(_replicaId);
@@ -291,6 +295,20 @@ internal sealed class ReplicaSupervisor(
         catch (Exception error) when (error is InvalidOperationException or TimeoutException or System.ComponentModel.Win32Exception)
         {
             logger.LogWarning("Replica {ReplicaId}: could not stop engine pid {Pid}: {Message}", _replicaId, process.Id, error.Message);
+        }
+    }
+
+    /// <summary>From the GGUF header, for the sessions' <c>kv_bytes</c>; 0 for a sim model or a header that does not say.</summary>
+    private static long KvBytesPerToken(string model)
+    {
+        if (SimRef.IsSimRef(model)) return 0;
+        try
+        {
+            return FitEstimator.EstimateFile(model, ctxPerSlot: 1, slots: 1).KvBytesPerToken;
+        }
+        catch (Exception error) when (error is FitEstimateException or GgufFormatException or IOException)
+        {
+            return 0;
         }
     }
 }

@@ -14,6 +14,7 @@ internal sealed class OrchestratorOptions
     public LimitsOptions Limits { get; set; } = new();
     public AuthOptions Auth { get; set; } = new();
     public TasksOptions Tasks { get; set; } = new();
+    public SessionsOptions Sessions { get; set; } = new();
     public SupervisorSection Supervisor { get; set; } = new();
     public ModelsOptions Models { get; set; } = new();
     public DevicesOptions Devices { get; set; } = new();
@@ -126,6 +127,13 @@ internal sealed class TasksOptions
 
     /// <summary>At shutdown, how long running tasks may take to finish before they end with WORKER_RESET.</summary>
     public int ShutdownGraceSeconds { get; set; } = 10;
+}
+
+/// <summary>How long sessions last (Orchestrator:Sessions).</summary>
+internal sealed class SessionsOptions
+{
+    /// <summary>A session ends after this many seconds without a task.</summary>
+    public int IdleTtlSeconds { get; set; } = (int)LlamaOrch.Core.Sessions.SessionDefaults.IdleTtl.TotalSeconds;
 }
 
 internal sealed class SupervisorSection

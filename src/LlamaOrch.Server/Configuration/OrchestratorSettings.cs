@@ -17,6 +17,7 @@ internal sealed record OrchestratorSettings(
     AdmissionLimits Limits,
     AuthOptions Auth,
     TasksOptions Tasks,
+    SessionsOptions Sessions,
     SupervisorOptions Supervisor,
     ModelStoreOptions Models,
     DevicesOptions Devices,
@@ -61,6 +62,7 @@ internal sealed record OrchestratorSettings(
         Positive(options.Tasks.MaxRetained, "Orchestrator:Tasks:MaxRetained");
         Positive(options.Tasks.MetricsIntervalMs, "Orchestrator:Tasks:MetricsIntervalMs");
         Positive(options.Tasks.KeepAliveSeconds, "Orchestrator:Tasks:KeepAliveSeconds");
+        Positive(options.Sessions.IdleTtlSeconds, "Orchestrator:Sessions:IdleTtlSeconds");
         if (options.Tasks.ShutdownGraceSeconds < 0)
             throw new ConfigurationException($"Orchestrator:Tasks:ShutdownGraceSeconds must be 0 or more (got {options.Tasks.ShutdownGraceSeconds})");
         Positive(options.Devices.RefreshSeconds, "Orchestrator:Devices:RefreshSeconds");
@@ -87,7 +89,7 @@ internal sealed record OrchestratorSettings(
         if (options.Tasks.DefaultModel is { } defaultModel && !ModelRef.TryParse(defaultModel, out _, out var defaultModelError))
             throw new ConfigurationException($"Orchestrator:Tasks:DefaultModel: {defaultModelError}");
         return new OrchestratorSettings(
-            dataDir, pools, usingDefault, limits, options.Auth, options.Tasks, supervisor, ModelStoreFrom(options.Models), options.Devices, trustedKeys, readyPools,
+            dataDir, pools, usingDefault, limits, options.Auth, options.Tasks, options.Sessions, supervisor, ModelStoreFrom(options.Models), options.Devices, trustedKeys, readyPools,
             AllowedRoots(options.Catalog.AllowedRoots));
     }
 

@@ -1,3 +1,4 @@
+using LlamaOrch.Core.Sessions;
 using LlamaOrch.Contracts.Tasks;
 using LlamaOrch.Core.Admission;
 using LlamaOrch.Core.Engines;
@@ -20,7 +21,7 @@ public sealed class PlacementTests
     public PlacementTests()
     {
         _tasks = new TaskStore(TimeSpan.FromMinutes(1), 1000, _time);
-        _context = new PlacementContext(_devices, new SessionAffinity(), new PlacementCounters(), NullLogger.Instance);
+        _context = new PlacementContext(_devices, new SessionRegistry(TimeProvider.System, SessionDefaults.IdleTtl), new PlacementCounters(), NullLogger.Instance);
     }
 
     [Fact]

@@ -1,0 +1,161 @@
+using LlamaOrch.Contracts.Sessions;
+using LlamaOrch.Core.Pools;
+using LlamaOrch.Core.Tasks;
+
+namespace LlamaOrch.Core.Sessions;
+
+/// <summary>
+/// The sessions tasks have named: how many turns each had, what its prompts cost, and which replica and engine slot
+/// hold its KV cache, so that placement can send its next turn back there and a client can read or drop it. In memory
+/// only: a restart forgets every session (and the engines' caches go with their processes anyway). A session ends
+/// after <see cref="IdleTtl"/> without a task, or when deleted; past <see cref="Capacity"/> sessions the longest idle
+/// one is forgotten first.
+/// </summary>
+public sealed class SessionRegistry
+{
+    private readonly Dictionary<string, LinkedListNode<SessionRecord>> _sessions = new(StringComparer.Ordinal);
+    /// <summary>Least recently used first, so that the one to forget when full is found at once.</summary>
+    private readonly LinkedList<SessionRecord> _byLastUse = new();
+    private readonly Lock _gate = new();
+    private readonly TimeProvider _time;
+
+    internal SessionRegistry(TimeProvider time, TimeSpan idleTtl, int capacity = 65_536)
+    {
+        _time = time;
+        IdleTtl = idleTtl;
+        Capacity = capacity;
+    }
+
+    public TimeSpan IdleTtl { get; }
+
+    public int Capacity { get; }
+
+    /// <summary>A task of the session was admitted: the session starts now, or its idle time starts again.</summary>
+    internal void Admitted(string sessionId)
+    {
+        lock (_gate) Touch(sessionId);
+    }
+
+    /// <summary>The replica the session last ran on, for placement's affinity rule; null for a new or ended session.</summary>
+    internal string? ReplicaOf(string sessionId)
+    {
+        lock (_gate) return Live(sessionId)?.ReplicaId;
+    }
+
+    internal void Dispatched(string sessionId, string replicaId)
+    {
+        lock (_gate) Touch(sessionId).ReplicaId = replicaId;
+    }
+
+    /// <summary>A turn finished normally in <paramref name="slot"/>: its counts, and the KV it left there.</summary>
+    internal void TurnEnded(OrchestratedTask task, PoolRuntime pool, string replicaId, int slot, SessionTurn turn, long kvBytesPerToken)
+    {
+        lock (_gate)
+        {
+            var session = Touch(task.Spec.SessionId);
+            session.AddTurn(turn);
+            // The slot holds the prompt and all the reply but its last token, which was never fed back.
+            var conversation = turn.TokensIn + turn.TokensOut;
+            session.Kv = slot < 0 ? null : new SessionKv(pool, replicaId, slot, Math.Max(conversation - 1, 0), conversation, kvBytesPerToken);
+        }
+    }
+
+    /// <summary>The session's report; null when it is unknown or has ended.</summary>
+    public SessionResponse? Find(string sessionId)
+    {
+        SessionRecord? session;
+        SessionKv? kv;
+        SessionResponse report;
+        lock (_gate)
+        {
+            session = Live(sessionId);
+            if (session is null) return null;
+            kv = session.Kv;
+            var idle = _time.GetElapsedTime(session.LastUse);
+            report = new SessionResponse(
+                session.Id,
+                TtlMsRemaining: Math.Max(0, (long)(IdleTtl - idle).TotalMilliseconds),
+                session.Turns,
+                KvBytes: 0,
+                KvWarmth: 0,
+                session.TokensIn,
+                session.TokensCached,
+                session.TokensOut,
+                [.. session.Recent.Select(t => new SessionTurnReport(t.TokensIn, t.TokensCached, t.TokensOut, WireNames.Of(t.Warmth)))]);
+        }
+
+        // Whether the slot still holds it is the pool's to say (another session's turn may have taken it since).
+        if (kv is null || !kv.Pool.SlotHolds(kv.ReplicaId, kv.Slot, sessionId)) return report;
+        return report with
+        {
+            PoolId = kv.Pool.Id,
+            ReplicaId = kv.ReplicaId,
+            Slot = kv.Slot,
+            KvBytes = kv.Tokens * kv.BytesPerToken,
+            KvWarmth = kv.Conversation > 0 ? Math.Round((double)kv.Tokens / kv.Conversation, 4) : 0,
+        };
+    }
+
+    /// <summary>
+    /// Ends the session and empties the engine slot that holds its KV, if one still does. False for an unknown session.
+    /// The engine erases a busy slot once its completion ends. An engine that cannot be reached has lost its cache with
+    /// its process; one that refuses to erase is the caller's to report (the session has ended either way).
+    /// </summary>
+    /// <exception cref="Engines.EngineFailureException">The engine answered the erase with an error.</exception>
+    public async Task<bool> DeleteAsync(string sessionId, CancellationToken cancellationToken)
+    {
+        SessionKv? kv;
+        lock (_gate)
+        {
+            var session = Live(sessionId);
+            if (session is null) return false;
+            Forget(_sessions[sessionId]);
+            kv = session.Kv;
+        }
+
+        if (kv is null || kv.Pool.ForgetSessionSlot(kv.ReplicaId, kv.Slot, sessionId) is not { } engine) return true;
+        try
+        {
+            await engine.EraseSlotAsync(kv.Slot, cancellationToken).ConfigureAwait(false);
+        }
+        catch (HttpRequestException)
+        {
+            // The engine is gone, and its cache with it.
+        }
+        return true;
+    }
+
+    private SessionRecord? Live(string sessionId)
+    {
+        if (!_sessions.TryGetValue(sessionId, out var node)) return null;
+        if (_time.GetElapsedTime(node.Value.LastUse) < IdleTtl) return node.Value;
+        Forget(node);
+        return null;
+    }
+
+    private SessionRecord Touch(string sessionId)
+    {
+        var now = _time.GetTimestamp();
+        if (Live(sessionId) is not null)
+        {
+            var node = _sessions[sessionId];
+            node.Value.LastUse = now;
+            _byLastUse.Remove(node);
+            _byLastUse.AddLast(node);
+            return node.Value;
+        }
+
+        // Ended sessions leave from the front as new ones come, so idle ones do not pile up until the capacity.
+        while (_byLastUse.First is { } idlest && _time.GetElapsedTime(idlest.Value.LastUse, now) >= IdleTtl) Forget(idlest);
+        if (_sessions.Count >= Capacity) Forget(_byLastUse.First!);
+        var added = _byLastUse.AddLast(new SessionRecord(sessionId, now));
+        _sessions[sessionId] = added;
+        return added.Value;
+    }
+
+    private void Forget(LinkedListNode<SessionRecord> node)
+    {
+        _sessions.Remove(node.Value.Id);
+        _byLastUse.Remove(node);
+    }
+}
