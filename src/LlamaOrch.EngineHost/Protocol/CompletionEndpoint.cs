@@ -179,7 +179,8 @@ internal sealed class CompletionEndpoint(
     private static async ValueTask<ITokenSequence> EvaluatePromptAsync(IEngineModel model, Slot slot, CompletionPlan plan, CancellationToken cancellationToken)
     {
         using var span = CompletionSpans.StartPromptEval(slot.Id, plan.PromptTokens);
-        var sequence = await model.StartSequenceAsync(slot.Id, plan.Prompt, plan.Sampling, plan.TokenLimit, cancellationToken);
+        var sequence = await model.StartSequenceAsync(
+            slot.Id, plan.Prompt, plan.Sampling, plan.TokenLimit, plan.ReuseCachedPrefix, cancellationToken);
         CompletionSpans.PromptCached(span, sequence.CachedPromptTokens);
         return sequence;
     }
