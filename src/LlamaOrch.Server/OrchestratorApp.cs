@@ -15,6 +15,7 @@ using LlamaOrch.Server.Hosting;
 using LlamaOrch.Server.Http;
 using LlamaOrch.Server.Metrics;
 using LlamaOrch.Server.Security;
+using LlamaOrch.Server.Telemetry;
 using Microsoft.Extensions.Logging.Console;
 
 namespace LlamaOrch.Server;
@@ -78,6 +79,7 @@ internal static class OrchestratorApp
         services.AddSingleton<DeviceLedger>();
         services.AddSingleton<IDeviceAvailability, LedgerDeviceAvailability>();
         services.AddOrchestratorMetrics(MetricsAccess.From(options.Metrics, listening));
+        var tracing = OrchestratorTracing.AddIfConfigured(services, builder.Configuration);
         services.AddLlamaOrchCore(new CoreOptions(
             settings.Pools,
             TimeSpan.FromSeconds(settings.Tasks.RetentionSeconds),
@@ -116,7 +118,7 @@ internal static class OrchestratorApp
         app.MapCatalogEndpoints();
         app.MapMetricsEndpoint();
 
-        LogStartup(app, settings, token, listening);
+        LogStartup(app, settings, token, listening, tracing);
         return app;
     }
 
@@ -172,13 +174,15 @@ internal static class OrchestratorApp
         }
     }
 
-    private static void LogStartup(WebApplication app, OrchestratorSettings settings, ApiTokenSource token, IReadOnlyList<string> urls)
+    private static void LogStartup(WebApplication app, OrchestratorSettings settings, ApiTokenSource token, IReadOnlyList<string> urls, bool tracing)
     {
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("orchestratord");
         if (token.AuthDisabled)
             logger.LogWarning("API token check is DISABLED (Orchestrator:Auth:Disabled); allowed only because every bind is loopback: {Urls}", string.Join(", ", urls));
         else
             logger.LogInformation("API token required on /v1; token from {Origin}", token.Origin);
+        if (tracing)
+            logger.LogInformation("Tracing on: spans exported over OTLP (OTEL_EXPORTER_OTLP_*), the engines' too");
         if (settings.UsingDefaultPool)
             logger.LogInformation("No pool configured: serving the default pool '{Pool}' ({Model})", settings.Pools[0].Id, settings.Pools[0].Model);
         foreach (var pool in settings.Pools)

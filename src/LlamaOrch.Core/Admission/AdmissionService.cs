@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text;
 using LlamaOrch.Contracts.Errors;
 using LlamaOrch.Contracts.Tasks;
@@ -5,6 +6,7 @@ using LlamaOrch.Core.Catalog;
 using LlamaOrch.Core.Placement;
 using LlamaOrch.Core.Pools;
 using LlamaOrch.Core.Tasks;
+using LlamaOrch.Core.Telemetry;
 
 namespace LlamaOrch.Core.Admission;
 
@@ -70,15 +72,33 @@ public sealed class AdmissionService
 
     public AdmissionOutcome Submit(TaskSpec spec, string correlationId)
     {
+        // The request's span, taken before admission's own: the task's queue wait and runs are its children too.
+        var origin = Activity.Current?.Context ?? default;
+        using var span = TaskTracing.StartAdmission(spec, correlationId);
+        var outcome = Admit(spec, correlationId, origin);
+        if (span is not null && outcome.Rejection is { } refused)
+            span.SetStatus(ActivityStatusCode.Error, refused.Code);
+        else
+            span?.SetTag(TaskTracing.PoolIdAttribute, outcome.Task?.PoolId);
+        return outcome;
+    }
+
+    private AdmissionOutcome Admit(TaskSpec spec, string correlationId, ActivityContext origin)
+    {
         if (_catalog?.AdmissionCheck(spec.ModelRef) is { } untrusted) return Refuse(spec, untrusted);
 
         var serving = _pools.Serving(NamesOf(spec.ModelRef), spec.Engine);
         if (serving.Count == 0) return Refuse(spec, NoPoolFor(spec));
 
-        var choice = _placement.Choose(spec, serving);
+        PoolChoice choice;
+        using (var placing = TaskTracing.StartPlacement())
+        {
+            choice = _placement.Choose(spec, serving);
+            placing?.SetTag(TaskTracing.PoolIdAttribute, choice.Pool?.Id);
+        }
         if (choice.Pool is not { } chosen) return Refuse(spec, choice.Rejection!);
 
-        var task = new OrchestratedTask(spec, correlationId, chosen, _time);
+        var task = new OrchestratedTask(spec, correlationId, chosen, _time) { TraceParent = origin };
         if (!_tasks.TryAdd(task))
             return Refuse(spec, Rejection.InvalidParams("task_id", $"task {spec.TaskId} already exists; stream or cancel it, or submit with a new task_id"));
         // Looked at once the task is stored: a shutdown that closes the gate after this still finds the task and ends it.

@@ -45,6 +45,9 @@ public sealed class OrchestratedTask
 
     public string CorrelationId { get; }
 
+    /// <summary>The span of the request that admitted the task: its queue wait and every run hang under it (default when nothing traced it).</summary>
+    internal System.Diagnostics.ActivityContext TraceParent { get; init; }
+
     internal PoolRuntime Pool { get; }
 
     public string PoolId => Pool.Id;

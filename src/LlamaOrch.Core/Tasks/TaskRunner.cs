@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using LlamaOrch.Contracts.Errors;
 using LlamaOrch.Contracts.Tasks;
 using LlamaOrch.Core.Engines;
@@ -24,10 +25,20 @@ internal sealed class TaskRunner(TimeProvider time, TimeSpan metricsInterval, IL
     internal void Start(OrchestratedTask task, PoolRuntime pool, string replicaId, IEngineClient client, long dispatchSeq)
     {
         var number = Interlocked.Increment(ref _lastRun);
-        // Registered before it starts, so that its own removal can never come first.
-        var run = new Task<Task>(() => RunOwnedAsync(number, task, pool, replicaId, client, dispatchSeq));
-        _runs[number] = run.Unwrap();
-        run.Start(TaskScheduler.Default);
+        // Without the dispatcher's execution context: a dispatch can happen inside another task's request or run,
+        // whose log scope and ambient span must not become this run's.
+        AsyncFlowControl? flow = ExecutionContext.IsFlowSuppressed() ? null : ExecutionContext.SuppressFlow();
+        try
+        {
+            // Registered before it starts, so that its own removal can never come first.
+            var run = new Task<Task>(() => RunOwnedAsync(number, task, pool, replicaId, client, dispatchSeq));
+            _runs[number] = run.Unwrap();
+            run.Start(TaskScheduler.Default);
+        }
+        finally
+        {
+            flow?.Undo();
+        }
     }
 
     /// <summary>Completes when every run started so far has ended (at shutdown, after the unfinished tasks were cut).</summary>
@@ -38,6 +49,8 @@ internal sealed class TaskRunner(TimeProvider time, TimeSpan metricsInterval, IL
 
     private async Task RunOwnedAsync(long number, OrchestratedTask task, PoolRuntime pool, string replicaId, IEngineClient client, long dispatchSeq)
     {
+        // Every line logged during the run, by any class, names the task, its pool and replica and the correlation id.
+        using var scope = logger.BeginScope(new TaskLogScope(task.CorrelationId, task.Id, pool.Id, replicaId));
         try
         {
             await RunAsync(task, pool, replicaId, client, dispatchSeq).ConfigureAwait(false);
@@ -61,9 +74,11 @@ internal sealed class TaskRunner(TimeProvider time, TimeSpan metricsInterval, IL
         var ran = false;
         var speed = new RunSpeed();
         var run = CancellationToken.None;
+        Activity? relay = null;
         try
         {
-            var queuedMs = (long)time.GetElapsedTime(task.AdmittedTimestamp, started).TotalMilliseconds;
+            var queued = time.GetElapsedTime(task.AdmittedTimestamp, started);
+            var queuedMs = (long)queued.TotalMilliseconds;
             var (slot, warmth) = task.EngineSlot;
             var completion = task.Spec.Workload == Workload.Completion;
             if (!task.TryStart(replicaId, () => new StartedFrame(
@@ -71,6 +86,8 @@ internal sealed class TaskRunner(TimeProvider time, TimeSpan metricsInterval, IL
                     completion && slot >= 0 ? slot : null, completion ? WireNames.Of(warmth) : null), out run))
                 return; // cancelled between dequeue and start
             ran = true;
+            TaskTracing.RecordQueueWait(task, replicaId, queued);
+            relay = TaskTracing.StartRelay(task, replicaId);
             if (!task.WasRequeued) pool.Metrics.TaskStarted(pool.MetricLabels, replicaId, task.Spec.Priority);
 
             logger.LogDebug("Task {TaskId} started on {ReplicaId} after {QueuedMs} ms queued (correlation {CorrelationId})",
@@ -94,12 +111,14 @@ internal sealed class TaskRunner(TimeProvider time, TimeSpan metricsInterval, IL
         {
             logger.LogWarning("Task {TaskId} failed on {ReplicaId}: {Code} {Message} (correlation {CorrelationId})",
                 task.Id, replicaId, failure.Code, failure.Message, task.CorrelationId);
+            relay?.SetStatus(ActivityStatusCode.Error, failure.Code);
             task.TryFail(new ErrorEnvelope(failure.Code, failure.Message, WireNames.Of(pool.Config.Engine), failure.Retriable));
         }
         catch (Exception unexpected)
         {
             logger.LogError(unexpected, "Task {TaskId} failed unexpectedly on {ReplicaId} (correlation {CorrelationId})",
                 task.Id, replicaId, task.CorrelationId);
+            relay?.SetStatus(ActivityStatusCode.Error, ErrorCodes.Internal);
             task.TryFail(new ErrorEnvelope(ErrorCodes.Internal, "internal error while running the task", WireNames.Of(pool.Config.Engine), Retriable: true));
         }
         finally
@@ -109,6 +128,13 @@ internal sealed class TaskRunner(TimeProvider time, TimeSpan metricsInterval, IL
             if (ran)
                 pool.Metrics.RunEnded(pool.MetricLabels, replicaId, task.Spec.Priority, new RunFigures(
                     speed.TokensIn, completed ? speed.TokensOut : task.TokensOut, speed.FirstTokenMs, completed && speed.FirstTokenMs is not null ? speed.DecodeMs : null));
+            if (relay is not null)
+            {
+                relay.SetTag("llorch.completed", completed);
+                relay.SetTag("llorch.tokens_in", speed.TokensIn);
+                relay.SetTag("llorch.tokens_out", completed ? speed.TokensOut : task.TokensOut);
+                relay.Dispose();
+            }
         }
     }
 
@@ -120,6 +146,7 @@ internal sealed class TaskRunner(TimeProvider time, TimeSpan metricsInterval, IL
     {
         using var deadline = DeadlineSource(task);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(run, deadline?.Token ?? CancellationToken.None);
+        using var request = TaskTracing.StartEngineRequest();
         try
         {
             return await work(linked.Token).ConfigureAwait(false);

@@ -106,6 +106,7 @@ internal static class EngineApplication
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.Logging.AddFilter("LlamaOrch.EngineHost", LogLevel.Information);
 
+        EngineTracing.AddIfConfigured(builder.Services, builder.Configuration);
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = ShutdownTimeout);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<ModelHost>();

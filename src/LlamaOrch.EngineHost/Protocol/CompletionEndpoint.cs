@@ -96,9 +96,9 @@ internal sealed class CompletionEndpoint(
         {
             slot.BeginCompletion(plan.PromptTokens);
             var promptStart = time.GetTimestamp();
-            using var sequence = await model.StartSequenceAsync(
-                slot.Id, plan.Prompt, plan.Sampling, plan.TokenLimit, plan.ReuseCachedPrefix, cancellationToken);
+            using var sequence = await EvaluatePromptAsync(model, slot, plan, cancellationToken);
             var generationStart = time.GetTimestamp();
+            using var decode = CompletionSpans.StartDecode(slot.Id);
 
             if (plan.Stream)
             {
@@ -148,6 +148,7 @@ internal sealed class CompletionEndpoint(
                 }
             }
 
+            CompletionSpans.Decoded(decode, predicted, stopType);
             var result = new CompletionResult(
                 slot.Id,
                 predicted,
@@ -172,6 +173,16 @@ internal sealed class CompletionEndpoint(
         {
             return null;
         }
+    }
+
+    /// <summary>Starts the sequence: the prompt's evaluation, as its own span.</summary>
+    private static async ValueTask<ITokenSequence> EvaluatePromptAsync(IEngineModel model, Slot slot, CompletionPlan plan, CancellationToken cancellationToken)
+    {
+        using var span = CompletionSpans.StartPromptEval(slot.Id, plan.PromptTokens);
+        var sequence = await model.StartSequenceAsync(
+            slot.Id, plan.Prompt, plan.Sampling, plan.TokenLimit, plan.ReuseCachedPrefix, cancellationToken);
+        CompletionSpans.PromptCached(span, sequence.CachedPromptTokens);
+        return sequence;
     }
 
     /// <summary>Sends what is buffered; true when the client has gone and nothing more can reach it.</summary>

@@ -17,8 +17,11 @@ internal static class EngineEnvironment
         "LLORCH_LLAMA_LIB_DIR", // the folder of llama.cpp libraries llorch-engine loads
     ];
 
-    /// <summary>Families of knobs: locale (LC_), CUDA, ggml and llama.cpp (llama-server reads LLAMA_ARG_*), OpenMP threads, the .NET runtime.</summary>
-    private static readonly string[] Prefixes = ["LC_", "CUDA_", "GGML_", "LLAMA_", "OMP_", "DOTNET_"];
+    /// <summary>
+    /// Families of knobs: locale (LC_), CUDA, ggml and llama.cpp (llama-server reads LLAMA_ARG_*), OpenMP threads, the .NET runtime,
+    /// and OpenTelemetry's (OTEL_: the engine exports its spans to the same collector; headers for that collector included).
+    /// </summary>
+    private static readonly string[] Prefixes = ["LC_", "CUDA_", "GGML_", "LLAMA_", "OMP_", "DOTNET_", "OTEL_"];
 
     public static bool Passes(string name)
     {

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using LlamaOrch.Core.Pools;
 using LlamaOrch.Core.Tasks;
+using LlamaOrch.EngineProtocol.Telemetry;
 
 namespace LlamaOrch.Engines.Supervision;
 
@@ -59,6 +60,8 @@ internal static class EngineLaunch
         start.Environment["CUDA_VISIBLE_DEVICES"] = onGpu ? device : string.Empty;
         // nvidia-smi numbers GPUs in PCI bus order, CUDA fastest first unless told otherwise: make them agree.
         start.Environment["CUDA_DEVICE_ORDER"] = "PCI_BUS_ID";
+        // Its spans are told apart from orchestratord's by the service name, so orchestratord's own is not passed on.
+        start.Environment[OtlpSwitch.ServiceName] = OtlpSwitch.EngineServiceName;
         return start;
     }
 

@@ -1,3 +1,5 @@
+using LlamaOrch.Core.Telemetry;
+
 namespace LlamaOrch.Server.Http;
 
 /// <summary>
@@ -21,7 +23,7 @@ internal sealed class CorrelationIdMiddleware(RequestDelegate next, ILogger<Corr
             return Task.CompletedTask;
         }, (context, id));
 
-        using (logger.BeginScope(new Dictionary<string, object> { ["CorrelationId"] = id }))
+        using (logger.BeginScope(new TaskLogScope(id)))
         {
             await next(context);
         }

@@ -13,7 +13,7 @@ public sealed class EngineEnvironmentTests
         {
             ["PATH"] = "/usr/bin", ["HOME"] = "/home/op", ["LC_ALL"] = "C.UTF-8", ["CUDA_CACHE_PATH"] = "/tmp/cuda",
             ["GGML_SCHED_MAX_COPIES"] = "1", ["LLAMA_ARG_FLASH_ATTN"] = "off", ["DOTNET_ROOT"] = "/opt/dotnet",
-            ["LLORCH_LLAMA_LIB_DIR"] = "/opt/llama",
+            ["LLORCH_LLAMA_LIB_DIR"] = "/opt/llama", ["OTEL_EXPORTER_OTLP_ENDPOINT"] = "http://127.0.0.1:4318",
             ["LLORCH_API_TOKEN"] = "secret", ["HF_TOKEN"] = "hf_secret", ["AWS_SECRET_ACCESS_KEY"] = "aws", ["path"] = "lower-case is another name",
         };
         var target = new Dictionary<string, string?> { ["STALE"] = "from before" };
@@ -21,7 +21,7 @@ public sealed class EngineEnvironmentTests
         EngineEnvironment.Apply(target, inherited);
 
         Assert.Equal(
-            ["CUDA_CACHE_PATH", "DOTNET_ROOT", "GGML_SCHED_MAX_COPIES", "HOME", "LC_ALL", "LLAMA_ARG_FLASH_ATTN", "LLORCH_LLAMA_LIB_DIR", "PATH"],
+            ["CUDA_CACHE_PATH", "DOTNET_ROOT", "GGML_SCHED_MAX_COPIES", "HOME", "LC_ALL", "LLAMA_ARG_FLASH_ATTN", "LLORCH_LLAMA_LIB_DIR", "OTEL_EXPORTER_OTLP_ENDPOINT", "PATH"],
             target.Keys.Order(StringComparer.Ordinal));
         Assert.Equal("/usr/bin", target["PATH"]);
     }
@@ -34,6 +34,8 @@ public sealed class EngineEnvironmentTests
         Assert.Equal(Environment.ProcessId.ToString(), start.Environment["LLORCH_PARENT_PID"]);
         Assert.Equal(string.Empty, start.Environment["CUDA_VISIBLE_DEVICES"]);
         Assert.Equal("PCI_BUS_ID", start.Environment["CUDA_DEVICE_ORDER"]);
+        // Whatever orchestratord calls itself, its engines' spans say llorch-engine.
+        Assert.Equal("llorch-engine", start.Environment["OTEL_SERVICE_NAME"]);
         Assert.All(start.Environment.Keys, name => Assert.True(
             EngineEnvironment.Passes(name) || name == "LLORCH_PARENT_PID", $"{name} is not on the allow-list"));
     }

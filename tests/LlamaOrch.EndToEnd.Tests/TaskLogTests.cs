@@ -1,0 +1,45 @@
+using LlamaOrch.Engines.Supervision;
+using static LlamaOrch.EndToEnd.Tests.OrchestratordProcess;
+
+namespace LlamaOrch.EndToEnd.Tests;
+
+/// <summary>Logs (docs/observability.md, Logs): a task's lines carry its ids as scope values; no token, no prompt above Debug.</summary>
+public sealed class TaskLogTests
+{
+    private const string Token = "e2e-logs-token-b83e";
+    private const string Prompt = "A prompt kept out of the logs";
+
+    [Fact]
+    public async Task Lines_logged_during_a_run_carry_the_correlation_task_pool_and_replica()
+    {
+        var port = FreePort.Next();
+        using var process = Start(
+            ["--urls", $"http://127.0.0.1:{port}", $"--Orchestrator:DataDir={Directory.CreateTempSubdirectory("llorch-logs-").FullName}",
+             "--Orchestrator:Pools:0:Id=p", "--Orchestrator:Pools:0:Model=sim:trace?tps=500",
+             "--Logging:LogLevel:LlamaOrch.Core.Tasks=Debug"],
+            new Dictionary<string, string> { ["LLORCH_API_TOKEN"] = Token });
+        var stdout = CollectStdout(process);
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginErrorReadLine();
+        try
+        {
+            var (taskId, correlationId, frames) = await TracingTests.RunOneTaskAsync(port, Token, Prompt);
+            Assert.Equal("end", frames[^1].Event);
+
+            var lines = JsonLogLines.Parse(stdout);
+            var started = Assert.Single(lines, line =>
+                JsonLogLines.Category(line) == "LlamaOrch.Core.Tasks.TaskRunner" && JsonLogLines.Scope(line, "TaskId") == taskId);
+            Assert.Equal(correlationId, JsonLogLines.Scope(started, "CorrelationId"));
+            Assert.Equal("p", JsonLogLines.Scope(started, "PoolId"));
+            Assert.Equal(frames[0].Str("replica_id"), JsonLogLines.Scope(started, "ReplicaId"));
+
+            Assert.DoesNotContain(lines, line => line.GetRawText().Contains(Token, StringComparison.Ordinal));
+            Assert.DoesNotContain(lines, line => JsonLogLines.Level(line) is not ("Debug" or "Trace")
+                                                && line.GetRawText().Contains(Prompt, StringComparison.Ordinal));
+        }
+        finally
+        {
+            if (!process.HasExited) process.Kill(entireProcessTree: true);
+        }
+    }
+}
