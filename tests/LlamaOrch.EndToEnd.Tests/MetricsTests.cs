@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
+using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using LlamaOrch.Testing;
 
@@ -11,7 +12,7 @@ public sealed class MetricsTests : IDisposable
     private const string Slow = "sim:slow?tps=20";
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
 
-    /// <summary>A model root for the catalog entry that <c>model_state</c> reports.</summary>
+    /// <summary>A model root for the catalog entries that <c>model_state</c> and <c>catalog_verifications_total</c> report.</summary>
     private readonly string _library = Directory.CreateTempSubdirectory("llorch-metrics-").FullName;
 
     public void Dispose() => Directory.Delete(_library, recursive: true);
@@ -22,8 +23,8 @@ public sealed class MetricsTests : IDisposable
         await using var orchestrator = await Orchestrator.StartAsync([.. Orchestrator.Pool(Slow, slots: 1, capacity: 1), $"Catalog:AllowedRoots:0={_library}"]);
         var model = Path.Combine(_library, "stories.gguf");
         File.Copy(RepoPaths.Stories260K, model);
-        using (var registered = await orchestrator.PostRawAsync("/v1/catalog/models", new JsonObject { ["id"] = "stories", ["source_url"] = model }.ToJsonString()))
-            Assert.Equal(HttpStatusCode.Created, registered.StatusCode);
+        await RegisterAndVerifyAsync(orchestrator, new JsonObject { ["id"] = "stories", ["source_url"] = model });
+        await RegisterAndVerifyAsync(orchestrator, new JsonObject { ["id"] = "wrong-digest", ["source_url"] = model, ["digest"] = "sha256:" + new string('0', 64) });
 
         // One task done, one running and then cancelled, one cancelled while queued, one refused by the full queue.
         var done = await orchestrator.AdmitAsync(Orchestrator.Task(Slow, maxTokens: 4));
@@ -57,6 +58,9 @@ public sealed class MetricsTests : IDisposable
         Assert.Equal(1, metrics.Sum("placement_decisions_total", ("outcome", "refused")));
         Assert.Equal(1, metrics.Sum("model_state", ("model_id", "stories"), ("state", "Active")));
         Assert.Equal(0, metrics.Sum("model_state", ("model_id", "stories"), ("state", "Retired")));
+        // Permissive: no digest, signature or SBOM are tolerated gaps; a digest that is not the file's never is.
+        Assert.Equal(1, metrics.Sum("catalog_verifications_total", ("result", "verified"), ("reason", "trust_gaps"), ("engine", "llamacpp")));
+        Assert.Equal(1, metrics.Sum("catalog_verifications_total", ("result", "failed"), ("reason", "digest_mismatch"), ("engine", "llamacpp")));
     }
 
     [Fact]
@@ -77,6 +81,19 @@ public sealed class MetricsTests : IDisposable
             Assert.Equal(HttpStatusCode.Forbidden, forbidden.StatusCode);
         using var holder = await guarded.Http.GetAsync("/metrics");
         Assert.Equal(HttpStatusCode.OK, holder.StatusCode);
+    }
+
+    /// <summary>Registers an entry and waits for its verification's verdict (verifications run in the background).</summary>
+    internal static async Task RegisterAndVerifyAsync(Orchestrator orchestrator, JsonObject registration)
+    {
+        var id = registration["id"]!.GetValue<string>();
+        using (var registered = await orchestrator.PostRawAsync("/v1/catalog/models", registration.ToJsonString()))
+            Assert.Equal(HttpStatusCode.Created, registered.StatusCode);
+        using (var verify = await orchestrator.Http.PostAsync($"/v1/catalog/models/{id}/verify", null))
+            Assert.Equal(HttpStatusCode.Accepted, verify.StatusCode);
+        using var timeout = new CancellationTokenSource(Patience);
+        while ((await orchestrator.Http.GetFromJsonAsync<JsonObject>($"/v1/catalog/models/{id}"))!["verification"]!["status"]!.GetValue<string>() == "pending")
+            await Task.Delay(50, timeout.Token);
     }
 
     private static string Id(JsonObject admitted) => admitted["task_id"]!.GetValue<string>();
