@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using LlamaOrch.Testing;
 using static LlamaOrch.EndToEnd.Tests.OrchestratordProcess;
 
 namespace LlamaOrch.EndToEnd.Tests;
@@ -57,6 +58,23 @@ public sealed class EngineMetricsTests
         {
             if (signal == "STOP") Kill(pid, "CONT");
         }
+    }
+
+    [Fact]
+    public async Task A_llama_cpp_replica_reports_the_share_of_its_kv_cache_that_the_finished_task_still_holds()
+    {
+        await using var orchestrator = await Orchestrator.StartAsync(Orchestrator.Pool(RepoPaths.Stories260K, slots: 2));
+        var done = await orchestrator.AdmitAsync(Orchestrator.Task(RepoPaths.Stories260K, maxTokens: 8));
+        Assert.Equal("end", (await orchestrator.StreamAsync(done["task_id"]!.GetValue<string>()))[^1].Event);
+
+        var metrics = PrometheusExposition.Parse(await orchestrator.Http.GetStringAsync("/metrics"));
+
+        // The slot keeps the task's prompt and text for reuse, so some of the cache is in use after it ends.
+        var fromEngine = Assert.Single(metrics.Of("llamacpp:kv_cache_usage_ratio"));
+        var ratio = Assert.Single(metrics.Of("kv_cache_usage_ratio"));
+        Assert.Equal(("p", "p-r0"), (ratio.Labels["pool_id"], ratio.Labels["replica_id"]));
+        Assert.InRange(ratio.Value, double.Epsilon, 1);
+        Assert.Equal(fromEngine.Value, ratio.Value);
     }
 
     /// <summary>The pool is ready with its first replica; waits for the second one's series too.</summary>

@@ -93,5 +93,7 @@ public sealed class EngineInfoTests(InfoEngineFixture fixture) : IClassFixture<I
         Assert.Equal(predictedBefore + 7, await _http.GetMetricAsync("llamacpp:tokens_predicted_total"));
         Assert.Equal(0, await _http.GetMetricAsync("llamacpp:requests_processing"));
         Assert.Equal(0, await _http.GetMetricAsync("llamacpp:requests_deferred"));
+        // A synthetic model holds no KV cache, so it reports no figure for one rather than a made-up one.
+        Assert.DoesNotContain("llamacpp:kv_cache", await _http.GetStringAsync("/metrics"));
     }
 }

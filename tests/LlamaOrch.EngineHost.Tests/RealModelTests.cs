@@ -90,6 +90,73 @@ public sealed class RealModelTests
     }
 
     [Fact]
+    public async Task Metrics_report_the_kv_cells_the_slots_hold_until_a_prompt_replaces_them()
+    {
+        await using var engine = await EngineProcess.StartAsync(RepoPaths.Stories260K, ["-np", "2", "-c", "1024"]);
+        Assert.Equal(0, await engine.Http.GetMetricAsync("llamacpp:kv_cache_tokens"));
+
+        var done = await engine.Http.CompleteAsync("""{"prompt":"Once upon a time there was a girl","n_predict":8,"id_slot":0}""");
+        // The slot keeps its prompt and what it generated (all but the last token, which was never fed back).
+        var held = done.GetProperty("tokens_evaluated").GetInt32() + 8 - 1;
+        Assert.Equal(held, await engine.Http.GetMetricAsync("llamacpp:kv_cache_tokens"));
+        Assert.Equal(held / 1024.0, await engine.Http.GetMetricAsync("llamacpp:kv_cache_usage_ratio"), 1e-9);
+
+        // A strict request starts from an empty KV, so the slot then holds its tokens alone.
+        var strict = await engine.Http.CompleteAsync("""{"prompt":"Lily","n_predict":2,"id_slot":0,"llorch_strict":true}""");
+        Assert.Equal(strict.GetProperty("tokens_evaluated").GetInt32() + 1, await engine.Http.GetMetricAsync("llamacpp:kv_cache_tokens"));
+    }
+
+    [Fact]
+    public async Task Erasing_a_slot_drops_its_cache_and_cache_prompt_false_evaluates_the_whole_prompt()
+    {
+        await using var engine = await EngineProcess.StartAsync(RepoPaths.Stories260K, ["-np", "2", "-c", "1024"]);
+        const string Story = """{"prompt":"Once upon a time there was a girl","n_predict":4,"id_slot":1}""";
+        await engine.Http.CompleteAsync(Story);
+        var held = await engine.Http.GetMetricAsync("llamacpp:kv_cache_tokens");
+
+        using var erase = await engine.Http.PostAsync("/slots/1?action=erase", null);
+        var erased = JsonDocument.Parse(await erase.Content.ReadAsStringAsync()).RootElement;
+        Assert.Equal(HttpStatusCode.OK, erase.StatusCode);
+        Assert.Equal((1, (int)held), (erased.GetProperty("id_slot").GetInt32(), erased.GetProperty("n_erased").GetInt32()));
+        Assert.Equal(0, await engine.Http.GetMetricAsync("llamacpp:kv_cache_tokens"));
+        Assert.Equal(0, (await engine.Http.CompleteAsync(Story)).GetProperty("tokens_cached").GetInt32());
+
+        // The same prompt again would reuse all but its last token; cache_prompt false evaluates it all.
+        var uncached = await engine.Http.CompleteAsync(Story.Replace("}", ""","cache_prompt":false}"""));
+        Assert.Equal(0, uncached.GetProperty("tokens_cached").GetInt32());
+        Assert.Equal(uncached.GetProperty("tokens_evaluated").GetInt32(), uncached.GetProperty("timings").GetProperty("prompt_n").GetInt32());
+        Assert.True((await engine.Http.CompleteAsync(Story)).GetProperty("tokens_cached").GetInt32() > 0);
+
+        foreach (var (path, status) in new[]
+                 {
+                     ("/slots/2?action=erase", HttpStatusCode.BadRequest), ("/slots/x?action=erase", HttpStatusCode.BadRequest),
+                     ("/slots/0?action=wipe", HttpStatusCode.BadRequest), ("/slots/0?action=save", HttpStatusCode.NotImplemented),
+                 })
+        {
+            using var refused = await engine.Http.PostAsync(path, null);
+            Assert.Equal(status, refused.StatusCode);
+        }
+    }
+
+    [Fact]
+    public async Task Erasing_a_busy_slot_waits_for_its_completion_instead_of_cutting_it()
+    {
+        await using var engine = await EngineProcess.StartAsync(RepoPaths.Stories260K, ["-c", "4096"]);
+        Task<HttpResponseMessage> erase;
+        await using (var stream = await StreamedCompletion.StartAsync(engine.Http, """{"prompt":"Once upon a time","n_predict":-1,"stream":true,"id_slot":0}"""))
+        {
+            await stream.ReadFrameAsync();
+            erase = engine.Http.PostAsync("/slots/0?action=erase", null);
+            for (var i = 0; i < 16; i++) Assert.False((await stream.ReadFrameAsync())!.Value.GetProperty("stop").GetBoolean());
+        }
+
+        using var erased = await erase;
+        Assert.Equal(HttpStatusCode.OK, erased.StatusCode);
+        Assert.True(JsonDocument.Parse(await erased.Content.ReadAsStringAsync()).RootElement.GetProperty("n_erased").GetInt32() > 16);
+        Assert.Equal(0, await engine.Http.GetMetricAsync("llamacpp:kv_cache_tokens"));
+    }
+
+    [Fact]
     public async Task A_prompt_longer_than_the_slot_context_is_refused_before_decoding()
     {
         await using var engine = await EngineProcess.StartAsync(RepoPaths.Stories260K, ["-c", "64"]);

@@ -20,6 +20,12 @@ internal interface IEngineModel
     /// <summary>The pace of each slot for a synthetic model (0 = unpaced); null where the hardware sets it.</summary>
     double? TokensPerSecond { get; }
 
+    /// <summary>
+    /// KV cells holding tokens now, across every slot, and the cells there are; null where no KV cache exists
+    /// (the synthetic model keeps none, and reports none rather than a made-up figure).
+    /// </summary>
+    (long Used, long Total)? KvCacheCells();
+
     /// <summary>Counts the tokens of <paramref name="text"/> without materialising them.</summary>
     int CountTokens(ReadOnlySpan<char> text);
 
@@ -28,11 +34,20 @@ internal interface IEngineModel
     /// <summary>
     /// Evaluates the prompt in slot <paramref name="slotId"/> and returns the sequence that continues it, for at
     /// most <paramref name="tokenLimit"/> tokens. The caller disposes the sequence when it stops reading.
+    /// With <paramref name="reuseCachedPrefix"/> (llama-server's <c>cache_prompt</c>) the part of the prompt that
+    /// the slot's KV cache already holds is not evaluated again; without it the slot starts from an empty cache.
     /// </summary>
     ValueTask<ITokenSequence> StartSequenceAsync(
         int slotId,
         string prompt,
         SamplingParameters sampling,
         int tokenLimit,
+        bool reuseCachedPrefix,
         CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Empties slot <paramref name="slotId"/>'s KV cache and returns how many tokens it held. The caller holds the
+    /// slot, so no sequence runs in it meanwhile.
+    /// </summary>
+    ValueTask<int> EraseSlotAsync(int slotId, CancellationToken cancellationToken);
 }

@@ -113,6 +113,7 @@ internal static class EngineApplication
         builder.Services.AddSingleton<PropsEndpoint>();
         builder.Services.AddSingleton<SlotsEndpoint>();
         builder.Services.AddSingleton<MetricsEndpoint>();
+        builder.Services.AddSingleton<SlotActionEndpoint>();
         builder.Services.AddSingleton<TokenizeEndpoint>();
         builder.Services.AddSingleton<CompletionEndpoint>();
         builder.Services.AddSingleton<EmbeddingEndpoint>();

@@ -18,6 +18,7 @@ internal sealed class BatchScheduler : IDisposable
     private readonly LlamaContext _context;
     private readonly ConcurrentQueue<LlamaSequence> _arrivals = new();
     private readonly ConcurrentQueue<LlamaSequence> _departures = new();
+    private readonly ConcurrentQueue<(int Slot, TaskCompletionSource<int> Erased)> _erasures = new();
     private readonly SemaphoreSlim _wake = new(0);
     private readonly List<LlamaSequence> _active = [];
     private readonly List<(LlamaSequence Sequence, int From, int Count)> _fed = [];
@@ -48,11 +49,24 @@ internal sealed class BatchScheduler : IDisposable
         _wake.Release();
     }
 
+    /// <summary>
+    /// Empties a slot's KV cache on the decode thread (the context is not safe to touch from another) and
+    /// completes with the tokens it held. The caller holds the slot, so nothing runs in it.
+    /// </summary>
+    public Task<int> EraseAsync(int slot)
+    {
+        var erased = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _erasures.Enqueue((slot, erased));
+        _wake.Release();
+        return erased.Task;
+    }
+
     private void Run()
     {
         while (!_stopping)
         {
             TakeDepartures();
+            TakeErasures();
             TakeArrivals();
             if (_active.Count == 0)
             {
@@ -205,7 +219,7 @@ internal sealed class BatchScheduler : IDisposable
             lock (cached)
             {
                 // Reuse the cached prefix, but evaluate at least the last prompt token: its logits start generation.
-                var reuse = sequence.Strict ? 0 : Math.Min(CommonPrefix(cached, sequence.Prompt), sequence.Prompt.Length - 1);
+                var reuse = sequence.ReuseCachedPrefix ? Math.Min(CommonPrefix(cached, sequence.Prompt), sequence.Prompt.Length - 1) : 0;
                 _context.ForgetSequence(sequence.Slot, reuse);
                 cached.RemoveRange(reuse, cached.Count - reuse);
                 sequence.PromptCursor = reuse;
@@ -213,6 +227,22 @@ internal sealed class BatchScheduler : IDisposable
                 sequence.CachedPromptTokens = reuse;
             }
             _active.Add(sequence);
+        }
+    }
+
+    private void TakeErasures()
+    {
+        while (_erasures.TryDequeue(out var erasure))
+        {
+            var cached = _cached[erasure.Slot];
+            int count;
+            lock (cached)
+            {
+                count = cached.Count;
+                _context.ForgetSequence(erasure.Slot);
+                cached.Clear();
+            }
+            erasure.Erased.SetResult(count);
         }
     }
 
@@ -231,6 +261,24 @@ internal sealed class BatchScheduler : IDisposable
         sequence.Output.Writer.TryComplete(error);
         if (error is not null) sequence.PromptEvaluated.TrySetException(error);
         else sequence.PromptEvaluated.TrySetResult();
+    }
+
+    /// <summary>
+    /// Tokens held in the KV cache now, every slot together: what each slot was fed and still keeps, idle slots'
+    /// reusable prefixes included, as llama-server counts used cells.
+    /// </summary>
+    public long CachedTokens()
+    {
+        long total = 0;
+        foreach (var cached in _cached)
+        {
+            lock (cached)
+            {
+                total += cached.Count;
+            }
+        }
+
+        return total;
     }
 
     private static int CommonPrefix(List<int> cached, int[] prompt)

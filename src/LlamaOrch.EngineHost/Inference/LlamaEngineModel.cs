@@ -34,6 +34,9 @@ internal sealed class LlamaEngineModel : IEngineModel, IEmbeddingModel, IRerankM
     public double? TokensPerSecond => null;
     public int ContextPerSlot => _context.ContextPerSequence;
 
+    public (long Used, long Total)? KvCacheCells() =>
+        (_scheduler.CachedTokens(), (long)_context.ContextPerSequence * _context.Sequences);
+
     /// <summary>Loads <paramref name="path"/> and makes a context of slots × context-per-slot tokens, as <paramref name="options"/> say.</summary>
     public static LlamaEngineModel Load(EngineOptions options, string path)
     {
@@ -85,12 +88,14 @@ internal sealed class LlamaEngineModel : IEngineModel, IEmbeddingModel, IRerankM
         string prompt,
         SamplingParameters sampling,
         int tokenLimit,
+        bool reuseCachedPrefix,
         CancellationToken cancellationToken)
     {
         var settings = new SamplerSettings(
             (float)sampling.Temperature, sampling.TopK, (float)sampling.TopP, (float)sampling.MinP,
             (float)sampling.RepeatPenalty, Seed: unchecked((uint)sampling.Seed));
-        var sequence = new LlamaSequence(slotId, Encode(prompt), new SamplerChain(_model, settings), tokenLimit, sampling.Strict, _scheduler);
+        var sequence = new LlamaSequence(slotId, Encode(prompt), new SamplerChain(_model, settings), tokenLimit, sampling.Strict,
+            reuseCachedPrefix && !sampling.Strict, _scheduler);
         _scheduler.Join(sequence);
         try
         {
@@ -103,6 +108,9 @@ internal sealed class LlamaEngineModel : IEngineModel, IEmbeddingModel, IRerankM
         }
         return sequence;
     }
+
+    public ValueTask<int> EraseSlotAsync(int slotId, CancellationToken cancellationToken) =>
+        new(_scheduler.EraseAsync(slotId).WaitAsync(cancellationToken));
 
     /// <summary>The prompt's tokens with the model's BOS; an empty prompt is BOS alone (the beginning of sequence).</summary>
     private int[] Encode(string text)

@@ -15,10 +15,14 @@ internal sealed class LlamaSequence(
     SamplerChain sampler,
     int tokenLimit,
     bool strict,
+    bool reuseCachedPrefix,
     BatchScheduler scheduler) : ITokenSequence
 {
     /// <summary>Decoded alone in its batch and from an empty KV, so its tokens depend on nothing else.</summary>
     public bool Strict { get; } = strict;
+
+    /// <summary>Whether the part of the prompt that the slot's cache already holds is skipped (never for a strict one).</summary>
+    public bool ReuseCachedPrefix { get; } = reuseCachedPrefix;
 
     public int Slot { get; } = slot;
     public int[] Prompt { get; } = prompt;

@@ -96,7 +96,8 @@ internal sealed class CompletionEndpoint(
         {
             slot.BeginCompletion(plan.PromptTokens);
             var promptStart = time.GetTimestamp();
-            using var sequence = await model.StartSequenceAsync(slot.Id, plan.Prompt, plan.Sampling, plan.TokenLimit, cancellationToken);
+            using var sequence = await model.StartSequenceAsync(
+                slot.Id, plan.Prompt, plan.Sampling, plan.TokenLimit, plan.ReuseCachedPrefix, cancellationToken);
             var generationStart = time.GetTimestamp();
 
             if (plan.Stream)

@@ -5,10 +5,12 @@ namespace LlamaOrch.EngineHost.Protocol;
 /// <summary>A validated completion request: everything the generation loop needs and nothing it must check.</summary>
 /// <param name="TokenLimit">Tokens to predict at most; generation stops with <c>limit</c> there.</param>
 /// <param name="RequestedSlot">A slot id, or <see cref="Slots.SlotPool.AnySlot"/>.</param>
+/// <param name="ReuseCachedPrefix">llama-server's <c>cache_prompt</c> (default true): skip what the slot's cache holds.</param>
 internal readonly record struct CompletionPlan(
     string Prompt,
     int PromptTokens,
     int TokenLimit,
     bool Stream,
     int RequestedSlot,
-    SamplingParameters Sampling);
+    SamplingParameters Sampling,
+    bool ReuseCachedPrefix);

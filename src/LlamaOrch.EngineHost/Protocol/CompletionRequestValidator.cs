@@ -64,7 +64,8 @@ internal static class CompletionRequestValidator
         }
 
         var tokenLimit = nPredict == PredictUntilContextFull ? context - promptTokens : nPredict;
-        plan = new CompletionPlan(prompt, promptTokens, tokenLimit, request.Stream ?? false, requestedSlot, sampling);
+        plan = new CompletionPlan(prompt, promptTokens, tokenLimit, request.Stream ?? false, requestedSlot, sampling,
+            ReuseCachedPrefix: request.CachePrompt ?? true);
         return true;
     }
 

@@ -16,6 +16,7 @@ internal static class EngineEndpoints
         app.MapGet("/health", HealthEndpoint.HandleAsync);
         app.MapGet("/props", app.Services.GetRequiredService<PropsEndpoint>().HandleAsync);
         app.MapGet("/slots", app.Services.GetRequiredService<SlotsEndpoint>().HandleAsync);
+        app.MapPost(SlotActionEndpoint.Route, app.Services.GetRequiredService<SlotActionEndpoint>().HandleAsync);
         app.MapGet("/metrics", app.Services.GetRequiredService<MetricsEndpoint>().HandleAsync);
         app.MapPost("/tokenize", app.Services.GetRequiredService<TokenizeEndpoint>().HandleAsync);
         app.MapPost("/completion", app.Services.GetRequiredService<CompletionEndpoint>().HandleAsync);

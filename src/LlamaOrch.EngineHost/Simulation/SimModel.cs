@@ -23,6 +23,8 @@ internal sealed class SimModel(SimModelRef modelRef, TimeProvider time) : IEngin
 
     public double? TokensPerSecond => modelRef.TokensPerSecond;
 
+    public (long Used, long Total)? KvCacheCells() => null;
+
     public int CountTokens(ReadOnlySpan<char> text) => SimVocabulary.CountTokens(text);
 
     public void Tokenize(ReadOnlySpan<char> text, List<int> tokens) => _vocabulary.Tokenize(text, tokens);
@@ -32,6 +34,7 @@ internal sealed class SimModel(SimModelRef modelRef, TimeProvider time) : IEngin
         string prompt,
         SamplingParameters sampling,
         int tokenLimit,
+        bool reuseCachedPrefix,
         CancellationToken cancellationToken)
     {
         // Evaluating a sim prompt costs nothing, so pacing starts now.
@@ -39,6 +42,9 @@ internal sealed class SimModel(SimModelRef modelRef, TimeProvider time) : IEngin
         return ValueTask.FromResult<ITokenSequence>(
             new SimTokenSequence(_vocabulary, prompt, sampling.Seed, pacer, time));
     }
+
+    /// <summary>A synthetic slot caches nothing, so there is nothing to erase.</summary>
+    public ValueTask<int> EraseSlotAsync(int slotId, CancellationToken cancellationToken) => ValueTask.FromResult(0);
 
     /// <summary>Nothing native to free.</summary>
     public void Dispose()

@@ -26,7 +26,10 @@ internal sealed class CompletionRequest
 
     public double? RepeatPenalty { get; init; }
 
-    /// <summary>Accepted for compatibility (a bad type is still a 400); a sim prompt costs nothing to evaluate.</summary>
+    /// <summary>
+    /// Reuse the part of the prompt that the slot's KV cache already holds (llama-server's default, true); false
+    /// evaluates the whole prompt from an empty cache. A sim prompt costs nothing to evaluate either way.
+    /// </summary>
     public bool? CachePrompt { get; init; }
 
     /// <summary>

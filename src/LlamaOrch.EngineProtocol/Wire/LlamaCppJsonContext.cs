@@ -21,6 +21,7 @@ namespace LlamaOrch.EngineProtocol.Wire;
 [JsonSerializable(typeof(ErrorResponse))]
 [JsonSerializable(typeof(PropsResponse))]
 [JsonSerializable(typeof(SlotState[]))]
+[JsonSerializable(typeof(SlotEraseResponse))]
 [JsonSerializable(typeof(EmbeddingRequest))]
 [JsonSerializable(typeof(EmbeddingResult[]))]
 [JsonSerializable(typeof(RerankRequest))]

@@ -8,7 +8,7 @@ namespace LlamaOrch.Server.Metrics;
 /// Each ready replica's own <c>/metrics</c> (llama.cpp's <c>llamacpp:</c> series), fetched at scrape time, all
 /// engines at once, and re-exposed with <c>pool_id</c>, <c>replica_id</c> and <c>model</c>; and
 /// <c>kv_cache_usage_ratio</c> from the engine's <c>llamacpp:kv_cache_usage_ratio</c> where it reports one
-/// (llama-server does, llorch-engine does not). An engine that does not answer within <see cref="Timeout"/>,
+/// (llama-server and llorch-engine on a GGUF model do; a synthetic model has no cache). An engine that does not answer within <see cref="Timeout"/>,
 /// or answers with an error, is left out of that scrape: a scrape must not hang on, or fail for, one engine.
 /// </summary>
 internal sealed class EngineSeries

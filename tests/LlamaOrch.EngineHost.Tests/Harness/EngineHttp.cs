@@ -33,14 +33,14 @@ internal static class EngineHttp
         return reply;
     }
 
-    public static async Task<long> GetMetricAsync(this HttpClient http, string name)
+    public static async Task<double> GetMetricAsync(this HttpClient http, string name)
     {
         var text = await http.GetStringAsync("/metrics");
         foreach (var line in text.Split('\n'))
         {
             if (line.StartsWith(name + " ", StringComparison.Ordinal))
             {
-                return long.Parse(line[(name.Length + 1)..], System.Globalization.CultureInfo.InvariantCulture);
+                return double.Parse(line[(name.Length + 1)..], System.Globalization.CultureInfo.InvariantCulture);
             }
         }
 
