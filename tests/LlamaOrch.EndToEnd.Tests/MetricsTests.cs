@@ -1,8 +1,5 @@
 using System.Net;
 using System.Net.Http.Headers;
-using System.Net.Http.Json;
-using System.Text.Json.Nodes;
-using LlamaOrch.Testing;
 
 namespace LlamaOrch.EndToEnd.Tests;
 
@@ -12,38 +9,23 @@ public sealed class MetricsTests : IDisposable
     private const string Slow = "sim:slow?tps=20";
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
 
-    /// <summary>A model root for the catalog entries that <c>model_state</c> and <c>catalog_verifications_total</c> report.</summary>
-    private readonly string _library = Directory.CreateTempSubdirectory("llorch-metrics-").FullName;
+    private readonly MetricsWorkload _workload = new(Slow);
 
-    public void Dispose() => Directory.Delete(_library, recursive: true);
+    public void Dispose() => _workload.Dispose();
 
     [Fact]
     public async Task After_completed_refused_and_cancelled_tasks_every_linted_series_has_its_type_and_labels_and_the_counts_moved()
     {
-        await using var orchestrator = await Orchestrator.StartAsync([.. Orchestrator.Pool(Slow, slots: 1, capacity: 1), $"Catalog:AllowedRoots:0={_library}"]);
-        var model = Path.Combine(_library, "stories.gguf");
-        File.Copy(RepoPaths.Stories260K, model);
-        await RegisterAndVerifyAsync(orchestrator, new JsonObject { ["id"] = "stories", ["source_url"] = model });
-        await RegisterAndVerifyAsync(orchestrator, new JsonObject { ["id"] = "wrong-digest", ["source_url"] = model, ["digest"] = "sha256:" + new string('0', 64) });
-
-        // One task done, one running and then cancelled, one cancelled while queued, one refused by the full queue.
-        var done = await orchestrator.AdmitAsync(Orchestrator.Task(Slow, maxTokens: 4));
-        Assert.Equal("end", (await orchestrator.StreamAsync(Id(done)))[^1].Event);
-        var running = await orchestrator.AdmitAsync(Orchestrator.Task(Slow, maxTokens: 200));
-        await orchestrator.WaitUntilAsync(h => h["pools"]![0]!["queue_depth"]!.GetValue<int>() == 0);
-        var queued = await orchestrator.AdmitAsync(Orchestrator.Task(Slow, priority: "batch"));
-        using (var refused = await orchestrator.SubmitAsync(Orchestrator.Task(Slow)))
-            Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
-        var scrapedWithQueue = await ScrapeAsync(orchestrator.Address);
-        await orchestrator.CancelAsync(Id(queued));
-        await orchestrator.CancelAsync(Id(running));
+        await using var orchestrator = await Orchestrator.StartAsync(_workload.Settings);
+        PrometheusExposition? scrapedWithQueue = null;
+        await _workload.RunAsync(orchestrator, async () => scrapedWithQueue = await ScrapeAsync(orchestrator.Address));
 
         // Runs count their tokens when they have given their slot back, just after their streams end: wait for that.
         var metrics = await ScrapeUntilAsync(orchestrator.Address,
             m => m.Sum("tasks_canceled_total") >= 2 && m.Sum("tokens_out_total") >= 4 && m.Sum("tasks_started_total") >= 2);
 
         MetricsLint.Check(metrics);
-        Assert.Equal(1, scrapedWithQueue.Sum("queue_depth", ("pool_id", "p"), ("priority", "batch")));
+        Assert.Equal(1, scrapedWithQueue!.Sum("queue_depth", ("pool_id", "p"), ("priority", "batch")));
         Assert.Equal(0, metrics.Sum("queue_depth", ("pool_id", "p")));
         Assert.Equal(3, metrics.Sum("tasks_enqueued_total", ("pool_id", "p"), ("replica_id", "")));
         Assert.Equal(1, metrics.Sum("tasks_rejected_total", ("engine", "llamacpp"), ("reason", "ADMISSION_REJECT")));
@@ -82,21 +64,6 @@ public sealed class MetricsTests : IDisposable
         using var holder = await guarded.Http.GetAsync("/metrics");
         Assert.Equal(HttpStatusCode.OK, holder.StatusCode);
     }
-
-    /// <summary>Registers an entry and waits for its verification's verdict (verifications run in the background).</summary>
-    internal static async Task RegisterAndVerifyAsync(Orchestrator orchestrator, JsonObject registration)
-    {
-        var id = registration["id"]!.GetValue<string>();
-        using (var registered = await orchestrator.PostRawAsync("/v1/catalog/models", registration.ToJsonString()))
-            Assert.Equal(HttpStatusCode.Created, registered.StatusCode);
-        using (var verify = await orchestrator.Http.PostAsync($"/v1/catalog/models/{id}/verify", null))
-            Assert.Equal(HttpStatusCode.Accepted, verify.StatusCode);
-        using var timeout = new CancellationTokenSource(Patience);
-        while ((await orchestrator.Http.GetFromJsonAsync<JsonObject>($"/v1/catalog/models/{id}"))!["verification"]!["status"]!.GetValue<string>() == "pending")
-            await Task.Delay(50, timeout.Token);
-    }
-
-    private static string Id(JsonObject admitted) => admitted["task_id"]!.GetValue<string>();
 
     private static HttpClient Unauthenticated(Uri address) => new(new SocketsHttpHandler { UseProxy = false }) { BaseAddress = address, Timeout = Patience };
 

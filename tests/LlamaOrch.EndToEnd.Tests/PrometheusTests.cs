@@ -1,7 +1,3 @@
-using System.Net;
-using System.Text.Json.Nodes;
-using LlamaOrch.Testing;
-
 namespace LlamaOrch.EndToEnd.Tests;
 
 /// <summary>
@@ -14,33 +10,20 @@ public sealed class PrometheusTests : IDisposable
     /// <summary>Slow enough that a running task holds the only slot while Prometheus scrapes the queued one.</summary>
     private const string Slow = "sim:slow?tps=5";
 
-    private readonly string _library = Directory.CreateTempSubdirectory("llorch-prometheus-models-").FullName;
+    private readonly MetricsWorkload _workload = new(Slow);
 
-    public void Dispose() => Directory.Delete(_library, recursive: true);
+    public void Dispose() => _workload.Dispose();
 
     [Fact]
     public async Task A_real_Prometheus_scrapes_the_workloads_series_promtool_accepts_the_exposition_and_every_dashboard_query_runs()
     {
-        await using var orchestrator = await Orchestrator.StartAsync([.. Orchestrator.Pool(Slow, slots: 1, capacity: 1), $"Catalog:AllowedRoots:0={_library}"]);
+        await using var orchestrator = await Orchestrator.StartAsync(_workload.Settings);
         await using var prometheus = await PrometheusServer.StartAsync(orchestrator.Address);
         await prometheus.QueryUntilAsync($"up{{job=\"{PrometheusServer.Job}\"}}", s => s.Count == 1 && s[0].Value == 1);
 
-        var model = Path.Combine(_library, "stories.gguf");
-        File.Copy(RepoPaths.Stories260K, model);
-        await MetricsTests.RegisterAndVerifyAsync(orchestrator, new JsonObject { ["id"] = "stories", ["source_url"] = model });
-        await MetricsTests.RegisterAndVerifyAsync(orchestrator, new JsonObject { ["id"] = "wrong-digest", ["source_url"] = model, ["digest"] = "sha256:" + new string('0', 64) });
-
-        // One task done, one running, one queued behind it until Prometheus has seen the queue, one refused (429); then both cancelled.
-        var done = await orchestrator.AdmitAsync(Orchestrator.Task(Slow, maxTokens: 4));
-        Assert.Equal("end", (await orchestrator.StreamAsync(Id(done)))[^1].Event);
-        var running = await orchestrator.AdmitAsync(Orchestrator.Task(Slow, maxTokens: 200));
-        await orchestrator.WaitUntilAsync(h => h["pools"]![0]!["queue_depth"]!.GetValue<int>() == 0);
-        var queued = await orchestrator.AdmitAsync(Orchestrator.Task(Slow, priority: "batch"));
-        using (var refused = await orchestrator.SubmitAsync(Orchestrator.Task(Slow)))
-            Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
-        await prometheus.QueryUntilAsync("queue_depth{pool_id=\"p\",priority=\"batch\",engine=\"llamacpp\"}", s => s.Count == 1 && s[0].Value == 1);
-        await orchestrator.CancelAsync(Id(queued));
-        await orchestrator.CancelAsync(Id(running));
+        // Prometheus sees the queued task before the workload cancels it.
+        await _workload.RunAsync(orchestrator, () => prometheus.QueryUntilAsync(
+            "queue_depth{pool_id=\"p\",priority=\"batch\",engine=\"llamacpp\"}", s => s.Count == 1 && s[0].Value == 1));
 
         await prometheus.QueryUntilAsync("sum(tokens_out_total{pool_id=\"p\",replica_id=\"p-r0\"})", s => s.Count == 1 && s[0].Value >= 4);
         await prometheus.QueryUntilAsync("queue_depth{pool_id=\"p\",priority=\"batch\"}", s => s.Count == 1 && s[0].Value == 0);
@@ -90,6 +73,4 @@ public sealed class PrometheusTests : IDisposable
             _ => false,
         };
     }
-
-    private static string Id(JsonObject admitted) => admitted["task_id"]!.GetValue<string>();
 }

@@ -11,9 +11,10 @@ namespace LlamaOrch.Engines.Catalog;
 /// Verifies a catalog entry's artifact: finds its file through the model store, checks it against the
 /// <see cref="ModelFileRule"/> (only GGUF files under the model roots are hashed), hashes it, compares the
 /// digest with the recorded one, checks every signature against <see cref="TrustedKeys"/> and looks for an
-/// SBOM, and reports each verdict to <see cref="ICatalogMetrics"/> when given one. Each check that the entry's trust policy requires (strict requires all) makes the verification
+/// SBOM. Each check that the entry's trust policy requires (strict requires all) makes the verification
 /// Failed when it does not pass; one that is not required is a warning, logged, never a failure (home
-/// profile §8: trust gaps are logged). A file that does not match its recorded digest always fails.
+/// profile §8: trust gaps are logged). A file that does not match its recorded digest always fails. Each
+/// verdict is reported to the <see cref="ICatalogMetrics"/> given, under the first check that failed.
 /// </summary>
 /// <remarks>
 /// Signatures: the signed message is the ASCII bytes of the file's digest string
