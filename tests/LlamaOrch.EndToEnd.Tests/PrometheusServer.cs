@@ -87,7 +87,7 @@ internal sealed class PrometheusServer : IAsyncDisposable
             return new Answer(promql, $"{body["errorType"]}: {body["error"]}", []);
         var samples = body["data"]!["result"]!.AsArray().Select(s => new Sample(
             s!["metric"]!.AsObject().ToDictionary(l => l.Key, l => l.Value!.GetValue<string>()),
-            double.Parse(s["value"]![1]!.GetValue<string>(), NumberStyles.Float, CultureInfo.InvariantCulture))).ToList();
+            Value(s["value"]![1]!.GetValue<string>()))).ToList();
         return new Answer(promql, null, samples);
     }
 
@@ -96,18 +96,18 @@ internal sealed class PrometheusServer : IAsyncDisposable
     public async Task<Answer> QueryUntilAsync(string promql, Func<IReadOnlyList<Sample>, bool> condition)
     {
         using var deadline = new CancellationTokenSource(Patience);
-        Answer answer;
         while (true)
         {
-            answer = await QueryAsync(promql);
+            var answer = await QueryAsync(promql);
             Assert.True(answer.Error is null, $"{promql}: {answer.Error}");
             if (condition(answer.Samples)) return answer;
-            if (deadline.IsCancellationRequested) break;
+            if (deadline.IsCancellationRequested)
+            {
+                var targets = await Http.GetStringAsync("/api/v1/targets");
+                Assert.Fail($"{promql} never met the condition; last answer: {string.Join("; ", answer.Samples)}\ntargets: {targets}\nprometheus log:\n{Log()}");
+            }
             await Task.Delay(200);
         }
-        var targets = await Http.GetStringAsync("/api/v1/targets");
-        Assert.Fail($"{promql} never met the condition; last answer: {string.Join("; ", answer.Samples)}\ntargets: {targets}\nprometheus log:\n{Log()}");
-        return answer;
     }
 
     public async ValueTask DisposeAsync()
@@ -127,7 +127,7 @@ internal sealed class PrometheusServer : IAsyncDisposable
         using var timeout = new CancellationTokenSource(Patience);
         while (true)
         {
-            Assert.False(_process.HasExited, $"prometheus exited with {(_process.HasExited ? _process.ExitCode : 0)}:\n{Log()}");
+            if (_process.HasExited) Assert.Fail($"prometheus exited with {_process.ExitCode}:\n{Log()}");
             try
             {
                 using var ready = await Http.GetAsync("/-/ready", timeout.Token);
@@ -140,6 +140,14 @@ internal sealed class PrometheusServer : IAsyncDisposable
             await Task.Delay(100, timeout.Token);
         }
     }
+
+    /// <summary>A sample value as the query API writes it: a float, <c>NaN</c>, <c>+Inf</c> or <c>-Inf</c>.</summary>
+    private static double Value(string text) => text switch
+    {
+        "+Inf" => double.PositiveInfinity,
+        "-Inf" => double.NegativeInfinity,
+        _ => double.Parse(text, NumberStyles.Float, CultureInfo.InvariantCulture),
+    };
 
     private string Log()
     {
