@@ -1,7 +1,5 @@
 using System.Net;
 using System.Net.Http.Headers;
-using System.Text.Json.Nodes;
-using LlamaOrch.Testing;
 
 namespace LlamaOrch.EndToEnd.Tests;
 
@@ -11,38 +9,23 @@ public sealed class MetricsTests : IDisposable
     private const string Slow = "sim:slow?tps=20";
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
 
-    /// <summary>A model root for the catalog entry that <c>model_state</c> reports.</summary>
-    private readonly string _library = Directory.CreateTempSubdirectory("llorch-metrics-").FullName;
+    private readonly MetricsWorkload _workload = new(Slow);
 
-    public void Dispose() => Directory.Delete(_library, recursive: true);
+    public void Dispose() => _workload.Dispose();
 
     [Fact]
     public async Task After_completed_refused_and_cancelled_tasks_every_linted_series_has_its_type_and_labels_and_the_counts_moved()
     {
-        await using var orchestrator = await Orchestrator.StartAsync([.. Orchestrator.Pool(Slow, slots: 1, capacity: 1), $"Catalog:AllowedRoots:0={_library}"]);
-        var model = Path.Combine(_library, "stories.gguf");
-        File.Copy(RepoPaths.Stories260K, model);
-        using (var registered = await orchestrator.PostRawAsync("/v1/catalog/models", new JsonObject { ["id"] = "stories", ["source_url"] = model }.ToJsonString()))
-            Assert.Equal(HttpStatusCode.Created, registered.StatusCode);
-
-        // One task done, one running and then cancelled, one cancelled while queued, one refused by the full queue.
-        var done = await orchestrator.AdmitAsync(Orchestrator.Task(Slow, maxTokens: 4));
-        Assert.Equal("end", (await orchestrator.StreamAsync(Id(done)))[^1].Event);
-        var running = await orchestrator.AdmitAsync(Orchestrator.Task(Slow, maxTokens: 200));
-        await orchestrator.WaitUntilAsync(h => h["pools"]![0]!["queue_depth"]!.GetValue<int>() == 0);
-        var queued = await orchestrator.AdmitAsync(Orchestrator.Task(Slow, priority: "batch"));
-        using (var refused = await orchestrator.SubmitAsync(Orchestrator.Task(Slow)))
-            Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
-        var scrapedWithQueue = await ScrapeAsync(orchestrator.Address);
-        await orchestrator.CancelAsync(Id(queued));
-        await orchestrator.CancelAsync(Id(running));
+        await using var orchestrator = await Orchestrator.StartAsync(_workload.Settings);
+        PrometheusExposition? scrapedWithQueue = null;
+        await _workload.RunAsync(orchestrator, async () => scrapedWithQueue = await ScrapeAsync(orchestrator.Address));
 
         // Runs count their tokens when they have given their slot back, just after their streams end: wait for that.
         var metrics = await ScrapeUntilAsync(orchestrator.Address,
             m => m.Sum("tasks_canceled_total") >= 2 && m.Sum("tokens_out_total") >= 4 && m.Sum("tasks_started_total") >= 2);
 
         MetricsLint.Check(metrics);
-        Assert.Equal(1, scrapedWithQueue.Sum("queue_depth", ("pool_id", "p"), ("priority", "batch")));
+        Assert.Equal(1, scrapedWithQueue!.Sum("queue_depth", ("pool_id", "p"), ("priority", "batch")));
         Assert.Equal(0, metrics.Sum("queue_depth", ("pool_id", "p")));
         Assert.Equal(3, metrics.Sum("tasks_enqueued_total", ("pool_id", "p"), ("replica_id", "")));
         Assert.Equal(1, metrics.Sum("tasks_rejected_total", ("engine", "llamacpp"), ("reason", "ADMISSION_REJECT")));
@@ -57,6 +40,9 @@ public sealed class MetricsTests : IDisposable
         Assert.Equal(1, metrics.Sum("placement_decisions_total", ("outcome", "refused")));
         Assert.Equal(1, metrics.Sum("model_state", ("model_id", "stories"), ("state", "Active")));
         Assert.Equal(0, metrics.Sum("model_state", ("model_id", "stories"), ("state", "Retired")));
+        // Permissive: no digest, signature or SBOM are tolerated gaps; a digest that is not the file's never is.
+        Assert.Equal(1, metrics.Sum("catalog_verifications_total", ("result", "verified"), ("reason", "trust_gaps"), ("engine", "llamacpp")));
+        Assert.Equal(1, metrics.Sum("catalog_verifications_total", ("result", "failed"), ("reason", "digest_mismatch"), ("engine", "llamacpp")));
     }
 
     [Fact]
@@ -78,8 +64,6 @@ public sealed class MetricsTests : IDisposable
         using var holder = await guarded.Http.GetAsync("/metrics");
         Assert.Equal(HttpStatusCode.OK, holder.StatusCode);
     }
-
-    private static string Id(JsonObject admitted) => admitted["task_id"]!.GetValue<string>();
 
     private static HttpClient Unauthenticated(Uri address) => new(new SocketsHttpHandler { UseProxy = false }) { BaseAddress = address, Timeout = Patience };
 

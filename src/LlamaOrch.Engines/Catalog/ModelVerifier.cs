@@ -1,4 +1,6 @@
 using LlamaOrch.Core.Catalog;
+using LlamaOrch.Core.Tasks;
+using LlamaOrch.Core.Telemetry;
 using LlamaOrch.Engines.Models;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -11,7 +13,8 @@ namespace LlamaOrch.Engines.Catalog;
 /// digest with the recorded one, checks every signature against <see cref="TrustedKeys"/> and looks for an
 /// SBOM. Each check that the entry's trust policy requires (strict requires all) makes the verification
 /// Failed when it does not pass; one that is not required is a warning, logged, never a failure (home
-/// profile §8: trust gaps are logged). A file that does not match its recorded digest always fails.
+/// profile §8: trust gaps are logged). A file that does not match its recorded digest always fails. Each
+/// verdict is reported to the <see cref="ICatalogMetrics"/> given, under the first check that failed.
 /// </summary>
 /// <remarks>
 /// Signatures: the signed message is the ASCII bytes of the file's digest string
@@ -20,9 +23,14 @@ namespace LlamaOrch.Engines.Catalog;
 /// the value IEEE P1363 <c>r||s</c> or DER, base64. <c>rsa-pss-sha256</c>: RSASSA-PSS, SHA-256, MGF1-SHA-256,
 /// 32-byte salt, base64.
 /// </remarks>
-public sealed class ModelVerifier(ModelStore store, ModelFileRule files, TrustedKeys keys, TimeProvider time, ILogger<ModelVerifier>? logger = null)
+public sealed class ModelVerifier(ModelStore store, ModelFileRule files, TrustedKeys keys, TimeProvider time, ILogger<ModelVerifier>? logger = null,
+    ICatalogMetrics? metrics = null)
 {
     private const string DigestPrefix = "sha256:";
+
+    /// <summary>The <c>engine</c> label of the verdicts: GGUF, the only format the model file rule lets through, is llama.cpp's.</summary>
+    public static readonly string Engine = WireNames.Of(EngineKind.LlamaCpp);
+
     private readonly ILogger _logger = (ILogger?)logger ?? NullLogger.Instance;
 
     /// <summary>Runs every check and returns the verdict; failures are values, not exceptions. May download
@@ -35,47 +43,56 @@ public sealed class ModelVerifier(ModelStore store, ModelFileRule files, Trusted
         var strict = policy.Mode == TrustMode.Strict;
         var problems = new List<string>();
         var warnings = new List<string>();
+        string? firstFailure = null; // the metric's reason: the first check that failed
+        void Fail(string reason, string problem)
+        {
+            problems.Add(problem);
+            firstFailure ??= reason;
+        }
+        void Gap(bool required, string reason, string problem)
+        {
+            if (required) Fail(reason, problem);
+            else warnings.Add(problem);
+        }
 
         var (actual, fileProblem, mismatch) = await HashFileAsync(model, cancellationToken).ConfigureAwait(false);
         if (actual is null)
         {
-            problems.Add(fileProblem!);
-            return Finish(model, null, problems, warnings, mismatch);
+            Fail(mismatch ? VerificationReasons.DigestMismatch : VerificationReasons.FileUnavailable, fileProblem!);
+            return Finish(model, null, problems, warnings, mismatch, firstFailure);
         }
 
         if (model.Digest is null)
         {
-            var gap = $"no digest recorded; the file's digest is {actual}: register the model with \"digest\": \"{actual}\" to pin this file";
-            if (strict) problems.Add(gap);
-            else warnings.Add(gap);
+            Gap(strict, VerificationReasons.DigestMissing,
+                $"no digest recorded; the file's digest is {actual}: register the model with \"digest\": \"{actual}\" to pin this file");
         }
         else if (!string.Equals(model.Digest, actual, StringComparison.OrdinalIgnoreCase))
         {
-            problems.Add($"the file of {model.ModelRef} has digest {actual}, but the catalog records {model.Digest}: replace the file with the right one, or register the model again with the right digest");
+            Fail(VerificationReasons.DigestMismatch,
+                $"the file of {model.ModelRef} has digest {actual}, but the catalog records {model.Digest}: replace the file with the right one, or register the model again with the right digest");
             mismatch = true;
         }
 
-        var signatureGaps = policy.SignatureRequired ? problems : warnings;
         if (model.Signatures.Count == 0)
         {
-            signatureGaps.Add(policy.SignatureRequired
+            Gap(policy.SignatureRequired, VerificationReasons.SignatureMissing, policy.SignatureRequired
                 ? $"no signature, but the trust policy requires one ({Why(policy, signature: true)}): sign {actual} and register the model with it"
                 : "no signature: the file's origin is not attested");
         }
         foreach (var signature in model.Signatures)
         {
-            if (keys.Check(signature, actual) is { } signatureProblem) signatureGaps.Add(signatureProblem);
+            if (keys.Check(signature, actual) is { } signatureProblem) Gap(policy.SignatureRequired, VerificationReasons.SignatureInvalid, signatureProblem);
         }
 
         if (model.SbomJson is null)
         {
-            if (policy.SbomRequired)
-                problems.Add($"no SBOM, but the trust policy requires one ({Why(policy, signature: false)}): register the model with an \"sbom\" object");
-            else
-                warnings.Add("no SBOM: what the model was built from is not recorded");
+            Gap(policy.SbomRequired, VerificationReasons.SbomMissing, policy.SbomRequired
+                ? $"no SBOM, but the trust policy requires one ({Why(policy, signature: false)}): register the model with an \"sbom\" object"
+                : "no SBOM: what the model was built from is not recorded");
         }
 
-        return Finish(model, actual, problems, warnings, mismatch);
+        return Finish(model, actual, problems, warnings, mismatch, firstFailure);
     }
 
     private async Task<(string? Digest, string? Problem, bool Mismatch)> HashFileAsync(CatalogModel model, CancellationToken cancellationToken)
@@ -109,9 +126,10 @@ public sealed class ModelVerifier(ModelStore store, ModelFileRule files, Trusted
         }
     }
 
-    private ModelVerification Finish(CatalogModel model, string? actual, List<string> problems, List<string> warnings, bool mismatch)
+    private ModelVerification Finish(CatalogModel model, string? actual, List<string> problems, List<string> warnings, bool mismatch, string? firstFailure)
     {
         var status = problems.Count == 0 ? VerificationStatus.Verified : VerificationStatus.Failed;
+        metrics?.VerificationFinished(Engine, status, firstFailure ?? (warnings.Count == 0 ? VerificationReasons.Ok : VerificationReasons.TrustGaps));
         foreach (var warning in warnings)
             _logger.LogWarning("Catalog model {ModelId} trust gap ({TrustMode}): {Warning}", model.Id, model.TrustPolicy.Mode, warning);
         if (status == VerificationStatus.Verified)

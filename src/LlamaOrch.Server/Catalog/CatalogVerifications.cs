@@ -1,14 +1,17 @@
 using System.Collections.Concurrent;
 using LlamaOrch.Core.Catalog;
+using LlamaOrch.Core.Telemetry;
 using LlamaOrch.Engines.Catalog;
 
 namespace LlamaOrch.Server.Catalog;
 
 /// <summary>
 /// Runs verifications in the background (hashing a model of many GiB takes a while): the entry shows
-/// <c>pending</c> at once and the verdict when it is done. One verification per entry at a time.
+/// <c>pending</c> at once and the verdict when it is done. One verification per entry at a time. The verifier
+/// counts its verdicts; a verification that throws is counted here.
 /// </summary>
-internal sealed class CatalogVerifications(ModelCatalog catalog, ModelVerifier verifier, TimeProvider time, ILogger<CatalogVerifications> logger)
+internal sealed class CatalogVerifications(ModelCatalog catalog, ModelVerifier verifier, ICatalogMetrics metrics, TimeProvider time,
+    ILogger<CatalogVerifications> logger)
 {
     private readonly ConcurrentDictionary<string, Task> _running = new(StringComparer.Ordinal);
 
@@ -44,6 +47,7 @@ internal sealed class CatalogVerifications(ModelCatalog catalog, ModelVerifier v
         catch (Exception error)
         {
             logger.LogError(error, "Verification of catalog model {ModelId} failed unexpectedly", model.Id);
+            metrics.VerificationFinished(ModelVerifier.Engine, VerificationStatus.Failed, VerificationReasons.Error);
             verdict = new ModelVerification(VerificationStatus.Failed, time.GetUtcNow().ToUnixTimeMilliseconds(), null,
                 [$"verification could not run: {error.Message}"], [], false);
         }

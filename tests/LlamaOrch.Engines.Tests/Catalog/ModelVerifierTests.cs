@@ -2,6 +2,7 @@ using LlamaOrch.Testing;
 using System.Security.Cryptography;
 using System.Text;
 using LlamaOrch.Core.Catalog;
+using LlamaOrch.Core.Telemetry;
 using LlamaOrch.Engines.Catalog;
 using LlamaOrch.Engines.Models;
 using LlamaOrch.Engines.Tests.Models;
@@ -22,6 +23,7 @@ public sealed class ModelVerifierTests : IClassFixture<SigningKeys>, IDisposable
     private readonly ECDsa _untrustedKey;
     private readonly ModelStore _store;
     private readonly RecordingLogger<ModelVerifier> _log = new();
+    private readonly RecordingCatalogMetrics _metrics = new();
     private readonly ModelVerifier _verifier;
     private readonly string _modelPath;
     private readonly string _modelRef;
@@ -46,7 +48,7 @@ public sealed class ModelVerifierTests : IClassFixture<SigningKeys>, IDisposable
             Offline = true,
             KnownDigests = new Dictionary<string, string>(),
         });
-        _verifier = new ModelVerifier(_store, new ModelFileRule(_store.Options, [_temp.Combine("models")]), TrustedKeys.Load(_temp.Combine("keys")), TimeProvider.System, _log);
+        _verifier = new ModelVerifier(_store, new ModelFileRule(_store.Options, [_temp.Combine("models")]), TrustedKeys.Load(_temp.Combine("keys")), TimeProvider.System, _log, _metrics);
     }
 
     public void Dispose()
@@ -82,6 +84,26 @@ public sealed class ModelVerifierTests : IClassFixture<SigningKeys>, IDisposable
         Assert.Equal(_digest, result.ActualDigest);
         Assert.InRange(result.CheckedMs ?? 0, before, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
         Assert.DoesNotContain(_log.Entries, e => e.Level >= LogLevel.Warning);
+    }
+
+    [Fact]
+    public async Task Each_verdict_is_counted_once_with_a_bounded_reason_the_first_check_that_failed()
+    {
+        (CatalogModel Model, VerificationStatus Result, string Reason)[] cases =
+        [
+            (Model(Strict), VerificationStatus.Verified, VerificationReasons.Ok),
+            (Model(Permissive, signatures: [], sbom: null), VerificationStatus.Verified, VerificationReasons.TrustGaps),
+            (Model(Strict, digest: null), VerificationStatus.Failed, VerificationReasons.DigestMissing),
+            (Model(Strict, signatures: []), VerificationStatus.Failed, VerificationReasons.SignatureMissing),
+            (Model(Strict, [EcSignature(key: _untrustedKey)]), VerificationStatus.Failed, VerificationReasons.SignatureInvalid),
+            (Model(Strict, sbom: null), VerificationStatus.Failed, VerificationReasons.SbomMissing),
+            (Model(Strict, sbom: null, digest: "sha256:" + new string('0', 64)), VerificationStatus.Failed, VerificationReasons.DigestMismatch),
+            (Model(Strict, sourceUrl: "file:" + _temp.Combine("models", "absent.gguf")), VerificationStatus.Failed, VerificationReasons.FileUnavailable),
+        ];
+
+        foreach (var (model, _, _) in cases) await VerifyAsync(model);
+
+        Assert.Equal(cases.Select(c => ("llamacpp", c.Result, c.Reason)), _metrics.Verdicts);
     }
 
     [Fact]
