@@ -69,6 +69,9 @@ public sealed class OrchestratedTask
 
     public long? PredictedStartMs { get; internal set; }
 
+    /// <summary>The queue position the task's last queued <c>metrics</c> frame gave; −1 before any. The pool's lock guards it.</summary>
+    internal int ReportedPosition { get; set; } = -1;
+
     /// <summary>Milliseconds left until the deadline, never negative; null without one.</summary>
     internal long? DeadlineRemainingMs =>
         DeadlineTimestamp is { } deadline ? Math.Max(0, (long)_time.GetElapsedTime(_time.GetTimestamp(), deadline).TotalMilliseconds) : null;
@@ -180,6 +183,15 @@ public sealed class OrchestratedTask
     internal int TokensOut
     {
         get { lock (_gate) return _tokensOut; }
+    }
+
+    /// <summary>Appends a queued task's <c>metrics</c> frame; nothing once it started or ended (the frame is then stale).</summary>
+    internal void TryAppendQueuedMetrics(MetricsFrame frame)
+    {
+        lock (_gate)
+        {
+            if (_state == TaskState.Queued && !_returning) Append(TaskEventKind.Metrics, frame, close: false);
+        }
     }
 
     internal void TryAppendMetrics(MetricsFrame frame)

@@ -20,6 +20,9 @@ internal sealed class TaskRunner(TimeProvider time, TimeSpan metricsInterval, IL
     private readonly ConcurrentDictionary<long, Task> _runs = new();
     private long _lastRun;
 
+    /// <summary>How often a stream gets a <c>metrics</c> frame at most: a running task's, and a pool's pass over its queue.</summary>
+    internal TimeSpan MetricsInterval => metricsInterval;
+
     /// <summary>Starts the task's run off the caller's thread (a dispatcher must not run engine calls inline).</summary>
     internal void Start(OrchestratedTask task, PoolRuntime pool, string replicaId, IEngineClient client, long dispatchSeq)
     {
@@ -57,23 +60,23 @@ internal sealed class TaskRunner(TimeProvider time, TimeSpan metricsInterval, IL
     private async Task RunAsync(OrchestratedTask task, PoolRuntime pool, string replicaId, IEngineClient client, long dispatchSeq)
     {
         var started = time.GetTimestamp();
+        var queuedMs = time.GetElapsedTime(task.AdmittedTimestamp, started).TotalMilliseconds;
         var completed = false;
         var ran = false;
         var speed = new RunSpeed();
         var run = CancellationToken.None;
         try
         {
-            var queuedMs = (long)time.GetElapsedTime(task.AdmittedTimestamp, started).TotalMilliseconds;
             if (!task.TryStart(replicaId, () => new StartedFrame(
-                    task.AdmissionQueuePosition, task.PredictedStartMs, pool.Id, replicaId, task.Spec.Seed, queuedMs, dispatchSeq), out run))
+                    task.AdmissionQueuePosition, task.PredictedStartMs, pool.Id, replicaId, task.Spec.Seed, (long)queuedMs, dispatchSeq), out run))
                 return; // cancelled between dequeue and start
             ran = true;
             if (!task.WasRequeued) pool.Metrics.TaskStarted(pool.MetricLabels, replicaId, task.Spec.Priority);
 
             logger.LogDebug("Task {TaskId} started on {ReplicaId} after {QueuedMs} ms queued (correlation {CorrelationId})",
-                task.Id, replicaId, queuedMs, task.CorrelationId);
+                task.Id, replicaId, (long)queuedMs, task.CorrelationId);
             // A requeued task has no second started frame; its first metrics frame names the replica it moved to.
-            task.TryAppendMetrics(MetricsNow(task, pool, started) with { ReplicaId = task.WasRequeued ? replicaId : null });
+            task.TryAppendMetrics(MetricsNow(task, pool, started, speed) with { ReplicaId = task.WasRequeued ? replicaId : null });
             completed = await RunEngineAsync(task, started, run, token => task.Spec.Workload switch
             {
                 Workload.Embedding => EmbedAsync(task, client, started, speed, token),
@@ -101,7 +104,7 @@ internal sealed class TaskRunner(TimeProvider time, TimeSpan metricsInterval, IL
         }
         finally
         {
-            pool.SlotReleased(task, replicaId, new TaskOutcome(completed, time.GetElapsedTime(started), speed.FirstTokenMs, speed.TokensOut, speed.DecodeMs));
+            pool.SlotReleased(task, replicaId, new TaskOutcome(completed, time.GetElapsedTime(started), speed.FirstTokenMs, speed.TokensOut, speed.DecodeMs, queuedMs));
             // Once per run, at its end: the relay loop itself does no metrics work per token.
             if (ran)
                 pool.Metrics.RunEnded(pool.MetricLabels, replicaId, task.Spec.Priority, new RunFigures(
@@ -152,14 +155,15 @@ internal sealed class TaskRunner(TimeProvider time, TimeSpan metricsInterval, IL
             if (time.GetElapsedTime(lastMetrics, now) >= metricsInterval)
             {
                 lastMetrics = now;
-                task.TryAppendMetrics(MetricsNow(task, pool, started));
+                task.TryAppendMetrics(MetricsNow(task, pool, started, speed));
             }
         }
 
         if (final is null)
             throw new EngineFailureException(ErrorCodes.WorkerReset, "the engine closed the stream before its final frame", retriable: true);
 
-        task.TryAppendMetrics(MetricsNow(task, pool, started));
+        // The engine tells how much of the prompt its KV cache held only in its final frame.
+        task.TryAppendMetrics(MetricsNow(task, pool, started, speed) with { KvWarmth = final.KvWarmth });
         speed.TokensIn = final.TokensIn;
         speed.TokensOut = final.TokensOut;
         speed.DecodeMs = final.DecodeMs;
@@ -201,8 +205,21 @@ internal sealed class TaskRunner(TimeProvider time, TimeSpan metricsInterval, IL
         return new CancellationTokenSource(remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero, time);
     }
 
-    private MetricsFrame MetricsNow(OrchestratedTask task, PoolRuntime pool, long started) =>
-        new(pool.QueueDepth, task.TokensOut, ElapsedMs(started), OnTimeProbability: null, DeadlineRemainingMs: task.DeadlineRemainingMs);
+    /// <summary>
+    /// A running task's progress. The decode rate counts the tokens after the first over the time since it came:
+    /// the first token's wait is prompt processing, not decoding. Built at most once per interval, never per token.
+    /// </summary>
+    private MetricsFrame MetricsNow(OrchestratedTask task, PoolRuntime pool, long started, RunSpeed speed)
+    {
+        var tokensOut = task.TokensOut;
+        var elapsedMs = time.GetElapsedTime(started).TotalMilliseconds;
+        double? tokensPerSecond = speed.FirstTokenMs is { } first && tokensOut > 1 && elapsedMs > first
+            ? Math.Round((tokensOut - 1) * 1000.0 / (elapsedMs - first), 1)
+            : null;
+        var remainingMs = task.DeadlineRemainingMs;
+        double? onTime = remainingMs is { } left ? pool.RunningOnTimeProbability(task.Spec.MaxTokens, tokensOut, tokensPerSecond, left) : null;
+        return new MetricsFrame(pool.QueueDepth, tokensOut, (long)elapsedMs, onTime, remainingMs, TokensPerSecond: tokensPerSecond);
+    }
 
     private long ElapsedMs(long started) => (long)time.GetElapsedTime(started).TotalMilliseconds;
 

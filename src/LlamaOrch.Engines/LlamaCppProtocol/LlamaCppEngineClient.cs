@@ -223,7 +223,9 @@ internal sealed class LlamaCppEngineClient(HttpClient http, Uri baseAddress) : I
             chunk.TokensEvaluated ?? 0,
             chunk.TokensPredicted ?? 0,
             StopReason(chunk.StopType),
-            chunk.Timings?.PredictedMs ?? 0);
+            chunk.Timings?.PredictedMs ?? 0,
+            // timings.cache_n, not tokens_cached: llama-server's tokens_cached counts the generated tokens in the cache too.
+            chunk.Timings?.CacheN);
         return new EngineChunk(chunk.Content ?? string.Empty, final);
     }
 
