@@ -3,8 +3,9 @@ namespace LlamaOrch.Core.Scheduling;
 /// <summary>
 /// How wrong a pool's predictions have been lately, and what that says about a deadline. For each task that
 /// completed, one pair of relative errors, (actual − predicted) / predicted, is kept in a bounded ring: of its
-/// start (predicted at admission, against the time it actually queued) and of its service time (predicted at
-/// its start from max_tokens and the decode rate, against the time it held the slot). The chance to finish in
+/// start (predicted at admission, against the time it actually queued) and of its service time (max_tokens at
+/// the pool's decode rate as it stood before the task finished, against the time it held the slot, prompt
+/// processing included: a bias such as tasks that stop early at EOS shows up here and is accounted for). The chance to finish in
 /// time is the share of those recent pairs under which the current prediction would still make it: the
 /// empirical distribution, no fitted shape. The pairs are kept together because a pool's start and service
 /// errors move together (a slow replica makes both late). Before <see cref="MinObservations"/> pairs, a prior
