@@ -44,6 +44,32 @@ public sealed class QueueProgressTests
     }
 
     [Fact]
+    public async Task Dispatches_within_one_interval_make_one_pass_and_one_frame()
+    {
+        var harness = new PoolHarness(slots: 1, metricsInterval: Interval);
+        harness.Admit("blocker");
+        var running = await harness.Engine.NextCallAsync();
+        for (var i = 0; i < 3; i++) harness.Admit("ahead " + i);
+        var last = harness.Admit("last");
+        await PassUntilAsync(harness, last, 1);
+
+        // Three tasks finish and three start without the clock moving: the pass waits for the interval.
+        for (var i = 0; i < 3; i++)
+        {
+            running.Finish(1);
+            running = await harness.Engine.NextCallAsync();
+        }
+        Assert.Single(await MetricsAsync(last));
+        harness.Time.Advance(Interval);
+        running.Finish(1);
+        (await harness.Engine.NextCallAsync()).Finish(1);
+
+        var frames = await PoolHarness.FramesAsync(last);
+        var positions = frames.TakeWhile(f => f.Event != "started").Select(f => f.Data.GetProperty("queue_position").GetInt32());
+        Assert.Equal([3, 0], positions);
+    }
+
+    [Fact]
     public async Task A_queued_task_with_more_time_to_its_deadline_is_more_likely_on_time()
     {
         // Two pools that see the same time and load; only the deadline differs.
