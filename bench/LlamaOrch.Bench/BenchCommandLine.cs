@@ -46,6 +46,14 @@ internal static class BenchCommandLine
         "--queued", "N", Defaults.Queued, TryParsePositive, "not a positive integer",
         "tasks held queued for the memory reading");
 
+    private static readonly Option<IReadOnlyList<int>?> PredictDepths = Valued<IReadOnlyList<int>?>(
+        "--predict-depths", "LIST", null, TryParseDepths, "not a comma-separated list of integers 0 or more",
+        "instead of the usual bench: measure predicted_start_ms against the actual start at these target queue depths, e.g. 0,4,16,64 (--duration-s, --warmup-s, --tps and --max-tokens apply)");
+
+    private static readonly Option<int> PredictSlots = Valued(
+        "--predict-slots", "N", Defaults.PredictSlots, TryParsePositive, "not a positive integer",
+        "slots of the prediction run's pool");
+
     private static readonly Option<string[]> OrchestratorArgs = new("--orch-arg")
     {
         Description = "extra argument for every orchestratord the bench starts, repeatable (e.g. --orch-arg --Logging:LogLevel:Default=Warning)",
@@ -90,6 +98,8 @@ internal static class BenchCommandLine
             FloodClients = parsed.GetValue(FloodClients),
             FloodSeconds = parsed.GetValue(FloodSeconds),
             Queued = parsed.GetValue(Queued),
+            PredictDepths = parsed.GetValue(PredictDepths),
+            PredictSlots = parsed.GetValue(PredictSlots),
             OrchestratorArgs = parsed.GetValue(OrchestratorArgs) ?? [],
             OrchestratorEnvironment = parsed.GetValue(OrchestratorEnvironment) ?? [],
         };
@@ -113,7 +123,7 @@ internal static class BenchCommandLine
             Run: dotnet run -c Release --project bench/LlamaOrch.Bench -- [options]
             """)
         {
-            Levels, Duration, Warmup, MaxTokens, Tps, FloodClients, FloodSeconds, Queued, OrchestratorArgs, OrchestratorEnvironment,
+            Levels, Duration, Warmup, MaxTokens, Tps, FloodClients, FloodSeconds, Queued, PredictDepths, PredictSlots, OrchestratorArgs, OrchestratorEnvironment,
         };
         command.Options.Remove(command.Options.OfType<VersionOption>().Single());
         command.Directives.Clear();
@@ -162,6 +172,19 @@ internal static class BenchCommandLine
             parsed.Add(level);
         }
         levels = parsed;
+        return parsed.Count > 0 && parsed.Count == parts.Length;
+    }
+
+    private static bool TryParseDepths(string value, out IReadOnlyList<int>? depths)
+    {
+        var parts = value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var parsed = new List<int>(parts.Length);
+        foreach (var part in parts)
+        {
+            if (!int.TryParse(part, NumberStyles.None, CultureInfo.InvariantCulture, out var depth)) break;
+            parsed.Add(depth);
+        }
+        depths = parsed;
         return parsed.Count > 0 && parsed.Count == parts.Length;
     }
 

@@ -18,6 +18,12 @@ internal sealed record BenchOptions
     public double FloodSeconds { get; init; } = 5;
     public int Queued { get; init; } = 1000;
 
+    /// <summary>Target queue depths of the prediction run; null for the usual bench (the run is one or the other).</summary>
+    public IReadOnlyList<int>? PredictDepths { get; init; }
+
+    /// <summary>Slots of the prediction run's pool: few, so that a queue forms and turns over quickly.</summary>
+    public int PredictSlots { get; init; } = 4;
+
     /// <summary>Passed through to orchestratord, to see what a setting changes without editing the server.</summary>
     public IReadOnlyList<string> OrchestratorArgs { get; init; } = [];
 

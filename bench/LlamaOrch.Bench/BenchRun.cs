@@ -19,6 +19,7 @@ internal sealed class BenchRun(BenchOptions options, RepoLayout layout, ChildPro
     private const string SlowPool = "slow";
     private const string SlowModel = "sim:slow?tps=1";
     private const int SlowQueueCapacity = 8;
+    private const string PredictPool = "predict";
 
     /// <summary>The flood's orchestratord is a fresh process: tiered JIT needs a few seconds of its traffic first.</summary>
     private static readonly TimeSpan FloodWarmup = TimeSpan.FromSeconds(3);
@@ -29,6 +30,11 @@ internal sealed class BenchRun(BenchOptions options, RepoLayout layout, ChildPro
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         PrintHeader();
+        if (options.PredictDepths is not null)
+        {
+            await RunPredictionAsync(cancellationToken);
+            return;
+        }
 
         Progress("starting llorch-engine (direct baseline) and orchestratord (streaming + hold pools)");
         var engine = await EngineProcess.StartAsync(children, layout, options.StreamModel, options.Slots, options.CtxPerSlot, cancellationToken);
@@ -72,11 +78,27 @@ internal sealed class BenchRun(BenchOptions options, RepoLayout layout, ChildPro
         ResultsTable.Print(Console.Out, options, (engineRoundTrip, orchRoundTrip), memory, streaming, flood, checks);
     }
 
+    /// <summary>The prediction run alone: one orchestratord with a small sim pool, loaded at each target depth in turn.</summary>
+    private async Task RunPredictionAsync(CancellationToken cancellationToken)
+    {
+        var slots = options.PredictSlots;
+        var capacity = options.PredictDepths!.Max() + slots + 16;
+        Progress($"starting orchestratord with pool '{PredictPool}': {slots} slots of {options.StreamModel}");
+        var orchestrator = await OrchestratorProcess.StartAsync(children, layout, "orchestratord-predict",
+            [new PoolSpec(PredictPool, options.StreamModel, slots, capacity)], _apiToken, workDirectory, options, http, cancellationToken);
+        var client = new PredictionClient(http, orchestrator.BaseAddress, _apiToken, new RequestBodies(options.StreamModel, options.MaxTokens, options.CtxPerSlot));
+        var results = await new PredictionScenario(options, client, slots).RunAsync(Progress, cancellationToken);
+        orchestrator.Child.Kill();
+        PredictionTable.Print(Console.Out, options, slots, results);
+    }
+
     private void PrintHeader()
     {
         Console.WriteLine($"llama-orch bench, {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC");
         Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, {RuntimeInformation.FrameworkDescription}");
-        Console.WriteLine($"levels {string.Join(",", options.Levels)} streams; {options.WarmupSeconds:0.#} s warm-up + {options.DurationSeconds:0.#} s measured per level and path");
+        if (options.PredictDepths is { } depths)
+            Console.WriteLine($"prediction run: target queue depths {string.Join(",", depths)}; {options.WarmupSeconds:0.#} s + a queue's turnover of warm-up, {options.DurationSeconds:0.#} s measured per depth");
+        else Console.WriteLine($"levels {string.Join(",", options.Levels)} streams; {options.WarmupSeconds:0.#} s warm-up + {options.DurationSeconds:0.#} s measured per level and path");
         if (options.OrchestratorArgs.Count > 0 || options.OrchestratorEnvironment.Count > 0)
             Console.WriteLine($"orchestratord extra: {string.Join(" ", options.OrchestratorEnvironment.Select(e => $"{e.Key}={e.Value}").Concat(options.OrchestratorArgs))}");
     }

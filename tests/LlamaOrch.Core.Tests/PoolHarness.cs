@@ -16,16 +16,17 @@ namespace LlamaOrch.Core.Tests;
 /// <summary>One pool with ready replicas (one unless asked) each backed by a <see cref="ScriptedEngine"/>, and the admission in front of it.</summary>
 internal sealed class PoolHarness
 {
+    /// <param name="metricsInterval">How often streams get <c>metrics</c> frames at most; by default an hour, which leaves a queued task one.</param>
     /// <param name="ready">False to leave the replicas as the supervisor first finds them: not started yet.</param>
     public PoolHarness(int slots = 1, int capacity = 8, FullPolicy policy = FullPolicy.Reject, IReadOnlyList<Workload>? workloads = null, int replicas = 1, bool ready = true,
-        ITaskMetrics? metrics = null)
+        ITaskMetrics? metrics = null, TimeSpan? metricsInterval = null)
     {
         var config = new PoolConfig
         {
             Id = "p", Model = "sim:test", Slots = slots, QueueCapacity = capacity, QueuePolicy = policy, Ctx = 512,
             Workloads = workloads ?? [Workload.Completion], Replicas = replicas,
         };
-        Runner = new TaskRunner(Time, TimeSpan.FromHours(1), NullLogger<TaskRunner>.Instance);
+        Runner = new TaskRunner(Time, metricsInterval ?? TimeSpan.FromHours(1), NullLogger<TaskRunner>.Instance);
         Pool = new PoolRuntime(config, Runner, Time, metrics: metrics);
         Tasks = new TaskStore(TimeSpan.FromMinutes(1), 2, Time);
         Pools = new PoolRegistry([Pool]);
@@ -81,6 +82,17 @@ internal sealed class PoolHarness
         var closed = false;
         while (!closed) (next, closed) = await task.ReadEventsAsync(next, events).AsTask().WaitAsync(TimeSpan.FromSeconds(10));
         return events.Select(Describe).ToList();
+    }
+
+    /// <summary>
+    /// The one frame of a task that never left the queue besides its queued <c>metrics</c> frames (which the contract
+    /// allows before it): asserts that every other frame is one, with a queue position.
+    /// </summary>
+    public static (string Event, JsonElement Data) OnlyFrameAfterQueued(List<(string Event, JsonElement Data)> frames)
+    {
+        Assert.NotEmpty(frames);
+        Assert.All(frames[..^1], f => Assert.True(f.Event == "metrics" && f.Data.TryGetProperty("queue_position", out _), $"{f.Event} {f.Data}"));
+        return frames[^1];
     }
 
     /// <summary>Waits until the task's log holds an event of this name (the runner appends them asynchronously).</summary>

@@ -65,8 +65,7 @@ public sealed class PoolRuntimeTests
         Assert.True(queued.Cancel());
 
         Assert.Equal(0, harness.Pool.QueueDepth);
-        var frames = await PoolHarness.FramesAsync(queued);
-        var end = Assert.Single(frames);
+        var end = PoolHarness.OnlyFrameAfterQueued(await PoolHarness.FramesAsync(queued));
         Assert.Equal("end", end.Event);
         Assert.True(end.Data.GetProperty("canceled").GetBoolean());
         blocker.Finish(0);
@@ -108,9 +107,9 @@ public sealed class PoolRuntimeTests
         harness.Time.Advance(TimeSpan.FromMilliseconds(1));
         Assert.Equal(1, harness.Pool.ExpireOverdue());
 
-        var frames = await PoolHarness.FramesAsync(late);
-        Assert.Equal("error", Assert.Single(frames).Event);
-        Assert.Equal("DEADLINE_UNMET", frames[0].Data.GetProperty("code").GetString());
+        var error = PoolHarness.OnlyFrameAfterQueued(await PoolHarness.FramesAsync(late));
+        Assert.Equal("error", error.Event);
+        Assert.Equal("DEADLINE_UNMET", error.Data.GetProperty("code").GetString());
         Assert.Equal(TaskState.Queued, patient.State);
     }
 
@@ -174,8 +173,7 @@ public sealed class PoolRuntimeTests
         var newcomer = harness.Submit("newcomer");
 
         Assert.Null(newcomer.Rejection);
-        var frames = await PoolHarness.FramesAsync(victim);
-        var error = Assert.Single(frames);
+        var error = PoolHarness.OnlyFrameAfterQueued(await PoolHarness.FramesAsync(victim));
         Assert.Equal("QUEUE_FULL_DROP_LRU", error.Data.GetProperty("code").GetString());
         Assert.True(error.Data.GetProperty("retriable").GetBoolean());
 
@@ -246,7 +244,7 @@ public sealed class PoolRuntimeTests
 
         harness.Pool.ReplicaDown(PoolHarness.ReplicaId, "model hf:x/y/z.gguf is not available: offline", cannotStart: true);
 
-        var error = Assert.Single(await PoolHarness.FramesAsync(waiting));
+        var error = PoolHarness.OnlyFrameAfterQueued(await PoolHarness.FramesAsync(waiting));
         Assert.Equal("error", error.Event);
         Assert.Equal("POOL_UNREADY", error.Data.GetProperty("code").GetString());
         Assert.Contains("offline", error.Data.GetProperty("message").GetString());

@@ -56,6 +56,33 @@ public sealed class OpenApiContractTests(FastPoolFixture fixture) : IClassFixtur
     }
 
     /// <summary>
+    /// Each stream frame's schema names exactly the keys its contract record can write, and requires exactly the ones
+    /// always written (the optional keys are left out when null): a key added to a record must be documented.
+    /// </summary>
+    [Fact]
+    public async Task Each_stream_frame_schema_matches_the_keys_its_record_writes()
+    {
+        var schemas = (await OpenApiContracts.LoadAsync(OpenApiContracts.Data)).Components!.Schemas!;
+        var context = LlamaOrch.Contracts.ContractsJsonContext.Default;
+        foreach (var (schema, typeInfo) in new (string, System.Text.Json.Serialization.Metadata.JsonTypeInfo)[]
+                 {
+                     ("StartedFrame", context.StartedFrame), ("MetricsFrame", context.MetricsFrame), ("EndFrame", context.EndFrame),
+                     ("EmbeddingFrame", context.EmbeddingFrame), ("ScoreFrame", context.ScoreFrame), ("TokenFrame", context.TokenFrame),
+                 })
+        {
+            var documented = schemas[schema];
+            Assert.Equal(typeInfo.Properties.Select(p => p.Name).Order(), documented.Properties!.Keys.Order());
+            var alwaysWritten = typeInfo.Properties.Where(p => !IsLeftOutWhenNull(p)).Select(p => p.Name).Order();
+            Assert.Equal(alwaysWritten, (documented.Required ?? new HashSet<string>()).Order());
+        }
+    }
+
+    private static bool IsLeftOutWhenNull(System.Text.Json.Serialization.Metadata.JsonPropertyInfo property) =>
+        property.AttributeProvider?.GetCustomAttributes(typeof(System.Text.Json.Serialization.JsonIgnoreAttribute), inherit: false)
+            .OfType<System.Text.Json.Serialization.JsonIgnoreAttribute>()
+            .Any(a => a.Condition == System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull) == true;
+
+    /// <summary>
     /// The reader leaves a <c>$ref</c> that points at nothing unresolved without a diagnostic, so this resolves
     /// each response of each operation, and holds every error answer to the envelope both documents promise
     /// (control.yaml's by a reference into data.yaml).

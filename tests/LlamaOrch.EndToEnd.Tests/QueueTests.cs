@@ -25,7 +25,7 @@ public sealed class QueueTests
 
         // Cancelled, not finished: it held the slot while the others were admitted.
         Assert.Equal("canceled", streams.Single(s => s.id == Id(blocker)).frames[^1].Str("stop_reason"));
-        var order = streams.OrderBy(s => s.frames[0].Long("dispatch_seq")).Select(s => names[s.id]);
+        var order = streams.OrderBy(s => SseFrame.AfterQueued(s.frames)[0].Long("dispatch_seq")).Select(s => names[s.id]);
         Assert.Equal(["blocker", "i1", "i2", "b1", "b2"], order);
     }
 
@@ -66,7 +66,7 @@ public sealed class QueueTests
 
         await orchestrator.AdmitAsync(Orchestrator.Task(Slow)); // evicts the batch task
 
-        var evicted = Assert.Single(await orchestrator.StreamAsync(Id(oldestBatch)));
+        var evicted = Assert.Single(SseFrame.AfterQueued(await orchestrator.StreamAsync(Id(oldestBatch))));
         Assert.Equal("error", evicted.Event);
         Assert.Equal("QUEUE_FULL_DROP_LRU", evicted.Str("code"));
         Assert.True(evicted.Bool("retriable"));
@@ -89,7 +89,7 @@ public sealed class QueueTests
 
         var doomed = await orchestrator.AdmitAsync(Orchestrator.Task(Slow, deadlineMs: 300));
 
-        var frame = Assert.Single(await orchestrator.StreamAsync(Id(doomed)));
+        var frame = Assert.Single(SseFrame.AfterQueued(await orchestrator.StreamAsync(Id(doomed))));
         Assert.Equal("error", frame.Event);
         Assert.Equal("DEADLINE_UNMET", frame.Str("code"));
         await orchestrator.CancelAsync(Id(running));

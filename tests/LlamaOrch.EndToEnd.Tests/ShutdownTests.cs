@@ -49,7 +49,7 @@ public sealed class ShutdownTests
 
             Assert.Equal(0, Kill(process.Id, "TERM"));
 
-            var queuedEnd = Assert.Single(await streams[queued]); // ended at once, never started
+            var queuedEnd = Assert.Single(SseFrame.AfterQueued(await streams[queued])); // ended at once, never started
             Assert.Equal("WORKER_RESET", queuedEnd.Str("code"));
             using (var late = await PostTaskAsync(http, Orchestrator.Task(Slow)))
             {

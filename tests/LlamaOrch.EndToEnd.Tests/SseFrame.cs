@@ -14,6 +14,17 @@ internal sealed record SseFrame(string Event, JsonElement Data)
 
     public bool Bool(string name) => Data.GetProperty(name).GetBoolean();
 
+    /// <summary>
+    /// The frames after the <c>metrics</c> frames a task that waited in the queue may begin with, asserting that
+    /// those carry its <c>queue_position</c>.
+    /// </summary>
+    public static List<SseFrame> AfterQueued(List<SseFrame> frames)
+    {
+        var queued = frames.TakeWhile(f => f.Event == "metrics").ToList();
+        Assert.All(queued, f => Assert.True(f.Data.TryGetProperty("queue_position", out _), f.Data.GetRawText()));
+        return frames[queued.Count..];
+    }
+
     /// <summary>Reads a task's whole stream; <paramref name="seen"/> hears of each frame as it arrives.</summary>
     public static async Task<List<SseFrame>> ReadAllAsync(HttpClient http, string id, Action<SseFrame>? seen = null)
     {

@@ -91,9 +91,9 @@ public sealed class StreamingTests
 
         Assert.Equal(HttpStatusCode.NoContent, await orchestrator.CancelAsync(queued["task_id"]!.GetValue<string>()));
 
-        var frames = await orchestrator.StreamAsync(queued["task_id"]!.GetValue<string>());
-        Assert.Equal("end", Assert.Single(frames).Event);
-        Assert.True(frames[0].Bool("canceled"));
+        var end = Assert.Single(SseFrame.AfterQueued(await orchestrator.StreamAsync(queued["task_id"]!.GetValue<string>())));
+        Assert.Equal("end", end.Event);
+        Assert.True(end.Bool("canceled"));
         Assert.Equal(0, (await orchestrator.HealthAsync())["pools"]![0]!["queue_depth"]!.GetValue<int>());
         await orchestrator.CancelAsync(blocker);
     }

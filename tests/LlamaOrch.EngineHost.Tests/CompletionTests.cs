@@ -45,6 +45,7 @@ public sealed class CompletionTests(CompletionEngineFixture fixture) : IClassFix
         Assert.Equal(fixture.Model, final.GetProperty("model").GetString());
         var timings = final.GetProperty("timings");
         Assert.Equal(4, timings.GetProperty("prompt_n").GetInt32());
+        Assert.Equal(0, timings.GetProperty("cache_n").GetInt32()); // a sim prompt is never cached
         Assert.Equal(10, timings.GetProperty("predicted_n").GetInt32());
         Assert.True(timings.GetProperty("prompt_ms").GetDouble() >= 0);
         Assert.True(timings.GetProperty("predicted_ms").GetDouble() >= 0);

@@ -83,6 +83,7 @@ public sealed class RealModelTests
         // The whole first prompt is reused, and so is any of its generated text that the new prompt repeats.
         Assert.InRange(cached, first.GetProperty("tokens_evaluated").GetInt32(), prompt - 1);
         Assert.Equal(prompt - cached, second.GetProperty("timings").GetProperty("prompt_n").GetInt32());
+        Assert.Equal(cached, second.GetProperty("timings").GetProperty("cache_n").GetInt32()); // as llama-server names it
 
         // Strict requests never reuse: their tokens must not depend on what the slot held.
         var strict = await engine.Http.CompleteAsync("""{"prompt":"Once upon a time there was a girl named Lily","n_predict":4,"id_slot":0,"llorch_strict":true}""");

@@ -28,9 +28,17 @@ public sealed record EmbeddingFrame(int I, float[] Embedding, int Tokens);
 /// </summary>
 public sealed record ScoreFrame(int I, float Score, int Rank, int Tokens);
 
-/// <summary>SSE <c>metrics</c>: coalesced progress; more keys may be added over time.</summary>
+/// <summary>
+/// SSE <c>metrics</c>: coalesced progress, of a queued task (its place and predicted start) or of a running one (its
+/// tokens and decode rate); more keys may be added over time. Optional keys are left out where unknown.
+/// </summary>
+/// <param name="OnTimeProbability">Only with a deadline: the chance the task finishes before it, from the prediction and the pool's observed prediction errors.</param>
 /// <param name="Requeued">Only in the frame written when the task was taken off a hung replica and queued again: why.</param>
 /// <param name="ReplicaId">Only in the first frame after a requeued task started again: the replica it now runs on.</param>
+/// <param name="QueuePosition">Only while queued: 0-based place within its priority.</param>
+/// <param name="PredictedStartMs">Only while queued: milliseconds from now until the task is predicted to start.</param>
+/// <param name="KvWarmth">Share of the prompt's tokens the engine served from its KV cache; only once the engine reported it.</param>
+/// <param name="TokensPerSecond">Only while running, from the second token on: decode rate since the first token.</param>
 public sealed record MetricsFrame(
     int QueueDepth,
     int TokensOut,
@@ -38,7 +46,11 @@ public sealed record MetricsFrame(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] double? OnTimeProbability,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] long? DeadlineRemainingMs,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Requeued = null,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? ReplicaId = null);
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? ReplicaId = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? QueuePosition = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] long? PredictedStartMs = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] double? KvWarmth = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] double? TokensPerSecond = null);
 
 /// <summary>SSE <c>end</c>: the last frame of a task that was not failed.</summary>
 /// <param name="StopReason"><c>limit</c> (max_tokens), <c>eos</c>, <c>deadline</c> or <c>canceled</c>.</param>

@@ -54,8 +54,13 @@ public sealed record EngineCompletionRequest(
 /// <summary>A piece of generated text, or (when <see cref="Final"/> is set) the engine's closing counts.</summary>
 public readonly record struct EngineChunk(string Text, EngineFinal? Final);
 
-/// <param name="TokensCached">Prompt tokens the engine took from its slot's KV cache instead of evaluating them (0 where it does not say).</param>
-public sealed record EngineFinal(int TokensIn, int TokensOut, string StopType, double DecodeMs, int TokensCached = 0);
+/// <param name="TokensIn">The prompt's tokens, cached or evaluated.</param>
+/// <param name="PromptTokensCached">Of those, the ones the engine reused from its KV cache; null when the engine does not say.</param>
+public sealed record EngineFinal(int TokensIn, int TokensOut, string StopType, double DecodeMs, int? PromptTokensCached = null)
+{
+    /// <summary>The share of the prompt served from the KV cache, 0..1; null when unknown or there was no prompt.</summary>
+    public double? KvWarmth => PromptTokensCached is { } cached && TokensIn > 0 ? Math.Clamp((double)cached / TokensIn, 0, 1) : null;
+}
 
 /// <summary>What a replica reports about itself once it is healthy.</summary>
 public sealed record EngineFacts(string EngineVersion, int CtxPerSlot, int TotalSlots)

@@ -105,13 +105,20 @@ internal sealed class PoolQueue(string poolId, int capacity, FullPolicy policy)
     /// measured, or guessed from <paramref name="tokensPerSecond"/> before any task finished. <c>Measured</c> is
     /// false when any part of it is a guess (<paramref name="loadMeasured"/> says whether the load part is one).
     /// </summary>
-    public (long Ms, bool Measured) PredictStartMs(TaskSpec spec, long loadMs, bool loadMeasured, int slots, int free, double? tokensPerSecond)
+    public (long Ms, bool Measured) PredictStartMs(TaskSpec spec, long loadMs, bool loadMeasured, int slots, int free, double? tokensPerSecond) =>
+        PredictStartMs(_queue.AheadOf(spec.Priority), spec.MaxTokens, loadMs, loadMeasured, slots, free, tokensPerSecond);
+
+    /// <summary>As above, for a task with <paramref name="ahead"/> tasks queued before it (one already in the queue).</summary>
+    public (long Ms, bool Measured) PredictStartMs(int ahead, int? maxTokens, long loadMs, bool loadMeasured, int slots, int free, double? tokensPerSecond)
     {
-        var waiting = _queue.AheadOf(spec.Priority) + 1 - free;
-        var priorServiceMs = StartPrediction.PriorServiceMs(tokensPerSecond, spec.MaxTokens);
+        var waiting = ahead + 1 - free;
+        var priorServiceMs = StartPrediction.PriorServiceMs(tokensPerSecond, maxTokens);
         var measured = loadMeasured && (waiting <= 0 || _serviceTimes.HasObservations);
         return (loadMs + _serviceTimes.PredictWaitMs(waiting, slots, priorServiceMs), measured);
     }
+
+    /// <summary>The queued tasks in dispatch order, with their place within their priority and how many wait before them.</summary>
+    public IEnumerable<(OrchestratedTask Task, int Position, int Ahead)> InDispatchOrder() => _queue.InDispatchOrder();
 
     /// <summary>The backoff to advise with an accepted task: none until the queue is nearly full.</summary>
     public long AdvisedBackoffMs(int readySlots) => _queue.Count >= _queue.Capacity * BackoffThreshold ? RetryAfterMs(readySlots) : 0;

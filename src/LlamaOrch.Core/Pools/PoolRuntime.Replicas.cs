@@ -119,7 +119,7 @@ public sealed partial class PoolRuntime
         long bytesPerToken;
         lock (_gate) bytesPerToken = _replicas.Find(replicaId)?.Facts?.KvBytesPerToken ?? 0;
         var (slot, warmth) = task.EngineSlot;
-        Sessions.TurnEnded(task, this, replicaId, slot, new SessionTurn(final.TokensIn, final.TokensCached, final.TokensOut, warmth), bytesPerToken);
+        Sessions.TurnEnded(task, this, replicaId, slot, new SessionTurn(final.TokensIn, final.PromptTokensCached ?? 0, final.TokensOut, warmth), bytesPerToken);
     }
 
     /// <summary>Whether <paramref name="slot"/> of the replica still holds <paramref name="sessionId"/>'s KV (its engine did not restart, no other prompt took it).</summary>

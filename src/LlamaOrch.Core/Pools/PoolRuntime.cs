@@ -4,6 +4,7 @@ using LlamaOrch.Core.Admission;
 using LlamaOrch.Core.Engines;
 using LlamaOrch.Core.Placement;
 using LlamaOrch.Core.Sessions;
+using LlamaOrch.Core.Scheduling;
 using LlamaOrch.Core.Tasks;
 using LlamaOrch.Core.Telemetry;
 
@@ -15,7 +16,8 @@ namespace LlamaOrch.Core.Pools;
 /// them, the <see cref="PoolLifecycleState"/> (drain, stop, reload) and the <see cref="ChangeSignal"/> waiters
 /// use. Dispatch runs whenever something changes (a task arrives, a slot frees, a replica becomes ready)
 /// rather than in a loop. This file holds the way of a task; the replicas' callbacks are in
-/// PoolRuntime.Replicas.cs, drain, reload and stop in PoolRuntime.Lifecycle.cs.
+/// PoolRuntime.Replicas.cs, drain, reload and stop in PoolRuntime.Lifecycle.cs, what the streams hear about the
+/// queue and deadlines in PoolRuntime.Progress.cs.
 /// </summary>
 public sealed partial class PoolRuntime
 {
@@ -27,6 +29,8 @@ public sealed partial class PoolRuntime
     private readonly PoolDispatcher _dispatcher;
     private readonly PoolLifecycleState _state;
     private readonly ChangeSignal _changed = new();
+    private readonly QueueProgress _progress;
+    private readonly PredictionErrors _errors = new();
     private PoolConfig _config;
     /// <summary>The version the last ready replica reported, for the metrics' <c>engine_version</c>; null before any was ready.</summary>
     private string? _engineVersion;
@@ -42,6 +46,7 @@ public sealed partial class PoolRuntime
         _dispatcher = new PoolDispatcher(this, _queue, _replicas, runner, _placement);
         _state = new PoolLifecycleState(config.Id);
         _replicas.Add(config, config.Model, ReplicaRole.Serving);
+        _progress = new QueueProgress(time, runner.MetricsInterval, ReportQueued);
     }
 
     /// <summary>The pool's settings; after a reload, with the model it now serves.</summary>
@@ -115,22 +120,19 @@ public sealed partial class PoolRuntime
         return AdmitResult.Queued(backoffMs);
     }
 
-    /// <summary>
-    /// When the task would start: while replicas load, their slots all count as free once the soonest is up;
-    /// the decode-speed guess is the fastest measured replica's, else the configured one.
-    /// </summary>
+    /// <summary>When the task would start (see <see cref="ForecastInputsLocked"/>).</summary>
     private (long Ms, bool Measured) PredictStartMsLocked(TaskSpec spec, long loadMs)
     {
-        var loaded = loadMs == 0;
-        var slots = loaded ? _replicas.ReadySlots : _replicas.ComingUpSlots;
-        var free = loaded ? _replicas.FreeSlots : slots;
-        return _queue.PredictStartMs(spec, loadMs, loaded || _replicas.HasObservedLoad, slots, free,
-            _replicas.FastestTokensPerSecond ?? Config.ExpectedTokensPerSecond);
+        var (slots, free, tokensPerSecond) = ForecastInputsLocked(loadMs);
+        return _queue.PredictStartMs(spec, loadMs, loadMs == 0 || _replicas.HasObservedLoad, slots, free, tokensPerSecond);
     }
 
     internal bool TryRemoveQueued(OrchestratedTask task)
     {
-        lock (_gate) return _queue.Remove(task);
+        bool removed;
+        lock (_gate) removed = _queue.Remove(task);
+        if (removed) QueueMoved();
+        return removed;
     }
 
     /// <summary>Takes every task out of the queue for the caller to end (at shutdown); running tasks carry on.</summary>
@@ -172,6 +174,7 @@ public sealed partial class PoolRuntime
                 $"deadline_ms {task.Spec.DeadlineMs} passed while the task was queued in pool '{Id}'",
                 Retriable: true));
         }
+        if (expired.Count > 0) QueueMoved();
         if (expired.Count > 0 || drained is not null) Signal();
         return expired.Count + (drained?.Count ?? 0);
     }
@@ -208,7 +211,11 @@ public sealed partial class PoolRuntime
     /// <summary>Called by the runner when a task releases its slot; a requeued task then goes back to the queue.</summary>
     internal void SlotReleased(OrchestratedTask task, string replicaId, TaskOutcome outcome)
     {
-        lock (_gate) _dispatcher.Release(task, replicaId, outcome);
+        lock (_gate)
+        {
+            ObservePredictionLocked(task, outcome);
+            _dispatcher.Release(task, replicaId, outcome);
+        }
         Signal();
         Pump();
     }
@@ -220,6 +227,7 @@ public sealed partial class PoolRuntime
         List<PoolDispatcher.Dispatch>? dispatches;
         lock (_gate) dispatches = _dispatcher.Take(devices);
         if (dispatches is not null) _dispatcher.Start(dispatches);
+        QueueMoved();
     }
 
     /// <summary>Completes when none of these replicas runs a task any more.</summary>

@@ -65,6 +65,17 @@ internal sealed class TwoPriorityQueue<T>
         return null;
     }
 
+    /// <summary>Every queued item in dispatch order, with its 0-based place within its priority and how many items are ahead of it in all.</summary>
+    public IEnumerable<(T Item, int Position, int Ahead)> InDispatchOrder()
+    {
+        var ahead = 0;
+        foreach (var list in new[] { _interactive, _batch })
+        {
+            var position = 0;
+            for (var node = list.First; node is not null; node = node.Next) yield return (node.Value, position++, ahead++);
+        }
+    }
+
     /// <summary>Removes a queued item by its handle; false when it already left the queue.</summary>
     public bool Remove(LinkedListNode<T> node)
     {

@@ -76,6 +76,9 @@ public sealed class OrchestratedTask
     /// <summary>The engine slot of its current run and why that one; set under the pool's lock when it is dispatched.</summary>
     internal (int Slot, SlotWarmth Warmth) EngineSlot { get; set; } = (EngineCompletionRequest.AnySlot, SlotWarmth.Cold);
 
+    /// <summary>The queue position the task's last queued <c>metrics</c> frame gave; −1 before any. The pool's lock guards it.</summary>
+    internal int ReportedPosition { get; set; } = -1;
+
     /// <summary>Milliseconds left until the deadline, never negative; null without one.</summary>
     internal long? DeadlineRemainingMs =>
         DeadlineTimestamp is { } deadline ? Math.Max(0, (long)_time.GetElapsedTime(_time.GetTimestamp(), deadline).TotalMilliseconds) : null;
@@ -187,6 +190,15 @@ public sealed class OrchestratedTask
     internal int TokensOut
     {
         get { lock (_gate) return _tokensOut; }
+    }
+
+    /// <summary>Appends a queued task's <c>metrics</c> frame; nothing once it started or ended (the frame is then stale).</summary>
+    internal void TryAppendQueuedMetrics(MetricsFrame frame)
+    {
+        lock (_gate)
+        {
+            if (_state == TaskState.Queued && !_returning) Append(TaskEventKind.Metrics, frame, close: false);
+        }
     }
 
     internal void TryAppendMetrics(MetricsFrame frame)

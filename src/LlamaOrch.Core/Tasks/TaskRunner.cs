@@ -21,6 +21,9 @@ internal sealed class TaskRunner(TimeProvider time, TimeSpan metricsInterval, IL
     private readonly ConcurrentDictionary<long, Task> _runs = new();
     private long _lastRun;
 
+    /// <summary>How often a stream gets a <c>metrics</c> frame at most: a running task's, and a pool's pass over its queue.</summary>
+    internal TimeSpan MetricsInterval => metricsInterval;
+
     /// <summary>Starts the task's run off the caller's thread (a dispatcher must not run engine calls inline).</summary>
     internal void Start(OrchestratedTask task, PoolRuntime pool, string replicaId, IEngineClient client, long dispatchSeq)
     {
@@ -70,6 +73,8 @@ internal sealed class TaskRunner(TimeProvider time, TimeSpan metricsInterval, IL
     private async Task RunAsync(OrchestratedTask task, PoolRuntime pool, string replicaId, IEngineClient client, long dispatchSeq)
     {
         var started = time.GetTimestamp();
+        var queued = time.GetElapsedTime(task.AdmittedTimestamp, started);
+        var queuedMs = queued.TotalMilliseconds;
         var completed = false;
         var ran = false;
         var speed = new RunSpeed();
@@ -77,12 +82,10 @@ internal sealed class TaskRunner(TimeProvider time, TimeSpan metricsInterval, IL
         Activity? relay = null;
         try
         {
-            var queued = time.GetElapsedTime(task.AdmittedTimestamp, started);
-            var queuedMs = (long)queued.TotalMilliseconds;
             var (slot, warmth) = task.EngineSlot;
             var completion = task.Spec.Workload == Workload.Completion;
             if (!task.TryStart(replicaId, () => new StartedFrame(
-                    task.AdmissionQueuePosition, task.PredictedStartMs, pool.Id, replicaId, task.Spec.Seed, queuedMs, dispatchSeq,
+                    task.AdmissionQueuePosition, task.PredictedStartMs, pool.Id, replicaId, task.Spec.Seed, (long)queuedMs, dispatchSeq,
                     completion && slot >= 0 ? slot : null, completion ? WireNames.Of(warmth) : null), out run))
                 return; // cancelled between dequeue and start
             ran = true;
@@ -91,9 +94,9 @@ internal sealed class TaskRunner(TimeProvider time, TimeSpan metricsInterval, IL
             if (!task.WasRequeued) pool.Metrics.TaskStarted(pool.MetricLabels, replicaId, task.Spec.Priority);
 
             logger.LogDebug("Task {TaskId} started on {ReplicaId} after {QueuedMs} ms queued (correlation {CorrelationId})",
-                task.Id, replicaId, queuedMs, task.CorrelationId);
+                task.Id, replicaId, (long)queuedMs, task.CorrelationId);
             // A requeued task has no second started frame; its first metrics frame names the replica it moved to.
-            task.TryAppendMetrics(MetricsNow(task, pool, started) with { ReplicaId = task.WasRequeued ? replicaId : null });
+            task.TryAppendMetrics(MetricsNow(task, pool, started, speed) with { ReplicaId = task.WasRequeued ? replicaId : null });
             completed = await RunEngineAsync(task, started, run, token => task.Spec.Workload switch
             {
                 Workload.Embedding => EmbedAsync(task, client, started, speed, token),
@@ -123,7 +126,7 @@ internal sealed class TaskRunner(TimeProvider time, TimeSpan metricsInterval, IL
         }
         finally
         {
-            pool.SlotReleased(task, replicaId, new TaskOutcome(completed, time.GetElapsedTime(started), speed.FirstTokenMs, speed.TokensOut, speed.DecodeMs));
+            pool.SlotReleased(task, replicaId, new TaskOutcome(completed, time.GetElapsedTime(started), speed.FirstTokenMs, speed.TokensOut, speed.DecodeMs, queuedMs));
             // Once per run, at its end: the relay loop itself does no metrics work per token.
             if (ran)
                 pool.Metrics.RunEnded(pool.MetricLabels, replicaId, task.Spec.Priority, new RunFigures(
@@ -182,19 +185,20 @@ internal sealed class TaskRunner(TimeProvider time, TimeSpan metricsInterval, IL
             if (time.GetElapsedTime(lastMetrics, now) >= metricsInterval)
             {
                 lastMetrics = now;
-                task.TryAppendMetrics(MetricsNow(task, pool, started));
+                task.TryAppendMetrics(MetricsNow(task, pool, started, speed));
             }
         }
 
         if (final is null)
             throw new EngineFailureException(ErrorCodes.WorkerReset, "the engine closed the stream before its final frame", retriable: true);
 
-        task.TryAppendMetrics(MetricsNow(task, pool, started));
+        // The engine tells how much of the prompt its KV cache held only in its final frame.
+        task.TryAppendMetrics(MetricsNow(task, pool, started, speed) with { KvWarmth = final.KvWarmth });
         speed.TokensIn = final.TokensIn;
         speed.TokensOut = final.TokensOut;
         speed.DecodeMs = final.DecodeMs;
         pool.SessionTurnEnded(task, replicaId, final);
-        return task.TryEnd(new EndFrame(final.TokensOut, final.TokensIn, (long)final.DecodeMs, Canceled: false, StopReason: final.StopType, final.TokensCached));
+        return task.TryEnd(new EndFrame(final.TokensOut, final.TokensIn, (long)final.DecodeMs, Canceled: false, StopReason: final.StopType, final.PromptTokensCached));
     }
 
     /// <summary>An embedding task: one <c>embedding</c> frame per input, then <c>end</c> with the tokens read.</summary>
@@ -232,8 +236,21 @@ internal sealed class TaskRunner(TimeProvider time, TimeSpan metricsInterval, IL
         return new CancellationTokenSource(remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero, time);
     }
 
-    private MetricsFrame MetricsNow(OrchestratedTask task, PoolRuntime pool, long started) =>
-        new(pool.QueueDepth, task.TokensOut, ElapsedMs(started), OnTimeProbability: null, DeadlineRemainingMs: task.DeadlineRemainingMs);
+    /// <summary>
+    /// A running task's progress. The decode rate counts the tokens after the first over the time since it came:
+    /// the first token's wait is prompt processing, not decoding. Built at most once per interval, never per token.
+    /// </summary>
+    private MetricsFrame MetricsNow(OrchestratedTask task, PoolRuntime pool, long started, RunSpeed speed)
+    {
+        var tokensOut = task.TokensOut;
+        var elapsedMs = time.GetElapsedTime(started).TotalMilliseconds;
+        double? tokensPerSecond = speed.FirstTokenMs is { } first && tokensOut > 1 && elapsedMs > first
+            ? Math.Round((tokensOut - 1) * 1000.0 / (elapsedMs - first), 1)
+            : null;
+        var remainingMs = task.DeadlineRemainingMs;
+        double? onTime = remainingMs is { } left ? pool.RunningOnTimeProbability(task.Spec.MaxTokens, tokensOut, tokensPerSecond, left) : null;
+        return new MetricsFrame(pool.QueueDepth, tokensOut, (long)elapsedMs, onTime, remainingMs, TokensPerSecond: tokensPerSecond);
+    }
 
     private long ElapsedMs(long started) => (long)time.GetElapsedTime(started).TotalMilliseconds;
 

@@ -27,6 +27,7 @@ internal sealed class CompletionFrameWriter
     private static readonly JsonEncodedText Timings = JsonEncodedText.Encode("timings");
     private static readonly JsonEncodedText PromptN = JsonEncodedText.Encode("prompt_n");
     private static readonly JsonEncodedText TokensCached = JsonEncodedText.Encode("tokens_cached");
+    private static readonly JsonEncodedText CacheN = JsonEncodedText.Encode("cache_n");
     private static readonly JsonEncodedText PromptMs = JsonEncodedText.Encode("prompt_ms");
     private static readonly JsonEncodedText PredictedN = JsonEncodedText.Encode("predicted_n");
     private static readonly JsonEncodedText PredictedMs = JsonEncodedText.Encode("predicted_ms");
@@ -79,6 +80,7 @@ internal sealed class CompletionFrameWriter
         _json.WriteNumber(TokensCached, result.TokensCached);
         _json.WriteString(StopTypeName, result.StopType == StopType.Eos ? StopEos : StopLimit);
         _json.WriteStartObject(Timings);
+        _json.WriteNumber(CacheN, result.TokensCached); // reused from the slot's KV, as llama-server reports it
         _json.WriteNumber(PromptN, result.TokensEvaluated - result.TokensCached); // evaluated this time, as llama-server counts it
         _json.WriteNumber(PromptMs, result.PromptTime.TotalMilliseconds);
         _json.WriteNumber(PredictedN, result.TokensPredicted);
