@@ -54,6 +54,19 @@ internal static class BenchCommandLine
         "--predict-slots", "N", Defaults.PredictSlots, TryParsePositive, "not a positive integer",
         "slots of the prediction run's pool");
 
+    private static readonly Option<int?> SessionTurns = Valued<int?>(
+        "--session-turns", "N", null, (string text, out int? value) => { var ok = TryParsePositive(text, out var turns); value = turns; return ok; },
+        "not a positive integer",
+        "instead of the usual bench: a conversation of N turns (e.g. 10) growing to --session-tokens prompt tokens, with KV reuse against kv_hint cold, on a real model");
+
+    private static readonly Option<int> SessionTokens = Valued(
+        "--session-tokens", "N", Defaults.SessionTokens, TryParsePositive, "not a positive integer",
+        "about how many prompt tokens the session run's conversation grows to");
+
+    private static readonly Option<string?> SessionModel = Valued<string?>(
+        "--session-model", "PATH", null, (string text, out string? value) => { value = text; return text.Length > 0; }, "empty",
+        "the session run's GGUF model (default: stories260K.gguf in ../shared/models beside the repo)");
+
     private static readonly Option<string[]> OrchestratorArgs = new("--orch-arg")
     {
         Description = "extra argument for every orchestratord the bench starts, repeatable (e.g. --orch-arg --Logging:LogLevel:Default=Warning)",
@@ -100,6 +113,9 @@ internal static class BenchCommandLine
             Queued = parsed.GetValue(Queued),
             PredictDepths = parsed.GetValue(PredictDepths),
             PredictSlots = parsed.GetValue(PredictSlots),
+            SessionTurns = parsed.GetValue(SessionTurns),
+            SessionTokens = parsed.GetValue(SessionTokens),
+            SessionModel = parsed.GetValue(SessionModel),
             OrchestratorArgs = parsed.GetValue(OrchestratorArgs) ?? [],
             OrchestratorEnvironment = parsed.GetValue(OrchestratorEnvironment) ?? [],
         };
@@ -123,7 +139,8 @@ internal static class BenchCommandLine
             Run: dotnet run -c Release --project bench/LlamaOrch.Bench -- [options]
             """)
         {
-            Levels, Duration, Warmup, MaxTokens, Tps, FloodClients, FloodSeconds, Queued, PredictDepths, PredictSlots, OrchestratorArgs, OrchestratorEnvironment,
+            Levels, Duration, Warmup, MaxTokens, Tps, FloodClients, FloodSeconds, Queued, PredictDepths, PredictSlots,
+            SessionTurns, SessionTokens, SessionModel, OrchestratorArgs, OrchestratorEnvironment,
         };
         command.Options.Remove(command.Options.OfType<VersionOption>().Single());
         command.Directives.Clear();

@@ -24,6 +24,15 @@ internal sealed record BenchOptions
     /// <summary>Slots of the prediction run's pool: few, so that a queue forms and turns over quickly.</summary>
     public int PredictSlots { get; init; } = 4;
 
+    /// <summary>Turns of the session run's conversation; null for the usual bench (the run is one or the other).</summary>
+    public int? SessionTurns { get; init; }
+
+    /// <summary>About how many prompt tokens the session run's conversation grows to.</summary>
+    public int SessionTokens { get; init; } = 2048;
+
+    /// <summary>The session run's model: a GGUF path; null for stories260K from ../shared/models beside the repo.</summary>
+    public string? SessionModel { get; init; }
+
     /// <summary>Passed through to orchestratord, to see what a setting changes without editing the server.</summary>
     public IReadOnlyList<string> OrchestratorArgs { get; init; } = [];
 

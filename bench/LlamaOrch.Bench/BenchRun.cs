@@ -20,6 +20,7 @@ internal sealed class BenchRun(BenchOptions options, RepoLayout layout, ChildPro
     private const string SlowModel = "sim:slow?tps=1";
     private const int SlowQueueCapacity = 8;
     private const string PredictPool = "predict";
+    private const string SessionPool = "session";
 
     /// <summary>The flood's orchestratord is a fresh process: tiered JIT needs a few seconds of its traffic first.</summary>
     private static readonly TimeSpan FloodWarmup = TimeSpan.FromSeconds(3);
@@ -33,6 +34,11 @@ internal sealed class BenchRun(BenchOptions options, RepoLayout layout, ChildPro
         if (options.PredictDepths is not null)
         {
             await RunPredictionAsync(cancellationToken);
+            return;
+        }
+        if (options.SessionTurns is not null)
+        {
+            await RunSessionsAsync(cancellationToken);
             return;
         }
 
@@ -92,12 +98,31 @@ internal sealed class BenchRun(BenchOptions options, RepoLayout layout, ChildPro
         PredictionTable.Print(Console.Out, options, slots, results);
     }
 
+    /// <summary>
+    /// The session run alone: one orchestratord with one replica of a real model and two slots, so that the cold
+    /// turns (which take the slot used longest ago) never touch the session's own.
+    /// </summary>
+    private async Task RunSessionsAsync(CancellationToken cancellationToken)
+    {
+        var model = options.SessionModel ?? Path.GetFullPath(Path.Combine(layout.Root, "..", "shared", "models", "stories260K.gguf"));
+        if (!File.Exists(model)) throw new BenchSetupException($"{model} is missing: name a GGUF model with --session-model");
+        Progress($"starting orchestratord with pool '{SessionPool}': one replica of {model}, 2 slots");
+        var orchestrator = await OrchestratorProcess.StartAsync(children, layout, "orchestratord-session",
+            [new PoolSpec(SessionPool, model, Slots: 2, QueueCapacity: 16)], _apiToken, workDirectory, options, http, cancellationToken);
+        var client = new ConversationTurnClient(http, orchestrator.BaseAddress, _apiToken, model, maxTokens: 16);
+        var rounds = await new SessionReuseScenario(client, options.SessionTurns!.Value, options.SessionTokens).RunAsync(Progress, cancellationToken);
+        orchestrator.Child.Kill();
+        SessionReuseTable.Print(Console.Out, Path.GetFileName(model), rounds);
+    }
+
     private void PrintHeader()
     {
         Console.WriteLine($"llama-orch bench, {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC");
         Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, {RuntimeInformation.FrameworkDescription}");
         if (options.PredictDepths is { } depths)
             Console.WriteLine($"prediction run: target queue depths {string.Join(",", depths)}; {options.WarmupSeconds:0.#} s + a queue's turnover of warm-up, {options.DurationSeconds:0.#} s measured per depth");
+        else if (options.SessionTurns is { } turns)
+            Console.WriteLine($"session run: {turns} turns growing to about {options.SessionTokens} prompt tokens, reuse against kv_hint cold");
         else Console.WriteLine($"levels {string.Join(",", options.Levels)} streams; {options.WarmupSeconds:0.#} s warm-up + {options.DurationSeconds:0.#} s measured per level and path");
         if (options.OrchestratorArgs.Count > 0 || options.OrchestratorEnvironment.Count > 0)
             Console.WriteLine($"orchestratord extra: {string.Join(" ", options.OrchestratorEnvironment.Select(e => $"{e.Key}={e.Value}").Concat(options.OrchestratorArgs))}");
