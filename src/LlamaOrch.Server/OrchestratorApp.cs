@@ -99,6 +99,7 @@ internal static class OrchestratorApp
         services.AddSingleton(sp => new PoolSupervisor(
             sp.GetRequiredService<PoolRegistry>(), sp.GetRequiredService<ModelStore>(), catalog, sp.GetRequiredService<ReplicaPlacer>(),
             settings.Supervisor, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>()));
+        services.AddSingleton<IEngineProcesses>(sp => sp.GetRequiredService<PoolSupervisor>());
         services.AddSingleton<PoolLifecycle>();
         services.AddSingleton(new PoolReadiness(settings.ReadyPools));
         services.AddOrchestratorHealthChecks();

@@ -10,7 +10,7 @@ namespace LlamaOrch.Engines.Supervision;
 /// Runs one supervised engine process per replica: every serving replica of every pool at start, and
 /// the replicas a reload or a restart adds later; each can be stopped on its own.
 /// </summary>
-public sealed class PoolSupervisor : IAsyncDisposable
+public sealed class PoolSupervisor : IEngineProcesses, IAsyncDisposable
 {
     private readonly Lock _lock = new();
     private readonly List<SupervisedReplica> _replicas = [];
@@ -85,7 +85,7 @@ public sealed class PoolSupervisor : IAsyncDisposable
         get { lock (_lock) return _replicas.Select(r => r.Supervisor.ProcessId).ToList(); }
     }
 
-    /// <summary>Pid of this replica's engine while one runs (tests use it to stop a given replica's engine).</summary>
+    /// <inheritdoc/>
     public int? EngineProcessId(string replicaId)
     {
         lock (_lock) return _replicas.FirstOrDefault(r => r.Supervisor.ReplicaId == replicaId)?.Supervisor.ProcessId;
