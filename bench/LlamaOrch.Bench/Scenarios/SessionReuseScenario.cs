@@ -20,8 +20,9 @@ internal sealed class SessionReuseScenario(ConversationTurnClient client, int tu
     {
         var reuseSession = Guid.NewGuid().ToString();
         var rounds = new List<(ConversationTurn, ConversationTurn)>();
-        // About one token per word on a small vocabulary: each turn adds its share of the target.
-        var wordsPerTurn = Math.Max(targetTokens / turns - 20, 8);
+        // Each turn adds its share of the target: a reply of up to 16 tokens, and a message of words that take about
+        // 1.5 tokens each with a leading space (measured on stories260K's vocabulary).
+        var wordsPerTurn = Math.Max((targetTokens / turns - 16) * 2 / 3, 8);
         var prompt = "Once upon a time";
         for (var turn = 1; turn <= turns; turn++)
         {
