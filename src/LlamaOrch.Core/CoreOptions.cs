@@ -8,10 +8,12 @@ namespace LlamaOrch.Core;
 /// <param name="MetricsInterval">How often a running task's stream gets a <c>metrics</c> frame.</param>
 /// <param name="DefaultModel">What a task without <c>model_ref</c> asks for; null to take the one model the pools serve.</param>
 /// <param name="SessionIdleTtl">How long a session lasts without a task; null for <see cref="Sessions.SessionDefaults.IdleTtl"/>.</param>
+/// <param name="SessionAffinityWait">How long a task may wait for its session's busy slot; null for <see cref="Sessions.SessionDefaults.AffinityWait"/>.</param>
 public sealed record CoreOptions(
     IReadOnlyList<PoolConfig> Pools,
     TimeSpan TaskRetention,
     int MaxRetainedTasks,
     TimeSpan MetricsInterval,
     string? DefaultModel,
-    TimeSpan? SessionIdleTtl = null);
+    TimeSpan? SessionIdleTtl = null,
+    TimeSpan? SessionAffinityWait = null);

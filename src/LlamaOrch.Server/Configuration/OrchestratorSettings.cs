@@ -63,6 +63,8 @@ internal sealed record OrchestratorSettings(
         Positive(options.Tasks.MetricsIntervalMs, "Orchestrator:Tasks:MetricsIntervalMs");
         Positive(options.Tasks.KeepAliveSeconds, "Orchestrator:Tasks:KeepAliveSeconds");
         Positive(options.Sessions.IdleTtlSeconds, "Orchestrator:Sessions:IdleTtlSeconds");
+        if (options.Sessions.AffinityWaitMs < 0)
+            throw new ConfigurationException($"Orchestrator:Sessions:AffinityWaitMs must be 0 or more (got {options.Sessions.AffinityWaitMs})");
         if (options.Tasks.ShutdownGraceSeconds < 0)
             throw new ConfigurationException($"Orchestrator:Tasks:ShutdownGraceSeconds must be 0 or more (got {options.Tasks.ShutdownGraceSeconds})");
         Positive(options.Devices.RefreshSeconds, "Orchestrator:Devices:RefreshSeconds");
