@@ -16,6 +16,8 @@ internal sealed class AffinityWait
     private readonly TimeProvider _time;
     private readonly long _waitTicks;
     private readonly ITimer? _timer;
+    /// <summary>When the current pass started: one clock reading for every task it weighs.</summary>
+    private long _now;
     /// <summary>When the earliest wait of the current pass ends (a timestamp); null when it held no task.</summary>
     private long? _earliestEnd;
 
@@ -29,14 +31,18 @@ internal sealed class AffinityWait
     }
 
     /// <summary>A dispatch pass starts: the waits it holds tasks for are counted afresh.</summary>
-    public void BeginPass() => _earliestEnd = null;
+    public void BeginPass()
+    {
+        _now = _time.GetTimestamp();
+        _earliestEnd = null;
+    }
 
     /// <summary>Whether <paramref name="task"/> should wait for its session's busy slot rather than go elsewhere now.</summary>
-    public bool Holds(OrchestratedTask task, ReplicaSet replicas, long now)
+    public bool Holds(OrchestratedTask task, ReplicaSet replicas)
     {
         if (_timer is null || task.Spec.KvHint == KvHint.Cold) return false;
         var end = task.AdmittedTimestamp + _waitTicks;
-        if (now >= end) return false;
+        if (_now >= end) return false;
         foreach (var replica in replicas)
         {
             if (!replica.Dispatchable || !(task.Spec.Placement?.Allows(replica.Device) ?? true)) continue;
@@ -53,9 +59,9 @@ internal sealed class AffinityWait
     /// release runs the next pass anyway. Called under the pool's lock: the due time is always ahead, so even a
     /// FakeTimeProvider does not run the pass inside <c>Change</c>.
     /// </summary>
-    public void EndPass(long now)
+    public void EndPass()
     {
         if (_timer is null) return;
-        _timer.Change(_earliestEnd is { } end ? _time.GetElapsedTime(now, end) : Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        _timer.Change(_earliestEnd is { } end ? _time.GetElapsedTime(_now, end) : Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
     }
 }

@@ -45,7 +45,7 @@ public sealed partial class PoolRuntime
         _placement = placement ?? PlacementContext.Detached();
         _queue = new PoolQueue(config.Id, config.QueueCapacity, config.QueuePolicy);
         _replicas = new ReplicaSet(config.Id, time);
-        _dispatcher = new PoolDispatcher(this, _queue, _replicas, runner, _placement, new AffinityWait(time, affinityWait, Pump), time);
+        _dispatcher = new PoolDispatcher(this, _queue, _replicas, runner, _placement, new AffinityWait(time, affinityWait, Pump));
         _state = new PoolLifecycleState(config.Id);
         _replicas.Add(config, config.Model, ReplicaRole.Serving);
         _progress = new QueueProgress(time, runner.MetricsInterval, ReportQueued);
