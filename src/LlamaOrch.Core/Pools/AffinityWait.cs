@@ -20,6 +20,8 @@ internal sealed class AffinityWait
     private long _now;
     /// <summary>When the earliest wait of the current pass ends (a timestamp); null when it held no task.</summary>
     private long? _earliestEnd;
+    /// <summary>Whether the timer is set: a pass that held nothing leaves an unset timer alone (most passes).</summary>
+    private bool _armed;
 
     /// <param name="wait">Zero never holds a task: it goes cold at once, as before the wait existed.</param>
     /// <param name="pass">Runs a dispatch pass; called by the timer, outside the pool's lock.</param>
@@ -61,7 +63,8 @@ internal sealed class AffinityWait
     /// </summary>
     public void EndPass()
     {
-        if (_timer is null) return;
+        if (_timer is null || (_earliestEnd is null && !_armed)) return;
+        _armed = _earliestEnd is not null;
         _timer.Change(_earliestEnd is { } end ? _time.GetElapsedTime(_now, end) : Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
     }
 }
