@@ -1,3 +1,4 @@
+using LlamaOrch.Core.Budgets;
 using LlamaOrch.Core.Pools;
 
 namespace LlamaOrch.Core;
@@ -8,10 +9,15 @@ namespace LlamaOrch.Core;
 /// <param name="MetricsInterval">How often a running task's stream gets a <c>metrics</c> frame.</param>
 /// <param name="DefaultModel">What a task without <c>model_ref</c> asks for; null to take the one model the pools serve.</param>
 /// <param name="SessionIdleTtl">How long a session lasts without a task; null for <see cref="Sessions.SessionDefaults.IdleTtl"/>.</param>
+/// <param name="MaxTurns">Turns a session may have; 0 for unlimited.</param>
+/// <param name="BudgetDefaults">Each session's budget until it is set; null for unlimited.</param>
 public sealed record CoreOptions(
     IReadOnlyList<PoolConfig> Pools,
     TimeSpan TaskRetention,
     int MaxRetainedTasks,
     TimeSpan MetricsInterval,
     string? DefaultModel,
-    TimeSpan? SessionIdleTtl = null);
+    TimeSpan? SessionIdleTtl = null,
+    int MaxTurns = 0,
+    BudgetMode BudgetMode = BudgetMode.Off,
+    BudgetLimits? BudgetDefaults = null);

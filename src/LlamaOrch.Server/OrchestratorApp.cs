@@ -86,7 +86,10 @@ internal static class OrchestratorApp
             settings.Tasks.MaxRetained,
             TimeSpan.FromMilliseconds(settings.Tasks.MetricsIntervalMs),
             settings.Tasks.DefaultModel,
-            TimeSpan.FromSeconds(settings.Sessions.IdleTtlSeconds)));
+            TimeSpan.FromSeconds(settings.Sessions.IdleTtlSeconds),
+            settings.Sessions.MaxTurns,
+            settings.BudgetMode,
+            settings.BudgetDefaults));
         // The host allows HostOptions.ShutdownTimeout (30 s by default) for the whole stop: room for the grace, for the cut runs to unwind, then for stopping the engines.
         var stopNeeds = TimeSpan.FromSeconds(settings.Tasks.ShutdownGraceSeconds) + ShutdownSequence.CutRunsAllowance + EngineStopAllowance;
         services.Configure<HostOptions>(host =>
