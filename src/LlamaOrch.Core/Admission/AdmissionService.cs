@@ -185,7 +185,7 @@ public sealed class AdmissionService
     private static bool TryReserve(SessionBudget budget, TaskSpec spec, PoolRuntime pool, out BudgetReservation? reserved, out Rejection refusal)
     {
         var promptTokens = PromptTokensAtMost(spec);
-        reserved = budget.TryReserve(pool.Id, pool.Config.Price, promptTokens, spec.MaxTokens, out var exhausted);
+        reserved = budget.TryReserve(pool.Id, pool.Config.Price, promptTokens, spec.MaxTokens, out var exhausted, out var retriable);
         if (reserved is not null)
         {
             refusal = null!;
@@ -199,9 +199,9 @@ public sealed class AdmissionService
             "cost" => $"{left.Cost} of its cost budget is left, less than the task may cost at pool {pool.Id}'s price",
             _ => "its time budget is spent",
         };
-        // Retriable only while its other running tasks hold reserves whose return would make room.
+        // Retriable only while its other unfinished tasks hold reserves whose return would make room.
         refusal = new Rejection(ErrorCodes.BudgetExceeded, $"session {spec.SessionId}: {what}; raise it with PUT /v1/sessions/{{id}}/budget",
-            Retriable: budget.WouldFitWithoutReserves(promptTokens, spec.MaxTokens), PolicyLabel: BudgetPolicyLabel);
+            Retriable: retriable, PolicyLabel: BudgetPolicyLabel);
         return false;
     }
 

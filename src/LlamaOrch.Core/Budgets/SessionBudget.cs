@@ -57,11 +57,13 @@ public sealed class SessionBudget
     /// Reserves a task's most: <paramref name="promptTokens"/> (an upper bound) plus <paramref name="maxTokens"/>, or,
     /// without <paramref name="maxTokens"/>, all that is left of the token and cost budgets, whose output share then
     /// becomes the run's token limit. In enforce mode, a task that does not fit is refused: the budget it ran out of
-    /// is returned, and nothing is reserved.
+    /// is returned, with whether the reserves of the session's unfinished tasks would make room once given back, and
+    /// nothing is reserved.
     /// </summary>
-    internal BudgetReservation? TryReserve(string poolId, TokenPrice price, int promptTokens, int? maxTokens, out string? exhausted)
+    internal BudgetReservation? TryReserve(string poolId, TokenPrice price, int promptTokens, int? maxTokens, out string? exhausted, out bool retriable)
     {
         exhausted = null;
+        retriable = false;
         var enforce = _policy.Mode == BudgetMode.Enforce;
         lock (_gate)
         {
@@ -85,19 +87,19 @@ public sealed class SessionBudget
                 if (left.TimeMs <= 0) exhausted = "time";
                 else if (left.Tokens < tokens || outputLimit < 1) exhausted = left.Tokens is not null ? "tokens" : "cost";
                 else if (left.Cost < cost) exhausted = "cost";
-                if (exhausted is not null) return null;
+                if (exhausted is not null)
+                {
+                    var least = promptTokens + (maxTokens ?? 1);
+                    retriable = exhausted != "time" && (_tokensReserved > 0 || _costReserved > 0)
+                        && !(_limits.Tokens - _tokensCharged < least) && !(_limits.Cost - _costCharged < price.Of(promptTokens, maxTokens ?? 1));
+                    return null;
+                }
                 _tokensReserved += tokens;
                 _costReserved += cost;
             }
             return new BudgetReservation(this, poolId, price, enforce ? tokens : 0, enforce ? cost : 0, promptTokens,
                 outputLimit is { } limit ? (int)Math.Min(limit, int.MaxValue) : null);
         }
-    }
-
-    /// <summary>Whether what is now held in reserve would make room for a task of this size once it is given back.</summary>
-    internal bool WouldFitWithoutReserves(int promptTokens, int? maxTokens)
-    {
-        lock (_gate) return _tokensReserved > 0 && (_limits.Tokens is not { } limit || limit - _tokensCharged >= promptTokens + (maxTokens ?? 1));
     }
 
     /// <summary>How long a run starting now may take before the time budget is spent; null without an enforced time budget.</summary>

@@ -3,7 +3,6 @@ using System.Diagnostics;
 using LlamaOrch.Contracts.Errors;
 using LlamaOrch.Contracts.Tasks;
 using LlamaOrch.Core.Admission;
-using LlamaOrch.Core.Budgets;
 using LlamaOrch.Core.Engines;
 using LlamaOrch.Core.Pools;
 using LlamaOrch.Core.Telemetry;
@@ -152,7 +151,9 @@ internal sealed class TaskRunner(TimeProvider time, TimeSpan metricsInterval, IL
         using var deadline = DeadlineSource(task);
         // The time budget is a timer like the deadline: nothing is checked per token.
         using var timeBudget = task.Budget?.Budget.RunTimeLeft() is { } timeLeft ? new CancellationTokenSource(timeLeft, time) : null;
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(run, deadline?.Token ?? CancellationToken.None, timeBudget?.Token ?? CancellationToken.None);
+        using var linked = timeBudget is null
+            ? CancellationTokenSource.CreateLinkedTokenSource(run, deadline?.Token ?? CancellationToken.None)
+            : CancellationTokenSource.CreateLinkedTokenSource(run, deadline?.Token ?? CancellationToken.None, timeBudget.Token);
         using var request = TaskTracing.StartEngineRequest();
         try
         {

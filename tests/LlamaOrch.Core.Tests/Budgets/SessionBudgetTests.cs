@@ -19,10 +19,10 @@ public sealed class SessionBudgetTests
     {
         var budget = Sessions(BudgetMode.Enforce, new BudgetLimits(100, null, null)).BudgetOf("s")!;
 
-        var first = budget.TryReserve("p", Free, promptTokens: 10, maxTokens: 30, out _)!;
+        var first = budget.TryReserve("p", Free, promptTokens: 10, maxTokens: 30, out _, out _)!;
         Assert.Equal(60, budget.Remaining().Tokens);
-        var second = budget.TryReserve("p", Free, promptTokens: 10, maxTokens: 30, out _)!;
-        Assert.Null(budget.TryReserve("p", Free, promptTokens: 10, maxTokens: 30, out var exhausted)); // 20 left
+        var second = budget.TryReserve("p", Free, promptTokens: 10, maxTokens: 30, out _, out _)!;
+        Assert.Null(budget.TryReserve("p", Free, promptTokens: 10, maxTokens: 30, out var exhausted, out _)); // 20 left
         Assert.Equal("tokens", exhausted);
 
         first.Settle(tokensIn: 4, tokensOut: 30, runMs: 0);
@@ -38,14 +38,15 @@ public sealed class SessionBudgetTests
     {
         var budget = Sessions(BudgetMode.Enforce, new BudgetLimits(50, null, null)).BudgetOf("s")!;
 
-        var whole = budget.TryReserve("p", Free, promptTokens: 8, maxTokens: null, out _)!;
+        var whole = budget.TryReserve("p", Free, promptTokens: 8, maxTokens: null, out _, out _)!;
 
         Assert.Equal(42, whole.OutputLimit);
         Assert.Equal(0, budget.Remaining().Tokens);
-        Assert.Null(budget.TryReserve("p", Free, 1, 1, out _));
-        Assert.True(budget.WouldFitWithoutReserves(1, 1)); // retriable: the running task's reserve would make room
+        Assert.Null(budget.TryReserve("p", Free, 1, 1, out _, out var retriable));
+        Assert.True(retriable); // the running task's reserve would make room
         whole.Settle(8, 42, 0);
-        Assert.False(budget.WouldFitWithoutReserves(1, 1));
+        Assert.Null(budget.TryReserve("p", Free, 1, 1, out _, out retriable));
+        Assert.False(retriable);
     }
 
     [Fact]
@@ -54,12 +55,12 @@ public sealed class SessionBudgetTests
         var price = new TokenPrice(Per1kIn: 1m, Per1kOut: 2m);
         var budget = Sessions(BudgetMode.Enforce, new BudgetLimits(null, null, 0.1m)).BudgetOf("s")!;
 
-        var reservation = budget.TryReserve("p", price, promptTokens: 20, maxTokens: null, out _)!;
+        var reservation = budget.TryReserve("p", price, promptTokens: 20, maxTokens: null, out _, out _)!;
 
         Assert.Equal(40, reservation.OutputLimit); // (0.1 − 20 × 0.001) / 0.002
         reservation.Settle(20, 10, 0);
         Assert.Equal(0.1m - 0.02m - 0.02m, budget.Remaining().Cost);
-        Assert.Null(budget.TryReserve("p", price, promptTokens: 20, maxTokens: 100, out var exhausted));
+        Assert.Null(budget.TryReserve("p", price, promptTokens: 20, maxTokens: 100, out var exhausted, out _));
         Assert.Equal("cost", exhausted);
     }
 
@@ -69,10 +70,10 @@ public sealed class SessionBudgetTests
         var budget = Sessions(BudgetMode.Enforce, new BudgetLimits(null, 1_000, null)).BudgetOf("s")!;
         Assert.Equal(TimeSpan.FromSeconds(1), budget.RunTimeLeft());
 
-        budget.TryReserve("p", Free, 1, 1, out _)!.Settle(1, 1, runMs: 1_000);
+        budget.TryReserve("p", Free, 1, 1, out _, out _)!.Settle(1, 1, runMs: 1_000);
 
         Assert.Equal(TimeSpan.Zero, budget.RunTimeLeft());
-        Assert.Null(budget.TryReserve("p", Free, 1, 1, out var exhausted));
+        Assert.Null(budget.TryReserve("p", Free, 1, 1, out var exhausted, out _));
         Assert.Equal("time", exhausted);
     }
 
@@ -81,12 +82,12 @@ public sealed class SessionBudgetTests
     {
         var budget = Sessions(BudgetMode.Advisory, new BudgetLimits(10, 10, null)).BudgetOf("s")!;
 
-        for (var i = 0; i < 3; i++) budget.TryReserve("p", Free, 10, 10, out _)!.Settle(10, 10, 20);
+        for (var i = 0; i < 3; i++) budget.TryReserve("p", Free, 10, 10, out _, out _)!.Settle(10, 10, 20);
 
         Assert.Equal(-50, budget.Remaining().Tokens);
         Assert.Equal(-50, budget.Remaining().TimeMs);
         Assert.Null(budget.RunTimeLeft()); // never cut
-        Assert.Null(budget.TryReserve("p", Free, 10, null, out _)!.OutputLimit);
+        Assert.Null(budget.TryReserve("p", Free, 10, null, out _, out _)!.OutputLimit);
     }
 
     [Fact]
