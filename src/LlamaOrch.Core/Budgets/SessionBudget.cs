@@ -36,10 +36,10 @@ public sealed class SessionBudget
 
     internal IBudgetMetrics Metrics => _policy.Metrics;
 
-    public BudgetLimits Limits
+    /// <summary>Replaces the limits; what was charged and reserved stays, so lowering them can leave less than nothing.</summary>
+    internal void SetLimits(BudgetLimits limits)
     {
-        get { lock (_gate) return _limits; }
-        set { lock (_gate) _limits = value; }
+        lock (_gate) _limits = limits;
     }
 
     public BudgetRemaining Remaining()

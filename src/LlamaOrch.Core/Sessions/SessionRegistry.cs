@@ -63,7 +63,7 @@ public sealed class SessionRegistry
     /// <summary>Sets the session's budget, starting the session if need be, and answers its report.</summary>
     public SessionResponse SetBudget(string sessionId, BudgetLimits limits)
     {
-        lock (_gate) Touch(sessionId).Budget!.Limits = limits;
+        lock (_gate) Touch(sessionId).Budget!.SetLimits(limits);
         return Find(sessionId)!;
     }
 

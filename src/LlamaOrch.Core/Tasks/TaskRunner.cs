@@ -211,7 +211,7 @@ internal sealed class TaskRunner(TimeProvider time, TimeSpan metricsInterval, IL
         speed.TokensOut = final.TokensOut;
         speed.DecodeMs = final.DecodeMs;
         pool.SessionTurnEnded(task, replicaId, final);
-        if (final.TokensOut >= budgetLimit) return task.TryFail(BudgetStop(task, "token or cost", final.TokensIn, final.TokensOut));
+        if (final.TokensOut >= budgetLimit && final.StopType != "eos") return task.TryFail(BudgetStop(task, "token or cost", final.TokensIn, final.TokensOut));
         return task.TryEnd(new EndFrame(final.TokensOut, final.TokensIn, (long)final.DecodeMs, Canceled: false, StopReason: final.StopType, final.PromptTokensCached));
     }
 
