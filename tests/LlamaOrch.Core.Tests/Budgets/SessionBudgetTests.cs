@@ -1,5 +1,6 @@
 using LlamaOrch.Core.Budgets;
 using LlamaOrch.Core.Sessions;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 
@@ -91,6 +92,20 @@ public sealed class SessionBudgetTests
     }
 
     [Fact]
+    public void Advisory_mode_logs_a_session_going_over_once()
+    {
+        var log = new CountingLogger();
+        var sessions = new SessionRegistry(_time, TimeSpan.FromMinutes(30), budgets: new BudgetPolicy(BudgetMode.Advisory, new BudgetLimits(10, null, null), log));
+        var budget = sessions.BudgetOf("s")!;
+
+        budget.TryReserve("p", Free, 2, 2, out _, out _)!.Settle(2, 2, 0); // 6 left: not over
+        Assert.Equal(0, log.Warnings);
+        for (var i = 0; i < 3; i++) budget.TryReserve("p", Free, 2, 2, out _, out _)!.Settle(2, 2, 0);
+
+        Assert.Equal(1, log.Warnings);
+    }
+
+    [Fact]
     public void A_put_budget_shows_in_the_report_and_the_turn_limit_counts_finished_turns()
     {
         var sessions = Sessions(BudgetMode.Enforce, BudgetLimits.Unlimited, maxTurns: 1);
@@ -115,5 +130,19 @@ public sealed class SessionBudgetTests
         Assert.Null(sessions.BudgetOf("s"));
         Assert.Null(sessions.Find("s")!.BudgetMode);
         Assert.Null(sessions.Find("s")!.TokensBudgetRemaining);
+    }
+
+    private sealed class CountingLogger : ILogger
+    {
+        public int Warnings { get; private set; }
+
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            if (logLevel == LogLevel.Warning) Warnings++;
+        }
     }
 }
