@@ -185,7 +185,9 @@ public sealed class AdmissionService
     private static bool TryReserve(SessionBudget budget, TaskSpec spec, PoolRuntime pool, out BudgetReservation? reserved, out Rejection refusal)
     {
         var promptTokens = PromptTokensAtMost(spec);
-        reserved = budget.TryReserve(pool.Id, pool.Config.Price, promptTokens, spec.MaxTokens, out var exhausted, out var retriable);
+        // Embedding and rerank tasks generate nothing: their inputs are all they can cost.
+        var maxTokens = spec.Workload == Workload.Completion ? spec.MaxTokens : 0;
+        reserved = budget.TryReserve(pool.Id, pool.Config.Price, promptTokens, maxTokens, out var exhausted, out var retriable);
         if (reserved is not null)
         {
             refusal = null!;
@@ -195,7 +197,7 @@ public sealed class AdmissionService
         var left = budget.Remaining();
         var what = exhausted switch
         {
-            "tokens" => $"{left.Tokens} tokens are left and the task may take {promptTokens} prompt tokens (at most) + {(spec.MaxTokens is { } most ? $"max_tokens {most}" : "at least one generated token")}",
+            "tokens" => $"{left.Tokens} tokens are left and the task may take {promptTokens} prompt tokens (at most) + {(maxTokens is { } most ? $"max_tokens {most}" : "at least one generated token")}",
             "cost" => $"{left.Cost} of its cost budget is left, less than the task may cost at pool {pool.Id}'s price",
             _ => "its time budget is spent",
         };
