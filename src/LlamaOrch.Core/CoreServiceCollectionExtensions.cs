@@ -39,7 +39,7 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton(sp => new PoolRegistry(options.Pools
             .Select(config => new PoolRuntime(
                 config, sp.GetRequiredService<TaskRunner>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<PlacementContext>(),
-                sp.GetRequiredService<ITaskMetrics>()))
+                sp.GetRequiredService<ITaskMetrics>(), options.SessionAffinityWait ?? SessionDefaults.AffinityWait))
             .ToList()));
         services.AddSingleton<PoolPlacement>();
         services.AddSingleton<AdmissionGate>();

@@ -87,6 +87,7 @@ internal static class OrchestratorApp
             TimeSpan.FromMilliseconds(settings.Tasks.MetricsIntervalMs),
             settings.Tasks.DefaultModel,
             TimeSpan.FromSeconds(settings.Sessions.IdleTtlSeconds),
+            TimeSpan.FromMilliseconds(settings.Sessions.AffinityWaitMs),
             settings.Sessions.MaxTurns,
             settings.BudgetMode,
             settings.BudgetDefaults));

@@ -20,8 +20,9 @@ internal sealed class PoolHarness
 {
     /// <param name="metricsInterval">How often streams get <c>metrics</c> frames at most; by default an hour, which leaves a queued task one.</param>
     /// <param name="ready">False to leave the replicas as the supervisor first finds them: not started yet.</param>
+    /// <param name="affinityWait">How long a session's task waits for its busy slot; by default none, as the harness's tasks each have their own session.</param>
     public PoolHarness(int slots = 1, int capacity = 8, FullPolicy policy = FullPolicy.Reject, IReadOnlyList<Workload>? workloads = null, int replicas = 1, bool ready = true,
-        ITaskMetrics? metrics = null, TimeSpan? metricsInterval = null, BudgetPolicy? budgets = null)
+        ITaskMetrics? metrics = null, TimeSpan? metricsInterval = null, TimeSpan affinityWait = default, BudgetPolicy? budgets = null)
     {
         var config = new PoolConfig
         {
@@ -31,7 +32,7 @@ internal sealed class PoolHarness
         Runner = new TaskRunner(Time, metricsInterval ?? TimeSpan.FromHours(1), NullLogger<TaskRunner>.Instance);
         // Sessions on the harness's clock, with session budgets when asked for.
         var placement = new PlacementContext(NoDeviceAvailability.Instance, new SessionRegistry(Time, SessionDefaults.IdleTtl, budgets: budgets), new PlacementCounters(), NullLogger.Instance);
-        Pool = new PoolRuntime(config, Runner, Time, placement, metrics);
+        Pool = new PoolRuntime(config, Runner, Time, placement, metrics, affinityWait);
         Tasks = new TaskStore(TimeSpan.FromMinutes(1), 2, Time);
         Pools = new PoolRegistry([Pool]);
         Admission = new AdmissionService(Pools, Tasks, Time, new PoolPlacement(Pools, placement), gate: Gate);
@@ -57,12 +58,13 @@ internal sealed class PoolHarness
     public TaskStore Tasks { get; }
     public AdmissionService Admission { get; }
 
-    public AdmissionOutcome Submit(string prompt, Priority priority = Priority.Interactive, long deadlineMs = 0)
+    /// <param name="sessionId">By default a new one: no session affinity between the harness's tasks.</param>
+    public AdmissionOutcome Submit(string prompt, Priority priority = Priority.Interactive, long deadlineMs = 0, string? sessionId = null)
     {
         var body = TaskRequestValidatorTests.Valid() with
         {
             TaskId = Guid.NewGuid().ToString(),
-            SessionId = Guid.NewGuid().ToString(), // no session affinity between the harness's tasks
+            SessionId = sessionId ?? Guid.NewGuid().ToString(),
             Prompt = prompt,
             Priority = priority == Priority.Interactive ? "interactive" : "batch",
             DeadlineMs = deadlineMs,
@@ -71,9 +73,9 @@ internal sealed class PoolHarness
         return Admission.Submit(spec!, "corr-" + prompt);
     }
 
-    public OrchestratedTask Admit(string prompt, Priority priority = Priority.Interactive, long deadlineMs = 0)
+    public OrchestratedTask Admit(string prompt, Priority priority = Priority.Interactive, long deadlineMs = 0, string? sessionId = null)
     {
-        var outcome = Submit(prompt, priority, deadlineMs);
+        var outcome = Submit(prompt, priority, deadlineMs, sessionId);
         Assert.Null(outcome.Rejection);
         return outcome.Task!;
     }

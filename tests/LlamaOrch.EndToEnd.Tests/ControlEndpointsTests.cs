@@ -9,7 +9,7 @@ public sealed class ControlEndpointsTests
     public async Task Capabilities_publish_what_a_client_needs_to_derive_safe_concurrency()
     {
         await using var orchestrator = await Orchestrator.StartAsync(
-            [.. Orchestrator.Pool("sim:cap?tps=100", slots: 3, replicas: 2, capacity: 40, policy: "drop-lru", ctx: 1024)]);
+            [.. Orchestrator.Pool("sim:cap?tps=100", slots: 3, replicas: 2, capacity: 40, policy: "drop-lru", ctx: 1024), "Sessions:AffinityWaitMs=100"]);
 
         var body = JsonNode.Parse(await orchestrator.Http.GetStringAsync("/v1/capabilities"))!;
 
@@ -27,6 +27,11 @@ public sealed class ControlEndpointsTests
         Assert.True(engine["features"]!["synthetic"]!.GetValue<bool>());
         Assert.Equal(["v1", "greedy-v1"], body["sampler_profiles"]!.AsArray().Select(p => p!["version"]!.GetValue<string>()));
         Assert.Contains("engine_version", body["determinism"]!["strict"]!.GetValue<string>());
+        var sessions = body["features"]!["sessions"]!;
+        Assert.True(sessions["kv_reuse"]!.GetValue<bool>());
+        Assert.Equal(1_800_000, sessions["idle_ttl_ms"]!.GetValue<long>());
+        Assert.Equal(100, sessions["affinity_wait_ms"]!.GetValue<long>());
+        Assert.True(sessions["delete_erases_kv"]!.GetValue<bool>());
     }
 
     [Fact]

@@ -57,9 +57,11 @@ public sealed class SupervisionTests
     [Fact]
     public async Task A_stopped_engine_gets_no_task_after_its_first_missed_check_and_its_tasks_are_requeued_or_reset()
     {
-        // Checks every second, each to be answered within 500 ms; hung at the third missed check in a row.
+        // Checks every second, each to be answered within 500 ms; hung at the third missed check in a row. The session's
+        // second task must start at once beside its first (no affinity wait), before the stopped engine misses a check.
         await using var orchestrator = await Orchestrator.StartAsync(
-            [.. Orchestrator.Pool(Slow, slots: 4, replicas: 2, capacity: 32), "Supervisor:HealthIntervalMs=1000", "Supervisor:UnhealthyThreshold=3"]);
+            [.. Orchestrator.Pool(Slow, slots: 4, replicas: 2, capacity: 32), "Supervisor:HealthIntervalMs=1000", "Supervisor:UnhealthyThreshold=3",
+                "Sessions:AffinityWaitMs=0"]);
         await orchestrator.WaitUntilAsync(h => h["pools"]![0]!["replicas_ready"]!.GetValue<int>() == 2);
         var session = Guid.NewGuid().ToString();
         var streamingBody = Orchestrator.Task(Slow, maxTokens: 200);

@@ -9,11 +9,13 @@ namespace LlamaOrch.Core.Pools;
 /// <summary>
 /// Joins a pool's queued tasks to its free slots. A pass picks, under the pool's lock, as many queued tasks
 /// as there are free slots, each for the best replica it may use by <see cref="PlacementRanking"/>; a task
-/// restricted to devices with no free slot waits without holding back the tasks behind it. The runs are
-/// started afterwards, outside the lock. Slots come back through <see cref="Release"/>.
+/// restricted to devices with no free slot, or held for its session's busy slot (<see cref="AffinityWait"/>),
+/// waits without holding back the tasks behind it. The runs are started afterwards, outside the lock. Slots come
+/// back through <see cref="Release"/>.
 /// Not thread-safe except where a member says so: its pool's lock guards it.
 /// </summary>
-internal sealed class PoolDispatcher(PoolRuntime pool, PoolQueue queue, ReplicaSet replicas, TaskRunner runner, PlacementContext placement)
+internal sealed class PoolDispatcher(PoolRuntime pool, PoolQueue queue, ReplicaSet replicas, TaskRunner runner, PlacementContext placement,
+    AffinityWait affinity)
 {
     private readonly HashSet<OrchestratedTask> _running = [];
     private long _dispatchSeq;
@@ -26,16 +28,18 @@ internal sealed class PoolDispatcher(PoolRuntime pool, PoolQueue queue, ReplicaS
     public List<Dispatch>? Take(IReadOnlyDictionary<string, long> devices)
     {
         List<Dispatch>? dispatches = null;
+        affinity.BeginPass();
         while (queue.Count > 0 && replicas.FreeSlots > 0)
         {
             ReplicaRuntime? chosen = null;
-            var task = queue.TakeFirst(t => (chosen = BestReplica(t, devices)) is not null);
+            var task = queue.TakeFirst(t => !affinity.Holds(t, replicas) && (chosen = BestReplica(t, devices)) is not null);
             if (task is null || chosen is null) break;
             chosen.Running.Add(task);
             task.EngineSlot = chosen.SlotTable.Take(task);
             _running.Add(task);
             (dispatches ??= []).Add(new Dispatch(task, chosen.Id, chosen.Client!, ++_dispatchSeq));
         }
+        affinity.EndPass();
         return dispatches;
     }
 

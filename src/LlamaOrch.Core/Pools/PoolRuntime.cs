@@ -35,7 +35,9 @@ public sealed partial class PoolRuntime
     /// <summary>The version the last ready replica reported, for the metrics' <c>engine_version</c>; null before any was ready.</summary>
     private string? _engineVersion;
 
-    internal PoolRuntime(PoolConfig config, TaskRunner runner, TimeProvider time, PlacementContext? placement = null, ITaskMetrics? metrics = null)
+    /// <param name="affinityWait">How long a session's task may wait for the busy slot holding its KV (<see cref="AffinityWait"/>); zero never waits.</param>
+    internal PoolRuntime(
+        PoolConfig config, TaskRunner runner, TimeProvider time, PlacementContext? placement = null, ITaskMetrics? metrics = null, TimeSpan affinityWait = default)
     {
         _config = config;
         _time = time;
@@ -43,7 +45,7 @@ public sealed partial class PoolRuntime
         _placement = placement ?? PlacementContext.Detached();
         _queue = new PoolQueue(config.Id, config.QueueCapacity, config.QueuePolicy);
         _replicas = new ReplicaSet(config.Id, time);
-        _dispatcher = new PoolDispatcher(this, _queue, _replicas, runner, _placement);
+        _dispatcher = new PoolDispatcher(this, _queue, _replicas, runner, _placement, new AffinityWait(time, affinityWait, Pump));
         _state = new PoolLifecycleState(config.Id);
         _replicas.Add(config, config.Model, ReplicaRole.Serving);
         _progress = new QueueProgress(time, runner.MetricsInterval, ReportQueued);

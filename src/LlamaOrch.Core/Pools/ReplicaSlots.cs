@@ -72,6 +72,16 @@ internal sealed class ReplicaSlots
 
     public void Release(int slot) => _slots[slot].Busy = false;
 
+    /// <summary>Whether a busy slot's cache holds <paramref name="sessionId"/>'s conversation (its running turn's).</summary>
+    public bool BusyWith(string sessionId)
+    {
+        foreach (var slot in _slots)
+        {
+            if (slot.Busy && slot.SessionId == sessionId) return true;
+        }
+        return false;
+    }
+
     /// <summary>Whether <paramref name="slot"/>'s cache still holds <paramref name="sessionId"/>'s last turn.</summary>
     public bool Holds(int slot, string sessionId) => slot < _slots.Length && _slots[slot].SessionId == sessionId;
 

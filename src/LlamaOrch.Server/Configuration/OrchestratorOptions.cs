@@ -136,11 +136,14 @@ internal sealed class TasksOptions
     public int ShutdownGraceSeconds { get; set; } = 10;
 }
 
-/// <summary>How long sessions last (Orchestrator:Sessions).</summary>
+/// <summary>How long sessions last, and how long their tasks wait for their KV's slot (Orchestrator:Sessions).</summary>
 internal sealed class SessionsOptions
 {
     /// <summary>A session ends after this many seconds without a task.</summary>
     public int IdleTtlSeconds { get; set; } = (int)LlamaOrch.Core.Sessions.SessionDefaults.IdleTtl.TotalSeconds;
+
+    /// <summary>How long a session's task waits at most for the busy slot holding its KV before it goes cold elsewhere; 0 never waits.</summary>
+    public int AffinityWaitMs { get; set; } = (int)LlamaOrch.Core.Sessions.SessionDefaults.AffinityWait.TotalMilliseconds;
 
     /// <summary>Turns a session may have; 0 for unlimited.</summary>
     public int MaxTurns { get; set; }

@@ -66,6 +66,8 @@ internal sealed record OrchestratorSettings(
         Positive(options.Tasks.MetricsIntervalMs, "Orchestrator:Tasks:MetricsIntervalMs");
         Positive(options.Tasks.KeepAliveSeconds, "Orchestrator:Tasks:KeepAliveSeconds");
         Positive(options.Sessions.IdleTtlSeconds, "Orchestrator:Sessions:IdleTtlSeconds");
+        if (options.Sessions.AffinityWaitMs < 0)
+            throw new ConfigurationException($"Orchestrator:Sessions:AffinityWaitMs must be 0 or more (got {options.Sessions.AffinityWaitMs})");
         if (options.Sessions.MaxTurns < 0)
             throw new ConfigurationException($"Orchestrator:Sessions:MaxTurns must be 0 (unlimited) or more (got {options.Sessions.MaxTurns})");
         if (!WireNames.BudgetModes.TryGetValue(options.Budgets.Mode.ToLowerInvariant(), out var budgetMode))

@@ -11,6 +11,7 @@ using LlamaOrch.Core.Tasks;
 using LlamaOrch.EngineProtocol.Simulation;
 using LlamaOrch.Engines.Models;
 using LlamaOrch.Engines.Supervision;
+using LlamaOrch.Server.Configuration;
 using LlamaOrch.Server.Http;
 
 namespace LlamaOrch.Server.Endpoints;
@@ -21,8 +22,8 @@ internal static class ControlEndpoints
 
     public static void MapControlEndpoints(this IEndpointRouteBuilder routes)
     {
-        routes.MapGet("/v1/capabilities", (PoolRegistry pools) =>
-            Results.Json(Capabilities(pools), ContractsJsonContext.Default.CapabilitiesResponse));
+        routes.MapGet("/v1/capabilities", (PoolRegistry pools, OrchestratorSettings settings) =>
+            Results.Json(Capabilities(pools, settings.Sessions), ContractsJsonContext.Default.CapabilitiesResponse));
 
         routes.MapGet("/v1/pools/{id}/health", (HttpContext context, string id, PoolRegistry pools, PlacementCounters counters) =>
         {
@@ -139,7 +140,7 @@ internal static class ControlEndpoints
         await context.Response.WriteAsJsonAsync(new DrainResponse(pool.Id, Draining: true, deadlineMs), ContractsJsonContext.Default.DrainResponse);
     }
 
-    private static CapabilitiesResponse Capabilities(PoolRegistry pools)
+    private static CapabilitiesResponse Capabilities(PoolRegistry pools, SessionsOptions sessions)
     {
         var engines = pools.All.Select(pool =>
         {
@@ -167,6 +168,8 @@ internal static class ControlEndpoints
 
         return new CapabilitiesResponse(ApiVersion, engines, profiles, new DeterminismGuarantees(
             Strict: "identical token stream for identical {prompt, parameters, seed, sampler_profile_version, engine_version, model digest}, whatever else the replica runs (docs/determinism.md)",
-            BestEffort: "may batch with other sequences and reuse cached prompt prefixes; usually but not always identical"));
+            BestEffort: "may batch with other sequences and reuse cached prompt prefixes; usually but not always identical"),
+            new OrchestratorFeatures(new SessionFeatures(
+                KvReuse: true, IdleTtlMs: sessions.IdleTtlSeconds * 1000L, sessions.AffinityWaitMs, DeleteErasesKv: true)));
     }
 }
