@@ -267,8 +267,8 @@ public sealed class OrchestratedTask
     {
         _state = state;
         FinishedTimestamp = _time.GetTimestamp();
-        Append(kind, last, close: true);
-        // Charged from the very frame the stream ends with, so a session's charges add up to its streams' counts.
+        // Charged from the very frame the stream ends with, so a session's charges add up to its streams' counts; and
+        // before that frame is written, so a client that has read it finds the charge in the session already.
         // The ledger's lock takes no other lock, so taking it under this one cannot deadlock.
         if (Budget is { } budget)
         {
@@ -281,6 +281,7 @@ public sealed class OrchestratedTask
             };
             budget.Settle(tokensIn, tokensOut, runMs);
         }
+        Append(kind, last, close: true);
     }
 
     private void Append(TaskEventKind kind, object payload, bool close)
