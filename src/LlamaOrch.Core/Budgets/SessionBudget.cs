@@ -75,7 +75,8 @@ public sealed class SessionBudget
                 if (left.Tokens is { } tokensLeft) outputLimit = tokensLeft - promptTokens;
                 if (left.Cost is { } costLeft && price.Per1kOut > 0)
                 {
-                    var affordable = (long)Math.Floor((costLeft - price.Of(promptTokens, 0)) * 1000m / price.Per1kOut);
+                    // Capped before the conversion: a large budget at a tiny price affords more tokens than a long holds.
+                    var affordable = (long)Math.Min(Math.Floor((costLeft - price.Of(promptTokens, 0)) * 1000m / price.Per1kOut), int.MaxValue);
                     outputLimit = Math.Min(outputLimit ?? long.MaxValue, affordable);
                 }
             }

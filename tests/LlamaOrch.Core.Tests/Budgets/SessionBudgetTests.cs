@@ -66,6 +66,16 @@ public sealed class SessionBudgetTests
     }
 
     [Fact]
+    public void A_large_cost_budget_at_a_tiny_price_gives_an_output_limit_that_fits_an_int()
+    {
+        var budget = Sessions(BudgetMode.Enforce, new BudgetLimits(null, null, 1_000_000_000_000m)).BudgetOf("s")!;
+
+        var reservation = budget.TryReserve("p", new TokenPrice(0, 0.000001m), 10, null, out _, out _)!;
+
+        Assert.Equal(int.MaxValue, reservation.OutputLimit);
+    }
+
+    [Fact]
     public void Run_time_is_charged_and_a_spent_time_budget_refuses_and_gives_runs_no_time()
     {
         var budget = Sessions(BudgetMode.Enforce, new BudgetLimits(null, 1_000, null)).BudgetOf("s")!;
