@@ -23,6 +23,7 @@ namespace LlamaOrch.Contracts;
 [JsonSerializable(typeof(MetricsFrame))]
 [JsonSerializable(typeof(EndFrame))]
 [JsonSerializable(typeof(SessionResponse))]
+[JsonSerializable(typeof(BudgetRequest))]
 [JsonSerializable(typeof(ErrorEnvelope))]
 [JsonSerializable(typeof(HealthResponse))]
 [JsonSerializable(typeof(DevicesResponse))]

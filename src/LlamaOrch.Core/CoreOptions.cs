@@ -1,3 +1,4 @@
+using LlamaOrch.Core.Budgets;
 using LlamaOrch.Core.Pools;
 
 namespace LlamaOrch.Core;
@@ -9,6 +10,8 @@ namespace LlamaOrch.Core;
 /// <param name="DefaultModel">What a task without <c>model_ref</c> asks for; null to take the one model the pools serve.</param>
 /// <param name="SessionIdleTtl">How long a session lasts without a task; null for <see cref="Sessions.SessionDefaults.IdleTtl"/>.</param>
 /// <param name="SessionAffinityWait">How long a task may wait for its session's busy slot; null for <see cref="Sessions.SessionDefaults.AffinityWait"/>.</param>
+/// <param name="MaxTurns">Turns a session may have; 0 for unlimited.</param>
+/// <param name="BudgetDefaults">Each session's budget until it is set; null for unlimited.</param>
 public sealed record CoreOptions(
     IReadOnlyList<PoolConfig> Pools,
     TimeSpan TaskRetention,
@@ -16,4 +19,7 @@ public sealed record CoreOptions(
     TimeSpan MetricsInterval,
     string? DefaultModel,
     TimeSpan? SessionIdleTtl = null,
-    TimeSpan? SessionAffinityWait = null);
+    TimeSpan? SessionAffinityWait = null,
+    int MaxTurns = 0,
+    BudgetMode BudgetMode = BudgetMode.Off,
+    BudgetLimits? BudgetDefaults = null);

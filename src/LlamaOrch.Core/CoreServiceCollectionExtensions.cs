@@ -1,5 +1,6 @@
 using LlamaOrch.Core;
 using LlamaOrch.Core.Admission;
+using LlamaOrch.Core.Budgets;
 using LlamaOrch.Core.Catalog;
 using LlamaOrch.Core.Placement;
 using LlamaOrch.Core.Pools;
@@ -17,7 +18,7 @@ public static class CoreServiceCollectionExtensions
     /// Registers the pools, admission, placement, the task store and the shutdown sequence as singletons. The host
     /// registers what they draw on: a <see cref="TimeProvider"/>, logging, the <see cref="ModelCatalog"/> admission
     /// checks models against, the <see cref="IDeviceAvailability"/> placement reads, and the <see cref="ITaskMetrics"/>
-    /// the pools report to.
+    /// the pools report to (and, optionally, the <see cref="IBudgetMetrics"/> session budgets report to).
     /// </summary>
     public static IServiceCollection AddLlamaOrchCore(this IServiceCollection services, CoreOptions options)
     {
@@ -25,7 +26,11 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton(sp => new TaskRunner(
             sp.GetRequiredService<TimeProvider>(), options.MetricsInterval, sp.GetRequiredService<ILogger<TaskRunner>>()));
         services.AddSingleton<PlacementCounters>();
-        services.AddSingleton(sp => new SessionRegistry(sp.GetRequiredService<TimeProvider>(), options.SessionIdleTtl ?? SessionDefaults.IdleTtl));
+        services.AddSingleton(sp => new BudgetPolicy(
+            options.BudgetMode, options.BudgetDefaults ?? BudgetLimits.Unlimited,
+            sp.GetRequiredService<ILoggerFactory>().CreateLogger("LlamaOrch.Budgets"), sp.GetService<IBudgetMetrics>()));
+        services.AddSingleton(sp => new SessionRegistry(
+            sp.GetRequiredService<TimeProvider>(), options.SessionIdleTtl ?? SessionDefaults.IdleTtl, budgets: sp.GetRequiredService<BudgetPolicy>(), maxTurns: options.MaxTurns));
         services.AddSingleton(sp => new PlacementContext(
             sp.GetRequiredService<IDeviceAvailability>(),
             sp.GetRequiredService<SessionRegistry>(),

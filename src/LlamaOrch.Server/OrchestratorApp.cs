@@ -87,7 +87,10 @@ internal static class OrchestratorApp
             TimeSpan.FromMilliseconds(settings.Tasks.MetricsIntervalMs),
             settings.Tasks.DefaultModel,
             TimeSpan.FromSeconds(settings.Sessions.IdleTtlSeconds),
-            TimeSpan.FromMilliseconds(settings.Sessions.AffinityWaitMs)));
+            TimeSpan.FromMilliseconds(settings.Sessions.AffinityWaitMs),
+            settings.Sessions.MaxTurns,
+            settings.BudgetMode,
+            settings.BudgetDefaults));
         // The host allows HostOptions.ShutdownTimeout (30 s by default) for the whole stop: room for the grace, for the cut runs to unwind, then for stopping the engines.
         var stopNeeds = TimeSpan.FromSeconds(settings.Tasks.ShutdownGraceSeconds) + ShutdownSequence.CutRunsAllowance + EngineStopAllowance;
         services.Configure<HostOptions>(host =>

@@ -3,10 +3,12 @@ using LlamaOrch.Contracts;
 using LlamaOrch.Contracts.Errors;
 using LlamaOrch.Contracts.Tasks;
 using LlamaOrch.Core.Admission;
+using LlamaOrch.Core.Budgets;
 using LlamaOrch.Core.Engines;
 using LlamaOrch.Core.Placement;
 using LlamaOrch.Core.Pools;
 using LlamaOrch.Core.Scheduling;
+using LlamaOrch.Core.Sessions;
 using LlamaOrch.Core.Tasks;
 using LlamaOrch.Core.Telemetry;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -20,7 +22,7 @@ internal sealed class PoolHarness
     /// <param name="ready">False to leave the replicas as the supervisor first finds them: not started yet.</param>
     /// <param name="affinityWait">How long a session's task waits for its busy slot; by default none, as the harness's tasks each have their own session.</param>
     public PoolHarness(int slots = 1, int capacity = 8, FullPolicy policy = FullPolicy.Reject, IReadOnlyList<Workload>? workloads = null, int replicas = 1, bool ready = true,
-        ITaskMetrics? metrics = null, TimeSpan? metricsInterval = null, TimeSpan affinityWait = default)
+        ITaskMetrics? metrics = null, TimeSpan? metricsInterval = null, TimeSpan affinityWait = default, BudgetPolicy? budgets = null)
     {
         var config = new PoolConfig
         {
@@ -28,10 +30,12 @@ internal sealed class PoolHarness
             Workloads = workloads ?? [Workload.Completion], Replicas = replicas,
         };
         Runner = new TaskRunner(Time, metricsInterval ?? TimeSpan.FromHours(1), NullLogger<TaskRunner>.Instance);
-        Pool = new PoolRuntime(config, Runner, Time, metrics: metrics, affinityWait: affinityWait);
+        // Sessions on the harness's clock, with session budgets when asked for.
+        var placement = new PlacementContext(NoDeviceAvailability.Instance, new SessionRegistry(Time, SessionDefaults.IdleTtl, budgets: budgets), new PlacementCounters(), NullLogger.Instance);
+        Pool = new PoolRuntime(config, Runner, Time, placement, metrics, affinityWait);
         Tasks = new TaskStore(TimeSpan.FromMinutes(1), 2, Time);
         Pools = new PoolRegistry([Pool]);
-        Admission = new AdmissionService(Pools, Tasks, Time, new PoolPlacement(Pools, PlacementContext.Detached()), gate: Gate);
+        Admission = new AdmissionService(Pools, Tasks, Time, new PoolPlacement(Pools, placement), gate: Gate);
         Engines = Enumerable.Range(0, replicas).Select(_ => new ScriptedEngine()).ToList();
         if (ready) MakeReady();
     }

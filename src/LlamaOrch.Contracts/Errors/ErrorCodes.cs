@@ -16,6 +16,13 @@ public static class ErrorCodes
 
     /// <summary>409: a catalog entry with that id exists.</summary>
     public const string CatalogConflict = "CATALOG_CONFLICT";
+
+    /// <summary>403: the task cannot fit what is left of its session's budget (policy_label "budget").</summary>
+    public const string BudgetExceeded = "BUDGET_EXCEEDED";
+
+    /// <summary>403: the session has had Orchestrator:Sessions:MaxTurns turns (policy_label "session").</summary>
+    public const string SessionTurnLimit = "SESSION_TURN_LIMIT";
+
     public const string AdmissionReject = "ADMISSION_REJECT";
     public const string QueueFullDropLru = "QUEUE_FULL_DROP_LRU";
     public const string PoolUnready = "POOL_UNREADY";

@@ -25,6 +25,20 @@ public sealed record SessionResponse(
 
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public int? Slot { get; init; }
+
+    /// <summary><c>advisory</c> or <c>enforce</c> while budgets are on; absent when they are off (and so are the budget fields).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? BudgetMode { get; init; }
+
+    /// <summary>Tokens left of the session's budget, less what its running tasks hold; absent when unlimited.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public long? TokensBudgetRemaining { get; init; }
+
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public long? TimeBudgetRemainingMs { get; init; }
+
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public decimal? CostBudgetRemaining { get; init; }
 }
 
 /// <summary>One finished turn of a session: prompt tokens, how many of them came from the cache, tokens generated, and why its slot.</summary>

@@ -39,6 +39,7 @@ public sealed record ScoreFrame(int I, float Score, int Rank, int Tokens);
 /// <param name="PredictedStartMs">Only while queued: milliseconds from now until the task is predicted to start.</param>
 /// <param name="KvWarmth">Share of the prompt's tokens the engine served from its KV cache; only once the engine reported it.</param>
 /// <param name="TokensPerSecond">Only while running, from the second token on: decode rate since the first token.</param>
+/// <param name="TokensBudgetRemaining">Only while running, with budgets on and a token budget: what is left of the session's (see <c>GET /v1/sessions/{id}</c>).</param>
 public sealed record MetricsFrame(
     int QueueDepth,
     int TokensOut,
@@ -50,7 +51,10 @@ public sealed record MetricsFrame(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? QueuePosition = null,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] long? PredictedStartMs = null,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] double? KvWarmth = null,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] double? TokensPerSecond = null);
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] double? TokensPerSecond = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] long? TokensBudgetRemaining = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] long? TimeBudgetRemainingMs = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] decimal? CostBudgetRemaining = null);
 
 /// <summary>SSE <c>end</c>: the last frame of a task that was not failed.</summary>
 /// <param name="StopReason"><c>limit</c> (max_tokens), <c>eos</c>, <c>deadline</c> or <c>canceled</c>.</param>

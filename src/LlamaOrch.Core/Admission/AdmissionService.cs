@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text;
 using LlamaOrch.Contracts.Errors;
 using LlamaOrch.Contracts.Tasks;
+using LlamaOrch.Core.Budgets;
 using LlamaOrch.Core.Catalog;
 using LlamaOrch.Core.Placement;
 using LlamaOrch.Core.Pools;
@@ -21,6 +22,10 @@ public sealed class AdmissionService
 
     /// <summary>How long admission waits for a token count before leaving the check to the engine.</summary>
     private static readonly TimeSpan TokenCountTimeout = TimeSpan.FromSeconds(5);
+
+    /// <summary>The <c>policy_label</c> of a refusal by a session budget, and of one by the session turn limit.</summary>
+    public const string BudgetPolicyLabel = "budget";
+    public const string SessionPolicyLabel = "session";
 
     private readonly PoolRegistry _pools;
     private readonly TaskStore _tasks;
@@ -97,14 +102,27 @@ public sealed class AdmissionService
             placing?.SetTag(TaskTracing.PoolIdAttribute, choice.Pool?.Id);
         }
         if (choice.Pool is not { } chosen) return Refuse(spec, choice.Rejection!);
+        if (chosen.Sessions.TurnLimitReached(spec.SessionId))
+            return Refuse(spec, new Rejection(ErrorCodes.SessionTurnLimit,
+                $"session {spec.SessionId} has had its {chosen.Sessions.MaxTurns} turns (Orchestrator:Sessions:MaxTurns); start a new session (a new session_id)",
+                Retriable: false, PolicyLabel: SessionPolicyLabel));
 
-        var task = new OrchestratedTask(spec, correlationId, chosen, _time) { TraceParent = origin };
+        // The price is the chosen pool's, so the budget is reserved once placement has picked it.
+        BudgetReservation? reserved = null;
+        if (chosen.Sessions.BudgetOf(spec.SessionId) is { } budget && !TryReserve(budget, spec, chosen, out reserved, out var overBudget))
+            return Refuse(spec, overBudget);
+
+        var task = new OrchestratedTask(spec, correlationId, chosen, _time) { TraceParent = origin, Budget = reserved };
         if (!_tasks.TryAdd(task))
+        {
+            reserved?.Release();
             return Refuse(spec, Rejection.InvalidParams("task_id", $"task {spec.TaskId} already exists; stream or cancel it, or submit with a new task_id"));
+        }
         // Looked at once the task is stored: a shutdown that closes the gate after this still finds the task and ends it.
         if (_gate?.Refusal is { } closed)
         {
             _tasks.Remove(task);
+            reserved?.Release();
             return Refuse(spec, closed);
         }
 
@@ -114,6 +132,7 @@ public sealed class AdmissionService
         {
             // A refused task leaves no trace, so the client can retry with the same task_id.
             _tasks.Remove(task);
+            reserved?.Release();
             return Refuse(spec, admitted.Rejection);
         }
         chosen.Sessions.Admitted(spec.SessionId);
@@ -157,6 +176,45 @@ public sealed class AdmissionService
         return (long)tokens + generated > ctxMax
             ? Rejection.InvalidParams("prompt", $"{tokens} prompt tokens + {(spec.MaxTokens is null ? "one generated token" : $"max_tokens {generated}")} exceed the {ctxMax}-token context per slot of the pools serving '{spec.ModelRef}'; shorten the prompt or lower max_tokens")
             : null;
+    }
+
+    /// <summary>
+    /// Reserves the task's most in its session's budget: its prompt's upper bound in tokens (as for the context check:
+    /// UTF-8 bytes plus two, over the prompt and every input) plus <c>max_tokens</c>, or all that is left without it.
+    /// </summary>
+    private static bool TryReserve(SessionBudget budget, TaskSpec spec, PoolRuntime pool, out BudgetReservation? reserved, out Rejection refusal)
+    {
+        var promptTokens = PromptTokensAtMost(spec);
+        // Embedding and rerank tasks generate nothing: their inputs are all they can cost.
+        var maxTokens = spec.Workload == Workload.Completion ? spec.MaxTokens : 0;
+        reserved = budget.TryReserve(pool.Id, pool.Config.Price, promptTokens, maxTokens, out var exhausted, out var retriable);
+        if (reserved is not null)
+        {
+            refusal = null!;
+            return true;
+        }
+        budget.Metrics.Refused(pool.Id, exhausted!);
+        var left = budget.Remaining();
+        var what = exhausted switch
+        {
+            "tokens" => $"{left.Tokens} tokens are left and the task may take {promptTokens} prompt tokens (at most) + {(maxTokens is { } most ? $"max_tokens {most}" : "at least one generated token")}",
+            "cost" => $"{left.Cost} of its cost budget is left, less than the task may cost at pool {pool.Id}'s price",
+            _ => "its time budget is spent",
+        };
+        // Retriable only while its other unfinished tasks hold reserves whose return would make room.
+        refusal = new Rejection(ErrorCodes.BudgetExceeded, $"session {spec.SessionId}: {what}; raise it with PUT /v1/sessions/{{id}}/budget",
+            Retriable: retriable, PolicyLabel: BudgetPolicyLabel);
+        return false;
+    }
+
+    private static int PromptTokensAtMost(TaskSpec spec)
+    {
+        long prompt = spec.Prompt is { } text ? Encoding.UTF8.GetByteCount(text) + SpecialTokenAllowance : 0;
+        var total = spec.Workload == Workload.Rerank ? 0 : prompt;
+        // A rerank pair is the prompt and one input, so there the prompt counts once per input.
+        foreach (var input in spec.Inputs ?? [])
+            total += Encoding.UTF8.GetByteCount(input) + SpecialTokenAllowance + (spec.Workload == Workload.Rerank ? prompt : 0);
+        return (int)Math.Min(total, int.MaxValue);
     }
 
     /// <summary>The names a pool may give the model by: the ref itself, and its catalog id and source.</summary>

@@ -1,3 +1,4 @@
+using LlamaOrch.Core.Budgets;
 using LlamaOrch.Core.Scheduling;
 using LlamaOrch.Core.Tasks;
 
@@ -31,6 +32,9 @@ public sealed record PoolConfig
     /// <c>sim:</c> model declares; null for <see cref="StartPrediction.PriorTokensPerSecond"/>.
     /// </summary>
     public double? ExpectedTokensPerSecond { get; init; }
+
+    /// <summary>What its tokens cost against session cost budgets; free unless configured.</summary>
+    public TokenPrice Price { get; init; }
 
     /// <summary>The engine executable; null for the llorch-engine that ships beside orchestratord.</summary>
     public string? EngineCommand { get; init; }

@@ -1,9 +1,10 @@
+using LlamaOrch.Core.Budgets;
 using LlamaOrch.Core.Pools;
 
 namespace LlamaOrch.Core.Sessions;
 
 /// <summary>One session as the registry keeps it; guarded by the registry's lock.</summary>
-internal sealed class SessionRecord(string id, long now)
+internal sealed class SessionRecord(string id, long now, SessionBudget? budget)
 {
     /// <summary>How many of the last turns a session report lists.</summary>
     public const int RecentTurnsKept = 16;
@@ -15,6 +16,9 @@ internal sealed class SessionRecord(string id, long now)
     public long LastUse { get; set; } = now;
 
     public int Turns { get; private set; }
+
+    /// <summary>Its budget ledger; null while budgets are off.</summary>
+    public SessionBudget? Budget { get; } = budget;
 
     public long TokensIn { get; private set; }
 

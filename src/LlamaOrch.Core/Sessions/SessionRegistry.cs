@@ -1,4 +1,5 @@
 using LlamaOrch.Contracts.Sessions;
+using LlamaOrch.Core.Budgets;
 using LlamaOrch.Core.Pools;
 using LlamaOrch.Core.Tasks;
 
@@ -18,13 +19,22 @@ public sealed class SessionRegistry
     private readonly LinkedList<SessionRecord> _byLastUse = new();
     private readonly Lock _gate = new();
     private readonly TimeProvider _time;
+    private readonly BudgetPolicy _budgets;
 
-    internal SessionRegistry(TimeProvider time, TimeSpan idleTtl, int capacity = 65_536)
+    /// <param name="maxTurns">Turns a session may have; 0 for unlimited (Orchestrator:Sessions:MaxTurns).</param>
+    internal SessionRegistry(TimeProvider time, TimeSpan idleTtl, int capacity = 65_536, BudgetPolicy? budgets = null, int maxTurns = 0)
     {
         _time = time;
         IdleTtl = idleTtl;
         Capacity = capacity;
+        _budgets = budgets ?? BudgetPolicy.Off;
+        MaxTurns = maxTurns;
     }
+
+    /// <summary>Turns a session may have before its tasks are refused; 0 for unlimited.</summary>
+    public int MaxTurns { get; }
+
+    public BudgetMode BudgetMode => _budgets.Mode;
 
     public TimeSpan IdleTtl { get; }
 
@@ -34,6 +44,27 @@ public sealed class SessionRegistry
     internal void Admitted(string sessionId)
     {
         lock (_gate) Touch(sessionId);
+    }
+
+    /// <summary>Whether the session has had <see cref="MaxTurns"/> turns; false when unlimited or for a new session.</summary>
+    internal bool TurnLimitReached(string sessionId)
+    {
+        if (MaxTurns == 0) return false;
+        lock (_gate) return Live(sessionId)?.Turns >= MaxTurns;
+    }
+
+    /// <summary>The session's budget ledger, starting the session if need be; null while budgets are off.</summary>
+    internal SessionBudget? BudgetOf(string sessionId)
+    {
+        if (_budgets.Mode == BudgetMode.Off) return null;
+        lock (_gate) return Touch(sessionId).Budget;
+    }
+
+    /// <summary>Sets the session's budget, starting the session if need be, and answers its report.</summary>
+    public SessionResponse SetBudget(string sessionId, BudgetLimits limits)
+    {
+        lock (_gate) Touch(sessionId).Budget!.SetLimits(limits);
+        return Find(sessionId)!;
     }
 
     /// <summary>The replica the session last ran on, for placement's affinity rule; null for a new or ended session.</summary>
@@ -82,6 +113,17 @@ public sealed class SessionRegistry
                 session.TokensCached,
                 session.TokensOut,
                 [.. session.Recent.Select(t => new SessionTurnReport(t.TokensIn, t.TokensCached, t.TokensOut, WireNames.Of(t.Warmth)))]);
+            if (session.Budget is { } budget)
+            {
+                var left = budget.Remaining();
+                report = report with
+                {
+                    BudgetMode = WireNames.Of(budget.Mode),
+                    TokensBudgetRemaining = left.Tokens,
+                    TimeBudgetRemainingMs = left.TimeMs,
+                    CostBudgetRemaining = left.Cost,
+                };
+            }
         }
 
         // Whether the slot still holds it is the pool's to say (another session's turn may have taken it since).
@@ -148,7 +190,7 @@ public sealed class SessionRegistry
         // Ended sessions leave from the front as new ones come, so idle ones do not pile up until the capacity.
         while (_byLastUse.First is { } idlest && _time.GetElapsedTime(idlest.Value.LastUse, now) >= IdleTtl) Forget(idlest);
         if (_sessions.Count >= Capacity) Forget(_byLastUse.First!);
-        var added = _byLastUse.AddLast(new SessionRecord(sessionId, now));
+        var added = _byLastUse.AddLast(new SessionRecord(sessionId, now, _budgets.Mode == BudgetMode.Off ? null : new SessionBudget(_budgets, sessionId)));
         _sessions[sessionId] = added;
         return added.Value;
     }

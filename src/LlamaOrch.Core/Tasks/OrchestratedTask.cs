@@ -1,5 +1,6 @@
 using LlamaOrch.Contracts.Errors;
 using LlamaOrch.Contracts.Tasks;
+using LlamaOrch.Core.Budgets;
 using LlamaOrch.Core.Engines;
 using LlamaOrch.Core.Pools;
 using LlamaOrch.Core.Telemetry;
@@ -49,6 +50,9 @@ public sealed class OrchestratedTask
     internal System.Diagnostics.ActivityContext TraceParent { get; init; }
 
     internal PoolRuntime Pool { get; }
+
+    /// <summary>What it holds of its session's budget, settled when it ends; null while budgets are off.</summary>
+    public BudgetReservation? Budget { get; init; }
 
     public string PoolId => Pool.Id;
 
@@ -263,6 +267,20 @@ public sealed class OrchestratedTask
     {
         _state = state;
         FinishedTimestamp = _time.GetTimestamp();
+        // Charged from the very frame the stream ends with, so a session's charges add up to its streams' counts; and
+        // before that frame is written, so a client that has read it finds the charge in the session already.
+        // The ledger's lock takes no other lock, so taking it under this one cannot deadlock.
+        if (Budget is { } budget)
+        {
+            var runMs = _replicaId is null ? 0 : (long)_time.GetElapsedTime(_startedTimestamp, FinishedTimestamp.Value).TotalMilliseconds;
+            var (tokensIn, tokensOut) = last switch
+            {
+                EndFrame end => (end.TokensIn, end.TokensOut),
+                ErrorEnvelope { TokensOut: { } partial } error => (error.TokensIn ?? 0, partial),
+                _ => (0, _tokensOut),
+            };
+            budget.Settle(tokensIn, tokensOut, runMs);
+        }
         Append(kind, last, close: true);
     }
 

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using LlamaOrch.Contracts.Errors;
 using LlamaOrch.Contracts.Tasks;
+using LlamaOrch.Core.Admission;
 using LlamaOrch.Core.Engines;
 using LlamaOrch.Core.Pools;
 using LlamaOrch.Core.Telemetry;
@@ -148,7 +149,11 @@ internal sealed class TaskRunner(TimeProvider time, TimeSpan metricsInterval, IL
     private async Task<bool> RunEngineAsync(OrchestratedTask task, long started, CancellationToken run, Func<CancellationToken, Task<bool>> work)
     {
         using var deadline = DeadlineSource(task);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(run, deadline?.Token ?? CancellationToken.None);
+        // The time budget is a timer like the deadline: nothing is checked per token.
+        using var timeBudget = task.Budget?.Budget.RunTimeLeft() is { } timeLeft ? new CancellationTokenSource(timeLeft, time) : null;
+        using var linked = timeBudget is null
+            ? CancellationTokenSource.CreateLinkedTokenSource(run, deadline?.Token ?? CancellationToken.None)
+            : CancellationTokenSource.CreateLinkedTokenSource(run, deadline?.Token ?? CancellationToken.None, timeBudget.Token);
         using var request = TaskTracing.StartEngineRequest();
         try
         {
@@ -159,6 +164,12 @@ internal sealed class TaskRunner(TimeProvider time, TimeSpan metricsInterval, IL
             task.TryEnd(new EndFrame(task.TokensOut, 0, ElapsedMs(started), Canceled: false, StopReason: "deadline"));
             return false;
         }
+        catch (OperationCanceledException) when (timeBudget?.IsCancellationRequested == true && !run.IsCancellationRequested)
+        {
+            // The engine counts the prompt only in its final frame, so the prompt is charged at its reserved upper bound.
+            task.TryFail(BudgetStop(task, "time", task.Budget!.PromptTokens, task.TokensOut));
+            return false;
+        }
         catch (OperationCanceledException) when (run.IsCancellationRequested)
         {
             return false; // stopped from outside: nothing more to write
@@ -167,7 +178,9 @@ internal sealed class TaskRunner(TimeProvider time, TimeSpan metricsInterval, IL
 
     private async Task<bool> RelayAsync(OrchestratedTask task, PoolRuntime pool, string replicaId, IEngineClient client, long started, RunSpeed speed, CancellationToken cancellationToken)
     {
-        var request = new EngineCompletionRequest(task.Spec.Prompt, task.Spec.MaxTokens ?? EngineCompletionRequest.UntilContextFull, task.Spec.Seed, task.Spec.Sampling,
+        // Without max_tokens, an enforced budget's share is the engine's limit: the budget holds without counting tokens here.
+        var budgetLimit = task.Spec.MaxTokens is null ? task.Budget?.OutputLimit : null;
+        var request = new EngineCompletionRequest(task.Spec.Prompt, task.Spec.MaxTokens ?? budgetLimit ?? EngineCompletionRequest.UntilContextFull, task.Spec.Seed, task.Spec.Sampling,
             task.Spec.Determinism == Determinism.Strict, task.CorrelationId, task.EngineSlot.Slot, ReuseCachedPrefix: task.Spec.KvHint != KvHint.Cold);
         var lastMetrics = started;
         EngineFinal? final = null;
@@ -198,6 +211,7 @@ internal sealed class TaskRunner(TimeProvider time, TimeSpan metricsInterval, IL
         speed.TokensOut = final.TokensOut;
         speed.DecodeMs = final.DecodeMs;
         pool.SessionTurnEnded(task, replicaId, final);
+        if (final.TokensOut >= budgetLimit && final.StopType != "eos") return task.TryFail(BudgetStop(task, "token or cost", final.TokensIn, final.TokensOut));
         return task.TryEnd(new EndFrame(final.TokensOut, final.TokensIn, (long)final.DecodeMs, Canceled: false, StopReason: final.StopType, final.PromptTokensCached));
     }
 
@@ -229,6 +243,12 @@ internal sealed class TaskRunner(TimeProvider time, TimeSpan metricsInterval, IL
         return task.TryEnd(new EndFrame(0, speed.TokensIn, ElapsedMs(started), Canceled: false, StopReason: "scored"));
     }
 
+    /// <summary>The <c>error</c> frame of a run its session's budget stopped, with what it had used (and was charged).</summary>
+    private static ErrorEnvelope BudgetStop(OrchestratedTask task, string budget, int tokensIn, int tokensOut) => new(
+        ErrorCodes.BudgetExceeded,
+        $"stopped: session {task.Spec.SessionId} reached its {budget} budget after {tokensOut} generated tokens; raise it with PUT /v1/sessions/{{id}}/budget",
+        WireNames.Of(task.Pool.Config.Engine), Retriable: false, PolicyLabel: AdmissionService.BudgetPolicyLabel, TokensIn: tokensIn, TokensOut: tokensOut);
+
     private CancellationTokenSource? DeadlineSource(OrchestratedTask task)
     {
         if (task.DeadlineTimestamp is not { } deadline) return null;
@@ -249,7 +269,10 @@ internal sealed class TaskRunner(TimeProvider time, TimeSpan metricsInterval, IL
             : null;
         var remainingMs = task.DeadlineRemainingMs;
         double? onTime = remainingMs is { } left ? pool.RunningOnTimeProbability(task.Spec.MaxTokens, tokensOut, tokensPerSecond, left) : null;
-        return new MetricsFrame(pool.QueueDepth, tokensOut, (long)elapsedMs, onTime, remainingMs, TokensPerSecond: tokensPerSecond);
+        var frame = new MetricsFrame(pool.QueueDepth, tokensOut, (long)elapsedMs, onTime, remainingMs, TokensPerSecond: tokensPerSecond);
+        if (task.Budget is null) return frame;
+        var budget = task.Budget.Budget.Remaining();
+        return frame with { TokensBudgetRemaining = budget.Tokens, TimeBudgetRemainingMs = budget.TimeMs, CostBudgetRemaining = budget.Cost };
     }
 
     private long ElapsedMs(long started) => (long)time.GetElapsedTime(started).TotalMilliseconds;

@@ -1,3 +1,4 @@
+using LlamaOrch.Core.Budgets;
 using LlamaOrch.Core.Pools;
 
 namespace LlamaOrch.Core.Tasks;
@@ -34,6 +35,13 @@ public static class WireNames
     {
         ["auto"] = PlacementMode.Auto, ["pin"] = PlacementMode.Pin, ["prefer"] = PlacementMode.Prefer,
     };
+
+    public static readonly IReadOnlyDictionary<string, BudgetMode> BudgetModes = new Dictionary<string, BudgetMode>
+    {
+        ["off"] = BudgetMode.Off, ["advisory"] = BudgetMode.Advisory, ["enforce"] = BudgetMode.Enforce,
+    };
+
+    public static string Of(BudgetMode value) => BudgetModes.First(pair => pair.Value == value).Key;
 
     public static string Of(Workload value) => Workloads.First(pair => pair.Value == value).Key;
 

@@ -15,6 +15,7 @@ internal sealed class OrchestratorOptions
     public AuthOptions Auth { get; set; } = new();
     public TasksOptions Tasks { get; set; } = new();
     public SessionsOptions Sessions { get; set; } = new();
+    public BudgetsOptions Budgets { get; set; } = new();
     public SupervisorSection Supervisor { get; set; } = new();
     public ModelsOptions Models { get; set; } = new();
     public DevicesOptions Devices { get; set; } = new();
@@ -91,6 +92,12 @@ internal sealed class PoolOptions
     public QueueOptions? Queue { get; set; }
     public string? EngineCommand { get; set; }
     public List<string>? EngineArgs { get; set; }
+
+    /// <summary>What 1,000 prompt tokens cost against session cost budgets; default 0.</summary>
+    public decimal? PricePer1kTokensIn { get; set; }
+
+    /// <summary>What 1,000 generated tokens cost against session cost budgets; default 0.</summary>
+    public decimal? PricePer1kTokensOut { get; set; }
 }
 
 internal sealed class QueueOptions
@@ -137,6 +144,19 @@ internal sealed class SessionsOptions
 
     /// <summary>How long a session's task waits at most for the busy slot holding its KV before it goes cold elsewhere; 0 never waits.</summary>
     public int AffinityWaitMs { get; set; } = (int)LlamaOrch.Core.Sessions.SessionDefaults.AffinityWait.TotalMilliseconds;
+
+    /// <summary>Turns a session may have; 0 for unlimited.</summary>
+    public int MaxTurns { get; set; }
+}
+
+/// <summary>Per-session budgets (Orchestrator:Budgets): the mode, and each session's budget until a PUT changes it; unset is unlimited.</summary>
+internal sealed class BudgetsOptions
+{
+    /// <summary><c>off</c>, <c>advisory</c> or <c>enforce</c>.</summary>
+    public string Mode { get; set; } = "off";
+    public long? Tokens { get; set; }
+    public long? TimeMs { get; set; }
+    public decimal? Cost { get; set; }
 }
 
 internal sealed class SupervisorSection

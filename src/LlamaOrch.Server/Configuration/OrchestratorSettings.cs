@@ -1,4 +1,5 @@
 using LlamaOrch.Core.Admission;
+using LlamaOrch.Core.Budgets;
 using LlamaOrch.Core.Pools;
 using LlamaOrch.Core.Scheduling;
 using LlamaOrch.Core.Tasks;
@@ -23,7 +24,9 @@ internal sealed record OrchestratorSettings(
     DevicesOptions Devices,
     string TrustedKeysDir,
     IReadOnlyList<string> ReadyPools,
-    IReadOnlyList<string> CatalogAllowedRoots)
+    IReadOnlyList<string> CatalogAllowedRoots,
+    BudgetMode BudgetMode,
+    BudgetLimits BudgetDefaults)
 {
     /// <summary>Served when no pool is configured; any configured pool replaces it entirely.</summary>
     public static readonly PoolConfig DefaultPool = new()
@@ -65,6 +68,14 @@ internal sealed record OrchestratorSettings(
         Positive(options.Sessions.IdleTtlSeconds, "Orchestrator:Sessions:IdleTtlSeconds");
         if (options.Sessions.AffinityWaitMs < 0)
             throw new ConfigurationException($"Orchestrator:Sessions:AffinityWaitMs must be 0 or more (got {options.Sessions.AffinityWaitMs})");
+        if (options.Sessions.MaxTurns < 0)
+            throw new ConfigurationException($"Orchestrator:Sessions:MaxTurns must be 0 (unlimited) or more (got {options.Sessions.MaxTurns})");
+        if (!WireNames.BudgetModes.TryGetValue(options.Budgets.Mode.ToLowerInvariant(), out var budgetMode))
+            throw new ConfigurationException($"Orchestrator:Budgets:Mode '{options.Budgets.Mode}' is not one of off, advisory, enforce");
+        var budgetDefaults = new BudgetLimits(
+            NotNegative(options.Budgets.Tokens, "Orchestrator:Budgets:Tokens"),
+            NotNegative(options.Budgets.TimeMs, "Orchestrator:Budgets:TimeMs"),
+            NotNegative(options.Budgets.Cost, "Orchestrator:Budgets:Cost"));
         if (options.Tasks.ShutdownGraceSeconds < 0)
             throw new ConfigurationException($"Orchestrator:Tasks:ShutdownGraceSeconds must be 0 or more (got {options.Tasks.ShutdownGraceSeconds})");
         Positive(options.Devices.RefreshSeconds, "Orchestrator:Devices:RefreshSeconds");
@@ -92,8 +103,11 @@ internal sealed record OrchestratorSettings(
             throw new ConfigurationException($"Orchestrator:Tasks:DefaultModel: {defaultModelError}");
         return new OrchestratorSettings(
             dataDir, pools, usingDefault, limits, options.Auth, options.Tasks, options.Sessions, supervisor, ModelStoreFrom(options.Models), options.Devices, trustedKeys, readyPools,
-            AllowedRoots(options.Catalog.AllowedRoots));
+            AllowedRoots(options.Catalog.AllowedRoots), budgetMode, budgetDefaults);
     }
+
+    private static T? NotNegative<T>(T? value, string key) where T : struct, System.Numerics.INumber<T> =>
+        value is { } set && T.IsNegative(set) ? throw new ConfigurationException($"{key} must be 0 or more, or unset for unlimited (got {set})") : value;
 
     /// <summary>Absolute paths; "/" is refused, since it would make every file on the machine registrable.</summary>
     private static IReadOnlyList<string> AllowedRoots(List<string> roots)
@@ -171,6 +185,9 @@ internal sealed record OrchestratorSettings(
             QueueCapacity = pool.Queue?.Capacity is { } capacity ? Positive(capacity, $"{key}:Queue:Capacity") : defaultCapacity,
             QueuePolicy = pool.Queue?.Policy is { } policy ? ParsePolicy(policy, $"{key}:Queue:Policy") : defaultPolicy,
             EngineCommand = string.IsNullOrWhiteSpace(pool.EngineCommand) ? null : pool.EngineCommand,
+            Price = new TokenPrice(
+                NotNegative(pool.PricePer1kTokensIn, $"{key}:PricePer1kTokensIn") ?? 0,
+                NotNegative(pool.PricePer1kTokensOut, $"{key}:PricePer1kTokensOut") ?? 0),
             EngineArgs = pool.EngineArgs ?? [],
         };
     }

@@ -27,6 +27,7 @@ internal static class TaskStreaming
         response.ContentType = "text/event-stream";
         response.Headers.CacheControl = "no-cache";
         response.Headers["X-Accel-Buffering"] = "no";
+        if (task.Budget is { } reserved) BudgetHeaders.Write(response.Headers, reserved.Budget);
         await response.StartAsync(context.RequestAborted);
 
         var next = 0;

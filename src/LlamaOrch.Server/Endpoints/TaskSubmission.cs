@@ -30,6 +30,7 @@ internal static class TaskSubmission
         var task = outcome.Task!;
         context.Response.StatusCode = StatusCodes.Status202Accepted;
         context.Response.Headers.Location = $"/v1/tasks/{Uri.EscapeDataString(task.Id)}/stream";
+        if (task.Budget is { } reserved) BudgetHeaders.Write(context.Response.Headers, reserved.Budget);
         await context.Response.WriteAsJsonAsync(
             new AdmissionResponse(task.Id, task.AdmissionQueuePosition, task.PredictedStartMs, outcome.BackoffMs, task.Spec.Seed, task.PoolId, task.Spec.SessionId),
             ContractsJsonContext.Default.AdmissionResponse);

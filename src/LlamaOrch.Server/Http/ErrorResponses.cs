@@ -11,7 +11,7 @@ internal static class ErrorResponses
     public static int StatusOf(string code) => code switch
     {
         ErrorCodes.InvalidParams or ErrorCodes.DeadlineUnmet or ErrorCodes.UntrustedArtifact => StatusCodes.Status400BadRequest,
-        ErrorCodes.ModelDeprecated => StatusCodes.Status403Forbidden,
+        ErrorCodes.ModelDeprecated or ErrorCodes.BudgetExceeded or ErrorCodes.SessionTurnLimit => StatusCodes.Status403Forbidden,
         ErrorCodes.ReloadConflict or ErrorCodes.CatalogConflict => StatusCodes.Status409Conflict,
         ErrorCodes.Unauthorized => StatusCodes.Status401Unauthorized,
         ErrorCodes.Forbidden => StatusCodes.Status403Forbidden,

@@ -21,6 +21,7 @@ internal static class MetricsEndpoint
         services.AddSingleton(_ => Prometheus.Metrics.NewCustomRegistry());
         services.AddSingleton<PrometheusTaskMetrics>();
         services.AddSingleton<ITaskMetrics>(sp => sp.GetRequiredService<PrometheusTaskMetrics>());
+        services.AddSingleton<IBudgetMetrics, PrometheusBudgetMetrics>();
         services.AddSingleton<ICatalogMetrics, PrometheusCatalogMetrics>();
         services.AddSingleton<ScrapeTimeSeries>();
         services.AddSingleton<GpuSeries>();

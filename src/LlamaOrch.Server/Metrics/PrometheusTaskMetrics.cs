@@ -1,3 +1,4 @@
+using LlamaOrch.Contracts.Errors;
 using LlamaOrch.Core.Tasks;
 using LlamaOrch.Core.Telemetry;
 using Prometheus;
@@ -77,6 +78,7 @@ internal sealed class PrometheusTaskMetrics : ITaskMetrics
     public void TaskRejected(string engine, string code, string? policy)
     {
         _rejected.WithLabels(engine, code).Inc();
-        if (policy is not null) _backpressure.WithLabels(engine, policy).Inc();
+        // Budget and session refusals carry a policy_label too, but they are not a full queue.
+        if (policy is not null && code is ErrorCodes.AdmissionReject or ErrorCodes.QueueFullDropLru) _backpressure.WithLabels(engine, policy).Inc();
     }
 }

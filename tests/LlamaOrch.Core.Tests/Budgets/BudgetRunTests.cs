@@ -1,0 +1,33 @@
+using LlamaOrch.Contracts.Errors;
+using LlamaOrch.Core.Budgets;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace LlamaOrch.Core.Tests.Budgets;
+
+/// <summary>A run under an enforced time budget, on the harness's fake clock: cut by a timer, charged from its last frame.</summary>
+public sealed class BudgetRunTests
+{
+    [Fact]
+    public async Task A_run_that_spends_the_time_budget_ends_with_an_error_frame_and_is_charged_its_partial_counts_and_time()
+    {
+        var harness = new PoolHarness(budgets: new BudgetPolicy(BudgetMode.Enforce, new BudgetLimits(null, 1_000, null), NullLogger.Instance));
+        var task = harness.Admit("hello");
+        var call = await harness.Engine.NextCallAsync();
+        call.Token("a");
+        await PoolHarness.WaitForFrameAsync(task, "token");
+
+        harness.Time.Advance(TimeSpan.FromMilliseconds(1_000));
+
+        var error = (await PoolHarness.FramesAsync(task))[^1];
+        Assert.Equal("error", error.Event);
+        Assert.Equal(ErrorCodes.BudgetExceeded, error.Data.GetProperty("code").GetString());
+        Assert.Equal("budget", error.Data.GetProperty("policy_label").GetString());
+        Assert.Equal(1, error.Data.GetProperty("tokens_out").GetInt32());
+        Assert.Equal(7, error.Data.GetProperty("tokens_in").GetInt32()); // "hello": 5 bytes + 2, its reserved bound
+        var ledger = task.Budget!.Budget;
+        Assert.Equal((8L, 1_000L, 0m), ledger.Charged());
+        Assert.Equal(0, ledger.Remaining().TimeMs);
+        Assert.Null(ledger.TryReserve("p", default, 1, 1, out var exhausted, out _)); // the session's next task is refused
+        Assert.Equal("time", exhausted);
+    }
+}
