@@ -32,6 +32,10 @@ public sealed class ControlEndpointsTests
         Assert.Equal(1_800_000, sessions["idle_ttl_ms"]!.GetValue<long>());
         Assert.Equal(100, sessions["affinity_wait_ms"]!.GetValue<long>());
         Assert.True(sessions["delete_erases_kv"]!.GetValue<bool>());
+        Assert.Equal(0, sessions["max_turns"]!.GetValue<int>());
+        var budgets = sessions["budgets"]!;
+        Assert.Equal("off", budgets["mode"]!.GetValue<string>());
+        Assert.Null(budgets["tokens"]);
     }
 
     [Fact]

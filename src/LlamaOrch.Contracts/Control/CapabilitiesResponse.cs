@@ -11,15 +11,19 @@ public sealed record CapabilitiesResponse(
 /// <summary>What the orchestrator does across pools, beside each pool's own <see cref="EngineFeatures"/>.</summary>
 public sealed record OrchestratorFeatures(SessionFeatures Sessions);
 
-/// <summary>
-/// How sessions behave (docs/sessions-and-budgets.md). Session budgets, once they exist, are reported here beside
-/// these, as their own object, so that a client reads every session feature in one place.
-/// </summary>
+/// <summary>How sessions behave and what their budgets are (docs/sessions-and-budgets.md), in one place.</summary>
 /// <param name="KvReuse">A session's next turn is sent to the slot holding its KV, and the engine evaluates only what is new.</param>
 /// <param name="IdleTtlMs">A session ends after this long without a task (<c>Orchestrator:Sessions:IdleTtlSeconds</c>).</param>
 /// <param name="AffinityWaitMs">How long a task waits at most for its session's busy slot before going cold elsewhere; 0 never waits.</param>
 /// <param name="DeleteErasesKv"><c>DELETE /v1/sessions/{id}</c> erases the session's KV on its engine.</param>
-public sealed record SessionFeatures(bool KvReuse, long IdleTtlMs, long AffinityWaitMs, bool DeleteErasesKv);
+/// <param name="MaxTurns">Turns a session may have; 0 for no limit (<c>Orchestrator:Sessions:MaxTurns</c>).</param>
+public sealed record SessionFeatures(bool KvReuse, long IdleTtlMs, long AffinityWaitMs, bool DeleteErasesKv, int MaxTurns, BudgetFeatures Budgets);
+
+/// <summary>
+/// Session budgets (<c>Orchestrator:Budgets</c>): <c>off</c>, <c>advisory</c> or <c>enforce</c>, and the limits a new
+/// session starts with (null: unlimited); <c>PUT /v1/sessions/{id}/budget</c> changes one session's.
+/// </summary>
+public sealed record BudgetFeatures(string Mode, long? Tokens, long? TimeMs, decimal? Cost);
 
 /// <summary>One pool: the engine serving a model, and its limits.</summary>
 /// <param name="Slots">Concurrent tasks across the pool's replicas: the safe concurrency for this model.</param>

@@ -1,3 +1,4 @@
+using LlamaOrch.Core.Budgets;
 using LlamaOrch.Contracts;
 using LlamaOrch.Contracts.Control;
 using LlamaOrch.Contracts.Errors;
@@ -22,8 +23,8 @@ internal static class ControlEndpoints
 
     public static void MapControlEndpoints(this IEndpointRouteBuilder routes)
     {
-        routes.MapGet("/v1/capabilities", (PoolRegistry pools, OrchestratorSettings settings) =>
-            Results.Json(Capabilities(pools, settings.Sessions), ContractsJsonContext.Default.CapabilitiesResponse));
+        routes.MapGet("/v1/capabilities", (PoolRegistry pools, OrchestratorSettings settings, BudgetPolicy budgets) =>
+            Results.Json(Capabilities(pools, settings.Sessions, budgets), ContractsJsonContext.Default.CapabilitiesResponse));
 
         routes.MapGet("/v1/pools/{id}/health", (HttpContext context, string id, PoolRegistry pools, PlacementCounters counters) =>
         {
@@ -140,7 +141,7 @@ internal static class ControlEndpoints
         await context.Response.WriteAsJsonAsync(new DrainResponse(pool.Id, Draining: true, deadlineMs), ContractsJsonContext.Default.DrainResponse);
     }
 
-    private static CapabilitiesResponse Capabilities(PoolRegistry pools, SessionsOptions sessions)
+    private static CapabilitiesResponse Capabilities(PoolRegistry pools, SessionsOptions sessions, BudgetPolicy budgets)
     {
         var engines = pools.All.Select(pool =>
         {
@@ -170,6 +171,7 @@ internal static class ControlEndpoints
             Strict: "identical token stream for identical {prompt, parameters, seed, sampler_profile_version, engine_version, model digest}, whatever else the replica runs (docs/determinism.md)",
             BestEffort: "may batch with other sequences and reuse cached prompt prefixes; usually but not always identical"),
             new OrchestratorFeatures(new SessionFeatures(
-                KvReuse: true, IdleTtlMs: sessions.IdleTtlSeconds * 1000L, sessions.AffinityWaitMs, DeleteErasesKv: true)));
+                KvReuse: true, IdleTtlMs: sessions.IdleTtlSeconds * 1000L, sessions.AffinityWaitMs, DeleteErasesKv: true, sessions.MaxTurns,
+                new BudgetFeatures(budgets.Mode.ToString().ToLowerInvariant(), budgets.Defaults.Tokens, budgets.Defaults.TimeMs, budgets.Defaults.Cost))));
     }
 }
