@@ -114,6 +114,11 @@ public sealed class BudgetTests
             Assert.Equal(HttpStatusCode.Accepted, fits.StatusCode);
         using (var negative = await orchestrator.Http.PutAsJsonAsync($"/v1/sessions/{session}/budget", new { tokens = -1 }))
             Assert.Equal(HttpStatusCode.BadRequest, negative.StatusCode);
+        // Session ids are uuids, as in tasks: any spelling finds the session, and anything else is refused.
+        using (var spelled = await orchestrator.Http.PutAsJsonAsync($"/v1/sessions/{session.ToUpperInvariant()}/budget", new { tokens = 1000 }))
+            Assert.Equal(HttpStatusCode.OK, spelled.StatusCode);
+        using (var notUuid = await orchestrator.Http.PutAsJsonAsync("/v1/sessions/not-a-uuid/budget", new { tokens = 1000 }))
+            Assert.Equal(HttpStatusCode.BadRequest, notUuid.StatusCode);
     }
 
     [Fact]

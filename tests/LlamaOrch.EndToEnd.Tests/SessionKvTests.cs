@@ -71,6 +71,8 @@ public sealed class SessionKvTests
 
         var report = (await orchestrator.Http.GetFromJsonAsync<JsonObject>($"/v1/sessions/{session}"))!;
         Assert.Equal(2, report["turns"]!.GetValue<int>());
+        using (var spelled = await orchestrator.Http.GetAsync($"/v1/sessions/{{{session.ToUpperInvariant()}}}"))
+            Assert.Equal(HttpStatusCode.OK, spelled.StatusCode); // any spelling of the uuid, as for task ids
         Assert.Equal(started.Int("slot"), report["slot"]!.GetValue<int>());
         Assert.Equal("p-r0", report["replica_id"]!.GetValue<string>());
         Assert.InRange(report["ttl_ms_remaining"]!.GetValue<long>(), 1, 30 * 60 * 1000);

@@ -14,7 +14,7 @@ internal static class SessionEndpoints
     public static void MapSessionEndpoints(this IEndpointRouteBuilder routes)
     {
         routes.MapGet("/v1/sessions/{id}", (HttpContext context, string id, SessionRegistry sessions) =>
-            sessions.Find(id) is { } session
+            Canonical(id) is { } known && sessions.Find(known) is { } session
                 ? context.Response.WriteAsJsonAsync(session, ContractsJsonContext.Default.SessionResponse, contentType: null, context.RequestAborted)
                 : UnknownAsync(context, id));
 
@@ -22,12 +22,13 @@ internal static class SessionEndpoints
         routes.MapPut("/v1/sessions/{id}/budget", async (HttpContext context, string id, SessionRegistry sessions) =>
         {
             if (await JsonBody.ReadAsync(context, ContractsJsonContext.Default.BudgetRequest, "a JSON object such as {\"tokens\": 10000, \"time_ms\": 60000, \"cost\": 0.5}") is not { } body) return;
-            if (BudgetProblem(body, sessions.BudgetMode) is { } problem)
+            var session = Canonical(id);
+            if ((session is null ? Rejection.InvalidParams("id", "must be a uuid, as a task's session_id is") : BudgetProblem(body, sessions.BudgetMode)) is { } problem)
             {
                 await ErrorResponses.WriteAsync(context, problem);
                 return;
             }
-            var report = sessions.SetBudget(id, new BudgetLimits(body.Tokens, body.TimeMs, body.Cost));
+            var report = sessions.SetBudget(session!, new BudgetLimits(body.Tokens, body.TimeMs, body.Cost));
             await context.Response.WriteAsJsonAsync(report, ContractsJsonContext.Default.SessionResponse, contentType: null, context.RequestAborted);
         });
 
@@ -37,7 +38,7 @@ internal static class SessionEndpoints
             bool known;
             try
             {
-                known = await sessions.DeleteAsync(id, context.RequestAborted);
+                known = Canonical(id) is { } session && await sessions.DeleteAsync(session, context.RequestAborted);
             }
             catch (EngineFailureException refused)
             {
@@ -49,6 +50,9 @@ internal static class SessionEndpoints
             else context.Response.StatusCode = StatusCodes.Status204NoContent;
         });
     }
+
+    /// <summary>A session id as tasks store it (a uuid's lower-case hyphenated form), so any spelling of it finds its session; null for a non-uuid.</summary>
+    private static string? Canonical(string id) => Guid.TryParse(id, out var uuid) ? uuid.ToString("D") : null;
 
     private static Rejection? BudgetProblem(BudgetRequest body, BudgetMode mode)
     {
