@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using LlamaOrch.Contracts.Artifacts;
 using LlamaOrch.Contracts.Catalog;
 using LlamaOrch.Contracts.Control;
 using LlamaOrch.Contracts.Devices;
@@ -41,4 +42,9 @@ namespace LlamaOrch.Contracts;
 [JsonSerializable(typeof(VerifyResponse))]
 [JsonSerializable(typeof(StateRequest))]
 [JsonSerializable(typeof(StateResponse))]
+[JsonSerializable(typeof(ArtifactRequest))]
+[JsonSerializable(typeof(ArtifactSummary))]
+[JsonSerializable(typeof(ArtifactResponse))]
+[JsonSerializable(typeof(ArtifactListResponse))]
+[JsonSerializable(typeof(ArtifactLineageResponse))]
 public sealed partial class ContractsJsonContext : JsonSerializerContext;

@@ -2,6 +2,7 @@ using LlamaOrch.Core;
 using LlamaOrch.Core.Catalog;
 using LlamaOrch.Core.Placement;
 using LlamaOrch.Core.Pools;
+using LlamaOrch.Engines.Artifacts;
 using LlamaOrch.Engines.Catalog;
 using LlamaOrch.Engines.Devices;
 using LlamaOrch.Engines.Placement;
@@ -63,9 +64,11 @@ internal static class OrchestratorApp
         var modelFiles = new ModelFileRule(settings.Models, settings.CatalogAllowedRoots);
         var catalog = await OpenCatalogAsync(settings, modelFiles);
         var trustedKeys = LoadTrustedKeys(settings.TrustedKeysDir);
+        var artifacts = await OpenArtifactsAsync(settings);
 
         var services = builder.Services;
         services.AddSingleton(catalog);
+        services.AddSingleton(artifacts);
         services.AddSingleton(modelFiles);
         services.AddSingleton(trustedKeys);
         services.AddSingleton<ModelVerifier>();
@@ -111,6 +114,7 @@ internal static class OrchestratorApp
         services.AddHostedService<PoolHostedService>();
 
         var app = builder.Build();
+        await artifacts.ReconcileAsync(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger<ArtifactStore>(), CancellationToken.None);
         app.UseMiddleware<CorrelationIdMiddleware>();
         app.UseErrorEnvelopes();
         app.UseMiddleware<RequestLimitsMiddleware>();
@@ -121,6 +125,7 @@ internal static class OrchestratorApp
         app.MapDevices();
         app.MapControlEndpoints();
         app.MapCatalogEndpoints();
+        app.MapArtifactEndpoints();
         app.MapMetricsEndpoint();
 
         LogStartup(app, settings, token, listening, tracing);
@@ -164,6 +169,19 @@ internal static class OrchestratorApp
         catch (Exception error) when (error is Microsoft.Data.Sqlite.SqliteException or IOException or UnauthorizedAccessException or InvalidDataException)
         {
             throw new ConfigurationException($"Orchestrator:DataDir: cannot open the catalog in {settings.DataDir}: {error.Message}");
+        }
+    }
+
+    /// <summary>The artifact folder and its index in DataDir; one that cannot be opened stops the start with the reason.</summary>
+    private static async Task<ArtifactStore> OpenArtifactsAsync(OrchestratorSettings settings)
+    {
+        try
+        {
+            return await ArtifactStore.OpenAsync(settings.DataDir, settings.ArtifactsDir, CancellationToken.None);
+        }
+        catch (Exception error) when (error is Microsoft.Data.Sqlite.SqliteException or IOException or UnauthorizedAccessException or InvalidDataException)
+        {
+            throw new ConfigurationException($"Orchestrator:Artifacts: cannot open the artifacts in {settings.ArtifactsDir} (index in {settings.DataDir}): {error.Message}");
         }
     }
 

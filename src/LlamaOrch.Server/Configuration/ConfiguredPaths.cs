@@ -16,6 +16,7 @@ internal sealed class ConfiguredPaths(IConfiguration configuration)
         options.DataDir = Resolve($"{root}:DataDir", options.DataDir);
         options.Auth.TokenFile = Resolve($"{root}:Auth:TokenFile", options.Auth.TokenFile);
         options.Catalog.TrustedKeysDir = Resolve($"{root}:Catalog:TrustedKeysDir", options.Catalog.TrustedKeysDir);
+        options.Artifacts.Dir = Resolve($"{root}:Artifacts:Dir", options.Artifacts.Dir);
         options.Models.CacheDir = Resolve($"{root}:Models:CacheDir", options.Models.CacheDir);
         AnchorAll($"{root}:Models:SearchPaths", options.Models.SearchPaths);
         AnchorAll($"{root}:Catalog:AllowedRoots", options.Catalog.AllowedRoots);

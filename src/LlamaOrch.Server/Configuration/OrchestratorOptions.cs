@@ -20,6 +20,7 @@ internal sealed class OrchestratorOptions
     public ModelsOptions Models { get; set; } = new();
     public DevicesOptions Devices { get; set; } = new();
     public CatalogOptions Catalog { get; set; } = new();
+    public ArtifactsOptions Artifacts { get; set; } = new();
     public HealthOptions Health { get; set; } = new();
     public MetricsOptions Metrics { get; set; } = new();
 }
@@ -46,6 +47,16 @@ internal sealed class CatalogOptions
 
     /// <summary>Folders, beside the model search paths and cache, whose GGUF files catalog entries may point at.</summary>
     public List<string> AllowedRoots { get; set; } = [];
+}
+
+/// <summary>The artifact registry (Orchestrator:Artifacts); its index lives in DataDir.</summary>
+internal sealed class ArtifactsOptions
+{
+    /// <summary>Folder of the artifact files; default DataDir/artifacts.</summary>
+    public string? Dir { get; set; }
+
+    /// <summary>Largest canonical form of one artifact, in bytes; default 8 MiB (the request body limit applies first).</summary>
+    public int? MaxBytes { get; set; }
 }
 
 /// <summary>The GPU inventory probe (Orchestrator:Devices).</summary>

@@ -26,8 +26,13 @@ internal sealed record OrchestratorSettings(
     IReadOnlyList<string> ReadyPools,
     IReadOnlyList<string> CatalogAllowedRoots,
     BudgetMode BudgetMode,
-    BudgetLimits BudgetDefaults)
+    BudgetLimits BudgetDefaults,
+    string ArtifactsDir,
+    int ArtifactMaxBytes)
 {
+    /// <summary>The default of Orchestrator:Artifacts:MaxBytes.</summary>
+    public const int DefaultArtifactMaxBytes = 8 * 1024 * 1024;
+
     /// <summary>Served when no pool is configured; any configured pool replaces it entirely.</summary>
     public static readonly PoolConfig DefaultPool = new()
     {
@@ -103,7 +108,9 @@ internal sealed record OrchestratorSettings(
             throw new ConfigurationException($"Orchestrator:Tasks:DefaultModel: {defaultModelError}");
         return new OrchestratorSettings(
             dataDir, pools, usingDefault, limits, options.Auth, options.Tasks, options.Sessions, supervisor, ModelStoreFrom(options.Models), options.Devices, trustedKeys, readyPools,
-            AllowedRoots(options.Catalog.AllowedRoots), budgetMode, budgetDefaults);
+            AllowedRoots(options.Catalog.AllowedRoots), budgetMode, budgetDefaults,
+            options.Artifacts.Dir is { Length: > 0 } artifactsDir ? artifactsDir : Path.Combine(dataDir, "artifacts"),
+            Positive(options.Artifacts.MaxBytes ?? DefaultArtifactMaxBytes, "Orchestrator:Artifacts:MaxBytes"));
     }
 
     private static T? NotNegative<T>(T? value, string key) where T : struct, System.Numerics.INumber<T> =>
