@@ -20,6 +20,19 @@ public static class CanonicalJson
     /// <exception cref="FormatException">A duplicate member name, a number that is not finite as a double, or a lone surrogate.</exception>
     public static void Write(StringBuilder output, JsonElement value)
     {
+        try
+        {
+            WriteValue(output, value);
+        }
+        catch (InvalidOperationException error)
+        {
+            // JsonElement throws this for a string whose escapes make a lone surrogate (e.g. "\ud800").
+            throw new FormatException($"a string has no UTF-8 form: {error.Message}");
+        }
+    }
+
+    private static void WriteValue(StringBuilder output, JsonElement value)
+    {
         switch (value.ValueKind)
         {
             case JsonValueKind.Object:
@@ -34,7 +47,7 @@ public static class CanonicalJson
                     if (index > 0) output.Append(',');
                     WriteString(output, members[index].Key);
                     output.Append(':');
-                    Write(output, members[index].Value);
+                    WriteValue(output, members[index].Value);
                 }
                 output.Append('}');
                 break;
@@ -45,7 +58,7 @@ public static class CanonicalJson
                 {
                     if (!first) output.Append(',');
                     first = false;
-                    Write(output, item);
+                    WriteValue(output, item);
                 }
                 output.Append(']');
                 break;
