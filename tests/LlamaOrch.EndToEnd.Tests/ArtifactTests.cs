@@ -1,5 +1,7 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace LlamaOrch.EndToEnd.Tests;
 
@@ -7,10 +9,14 @@ namespace LlamaOrch.EndToEnd.Tests;
 public sealed class ArtifactTests : IAsyncLifetime
 {
     private const string Session = "3f2b8c1e-5a4d-4e7b-9c0a-1d2e3f4a5b6c";
+    private readonly LogCapture _logs = new();
     private Orchestrator _orchestrator = null!;
 
-    public async Task InitializeAsync() =>
+    public async Task InitializeAsync()
+    {
         _orchestrator = await Orchestrator.StartAsync(false, [.. Orchestrator.Pool("sim:fast?tps=2000"), "Artifacts:MaxBytes=2000", "Limits:MaxBodyBytes=4000"]);
+        _orchestrator.Services.GetRequiredService<ILoggerFactory>().AddProvider(_logs);
+    }
 
     public async Task DisposeAsync() => await _orchestrator.DisposeAsync();
 
@@ -55,6 +61,18 @@ public sealed class ArtifactTests : IAsyncLifetime
         Assert.Equal("{\"a\":\"x\",\"b\":[1,2]}", shown["content"]!.ToJsonString());
         Assert.Equal("{\"by\":\"agent\"}", shown["metadata"]!.ToJsonString());
         Assert.Equal("plan", shown["kind"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Each_unsigned_artifact_is_accepted_with_one_warning()
+    {
+        var content = $"{{\"unique\":\"{Guid.NewGuid()}\"}}";
+        var id = await StoreAsync("trace", content);
+        Assert.Equal(id, await StoreAsync("trace", content));
+
+        var warnings = _logs.Entries.Where(e => e.Level == LogLevel.Warning && e.Message.Contains(id, StringComparison.Ordinal)).ToList();
+        var warning = Assert.Single(warnings);
+        Assert.Contains("unsigned", warning.Message);
     }
 
     [Fact]
