@@ -5,6 +5,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
 using LlamaOrch.Engines.Supervision;
+using Xunit.Abstractions;
 using static LlamaOrch.EndToEnd.Tests.OrchestratordProcess;
 
 namespace LlamaOrch.EndToEnd.Tests;
@@ -14,9 +15,9 @@ namespace LlamaOrch.EndToEnd.Tests;
 /// listed artifact reads back whole and hashes to its id, every acknowledged one is still there, and no temporary
 /// file is left.
 /// </summary>
-public sealed class ArtifactCrashTests
+public sealed class ArtifactCrashTests(ITestOutputHelper output)
 {
-    private const int Rounds = 4;
+    private const int Rounds = 6;
     private const int Writers = 4;
 
     [Fact]
@@ -40,6 +41,9 @@ public sealed class ArtifactCrashTests
                     await stop.CancelAsync();
                     await Task.WhenAll(writers);
                 }
+                // Whether the kill caught a write half-done is chance; the output says how often it did.
+                output.WriteLine($"round {round}: {Directory.EnumerateFiles(artifactsDir, "*.tmp").Count()} temporary file(s) left by the kill, "
+                                 + $"{Directory.EnumerateFiles(artifactsDir, "*.json").Count()} file(s), {acknowledged.Count} acknowledged so far");
             }
             await using var last = await StartAsync(dataDir);
             await CheckAsync(last.Http, artifactsDir, acknowledged);
@@ -52,8 +56,8 @@ public sealed class ArtifactCrashTests
 
     private static async Task WriteUntilKilledAsync(HttpClient http, int round, int writer, ConcurrentBag<string> acknowledged, CancellationToken stop)
     {
-        // Large enough that a write is often in flight when the kill lands, well under the 1 MiB body limit.
-        var filler = new string((char)('a' + writer), 200_000);
+        // Large enough that a write is often in flight when the kill lands, just under the 1 MiB body limit.
+        var filler = new string((char)('a' + writer), 900_000);
         for (var n = 0; !stop.IsCancellationRequested; n++)
         {
             var body = $"{{\"kind\":\"logs\",\"content\":{{\"round\":{round},\"writer\":{writer},\"n\":{n},\"text\":\"{filler}\"}}}}";
