@@ -20,6 +20,8 @@ internal static class ArtifactEndpoints
     /// <summary>How many artifacts a lineage answer holds at most; a longer chain is cut and says so.</summary>
     internal const int MaxLineageDepth = 100;
 
+    private static readonly Rejection UnknownKind = Rejection.InvalidParams("kind", $"must be one of {string.Join(", ", ArtifactKinds.All)}");
+
     private const string Example = "{\"kind\": \"plan\", \"content\": {\"steps\": [\"…\"]}, \"tags\": [\"repo:x\"]}";
 
     public static void MapArtifactEndpoints(this IEndpointRouteBuilder routes)
@@ -76,8 +78,7 @@ internal static class ArtifactEndpoints
     private static Rejection? Validate(ArtifactRequest request, out string? sessionId)
     {
         sessionId = null;
-        if (!ArtifactKinds.IsKnown(request.Kind))
-            return Rejection.InvalidParams("kind", $"must be one of {string.Join(", ", ArtifactKinds.All)}");
+        if (!ArtifactKinds.IsKnown(request.Kind)) return UnknownKind;
         if (request.Content is not { ValueKind: JsonValueKind.Object })
             return Rejection.InvalidParams("content", "must be a JSON object");
         if (request.Metadata is { ValueKind: not JsonValueKind.Object })
@@ -86,17 +87,14 @@ internal static class ArtifactEndpoints
             return Rejection.InvalidParams("tags", "must not hold null or empty strings");
         if (request.Parent is { } parent && !ArtifactIds.TryParse(parent, out _))
             return Rejection.InvalidParams("parent", "must be an artifact id: sha256: and 64 lowercase hex digits");
-        if (request.SessionId is { } session)
-        {
-            if (!Guid.TryParse(session, out var uuid)) return Rejection.InvalidParams("session_id", "must be a uuid");
-            sessionId = uuid.ToString("D");
-        }
+        if (request.SessionId is { } session && (sessionId = CanonicalUuid(session)) is null)
+            return Rejection.InvalidParams("session_id", "must be a uuid");
         return null;
     }
 
     private static async Task ShowAsync(HttpContext context, string id, ArtifactStore store)
     {
-        if (await FindAsync(context, id, store) is not { } record) return;
+        if (await FindOrRefuseAsync(context, id, store) is not { } record) return;
         var bytes = await store.ReadAsync(record, context.RequestAborted);
         if (bytes is null)
         {
@@ -138,18 +136,14 @@ internal static class ArtifactEndpoints
         var kind = Single(query, "kind");
         if (kind is not null && !ArtifactKinds.IsKnown(kind))
         {
-            await ErrorResponses.WriteAsync(context, Rejection.InvalidParams("kind", $"must be one of {string.Join(", ", ArtifactKinds.All)}"));
+            await ErrorResponses.WriteAsync(context, UnknownKind);
             return;
         }
-        var session = Single(query, "session");
-        if (session is not null)
+        string? session = null;
+        if (Single(query, "session") is { } given && (session = CanonicalUuid(given)) is null)
         {
-            if (!Guid.TryParse(session, out var uuid))
-            {
-                await ErrorResponses.WriteAsync(context, Rejection.InvalidParams("session", "must be a uuid"));
-                return;
-            }
-            session = uuid.ToString("D");
+            await ErrorResponses.WriteAsync(context, Rejection.InvalidParams("session", "must be a uuid"));
+            return;
         }
 
         var page = await store.ListAsync(new ArtifactQuery(kind, Single(query, "tag"), session, after, limit), context.RequestAborted);
@@ -161,7 +155,7 @@ internal static class ArtifactEndpoints
     /// <summary>The artifact, then its parent, and so on up to the root or <see cref="MaxLineageDepth"/> entries.</summary>
     private static async Task LineageAsync(HttpContext context, string id, ArtifactStore store)
     {
-        if (await FindAsync(context, id, store) is not { } record) return;
+        if (await FindOrRefuseAsync(context, id, store) is not { } record) return;
         var chain = new List<ArtifactRecord> { record };
         // Ids hash their parent's id, so a chain cannot loop; the bound keeps one answer small however long it is.
         while (chain[^1].Parent is { } parent && chain.Count < MaxLineageDepth
@@ -175,7 +169,7 @@ internal static class ArtifactEndpoints
     }
 
     /// <summary>The row of <paramref name="id"/>, or null once 400 (not an id) or 404 (no such artifact) is written.</summary>
-    private static async Task<ArtifactRecord?> FindAsync(HttpContext context, string id, ArtifactStore store)
+    private static async Task<ArtifactRecord?> FindOrRefuseAsync(HttpContext context, string id, ArtifactStore store)
     {
         if (!ArtifactIds.TryParse(id, out _))
         {
@@ -186,6 +180,9 @@ internal static class ArtifactEndpoints
         await ErrorResponses.NotFoundAsync(context, $"no artifact {id}");
         return null;
     }
+
+    /// <summary>A uuid in the spelling tasks store a session id in, so any spelling of it finds the same artifacts.</summary>
+    private static string? CanonicalUuid(string text) => Guid.TryParse(text, out var uuid) ? uuid.ToString("D") : null;
 
     private static string? Single(IQueryCollection query, string name) =>
         query.TryGetValue(name, out var values) && values.Count > 0 && values[0] is { Length: > 0 } value ? value : null;
