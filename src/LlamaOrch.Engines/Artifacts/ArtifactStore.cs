@@ -172,8 +172,10 @@ public sealed class ArtifactStore
     /// <summary>Removes what a crash left: temporary files, rows whose file is missing, files without a row.</summary>
     public async Task ReconcileAsync(ILogger logger, CancellationToken cancellationToken)
     {
+        // Only names this store makes are touched: the folder may be one the operator also keeps other files in.
         foreach (var temp in System.IO.Directory.EnumerateFiles(Directory, "*" + TempSuffix))
         {
+            if (!StartsWithHex(Path.GetFileName(temp))) continue;
             File.Delete(temp);
             logger.LogInformation("Removed the unfinished artifact write {File}", temp);
         }
@@ -193,11 +195,16 @@ public sealed class ArtifactStore
         // A file without a row was never acknowledged (the row is inserted before the answer): drop it.
         foreach (var file in System.IO.Directory.EnumerateFiles(Directory, "*" + FileSuffix))
         {
-            if (indexed.Contains(Path.GetFileNameWithoutExtension(file))) continue;
+            var name = Path.GetFileNameWithoutExtension(file);
+            if (indexed.Contains(name) || !ArtifactIds.TryParse(ArtifactIds.Prefix + name, out _)) continue;
             File.Delete(file);
             logger.LogInformation("Removed {File}, an artifact file with no index row (its write did not finish)", file);
         }
     }
+
+    /// <summary>True for <c>&lt;64 hex digits&gt;.…</c>, the start of every temporary file name this store makes.</summary>
+    private static bool StartsWithHex(string name) =>
+        name.IndexOf('.') is var dot && dot > 0 && ArtifactIds.TryParse(ArtifactIds.Prefix + name[..dot], out _);
 
     private async Task DeleteRowAsync(string id, CancellationToken cancellationToken)
     {
