@@ -6,6 +6,7 @@ using LlamaOrch.Contracts.Errors;
 using LlamaOrch.Contracts.Health;
 using LlamaOrch.Contracts.Sessions;
 using LlamaOrch.Contracts.Tasks;
+using LlamaOrch.Contracts.Tools;
 
 namespace LlamaOrch.Contracts;
 
@@ -41,4 +42,7 @@ namespace LlamaOrch.Contracts;
 [JsonSerializable(typeof(VerifyResponse))]
 [JsonSerializable(typeof(StateRequest))]
 [JsonSerializable(typeof(StateResponse))]
+[JsonSerializable(typeof(HttpFetchRequest))]
+[JsonSerializable(typeof(HttpFetchResponse))]
+[JsonSerializable(typeof(ToolAuditResponse))]
 public sealed partial class ContractsJsonContext : JsonSerializerContext;
