@@ -8,7 +8,7 @@ using Microsoft.Extensions.Logging;
 
 namespace LlamaOrch.EndToEnd.Tests;
 
-/// <summary>A small HTTP server on 127.0.0.1 for the tool tests to fetch: it echoes, redirects, answers big, binary or never.</summary>
+/// <summary>A small HTTP server on 127.0.0.1 for the tool tests to fetch: it echoes, leaks secrets, redirects, answers big, binary or never.</summary>
 internal sealed class LocalTarget : IAsyncDisposable
 {
     private readonly WebApplication _app;
@@ -38,6 +38,11 @@ internal sealed class LocalTarget : IAsyncDisposable
         {
             using var reader = new StreamReader(context.Request.Body);
             return Results.Text($"{context.Request.ContentType}|{await reader.ReadToEndAsync()}");
+        });
+        app.MapGet("/leak", (HttpContext context) =>
+        {
+            context.Response.Headers["X-Api-Key"] = "sk-ant-api03-abcdefghijklmnopqrstuvwxyz";
+            return Results.Text("deploy key ghp_0123456789abcdefghijklmnopqrstuvwxyz and internal-4242");
         });
         app.MapGet("/redirect", (string to) => Results.Redirect(to));
         app.MapGet("/big", () => Results.Text(new string('x', 10_000)));

@@ -25,6 +25,7 @@ public sealed class ToolFetchTests : IAsyncLifetime
             "Tools:Http:MaxResponseBytes=1000",
             "Tools:Http:TimeoutMs=1000",
             "Tools:Http:MaxRedirects=2",
+            "Tools:Http:RedactPatterns:0=internal-[0-9]{4}",
         ]);
     }
 
@@ -41,14 +42,14 @@ public sealed class ToolFetchTests : IAsyncLifetime
         var answer = await FetchAsync(new JsonObject
         {
             ["method"] = "GET", ["url"] = _target.Url("/hello?api_key=s3cret&q=1"), ["session_id"] = session,
-            ["headers"] = new JsonObject { ["Authorization"] = "Bearer abc" },
+            ["headers"] = new JsonObject { ["Authorization"] = "Basic dXNlcjpwYXNz" },
         });
 
         Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
         var body = await Json(answer);
         Assert.Equal(200, body["status"]!.GetValue<int>());
         Assert.Equal("hello from the target", body["body"]!.GetValue<string>());
-        Assert.Equal("Bearer abc", body["headers"]!["X-Seen-Auth"]!.GetValue<string>());
+        Assert.Equal("Basic dXNlcjpwYXNz", body["headers"]!["X-Seen-Auth"]!.GetValue<string>());
         Assert.Equal("127.0.0.1", body["resolved_address"]!.GetValue<string>());
         Assert.False(body["truncated"]!.GetValue<bool>());
 
@@ -72,6 +73,23 @@ public sealed class ToolFetchTests : IAsyncLifetime
 
         Assert.Equal("application/json|{\"a\":1}", (await Json(answer))["body"]!.GetValue<string>());
         Assert.Equal(7, Assert.Single(await AuditAsync($"session={session}"))!["bytes_out"]!.GetValue<long>());
+    }
+
+    [Fact]
+    public async Task Secrets_are_masked_in_what_goes_out_and_in_what_comes_back()
+    {
+        var sent = await Json(await FetchAsync(new JsonObject
+        {
+            ["method"] = "POST", ["url"] = _target.Url("/echo"), ["body"] = "key=sk-proj-abcdefghijklmnop1234 ref=internal-1234",
+            ["headers"] = new JsonObject { ["Content-Type"] = "text/plain" },
+        }));
+        Assert.Equal("text/plain|key=[REDACTED] ref=[REDACTED]", sent["body"]!.GetValue<string>());
+        Assert.Equal(2, sent["redactions_out"]!.GetValue<int>());
+
+        var leaked = await Json(await FetchAsync(Get(_target.Url("/leak"), null)));
+        Assert.Equal("deploy key [REDACTED] and [REDACTED]", leaked["body"]!.GetValue<string>());
+        Assert.Equal("[REDACTED]", leaked["headers"]!["X-Api-Key"]!.GetValue<string>());
+        Assert.Equal(3, leaked["redactions_in"]!.GetValue<int>());
     }
 
     [Fact]
@@ -121,7 +139,7 @@ public sealed class ToolFetchTests : IAsyncLifetime
     }
 
     [Theory]
-    [InlineData("127.0.0.1", "Bearer abc")] // same origin: kept
+    [InlineData("127.0.0.1", "Basic dXNlcjpwYXNz")] // same origin: kept
     [InlineData("localhost", "")] // another origin: dropped
     public async Task An_allowed_redirect_is_followed_and_credentials_go_to_the_same_origin_only(string host, string seen)
     {
@@ -129,7 +147,7 @@ public sealed class ToolFetchTests : IAsyncLifetime
         var answer = await FetchAsync(new JsonObject
         {
             ["method"] = "GET", ["url"] = _target.Url($"/redirect?to={to}"),
-            ["headers"] = new JsonObject { ["Authorization"] = "Bearer abc" },
+            ["headers"] = new JsonObject { ["Authorization"] = "Basic dXNlcjpwYXNz" },
         });
 
         var body = await Json(answer);

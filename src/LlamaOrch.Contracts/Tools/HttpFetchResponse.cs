@@ -2,7 +2,8 @@ namespace LlamaOrch.Contracts.Tools;
 
 /// <summary>
 /// What the target answered (after any redirects the fetcher followed): <see cref="Body"/> is text when the
-/// bytes are UTF-8, otherwise <see cref="BodyBase64"/>; <see cref="Truncated"/> when the response passed the size limit.
+/// bytes are UTF-8, otherwise <see cref="BodyBase64"/>; <see cref="Truncated"/> when the response passed the size limit;
+/// <see cref="RedactionsOut"/> and <see cref="RedactionsIn"/> count the secrets masked in the request and in this answer.
 /// </summary>
 public sealed record HttpFetchResponse(
     int Status,
@@ -13,4 +14,6 @@ public sealed record HttpFetchResponse(
     bool Truncated,
     long Bytes,
     string ResolvedAddress,
-    int Redirects);
+    int Redirects,
+    int RedactionsOut,
+    int RedactionsIn);

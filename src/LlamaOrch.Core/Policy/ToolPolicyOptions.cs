@@ -18,4 +18,13 @@ public sealed record ToolPolicyOptions
     public int TimeoutMs { get; init; } = 10_000;
 
     public int MaxRedirects { get; init; } = 5;
+
+    /// <summary>Regexes of secrets to mask, on top of <see cref="SecretRedactor"/>'s built-in token formats.</summary>
+    public IReadOnlyList<string> RedactPatterns { get; init; } = [];
+
+    /// <summary>Mask secrets in the request's headers and body before they are sent.</summary>
+    public bool RedactOutgoing { get; init; } = true;
+
+    /// <summary>Mask secrets in the response's headers and text body before they are returned.</summary>
+    public bool RedactIncoming { get; init; } = true;
 }

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using LlamaOrch.Contracts;
 using LlamaOrch.Contracts.Tools;
 using LlamaOrch.Core.Admission;
@@ -26,7 +25,7 @@ internal static class ToolEndpoints
                 return;
             }
             var outcome = await tool.FetchAsync(new HttpMethod(body.Method!.ToUpperInvariant()), url!, body.Headers ?? [],
-                body.Body is null ? null : Encoding.UTF8.GetBytes(body.Body), context.RequestAborted);
+                body.Body, context.RequestAborted);
             // The row is written whatever the answer, before it: a client that goes away is still audited.
             await audit.AppendAsync(new ToolAuditEntry(0, time.GetUtcNow(), CorrelationIdMiddleware.Of(context), body.SessionId, "http.fetch",
                 body.Method!.ToUpperInvariant(), UrlRedaction.Redact(outcome.LastUrl), outcome.Address, outcome.Decision, outcome.Rule,

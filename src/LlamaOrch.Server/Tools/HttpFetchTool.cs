@@ -15,13 +15,20 @@ namespace LlamaOrch.Server.Tools;
 /// (DNS rebinding) gains nothing. Redirects are followed here, not by the handler, so each Location is checked
 /// the same way. The body is read up to the size limit and truncated there; the whole call has one time limit.
 /// </summary>
-internal sealed class HttpFetchTool(IToolPolicy policy, ToolPolicyOptions options)
+internal sealed class HttpFetchTool(IToolPolicy policy, ToolPolicyOptions options, SecretRedactor redactor)
 {
     private static readonly HttpRequestOptionsKey<IPAddress> CheckedAddress = new("llorch.checked-address");
     private static readonly HashSet<string> CredentialHeaders = new(["Authorization", "Cookie", "Proxy-Authorization"], StringComparer.OrdinalIgnoreCase);
 
-    public async Task<FetchOutcome> FetchAsync(HttpMethod method, Uri url, IReadOnlyDictionary<string, string> headers, byte[]? body, CancellationToken cancellation)
+    public async Task<FetchOutcome> FetchAsync(HttpMethod method, Uri url, IReadOnlyDictionary<string, string> headers, string? text, CancellationToken cancellation)
     {
+        var redactedOut = 0;
+        if (options.RedactOutgoing)
+        {
+            headers = headers.ToDictionary(h => h.Key, h => Redact(h.Value, ref redactedOut), StringComparer.OrdinalIgnoreCase);
+            if (text is not null) text = Redact(text, ref redactedOut);
+        }
+        var body = text is null ? null : Encoding.UTF8.GetBytes(text);
         using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
         limit.CancelAfter(options.TimeoutMs);
         // One handler per call: its pooled connections were all made to addresses this call checked.
@@ -74,7 +81,7 @@ internal sealed class HttpFetchTool(IToolPolicy policy, ToolPolicyOptions option
                     continue;
                 }
                 var (bytes, truncated) = await ReadLimitedAsync(response, limit.Token);
-                return new FetchOutcome(Answer(response, url, bytes, truncated, address, hop), null, url, address, bytesOut, bytes.Length);
+                return new FetchOutcome(Answer(response, url, bytes, truncated, address, hop, redactedOut), null, url, address, bytesOut, bytes.Length);
             }
         }
         catch (Exception error) when (error is HttpRequestException or SocketException or IOException
@@ -132,10 +139,15 @@ internal sealed class HttpFetchTool(IToolPolicy policy, ToolPolicyOptions option
         return bytes.Length > max ? (bytes[..max], true) : (bytes, false);
     }
 
-    private static HttpFetchResponse Answer(HttpResponseMessage response, Uri url, byte[] bytes, bool truncated, string address, int redirects)
+    private HttpFetchResponse Answer(HttpResponseMessage response, Uri url, byte[] bytes, bool truncated, string address, int redirects, int redactedOut)
     {
+        var redactedIn = 0;
         var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-        foreach (var (name, values) in response.Headers.Concat(response.Content.Headers)) headers[name] = string.Join(", ", values);
+        foreach (var (name, values) in response.Headers.Concat(response.Content.Headers))
+        {
+            var value = string.Join(", ", values);
+            headers[name] = options.RedactIncoming ? Redact(value, ref redactedIn) : value;
+        }
         string? text = null;
         try
         {
@@ -145,8 +157,17 @@ internal sealed class HttpFetchTool(IToolPolicy policy, ToolPolicyOptions option
         {
             // Not UTF-8 (or cut mid-character by the limit): the bytes go back as base64 instead.
         }
+        // A binary body goes back as it came: masking bytes would corrupt it, and patterns are text.
+        if (text is not null && options.RedactIncoming) text = Redact(text, ref redactedIn);
         return new HttpFetchResponse((int)response.StatusCode, url.AbsoluteUri, headers, text, text is null ? Convert.ToBase64String(bytes) : null,
-            truncated, bytes.Length, address, redirects);
+            truncated, bytes.Length, address, redirects, redactedOut, redactedIn);
+    }
+
+    private string Redact(string text, ref int count)
+    {
+        var redacted = redactor.Redact(text, out var found);
+        count += found;
+        return redacted;
     }
 
     private static bool IsRedirect(HttpStatusCode status) => (int)status is 301 or 302 or 303 or 307 or 308;

@@ -9,7 +9,9 @@ internal static class ToolServices
 {
     public static void AddOrchestratorTools(this IServiceCollection services, ToolsOptions options, string dataDir)
     {
-        services.AddSingleton(options.Http.ToPolicyOptions());
+        var policyOptions = options.Http.ToPolicyOptions();
+        services.AddSingleton(policyOptions);
+        services.AddSingleton(new SecretRedactor(policyOptions.RedactPatterns));
         var custom = PolicyTypeOf(options);
         if (custom is null) services.AddSingleton<IToolPolicy, ConfiguredToolPolicy>();
         else services.AddSingleton(typeof(IToolPolicy), custom);

@@ -25,6 +25,9 @@ internal sealed class HttpToolOptions
     public int? MaxResponseBytes { get; set; }
     public int? TimeoutMs { get; set; }
     public int? MaxRedirects { get; set; }
+    public List<string>? RedactPatterns { get; set; }
+    public bool? RedactOutgoing { get; set; }
+    public bool? RedactIncoming { get; set; }
 
     /// <summary>Validated; throws <see cref="ConfigurationException"/> naming the bad key.</summary>
     public ToolPolicyOptions ToPolicyOptions()
@@ -37,6 +40,17 @@ internal sealed class HttpToolOptions
         }
         if (Schemes?.FirstOrDefault(s => s is not ("http" or "https")) is { } scheme)
             throw new ConfigurationException($"{prefix}Schemes: '{scheme}' is not supported (http, https)");
+        foreach (var pattern in RedactPatterns ?? [])
+        {
+            try
+            {
+                _ = new SecretRedactor([pattern]);
+            }
+            catch (Exception error) when (error is ArgumentException or NotSupportedException)
+            {
+                throw new ConfigurationException($"{prefix}RedactPatterns: '{pattern}' cannot be used: {error.Message}");
+            }
+        }
         return new ToolPolicyOptions
         {
             AllowHosts = AllowHosts ?? defaults.AllowHosts,
@@ -46,6 +60,9 @@ internal sealed class HttpToolOptions
             MaxResponseBytes = AtLeast(MaxResponseBytes ?? defaults.MaxResponseBytes, 1, prefix + "MaxResponseBytes"),
             TimeoutMs = AtLeast(TimeoutMs ?? defaults.TimeoutMs, 1, prefix + "TimeoutMs"),
             MaxRedirects = AtLeast(MaxRedirects ?? defaults.MaxRedirects, 0, prefix + "MaxRedirects"),
+            RedactPatterns = RedactPatterns ?? defaults.RedactPatterns,
+            RedactOutgoing = RedactOutgoing ?? defaults.RedactOutgoing,
+            RedactIncoming = RedactIncoming ?? defaults.RedactIncoming,
         };
     }
 
