@@ -93,6 +93,24 @@ public sealed class ToolFetchTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Headers_that_differ_only_in_case_or_cannot_be_sent_are_never_a_500()
+    {
+        var twice = await FetchAsync(new JsonObject
+        {
+            ["method"] = "GET", ["url"] = _target.Url("/hello"),
+            ["headers"] = new JsonObject { ["X-A"] = "Bearer one", ["x-a"] = "two" },
+        });
+        Assert.Equal(HttpStatusCode.OK, twice.StatusCode);
+
+        var unsendable = await FetchAsync(new JsonObject
+        {
+            ["method"] = "POST", ["url"] = _target.Url("/echo"), ["body"] = "abc",
+            ["headers"] = new JsonObject { ["Content-Length"] = "10", ["X-B"] = "caf\u00e9" },
+        });
+        Assert.NotEqual(HttpStatusCode.InternalServerError, unsendable.StatusCode);
+    }
+
+    [Fact]
     public async Task A_denied_host_is_refused_with_403_naming_the_rule_and_audited()
     {
         var session = Guid.NewGuid().ToString();

@@ -26,7 +26,7 @@ internal static class ToolEndpoints
             }
             var outcome = await tool.FetchAsync(new HttpMethod(body.Method!.ToUpperInvariant()), url!, body.Headers ?? [],
                 body.Body, context.RequestAborted);
-            // The row is written whatever the answer, before it: a client that goes away is still audited.
+            // The row is written before the answer, so a client that goes away once the fetch is done is still audited.
             await audit.AppendAsync(new ToolAuditEntry(0, time.GetUtcNow(), CorrelationIdMiddleware.Of(context), body.SessionId, "http.fetch",
                 body.Method!.ToUpperInvariant(), UrlRedaction.Redact(outcome.LastUrl), outcome.Address, outcome.Decision, outcome.Rule,
                 outcome.Response?.Status, outcome.BytesOut, outcome.BytesIn));

@@ -25,7 +25,7 @@ internal sealed class HttpFetchTool(IToolPolicy policy, ToolPolicyOptions option
         var redactedOut = 0;
         if (options.RedactOutgoing)
         {
-            headers = headers.ToDictionary(h => h.Key, h => Redact(h.Value, ref redactedOut), StringComparer.OrdinalIgnoreCase);
+            headers = headers.ToDictionary(h => h.Key, h => Redact(h.Value, ref redactedOut));
             if (text is not null) text = Redact(text, ref redactedOut);
         }
         var body = text is null ? null : Encoding.UTF8.GetBytes(text);
@@ -70,7 +70,7 @@ internal sealed class HttpFetchTool(IToolPolicy policy, ToolPolicyOptions option
                     var next = new Uri(url, location);
                     // Credentials meant for one origin are not handed to another, as browsers do.
                     if (!string.Equals(next.GetLeftPart(UriPartial.Authority), url.GetLeftPart(UriPartial.Authority), StringComparison.OrdinalIgnoreCase))
-                        headers = headers.Where(h => !CredentialHeaders.Contains(h.Key)).ToDictionary(StringComparer.OrdinalIgnoreCase);
+                        headers = headers.Where(h => !CredentialHeaders.Contains(h.Key)).ToDictionary();
                     url = next;
                     // As browsers do: 303 always, and 301/302 after a POST, go on as a GET without the body.
                     if (response.StatusCode == HttpStatusCode.SeeOther || (method == HttpMethod.Post && (int)response.StatusCode is 301 or 302))
@@ -84,7 +84,8 @@ internal sealed class HttpFetchTool(IToolPolicy policy, ToolPolicyOptions option
                 return new FetchOutcome(Answer(response, url, bytes, truncated, address, hop, redactedOut), null, url, address, bytesOut, bytes.Length);
             }
         }
-        catch (Exception error) when (error is HttpRequestException or SocketException or IOException
+        // InvalidOperationException: a request the HTTP stack refuses to send (a header value it cannot encode).
+        catch (Exception error) when (error is HttpRequestException or SocketException or IOException or InvalidOperationException
                                       || (error is OperationCanceledException && !cancellation.IsCancellationRequested))
         {
             var why = error is OperationCanceledException
