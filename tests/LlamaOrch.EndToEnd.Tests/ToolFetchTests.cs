@@ -154,6 +154,7 @@ public sealed class ToolFetchTests : IAsyncLifetime
         await AssertRefusedAsync(answer, "tool-deny-list");
         var row = Assert.Single(await AuditAsync($"session={session}"))!;
         Assert.Equal($"http://127.0.0.2:{_target.Port}/hello", row["url"]!.GetValue<string>());
+        Assert.Null(row["resolved_address"]); // refused by name, before it was resolved
     }
 
     [Theory]

@@ -48,7 +48,8 @@ internal sealed class HttpFetchTool(IToolPolicy policy, ToolPolicyOptions option
             for (var hop = 0; ; hop++)
             {
                 var decision = policy.CheckTarget(url);
-                if (!decision.Allowed) return Refused(decision, url, address, bytesOut);
+                // Refused before resolving: no address belongs to this hop (an earlier hop's would mislead the audit).
+                if (!decision.Allowed) return Refused(decision, url, null, bytesOut);
                 var (checkedAddress, refusal) = await ResolveAsync(url, limit.Token);
                 if (refusal is not null) return Refused(refusal, url, checkedAddress?.ToString(), bytesOut);
                 address = checkedAddress!.ToString();
@@ -133,7 +134,7 @@ internal sealed class HttpFetchTool(IToolPolicy policy, ToolPolicyOptions option
     {
         await using var stream = await response.Content.ReadAsStreamAsync(cancellation);
         var max = options.MaxResponseBytes;
-        var buffer = new byte[Math.Min(max + 1, 64 * 1024)];
+        var buffer = new byte[Math.Min((long)max + 1, 64 * 1024)];
         using var kept = new MemoryStream();
         while (kept.Length <= max && await stream.ReadAsync(buffer, cancellation) is var read and > 0) kept.Write(buffer, 0, read);
         var bytes = kept.ToArray();
