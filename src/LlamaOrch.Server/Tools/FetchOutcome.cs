@@ -1,5 +1,6 @@
 using LlamaOrch.Contracts.Tools;
 using LlamaOrch.Core.Admission;
+using LlamaOrch.Core.Policy;
 
 namespace LlamaOrch.Server.Tools;
 
@@ -18,5 +19,6 @@ internal sealed record FetchOutcome(
 {
     public string Decision => Response is not null ? "allowed" : Refusal?.PolicyLabel is not null ? "refused" : "failed";
 
-    public string Rule => Refusal?.PolicyLabel ?? "allowed";
+    /// <summary>The refusing rule; for a call the policy let through (answered or failed), the allow decision's.</summary>
+    public string Rule => Refusal?.PolicyLabel ?? ToolDecision.Allow.Rule;
 }
