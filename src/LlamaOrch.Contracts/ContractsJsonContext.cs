@@ -7,6 +7,7 @@ using LlamaOrch.Contracts.Errors;
 using LlamaOrch.Contracts.Health;
 using LlamaOrch.Contracts.Sessions;
 using LlamaOrch.Contracts.Tasks;
+using LlamaOrch.Contracts.Tools;
 
 namespace LlamaOrch.Contracts;
 
@@ -47,4 +48,7 @@ namespace LlamaOrch.Contracts;
 [JsonSerializable(typeof(ArtifactResponse))]
 [JsonSerializable(typeof(ArtifactListResponse))]
 [JsonSerializable(typeof(ArtifactLineageResponse))]
+[JsonSerializable(typeof(HttpFetchRequest))]
+[JsonSerializable(typeof(HttpFetchResponse))]
+[JsonSerializable(typeof(ToolAuditResponse))]
 public sealed partial class ContractsJsonContext : JsonSerializerContext;

@@ -17,6 +17,7 @@ using LlamaOrch.Server.Http;
 using LlamaOrch.Server.Metrics;
 using LlamaOrch.Server.Security;
 using LlamaOrch.Server.Telemetry;
+using LlamaOrch.Server.Tools;
 using Microsoft.Extensions.Logging.Console;
 
 namespace LlamaOrch.Server;
@@ -110,6 +111,7 @@ internal static class OrchestratorApp
         services.AddSingleton<PoolLifecycle>();
         services.AddSingleton(new PoolReadiness(settings.ReadyPools));
         services.AddOrchestratorHealthChecks();
+        services.AddOrchestratorTools(options.Tools, settings.DataDir);
         services.AddHostedService<DeviceRefreshService>();
         services.AddHostedService<PoolHostedService>();
 
@@ -127,6 +129,7 @@ internal static class OrchestratorApp
         app.MapCatalogEndpoints();
         app.MapArtifactEndpoints();
         app.MapMetricsEndpoint();
+        app.MapToolEndpoints();
 
         LogStartup(app, settings, token, listening, tracing);
         return app;

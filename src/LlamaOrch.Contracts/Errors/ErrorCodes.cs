@@ -23,6 +23,12 @@ public static class ErrorCodes
     /// <summary>403: the session has had Orchestrator:Sessions:MaxTurns turns (policy_label "session").</summary>
     public const string SessionTurnLimit = "SESSION_TURN_LIMIT";
 
+    /// <summary>403: a tool's target was refused by the tool policy (policy_label names the rule).</summary>
+    public const string ToolPolicyDenied = "TOOL_POLICY_DENIED";
+
+    /// <summary>502: a tool's target could not be reached, failed mid-answer or ran past the time limit.</summary>
+    public const string ToolFetchFailed = "TOOL_FETCH_FAILED";
+
     public const string AdmissionReject = "ADMISSION_REJECT";
     public const string QueueFullDropLru = "QUEUE_FULL_DROP_LRU";
     public const string PoolUnready = "POOL_UNREADY";

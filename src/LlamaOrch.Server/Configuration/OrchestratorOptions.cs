@@ -23,6 +23,7 @@ internal sealed class OrchestratorOptions
     public ArtifactsOptions Artifacts { get; set; } = new();
     public HealthOptions Health { get; set; } = new();
     public MetricsOptions Metrics { get; set; } = new();
+    public LlamaOrch.Server.Tools.ToolsOptions Tools { get; set; } = new();
 }
 
 /// <summary>Who may read <c>/metrics</c> (Orchestrator:Metrics).</summary>

@@ -11,13 +11,14 @@ internal static class ErrorResponses
     public static int StatusOf(string code) => code switch
     {
         ErrorCodes.InvalidParams or ErrorCodes.DeadlineUnmet or ErrorCodes.UntrustedArtifact => StatusCodes.Status400BadRequest,
-        ErrorCodes.ModelDeprecated or ErrorCodes.BudgetExceeded or ErrorCodes.SessionTurnLimit => StatusCodes.Status403Forbidden,
+        ErrorCodes.ModelDeprecated or ErrorCodes.BudgetExceeded or ErrorCodes.SessionTurnLimit or ErrorCodes.ToolPolicyDenied => StatusCodes.Status403Forbidden,
         ErrorCodes.ReloadConflict or ErrorCodes.CatalogConflict => StatusCodes.Status409Conflict,
         ErrorCodes.Unauthorized => StatusCodes.Status401Unauthorized,
         ErrorCodes.Forbidden => StatusCodes.Status403Forbidden,
         ErrorCodes.NotFound => StatusCodes.Status404NotFound,
         ErrorCodes.AdmissionReject or ErrorCodes.QueueFullDropLru => StatusCodes.Status429TooManyRequests,
         ErrorCodes.PoolUnready or ErrorCodes.PoolUnavailable => StatusCodes.Status503ServiceUnavailable,
+        ErrorCodes.ToolFetchFailed => StatusCodes.Status502BadGateway,
         _ => StatusCodes.Status500InternalServerError,
     };
 

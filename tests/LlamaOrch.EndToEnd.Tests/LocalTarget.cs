@@ -1,0 +1,57 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace LlamaOrch.EndToEnd.Tests;
+
+/// <summary>A small HTTP server on 127.0.0.1 for the tool tests to fetch: it echoes, leaks secrets, redirects, answers big, binary or never.</summary>
+internal sealed class LocalTarget : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private LocalTarget(WebApplication app, int port)
+    {
+        _app = app;
+        Port = port;
+    }
+
+    public int Port { get; }
+
+    public string Url(string path) => $"http://127.0.0.1:{Port}{path}";
+
+    public static async Task<LocalTarget> StartAsync()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        var app = builder.Build();
+        app.MapGet("/hello", (HttpContext context) =>
+        {
+            context.Response.Headers["X-Seen-Auth"] = context.Request.Headers.Authorization.ToString();
+            return Results.Text("hello from the target");
+        });
+        app.MapPost("/echo", async (HttpContext context) =>
+        {
+            using var reader = new StreamReader(context.Request.Body);
+            return Results.Text($"{context.Request.ContentType}|{await reader.ReadToEndAsync()}");
+        });
+        app.MapGet("/leak", (HttpContext context) =>
+        {
+            context.Response.Headers["X-Api-Key"] = "sk-ant-api03-abcdefghijklmnopqrstuvwxyz";
+            return Results.Text("deploy key ghp_0123456789abcdefghijklmnopqrstuvwxyz and internal-4242");
+        });
+        app.MapGet("/redirect", (string to) => Results.Redirect(to));
+        app.MapGet("/big", () => Results.Text(new string('x', 10_000)));
+        app.MapGet("/binary", () => Results.Bytes([0xFF, 0xFE, 0x00, 0x80]));
+        app.MapGet("/slow", async (HttpContext context) => await Task.Delay(Timeout.Infinite, context.RequestAborted));
+        await app.StartAsync();
+        var address = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+        return new LocalTarget(app, address.Port);
+    }
+
+    public async ValueTask DisposeAsync() => await _app.DisposeAsync();
+}
