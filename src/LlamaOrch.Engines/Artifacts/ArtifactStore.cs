@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using LlamaOrch.Core.Artifacts;
+using LlamaOrch.Engines.Persistence;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
 
@@ -62,7 +63,7 @@ public sealed class ArtifactStore
         System.IO.Directory.CreateDirectory(data);
         System.IO.Directory.CreateDirectory(folder);
         var store = new ArtifactStore(folder, Path.Combine(data, IndexFileName));
-        await store.MigrateAsync(cancellationToken).ConfigureAwait(false);
+        await SqliteFile.MigrateAsync(store._connectionString, store.IndexPath, "artifact index", SchemaVersion, CreateSchemaV1, cancellationToken).ConfigureAwait(false);
         return store;
     }
 
@@ -91,7 +92,7 @@ public sealed class ArtifactStore
             throw;
         }
 
-        var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        var connection = await SqliteFile.OpenAsync(_connectionString, cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
             var command = connection.CreateCommand();
@@ -208,7 +209,7 @@ public sealed class ArtifactStore
 
     private async Task DeleteRowAsync(string id, CancellationToken cancellationToken)
     {
-        var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        var connection = await SqliteFile.OpenAsync(_connectionString, cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
             var command = connection.CreateCommand();
@@ -223,7 +224,7 @@ public sealed class ArtifactStore
 
     private async Task<List<ArtifactRecord>> QueryAsync(string sql, IEnumerable<(string Name, object Value)> parameters, CancellationToken cancellationToken)
     {
-        var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        var connection = await SqliteFile.OpenAsync(_connectionString, cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
             var command = connection.CreateCommand();
@@ -245,51 +246,6 @@ public sealed class ArtifactStore
                     return rows;
                 }
             }
-        }
-    }
-
-    private async Task MigrateAsync(CancellationToken cancellationToken)
-    {
-        var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using (connection.ConfigureAwait(false))
-        {
-            var command = connection.CreateCommand();
-            await using (command.ConfigureAwait(false))
-            {
-                command.CommandText = "PRAGMA journal_mode = WAL";
-                await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-                command.CommandText = "PRAGMA user_version";
-                var version = Convert.ToInt32(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
-                if (version == SchemaVersion) return;
-                if (version > SchemaVersion)
-                    throw new InvalidDataException($"{IndexPath} has artifact index version {version}, but this orchestratord understands up to {SchemaVersion}.");
-                command.CommandText = "SELECT count(*) FROM sqlite_schema";
-                if (Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture) != 0)
-                    throw new InvalidDataException($"{IndexPath} is an SQLite file but not a llama-orch artifact index; move it away.");
-                var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-                await using (transaction.ConfigureAwait(false))
-                {
-                    command.Transaction = transaction;
-                    command.CommandText = CreateSchemaV1;
-                    await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-                    await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-                }
-            }
-        }
-    }
-
-    private async Task<SqliteConnection> OpenConnectionAsync(CancellationToken cancellationToken)
-    {
-        var connection = new SqliteConnection(_connectionString);
-        try
-        {
-            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-            return connection;
-        }
-        catch
-        {
-            await connection.DisposeAsync().ConfigureAwait(false);
-            throw;
         }
     }
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using LlamaOrch.Core.Catalog;
+using LlamaOrch.Engines.Persistence;
 using Microsoft.Data.Sqlite;
 
 namespace LlamaOrch.Engines.Catalog;
@@ -78,13 +79,13 @@ public sealed class SqliteCatalogStore : ICatalogStore
         var directory = System.IO.Path.GetFullPath(dataDirectory);
         Directory.CreateDirectory(directory);
         var store = new SqliteCatalogStore(System.IO.Path.Combine(directory, FileName));
-        await store.MigrateAsync(cancellationToken).ConfigureAwait(false);
+        await SqliteFile.MigrateAsync(store._connectionString, store.Path, "catalog", SchemaVersion, CreateSchemaV1, cancellationToken).ConfigureAwait(false);
         return store;
     }
 
     public async Task<IReadOnlyList<CatalogModel>> LoadAllAsync(CancellationToken cancellationToken)
     {
-        var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        var connection = await SqliteFile.OpenAsync(_connectionString, cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
             var command = connection.CreateCommand();
@@ -128,7 +129,7 @@ public sealed class SqliteCatalogStore : ICatalogStore
     public async Task<bool> DeleteAsync(string id, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(id);
-        var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        var connection = await SqliteFile.OpenAsync(_connectionString, cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
             var command = connection.CreateCommand();
@@ -141,49 +142,9 @@ public sealed class SqliteCatalogStore : ICatalogStore
         }
     }
 
-    private async Task MigrateAsync(CancellationToken cancellationToken)
-    {
-        var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using (connection.ConfigureAwait(false))
-        {
-            var command = connection.CreateCommand();
-            await using (command.ConfigureAwait(false))
-            {
-                // WAL is a property of the file: set once, it stays for every later connection.
-                command.CommandText = "PRAGMA journal_mode = WAL";
-                await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-
-                command.CommandText = "PRAGMA user_version";
-                var version = Convert.ToInt32(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
-                if (version == SchemaVersion) return;
-                if (version > SchemaVersion)
-                {
-                    throw new InvalidDataException(
-                        $"{Path} has catalog schema version {version}, but this orchestratord understands up to {SchemaVersion}; " +
-                        "run the newer orchestratord that wrote it, or move the file away to start an empty catalog.");
-                }
-
-                // Version 0 is a new (empty) file; anything else in it means it is not ours.
-                command.CommandText = "SELECT count(*) FROM sqlite_schema";
-                var objects = Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
-                if (objects != 0)
-                    throw new InvalidDataException($"{Path} is an SQLite file but not a llama-orch catalog (it has tables and no schema version); move it away.");
-
-                var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-                await using (transaction.ConfigureAwait(false))
-                {
-                    command.Transaction = transaction;
-                    command.CommandText = CreateSchemaV1;
-                    await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-                    await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-                }
-            }
-        }
-    }
-
     private async Task<int> ExecuteAsync(string sql, CatalogModel model, CancellationToken cancellationToken)
     {
-        var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        var connection = await SqliteFile.OpenAsync(_connectionString, cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
             var command = connection.CreateCommand();
@@ -193,21 +154,6 @@ public sealed class SqliteCatalogStore : ICatalogStore
                 Bind(command.Parameters, model);
                 return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             }
-        }
-    }
-
-    private async Task<SqliteConnection> OpenConnectionAsync(CancellationToken cancellationToken)
-    {
-        var connection = new SqliteConnection(_connectionString);
-        try
-        {
-            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-            return connection;
-        }
-        catch
-        {
-            await connection.DisposeAsync().ConfigureAwait(false);
-            throw;
         }
     }
 
