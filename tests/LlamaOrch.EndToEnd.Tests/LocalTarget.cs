@@ -1,10 +1,5 @@
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace LlamaOrch.EndToEnd.Tests;
 
@@ -25,10 +20,8 @@ internal sealed class LocalTarget : IAsyncDisposable
 
     public static async Task<LocalTarget> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        var app = builder.Build();
+        var (app, address) = await LoopbackApp.StartAsync(app =>
+        {
         app.MapGet("/hello", (HttpContext context) =>
         {
             context.Response.Headers["X-Seen-Auth"] = context.Request.Headers.Authorization.ToString();
@@ -48,8 +41,7 @@ internal sealed class LocalTarget : IAsyncDisposable
         app.MapGet("/big", () => Results.Text(new string('x', 10_000)));
         app.MapGet("/binary", () => Results.Bytes([0xFF, 0xFE, 0x00, 0x80]));
         app.MapGet("/slow", async (HttpContext context) => await Task.Delay(Timeout.Infinite, context.RequestAborted));
-        await app.StartAsync();
-        var address = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+        });
         return new LocalTarget(app, address.Port);
     }
 

@@ -14,6 +14,8 @@ internal sealed class ReplicaSlots
     private const double MinSharedShare = 0.1;
 
     private readonly SlotContent[] _slots;
+    /// <summary>Busy slots per session: the affinity wait asks on every dispatch pass, so it must not scan the slots.</summary>
+    private readonly Dictionary<string, int> _busySessions = new(StringComparer.Ordinal);
     private long _uses;
 
     public ReplicaSlots(int count)
@@ -63,6 +65,8 @@ internal sealed class ReplicaSlots
         if (chosen < 0) return (-1, SlotWarmth.Cold);
         var content = _slots[chosen];
         content.Busy = true;
+        content.BusyFor = spec.SessionId;
+        _busySessions[spec.SessionId] = _busySessions.GetValueOrDefault(spec.SessionId) + 1;
         content.LastUse = ++_uses;
         // From now on the slot's cache is this task's prompt (what it shares with the last one is kept by the engine).
         content.SessionId = spec.SessionId;
@@ -70,17 +74,19 @@ internal sealed class ReplicaSlots
         return (chosen, best >= 0 ? warmth : SlotWarmth.Cold);
     }
 
-    public void Release(int slot) => _slots[slot].Busy = false;
-
-    /// <summary>Whether a busy slot's cache holds <paramref name="sessionId"/>'s conversation (its running turn's).</summary>
-    public bool BusyWith(string sessionId)
+    public void Release(int slot)
     {
-        foreach (var slot in _slots)
-        {
-            if (slot.Busy && slot.SessionId == sessionId) return true;
-        }
-        return false;
+        var content = _slots[slot];
+        if (!content.Busy) return;
+        content.Busy = false;
+        var session = content.BusyFor!;
+        content.BusyFor = null;
+        if (_busySessions[session] == 1) _busySessions.Remove(session);
+        else _busySessions[session]--;
     }
+
+    /// <summary>Whether a slot is busy with a task of <paramref name="sessionId"/> (its running turn, whose KV it then holds).</summary>
+    public bool BusyWith(string sessionId) => _busySessions.ContainsKey(sessionId);
 
     /// <summary>Whether <paramref name="slot"/>'s cache still holds <paramref name="sessionId"/>'s last turn.</summary>
     public bool Holds(int slot, string sessionId) => slot < _slots.Length && _slots[slot].SessionId == sessionId;
@@ -106,6 +112,9 @@ internal sealed class ReplicaSlots
     private sealed class SlotContent
     {
         public bool Busy { get; set; }
+
+        /// <summary>The session of the task running in it, while busy.</summary>
+        public string? BusyFor { get; set; }
 
         public long LastUse { get; set; }
 

@@ -1,12 +1,7 @@
 using System.Collections.Concurrent;
 using Google.Protobuf;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace LlamaOrch.EndToEnd.Tests.Otlp;
 
@@ -17,29 +12,28 @@ namespace LlamaOrch.EndToEnd.Tests.Otlp;
 internal sealed class OtlpReceiver : IAsyncDisposable
 {
     private readonly WebApplication _app;
-    private readonly ConcurrentQueue<ReceivedSpan> _spans = new();
+    private readonly ConcurrentQueue<ReceivedSpan> _spans;
 
-    private OtlpReceiver(WebApplication app) => _app = app;
+    private OtlpReceiver(WebApplication app, string endpoint, ConcurrentQueue<ReceivedSpan> spans)
+    {
+        _app = app;
+        Endpoint = endpoint;
+        _spans = spans;
+    }
 
     /// <summary>The base address, as OTEL_EXPORTER_OTLP_ENDPOINT takes it (the exporter appends /v1/traces).</summary>
-    public string Endpoint { get; private set; } = string.Empty;
+    public string Endpoint { get; }
 
     public IReadOnlyCollection<ReceivedSpan> Spans => _spans;
 
     public static async Task<OtlpReceiver> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        var app = builder.Build();
-        var receiver = new OtlpReceiver(app);
-        app.MapPost("/v1/traces", receiver.ReceiveAsync);
-        await app.StartAsync();
-        receiver.Endpoint = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return receiver;
+        var spans = new ConcurrentQueue<ReceivedSpan>();
+        var (app, address) = await LoopbackApp.StartAsync(app => app.MapPost("/v1/traces", (HttpContext context) => ReceiveAsync(context, spans)));
+        return new OtlpReceiver(app, address.ToString().TrimEnd('/'), spans);
     }
 
-    private async Task ReceiveAsync(HttpContext context)
+    private static async Task ReceiveAsync(HttpContext context, ConcurrentQueue<ReceivedSpan> spans)
     {
         using var body = new MemoryStream();
         await context.Request.Body.CopyToAsync(body);
@@ -49,7 +43,7 @@ internal sealed class OtlpReceiver : IAsyncDisposable
             var service = resource.Resource?.Attributes.FirstOrDefault(a => a.Key == "service.name")?.Value.StringValue ?? string.Empty;
             foreach (var scope in resource.ScopeSpans)
                 foreach (var span in scope.Spans)
-                    _spans.Enqueue(new ReceivedSpan(service, span));
+                    spans.Enqueue(new ReceivedSpan(service, span));
         }
         // An empty ExportTraceServiceResponse: full success.
         context.Response.ContentType = "application/x-protobuf";
