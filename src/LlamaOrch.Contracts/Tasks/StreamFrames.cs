@@ -57,7 +57,7 @@ public sealed record MetricsFrame(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] decimal? CostBudgetRemaining = null);
 
 /// <summary>SSE <c>end</c>: the last frame of a task that was not failed.</summary>
-/// <param name="StopReason"><c>limit</c> (max_tokens), <c>eos</c>, <c>deadline</c> or <c>canceled</c>.</param>
+/// <param name="StopReason"><c>limit</c> (max_tokens), <c>eos</c>, <c>stop_word</c> (a stop string), <c>deadline</c> or <c>canceled</c>.</param>
 /// <param name="TokensCached">
 /// After a completion's normal finish: how many of <paramref name="TokensIn"/> the engine took from its slot's KV cache
 /// instead of evaluating them.

@@ -24,6 +24,12 @@ public sealed record TaskRequestBody
     public string? KvHint { get; init; }
     public PlacementBody? Placement { get; init; }
 
+    /// <summary>Extension: strings that end generation when the model writes one (not included in the output).</summary>
+    public List<string>? Stop { get; init; }
+
+    /// <summary>Extension: a GBNF grammar (llama.cpp's) that every generated token must keep the output within.</summary>
+    public string? Grammar { get; init; }
+
     /// <summary>Extension: overrides of the sampler profile's values, within what the profile allows.</summary>
     public SamplingOverridesBody? Sampling { get; init; }
 }

@@ -4,6 +4,7 @@ using LlamaOrch.Contracts.Errors;
 using LlamaOrch.Contracts.Tasks;
 using LlamaOrch.Core.Budgets;
 using LlamaOrch.Core.Catalog;
+using LlamaOrch.Core.Chat;
 using LlamaOrch.Core.Placement;
 using LlamaOrch.Core.Pools;
 using LlamaOrch.Core.Tasks;
@@ -216,6 +217,13 @@ public sealed class AdmissionService
             total += Encoding.UTF8.GetByteCount(input) + SpecialTokenAllowance + (spec.Workload == Workload.Rerank ? prompt : 0);
         return (int)Math.Min(total, int.MaxValue);
     }
+
+    /// <summary>
+    /// The chat template of the model that <paramref name="modelRef"/> names, from the first pool serving it that
+    /// knows one; null when none does (the chat doors then render the documented fallback).
+    /// </summary>
+    public ChatTemplateFacts? ChatTemplateOf(string modelRef, EngineKind engine) =>
+        _pools.Serving(NamesOf(modelRef), engine).Select(pool => pool.ChatTemplate).FirstOrDefault(template => template is not null);
 
     /// <summary>The names a pool may give the model by: the ref itself, and its catalog id and source.</summary>
     private IReadOnlyList<string> NamesOf(string modelRef) =>

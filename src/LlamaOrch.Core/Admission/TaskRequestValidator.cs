@@ -60,6 +60,12 @@ public static class TaskRequestValidator
             return Bad("prompt", $"{prompt.Length} characters exceed the limit of {limits.MaxPromptChars}");
         if (InputsProblem(body.Inputs, workload, limits) is { } inputsProblem) return Bad("inputs", inputsProblem);
         if (body.ExpectedTokens is < 0) return Bad("expected_tokens", "must not be negative");
+        if (StopProblem(body.Stop, workload) is { } stopProblem) return Bad("stop", stopProblem);
+        if (body.Grammar is { } grammar)
+        {
+            if (workload != Workload.Completion) return Bad("grammar", "only a completion generates text a grammar can constrain");
+            if (grammar.Length == 0 || grammar.Length > MaxGrammarChars) return Bad("grammar", $"must be 1 to {MaxGrammarChars} characters of GBNF");
+        }
 
         KvHint? kvHint = null;
         if (body.KvHint is not null)
@@ -97,7 +103,27 @@ public static class TaskRequestValidator
             ExpectedTokens = body.ExpectedTokens,
             KvHint = kvHint,
             Placement = placement,
+            Stop = body.Stop is { Count: > 0 } stop ? stop : null,
+            Grammar = body.Grammar,
         };
+        return null;
+    }
+
+    /// <summary>llama-server takes any number; a few suffice for every chat template, and each is matched on every token.</summary>
+    public const int MaxStopSequences = 16;
+    public const int MaxStopChars = 256;
+
+    /// <summary>64 KiB of GBNF: a JSON schema's grammar is a few KiB; llama.cpp parses it once per request.</summary>
+    public const int MaxGrammarChars = 64 * 1024;
+
+    private static string? StopProblem(List<string>? stop, Workload workload)
+    {
+        if (stop is null || stop.Count == 0) return null;
+        if (workload != Workload.Completion) return "only a completion generates text to stop";
+        if (stop.Count > MaxStopSequences) return $"{stop.Count} stop strings exceed the limit of {MaxStopSequences}";
+        for (var index = 0; index < stop.Count; index++)
+            if (stop[index] is not { Length: > 0 and <= MaxStopChars })
+                return $"stop[{index}] must be 1 to {MaxStopChars} characters";
         return null;
     }
 

@@ -35,6 +35,8 @@ public sealed record EngineScore(float Score, int Tokens);
 /// <param name="MaxTokens">Tokens to generate at most, or <see cref="UntilContextFull"/>.</param>
 /// <param name="Slot">The engine slot to run in (llama.cpp's <c>id_slot</c>), or <see cref="AnySlot"/>.</param>
 /// <param name="ReuseCachedPrefix">Skip the part of the prompt the slot's cache holds (llama.cpp's <c>cache_prompt</c>).</param>
+/// <param name="Stop">Strings that end generation, left out of the output (llama.cpp's <c>stop</c>).</param>
+/// <param name="Grammar">GBNF that constrains sampling (llama.cpp's <c>grammar</c>).</param>
 public sealed record EngineCompletionRequest(
     string? Prompt,
     int MaxTokens,
@@ -43,7 +45,9 @@ public sealed record EngineCompletionRequest(
     bool Strict,
     string CorrelationId,
     int Slot = EngineCompletionRequest.AnySlot,
-    bool ReuseCachedPrefix = true)
+    bool ReuseCachedPrefix = true,
+    IReadOnlyList<string>? Stop = null,
+    string? Grammar = null)
 {
     public const int AnySlot = -1;
 

@@ -63,7 +63,7 @@ public sealed class OrchestratedTask
         Log.ReadEncodedAsync(from, door);
 
     /// <summary>Copies the task's events from index <paramref name="from"/> on; see <see cref="TaskEventLog.ReadEventsAsync"/>.</summary>
-    internal ValueTask<(int Next, bool Closed)> ReadEventsAsync(int from, List<TaskEventRecord> sink) => Log.ReadEventsAsync(from, sink);
+    public ValueTask<(int Next, bool Closed)> ReadEventsAsync(int from, List<TaskEventRecord> sink) => Log.ReadEventsAsync(from, sink);
 
     internal long AdmittedTimestamp { get; }
 

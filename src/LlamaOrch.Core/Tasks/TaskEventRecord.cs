@@ -1,7 +1,7 @@
 namespace LlamaOrch.Core.Tasks;
 
 /// <summary>
-/// A copy of one event of a task's log for in-process readers (tests, diagnostics), who want objects and not
+/// A copy of one event of a task's log for in-process readers (the OpenAI and Anthropic doors, tests), who want objects and not
 /// a door's bytes. The relay never makes these.
 /// </summary>
-internal sealed record TaskEventRecord(TaskEventKind Kind, string? Text, int TokenIndex, object? Payload);
+public sealed record TaskEventRecord(TaskEventKind Kind, string? Text, int TokenIndex, object? Payload);

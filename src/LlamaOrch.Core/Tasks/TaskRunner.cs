@@ -181,7 +181,8 @@ internal sealed class TaskRunner(TimeProvider time, TimeSpan metricsInterval, IL
         // Without max_tokens, an enforced budget's share is the engine's limit: the budget holds without counting tokens here.
         var budgetLimit = task.Spec.MaxTokens is null ? task.Budget?.OutputLimit : null;
         var request = new EngineCompletionRequest(task.Spec.Prompt, task.Spec.MaxTokens ?? budgetLimit ?? EngineCompletionRequest.UntilContextFull, task.Spec.Seed, task.Spec.Sampling,
-            task.Spec.Determinism == Determinism.Strict, task.CorrelationId, task.EngineSlot.Slot, ReuseCachedPrefix: task.Spec.KvHint != KvHint.Cold);
+            task.Spec.Determinism == Determinism.Strict, task.CorrelationId, task.EngineSlot.Slot, ReuseCachedPrefix: task.Spec.KvHint != KvHint.Cold,
+            Stop: task.Spec.Stop, Grammar: task.Spec.Grammar);
         var lastMetrics = started;
         EngineFinal? final = null;
         await foreach (var chunk in client.StreamCompletionAsync(request, cancellationToken).ConfigureAwait(false))

@@ -28,6 +28,12 @@ public sealed record TaskSpec
     public int? ExpectedTokens { get; init; }
     public KvHint? KvHint { get; init; }
     public PlacementSpec? Placement { get; init; }
+
+    /// <summary>Strings that end generation when the model writes one; the engine leaves them out of the output.</summary>
+    public IReadOnlyList<string>? Stop { get; init; }
+
+    /// <summary>A GBNF grammar (llama.cpp's syntax, root rule <c>root</c>) constraining every generated token; null for none.</summary>
+    public string? Grammar { get; init; }
 }
 
 /// <param name="RequiredDevices">The devices the task may run on ("cpu" or GPU indices); null for any.</param>

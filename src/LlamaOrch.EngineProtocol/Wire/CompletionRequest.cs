@@ -40,4 +40,10 @@ internal sealed class CompletionRequest
 
     /// <summary>The slot to run in; -1 or absent takes any free slot.</summary>
     public int? IdSlot { get; init; }
+
+    /// <summary>Strings that end generation; the one matched is not part of the output (llama-server's <c>stop</c>).</summary>
+    public IReadOnlyList<string>? Stop { get; init; }
+
+    /// <summary>A GBNF grammar with root rule <c>root</c> that every sampled token must satisfy (llama-server's <c>grammar</c>).</summary>
+    public string? Grammar { get; init; }
 }

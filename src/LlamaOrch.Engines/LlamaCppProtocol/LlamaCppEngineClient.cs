@@ -72,6 +72,8 @@ internal sealed class LlamaCppEngineClient(HttpClient http, Uri baseAddress) : I
                     TopP = request.Sampling.TopP,
                     MinP = request.Sampling.MinP,
                     RepeatPenalty = request.Sampling.RepeatPenalty,
+                    Stop = request.Stop,
+                    Grammar = request.Grammar,
                     // Our extension: sent only when asked for, so that a request to llama-server holds nothing it does not know.
                     LlorchStrict = request.Strict ? true : null,
                 },
