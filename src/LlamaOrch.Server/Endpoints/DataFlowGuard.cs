@@ -68,9 +68,18 @@ internal static class DataFlowGuard
         var buffer = new ArrayBufferWriter<byte>();
         using (var writer = new Utf8JsonWriter(buffer))
         {
-            if (!Rewrite(policy, value, writer, found, out var refused))
+            try
             {
-                rejection = Refusal(context, refused!, "artifact");
+                if (!Rewrite(policy, value, writer, found, out var refused))
+                {
+                    rejection = Refusal(context, refused!, "artifact");
+                    return null;
+                }
+            }
+            catch (InvalidOperationException error)
+            {
+                // JsonElement throws this for a string whose escapes make a lone surrogate ("\ud800"): no text to check.
+                rejection = Rejection.InvalidParams("body", $"a string has no UTF-8 form: {error.Message}");
                 return null;
             }
         }
