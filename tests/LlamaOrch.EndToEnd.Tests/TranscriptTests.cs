@@ -2,6 +2,8 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using LlamaOrch.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace LlamaOrch.EndToEnd.Tests;
 
@@ -91,6 +93,8 @@ public sealed class TranscriptTests
         try
         {
             await using var orchestrator = await Orchestrator.StartAsync([.. Orchestrator.Pool(Sim), $"Artifacts:Dir={artifacts}"]);
+            var logs = new LogCapture();
+            orchestrator.Services.GetRequiredService<ILoggerFactory>().AddProvider(logs);
             // The folder goes away under orchestratord, so the write of the file fails.
             Directory.Delete(artifacts, recursive: true);
             var body = Orchestrator.Task(Sim, maxTokens: 3);
@@ -101,6 +105,8 @@ public sealed class TranscriptTests
             Assert.Equal("end", frames[^1].Event);
             Assert.Equal(3, frames[^1].Int("tokens_out"));
             Assert.False(frames[^1].Data.TryGetProperty("transcript_id", out _));
+            Assert.Contains(logs.Entries, e => e.Level == LogLevel.Warning && e.Message.Contains(id, StringComparison.Ordinal)
+                                               && e.Message.Contains("transcript could not be stored", StringComparison.Ordinal));
         }
         finally
         {
