@@ -22,7 +22,7 @@ internal static class TaskAdmission
         var withDefaults = checkedBody is null ? body : admission.WithDefaults(checkedBody, out refused);
         var rejection = refused;
         TaskSpec? spec = null;
-        if (rejection is null) rejection = TaskRequestValidator.Validate(withDefaults, limits, out spec);
+        rejection ??= TaskRequestValidator.Validate(withDefaults, limits, out spec);
         rejection ??= await admission.CheckContextFitAsync(spec!, context.RequestAborted);
         var outcome = rejection is null ? admission.Submit(spec!, CorrelationIdMiddleware.Of(context)) : default;
         rejection ??= outcome.Rejection;
