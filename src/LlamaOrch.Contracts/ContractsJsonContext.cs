@@ -48,6 +48,7 @@ namespace LlamaOrch.Contracts;
 [JsonSerializable(typeof(ArtifactResponse))]
 [JsonSerializable(typeof(ArtifactListResponse))]
 [JsonSerializable(typeof(ArtifactLineageResponse))]
+[JsonSerializable(typeof(ReplayRequest))]
 [JsonSerializable(typeof(HttpFetchRequest))]
 [JsonSerializable(typeof(HttpFetchResponse))]
 [JsonSerializable(typeof(ToolAuditResponse))]

@@ -1,5 +1,6 @@
 using LlamaOrch.Core;
 using LlamaOrch.Core.Admission;
+using LlamaOrch.Core.Artifacts;
 using LlamaOrch.Core.Budgets;
 using LlamaOrch.Core.Catalog;
 using LlamaOrch.Core.Placement;
@@ -18,13 +19,16 @@ public static class CoreServiceCollectionExtensions
     /// Registers the pools, admission, placement, the task store and the shutdown sequence as singletons. The host
     /// registers what they draw on: a <see cref="TimeProvider"/>, logging, the <see cref="ModelCatalog"/> admission
     /// checks models against, the <see cref="IDeviceAvailability"/> placement reads, and the <see cref="ITaskMetrics"/>
-    /// the pools report to (and, optionally, the <see cref="IBudgetMetrics"/> session budgets report to).
+    /// the pools report to (and, optionally, the <see cref="IBudgetMetrics"/> session budgets report to, and the
+    /// <see cref="IArtifactWriter"/> task transcripts are stored in).
     /// </summary>
     public static IServiceCollection AddLlamaOrchCore(this IServiceCollection services, CoreOptions options)
     {
         services.AddSingleton(sp => new TaskStore(options.TaskRetention, options.MaxRetainedTasks, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => new TaskRunner(
-            sp.GetRequiredService<TimeProvider>(), options.MetricsInterval, sp.GetRequiredService<ILogger<TaskRunner>>()));
+            sp.GetRequiredService<TimeProvider>(), options.MetricsInterval, sp.GetRequiredService<ILogger<TaskRunner>>(),
+            new TaskTranscript(sp.GetService<IArtifactWriter>(), sp.GetService<ModelCatalog>(), sp.GetRequiredService<TimeProvider>(),
+                sp.GetRequiredService<ILoggerFactory>().CreateLogger("LlamaOrch.Transcripts"))));
         services.AddSingleton<PlacementCounters>();
         services.AddSingleton(sp => new BudgetPolicy(
             options.BudgetMode, options.BudgetDefaults ?? BudgetLimits.Unlimited,

@@ -1,4 +1,5 @@
 using LlamaOrch.Core;
+using LlamaOrch.Core.Artifacts;
 using LlamaOrch.Core.Catalog;
 using LlamaOrch.Core.Placement;
 using LlamaOrch.Core.Pools;
@@ -70,6 +71,7 @@ internal static class OrchestratorApp
         var services = builder.Services;
         services.AddSingleton(catalog);
         services.AddSingleton(artifacts);
+        services.AddSingleton<IArtifactWriter>(artifacts);
         services.AddSingleton(modelFiles);
         services.AddSingleton(trustedKeys);
         services.AddSingleton<ModelVerifier>();

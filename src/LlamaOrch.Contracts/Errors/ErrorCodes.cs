@@ -26,6 +26,12 @@ public static class ErrorCodes
     /// <summary>403: a tool's target was refused by the tool policy (policy_label names the rule).</summary>
     public const string ToolPolicyDenied = "TOOL_POLICY_DENIED";
 
+    /// <summary>403: a task's prompt or an artifact's content was refused by a data-flow rule (policy_label names the rule).</summary>
+    public const string PolicyDenied = "POLICY_DENIED";
+
+    /// <summary>409: a transcript's model digest is not the digest of the model the pool serves now, so a replay would not reproduce it.</summary>
+    public const string ModelDigestMismatch = "MODEL_DIGEST_MISMATCH";
+
     /// <summary>502: a tool's target could not be reached, failed mid-answer or ran past the time limit.</summary>
     public const string ToolFetchFailed = "TOOL_FETCH_FAILED";
 

@@ -62,10 +62,12 @@ public sealed record MetricsFrame(
 /// After a completion's normal finish: how many of <paramref name="TokensIn"/> the engine took from its slot's KV cache
 /// instead of evaluating them.
 /// </param>
+/// <param name="TranscriptId">Only when the task asked for its transcript and it was stored: the <c>transcript</c> artifact's id.</param>
 public sealed record EndFrame(
     int TokensOut,
     int TokensIn,
     long DecodeMs,
     bool Canceled,
     string StopReason,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? TokensCached = null);
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? TokensCached = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? TranscriptId = null);

@@ -30,6 +30,9 @@ public sealed record TaskRequestBody
     /// <summary>Extension: a GBNF grammar (llama.cpp's) that every generated token must keep the output within.</summary>
     public string? Grammar { get; init; }
 
+    /// <summary>Extension: store the task's transcript as a <c>transcript</c> artifact, its id in the <c>end</c> frame (completions only).</summary>
+    public bool? Transcript { get; init; }
+
     /// <summary>Extension: overrides of the sampler profile's values, within what the profile allows.</summary>
     public SamplingOverridesBody? Sampling { get; init; }
 }

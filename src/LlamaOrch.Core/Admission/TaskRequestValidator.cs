@@ -67,6 +67,9 @@ public static class TaskRequestValidator
             if (grammar.Length == 0 || grammar.Length > MaxGrammarChars) return Bad("grammar", $"must be 1 to {MaxGrammarChars} characters of GBNF");
         }
 
+        if (body.Transcript == true && workload != Workload.Completion)
+            return Bad("transcript", "only a completion has a transcript (prompt and generated tokens)");
+
         KvHint? kvHint = null;
         if (body.KvHint is not null)
         {
@@ -105,6 +108,7 @@ public static class TaskRequestValidator
             Placement = placement,
             Stop = body.Stop is { Count: > 0 } stop ? stop : null,
             Grammar = body.Grammar,
+            Transcript = body.Transcript == true,
         };
         return null;
     }

@@ -76,6 +76,12 @@ public sealed class ModelCatalog
         return _index.TryFind(idOrRef, out var model, out _) ? model : null;
     }
 
+    /// <summary>
+    /// The digest of the model an id or ref names, as far as the catalog knows it: the one its last verification found
+    /// in the file, else the one it was registered with; null when neither is known.
+    /// </summary>
+    public string? DigestOf(string idOrRef) => Find(idOrRef) is { } model ? model.Verification.ActualDigest ?? model.Digest : null;
+
     /// <summary>The entry with exactly this id; null when none (no source_url lookup).</summary>
     public CatalogModel? Get(string id)
     {

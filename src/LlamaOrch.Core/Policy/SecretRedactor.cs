@@ -12,15 +12,15 @@ public sealed class SecretRedactor
 {
     public const string Mask = "[REDACTED]";
 
-    private static readonly string[] BuiltIn =
-    [
-        @"(?i)\bbearer\s+(?<secret>[A-Za-z0-9\-._~+/]+=*)",
-        @"\bsk-(?:ant-)?[A-Za-z0-9_\-]{16,}",
-        @"\bgh[pousr]_[A-Za-z0-9]{36,}",
-        @"\bgithub_pat_[A-Za-z0-9_]{22,}",
-        @"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b",
-        @"-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----[\s\S]*?(?:-----END [A-Z0-9 ]*PRIVATE KEY-----|$)",
-    ];
+    /// <summary>The built-in detectors by name, as data-flow rules name them (<c>detectors</c>).</summary>
+    public static readonly IReadOnlyDictionary<string, string> Detectors = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["bearer-token"] = @"(?i)\bbearer\s+(?<secret>[A-Za-z0-9\-._~+/]+=*)",
+        ["provider-api-key"] = @"\bsk-(?:ant-)?[A-Za-z0-9_\-]{16,}",
+        ["github-token"] = @"\bgh[pousr]_[A-Za-z0-9]{36,}|\bgithub_pat_[A-Za-z0-9_]{22,}",
+        ["aws-access-key"] = @"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b",
+        ["private-key"] = @"-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----[\s\S]*?(?:-----END [A-Z0-9 ]*PRIVATE KEY-----|$)",
+    };
 
     private readonly Regex[] _patterns;
 
@@ -30,7 +30,7 @@ public sealed class SecretRedactor
     {
         _patterns =
         [
-            .. BuiltIn.Select(p => new Regex(p, RegexOptions.CultureInvariant)),
+            .. Detectors.Values.Select(p => new Regex(p, RegexOptions.CultureInvariant)),
             .. patterns.Select(p => new Regex(p, RegexOptions.CultureInvariant | RegexOptions.NonBacktracking)),
         ];
     }
@@ -44,13 +44,19 @@ public sealed class SecretRedactor
             text = pattern.Replace(text, match =>
             {
                 found++;
-                var secret = match.Groups["secret"];
-                return secret.Success
-                    ? string.Concat(match.Value.AsSpan(0, secret.Index - match.Index), Mask, match.Value.AsSpan(secret.Index - match.Index + secret.Length))
-                    : Mask;
+                return MaskOf(match);
             });
         }
         count = found;
         return text;
+    }
+
+    /// <summary>What replaces a match: <see cref="Mask"/>, or the match with only its <c>secret</c> group masked.</summary>
+    internal static string MaskOf(Match match)
+    {
+        var secret = match.Groups["secret"];
+        return secret.Success
+            ? string.Concat(match.Value.AsSpan(0, secret.Index - match.Index), Mask, match.Value.AsSpan(secret.Index - match.Index + secret.Length))
+            : Mask;
     }
 }

@@ -16,7 +16,7 @@ namespace LlamaOrch.Core.Tasks;
 /// that was stopped from outside (cancel, drain, shutdown, a requeue off a hung replica) writes nothing
 /// more: whoever stopped it wrote what the stream needs.
 /// </summary>
-internal sealed class TaskRunner(TimeProvider time, TimeSpan metricsInterval, ILogger<TaskRunner> logger)
+internal sealed class TaskRunner(TimeProvider time, TimeSpan metricsInterval, ILogger<TaskRunner> logger, TaskTranscript? transcripts = null)
 {
     /// <summary>The runs in flight, by run number: owned here so that shutdown can wait for them and none goes unobserved.</summary>
     private readonly ConcurrentDictionary<long, Task> _runs = new();
@@ -102,7 +102,7 @@ internal sealed class TaskRunner(TimeProvider time, TimeSpan metricsInterval, IL
             {
                 Workload.Embedding => EmbedAsync(task, client, started, speed, token),
                 Workload.Rerank => RerankAsync(task, client, started, speed, token),
-                _ => RelayAsync(task, pool, replicaId, client, started, speed, token),
+                _ => RelayAsync(task, pool, replicaId, client, started, queuedMs, speed, token),
             }).ConfigureAwait(false);
         }
         catch (Exception stopped) when (run.IsCancellationRequested)
@@ -176,7 +176,7 @@ internal sealed class TaskRunner(TimeProvider time, TimeSpan metricsInterval, IL
         }
     }
 
-    private async Task<bool> RelayAsync(OrchestratedTask task, PoolRuntime pool, string replicaId, IEngineClient client, long started, RunSpeed speed, CancellationToken cancellationToken)
+    private async Task<bool> RelayAsync(OrchestratedTask task, PoolRuntime pool, string replicaId, IEngineClient client, long started, double queuedMs, RunSpeed speed, CancellationToken cancellationToken)
     {
         // Without max_tokens, an enforced budget's share is the engine's limit: the budget holds without counting tokens here.
         var budgetLimit = task.Spec.MaxTokens is null ? task.Budget?.OutputLimit : null;
@@ -213,7 +213,11 @@ internal sealed class TaskRunner(TimeProvider time, TimeSpan metricsInterval, IL
         speed.DecodeMs = final.DecodeMs;
         pool.SessionTurnEnded(task, replicaId, final);
         if (final.TokensOut >= budgetLimit && final.StopType != "eos") return task.TryFail(BudgetStop(task, "token or cost", final.TokensIn, final.TokensOut));
-        return task.TryEnd(new EndFrame(final.TokensOut, final.TokensIn, (long)final.DecodeMs, Canceled: false, StopReason: final.StopType, final.PromptTokensCached));
+        // After the last token and before the end frame, so the frame can name it; the relay loop has finished.
+        var transcriptId = task.Spec.Transcript && transcripts is not null
+            ? await transcripts.StoreAsync(task, pool, replicaId, final, new RunTimings(queuedMs, speed.FirstTokenMs, time.GetElapsedTime(started).TotalMilliseconds)).ConfigureAwait(false)
+            : null;
+        return task.TryEnd(new EndFrame(final.TokensOut, final.TokensIn, (long)final.DecodeMs, Canceled: false, StopReason: final.StopType, final.PromptTokensCached, transcriptId));
     }
 
     /// <summary>An embedding task: one <c>embedding</c> frame per input, then <c>end</c> with the tokens read.</summary>

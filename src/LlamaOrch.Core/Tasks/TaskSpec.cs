@@ -34,6 +34,9 @@ public sealed record TaskSpec
 
     /// <summary>A GBNF grammar (llama.cpp's syntax, root rule <c>root</c>) constraining every generated token; null for none.</summary>
     public string? Grammar { get; init; }
+
+    /// <summary>Store the task's transcript as an artifact at its end (completions only).</summary>
+    public bool Transcript { get; init; }
 }
 
 /// <param name="RequiredDevices">The devices the task may run on ("cpu" or GPU indices); null for any.</param>

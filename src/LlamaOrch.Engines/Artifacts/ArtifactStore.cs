@@ -16,7 +16,7 @@ namespace LlamaOrch.Engines.Artifacts;
 /// files without a row, so a crash at any point leaves every listed artifact whole and nothing half-written.
 /// Thread-safe: each call uses its own connection, and two writers of the same content write the same bytes.
 /// </summary>
-public sealed class ArtifactStore
+public sealed class ArtifactStore : IArtifactWriter
 {
     public const string IndexFileName = "artifacts.db";
     private const string FileSuffix = ".json";

@@ -30,6 +30,7 @@ internal static class ArtifactEndpoints
         routes.MapGet(Route, ListAsync);
         routes.MapGet(Route + "/{id}", ShowAsync);
         routes.MapGet(Route + "/{id}/lineage", LineageAsync);
+        routes.MapPost(Route + "/{id}/replay", ArtifactReplay.HandleAsync);
     }
 
     /// <summary>201 with the new artifact; 200 with the stored one when the same canonical form is stored already.</summary>
@@ -41,10 +42,20 @@ internal static class ArtifactEndpoints
             await ErrorResponses.WriteAsync(context, invalid);
             return;
         }
+        // The policy sees the content before its canonical form is made: a redacted artifact's id is the hash of what is stored.
+        var redactedBy = new SortedSet<string>(StringComparer.Ordinal);
+        var content = DataFlowGuard.CheckArtifact(context, request.Content!.Value, redactedBy, out var refused);
+        var metadata = content is not null && request.Metadata is { } given ? DataFlowGuard.CheckArtifact(context, given, redactedBy, out refused) : request.Metadata;
+        if (refused is not null)
+        {
+            await ErrorResponses.WriteAsync(context, refused);
+            return;
+        }
+        if (redactedBy.Count > 0) DataFlowGuard.Redacted(context, redactedBy, "artifact");
         ArtifactDocument document;
         try
         {
-            document = ArtifactDocument.Create(request.Kind!, request.Content!.Value, request.Tags ?? [], request.Parent, request.Metadata, sessionId);
+            document = ArtifactDocument.Create(request.Kind!, content!.Value, request.Tags ?? [], request.Parent, metadata, sessionId);
         }
         catch (FormatException error)
         {
@@ -169,7 +180,7 @@ internal static class ArtifactEndpoints
     }
 
     /// <summary>The row of <paramref name="id"/>, or null once 400 (not an id) or 404 (no such artifact) is written.</summary>
-    private static async Task<ArtifactRecord?> FindOrRefuseAsync(HttpContext context, string id, ArtifactStore store)
+    internal static async Task<ArtifactRecord?> FindOrRefuseAsync(HttpContext context, string id, ArtifactStore store)
     {
         if (!ArtifactIds.TryParse(id, out _))
         {

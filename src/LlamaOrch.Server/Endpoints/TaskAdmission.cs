@@ -7,8 +7,8 @@ using LlamaOrch.Server.Metrics;
 namespace LlamaOrch.Server.Endpoints;
 
 /// <summary>
-/// The one way into the scheduler for every front door: fill the pool-dependent defaults, validate, check the
-/// context fit, admit. A door builds a <see cref="TaskRequestBody"/> from its own wire shape and writes the result
+/// The one way into the scheduler for every front door: the data-flow policy on the prompt and inputs
+/// (<see cref="DataFlowGuard"/>), fill the pool-dependent defaults, validate, check the context fit, admit. A door builds a <see cref="TaskRequestBody"/> from its own wire shape and writes the result
 /// (or the refusal) in its own shape.
 /// </summary>
 internal static class TaskAdmission
@@ -18,7 +18,9 @@ internal static class TaskAdmission
 
     public static async ValueTask<Result> AdmitAsync(HttpContext context, TaskRequestBody body, AdmissionService admission, AdmissionLimits limits, PrometheusTaskMetrics metrics)
     {
-        var withDefaults = admission.WithDefaults(body, out var rejection);
+        var checkedBody = DataFlowGuard.CheckTask(context, body, out var refused);
+        var withDefaults = checkedBody is null ? body : admission.WithDefaults(checkedBody, out refused);
+        var rejection = refused;
         TaskSpec? spec = null;
         rejection ??= TaskRequestValidator.Validate(withDefaults, limits, out spec);
         rejection ??= await admission.CheckContextFitAsync(spec!, context.RequestAborted);

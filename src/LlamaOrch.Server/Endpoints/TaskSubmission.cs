@@ -20,6 +20,12 @@ internal static class TaskSubmission
             return;
         }
 
+        await WriteAdmittedAsync(context, admitted);
+    }
+
+    /// <summary>The 202 answer to an admitted task, with its stream's Location and the session's budget headers.</summary>
+    public static async Task WriteAdmittedAsync(HttpContext context, TaskAdmission.Result admitted)
+    {
         var task = admitted.Task!;
         context.Response.StatusCode = StatusCodes.Status202Accepted;
         context.Response.Headers.Location = $"/v1/tasks/{Uri.EscapeDataString(task.Id)}/stream";

@@ -13,6 +13,80 @@ internal sealed class ToolsOptions
 
     /// <summary>The full name of a public <see cref="IToolPolicy"/> to use instead of <see cref="ConfiguredToolPolicy"/>.</summary>
     public string? PolicyType { get; set; }
+
+    /// <summary>The data-flow rules on prompts and artifacts (docs/tools-and-policy.md).</summary>
+    public DataFlowOptions DataFlow { get; set; } = new();
+
+    /// <summary>The full name of a public <see cref="IDataFlowPolicy"/> to use instead of <see cref="ConfiguredDataFlowPolicy"/>, looked up like <see cref="PolicyType"/>.</summary>
+    public string? DataFlowPolicyType { get; set; }
+}
+
+/// <summary><c>Orchestrator:Tools:DataFlow</c>: the rules of <see cref="ConfiguredDataFlowPolicy"/>.</summary>
+internal sealed class DataFlowOptions
+{
+    /// <summary>False: no rule at all (every prompt and artifact passes as it is).</summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>The rules in order; null keeps the default, <see cref="DataFlowRule.DefaultSecrets"/>.</summary>
+    public List<DataFlowRuleOptions>? Rules { get; set; }
+
+    /// <summary>Validated; throws <see cref="ConfigurationException"/> naming the bad key.</summary>
+    public IReadOnlyList<DataFlowRule> ToRules()
+    {
+        if (!Enabled) return [];
+        if (Rules is null) return [DataFlowRule.DefaultSecrets];
+        var rules = new List<DataFlowRule>();
+        for (var index = 0; index < Rules.Count; index++)
+        {
+            var key = $"Orchestrator:Tools:DataFlow:Rules:{index}";
+            var given = Rules[index];
+            if (string.IsNullOrWhiteSpace(given.Name)) throw new ConfigurationException($"{key}:Name is required (it is the policy_label of a refusal)");
+            if (rules.Any(r => r.Name == given.Name)) throw new ConfigurationException($"{key}:Name: '{given.Name}' names two rules");
+            var action = given.Action switch
+            {
+                "allow" => DataFlowAction.Allow,
+                "redact" => DataFlowAction.Redact,
+                "refuse" => DataFlowAction.Refuse,
+                _ => throw new ConfigurationException($"{key}:Action: '{given.Action}' is not allow, redact or refuse"),
+            };
+            var scope = given.AppliesTo switch
+            {
+                null or "both" => DataFlowScope.Both,
+                "prompts" => DataFlowScope.Prompts,
+                "artifacts" => DataFlowScope.Artifacts,
+                _ => throw new ConfigurationException($"{key}:AppliesTo: '{given.AppliesTo}' is not prompts, artifacts or both"),
+            };
+            var rule = new DataFlowRule(given.Name, action, scope, string.IsNullOrEmpty(given.Pattern) ? null : given.Pattern, given.Detectors);
+            try
+            {
+                _ = new ConfiguredDataFlowPolicy([rule]);
+            }
+            catch (ArgumentException error)
+            {
+                throw new ConfigurationException($"{key}: {error.Message}");
+            }
+            rules.Add(rule);
+        }
+        return rules;
+    }
+}
+
+/// <summary>One entry of <c>Orchestrator:Tools:DataFlow:Rules</c>.</summary>
+internal sealed class DataFlowRuleOptions
+{
+    public string? Name { get; set; }
+
+    /// <summary>A regex; a group named <c>secret</c> masks only that group.</summary>
+    public string? Pattern { get; set; }
+
+    /// <summary>Names of built-in detectors (<see cref="SecretRedactor.Detectors"/>).</summary>
+    public List<string>? Detectors { get; set; }
+
+    /// <summary><c>prompts</c>, <c>artifacts</c> or <c>both</c> (the default).</summary>
+    public string? AppliesTo { get; set; }
+
+    /// <summary><c>allow</c>, <c>redact</c> or <c>refuse</c>.</summary>
+    public string? Action { get; set; }
 }
 
 /// <summary><c>Orchestrator:Tools:Http</c>; lists are null until set, as binding would otherwise append to a default list.</summary>
