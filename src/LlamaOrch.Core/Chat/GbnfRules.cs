@@ -13,7 +13,7 @@ internal sealed class GbnfRules
     public const int MaxRepetition = 2048;
 
     /// <summary>The largest grammar text we hand to an engine (every token's sampling walks its stacks).</summary>
-    public const int MaxGrammarLength = 128 * 1024;
+    public const int MaxGrammarLength = Admission.TaskRequestValidator.MaxGrammarChars;
 
     private readonly List<(string Name, string? Body)> _rules = [];
     private readonly Dictionary<string, string> _byBody = new(StringComparer.Ordinal);
