@@ -16,8 +16,8 @@ internal sealed class SamplerChain : IDisposable
         if (!string.IsNullOrEmpty(settings.Grammar))
         {
             // In the chain, so the chain's accept after each draw advances the grammar's state too. llama-server keeps
-            // it apart and resamples with it first only when the free draw breaks the grammar; masking first gives
-            // the same support with one draw per token, which keeps a seeded run reproducible.
+            // it apart and applies it only when a free draw breaks the grammar (cheaper on large vocabularies); masking
+            // first costs a grammar pass over the vocabulary every token but is one draw per token and one code path.
             var grammar = NativeMethods.SamplerInitGrammar(model.Vocab, settings.Grammar, GrammarRoot);
             if (grammar == 0)
             {

@@ -228,17 +228,17 @@ internal sealed class JsonSchemaToGbnf(GbnfRules rules, JsonElement document, st
                 : rules.Add($"{hint}-opt", $"{optionalMembers[i]} ( {ws} \",\" {ws} {optional} )? | {optional}");
         }
 
-        var separator = $" {ws} \",\" {ws} ";
+        var separator = $"{ws} \",\" {ws}";
         string body;
         if (requiredMembers.Count > 0)
         {
-            body = string.Join(separator, requiredMembers) + (optional is null ? "" : $" ( {separator} {optional} )?") + $" {ws}";
+            body = string.Join($" {separator} ", requiredMembers) + (optional is null ? "" : $" ( {separator} {optional} )?") + $" {ws}";
         }
         else
         {
             body = optional is null ? "" : $"( {optional} {ws} )?";
         }
-        return rules.Add(hint, $"\"{{\" {ws} {body} \"}}\"".Replace("  ", " "));
+        return rules.Add(hint, body.Length == 0 ? $"\"{{\" {ws} \"}}\"" : $"\"{{\" {ws} {body} \"}}\"");
     }
 
     private string Array(JsonElement schema, string path, string hint)

@@ -84,6 +84,16 @@ public sealed class JsonSchemaGrammarTests
     }
 
     [Fact]
+    public void PropertyNamesAreExactLiteralsAndAnEmptyObjectIsBraces()
+    {
+        var grammar = JsonSchemaGrammar.FromSchema(Schema(
+            """{"type":"object","properties":{"a  \"b\\":{"type":"object","properties":{},"additionalProperties":false}},"required":["a  \"b\\"]}"""));
+
+        Assert.Contains("root-value-a-b ::= \"{\" ws \"}\"\n", grammar);
+        Assert.Contains("root-value ::= \"{\" ws \"\\\"a  \\\\\\\"b\\\\\\\\\\\"\" ws \":\" ws root-value-a-b ws \"}\"\n", grammar);
+    }
+
+    [Fact]
     public void AnyObjectIsAnObjectOfAnyValues()
     {
         var grammar = JsonSchemaGrammar.AnyObject();
