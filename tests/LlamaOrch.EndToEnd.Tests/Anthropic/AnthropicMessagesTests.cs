@@ -190,7 +190,7 @@ public sealed class AnthropicMessagesTests(AnthropicFixture fixture) : IClassFix
 
     [Theory]
     [InlineData("""{"model":"M","messages":[{"role":"user","content":"Hi"}]}""", "max_tokens: required")]
-    [InlineData("""{"model":"M","max_tokens":4,"messages":[{"role":"user","content":"Hi"}""", "malformed JSON")]
+    [InlineData("""{"model":"M","max_tokens":4,"messages":[{"role":"user","content":"Hi"}""", "malformed")]
     [InlineData("""{"model":"M","max_tokens":4,"messages":[{"role":"user","content":[{"type":"document","source":{}}]}]}""", "messages[0].content[0].type: document blocks are not supported")]
     [InlineData("""{"model":"M","max_tokens":4,"messages":[{"role":"system","content":"Hi"}]}""", "top-level 'system'")]
     [InlineData("""{"model":"M","max_tokens":4,"messages":[{"role":"user","content":"Hi"}],"tool_choice":{"type":"tool","name":"nope"}}""", "tool_choice.name")]
@@ -275,13 +275,13 @@ public sealed class AnthropicMessagesTests(AnthropicFixture fixture) : IClassFix
     private async Task<List<string>> FillSlowPoolAsync()
     {
         var running = (await Orchestrator.AdmitAsync(Orchestrator.Task(AnthropicFixture.Slow, maxTokens: 2000, ctx: 4096)))["task_id"]!.GetValue<string>();
-        await WaitForSlowPoolAsync(pool => pool["busy_slots"]!.GetValue<int>() == 1);
+        await WaitForSlowPoolAsync(pool => pool["metrics"]!["busy_slots"]!.GetValue<int>() == 1);
         var queued = (await Orchestrator.AdmitAsync(Orchestrator.Task(AnthropicFixture.Slow, maxTokens: 2000, ctx: 4096)))["task_id"]!.GetValue<string>();
         return [running, queued];
     }
 
     private Task WaitForIdleSlowPoolAsync() =>
-        WaitForSlowPoolAsync(pool => pool["busy_slots"]!.GetValue<int>() == 0 && pool["queue_depth"]!.GetValue<int>() == 0);
+        WaitForSlowPoolAsync(pool => pool["metrics"]!["busy_slots"]!.GetValue<int>() == 0 && pool["metrics"]!["queue_depth"]!.GetValue<int>() == 0);
 
     private async Task WaitForSlowPoolAsync(Func<JsonObject, bool> condition)
     {
