@@ -109,6 +109,47 @@ public sealed class AnthropicMessagesTests(AnthropicFixture fixture) : IClassFix
         Assert.Equal(after.InputTokens, message.Usage.InputTokens + (message.Usage.CacheReadInputTokens ?? 0));
     }
 
+    private const string ForecastSchema = """
+        {"type": "object",
+         "properties": {"city": {"type": "string", "enum": ["Paris", "Berlin", "Rome"]}, "metric": {"type": "boolean"}},
+         "required": ["city", "metric"]}
+        """;
+
+    private static MessageCreateParams AskForecast() => new()
+    {
+        Model = AnthropicFixture.Stories,
+        MaxTokens = 120,
+        Messages = [new UserMessageParam("What will the weather be in Rome?")],
+        Tools = [new Tool { Name = "get_forecast", Description = "The weather forecast for a city", InputSchema = InputSchema.FromRawUnchecked(JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(ForecastSchema)!) }],
+        ToolChoice = new ToolChoiceTool("get_forecast"),
+    };
+
+    /// <summary>The grammar makes even a 260K-parameter story model write a valid call (needs the chat-grammar branch).</summary>
+    [Fact]
+    public async Task A_forced_tool_call_parses_into_a_tool_use_block_valid_against_its_schema()
+    {
+        using var client = fixture.Client();
+        var schema = Json.Schema.JsonSchema.FromText(ForecastSchema);
+
+        var message = await client.Messages.Create(AskForecast());
+
+        Assert.Equal("tool_use", message.StopReason!.Raw());
+        var call = Assert.Single(message.Content.Select(block => block.TryPickToolUse(out var use) ? use : null).OfType<ToolUseBlock>());
+        Assert.Equal("get_forecast", call.Name);
+        Assert.StartsWith("toolu_", call.ID);
+        Assert.True(schema.Evaluate(JsonSerializer.SerializeToElement(call.Input)).IsValid, JsonSerializer.Serialize(call.Input));
+
+        var json = new StringBuilder();
+        string? streamedName = null;
+        await foreach (var streamEvent in client.Messages.CreateStreaming(AskForecast()))
+        {
+            if (streamEvent.TryPickContentBlockStart(out var start) && start!.ContentBlock.TryPickToolUse(out var use)) streamedName = use!.Name;
+            if (streamEvent.TryPickContentBlockDelta(out var delta) && delta!.Delta.TryPickInputJson(out var part)) json.Append(part!.PartialJson);
+        }
+        Assert.Equal("get_forecast", streamedName);
+        Assert.True(schema.Evaluate(JsonDocument.Parse(json.ToString()).RootElement).IsValid, json.ToString());
+    }
+
     [Fact]
     public async Task Disposing_the_stream_cancels_the_task_and_frees_its_slot()
     {
