@@ -151,6 +151,37 @@ public sealed class AnthropicMessagesTests(AnthropicFixture fixture) : IClassFix
     }
 
     [Fact]
+    public async Task A_stop_sequence_ends_the_answer_and_is_named_in_stop_reason()
+    {
+        // Greedy (temperature 0) answers the same prompt the same way: a word of the first answer stops the second.
+        async Task<JsonObject> AskGreedyAsync(string? stop)
+        {
+            var body = new JsonObject
+            {
+                ["model"] = AnthropicFixture.Stories, ["max_tokens"] = 32, ["temperature"] = 0,
+                ["messages"] = new JsonArray(new JsonObject { ["role"] = "user", ["content"] = "Once upon a time" }),
+            };
+            if (stop is not null) body["stop_sequences"] = new JsonArray(stop);
+            using var response = await Orchestrator.PostRawAsync("/v1/messages", body.ToJsonString());
+            var answer = JsonNode.Parse(await response.Content.ReadAsStringAsync())!.AsObject();
+            Assert.True(response.StatusCode == HttpStatusCode.OK, answer.ToJsonString());
+            return answer;
+        }
+
+        var free = (await AskGreedyAsync(null))["content"]![0]!["text"]!.GetValue<string>();
+        var words = free.Split(' ', StringSplitOptions.RemoveEmptyEntries).Where(w => w.Length >= 3 && w.All(char.IsAsciiLetterLower)).ToList();
+        Assert.True(words.Count >= 2, free);
+        var stop = " " + words[1];
+
+        var stopped = await AskGreedyAsync(stop);
+
+        Assert.Equal("stop_sequence", stopped["stop_reason"]!.GetValue<string>());
+        Assert.Equal(stop, stopped["stop_sequence"]!.GetValue<string>());
+        var text = stopped["content"]!.AsArray().Select(block => block!["text"]!.GetValue<string>()).SingleOrDefault() ?? string.Empty;
+        Assert.Equal(free[..free.IndexOf(stop, StringComparison.Ordinal)], text);
+    }
+
+    [Fact]
     public async Task Disposing_the_stream_cancels_the_task_and_frees_its_slot()
     {
         using var client = fixture.Client();
