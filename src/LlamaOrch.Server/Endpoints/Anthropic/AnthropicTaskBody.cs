@@ -26,9 +26,13 @@ internal static class AnthropicTaskBody
         if (SamplingOf(request, out var profile, out var sampling) is { } samplingProblem) return samplingProblem;
 
         List<string> stop = [.. prompt.Rendered.Stop];
+        // The task's stop list holds the template's strings too: the limits are named for what the client sent.
+        var room = TaskRequestValidator.MaxStopSequences - stop.Count;
+        if (request.StopSequences is { } sequences && sequences.Count > room) return Bad("stop_sequences", $"at most {room} for this model");
         foreach (var sequence in request.StopSequences ?? [])
         {
-            if (string.IsNullOrEmpty(sequence)) return Bad("stop_sequences", "must not hold an empty string");
+            if (sequence is not { Length: > 0 and <= TaskRequestValidator.MaxStopChars })
+                return Bad("stop_sequences", $"each must be 1 to {TaskRequestValidator.MaxStopChars} characters");
             if (!stop.Contains(sequence, StringComparer.Ordinal)) stop.Add(sequence);
         }
 
