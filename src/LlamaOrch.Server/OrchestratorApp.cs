@@ -12,6 +12,7 @@ using LlamaOrch.Engines.Supervision;
 using LlamaOrch.Server.Catalog;
 using LlamaOrch.Server.Configuration;
 using LlamaOrch.Server.Endpoints;
+using LlamaOrch.Server.Endpoints.Anthropic;
 using LlamaOrch.Server.Health;
 using LlamaOrch.Server.Hosting;
 using LlamaOrch.Server.Http;
@@ -132,6 +133,7 @@ internal static class OrchestratorApp
         app.MapArtifactEndpoints();
         app.MapMetricsEndpoint();
         app.MapToolEndpoints();
+        app.MapAnthropicEndpoints();
 
         LogStartup(app, settings, token, listening, tracing);
         return app;

@@ -31,6 +31,7 @@ public sealed class OpenApiContractTests(FastPoolFixture fixture) : IClassFixtur
     [Theory]
     [InlineData(OpenApiContracts.Data)]
     [InlineData(OpenApiContracts.Control)]
+    [InlineData(OpenApiContracts.Anthropic)]
     public async Task Each_contract_is_openapi_3_1_and_publishes_the_api_version_the_server_serves(string file)
     {
         var served = JsonNode.Parse(await fixture.Orchestrator.Http.GetStringAsync("/v1/capabilities"))!["api_version"]!.GetValue<string>();
@@ -90,6 +91,7 @@ public sealed class OpenApiContractTests(FastPoolFixture fixture) : IClassFixtur
     [Theory]
     [InlineData(OpenApiContracts.Data)]
     [InlineData(OpenApiContracts.Control)]
+    [InlineData(OpenApiContracts.Anthropic)]
     public async Task Every_response_resolves_and_every_error_answer_is_the_error_envelope(string file)
     {
         var document = await OpenApiContracts.LoadAsync(file);
@@ -108,7 +110,9 @@ public sealed class OpenApiContractTests(FastPoolFixture fixture) : IClassFixtur
             {
                 var schema = Assert.IsType<OpenApiSchemaReference>(response.Content?["application/json"].Schema);
                 // Readiness answers a probe with the health report either way, so its 503 names the pool that is not ready.
-                Assert.True((path, status) is ("/health/ready", "503") ? schema.Reference.Id == "HealthResponse" : IsErrorEnvelope(schema),
+                // The Anthropic door answers in Anthropic's error shape.
+                Assert.True((path, status) is ("/health/ready", "503") ? schema.Reference.Id == "HealthResponse"
+                    : file == OpenApiContracts.Anthropic ? schema.Reference.Id == "ErrorResponse" : IsErrorEnvelope(schema),
                     $"{where} answers {schema.Reference.Id}");
             }
         }

@@ -225,6 +225,19 @@ public sealed class AdmissionService
     public ChatTemplateFacts? ChatTemplateOf(string modelRef, EngineKind engine) =>
         _pools.Serving(NamesOf(modelRef), engine).Select(pool => pool.ChatTemplate).FirstOrDefault(template => template is not null);
 
+    /// <summary>Whether any pool serves the model that <paramref name="modelRef"/> names with <paramref name="engine"/> (running or not).</summary>
+    public bool Serves(string modelRef, EngineKind engine) => _pools.Serving(NamesOf(modelRef), engine).Count > 0;
+
+    /// <summary>
+    /// Counts <paramref name="text"/> with the tokenizer of a ready replica of a pool serving the model (as
+    /// <see cref="CheckContextFitAsync"/> finds one); null when no replica is ready. Engine failures propagate.
+    /// </summary>
+    public async ValueTask<int?> CountTokensAsync(string modelRef, EngineKind engine, string text, CancellationToken cancellationToken)
+    {
+        var client = _pools.Serving(NamesOf(modelRef), engine).Select(p => p.AnyReadyClient()).FirstOrDefault(c => c is not null);
+        return client is null ? null : await client.CountTokensAsync(text, cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>The names a pool may give the model by: the ref itself, and its catalog id and source.</summary>
     private IReadOnlyList<string> NamesOf(string modelRef) =>
         _catalog?.Find(modelRef) is { } entry

@@ -2,6 +2,7 @@ using System.Globalization;
 using LlamaOrch.Contracts;
 using LlamaOrch.Contracts.Errors;
 using LlamaOrch.Core.Admission;
+using LlamaOrch.Server.Endpoints.Anthropic;
 
 namespace LlamaOrch.Server.Http;
 
@@ -36,6 +37,8 @@ internal static class ErrorResponses
             response.Headers.RetryAfter = Math.Max(1, (long)Math.Ceiling(retryAfterMs / 1000.0)).ToString(CultureInfo.InvariantCulture);
             response.Headers["X-Backoff-Ms"] = retryAfterMs.ToString(CultureInfo.InvariantCulture);
         }
+        // The Anthropic door answers in Anthropic's error shape, whichever layer refuses the request.
+        if (AnthropicErrors.Owns(context)) return AnthropicErrors.WriteAsync(context, status, envelope);
         return response.WriteAsJsonAsync(envelope with { Engine = envelope.Engine ?? ErrorEnvelope.NoEngine, CorrelationId = CorrelationIdMiddleware.Of(context) },
             ContractsJsonContext.Default.ErrorEnvelope, contentType: "application/json");
     }
