@@ -17,6 +17,7 @@ using LlamaOrch.Server.Http;
 using LlamaOrch.Server.Metrics;
 using LlamaOrch.Server.Security;
 using LlamaOrch.Server.Telemetry;
+using LlamaOrch.Server.Endpoints.Mcp;
 using LlamaOrch.Server.Tools;
 using Microsoft.Extensions.Logging.Console;
 
@@ -112,6 +113,7 @@ internal static class OrchestratorApp
         services.AddSingleton(new PoolReadiness(settings.ReadyPools));
         services.AddOrchestratorHealthChecks();
         services.AddOrchestratorTools(options.Tools, settings.DataDir);
+        services.AddMcpToolServer();
         services.AddHostedService<DeviceRefreshService>();
         services.AddHostedService<PoolHostedService>();
 
@@ -130,6 +132,7 @@ internal static class OrchestratorApp
         app.MapArtifactEndpoints();
         app.MapMetricsEndpoint();
         app.MapToolEndpoints();
+        app.MapMcp(McpToolServer.Path);
 
         LogStartup(app, settings, token, listening, tracing);
         return app;
