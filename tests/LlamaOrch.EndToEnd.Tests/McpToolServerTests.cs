@@ -78,6 +78,17 @@ public sealed class McpToolServerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Capabilities_name_the_tools_and_the_mcp_endpoint()
+    {
+        var tools = JsonNode.Parse(await _orchestrator.Http.GetStringAsync("/v1/capabilities"))!["features"]!["tools"]!;
+
+        Assert.True(tools["search_backend"]!.GetValue<bool>());
+        Assert.Equal("/v1/mcp", tools["mcp_endpoint"]!.GetValue<string>());
+        Assert.Equal(["http_fetch", "web_search"], tools["mcp_tools"]!.AsArray().Select(t => t!.GetValue<string>()));
+        Assert.Contains("/v1/tools/search", tools["endpoints"]!.AsArray().Select(t => t!.GetValue<string>()));
+    }
+
+    [Fact]
     public async Task Without_the_api_token_the_mcp_endpoint_is_401()
     {
         using var http = new HttpClient(new SocketsHttpHandler { UseProxy = false }) { BaseAddress = _orchestrator.Address };

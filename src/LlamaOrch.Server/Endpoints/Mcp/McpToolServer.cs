@@ -21,6 +21,7 @@ internal static class McpToolServer
     public const string Path = "/v1/mcp";
     public const string FetchName = "http_fetch";
     public const string SearchName = "web_search";
+    public static readonly IReadOnlyList<string> ToolNames = [FetchName, SearchName];
 
     /// <summary>An agent's session, for the audit row; the correlation id comes through <see cref="CorrelationIdMiddleware"/>.</summary>
     public const string SessionHeader = "X-Session-Id";
