@@ -66,5 +66,6 @@ public sealed class ToolPolicyDefaultsTests : IAsyncLifetime
         var row = Assert.Single(audit["entries"]!.AsArray())!;
         Assert.Equal("search", row["tool"]!.GetValue<string>());
         Assert.Equal("refused", row["decision"]!.GetValue<string>());
+        Assert.Equal(0, row["bytes_out"]!.GetValue<long>()); // the query never left
     }
 }

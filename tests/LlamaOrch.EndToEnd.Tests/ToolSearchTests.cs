@@ -108,7 +108,8 @@ public sealed class ToolSearchTests : IAsyncLifetime
     public async Task A_backend_redirect_to_a_refused_target_is_refused_at_that_hop_and_audited(string host, string rule)
     {
         var session = Guid.NewGuid().ToString();
-        var answer = await SearchAsync(new JsonObject { ["query"] = $"redirect:http://{host}:{_backend.Port}/search?q=x&format=json", ["session_id"] = session });
+        var query = $"redirect:http://{host}:{_backend.Port}/search?q=x&format=json";
+        var answer = await SearchAsync(new JsonObject { ["query"] = query, ["session_id"] = session });
 
         Assert.Equal(HttpStatusCode.Forbidden, answer.StatusCode);
         var error = await Json(answer);
@@ -119,6 +120,7 @@ public sealed class ToolSearchTests : IAsyncLifetime
         Assert.Equal(rule, row["rule"]!.GetValue<string>());
         Assert.Equal($"http://{host}:{_backend.Port}/search", row["url"]!.GetValue<string>());
         Assert.False(string.IsNullOrEmpty(row["reason"]!.GetValue<string>()));
+        Assert.Equal(query.Length, row["bytes_out"]!.GetValue<long>()); // the first hop carried it to the backend
     }
 
     [Theory]

@@ -30,10 +30,13 @@ internal sealed class SearchTool(CheckedHttpClient http, SearchSettings settings
                 $"no search backend is configured: set {SearchToolOptions.Section}:Url to a SearXNG-compatible JSON endpoint (docs/tools-and-policy.md)", Retriable: false), null);
         var redactedOut = 0;
         var query = policy.RedactOutgoing ? Redact(search.Query, ref redactedOut) : search.Query;
-        var call = await http.SendAsync(HttpMethod.Get, BackendUrl(settings.Url, search, query), Accept, null, cancellation,
+        var requested = BackendUrl(settings.Url, search, query);
+        var call = await http.SendAsync(HttpMethod.Get, requested, Accept, null, cancellation,
             settings.MaxResponseBytes, settings.TimeoutMs, SearchToolOptions.Section);
-        // The query is what goes out: counted as bytes out, though it travels in the URL.
-        call = call with { BytesOut = Encoding.UTF8.GetByteCount(query) };
+        // The query is what goes out, counted as bytes out though it travels in the URL: once the first hop was sent
+        // (an answer, a redirect followed, or a failure after connecting), not when the policy refused the backend itself.
+        var sent = call.Answer is not null || call.LastUrl != requested || (call.Refusal?.PolicyLabel is null && call.Address is not null);
+        call = call with { BytesOut = sent ? Encoding.UTF8.GetByteCount(query) : 0 };
         if (call.Answer is not { } answer) return ToolOutcome<SearchResponse>.Refused(call.Refusal!, call);
         if (BackendProblem(answer) is { } problem)
             return ToolOutcome<SearchResponse>.Refused(new Rejection(ErrorCodes.ToolBackendInvalid, problem, Retriable: answer.Status >= 500), call);
