@@ -52,4 +52,6 @@ namespace LlamaOrch.Contracts;
 [JsonSerializable(typeof(HttpFetchRequest))]
 [JsonSerializable(typeof(HttpFetchResponse))]
 [JsonSerializable(typeof(ToolAuditResponse))]
+[JsonSerializable(typeof(SearchRequest))]
+[JsonSerializable(typeof(SearchResponse))]
 public sealed partial class ContractsJsonContext : JsonSerializerContext;

@@ -19,6 +19,7 @@ using LlamaOrch.Server.Http;
 using LlamaOrch.Server.Metrics;
 using LlamaOrch.Server.Security;
 using LlamaOrch.Server.Telemetry;
+using LlamaOrch.Server.Endpoints.Mcp;
 using LlamaOrch.Server.Tools;
 using Microsoft.Extensions.Logging.Console;
 
@@ -115,6 +116,7 @@ internal static class OrchestratorApp
         services.AddSingleton(new PoolReadiness(settings.ReadyPools));
         services.AddOrchestratorHealthChecks();
         services.AddOrchestratorTools(options.Tools, settings.DataDir);
+        services.AddMcpToolServer();
         services.AddHostedService<DeviceRefreshService>();
         services.AddHostedService<PoolHostedService>();
 
@@ -134,6 +136,7 @@ internal static class OrchestratorApp
         app.MapMetricsEndpoint();
         app.MapToolEndpoints();
         app.MapAnthropicEndpoints();
+        app.MapMcp(McpToolServer.Path);
 
         LogStartup(app, settings, token, listening, tracing);
         return app;

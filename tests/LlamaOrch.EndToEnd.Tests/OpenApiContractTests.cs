@@ -13,7 +13,8 @@ public sealed class OpenApiContractTests(FastPoolFixture fixture) : IClassFixtur
     {
         var mapped = fixture.Orchestrator.Services.GetRequiredService<EndpointDataSource>().Endpoints
             .OfType<RouteEndpoint>()
-            .SelectMany(e => (e.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? []).Select(m => $"{m.ToLowerInvariant()} {e.RoutePattern.RawText}"))
+            // MapMcp's group maps "/v1/mcp/", which routing matches without the slash too: documented as /v1/mcp.
+            .SelectMany(e => (e.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? []).Select(m => $"{m.ToLowerInvariant()} {e.RoutePattern.RawText!.TrimEnd('/')}"))
             .Order()
             .ToList();
 
@@ -109,10 +110,13 @@ public sealed class OpenApiContractTests(FastPoolFixture fixture) : IClassFixtur
             if (status[0] is '4' or '5')
             {
                 var schema = Assert.IsType<OpenApiSchemaReference>(response.Content?["application/json"].Schema);
-                // Readiness answers a probe with the health report either way, so its 503 names the pool that is not ready.
-                // The Anthropic door answers in Anthropic's error shape.
+                // Readiness answers a probe with the health report either way, so its 503 names the pool that is not ready;
+                // the Anthropic door answers in Anthropic's error shape; the MCP transport answers what it cannot take in
+                // JSON-RPC's own error shape (the token check, ours, stays the envelope).
                 Assert.True((path, status) is ("/health/ready", "503") ? schema.Reference.Id == "HealthResponse"
-                    : file == OpenApiContracts.Anthropic ? schema.Reference.Id == "ErrorResponse" : IsErrorEnvelope(schema),
+                    : file == OpenApiContracts.Anthropic ? schema.Reference.Id == "ErrorResponse"
+                    : path == "/v1/mcp" && status is "400" or "406" ? schema.Reference.Id == "McpJsonRpcError"
+                    : IsErrorEnvelope(schema),
                     $"{where} answers {schema.Reference.Id}");
             }
         }

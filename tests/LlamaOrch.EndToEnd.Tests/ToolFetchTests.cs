@@ -234,8 +234,33 @@ public sealed class ToolFetchTests : IAsyncLifetime
         Assert.Equal("INVALID_PARAMS", (await Json(answer))["code"]!.GetValue<string>());
     }
 
+    [Fact]
+    public async Task A_refused_body_is_audited_as_invalid_with_its_reason()
+    {
+        var correlation = Guid.NewGuid().ToString();
+        var answer = await _orchestrator.PostRawAsync("/v1/tools/http/fetch", "{\"method\":\"BREW\",\"url\":\"http://127.0.0.1/\"}", correlation);
+
+        Assert.Equal(HttpStatusCode.BadRequest, answer.StatusCode);
+        var row = (await AuditAsync("decision=invalid&tool=http.fetch&door=http&limit=500")).Single(r => r!["correlation_id"]!.GetValue<string>() == correlation)!;
+        Assert.Equal("invalid-request", row["rule"]!.GetValue<string>());
+        Assert.StartsWith("method:", row["reason"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal(0, row["bytes_in"]!.GetValue<long>());
+    }
+
+    [Fact]
+    public async Task Search_without_a_configured_backend_is_503_saying_what_to_set()
+    {
+        var answer = await _orchestrator.Http.PostAsJsonAsync("/v1/tools/search", new JsonObject { ["query"] = "anything" });
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, answer.StatusCode);
+        var error = await Json(answer);
+        Assert.Equal("TOOL_UNAVAILABLE", error["code"]!.GetValue<string>());
+        Assert.Contains("Orchestrator:Tools:Search:Url", error["message"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("decision=maybe")]
+    [InlineData("door=smtp")]
     [InlineData("since=yesterday")]
     [InlineData("cursor=-1")]
     [InlineData("limit=0")]

@@ -17,7 +17,8 @@ public sealed class ToolPolicyDefaultsTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _target = await LocalTarget.StartAsync();
-        _orchestrator = await Orchestrator.StartAsync([.. Orchestrator.Pool(FastPoolFixture.Model), $"Tools:Http:Ports:0={_target.Port}"]);
+        _orchestrator = await Orchestrator.StartAsync([.. Orchestrator.Pool(FastPoolFixture.Model), $"Tools:Http:Ports:0={_target.Port}",
+            $"Tools:Search:Url=http://127.0.0.1:{_target.Port}/search"]);
     }
 
     public async Task DisposeAsync()
@@ -50,5 +51,21 @@ public sealed class ToolPolicyDefaultsTests : IAsyncLifetime
         var row = Assert.Single(audit["entries"]!.AsArray())!;
         Assert.Equal("refused", row["decision"]!.GetValue<string>());
         Assert.True(IPAddress.IsLoopback(IPAddress.Parse(row["resolved_address"]!.GetValue<string>())));
+    }
+
+    [Fact]
+    public async Task A_loopback_search_backend_not_on_the_allow_list_is_refused_by_address_class()
+    {
+        var session = Guid.NewGuid().ToString();
+
+        var answer = await _orchestrator.Http.PostAsJsonAsync("/v1/tools/search", new JsonObject { ["query"] = "x", ["session_id"] = session });
+
+        Assert.Equal(HttpStatusCode.Forbidden, answer.StatusCode);
+        Assert.Equal("tool-address-class", JsonNode.Parse(await answer.Content.ReadAsStringAsync())!["policy_label"]!.GetValue<string>());
+        var audit = JsonNode.Parse(await _orchestrator.Http.GetStringAsync($"/v1/tools/audit?session={session}"))!;
+        var row = Assert.Single(audit["entries"]!.AsArray())!;
+        Assert.Equal("search", row["tool"]!.GetValue<string>());
+        Assert.Equal("refused", row["decision"]!.GetValue<string>());
+        Assert.Equal(0, row["bytes_out"]!.GetValue<long>()); // the query never left
     }
 }

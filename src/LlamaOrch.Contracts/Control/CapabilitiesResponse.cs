@@ -9,7 +9,14 @@ public sealed record CapabilitiesResponse(
     OrchestratorFeatures Features);
 
 /// <summary>What the orchestrator does across pools, beside each pool's own <see cref="EngineFeatures"/>.</summary>
-public sealed record OrchestratorFeatures(SessionFeatures Sessions);
+public sealed record OrchestratorFeatures(SessionFeatures Sessions, ToolFeatures? Tools = null);
+
+/// <summary>The tools served to agents (docs/tools-and-policy.md): their HTTP endpoints, and the MCP server that serves them too.</summary>
+/// <param name="Endpoints">The tool endpoints, e.g. <c>/v1/tools/http/fetch</c>.</param>
+/// <param name="SearchBackend">A search backend is configured (<c>Orchestrator:Tools:Search:Url</c>); without one, search answers 503.</param>
+/// <param name="McpEndpoint">The MCP server's path (Streamable HTTP, behind the API token).</param>
+/// <param name="McpTools">The tools the MCP server lists.</param>
+public sealed record ToolFeatures(IReadOnlyList<string> Endpoints, bool SearchBackend, string McpEndpoint, IReadOnlyList<string> McpTools);
 
 /// <summary>How sessions behave and what their budgets are (docs/sessions-and-budgets.md), in one place.</summary>
 /// <param name="KvReuse">A session's next turn is sent to the slot holding its KV, and the engine evaluates only what is new.</param>

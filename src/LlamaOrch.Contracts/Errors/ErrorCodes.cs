@@ -35,6 +35,12 @@ public static class ErrorCodes
     /// <summary>502: a tool's target could not be reached, failed mid-answer or ran past the time limit.</summary>
     public const string ToolFetchFailed = "TOOL_FETCH_FAILED";
 
+    /// <summary>502: the search backend answered, but not with SearXNG's JSON (an error status, HTML, garbage, or more than the size limit).</summary>
+    public const string ToolBackendInvalid = "TOOL_BACKEND_INVALID";
+
+    /// <summary>503: the tool is not configured on this orchestratord (no Orchestrator:Tools:Search:Url).</summary>
+    public const string ToolUnavailable = "TOOL_UNAVAILABLE";
+
     public const string AdmissionReject = "ADMISSION_REJECT";
     public const string QueueFullDropLru = "QUEUE_FULL_DROP_LRU";
     public const string PoolUnready = "POOL_UNREADY";

@@ -15,6 +15,9 @@ using LlamaOrch.Engines.Supervision;
 using LlamaOrch.Server.Configuration;
 using LlamaOrch.Server.Http;
 
+using LlamaOrch.Server.Endpoints.Mcp;
+using LlamaOrch.Server.Tools;
+
 namespace LlamaOrch.Server.Endpoints;
 
 internal static class ControlEndpoints
@@ -23,8 +26,8 @@ internal static class ControlEndpoints
 
     public static void MapControlEndpoints(this IEndpointRouteBuilder routes)
     {
-        routes.MapGet("/v1/capabilities", (PoolRegistry pools, OrchestratorSettings settings, BudgetPolicy budgets) =>
-            Results.Json(Capabilities(pools, settings.Sessions, budgets), ContractsJsonContext.Default.CapabilitiesResponse));
+        routes.MapGet("/v1/capabilities", (PoolRegistry pools, OrchestratorSettings settings, BudgetPolicy budgets, SearchSettings search) =>
+            Results.Json(Capabilities(pools, settings.Sessions, budgets, search), ContractsJsonContext.Default.CapabilitiesResponse));
 
         routes.MapGet("/v1/pools/{id}/health", (HttpContext context, string id, PoolRegistry pools, PlacementCounters counters) =>
         {
@@ -141,7 +144,7 @@ internal static class ControlEndpoints
         await context.Response.WriteAsJsonAsync(new DrainResponse(pool.Id, Draining: true, deadlineMs), ContractsJsonContext.Default.DrainResponse);
     }
 
-    private static CapabilitiesResponse Capabilities(PoolRegistry pools, SessionsOptions sessions, BudgetPolicy budgets)
+    private static CapabilitiesResponse Capabilities(PoolRegistry pools, SessionsOptions sessions, BudgetPolicy budgets, SearchSettings search)
     {
         var engines = pools.All.Select(pool =>
         {
@@ -172,6 +175,7 @@ internal static class ControlEndpoints
             BestEffort: "may batch with other sequences and reuse cached prompt prefixes; usually but not always identical"),
             new OrchestratorFeatures(new SessionFeatures(
                 KvReuse: true, IdleTtlMs: sessions.IdleTtlSeconds * 1000L, sessions.AffinityWaitMs, DeleteErasesKv: true, sessions.MaxTurns,
-                new BudgetFeatures(budgets.Mode.ToString().ToLowerInvariant(), budgets.Defaults.Tokens, budgets.Defaults.TimeMs, budgets.Defaults.Cost))));
+                new BudgetFeatures(budgets.Mode.ToString().ToLowerInvariant(), budgets.Defaults.Tokens, budgets.Defaults.TimeMs, budgets.Defaults.Cost)),
+                new ToolFeatures(["/v1/tools/http/fetch", "/v1/tools/search"], SearchBackend: search.Url is not null, McpToolServer.Path, McpToolServer.ToolNames)));
     }
 }

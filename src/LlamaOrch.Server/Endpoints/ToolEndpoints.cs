@@ -7,31 +7,42 @@ using LlamaOrch.Server.Tools;
 
 namespace LlamaOrch.Server.Endpoints;
 
-/// <summary><c>POST /v1/tools/http/fetch</c>: a URL fetched through the tool policy; <c>GET /v1/tools/audit</c>: the log of every such call.</summary>
+/// <summary>
+/// <c>POST /v1/tools/http/fetch</c>: a URL fetched through the tool policy; <c>POST /v1/tools/search</c>: a query
+/// to the configured search backend through the same policy; <c>GET /v1/tools/audit</c>: the log of every such call.
+/// </summary>
 internal static class ToolEndpoints
 {
-    private const string Example = "a JSON object such as {\"method\": \"GET\", \"url\": \"https://example.com/\"}";
-    private static readonly string[] Methods = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"];
-    private static readonly string[] Decisions = ["allowed", "refused", "failed"];
+    private const string FetchExample = "a JSON object such as {\"method\": \"GET\", \"url\": \"https://example.com/\"}";
+    private const string SearchExample = "a JSON object such as {\"query\": \"llama.cpp grammar\", \"limit\": 5}";
+    private static readonly string[] Doors = [ToolCaller.Http, ToolCaller.Mcp];
 
     public static void MapToolEndpoints(this IEndpointRouteBuilder routes)
     {
-        routes.MapPost("/v1/tools/http/fetch", async (HttpContext context, HttpFetchTool tool, ToolAuditLog audit, TimeProvider time) =>
+        routes.MapPost("/v1/tools/http/fetch", async (HttpContext context, ToolCalls calls) =>
         {
-            if (await JsonBody.ReadAsync(context, ContractsJsonContext.Default.HttpFetchRequest, Example) is not { } body) return;
-            if (Problem(body, out var url) is { } problem)
+            if (await JsonBody.ReadAsync(context, ContractsJsonContext.Default.HttpFetchRequest, FetchExample) is not { } body)
             {
-                await ErrorResponses.WriteAsync(context, problem);
+                await AuditUnreadableAsync(context, calls, ToolCalls.FetchTool);
                 return;
             }
-            var outcome = await tool.FetchAsync(new HttpMethod(body.Method!.ToUpperInvariant()), url!, body.Headers ?? [],
-                body.Body, context.RequestAborted);
-            // The row is written before the answer, so a client that goes away once the fetch is done is still audited.
-            await audit.AppendAsync(new ToolAuditEntry(0, time.GetUtcNow(), CorrelationIdMiddleware.Of(context), body.SessionId, "http.fetch",
-                body.Method!.ToUpperInvariant(), UrlRedaction.Redact(outcome.LastUrl), outcome.Address, outcome.Decision, outcome.Rule,
-                outcome.Response?.Status, outcome.BytesOut, outcome.BytesIn));
+            var outcome = await calls.FetchAsync(body, Caller(context, body.SessionId), context.RequestAborted);
             if (outcome.Response is { } response)
                 await context.Response.WriteAsJsonAsync(response, ContractsJsonContext.Default.HttpFetchResponse, contentType: null, context.RequestAborted);
+            else
+                await ErrorResponses.WriteAsync(context, outcome.Refusal!);
+        });
+
+        routes.MapPost("/v1/tools/search", async (HttpContext context, ToolCalls calls) =>
+        {
+            if (await JsonBody.ReadAsync(context, ContractsJsonContext.Default.SearchRequest, SearchExample) is not { } body)
+            {
+                await AuditUnreadableAsync(context, calls, ToolCalls.SearchToolName);
+                return;
+            }
+            var outcome = await calls.SearchAsync(body, Caller(context, body.SessionId), context.RequestAborted);
+            if (outcome.Response is { } response)
+                await context.Response.WriteAsJsonAsync(response, ContractsJsonContext.Default.SearchResponse, contentType: null, context.RequestAborted);
             else
                 await ErrorResponses.WriteAsync(context, outcome.Refusal!);
         });
@@ -39,12 +50,14 @@ internal static class ToolEndpoints
         routes.MapGet("/v1/tools/audit", async (HttpContext context, ToolAuditLog audit) =>
         {
             var query = context.Request.Query;
-            string? decision = query["decision"], session = query["session"], since = query["since"], cursor = query["cursor"], limit = query["limit"];
+            string? decision = query["decision"], session = query["session"], tool = query["tool"], door = query["door"],
+                since = query["since"], cursor = query["cursor"], limit = query["limit"];
             DateTimeOffset sinceTime = default;
             long before = 0;
             var pageSize = 100;
             var problem =
-                decision is not null && !Decisions.Contains(decision) ? Rejection.InvalidParams("decision", "must be allowed, refused or failed")
+                decision is not null && !ToolDecisions.All.Contains(decision) ? Rejection.InvalidParams("decision", $"must be one of {string.Join(", ", ToolDecisions.All)}")
+                : door is not null && !Doors.Contains(door) ? Rejection.InvalidParams("door", $"must be one of {string.Join(", ", Doors)}")
                 : since is not null && !DateTimeOffset.TryParse(since, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out sinceTime)
                     ? Rejection.InvalidParams("since", "must be an ISO 8601 time such as 2026-01-01T00:00:00Z")
                 : cursor is not null && !(long.TryParse(cursor, NumberStyles.None, CultureInfo.InvariantCulture, out before) && before > 0)
@@ -57,26 +70,18 @@ internal static class ToolEndpoints
                 await ErrorResponses.WriteAsync(context, problem);
                 return;
             }
-            var page = await audit.QueryAsync(decision, session, since is null ? null : sinceTime, cursor is null ? null : before, pageSize, context.RequestAborted);
+            var filter = new ToolAuditFilter(decision, session, tool, door, since is null ? null : sinceTime);
+            var page = await audit.QueryAsync(filter, cursor is null ? null : before, pageSize, context.RequestAborted);
             await context.Response.WriteAsJsonAsync(page, ContractsJsonContext.Default.ToolAuditResponse, contentType: null, context.RequestAborted);
         });
     }
 
-    private static Rejection? Problem(HttpFetchRequest body, out Uri? url)
+    private static ToolCaller Caller(HttpContext context, string? session) => new(ToolCaller.Http, CorrelationIdMiddleware.Of(context), session);
+
+    /// <summary>A body refused before it could be read is audited too, unless the client went away (no refusal was written).</summary>
+    private static async Task AuditUnreadableAsync(HttpContext context, ToolCalls calls, string tool)
     {
-        url = null;
-        if (string.IsNullOrEmpty(body.Method) || !Methods.Contains(body.Method.ToUpperInvariant()))
-            return Rejection.InvalidParams("method", $"must be one of {string.Join(", ", Methods)}");
-        if (string.IsNullOrEmpty(body.Url) || !Uri.TryCreate(body.Url, UriKind.Absolute, out url) || url.IsFile || string.IsNullOrEmpty(url.Host))
-            return Rejection.InvalidParams("url", "must be an absolute URL such as https://example.com/");
-        if (body.Body is not null && body.Method.ToUpperInvariant() is "GET" or "HEAD")
-            return Rejection.InvalidParams("body", "a GET or HEAD request carries no body");
-        foreach (var (name, value) in body.Headers ?? [])
-        {
-            // A header the HTTP stack would refuse, or one that could split the request, is the client's mistake.
-            if (name.Length == 0 || name.Any(c => c <= ' ' || c >= 127 || c == ':') || value.Any(c => c is '\r' or '\n' or '\0'))
-                return Rejection.InvalidParams($"headers.{name}", "is not a valid header name and value");
-        }
-        return null;
+        if (ErrorResponses.MessageOf(context) is not { } reason) return;
+        await calls.AuditUnreadableAsync(tool, Caller(context, null), context.Response.StatusCode, reason);
     }
 }

@@ -9,6 +9,11 @@ namespace LlamaOrch.Server.Http;
 /// <summary>Writes the standard error envelope, with the correlation id and backoff headers.</summary>
 internal static class ErrorResponses
 {
+    private const string WrittenKey = "llorch.error-message";
+
+    /// <summary>The message of the error envelope written on this request, if one was (for an audit row that must say why).</summary>
+    public static string? MessageOf(HttpContext context) => context.Items[WrittenKey] as string;
+
     public static int StatusOf(string code) => code switch
     {
         ErrorCodes.InvalidParams or ErrorCodes.DeadlineUnmet or ErrorCodes.UntrustedArtifact => StatusCodes.Status400BadRequest,
@@ -18,8 +23,8 @@ internal static class ErrorResponses
         ErrorCodes.Forbidden => StatusCodes.Status403Forbidden,
         ErrorCodes.NotFound => StatusCodes.Status404NotFound,
         ErrorCodes.AdmissionReject or ErrorCodes.QueueFullDropLru => StatusCodes.Status429TooManyRequests,
-        ErrorCodes.PoolUnready or ErrorCodes.PoolUnavailable => StatusCodes.Status503ServiceUnavailable,
-        ErrorCodes.ToolFetchFailed => StatusCodes.Status502BadGateway,
+        ErrorCodes.PoolUnready or ErrorCodes.PoolUnavailable or ErrorCodes.ToolUnavailable => StatusCodes.Status503ServiceUnavailable,
+        ErrorCodes.ToolFetchFailed or ErrorCodes.ToolBackendInvalid => StatusCodes.Status502BadGateway,
         _ => StatusCodes.Status500InternalServerError,
     };
 
@@ -29,6 +34,7 @@ internal static class ErrorResponses
 
     public static Task WriteAsync(HttpContext context, int status, ErrorEnvelope envelope)
     {
+        context.Items[WrittenKey] = envelope.Message;
         var response = context.Response;
         response.StatusCode = status;
         if (envelope.RetryAfterMs is { } retryAfterMs && status is 429 or 503)

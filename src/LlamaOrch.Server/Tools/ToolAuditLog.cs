@@ -40,6 +40,26 @@ internal sealed class ToolAuditLog
             CREATE INDEX IF NOT EXISTS tool_calls_session ON tool_calls (session_id);
             """;
         command.ExecuteNonQuery();
+        AddColumnsOfLaterVersions(connection);
+    }
+
+    /// <summary>A log written before the door and the reason were kept gains their columns; its old rows have neither.</summary>
+    private static void AddColumnsOfLaterVersions(SqliteConnection connection)
+    {
+        var columns = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        using (var info = connection.CreateCommand())
+        {
+            info.CommandText = "SELECT name FROM pragma_table_info('tool_calls')";
+            using var reader = info.ExecuteReader();
+            while (reader.Read()) columns.Add(reader.GetString(0));
+        }
+        foreach (var column in new[] { "door", "reason" })
+        {
+            if (columns.Contains(column)) continue;
+            using var alter = connection.CreateCommand();
+            alter.CommandText = $"ALTER TABLE tool_calls ADD COLUMN {column} TEXT";
+            alter.ExecuteNonQuery();
+        }
     }
 
     public async Task AppendAsync(ToolAuditEntry entry)
@@ -50,8 +70,8 @@ internal sealed class ToolAuditLog
             await using var connection = Open();
             await using var command = connection.CreateCommand();
             command.CommandText = """
-                INSERT INTO tool_calls (time_ms, correlation_id, session_id, tool, method, url, resolved_address, decision, rule, status, bytes_out, bytes_in)
-                VALUES ($time, $correlation, $session, $tool, $method, $url, $address, $decision, $rule, $status, $out, $in)
+                INSERT INTO tool_calls (time_ms, correlation_id, session_id, tool, method, url, resolved_address, decision, rule, status, bytes_out, bytes_in, door, reason)
+                VALUES ($time, $correlation, $session, $tool, $method, $url, $address, $decision, $rule, $status, $out, $in, $door, $reason)
                 """;
             command.Parameters.AddWithValue("$time", entry.Time.ToUnixTimeMilliseconds());
             command.Parameters.AddWithValue("$correlation", (object?)entry.CorrelationId ?? DBNull.Value);
@@ -65,6 +85,8 @@ internal sealed class ToolAuditLog
             command.Parameters.AddWithValue("$status", (object?)entry.Status ?? DBNull.Value);
             command.Parameters.AddWithValue("$out", entry.BytesOut);
             command.Parameters.AddWithValue("$in", entry.BytesIn);
+            command.Parameters.AddWithValue("$door", (object?)entry.Door ?? DBNull.Value);
+            command.Parameters.AddWithValue("$reason", (object?)entry.Reason ?? DBNull.Value);
             await command.ExecuteNonQueryAsync();
         }
         finally
@@ -74,20 +96,23 @@ internal sealed class ToolAuditLog
     }
 
     /// <param name="before">The cursor: only rows with a smaller id (older); null for the newest.</param>
-    public async Task<ToolAuditResponse> QueryAsync(string? decision, string? session, DateTimeOffset? since, long? before, int limit, CancellationToken cancellation)
+    public async Task<ToolAuditResponse> QueryAsync(ToolAuditFilter filter, long? before, int limit, CancellationToken cancellation)
     {
         await using var connection = Open();
         await using var command = connection.CreateCommand();
         command.CommandText = """
-            SELECT id, time_ms, correlation_id, session_id, tool, method, url, resolved_address, decision, rule, status, bytes_out, bytes_in
+            SELECT id, time_ms, correlation_id, session_id, tool, method, url, resolved_address, decision, rule, status, bytes_out, bytes_in, door, reason
             FROM tool_calls
             WHERE ($decision IS NULL OR decision = $decision) AND ($session IS NULL OR session_id = $session)
+              AND ($tool IS NULL OR tool = $tool) AND ($door IS NULL OR door = $door)
               AND ($since IS NULL OR time_ms >= $since) AND ($before IS NULL OR id < $before)
             ORDER BY id DESC LIMIT $limit
             """;
-        command.Parameters.AddWithValue("$decision", (object?)decision ?? DBNull.Value);
-        command.Parameters.AddWithValue("$session", (object?)session ?? DBNull.Value);
-        command.Parameters.AddWithValue("$since", (object?)since?.ToUnixTimeMilliseconds() ?? DBNull.Value);
+        command.Parameters.AddWithValue("$decision", (object?)filter.Decision ?? DBNull.Value);
+        command.Parameters.AddWithValue("$session", (object?)filter.Session ?? DBNull.Value);
+        command.Parameters.AddWithValue("$tool", (object?)filter.Tool ?? DBNull.Value);
+        command.Parameters.AddWithValue("$door", (object?)filter.Door ?? DBNull.Value);
+        command.Parameters.AddWithValue("$since", (object?)filter.Since?.ToUnixTimeMilliseconds() ?? DBNull.Value);
         command.Parameters.AddWithValue("$before", (object?)before ?? DBNull.Value);
         // One more than asked says whether another page follows.
         command.Parameters.AddWithValue("$limit", limit + 1);
@@ -101,7 +126,7 @@ internal sealed class ToolAuditLog
                 Text(reader, 2), Text(reader, 3), reader.GetString(4), Text(reader, 5), Text(reader, 6), Text(reader, 7),
                 reader.GetString(8), reader.GetString(9),
                 reader.IsDBNull(10) ? null : reader.GetInt32(10),
-                reader.GetInt64(11), reader.GetInt64(12)));
+                reader.GetInt64(11), reader.GetInt64(12), Text(reader, 13), Text(reader, 14)));
         }
         if (entries.Count <= limit) return new ToolAuditResponse(entries, null);
         entries.RemoveAt(limit);

@@ -4,7 +4,7 @@ using LlamaOrch.Server.Configuration;
 
 namespace LlamaOrch.Server.Tools;
 
-/// <summary>Registers the tool policy (the configured default, or the operator's own type), the HTTP tool and its audit log.</summary>
+/// <summary>Registers the tool policy (the configured default, or the operator's own type), the HTTP and search tools, the calls both doors make, and the audit log.</summary>
 internal static class ToolServices
 {
     public static void AddOrchestratorTools(this IServiceCollection services, ToolsOptions options, string dataDir)
@@ -19,7 +19,11 @@ internal static class ToolServices
         var customDataFlow = TypeOf(options, options.DataFlowPolicyType, typeof(IDataFlowPolicy), "DataFlowPolicyType");
         if (customDataFlow is null) services.AddSingleton<IDataFlowPolicy>(new ConfiguredDataFlowPolicy(dataFlowRules));
         else services.AddSingleton(typeof(IDataFlowPolicy), customDataFlow);
+        services.AddSingleton(options.Search.ToSettings(policyOptions));
+        services.AddSingleton<CheckedHttpClient>();
         services.AddSingleton<HttpFetchTool>();
+        services.AddSingleton<SearchTool>();
+        services.AddSingleton<ToolCalls>();
         services.AddSingleton(new ToolAuditLog(dataDir));
     }
 

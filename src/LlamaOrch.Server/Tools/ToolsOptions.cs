@@ -3,10 +3,12 @@ using LlamaOrch.Server.Configuration;
 
 namespace LlamaOrch.Server.Tools;
 
-/// <summary>The <c>Orchestrator:Tools</c> section: the HTTP tool's policy and limits, and an optional policy of the operator's own.</summary>
+/// <summary>The <c>Orchestrator:Tools</c> section: the HTTP tool's policy and limits, the search backend, and an optional policy of the operator's own.</summary>
 internal sealed class ToolsOptions
 {
     public HttpToolOptions Http { get; set; } = new();
+
+    public SearchToolOptions Search { get; set; } = new();
 
     /// <summary>A DLL holding <see cref="PolicyType"/>; the policy type is looked up in orchestratord's own assemblies when absent.</summary>
     public string? PolicyAssembly { get; set; }

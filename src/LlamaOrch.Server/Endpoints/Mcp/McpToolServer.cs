@@ -1,0 +1,160 @@
+using System.Text;
+using System.Text.Json;
+using LlamaOrch.Contracts.Tools;
+using LlamaOrch.Core.Admission;
+using LlamaOrch.Server.Http;
+using LlamaOrch.Server.Tools;
+using ModelContextProtocol.Protocol;
+using ModelContextProtocol.Server;
+
+namespace LlamaOrch.Server.Endpoints.Mcp;
+
+/// <summary>
+/// The MCP door (Streamable HTTP at <c>/v1/mcp</c>, stateless, behind the API token like every <c>/v1</c> path):
+/// tools <c>http_fetch</c> and <c>web_search</c>, which make the same <see cref="ToolCalls"/> as the HTTP endpoints
+/// (same policy, same audit, door <c>mcp</c>). A refusal is a tool result with <c>isError</c> and the policy's
+/// reason, so the agent's model reads it; a protocol error is kept for an unknown tool. The tools are declared
+/// with hand-written JSON schemas and read their arguments from JSON elements: no reflection binding.
+/// </summary>
+internal static class McpToolServer
+{
+    public const string Path = "/v1/mcp";
+    public const string FetchName = "http_fetch";
+    public const string SearchName = "web_search";
+    public static readonly IReadOnlyList<string> ToolNames = [FetchName, SearchName];
+
+    /// <summary>An agent's session, for the audit row; the correlation id comes through <see cref="CorrelationIdMiddleware"/>.</summary>
+    public const string SessionHeader = "X-Session-Id";
+
+    private static readonly Tool[] Tools =
+    [
+        new()
+        {
+            Name = FetchName,
+            Title = "HTTP fetch",
+            Description = "Fetch a URL over HTTP(S) through orchestratord's tool policy (host lists, ports, address classes; "
+                          + "secrets masked both ways; size and time limits). Returns the status line, headers and body.",
+            InputSchema = Schema("""
+                {"type": "object", "properties": {
+                  "url": {"type": "string", "description": "Absolute http or https URL."},
+                  "method": {"type": "string", "enum": ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"], "default": "GET"},
+                  "headers": {"type": "object", "additionalProperties": {"type": "string"}},
+                  "body": {"type": "string", "description": "Request body as text (not for GET or HEAD)."}
+                }, "required": ["url"]}
+                """),
+            Annotations = new ToolAnnotations { OpenWorldHint = true, ReadOnlyHint = false },
+        },
+        new()
+        {
+            Name = SearchName,
+            Title = "Web search",
+            Description = "Search the web through the search backend orchestratord is configured with (SearXNG). Returns titles, URLs and snippets; the URLs are not fetched.",
+            InputSchema = Schema("""
+                {"type": "object", "properties": {
+                  "query": {"type": "string", "maxLength": 2000},
+                  "limit": {"type": "integer", "minimum": 1, "maximum": 50, "description": "How many results (default 10)."}
+                }, "required": ["query"]}
+                """),
+            Annotations = new ToolAnnotations { OpenWorldHint = true, ReadOnlyHint = true },
+        },
+    ];
+
+    public static IServiceCollection AddMcpToolServer(this IServiceCollection services)
+    {
+        services.AddHttpContextAccessor();
+        services.AddMcpServer(server => server.ServerInfo = new Implementation { Name = "orchestratord", Version = typeof(McpToolServer).Assembly.GetName().Version?.ToString(3) ?? "0.0.0" })
+            .WithHttpTransport(http => http.Stateless = true)
+            .WithListToolsHandler((_, _) => ValueTask.FromResult(new ListToolsResult { Tools = Tools }))
+            .WithCallToolHandler(CallAsync);
+        return services;
+    }
+
+    private static async ValueTask<CallToolResult> CallAsync(RequestContext<CallToolRequestParams> request, CancellationToken cancellation)
+    {
+        var services = request.Services ?? throw new InvalidOperationException("the MCP request carries no services");
+        var calls = services.GetRequiredService<ToolCalls>();
+        var context = services.GetRequiredService<IHttpContextAccessor>().HttpContext;
+        var caller = new ToolCaller(ToolCaller.Mcp, context is null ? null : CorrelationIdMiddleware.Of(context), context is null ? null : SessionOf(context));
+        var arguments = request.Params?.Arguments ?? new Dictionary<string, JsonElement>();
+        switch (request.Params?.Name)
+        {
+            case FetchName:
+            {
+                var outcome = await calls.FetchAsync(FetchRequestOf(arguments), caller, cancellation);
+                return outcome.Response is { } response ? Text(FetchText(response), false) : Error(outcome.Refusal!);
+            }
+            case SearchName:
+            {
+                var outcome = await calls.SearchAsync(SearchRequestOf(arguments), caller, cancellation);
+                return outcome.Response is { } response ? Text(SearchText(response), false) : Error(outcome.Refusal!);
+            }
+            default:
+                throw new ModelContextProtocol.McpException($"unknown tool '{request.Params?.Name}'; this server has {FetchName} and {SearchName}");
+        }
+    }
+
+    /// <summary>Arguments of the wrong JSON type are read as absent or as their raw text, and validation names the field.</summary>
+    private static HttpFetchRequest FetchRequestOf(IDictionary<string, JsonElement> arguments)
+    {
+        Dictionary<string, string>? headers = null;
+        if (arguments.TryGetValue("headers", out var h) && h.ValueKind == JsonValueKind.Object)
+            headers = h.EnumerateObject().ToDictionary(p => p.Name, p => p.Value.ValueKind == JsonValueKind.String ? p.Value.GetString()! : p.Value.GetRawText());
+        return new HttpFetchRequest(String(arguments, "method") ?? "GET", String(arguments, "url"), headers, String(arguments, "body"));
+    }
+
+    private static SearchRequest SearchRequestOf(IDictionary<string, JsonElement> arguments)
+    {
+        int? limit = arguments.TryGetValue("limit", out var l) ? l.ValueKind == JsonValueKind.Number && l.TryGetInt32(out var n) ? n : 0 : null;
+        return new SearchRequest(String(arguments, "query"), limit);
+    }
+
+    private static string? String(IDictionary<string, JsonElement> arguments, string name) =>
+        arguments.TryGetValue(name, out var value) ? value.ValueKind switch
+        {
+            JsonValueKind.String => value.GetString(),
+            JsonValueKind.Null or JsonValueKind.Undefined => null,
+            _ => value.GetRawText(),
+        } : null;
+
+    private static string? SessionOf(HttpContext context)
+    {
+        var value = context.Request.Headers[SessionHeader].ToString();
+        return value.Length is > 0 and <= 128 && value.All(c => c is > ' ' and < (char)127) ? value : null;
+    }
+
+    private static string FetchText(HttpFetchResponse response)
+    {
+        var text = new StringBuilder();
+        text.Append("HTTP ").Append(response.Status).Append(" from ").Append(response.Url)
+            .Append(" (").Append(response.ResolvedAddress).Append(", ").Append(response.Bytes).Append(" bytes")
+            .Append(response.Truncated ? ", truncated at the size limit" : string.Empty).Append(")\n");
+        foreach (var (name, value) in response.Headers) text.Append(name).Append(": ").Append(value).Append('\n');
+        text.Append('\n').Append(response.Body ?? $"[binary body, base64] {response.BodyBase64}");
+        return text.ToString();
+    }
+
+    private static string SearchText(SearchResponse response)
+    {
+        if (response.Results.Count == 0) return $"No results for \"{response.Query}\".";
+        var text = new StringBuilder();
+        for (var i = 0; i < response.Results.Count; i++)
+        {
+            var result = response.Results[i];
+            text.Append(i + 1).Append(". ").Append(result.Title).Append('\n').Append("   ").Append(result.Url).Append('\n');
+            if (result.Snippet.Length > 0) text.Append("   ").Append(result.Snippet).Append('\n');
+        }
+        if (response.Truncated) text.Append("(more results exist; ask with a larger limit)\n");
+        return text.ToString();
+    }
+
+    private static CallToolResult Error(Rejection refusal) =>
+        Text(refusal.PolicyLabel is { } rule ? $"{refusal.Code} (rule {rule}): {refusal.Message}" : $"{refusal.Code}: {refusal.Message}", true);
+
+    private static CallToolResult Text(string text, bool isError) => new() { Content = [new TextContentBlock { Text = text }], IsError = isError };
+
+    private static JsonElement Schema(string json)
+    {
+        using var document = JsonDocument.Parse(json);
+        return document.RootElement.Clone();
+    }
+}
