@@ -130,7 +130,7 @@ internal sealed partial class JinjaEvaluator
         return unary.Operator switch
         {
             "not" => !JinjaValues.IsTruthy(operand),
-            "-" => operand is long l ? checked(-l) : -JinjaValues.ToDouble(operand),
+            "-" => operand is long l ? (object)checked(-l) : -JinjaValues.ToDouble(operand),
             _ => operand is long or double ? operand : JinjaValues.ToDouble(operand),
         };
     }
@@ -198,12 +198,12 @@ internal sealed partial class JinjaEvaluator
             long a = JinjaValues.ToLong(l), b = JinjaValues.ToLong(r);
             return op switch
             {
-                "+" => checked(a + b),
+                "+" => (object)checked(a + b),
                 "-" => checked(a - b),
                 "*" => checked(a * b),
                 "//" => b == 0 ? throw new DivideByZeroException("integer division by zero") : (long)Math.Floor((double)a / b),
                 "%" => b == 0 ? throw new DivideByZeroException("modulo by zero") : ((a % b) + b) % b,
-                "**" => b < 0 ? Math.Pow(a, b) : checked((long)Math.Pow(a, b) is var p && Math.Abs(Math.Pow(a, b)) < 9e18 ? p : throw new OverflowException("integer power too large")),
+                "**" => b < 0 ? (object)Math.Pow(a, b) : Math.Abs(Math.Pow(a, b)) < 9e18 ? (long)Math.Pow(a, b) : throw new OverflowException("integer power too large"),
                 _ => throw new ChatTemplateException($"chat template error: unknown operator {op}"),
             };
         }

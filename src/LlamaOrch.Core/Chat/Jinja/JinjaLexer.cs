@@ -168,9 +168,10 @@ internal sealed class JinjaLexer
             while (_pos < _source.Length && char.IsAsciiDigit(_source[_pos])) _pos++;
         }
         var text = _source[start.._pos].Replace("_", "", StringComparison.Ordinal);
-        object value = isFloat
-            ? double.Parse(text, CultureInfo.InvariantCulture)
-            : long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var integer) ? integer : throw Error($"integer literal {text} is too large");
+        object value;
+        if (isFloat) value = double.Parse(text, CultureInfo.InvariantCulture);
+        else if (long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var integer)) value = integer;
+        else throw Error($"integer literal {text} is too large");
         _tokens.Add(new JinjaToken(JinjaTokenKind.Number, value, _line));
     }
 

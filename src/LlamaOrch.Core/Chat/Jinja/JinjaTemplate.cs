@@ -25,6 +25,23 @@ public sealed class JinjaTemplate
     public string Render(IReadOnlyDictionary<string, object?> variables, JinjaLimits? limits = null, Func<DateTimeOffset>? now = null)
     {
         ArgumentNullException.ThrowIfNull(variables);
-        return JinjaEvaluator.Render(_nodes, variables, limits ?? JinjaLimits.Default, now ?? (() => DateTimeOffset.Now));
+        var values = variables.ToDictionary(p => p.Key, p => Normalize(p.Value, 0), StringComparer.Ordinal);
+        return JinjaEvaluator.Render(_nodes, values, limits ?? JinjaLimits.Default, now ?? (() => DateTimeOffset.Now));
+    }
+
+    /// <summary>Brings a caller's values into the evaluator's few shapes (ints to long, any list or string-keyed dictionary to ours).</summary>
+    private static object? Normalize(object? value, int depth)
+    {
+        if (depth > 64) throw new ChatTemplateException("chat template error: variables nested too deeply");
+        return value switch
+        {
+            null or bool or long or double or string or JinjaUndefined => value,
+            int or short or byte or uint or ushort or sbyte => Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture),
+            float or decimal => Convert.ToDouble(value, System.Globalization.CultureInfo.InvariantCulture),
+            System.Text.Json.JsonElement element => JinjaJson.FromElement(element),
+            IEnumerable<KeyValuePair<string, object?>> pairs => pairs.ToDictionary(p => p.Key, p => Normalize(p.Value, depth + 1), StringComparer.Ordinal),
+            System.Collections.IEnumerable items => items.Cast<object?>().Select(item => Normalize(item, depth + 1)).ToList(),
+            _ => throw new ArgumentException($"a template variable cannot be a {value.GetType().Name}", nameof(value)),
+        };
     }
 }
