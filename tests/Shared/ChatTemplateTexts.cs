@@ -10,6 +10,8 @@ internal static class ChatTemplateTexts
 
     public static string Llama31Instruct => Read("llama-3.1-instruct.jinja");
 
+    public static string Llama3Instruct => Read("llama-3-instruct.jinja");
+
     /// <summary>e.g. <c>Golden("qwen2.5-instruct.tools")</c>.</summary>
     public static string Golden(string name) => Read("golden", name + ".txt");
 

@@ -40,7 +40,11 @@ public static class ChatPromptRenderer
         var template = facts?.Template is { Length: > 0 } text ? ParseOrNull(text) : null;
         if (template is null)
             return new ChatPrompt(Fallback.Value.Render(variables, now: now), ToolCallFormat.Hermes, ["<|im_end|>"], UsedFallback: true);
-        return new ChatPrompt(template.Render(variables, now: now), DetectToolCallFormat(facts!.Template!), DetectStops(facts.Template!, facts.EosToken), UsedFallback: false);
+        var prompt = template.Render(variables, now: now);
+        // The engine's tokenizer adds BOS itself (as llama-server's does); a BOS the template wrote would be doubled,
+        // so it goes, as llama.cpp's own chat code strips it.
+        if (facts!.BosToken is { Length: > 0 } bos && prompt.StartsWith(bos, StringComparison.Ordinal)) prompt = prompt[bos.Length..];
+        return new ChatPrompt(prompt, DetectToolCallFormat(facts.Template!), DetectStops(facts.Template!, facts.EosToken), UsedFallback: false);
     }
 
     /// <summary>How the template's family writes tool calls: Hermes <c>&lt;tool_call&gt;</c> unless it is a Llama 3 template.</summary>

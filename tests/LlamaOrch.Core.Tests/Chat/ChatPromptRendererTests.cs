@@ -42,10 +42,20 @@ public sealed class ChatPromptRendererTests
     public void RealTemplatesRenderExactlyWhatJinja2Renders(string family)
     {
         var facts = family.StartsWith("qwen", StringComparison.Ordinal) ? Qwen : Llama;
+        // Jinja2 writes bos_token where the template does; the prompt leaves it to the engine's tokenizer.
+        string WithBos(ChatPrompt prompt) => facts.BosToken + prompt.Prompt;
 
-        Assert.Equal(ChatTemplateTexts.Golden(family + ".tools"), ChatPromptRenderer.Render(facts, WithTools, Tools).Prompt);
-        Assert.Equal(ChatTemplateTexts.Golden(family + ".plain"), ChatPromptRenderer.Render(facts, Plain, null).Prompt);
-        Assert.Equal(ChatTemplateTexts.Golden(family + ".plain-no-generation-prompt"), ChatPromptRenderer.Render(facts, Plain, [], addGenerationPrompt: false).Prompt);
+        Assert.Equal(ChatTemplateTexts.Golden(family + ".tools"), WithBos(ChatPromptRenderer.Render(facts, WithTools, Tools)));
+        Assert.Equal(ChatTemplateTexts.Golden(family + ".plain"), WithBos(ChatPromptRenderer.Render(facts, Plain, null)));
+        Assert.Equal(ChatTemplateTexts.Golden(family + ".plain-no-generation-prompt"), WithBos(ChatPromptRenderer.Render(facts, Plain, [], addGenerationPrompt: false)));
+    }
+
+    [Fact]
+    public void ALeadingBosIsLeftToTheEnginesTokenizer()
+    {
+        var prompt = ChatPromptRenderer.Render(Llama, Plain, null).Prompt;
+        Assert.StartsWith("<|start_header_id|>system<|end_header_id|>\n\n", prompt, StringComparison.Ordinal);
+        Assert.StartsWith("<|begin_of_text|><|start_header_id|>", ChatTemplateTexts.Golden("llama-3.1-instruct.plain"), StringComparison.Ordinal);
     }
 
     [Fact]
