@@ -166,10 +166,11 @@ public sealed class JinjaTemplateTests
     public void TrimBlocksAndLstripBlocksAreOnAsTransformersSetsThem()
     {
         // The newline after a block tag goes, and so does the indentation before a block tag on its own line.
-        Assert.Equal("x\ny\n", Render("{% if true %}\nx\n    {% endif %}\ny\n"));
+        Assert.Equal("x\ny", Render("{% if true %}\nx\n    {% endif %}\ny\n"));
         Assert.Equal("  x\n", Render("{% for i in [1] %}\n  x\n{% endfor %}\n"));
-        // Output tags keep their surroundings.
-        Assert.Equal("  1\n", Render("  {{ 1 }}\n"));
+        // Output tags keep their surroundings; only the one newline that ends the template goes (keep_trailing_newline off).
+        Assert.Equal("  1\n  2", Render("  {{ 1 }}\n  {{ 2 }}\n"));
+        Assert.Equal("1\n", Render("{{ 1 }}\n\n"));
     }
 
     [Fact]

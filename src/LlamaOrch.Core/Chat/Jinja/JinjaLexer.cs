@@ -25,6 +25,9 @@ internal sealed class JinjaLexer
 
     public static List<JinjaToken> Tokenize(string source)
     {
+        // Jinja's keep_trailing_newline is off (transformers leaves it so): one newline at the very end goes.
+        if (source.EndsWith("\r\n", StringComparison.Ordinal)) source = source[..^2];
+        else if (source.EndsWith('\n')) source = source[..^1];
         var lexer = new JinjaLexer(source);
         lexer.Run();
         return lexer._tokens;
