@@ -24,6 +24,7 @@ public sealed class JinjaTemplateTests
     [InlineData("{{ 1.5 + 1 }} {{ 1.0 }}", "2.5 1.0")]
     [InlineData("{{ 'ab' * 3 }}", "ababab")]
     [InlineData("{{ [1, 'a', none, true] }} {{ {'k': 'v'} }}", "[1, 'a', None, True] {'k': 'v'}")]
+    [InlineData("{{ [\"a'b\", 'c\"d', 'e\\nf'] }} {{ 1e16 }} {{ 0.1 + 0.2 }} {{ 2.5e-5 }} {{ 1.5e15 }} {{ -0.001 }}", "[\"a'b\", 'c\"d', 'e\\nf'] 1e+16 0.30000000000000004 2.5e-05 1500000000000000.0 -0.001")]
     [InlineData("{{ 1 < 2 }} {{ 2 <= 1 }} {{ 'a' == 'a' }} {{ 1 != 1.0 }} {{ 'b' > 'a' }}", "True False True False True")]
     [InlineData("{{ 'b' in 'abc' }} {{ 2 in [1, 2] }} {{ 'k' in {'k': 1} }} {{ 3 not in [1] }}", "True True True True")]
     [InlineData("{{ not true }} {{ true and false }} {{ false or 'x' }} {{ 0 and 1 }}", "False False x 0")]

@@ -170,6 +170,13 @@ internal sealed class JinjaLexer
             _pos++;
             while (_pos < _source.Length && char.IsAsciiDigit(_source[_pos])) _pos++;
         }
+        var exponentDigits = _pos + 1 < _source.Length && _source[_pos + 1] is '+' or '-' ? _pos + 2 : _pos + 1;
+        if (_pos < _source.Length && _source[_pos] is 'e' or 'E' && exponentDigits < _source.Length && char.IsAsciiDigit(_source[exponentDigits]))
+        {
+            isFloat = true;
+            _pos = exponentDigits;
+            while (_pos < _source.Length && char.IsAsciiDigit(_source[_pos])) _pos++;
+        }
         var text = _source[start.._pos].Replace("_", "", StringComparison.Ordinal);
         object value;
         if (isFloat) value = double.Parse(text, CultureInfo.InvariantCulture);

@@ -47,7 +47,7 @@ internal static class JinjaValues
             case bool b: builder.Append(b ? "True" : "False"); break;
             case long l: builder.Append(l.ToString(CultureInfo.InvariantCulture)); break;
             case double d: builder.Append(FormatDouble(d)); break;
-            case string s: builder.Append('\'').Append(s.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("'", "\\'", StringComparison.Ordinal).Replace("\n", "\\n", StringComparison.Ordinal)).Append('\''); break;
+            case string s: AppendStringRepr(builder, s); break;
             case List<object?> list:
                 builder.Append('[');
                 for (var i = 0; i < list.Count; i++)
@@ -76,19 +76,63 @@ internal static class JinjaValues
         }
     }
 
-    /// <summary>Python's float repr: shortest round-trip digits, always with a point or an exponent.</summary>
+    /// <summary>Python's string repr: single quotes unless the text has a single quote and no double one.</summary>
+    private static void AppendStringRepr(StringBuilder builder, string s)
+    {
+        var quote = s.Contains('\'', StringComparison.Ordinal) && !s.Contains('"', StringComparison.Ordinal) ? '"' : '\'';
+        builder.Append(quote);
+        foreach (var c in s)
+        {
+            switch (c)
+            {
+                case '\\': builder.Append("\\\\"); break;
+                case '\n': builder.Append("\\n"); break;
+                case '\r': builder.Append("\\r"); break;
+                case '\t': builder.Append("\\t"); break;
+                default:
+                    if (c == quote) builder.Append('\\');
+                    builder.Append(c);
+                    break;
+            }
+        }
+        builder.Append(quote);
+    }
+
+    /// <summary>
+    /// Python's float repr: the shortest digits that round-trip, fixed notation for decimal exponents from -4 to 15
+    /// (always with a point), scientific beyond (<c>1e+16</c>, <c>2.5e-05</c>).
+    /// </summary>
     public static string FormatDouble(double d)
     {
         if (double.IsNaN(d)) return "nan";
         if (double.IsInfinity(d)) return d > 0 ? "inf" : "-inf";
-        var text = d.ToString("R", CultureInfo.InvariantCulture);
-        if (text.Contains('E', StringComparison.Ordinal))
+        if (d == 0) return double.IsNegative(d) ? "-0.0" : "0.0";
+        var shortest = Math.Abs(d).ToString("R", CultureInfo.InvariantCulture);
+        var exponentAt = shortest.IndexOf('E', StringComparison.Ordinal);
+        var exponent = exponentAt < 0 ? 0 : int.Parse(shortest.AsSpan(exponentAt + 1), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture);
+        var mantissa = exponentAt < 0 ? shortest : shortest[..exponentAt];
+        var dot = mantissa.IndexOf('.', StringComparison.Ordinal);
+        var integerPart = dot < 0 ? mantissa : mantissa[..dot];
+        var digits = integerPart + (dot < 0 ? "" : mantissa[(dot + 1)..]);
+        // The value is 0.digits × 10^point.
+        var point = integerPart.Length + exponent;
+        var leadingZeros = digits.Length - digits.TrimStart('0').Length;
+        digits = digits[leadingZeros..].TrimEnd('0');
+        point -= leadingZeros;
+        var scientific = point - 1;
+        string body;
+        if (scientific is >= -4 and < 16)
         {
-            var parts = text.Split('E');
-            var exponent = int.Parse(parts[1], CultureInfo.InvariantCulture);
-            return $"{parts[0]}e{(exponent < 0 ? "-" : "+")}{Math.Abs(exponent):00}";
+            body = point <= 0 ? "0." + new string('0', -point) + digits
+                : point >= digits.Length ? digits + new string('0', point - digits.Length) + ".0"
+                : digits[..point] + "." + digits[point..];
         }
-        return text.Contains('.', StringComparison.Ordinal) ? text : text + ".0";
+        else
+        {
+            body = digits[..1] + (digits.Length > 1 ? "." + digits[1..] : "") + "e" + (scientific < 0 ? "-" : "+")
+                + Math.Abs(scientific).ToString("00", CultureInfo.InvariantCulture);
+        }
+        return (d < 0 ? "-" : "") + body;
     }
 
     public static bool IsNumber(object? value) => value is long or double or bool;
