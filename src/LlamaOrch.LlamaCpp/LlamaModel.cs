@@ -64,7 +64,7 @@ internal sealed unsafe class LlamaModel : IDisposable
     public bool IsEndOfGeneration(int token) => NativeMethods.VocabIsEog(Vocab, token);
 
     /// <summary>The template the model stores under <paramref name="name"/> (for example "rerank"), or null.</summary>
-    public string? Template(string name)
+    public string? Template(string? name)
     {
         var text = NativeMethods.ModelChatTemplate(Handle, name);
         return text is null ? null : System.Runtime.InteropServices.Marshal.PtrToStringUTF8((nint)text);

@@ -17,6 +17,7 @@ public sealed class StructLayoutTests
         Assert.Equal(160, Unsafe.SizeOf<LlamaContextParams>());
         Assert.Equal(56, Unsafe.SizeOf<LlamaBatch>());
         Assert.Equal(1, Unsafe.SizeOf<LlamaSamplerChainParams>());
+        Assert.Equal(16, Unsafe.SizeOf<LlamaChatMessage>());
     }
 
     [Theory]

@@ -1,10 +1,13 @@
+using System.Collections.Concurrent;
 using LlamaOrch.Core.Chat;
 
 namespace LlamaOrch.Core.Pools;
 
 public sealed partial class PoolRuntime
 {
-    private volatile ChatTemplateFacts? _chatTemplate;
+    // Per model ref, as each replica resolved its model: during a reload the incoming model's facts wait here,
+    // and the pool's facts follow its model when the reload commits.
+    private readonly ConcurrentDictionary<string, ChatTemplateFacts?> _chatTemplatesByModel = new(StringComparer.Ordinal);
 
     /// <summary>
     /// What the pool's model says about chatting with it, known before any replica is ready (tasks queue while
@@ -12,7 +15,18 @@ public sealed partial class PoolRuntime
     /// </summary>
     public ChatTemplateFacts? ChatTemplate
     {
-        get => _chatTemplate;
-        set => _chatTemplate = value;
+        get => _chatTemplatesByModel.GetValueOrDefault(Config.Model);
+        set => _chatTemplatesByModel[Config.Model] = value;
+    }
+
+    /// <summary>
+    /// Records what <paramref name="model"/>'s file says about chatting (null: no GGUF, e.g. a sim model). The
+    /// supervisor calls it once a replica has resolved its model to a local file, before the engine starts; it
+    /// applies to the pool while, or as soon as, the pool serves that model.
+    /// </summary>
+    public void ModelResolved(string model, ChatTemplateFacts? facts)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        _chatTemplatesByModel[model] = facts;
     }
 }

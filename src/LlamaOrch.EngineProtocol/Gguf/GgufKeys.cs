@@ -35,6 +35,7 @@ internal static class GgufKeys
     public const string TokenizerAddBos = "tokenizer.ggml.add_bos_token";
     public const string TokenizerAddEos = "tokenizer.ggml.add_eos_token";
     public const string RerankTemplate = "tokenizer.chat_template.rerank";
+    public const string ChatTemplate = "tokenizer.chat_template";
 
     /// <summary>The full key of an architecture-specific fact: ("llama", "context_length") → "llama.context_length".</summary>
     public static string ForArchitecture(string architecture, string suffix) => $"{architecture}.{suffix}";

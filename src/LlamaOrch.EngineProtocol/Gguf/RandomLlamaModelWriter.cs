@@ -36,17 +36,21 @@ internal static class RandomLlamaModelWriter
         ulong seed = 0,
         bool reranker = false,
         string? rerankTemplate = RerankTemplate,
+        RandomChatVocabulary? chat = null,
         CancellationToken cancellationToken = default) =>
-        Create(shape, weightType, seed, reranker, rerankTemplate).WriteFileAsync(path, cancellationToken);
+        Create(shape, weightType, seed, reranker, rerankTemplate, chat).WriteFileAsync(path, cancellationToken);
 
     /// <summary>
     /// A writer holding the model's metadata and tensor plan; nothing is generated until it is written. Matrices are
     /// <paramref name="weightType"/> (F32 or F16); the one-dimensional norms stay F32, as in every llama.cpp file type.
     /// A <paramref name="reranker"/> stores <paramref name="rerankTemplate"/> when it is not null; without one, llama.cpp
     /// lays a query/document pair out as BOS, query, document (as for BERT-style rerankers).
+    /// A <paramref name="chat"/> model stores its chat template and names its BOS, EOS and control tokens as that
+    /// family does (see <see cref="RandomChatVocabulary"/>).
     /// </summary>
     public static GgufWriter Create(
-        LlamaModelShape shape, GgmlType weightType = GgmlType.F32, ulong seed = 0, bool reranker = false, string? rerankTemplate = RerankTemplate)
+        LlamaModelShape shape, GgmlType weightType = GgmlType.F32, ulong seed = 0, bool reranker = false, string? rerankTemplate = RerankTemplate,
+        RandomChatVocabulary? chat = null)
     {
         ArgumentNullException.ThrowIfNull(shape);
         shape.Validate();
@@ -56,7 +60,7 @@ internal static class RandomLlamaModelWriter
             GgmlType.F16 => GgufFileType.MostlyF16,
             _ => throw new ArgumentOutOfRangeException(nameof(weightType), weightType, "random weights are written as F32 or F16"),
         };
-        var vocabulary = RandomLlamaVocabulary.Build(shape.VocabSize);
+        var vocabulary = RandomLlamaVocabulary.Build(shape.VocabSize, chat);
         var architecture = reranker ? RerankerArchitecture : Architecture;
         string Key(string suffix) => GgufKeys.ForArchitecture(architecture, suffix);
 
@@ -82,6 +86,7 @@ internal static class RandomLlamaModelWriter
             .Add(GgufKeys.TokenizerUnknownId, GgufValue.UInt32(RandomLlamaVocabulary.UnknownId))
             .Add(GgufKeys.TokenizerAddBos, GgufValue.Bool(true))
             .Add(GgufKeys.TokenizerAddEos, GgufValue.Bool(false));
+        if (chat is not null) writer.Add(GgufKeys.ChatTemplate, GgufValue.String(chat.Template));
         if (reranker)
         {
             writer

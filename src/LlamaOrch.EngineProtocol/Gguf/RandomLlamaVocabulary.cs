@@ -57,10 +57,13 @@ internal sealed class RandomLlamaVocabulary
     public IReadOnlyList<int> TokenTypes { get; }
 
     /// <summary>A vocabulary of exactly <paramref name="size"/> tokens; the same size always gives the same one.</summary>
-    public static RandomLlamaVocabulary Build(int size)
+    /// <param name="chat">Where given: its BOS and EOS texts name tokens 1 and 2, and its control tokens take the last ids.</param>
+    public static RandomLlamaVocabulary Build(int size, RandomChatVocabulary? chat = null)
     {
         if (size < MinimumSize) throw new ArgumentOutOfRangeException(nameof(size), size, $"a vocabulary needs at least {MinimumSize} tokens");
-        var tokens = new List<string>(size) { "<unk>", "<s>", "</s>" };
+        var controls = chat?.ControlTokens.Where(t => t != chat.BosText && t != chat.EosText).Distinct(StringComparer.Ordinal).ToList() ?? [];
+        if (size < MinimumSize + controls.Count) throw new ArgumentOutOfRangeException(nameof(size), size, $"a vocabulary with {controls.Count} control tokens needs at least {MinimumSize + controls.Count} tokens");
+        var tokens = new List<string>(size) { "<unk>", chat?.BosText ?? "<s>", chat?.EosText ?? "</s>" };
         var types = new List<int>(size) { UnknownType, ControlType, ControlType };
         for (var b = 0; b < 256; b++)
         {
@@ -82,11 +85,19 @@ internal sealed class RandomLlamaVocabulary
             for (var length = 2; length <= piece.Length; length++) Add(piece[..length]);
         }
 
+        // The control tokens take the last ids; normal pieces fill what is left before them.
+        size -= controls.Count;
         // Single characters first, so even a vocabulary of a few hundred can spell plain English without bytes.
         foreach (var c in Characters) Add(c.ToString());
         foreach (var word in Words) AddWithPrefixes(Space + word);
         // Then made-up words (aa, ab, …, zz, aaa, …) until the vocabulary is full.
         for (long n = 27; tokens.Count < size; n++) AddWithPrefixes(Space + LettersOf(n));
+        foreach (var control in controls)
+        {
+            tokens.Add(control);
+            types.Add(ControlType);
+        }
+        size += controls.Count;
 
         var scores = new float[size];
         for (var i = MinimumSize; i < size; i++) scores[i] = -(i - MinimumSize);

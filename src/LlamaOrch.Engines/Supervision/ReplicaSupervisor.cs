@@ -75,6 +75,8 @@ internal sealed class ReplicaSupervisor(
         try
         {
             model = await models.ResolveAsync(plan.Model, stopping).ConfigureAwait(false);
+            // The chat doors render prompts while the engine still loads, so the template is read now, from the header.
+            pool.ModelResolved(plan.Model, SimRef.IsSimRef(model) ? null : ChatTemplateReader.Read(model));
             var (placed, refusal) = await placer.PlaceAsync(plan, model, stopping).ConfigureAwait(false);
             if (placed is null)
             {

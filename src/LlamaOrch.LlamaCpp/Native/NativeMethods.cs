@@ -93,6 +93,18 @@ internal static unsafe partial class NativeMethods
     [LibraryImport(Llama, EntryPoint = "llama_model_chat_template", StringMarshalling = StringMarshalling.Utf8)]
     public static partial byte* ModelChatTemplate(nint model, string? name);
 
+    /// <summary>
+    /// Renders <paramref name="count"/> messages with the built-in template that <paramref name="template"/> names or
+    /// resembles (llama.cpp does not run Jinja here). Returns the full length, which may exceed
+    /// <paramref name="length"/> (then call again with a larger buffer), or a negative number for a template it does not know.
+    /// </summary>
+    [LibraryImport(Llama, EntryPoint = "llama_chat_apply_template", StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int ChatApplyTemplate(string template, LlamaChatMessage* chat, nuint count, [MarshalAs(UnmanagedType.U1)] bool addAssistant, byte* buffer, int length);
+
+    /// <summary>Fills <paramref name="output"/> with the names of the built-in templates; returns how many there are.</summary>
+    [LibraryImport(Llama, EntryPoint = "llama_chat_builtin_templates")]
+    public static partial int ChatBuiltinTemplates(byte** output, nuint length);
+
 
     [LibraryImport(Llama, EntryPoint = "llama_vocab_is_eog")]
     [return: MarshalAs(UnmanagedType.U1)]
