@@ -11,6 +11,7 @@ using LlamaOrch.Engines.Supervision;
 using LlamaOrch.Server.Catalog;
 using LlamaOrch.Server.Configuration;
 using LlamaOrch.Server.Endpoints;
+using LlamaOrch.Server.Endpoints.OpenAi;
 using LlamaOrch.Server.Health;
 using LlamaOrch.Server.Hosting;
 using LlamaOrch.Server.Http;
@@ -130,6 +131,7 @@ internal static class OrchestratorApp
         app.MapArtifactEndpoints();
         app.MapMetricsEndpoint();
         app.MapToolEndpoints();
+        app.MapOpenAiEndpoints();
 
         LogStartup(app, settings, token, listening, tracing);
         return app;

@@ -15,24 +15,31 @@ namespace LlamaOrch.Server.Http;
 /// with the shape expected). Every refusal is an envelope. Those of the HTTP layer are logged at Information
 /// without a stack trace: they are the client's mistakes, not the server's.
 /// </summary>
+/// <summary>Writes an error answer in one door's shape.</summary>
+internal delegate Task ErrorWriter(HttpContext context, int status, ErrorEnvelope envelope);
+
 internal static class JsonBody
 {
     private const int ReadSize = 4096;
 
     /// <summary>The body, or null once the refusal has been written (or the client has gone).</summary>
     /// <param name="example">What to send, shown when the body is empty or not a JSON object.</param>
-    public static async Task<T?> ReadAsync<T>(HttpContext context, JsonTypeInfo<T> type, string example) where T : class
+    public static Task<T?> ReadAsync<T>(HttpContext context, JsonTypeInfo<T> type, string example) where T : class =>
+        ReadAsync(context, type, example, ErrorResponses.WriteAsync);
+
+    /// <param name="refuse">Writes a refusal in the door's own error shape (the OpenAI door's differs from the task API's).</param>
+    public static async Task<T?> ReadAsync<T>(HttpContext context, JsonTypeInfo<T> type, string example, ErrorWriter refuse) where T : class
     {
         var request = context.Request;
         var limit = context.RequestServices.GetRequiredService<RequestLimits>().MaxBodyBytes;
         if (ContentTypeProblem(request.ContentType) is { } contentType)
         {
-            await RefuseAsync(context, StatusCodes.Status415UnsupportedMediaType, $"body: {contentType}");
+            await RefuseAsync(context, StatusCodes.Status415UnsupportedMediaType, $"body: {contentType}", refuse);
             return null;
         }
         if (request.ContentLength > limit)
         {
-            await TooLargeAsync(context, limit);
+            await TooLargeAsync(context, limit, refuse);
             return null;
         }
 
@@ -44,7 +51,7 @@ internal static class JsonBody
                 body.Advance(read);
                 if (body.WrittenCount > limit)
                 {
-                    await TooLargeAsync(context, limit);
+                    await TooLargeAsync(context, limit, refuse);
                     return null;
                 }
             }
@@ -56,14 +63,14 @@ internal static class JsonBody
             if (context.RequestAborted.IsCancellationRequested) return null;
             if (error is OperationCanceledException) throw;
             var status = (error as BadHttpRequestException)?.StatusCode ?? StatusCodes.Status400BadRequest;
-            if (status == StatusCodes.Status413PayloadTooLarge) await TooLargeAsync(context, limit);
-            else await RefuseAsync(context, status, $"body: cannot be read: {error.Message}");
+            if (status == StatusCodes.Status413PayloadTooLarge) await TooLargeAsync(context, limit, refuse);
+            else await RefuseAsync(context, status, $"body: cannot be read: {error.Message}", refuse);
             return null;
         }
 
         var rejection = Parse(body.WrittenSpan, type, example, out var parsed);
         if (rejection is null) return parsed;
-        await ErrorResponses.WriteAsync(context, rejection);
+        await refuse(context, ErrorResponses.StatusOf(rejection.Code), rejection.ToEnvelope(null));
         return null;
     }
 
@@ -106,18 +113,18 @@ internal static class JsonBody
     private static string? FieldOf(string? path) =>
         path is null or "$" ? null : path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : path.TrimStart('$');
 
-    private static Task TooLargeAsync(HttpContext context, int limit)
+    private static Task TooLargeAsync(HttpContext context, int limit, ErrorWriter refuse)
     {
         // The rest of the body is not read: closing beats draining megabytes nobody wants.
         context.Response.Headers.Connection = "close";
         return RefuseAsync(context, StatusCodes.Status413PayloadTooLarge,
-            $"body: larger than the limit of {limit} bytes (Orchestrator:Limits:MaxBodyBytes)");
+            $"body: larger than the limit of {limit} bytes (Orchestrator:Limits:MaxBodyBytes)", refuse);
     }
 
-    private static Task RefuseAsync(HttpContext context, int status, string message)
+    private static Task RefuseAsync(HttpContext context, int status, string message, ErrorWriter refuse)
     {
         context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(JsonBody))
             .LogInformation("Request body refused with {Status}: {Reason}", status, message);
-        return ErrorResponses.WriteAsync(context, status, new ErrorEnvelope(ErrorCodes.InvalidParams, message));
+        return refuse(context, status, new ErrorEnvelope(ErrorCodes.InvalidParams, message));
     }
 }
