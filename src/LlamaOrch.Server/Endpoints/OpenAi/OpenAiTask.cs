@@ -41,6 +41,8 @@ internal sealed class OpenAiTask : IDisposable
         }
         var task = admitted.Task!;
         context.Response.Headers[TaskIdHeader] = task.Id;
+        // The session the task ran in: the one a client that sent only `user` can name in the task API.
+        context.Response.Headers[OpenAiTaskFields.SessionHeader] = task.Spec.SessionId;
         if (task.Budget is { } reserved) BudgetHeaders.Write(context.Response.Headers, reserved.Budget);
         return new OpenAiTask(task, context.RequestAborted);
     }
