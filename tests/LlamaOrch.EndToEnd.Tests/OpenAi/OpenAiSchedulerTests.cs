@@ -47,7 +47,7 @@ public sealed class OpenAiSchedulerTests
     public async Task A_full_queue_is_the_sdks_429_and_its_own_retry_waits_for_retry_after_then_succeeds()
     {
         await using var orchestrator = await Orchestrator.StartAsync(Orchestrator.Pool(Slow, slots: 1, capacity: 1));
-        var blocker = (await orchestrator.AdmitAsync(Orchestrator.Task(Slow, maxTokens: 2000)))["task_id"]!.GetValue<string>();
+        var blocker = (await orchestrator.AdmitAsync(Orchestrator.Task(Slow, maxTokens: 200)))["task_id"]!.GetValue<string>();
         await orchestrator.WaitUntilAsync(h => h["pools"]![0]!["queue_depth"]!.GetValue<int>() == 0);
         await orchestrator.AdmitAsync(Orchestrator.Task(Slow, maxTokens: 2)); // the queue's one place
 
@@ -85,7 +85,7 @@ public sealed class OpenAiSchedulerTests
     [InlineData("""{"model":"p","messages":[]}""", "messages")]
     [InlineData("""{"model":"p","messages":[{"role":"user","content":"Hi"}],"tool_choice":"required"}""", "tool_choice")]
     [InlineData("""{"model":"p","messages":[{"role":"user","content":"Hi"}],"max_tokens":"many"}""", "max_tokens")]
-    [InlineData("""{"model":"p","messages":[{"role":"user","content":"Hi"}""", null)]
+    [InlineData("this is not JSON", null)]
     public async Task Bad_chat_bodies_are_400_in_openais_shape(string body, string? param)
     {
         await using var orchestrator = await Orchestrator.StartAsync(Orchestrator.Pool(Slow));

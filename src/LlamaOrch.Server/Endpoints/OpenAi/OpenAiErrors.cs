@@ -49,13 +49,13 @@ internal static class OpenAiErrors
         },
     };
 
-    /// <summary>Our invalid-params messages begin "field: problem"; the field is OpenAI's <c>param</c>.</summary>
+    /// <summary>Our invalid-params messages begin "field: problem"; the field is OpenAI's <c>param</c> ("body" is the whole request, no member).</summary>
     private static string? ParamOf(ErrorEnvelope envelope)
     {
         if (envelope.Code != ErrorCodes.InvalidParams) return null;
         var colon = envelope.Message.IndexOf(": ", StringComparison.Ordinal);
         if (colon <= 0) return null;
         var field = envelope.Message[..colon];
-        return field.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '.' or '[' or ']') ? field : null;
+        return field != "body" && field.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '.' or '[' or ']') ? field : null;
     }
 }
