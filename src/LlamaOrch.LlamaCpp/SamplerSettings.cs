@@ -2,7 +2,7 @@ namespace LlamaOrch.LlamaCpp;
 
 /// <summary>
 /// The inputs of a sampler chain. Profile <c>v1</c> (docs/determinism.md) is, in order: repetition
-/// penalty over the last 64 tokens, top-k, top-p, min-p, temperature, then a seeded draw. A temperature
+/// penalty over the last 64 tokens, the GBNF grammar when there is one, top-k, top-p, min-p, temperature, then a seeded draw. A temperature
 /// of zero or below makes it greedy.
 /// </summary>
 internal sealed record SamplerSettings(
@@ -12,4 +12,5 @@ internal sealed record SamplerSettings(
     float MinP = 0.05f,
     float RepeatPenalty = 1.0f,
     int RepeatLastN = 64,
-    uint Seed = 0);
+    uint Seed = 0,
+    string? Grammar = null);

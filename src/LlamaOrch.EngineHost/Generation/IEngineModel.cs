@@ -32,6 +32,12 @@ internal interface IEngineModel
     void Tokenize(ReadOnlySpan<char> text, List<int> tokens);
 
     /// <summary>
+    /// Why this model cannot sample under <paramref name="grammar"/> (it does not parse, or the model cannot honour
+    /// grammars at all); null when it can. Asked before any slot work, so a bad grammar costs the client a 400 only.
+    /// </summary>
+    string? GrammarError(string grammar);
+
+    /// <summary>
     /// Evaluates the prompt in slot <paramref name="slotId"/> and returns the sequence that continues it, for at
     /// most <paramref name="tokenLimit"/> tokens. The caller disposes the sequence when it stops reading.
     /// With <paramref name="reuseCachedPrefix"/> (llama-server's <c>cache_prompt</c>) the part of the prompt that

@@ -83,6 +83,11 @@ internal sealed class LlamaEngineModel : IEngineModel, IEmbeddingModel, IRerankM
 
     public void Tokenize(ReadOnlySpan<char> text, List<int> tokens) => tokens.AddRange(Encode(text.ToString()));
 
+    public string? GrammarError(string grammar) =>
+        SamplerChain.IsValidGrammar(_model, grammar)
+            ? null
+            : "the grammar failed to parse: check its GBNF syntax, that every rule it uses is defined, and that it has a rule named root";
+
     public async ValueTask<ITokenSequence> StartSequenceAsync(
         int slotId,
         string prompt,
@@ -93,7 +98,7 @@ internal sealed class LlamaEngineModel : IEngineModel, IEmbeddingModel, IRerankM
     {
         var settings = new SamplerSettings(
             (float)sampling.Temperature, sampling.TopK, (float)sampling.TopP, (float)sampling.MinP,
-            (float)sampling.RepeatPenalty, Seed: unchecked((uint)sampling.Seed));
+            (float)sampling.RepeatPenalty, Seed: unchecked((uint)sampling.Seed), Grammar: sampling.Grammar);
         var sequence = new LlamaSequence(slotId, Encode(prompt), new SamplerChain(_model, settings), tokenLimit, sampling.Strict,
             reuseCachedPrefix && !sampling.Strict, _scheduler);
         _scheduler.Join(sequence);

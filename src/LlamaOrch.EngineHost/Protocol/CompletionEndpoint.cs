@@ -111,6 +111,8 @@ internal sealed class CompletionEndpoint(
             var predicted = 0;
             var unflushed = 0;
             var stopType = StopType.Limit;
+            var stops = new StopStringMatcher(plan.StopStrings);
+            var piece = new ArrayBufferWriter<byte>(64);
             while (predicted < plan.TokenLimit)
             {
                 var next = sequence.NextAsync(cancellationToken);
@@ -137,16 +139,19 @@ internal sealed class CompletionEndpoint(
 
                 predicted++;
                 slot.CountPredictedToken();
-                if (content is null)
+                piece.ResetWrittenCount();
+                stops.Push(token.Utf8Piece.Span, piece);
+                if (WriteOutput(frames, content, piece, slot.Id, predicted)) unflushed++;
+                if (stops.Matched is not null)
                 {
-                    frames.WriteTokenFrame(token.Utf8Piece.Span, slot.Id, predicted);
-                    unflushed++;
-                }
-                else
-                {
-                    content.Write(token.Utf8Piece.Span);
+                    stopType = StopType.Word;
+                    break;
                 }
             }
+
+            piece.ResetWrittenCount();
+            stops.Flush(piece);
+            if (WriteOutput(frames, content, piece, slot.Id, predicted)) unflushed++;
 
             CompletionSpans.Decoded(decode, predicted, stopType);
             var result = new CompletionResult(
@@ -156,7 +161,8 @@ internal sealed class CompletionEndpoint(
                 sequence.CachedPromptTokens,
                 stopType,
                 time.GetElapsedTime(promptStart, generationStart),
-                time.GetElapsedTime(generationStart));
+                time.GetElapsedTime(generationStart),
+                stops.Matched);
             if (content is null)
             {
                 frames.WriteFinalFrame(result);
@@ -173,6 +179,28 @@ internal sealed class CompletionEndpoint(
         {
             return null;
         }
+    }
+
+    /// <summary>
+    /// Sends or keeps <paramref name="piece"/>; true when a frame was written. A piece held back whole (it may start a
+    /// stop string) sends no frame: an empty frame would read as a token of no text.
+    /// </summary>
+    private static bool WriteOutput(
+        CompletionFrameWriter frames,
+        ArrayBufferWriter<byte>? content,
+        ArrayBufferWriter<byte> piece,
+        int slotId,
+        int predicted)
+    {
+        if (piece.WrittenCount == 0) return false;
+        if (content is not null)
+        {
+            content.Write(piece.WrittenSpan);
+            return false;
+        }
+
+        frames.WriteTokenFrame(piece.WrittenSpan, slotId, predicted);
+        return true;
     }
 
     /// <summary>Starts the sequence: the prompt's evaluation, as its own span.</summary>

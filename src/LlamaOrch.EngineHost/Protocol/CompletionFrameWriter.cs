@@ -24,6 +24,8 @@ internal sealed class CompletionFrameWriter
     private static readonly JsonEncodedText StopTypeName = JsonEncodedText.Encode("stop_type");
     private static readonly JsonEncodedText StopLimit = JsonEncodedText.Encode("limit");
     private static readonly JsonEncodedText StopEos = JsonEncodedText.Encode("eos");
+    private static readonly JsonEncodedText StopWord = JsonEncodedText.Encode("word");
+    private static readonly JsonEncodedText StoppingWord = JsonEncodedText.Encode("stopping_word");
     private static readonly JsonEncodedText Timings = JsonEncodedText.Encode("timings");
     private static readonly JsonEncodedText PromptN = JsonEncodedText.Encode("prompt_n");
     private static readonly JsonEncodedText TokensCached = JsonEncodedText.Encode("tokens_cached");
@@ -78,7 +80,14 @@ internal sealed class CompletionFrameWriter
         _json.WriteNumber(TokensPredicted, result.TokensPredicted);
         _json.WriteNumber(TokensEvaluated, result.TokensEvaluated);
         _json.WriteNumber(TokensCached, result.TokensCached);
-        _json.WriteString(StopTypeName, result.StopType == StopType.Eos ? StopEos : StopLimit);
+        _json.WriteString(StopTypeName, result.StopType switch
+        {
+            StopType.Eos => StopEos,
+            StopType.Word => StopWord,
+            _ => StopLimit,
+        });
+        // llama-server always sends it, empty unless a stop string ended generation.
+        _json.WriteString(StoppingWord, result.StoppingWord ?? "");
         _json.WriteStartObject(Timings);
         _json.WriteNumber(CacheN, result.TokensCached); // reused from the slot's KV, as llama-server reports it
         _json.WriteNumber(PromptN, result.TokensEvaluated - result.TokensCached); // evaluated this time, as llama-server counts it

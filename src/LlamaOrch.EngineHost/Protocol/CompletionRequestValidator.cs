@@ -13,6 +13,10 @@ internal static class CompletionRequestValidator
 {
     public const int PredictUntilContextFull = -1;
 
+    // Bounds the per-token work of matching and the text held back while a match is undecided.
+    public const int MaxStopStrings = 16;
+    public const int MaxStopStringLength = 256;
+
     public static bool TryPlan(
         CompletionRequest request,
         IEngineModel model,
@@ -29,10 +33,25 @@ internal static class CompletionRequestValidator
             request.MinP ?? defaults.MinP,
             request.RepeatPenalty ?? defaults.RepeatPenalty,
             request.Seed ?? defaults.Seed,
-            request.LlorchStrict ?? false);
+            request.LlorchStrict ?? false,
+            string.IsNullOrEmpty(request.Grammar) ? null : request.Grammar);
         error = CheckSampling(sampling);
         if (error is not null)
         {
+            return false;
+        }
+
+        // llama-server drops empty stop strings (they would match at once); so do we.
+        var stopStrings = request.Stop?.Where(s => !string.IsNullOrEmpty(s)).Distinct(StringComparer.Ordinal).ToArray() ?? [];
+        if (stopStrings.Length > MaxStopStrings)
+        {
+            error = $"stop takes at most {MaxStopStrings} strings, not {stopStrings.Length}";
+            return false;
+        }
+
+        if (stopStrings.FirstOrDefault(s => s.Length > MaxStopStringLength) is { } tooLong)
+        {
+            error = $"each stop string may be at most {MaxStopStringLength} characters, not {tooLong.Length}";
             return false;
         }
 
@@ -47,6 +66,12 @@ internal static class CompletionRequestValidator
         if (nPredict < PredictUntilContextFull)
         {
             error = $"n_predict must be -1 (until the context is full) or a number of tokens >= 0, not {nPredict}";
+            return false;
+        }
+
+        if (sampling.Grammar is { } grammar && model.GrammarError(grammar) is { } grammarError)
+        {
+            error = grammarError;
             return false;
         }
 
@@ -65,7 +90,7 @@ internal static class CompletionRequestValidator
 
         var tokenLimit = nPredict == PredictUntilContextFull ? context - promptTokens : nPredict;
         plan = new CompletionPlan(prompt, promptTokens, tokenLimit, request.Stream ?? false, requestedSlot, sampling,
-            ReuseCachedPrefix: request.CachePrompt ?? true);
+            ReuseCachedPrefix: request.CachePrompt ?? true, StopStrings: stopStrings);
         return true;
     }
 

@@ -8,4 +8,7 @@ internal enum StopType
 
     /// <summary>The model produced its end-of-generation token.</summary>
     Eos,
+
+    /// <summary>The output reached one of the request's stop strings (llama-server's <c>word</c>).</summary>
+    Word,
 }

@@ -29,6 +29,11 @@ internal sealed class SimModel(SimModelRef modelRef, TimeProvider time) : IEngin
 
     public void Tokenize(ReadOnlySpan<char> text, List<int> tokens) => _vocabulary.Tokenize(text, tokens);
 
+    /// <summary>Sim words come from a word list, not from logits, so there is nothing a grammar could mask.</summary>
+    public string? GrammarError(string grammar) =>
+        $"grammar is not supported by the synthetic model {modelRef.Ref}: its tokens come from a word list, not from " +
+        "a sampler that a grammar could constrain; use a GGUF model";
+
     public ValueTask<ITokenSequence> StartSequenceAsync(
         int slotId,
         string prompt,

@@ -11,6 +11,9 @@ internal sealed record CompletionChunk
     public int? TokensPredicted { get; init; }
     public int? TokensEvaluated { get; init; }
     public string? StopType { get; init; }
+
+    /// <summary>The stop string that ended generation when <see cref="StopType"/> is <c>word</c>; empty otherwise.</summary>
+    public string? StoppingWord { get; init; }
     public CompletionTimings? Timings { get; init; }
     public ErrorBody? Error { get; init; }
 }

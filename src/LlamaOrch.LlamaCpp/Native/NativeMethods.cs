@@ -157,6 +157,10 @@ internal static unsafe partial class NativeMethods
     [LibraryImport(Llama, EntryPoint = "llama_sampler_init_penalties")]
     public static partial nint SamplerInitPenalties(int vocabSize, int lastN, float repeat, float frequency, float presence);
 
+    /// <summary>Null when the grammar does not parse or names no rule <paramref name="root"/>.</summary>
+    [LibraryImport(Llama, EntryPoint = "llama_sampler_init_grammar", StringMarshalling = StringMarshalling.Utf8)]
+    public static partial nint SamplerInitGrammar(nint vocab, string grammar, string root);
+
     [LibraryImport(Llama, EntryPoint = "llama_sampler_sample")]
     public static partial int SamplerSample(nint sampler, nint context, int index);
 
