@@ -114,7 +114,7 @@ internal sealed class BenchRun(BenchOptions options, RepoLayout layout, ChildPro
             .RunAsync(Progress, cancellationToken);
         engine.Child.Kill();
         orchestrator.Child.Kill();
-        OpenAiTable.Print(Console.Out, options, results);
+        OpenAiTable.Print(Console.Out, options with { Levels = levels }, results);
     }
 
     /// <summary>The prediction run alone: one orchestratord with a small sim pool, loaded at each target depth in turn.</summary>
