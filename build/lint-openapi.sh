@@ -11,4 +11,4 @@ if [ ! -x "$tools/node_modules/.bin/spectral" ]; then
   npm install --prefix "$tools" --no-audit --no-fund --silent "@stoplight/spectral-cli@$version" >/dev/null
 fi
 "$tools/node_modules/.bin/spectral" lint --ruleset contracts/openapi/.spectral.yaml --fail-severity warn \
-  contracts/openapi/data.yaml contracts/openapi/control.yaml contracts/openapi/anthropic.yaml
+  contracts/openapi/data.yaml contracts/openapi/control.yaml contracts/openapi/anthropic.yaml contracts/openapi/openai.yaml

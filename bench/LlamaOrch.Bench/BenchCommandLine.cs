@@ -54,6 +54,10 @@ internal static class BenchCommandLine
         "--predict-slots", "N", Defaults.PredictSlots, TryParsePositive, "not a positive integer",
         "slots of the prediction run's pool");
 
+    private static readonly Option<IReadOnlyList<int>?> OpenAiLevels = Valued<IReadOnlyList<int>?>(
+        "--openai-levels", "LIST", null, TryParseDepths, "not a comma-separated list of integers 0 or more",
+        "instead of the usual bench: added time to first token of streaming /v1/chat/completions against the same request straight to the engine, at these stream counts, e.g. 1,64");
+
     private static readonly Option<int?> SessionTurns = Valued<int?>(
         "--session-turns", "N", null, (string text, out int? value) => { var ok = TryParsePositive(text, out var turns); value = turns; return ok; },
         "not a positive integer",
@@ -113,6 +117,7 @@ internal static class BenchCommandLine
             Queued = parsed.GetValue(Queued),
             PredictDepths = parsed.GetValue(PredictDepths),
             PredictSlots = parsed.GetValue(PredictSlots),
+            OpenAiLevels = parsed.GetValue(OpenAiLevels),
             SessionTurns = parsed.GetValue(SessionTurns),
             SessionTokens = parsed.GetValue(SessionTokens),
             SessionModel = parsed.GetValue(SessionModel),
@@ -140,7 +145,7 @@ internal static class BenchCommandLine
             """)
         {
             Levels, Duration, Warmup, MaxTokens, Tps, FloodClients, FloodSeconds, Queued, PredictDepths, PredictSlots,
-            SessionTurns, SessionTokens, SessionModel, OrchestratorArgs, OrchestratorEnvironment,
+            OpenAiLevels, SessionTurns, SessionTokens, SessionModel, OrchestratorArgs, OrchestratorEnvironment,
         };
         command.Options.Remove(command.Options.OfType<VersionOption>().Single());
         command.Directives.Clear();

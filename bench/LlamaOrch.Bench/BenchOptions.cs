@@ -24,6 +24,9 @@ internal sealed record BenchOptions
     /// <summary>Slots of the prediction run's pool: few, so that a queue forms and turns over quickly.</summary>
     public int PredictSlots { get; init; } = 4;
 
+    /// <summary>Levels of the OpenAI run (streaming /v1/chat/completions against the same request to the engine); null for the usual bench.</summary>
+    public IReadOnlyList<int>? OpenAiLevels { get; init; }
+
     /// <summary>Turns of the session run's conversation; null for the usual bench (the run is one or the other).</summary>
     public int? SessionTurns { get; init; }
 

@@ -41,6 +41,11 @@ internal sealed class BenchRun(BenchOptions options, RepoLayout layout, ChildPro
             await RunSessionsAsync(cancellationToken);
             return;
         }
+        if (options.OpenAiLevels is not null)
+        {
+            await RunOpenAiAsync(cancellationToken);
+            return;
+        }
 
         Progress("starting llorch-engine (direct baseline) and orchestratord (streaming + hold pools)");
         var engine = await EngineProcess.StartAsync(children, layout, options.StreamModel, options.Slots, options.CtxPerSlot, cancellationToken);
@@ -84,6 +89,34 @@ internal sealed class BenchRun(BenchOptions options, RepoLayout layout, ChildPro
         ResultsTable.Print(Console.Out, options, (engineRoundTrip, orchRoundTrip), memory, streaming, flood, checks);
     }
 
+    /// <summary>
+    /// The OpenAI run alone: streaming <c>/v1/chat/completions</c> through orchestratord against the request the door
+    /// makes of it (the ChatML-rendered prompt and its stop string) sent straight to an identical llorch-engine.
+    /// </summary>
+    private async Task RunOpenAiAsync(CancellationToken cancellationToken)
+    {
+        var levels = options.OpenAiLevels!;
+        var slots = levels.Max();
+        Progress($"starting llorch-engine (direct baseline) and orchestratord (pool '{StreamPool}', {slots} slots)");
+        var engine = await EngineProcess.StartAsync(children, layout, options.StreamModel, slots, options.CtxPerSlot, cancellationToken);
+        var orchestrator = await OrchestratorProcess.StartAsync(children, layout, "orchestratord-openai",
+            [new PoolSpec(StreamPool, options.StreamModel, slots, QueueCapacity: Math.Max(2 * slots, 256))],
+            _apiToken, workDirectory, options, http, cancellationToken);
+        var bodies = new RequestBodies(options.StreamModel, options.MaxTokens, options.CtxPerSlot);
+        var self = Environment.ProcessId;
+        var directCpu = new CpuMeter([("orch", () => [orchestrator.Pid]), ("engine", () => [engine.Pid]), ("bench", () => [self])]);
+        var orchCpu = new CpuMeter([("orch", () => [orchestrator.Pid]), ("engine", () => orchestrator.EnginePids), ("bench", () => [self])]);
+        var results = await new StreamingScenario(
+                options with { Levels = levels },
+                new DirectEngineTarget(http, engine.BaseAddress, bodies, chat: true),
+                new OpenAiChatTarget(http, orchestrator.BaseAddress, _apiToken, StreamPool, bodies),
+                directCpu, orchCpu, orchestrator.Pid)
+            .RunAsync(Progress, cancellationToken);
+        engine.Child.Kill();
+        orchestrator.Child.Kill();
+        OpenAiTable.Print(Console.Out, options with { Levels = levels }, results);
+    }
+
     /// <summary>The prediction run alone: one orchestratord with a small sim pool, loaded at each target depth in turn.</summary>
     private async Task RunPredictionAsync(CancellationToken cancellationToken)
     {
@@ -121,6 +154,8 @@ internal sealed class BenchRun(BenchOptions options, RepoLayout layout, ChildPro
         Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, {RuntimeInformation.FrameworkDescription}");
         if (options.PredictDepths is { } depths)
             Console.WriteLine($"prediction run: target queue depths {string.Join(",", depths)}; {options.WarmupSeconds:0.#} s + a queue's turnover of warm-up, {options.DurationSeconds:0.#} s measured per depth");
+        else if (options.OpenAiLevels is { } openAiLevels)
+            Console.WriteLine($"openai run: levels {string.Join(",", openAiLevels)} streams; {options.WarmupSeconds:0.#} s warm-up + {options.DurationSeconds:0.#} s measured per level and path");
         else if (options.SessionTurns is { } turns)
             Console.WriteLine($"session run: {turns} turns growing to about {options.SessionTokens} prompt tokens, reuse against kv_hint cold");
         else Console.WriteLine($"levels {string.Join(",", options.Levels)} streams; {options.WarmupSeconds:0.#} s warm-up + {options.DurationSeconds:0.#} s measured per level and path");

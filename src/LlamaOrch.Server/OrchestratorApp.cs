@@ -13,6 +13,7 @@ using LlamaOrch.Server.Catalog;
 using LlamaOrch.Server.Configuration;
 using LlamaOrch.Server.Endpoints;
 using LlamaOrch.Server.Endpoints.Anthropic;
+using LlamaOrch.Server.Endpoints.OpenAi;
 using LlamaOrch.Server.Health;
 using LlamaOrch.Server.Hosting;
 using LlamaOrch.Server.Http;
@@ -137,6 +138,7 @@ internal static class OrchestratorApp
         app.MapToolEndpoints();
         app.MapAnthropicEndpoints();
         app.MapMcp(McpToolServer.Path);
+        app.MapOpenAiEndpoints();
 
         LogStartup(app, settings, token, listening, tracing);
         return app;

@@ -5,7 +5,7 @@ using Microsoft.OpenApi;
 
 namespace LlamaOrch.EndToEnd.Tests;
 
-/// <summary>contracts/openapi/data.yaml and control.yaml together must describe exactly the operations orchestratord maps.</summary>
+/// <summary>contracts/openapi/data.yaml, control.yaml and openai.yaml together must describe exactly the operations orchestratord maps.</summary>
 public sealed class OpenApiContractTests(FastPoolFixture fixture) : IClassFixture<FastPoolFixture>
 {
     [Fact]
@@ -33,6 +33,7 @@ public sealed class OpenApiContractTests(FastPoolFixture fixture) : IClassFixtur
     [InlineData(OpenApiContracts.Data)]
     [InlineData(OpenApiContracts.Control)]
     [InlineData(OpenApiContracts.Anthropic)]
+    [InlineData(OpenApiContracts.OpenAi)]
     public async Task Each_contract_is_openapi_3_1_and_publishes_the_api_version_the_server_serves(string file)
     {
         var served = JsonNode.Parse(await fixture.Orchestrator.Http.GetStringAsync("/v1/capabilities"))!["api_version"]!.GetValue<string>();
@@ -79,6 +80,34 @@ public sealed class OpenApiContractTests(FastPoolFixture fixture) : IClassFixtur
         }
     }
 
+    /// <summary>
+    /// The OpenAI door's answers and chunks: each schema names exactly the keys its record can write, and requires the ones
+    /// always written (the door leaves null members out, except the error's <c>param</c> and <c>code</c>).
+    /// </summary>
+    [Fact]
+    public async Task Each_openai_answer_schema_matches_the_keys_its_record_writes()
+    {
+        var schemas = (await OpenApiContracts.LoadAsync(OpenApiContracts.OpenAi)).Components!.Schemas!;
+        var context = LlamaOrch.Contracts.OpenAi.OpenAiJsonContext.Default;
+        foreach (var (schema, typeInfo) in new (string, System.Text.Json.Serialization.Metadata.JsonTypeInfo)[]
+                 {
+                     ("ChatCompletion", context.ChatCompletion), ("ChatCompletionChunk", context.ChatCompletionChunk), ("Completion", context.Completion),
+                     ("Usage", context.Usage), ("OpenAiError", context.OpenAiError), ("OpenAiErrorResponse", context.OpenAiErrorResponse),
+                     ("RerankResponse", context.RerankResponse), ("ModelList", context.ModelList), ("EmbeddingList", context.EmbeddingListSingleArray),
+                 })
+        {
+            var documented = schemas[schema];
+            Assert.Equal(typeInfo.Properties.Select(p => p.Name).Order(), documented.Properties!.Keys.Order());
+            var alwaysWritten = typeInfo.Properties.Where(p => !p.IsGetNullable || IsAlwaysWritten(p)).Select(p => p.Name).Order();
+            Assert.Equal(alwaysWritten, (documented.Required ?? new HashSet<string>()).Order());
+        }
+    }
+
+    private static bool IsAlwaysWritten(System.Text.Json.Serialization.Metadata.JsonPropertyInfo property) =>
+        property.AttributeProvider?.GetCustomAttributes(typeof(System.Text.Json.Serialization.JsonIgnoreAttribute), inherit: false)
+            .OfType<System.Text.Json.Serialization.JsonIgnoreAttribute>()
+            .Any(a => a.Condition == System.Text.Json.Serialization.JsonIgnoreCondition.Never) == true;
+
     private static bool IsLeftOutWhenNull(System.Text.Json.Serialization.Metadata.JsonPropertyInfo property) =>
         property.AttributeProvider?.GetCustomAttributes(typeof(System.Text.Json.Serialization.JsonIgnoreAttribute), inherit: false)
             .OfType<System.Text.Json.Serialization.JsonIgnoreAttribute>()
@@ -93,6 +122,7 @@ public sealed class OpenApiContractTests(FastPoolFixture fixture) : IClassFixtur
     [InlineData(OpenApiContracts.Data)]
     [InlineData(OpenApiContracts.Control)]
     [InlineData(OpenApiContracts.Anthropic)]
+    [InlineData(OpenApiContracts.OpenAi)]
     public async Task Every_response_resolves_and_every_error_answer_is_the_error_envelope(string file)
     {
         var document = await OpenApiContracts.LoadAsync(file);
@@ -111,10 +141,11 @@ public sealed class OpenApiContractTests(FastPoolFixture fixture) : IClassFixtur
             {
                 var schema = Assert.IsType<OpenApiSchemaReference>(response.Content?["application/json"].Schema);
                 // Readiness answers a probe with the health report either way, so its 503 names the pool that is not ready;
-                // the Anthropic door answers in Anthropic's error shape; the MCP transport answers what it cannot take in
-                // JSON-RPC's own error shape (the token check, ours, stays the envelope).
+                // the OpenAI and Anthropic doors answer in their own error shapes; the MCP transport answers what it cannot
+                // take in JSON-RPC's own error shape (the token check, ours, stays the envelope).
                 Assert.True((path, status) is ("/health/ready", "503") ? schema.Reference.Id == "HealthResponse"
                     : file == OpenApiContracts.Anthropic ? schema.Reference.Id == "ErrorResponse"
+                    : file == OpenApiContracts.OpenAi ? schema.Reference.Id == "OpenAiErrorResponse"
                     : path == "/v1/mcp" && status is "400" or "406" ? schema.Reference.Id == "McpJsonRpcError"
                     : IsErrorEnvelope(schema),
                     $"{where} answers {schema.Reference.Id}");

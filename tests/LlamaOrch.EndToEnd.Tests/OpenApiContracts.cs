@@ -13,8 +13,9 @@ internal static class OpenApiContracts
     public const string Data = "data.yaml";
     public const string Control = "control.yaml";
     public const string Anthropic = "anthropic.yaml";
+    public const string OpenAi = "openai.yaml";
 
-    public static IReadOnlyList<string> All { get; } = [Data, Control, Anthropic];
+    public static IReadOnlyList<string> All { get; } = [Data, Control, Anthropic, OpenAi];
 
     public static async Task<OpenApiDocument> LoadAsync(string file) => (await ReadAsync(file)).Document;
 

@@ -28,14 +28,44 @@ internal sealed class RequestBodies(string modelRef, int maxTokens, int ctx)
         if (seed is { } value) writer.WriteNumber("seed"u8, value);
     });
 
-    /// <summary>The <c>POST /completion</c> body orchestratord's llama.cpp adapter sends for the same task.</summary>
-    public HttpContent Completion(long seed) => Json(writer =>
+    /// <summary>
+    /// <see cref="Prompt"/> as the one user message of a chat, rendered as the OpenAI door renders it for a model without a
+    /// template (ChatML), and the stop string the door adds.
+    /// </summary>
+    public const string ChatPrompt = "<|im_start|>user\n" + Prompt + "<|im_end|>\n<|im_start|>assistant\n";
+
+    private const string ChatStop = "<|im_end|>";
+
+    /// <summary>
+    /// The <c>POST /completion</c> body orchestratord's llama.cpp adapter sends for the same task; with <paramref name="chat"/>,
+    /// for the same streaming chat completion (<see cref="ChatCompletion"/>).
+    /// </summary>
+    public HttpContent Completion(long seed, bool chat = false) => Json(writer =>
     {
-        writer.WriteString("prompt"u8, Prompt);
+        writer.WriteString("prompt"u8, chat ? ChatPrompt : Prompt);
         writer.WriteNumber("n_predict"u8, maxTokens);
         writer.WriteBoolean("stream"u8, true);
         writer.WriteNumber("seed"u8, seed);
         writer.WriteBoolean("cache_prompt"u8, true);
+        if (!chat) return;
+        writer.WriteStartArray("stop"u8);
+        writer.WriteStringValue(ChatStop);
+        writer.WriteEndArray();
+    });
+
+    /// <summary>A streaming <c>POST /v1/chat/completions</c> body: <see cref="Prompt"/> as one user message, to <paramref name="model"/> (a pool id).</summary>
+    public HttpContent ChatCompletion(string model, long seed) => Json(writer =>
+    {
+        writer.WriteString("model"u8, model);
+        writer.WriteStartArray("messages"u8);
+        writer.WriteStartObject();
+        writer.WriteString("role"u8, "user"u8);
+        writer.WriteString("content"u8, Prompt);
+        writer.WriteEndObject();
+        writer.WriteEndArray();
+        writer.WriteNumber("max_tokens"u8, maxTokens);
+        writer.WriteNumber("seed"u8, seed);
+        writer.WriteBoolean("stream"u8, true);
     });
 
     private static ByteArrayContent Json(Action<Utf8JsonWriter> fields)

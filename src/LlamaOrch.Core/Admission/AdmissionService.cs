@@ -57,6 +57,12 @@ public sealed class AdmissionService
     {
         problem = null;
         var model = body.ModelRef;
+        if (model is not null && PoolNamed(model) is { } pool)
+        {
+            // A pool's id is a short name for its model, and the pool is the one asked for.
+            model = pool.Config.Model;
+            body = body with { ModelRef = model, Placement = body.Placement ?? new PlacementBody { Mode = "pin", PinPoolId = pool.Id } };
+        }
         if (model is null)
         {
             if (!WireNames.Workloads.TryGetValue(body.Workload ?? WireNames.Of(Workload.Completion), out var workload)) return body;
@@ -66,6 +72,10 @@ public sealed class AdmissionService
         var engine = body.Engine ?? WireNames.Of(_pools.All.FirstOrDefault(p => NamesOf(model).Contains(p.Config.Model))?.Config.Engine ?? EngineKind.LlamaCpp);
         return body with { ModelRef = model, Engine = engine };
     }
+
+    /// <summary>The pool whose id <paramref name="name"/> is, when no pool serves a model by that name (a model's own name wins).</summary>
+    private PoolRuntime? PoolNamed(string name) =>
+        _pools.Find(name) is { } pool && !_pools.All.Any(p => NamesOf(name).Contains(p.Config.Model)) ? pool : null;
 
     private string? TheOnlyModel(Workload workload, out Rejection? problem)
     {

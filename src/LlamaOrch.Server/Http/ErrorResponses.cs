@@ -3,6 +3,7 @@ using LlamaOrch.Contracts;
 using LlamaOrch.Contracts.Errors;
 using LlamaOrch.Core.Admission;
 using LlamaOrch.Server.Endpoints.Anthropic;
+using LlamaOrch.Server.Endpoints.OpenAi;
 
 namespace LlamaOrch.Server.Http;
 
@@ -43,8 +44,10 @@ internal static class ErrorResponses
             response.Headers.RetryAfter = Math.Max(1, (long)Math.Ceiling(retryAfterMs / 1000.0)).ToString(CultureInfo.InvariantCulture);
             response.Headers["X-Backoff-Ms"] = retryAfterMs.ToString(CultureInfo.InvariantCulture);
         }
-        // The Anthropic door answers in Anthropic's error shape, whichever layer refuses the request.
+        // The OpenAI and Anthropic doors answer in their own error shapes, whichever layer refuses the request (the token
+        // check, the body reader, the limits, routing, the door itself), so their SDKs raise their own errors.
         if (AnthropicErrors.Owns(context)) return AnthropicErrors.WriteAsync(context, status, envelope);
+        if (OpenAiEndpoints.Owns(context.Request.Path)) return OpenAiErrors.WriteAsync(response, status, envelope);
         return response.WriteAsJsonAsync(envelope with { Engine = envelope.Engine ?? ErrorEnvelope.NoEngine, CorrelationId = CorrelationIdMiddleware.Of(context) },
             ContractsJsonContext.Default.ErrorEnvelope, contentType: "application/json");
     }

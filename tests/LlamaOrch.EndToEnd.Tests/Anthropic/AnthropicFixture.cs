@@ -19,7 +19,8 @@ public sealed class AnthropicFixture : IAsyncLifetime
 
     public async Task InitializeAsync() => Orchestrator = await Orchestrator.StartAsync(
     [
-        .. Orchestrator.Pool(Stories, slots: 2, ctx: 512),
+        // 2048: the fallback template's tool instructions alone are a few hundred of stories260K's short tokens.
+        .. Orchestrator.Pool(Stories, slots: 2, ctx: 2048),
         "Pools:1:Id=slow", $"Pools:1:Model={Slow}", "Pools:1:Slots=1", "Pools:1:Replicas=1",
         "Pools:1:Queue:Capacity=1", "Pools:1:Queue:Policy=reject", "Pools:1:Ctx=4096",
     ]);
