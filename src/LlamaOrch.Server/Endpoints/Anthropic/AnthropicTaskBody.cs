@@ -13,8 +13,8 @@ namespace LlamaOrch.Server.Endpoints.Anthropic;
 /// </summary>
 internal static class AnthropicTaskBody
 {
-    public const string PriorityHeader = "X-Priority";
-    public const string SessionHeader = "X-Session-Id";
+    private const string PriorityHeader = DoorTask.PriorityHeader;
+    private const string SessionHeader = DoorTask.SessionHeader;
 
     public static Rejection? Build(HttpContext context, MessagesRequest request, AnthropicPrompt prompt, out TaskRequestBody? body)
     {

@@ -33,16 +33,8 @@ internal static class MessagesEndpoint
             return;
         }
 
-        var admitted = await TaskAdmission.AdmitAsync(context, body!, admission, limits, metrics);
-        if (admitted.Rejection is { } rejection)
-        {
-            await ErrorResponses.WriteAsync(context, rejection, admitted.Engine);
-            return;
-        }
-
-        var task = admitted.Task!;
-        using var leaving = context.RequestAborted.Register(static state => ((OrchestratedTask)state!).Cancel(), task);
-        if (task.Budget is { } reserved) BudgetHeaders.Write(context.Response.Headers, reserved.Budget);
+        using var task = await DoorTask.AdmitAsync(context, body!, admission, limits, metrics);
+        if (task is null) return;
         var parser = prompt!.ParsesToolCalls ? new ToolCallStreamParser(prompt.Rendered.ToolCallFormat) : null;
         var answer = new Answer(task, request.Model!, request.StopSequences);
         try
@@ -52,28 +44,21 @@ internal static class MessagesEndpoint
         }
         catch (Exception error) when (error is OperationCanceledException or IOException && context.RequestAborted.IsCancellationRequested)
         {
-            // The client left; the registration above has cancelled the task.
+            // The client left; DoorTask has cancelled the task.
         }
     }
 
-    private sealed record Answer(OrchestratedTask Task, string Model, IReadOnlyList<string>? StopSequences)
+    private sealed record Answer(DoorTask Task, string Model, IReadOnlyList<string>? StopSequences)
     {
-        public string MessageId { get; } = "msg_" + Task.Id.Replace("-", string.Empty, StringComparison.Ordinal);
+        public string MessageId { get; } = "msg_" + Task.Task.Id.Replace("-", string.Empty, StringComparison.Ordinal);
     }
 
     private static async Task RespondAsync(HttpContext context, Answer answer, MessageAssembler assembler)
     {
-        var events = new List<TaskEventRecord>();
-        var next = 0;
         EndFrame? end = null;
         ErrorEnvelope? failure = null;
-        while (end is null && failure is null)
-        {
-            events.Clear();
-            (next, var closed) = await answer.Task.ReadEventsAsync(next, events);
-            (end, failure) = Apply(events, assembler);
-            if (closed) break;
-        }
+        while (end is null && failure is null && await answer.Task.NextAsync())
+            (end, failure) = Apply(answer.Task.Batch, assembler);
         if (context.RequestAborted.IsCancellationRequested) return;
         if (Failure(end, failure) is { } error)
         {
@@ -101,19 +86,14 @@ internal static class MessagesEndpoint
         AnthropicSse.Write(output, Ping);
         await output.FlushAsync(context.RequestAborted);
 
-        var events = new List<TaskEventRecord>();
-        var next = 0;
         EndFrame? end = null;
         ErrorEnvelope? failure = null;
-        while (end is null && failure is null)
+        while (end is null && failure is null && await answer.Task.NextAsync())
         {
-            events.Clear();
-            (next, var closed) = await answer.Task.ReadEventsAsync(next, events);
-            (end, failure) = Apply(events, assembler);
-            if (end is null && failure is null && events.Count == 0 && !closed) AnthropicSse.Write(output, Ping); // woken by the keep-alive pulse
+            (end, failure) = Apply(answer.Task.Batch, assembler);
+            if (end is null && failure is null && answer.Task.Batch.Count == 0 && !answer.Task.Closed) AnthropicSse.Write(output, Ping); // woken by the keep-alive pulse
             foreach (var streamEvent in assembler.TakeEvents()) AnthropicSse.Write(output, streamEvent);
             await output.FlushAsync(context.RequestAborted);
-            if (closed) break;
         }
         if (context.RequestAborted.IsCancellationRequested) return;
 

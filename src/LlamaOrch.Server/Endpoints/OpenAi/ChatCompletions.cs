@@ -57,7 +57,7 @@ internal static class ChatCompletions
         }
 
         body = body with { Prompt = prompt.Prompt, Stop = [.. chat.Stop, .. prompt.Stop.Except(chat.Stop)], Grammar = grammar };
-        using var task = await OpenAiTask.AdmitAsync(context, body, admission, limits, metrics);
+        using var task = await DoorTask.AdmitAsync(context, body, admission, limits, metrics);
         if (task is null) return;
 
         var answer = new ChatAnswer("chatcmpl-" + task.Task.Id, OpenAiTaskFields.Now(), request.Model ?? task.Task.Spec.ModelRef,
@@ -73,7 +73,7 @@ internal static class ChatCompletions
         }
     }
 
-    private static async Task AnswerAsync(HttpContext context, OpenAiTask task, ChatAnswer answer)
+    private static async Task AnswerAsync(HttpContext context, DoorTask task, ChatAnswer answer)
     {
         var text = new StringBuilder();
         var calls = new SortedDictionary<int, (string Id, string Name, StringBuilder Arguments)>();
@@ -120,7 +120,7 @@ internal static class ChatCompletions
         }
     }
 
-    private static async Task StreamAsync(HttpContext context, OpenAiTask task, ChatAnswer answer, bool includeUsage)
+    private static async Task StreamAsync(HttpContext context, DoorTask task, ChatAnswer answer, bool includeUsage)
     {
         using var sse = await SseJsonWriter.StartAsync(context);
         sse.Write(answer.Chunk(new ChunkDelta("assistant", string.Empty, null), null), OpenAiJsonContext.Default.ChatCompletionChunk);

@@ -30,7 +30,7 @@ internal static class Completions
             Stop = stop,
             Sampling = OpenAiTaskFields.Sampling(request.Temperature, request.TopP),
         };
-        using var task = await OpenAiTask.AdmitAsync(context, body, admission, limits, metrics);
+        using var task = await DoorTask.AdmitAsync(context, body, admission, limits, metrics);
         if (task is null) return;
 
         var id = "cmpl-" + task.Task.Id;
@@ -75,7 +75,7 @@ internal static class Completions
         return OpenAiTaskFields.ReadStop(request.Stop, out stop);
     }
 
-    private static async Task AnswerAsync(HttpContext context, OpenAiTask task, string id, long created, string model)
+    private static async Task AnswerAsync(HttpContext context, DoorTask task, string id, long created, string model)
     {
         var text = new StringBuilder();
         while (await task.NextAsync())
@@ -101,7 +101,7 @@ internal static class Completions
         }
     }
 
-    private static async Task StreamAsync(HttpContext context, OpenAiTask task, string id, long created, string model, bool includeUsage)
+    private static async Task StreamAsync(HttpContext context, DoorTask task, string id, long created, string model, bool includeUsage)
     {
         using var sse = await SseJsonWriter.StartAsync(context);
         while (await task.NextAsync())

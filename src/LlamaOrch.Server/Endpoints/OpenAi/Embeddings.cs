@@ -23,7 +23,7 @@ internal static class Embeddings
         }
 
         var body = OpenAiTaskFields.Base(context, WireNames.Of(Workload.Embedding), request.Model, request.User, request.Priority) with { Inputs = inputs };
-        using var task = await OpenAiTask.AdmitAsync(context, body, admission, limits, metrics);
+        using var task = await DoorTask.AdmitAsync(context, body, admission, limits, metrics);
         if (task is null) return;
 
         var vectors = new float[inputs.Count][];

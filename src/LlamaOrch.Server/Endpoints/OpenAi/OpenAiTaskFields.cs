@@ -11,8 +11,8 @@ namespace LlamaOrch.Server.Endpoints.OpenAi;
 /// </summary>
 internal static class OpenAiTaskFields
 {
-    public const string PriorityHeader = "X-Priority";
-    public const string SessionHeader = "X-Session-Id";
+    private const string PriorityHeader = DoorTask.PriorityHeader;
+    private const string SessionHeader = DoorTask.SessionHeader;
 
     public static TaskRequestBody Base(HttpContext context, string workload, string? model, string? user, string? priority) => new()
     {

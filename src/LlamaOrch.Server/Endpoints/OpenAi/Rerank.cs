@@ -32,7 +32,7 @@ internal static class Rerank
             Prompt = request.Query,
             Inputs = request.Documents,
         };
-        using var task = await OpenAiTask.AdmitAsync(context, body, admission, limits, metrics);
+        using var task = await DoorTask.AdmitAsync(context, body, admission, limits, metrics);
         if (task is null) return;
 
         var scores = new List<ScoreFrame>(request.Documents!.Count);
