@@ -29,7 +29,7 @@ public sealed class LlamaOrchApiException : Exception
     /// <summary>The whole error envelope.</summary>
     public ErrorEnvelope Error { get; }
 
-    /// <summary>The error code (<see cref="ErrorCodes"/>), e.g. <c>QUEUE_FULL</c> or <c>INVALID_PARAMS</c>.</summary>
+    /// <summary>The error code (<see cref="ErrorCodes"/>), e.g. <c>ADMISSION_REJECT</c> or <c>INVALID_PARAMS</c>.</summary>
     public string Code => Error.Code;
 
     /// <summary>Whether the server says the same request may succeed later; null when it did not say.</summary>
