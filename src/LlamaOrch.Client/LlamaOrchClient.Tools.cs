@@ -14,7 +14,7 @@ public sealed partial class LlamaOrchClient
         SendJsonAsync(HttpMethod.Post, "/v1/tools/http/fetch", request, ContractsJsonContext.Default.HttpFetchRequest,
             ContractsJsonContext.Default.HttpFetchResponse, idempotent: false, cancellationToken);
 
-    /// <summary><c>GET /v1/tools/audit</c>: tool calls, newest first, optionally by decision, session or time.</summary>
+    /// <summary><c>GET /v1/tools/audit</c>: tool calls, newest first, optionally by decision (<c>allowed</c>, <c>refused</c>, <c>failed</c>), session or time.</summary>
     public Task<ApiResponse<ToolAuditResponse>> GetToolAuditAsync(
         string? decision = null, string? sessionId = null, DateTimeOffset? since = null, int? limit = null, long? cursor = null,
         CancellationToken cancellationToken = default) =>

@@ -156,7 +156,7 @@ public sealed class TypedCallTests(SimServer server) : IClassFixture<SimServer>
 
         var audit = (await client.GetToolAuditAsync(sessionId: session)).Value;
         Assert.Equal(2, audit.Entries.Count);
-        Assert.Single((await client.GetToolAuditAsync(decision: "deny", sessionId: session)).Value.Entries);
+        Assert.Single((await client.GetToolAuditAsync(decision: "refused", sessionId: session)).Value.Entries);
     }
 
     [Fact]
