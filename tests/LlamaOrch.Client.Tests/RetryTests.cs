@@ -129,6 +129,17 @@ public sealed class RetryTests
     }
 
     [Fact]
+    public async Task A_server_that_cannot_be_reached_is_not_retried()
+    {
+        var handler = new ScriptedHandler(_ => throw new HttpRequestException(HttpRequestError.ConnectionError, "connection refused"));
+        using var client = ClientOf(handler);
+
+        var error = await Assert.ThrowsAsync<HttpRequestException>(() => client.GetCapabilitiesAsync());
+        Assert.Equal(HttpRequestError.ConnectionError, error.HttpRequestError);
+        Assert.Single(handler.Seen);
+    }
+
+    [Fact]
     public async Task An_answer_that_is_not_an_envelope_still_becomes_a_typed_error()
     {
         var handler = new ScriptedHandler(_ => new HttpResponseMessage(HttpStatusCode.BadGateway) { Content = new StringContent("<html>bad gateway</html>") });

@@ -44,6 +44,8 @@ internal static class BackpressureRetry
     public static bool IsRetriable(Exception error, bool retryTransport) => error switch
     {
         LlamaOrchApiException api => api.IsRetriable,
+        // Nothing listens there (or the name is unknown): say so now rather than after minutes of retries.
+        HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError } => false,
         HttpRequestException or TimeoutException or IOException => retryTransport,
         _ => false,
     };
