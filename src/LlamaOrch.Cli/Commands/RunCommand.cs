@@ -1,0 +1,91 @@
+using System.CommandLine;
+using System.Text.Json;
+using LlamaOrch.Client;
+using LlamaOrch.Contracts.Tasks;
+
+namespace LlamaOrch.Cli.Commands;
+
+/// <summary><c>llorch run PROMPT</c>: streams one task's tokens to stdout; Ctrl-C cancels it on the server.</summary>
+internal static class RunCommand
+{
+    public static Command Create()
+    {
+        var prompt = new Argument<string>("prompt") { Description = "the prompt" };
+        var model = new Option<string?>("--model", "-m") { Description = "model ref (default: the server's default model)" };
+        var maxTokens = new Option<int?>("--max-tokens", "-n") { Description = "most tokens to generate" };
+        var seed = new Option<long?>("--seed") { Description = "sampling seed" };
+        var session = new Option<string?>("--session") { Description = "session id (a uuid) to continue" };
+        var command = new Command("run", "Run a task and stream its text") { prompt, model, maxTokens, seed, session };
+        command.SetAction((parse, cancellationToken) =>
+        {
+            var url = GlobalOptions.UrlOf(parse);
+            return Failures.GuardAsync(async () =>
+            {
+                using var client = GlobalOptions.ClientOf(parse);
+                var run = client.RunTask(new TaskRequestBody
+                {
+                    Prompt = parse.GetValue(prompt),
+                    ModelRef = parse.GetValue(model),
+                    MaxTokens = parse.GetValue(maxTokens),
+                    Seed = parse.GetValue(seed),
+                    SessionId = parse.GetValue(session),
+                });
+                var json = parse.GetValue(GlobalOptions.Json);
+                var result = json ? await run.CollectAsync(cancellationToken) : await StreamAsync(run, cancellationToken);
+                if (json)
+                {
+                    await using var stdout = Console.OpenStandardOutput();
+                    await using var writer = new Utf8JsonWriter(stdout);
+                    writer.WriteStartObject();
+                    writer.WriteString("task_id", result.TaskId);
+                    writer.WriteString("correlation_id", run.EchoedCorrelationId ?? run.CorrelationId);
+                    writer.WriteString("text", result.Text);
+                    writer.WriteNumber("tokens", result.Tokens);
+                    if (result.End is { } end) writer.WriteString("stop_reason", end.StopReason);
+                    if (result.Error is { } failed) writer.WriteString("error", $"{failed.Code}: {failed.Message}");
+                    writer.WriteEndObject();
+                    await writer.FlushAsync(cancellationToken);
+                    await stdout.WriteAsync("\n"u8.ToArray(), cancellationToken);
+                }
+                else if (result.End is { } end)
+                {
+                    await Console.Error.WriteLineAsync($"[{end.StopReason}: {end.TokensOut} tokens, {end.TokensIn} in, task {result.TaskId}]");
+                }
+                if (result.Error is { } error)
+                {
+                    await Console.Error.WriteLineAsync($"llorch: the task failed: {error.Code}: {error.Message} [{run.CorrelationId}]");
+                    return ExitCodes.Failed;
+                }
+                return ExitCodes.Ok;
+            }, url);
+        });
+        return command;
+    }
+
+    /// <summary>Writes tokens as they arrive, then returns the same summary CollectAsync would.</summary>
+    private static async Task<TaskResult> StreamAsync(TaskRun run, CancellationToken cancellationToken)
+    {
+        var text = new System.Text.StringBuilder();
+        var tokens = 0;
+        StartedFrame? started = null;
+        EndFrame? end = null;
+        LlamaOrch.Contracts.Errors.ErrorEnvelope? error = null;
+        await foreach (var frame in run.WithCancellation(cancellationToken))
+        {
+            switch (frame)
+            {
+                case TaskEvent.Started s: started = s.Frame; break;
+                case TaskEvent.Token t:
+                    await Console.Out.WriteAsync(t.Text);
+                    await Console.Out.FlushAsync(cancellationToken);
+                    text.Append(t.Text);
+                    tokens++;
+                    break;
+                case TaskEvent.End e: end = e.Frame; break;
+                case TaskEvent.Error e: error = e.Frame; break;
+            }
+        }
+        await Console.Out.WriteLineAsync();
+        return new TaskResult(run.TaskId, text.ToString(), tokens, started, end, error, [], []);
+    }
+}
