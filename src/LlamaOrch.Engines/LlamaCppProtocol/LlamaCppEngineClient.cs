@@ -7,13 +7,15 @@ using System.Text.Json.Serialization.Metadata;
 using LlamaOrch.Contracts.Errors;
 using LlamaOrch.Core.Engines;
 using LlamaOrch.EngineProtocol.Wire;
+using LlamaOrch.Engines.Upstreams;
 
 namespace LlamaOrch.Engines.LlamaCppProtocol;
 
 /// <summary>
-/// Drives one engine that speaks llama.cpp server's HTTP API: llorch-engine or a real llama-server.
+/// Drives one engine that speaks llama.cpp server's HTTP API: llorch-engine or a real llama-server, started by
+/// us or an upstream we do not start.
 /// </summary>
-internal sealed class LlamaCppEngineClient(HttpClient http, Uri baseAddress) : IEngineClient
+internal sealed class LlamaCppEngineClient(HttpClient http, Uri baseAddress) : IUpstreamEngine
 {
     private static ReadOnlySpan<byte> DataPrefix => "data: "u8;
 

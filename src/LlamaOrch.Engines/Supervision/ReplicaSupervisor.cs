@@ -22,7 +22,7 @@ internal sealed class ReplicaSupervisor(
     HttpClient http,
     SupervisorOptions options,
     TimeProvider time,
-    ILogger logger)
+    ILogger logger) : IReplicaRun
 {
     private readonly string _replicaId = plan.ReplicaId;
     private Process? _process;

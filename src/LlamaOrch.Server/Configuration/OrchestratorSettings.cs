@@ -175,12 +175,19 @@ internal sealed record OrchestratorSettings(
         if (!WireNames.Engines.TryGetValue(engine, out var engineKind) || engineKind != EngineKind.LlamaCpp)
             throw new ConfigurationException($"{key}:Engine '{engine}' is not supported (supported: llamacpp)");
 
+        var upstreams = UpstreamSettings.From(pool.Upstreams, $"{key}:Upstreams");
+        // A pool that lists upstreams starts no engine of its own unless Replicas asks for some beside them.
+        var replicas = upstreams.Count > 0
+            ? (pool.Replicas ?? 0) >= 0 ? pool.Replicas ?? 0 : throw new ConfigurationException($"{key}:Replicas must be 0 or more (got {pool.Replicas})")
+            : Positive(pool.Replicas ?? 1, $"{key}:Replicas");
+
         return new PoolConfig
         {
             Id = pool.Id,
             Engine = engineKind,
             Model = pool.Model,
-            Replicas = Positive(pool.Replicas ?? 1, $"{key}:Replicas"),
+            Replicas = replicas,
+            Upstreams = upstreams,
             Slots = Positive(pool.Slots ?? 4, $"{key}:Slots"),
             Devices = DeviceList(pool.Devices, $"{key}:Devices"),
             Ctx = Positive(pool.Ctx ?? 4096, $"{key}:Ctx"),

@@ -1,0 +1,14 @@
+using LlamaOrch.Core.Pools;
+using LlamaOrch.Engines.LlamaCppProtocol;
+
+namespace LlamaOrch.Engines.Upstreams;
+
+/// <summary>The adapter for an upstream's protocol.</summary>
+internal static class UpstreamEngines
+{
+    public static IUpstreamEngine For(UpstreamConfig upstream, HttpClient http) => upstream.Protocol switch
+    {
+        UpstreamProtocol.LlamaCpp => new LlamaCppEngineClient(http, upstream.Url),
+        var other => throw new ArgumentOutOfRangeException(nameof(upstream), other, "no adapter for this protocol"),
+    };
+}
