@@ -23,6 +23,7 @@ public sealed class PoolSupervisor : IEngineProcesses, IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly HttpClient _http;
+    private readonly HttpClient _freshHttp;
 
     public PoolSupervisor(
         PoolRegistry pools,
@@ -34,6 +35,7 @@ public sealed class PoolSupervisor : IEngineProcesses, IAsyncDisposable
         ILoggerFactory loggers)
     {
         _http = CreateEngineHttpClient();
+        _freshHttp = new HttpClient(Upstreams.UpstreamHttp.Handler(maxConnections: int.MaxValue, reuse: false)) { Timeout = Timeout.InfiniteTimeSpan };
         _pools = pools;
         _placer = placer;
         _options = options;
@@ -60,7 +62,7 @@ public sealed class PoolSupervisor : IEngineProcesses, IAsyncDisposable
             foreach (var plan in ordered)
             {
                 IReplicaRun supervisor = plan.Upstream is null
-                    ? new ReplicaSupervisor(pool, plan, _models, _placer, _http, _options, _time, _logger)
+                    ? new ReplicaSupervisor(pool, plan, _models, _placer, _http, _freshHttp, _options, _time, _logger)
                     : new UpstreamWatcher(pool, plan, _options, _time, _logger);
                 var stop = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
                 _replicas.Add(new SupervisedReplica(supervisor, stop, Task.Run(() => supervisor.RunAsync(stop.Token))));
@@ -109,6 +111,7 @@ public sealed class PoolSupervisor : IEngineProcesses, IAsyncDisposable
     {
         await StopAsync().ConfigureAwait(false);
         _http.Dispose();
+        _freshHttp.Dispose();
         _stopping.Dispose();
     }
 

@@ -20,6 +20,7 @@ internal sealed class ReplicaSupervisor(
     ModelFiles models,
     ReplicaPlacer placer,
     HttpClient http,
+    HttpClient freshHttp,
     SupervisorOptions options,
     TimeProvider time,
     ILogger logger) : IReplicaRun
@@ -126,7 +127,7 @@ internal sealed class ReplicaSupervisor(
         _process = process;
         try
         {
-            var client = new LlamaCppEngineClient(http, new Uri($"http://127.0.0.1:{port}"));
+            var client = new LlamaCppEngineClient(http, new Uri($"http://127.0.0.1:{port}"), freshHttp);
             if (await WaitHealthyAsync(process, client, stopping).ConfigureAwait(false) is { } notHealthy)
             {
                 var reason = await ExitReasonAsync(process, tail, notHealthy).ConfigureAwait(false);

@@ -24,7 +24,8 @@ internal sealed class UpstreamWatcher(PoolRuntime pool, ReplicaPlan plan, Superv
     public async Task RunAsync(CancellationToken stopping)
     {
         using var http = UpstreamHttp.Create(_upstream, _upstream.Slots ?? plan.Config.Slots);
-        var engine = UpstreamEngines.For(_upstream, http);
+        using var fresh = UpstreamHttp.CreateFresh(_upstream);
+        var engine = UpstreamEngines.For(_upstream, http, fresh);
         pool.ReplicaStarting(ReplicaId, Device);
         string? lastDown = null;
         try

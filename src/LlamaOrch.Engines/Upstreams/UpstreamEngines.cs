@@ -6,9 +6,9 @@ namespace LlamaOrch.Engines.Upstreams;
 /// <summary>The adapter for an upstream's protocol.</summary>
 internal static class UpstreamEngines
 {
-    public static IUpstreamEngine For(UpstreamConfig upstream, HttpClient http) => upstream.Protocol switch
+    public static IUpstreamEngine For(UpstreamConfig upstream, HttpClient http, HttpClient fresh) => upstream.Protocol switch
     {
-        UpstreamProtocol.LlamaCpp => new LlamaCppEngineClient(http, upstream.Url),
+        UpstreamProtocol.LlamaCpp => new LlamaCppEngineClient(http, upstream.Url, fresh),
         var other => throw new ArgumentOutOfRangeException(nameof(upstream), other, "no adapter for this protocol"),
     };
 }

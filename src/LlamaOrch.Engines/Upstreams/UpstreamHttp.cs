@@ -13,16 +13,24 @@ internal static class UpstreamHttp
     /// <summary>Connections beyond the slots: health checks, tokenize and metrics go beside the running streams.</summary>
     private const int SpareConnections = 4;
 
-    public static HttpClient Create(UpstreamConfig upstream, int slots)
+    public static HttpClient Create(UpstreamConfig upstream, int slots) => Client(upstream, Handler(Math.Max(slots, 1) + SpareConnections, reuse: true));
+
+    /// <summary>A client that opens a new connection for every request: the one retry of a request a dropped pooled connection lost.</summary>
+    public static HttpClient CreateFresh(UpstreamConfig upstream) => Client(upstream, Handler(SpareConnections, reuse: false));
+
+    /// <summary>The handler of engines orchestratord starts itself (loopback); <paramref name="reuse"/> false never keeps a connection.</summary>
+    public static SocketsHttpHandler Handler(int maxConnections, bool reuse) => new()
     {
-        var handler = new SocketsHttpHandler
-        {
-            UseProxy = false,
-            AutomaticDecompression = DecompressionMethods.None,
-            MaxConnectionsPerServer = Math.Max(slots, 1) + SpareConnections,
-            PooledConnectionIdleTimeout = TimeSpan.FromSeconds(30),
-            ConnectTimeout = TimeSpan.FromSeconds(5),
-        };
+        UseProxy = false,
+        AutomaticDecompression = DecompressionMethods.None,
+        MaxConnectionsPerServer = maxConnections,
+        PooledConnectionIdleTimeout = TimeSpan.FromSeconds(30),
+        PooledConnectionLifetime = reuse ? Timeout.InfiniteTimeSpan : TimeSpan.Zero,
+        ConnectTimeout = TimeSpan.FromSeconds(5),
+    };
+
+    private static HttpClient Client(UpstreamConfig upstream, SocketsHttpHandler handler)
+    {
         HttpMessageHandler outer = upstream.ApiKey is { } key ? new ApiKeyHandler(key, handler) : handler;
         return new HttpClient(outer, disposeHandler: true) { Timeout = Timeout.InfiniteTimeSpan };
     }
