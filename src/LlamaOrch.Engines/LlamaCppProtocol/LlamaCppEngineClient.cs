@@ -165,7 +165,7 @@ internal sealed class LlamaCppEngineClient(HttpClient http, Uri baseAddress, Htt
 
     public async Task<int> CountTokensAsync(string text, CancellationToken cancellationToken)
     {
-        var reply = await PostAsync("/tokenize", new TokenizeRequest(text), LlamaCppJsonContext.Default.TokenizeRequest,
+        var reply = await PostAsync("/tokenize", new TokenizeRequest(text, AddSpecial: true), LlamaCppJsonContext.Default.TokenizeRequest,
             LlamaCppJsonContext.Default.TokenizeResponse, correlationId: null, cancellationToken).ConfigureAwait(false);
         return reply?.Tokens?.Count ?? throw new EngineFailureException(ErrorCodes.Internal, $"engine at {BaseAddress} answered /tokenize without tokens", retriable: false);
     }

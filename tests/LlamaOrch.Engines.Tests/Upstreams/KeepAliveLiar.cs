@@ -36,6 +36,9 @@ internal sealed class KeepAliveLiar : IAsyncDisposable
 
     public ConcurrentQueue<string?> Authorizations { get; } = new();
 
+    /// <summary>The body of each answered request, by path.</summary>
+    public ConcurrentQueue<(string Path, string Body)> Bodies { get; } = new();
+
     private async Task AcceptAsync()
     {
         try
@@ -62,6 +65,7 @@ internal sealed class KeepAliveLiar : IAsyncDisposable
             var first = await ReadRequestAsync(stream);
             if (first is null) return;
             Authorizations.Enqueue(first.Authorization);
+            Bodies.Enqueue((first.Path, first.Body));
             await AnswerAsync(stream, first.Path);
 
             // Keep-alive was promised; the next request on this connection is read and then dropped unanswered.
@@ -99,7 +103,7 @@ internal sealed class KeepAliveLiar : IAsyncDisposable
             $"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nConnection: keep-alive\r\nContent-Length: {Encoding.UTF8.GetByteCount(body)}\r\n\r\n{body}"));
     }
 
-    private sealed record Request(string Path, string? Authorization);
+    private sealed record Request(string Path, string? Authorization, string Body);
 
     /// <summary>Reads one request's head and its Content-Length body; null at a clean end of the connection.</summary>
     private static async Task<Request?> ReadRequestAsync(NetworkStream stream)
@@ -125,21 +129,26 @@ internal sealed class KeepAliveLiar : IAsyncDisposable
             if (name.Equals("Authorization", StringComparison.OrdinalIgnoreCase)) authorization = value;
             if (name.Equals("Transfer-Encoding", StringComparison.OrdinalIgnoreCase)) chunked = value.Contains("chunked", StringComparison.OrdinalIgnoreCase);
         }
+        var body = new MemoryStream();
         if (chunked)
         {
             // .NET sends a JSON body of unknown length in chunks: sizes in hex, each chunk and the last (0) closed by CRLF.
             while (true)
             {
                 var size = Convert.ToInt32((await ReadLineAsync(stream)).Split(';')[0], 16);
-                await stream.ReadExactlyAsync(new byte[size + 2]);
+                var chunk = new byte[size + 2];
+                await stream.ReadExactlyAsync(chunk);
+                body.Write(chunk, 0, size);
                 if (size == 0) break;
             }
         }
         else
         {
-            await stream.ReadExactlyAsync(new byte[length]);
+            var bytes = new byte[length];
+            await stream.ReadExactlyAsync(bytes);
+            body.Write(bytes);
         }
-        return new Request(lines[0].Split(' ')[1], authorization);
+        return new Request(lines[0].Split(' ')[1], authorization, Encoding.UTF8.GetString(body.ToArray()));
     }
 
     private static async Task<string> ReadLineAsync(NetworkStream stream)

@@ -66,4 +66,18 @@ public sealed class StaleConnectionTests
         Assert.All(server.Authorizations, a => Assert.Equal("Bearer " + key.Reveal(), a));
         Assert.DoesNotContain(key.Reveal(), upstream.ToString());
     }
+
+    [Fact]
+    public async Task A_token_count_asks_for_the_special_tokens_the_model_adds()
+    {
+        // Issue 18, defect 4: llama-server's /tokenize leaves the BOS out unless add_special is true.
+        await using var server = new KeepAliveLiar();
+        using var http = UpstreamHttp.Create(new UpstreamConfig(server.BaseAddress, UpstreamProtocol.LlamaCpp), slots: 1);
+        var client = new LlamaCppEngineClient(http, server.BaseAddress);
+
+        await client.CountTokensAsync("Once", CancellationToken.None);
+
+        var (_, body) = Assert.Single(server.Bodies, b => b.Path == "/tokenize");
+        Assert.Contains("\"add_special\":true", body);
+    }
 }
