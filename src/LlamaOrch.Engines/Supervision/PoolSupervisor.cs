@@ -24,6 +24,7 @@ public sealed class PoolSupervisor : IEngineProcesses, IAsyncDisposable
     private readonly ILogger _logger;
     private readonly HttpClient _http;
     private readonly HttpClient _freshHttp;
+    private readonly EngineRecords? _records;
 
     public PoolSupervisor(
         PoolRegistry pools,
@@ -42,12 +43,16 @@ public sealed class PoolSupervisor : IEngineProcesses, IAsyncDisposable
         _time = time;
         _logger = loggers.CreateLogger<PoolSupervisor>();
         _models = new ModelFiles(store, catalog, time, _logger);
+        _records = options.EngineRecordsDir is { } records ? new EngineRecords(records, _logger) : null;
     }
 
     public SupervisorOptions Options => _options;
 
+    /// <summary>Stops the engines a crashed earlier run left behind (never another process), then starts every pool's replicas.</summary>
     public void Start()
     {
+        if (_records?.StopLeftovers() is > 0 and var stopped)
+            _logger.LogWarning("Stopped {Count} engines left running by an earlier orchestratord", stopped);
         foreach (var pool in _pools.All) StartReplicas(pool, pool.ServingPlans());
     }
 
@@ -62,7 +67,7 @@ public sealed class PoolSupervisor : IEngineProcesses, IAsyncDisposable
             foreach (var plan in ordered)
             {
                 IReplicaRun supervisor = plan.Upstream is null
-                    ? new ReplicaSupervisor(pool, plan, _models, _placer, _http, _freshHttp, _options, _time, _logger)
+                    ? new ReplicaSupervisor(pool, plan, _models, _placer, _http, _freshHttp, _options, _records, _time, _logger)
                     : new UpstreamWatcher(pool, plan, _options, _time, _logger);
                 var stop = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
                 _replicas.Add(new SupervisedReplica(supervisor, stop, Task.Run(() => supervisor.RunAsync(stop.Token))));

@@ -22,6 +22,7 @@ internal sealed class ReplicaSupervisor(
     HttpClient http,
     HttpClient freshHttp,
     SupervisorOptions options,
+    EngineRecords? records,
     TimeProvider time,
     ILogger logger) : IReplicaRun
 {
@@ -170,6 +171,7 @@ internal sealed class ReplicaSupervisor(
         process.Start();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
+        records?.Started(process);
         logger.LogInformation("Replica {ReplicaId} starting: pid {Pid}, port {Port}, device {Device}, model {Model}", _replicaId, process.Id, port, device, plan.Model);
         return process;
     }
@@ -292,6 +294,8 @@ internal sealed class ReplicaSupervisor(
                 process.Kill(entireProcessTree: true);
                 await process.WaitForExitAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false);
             }
+            // Gone: a later start must not look for it (its pid may be someone else's by then).
+            if (process.HasExited) records?.Stopped(process.Id);
         }
         catch (Exception error) when (error is InvalidOperationException or TimeoutException or System.ComponentModel.Win32Exception)
         {
