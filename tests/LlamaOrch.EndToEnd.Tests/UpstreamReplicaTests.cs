@@ -105,6 +105,12 @@ public sealed class UpstreamReplicaTests
         Assert.NotNull(orchestrator.Supervisor.EngineProcessId("p-r0"));
         Assert.Null(orchestrator.Supervisor.EngineProcessId("p-u0"));
 
+        // Capabilities count the upstream and promise no strict determinism for a pool with one.
+        var engine = Assert.Single(JsonNode.Parse(await orchestrator.Http.GetStringAsync("/v1/capabilities"))!["engines"]!.AsArray())!;
+        Assert.Equal(2, engine["replicas"]!.GetValue<int>());
+        Assert.Equal(2, engine["slots"]!.GetValue<int>());
+        Assert.False(engine["features"]!["determinism_strict"]!.GetValue<bool>());
+
         // Two one-slot replicas, two tasks at once: placement by load puts one on each.
         var ids = new List<string>();
         for (var i = 0; i < 2; i++) ids.Add((await orchestrator.AdmitAsync(Orchestrator.Task(Model, maxTokens: 200)))["task_id"]!.GetValue<string>());
@@ -120,6 +126,7 @@ public sealed class UpstreamReplicaTests
     [InlineData("Pools:0:Upstreams:0:Slots=0", "Pools:0:Upstreams:0:Slots")]
     [InlineData("Pools:0:Upstreams:0:ApiKeyEnv=LLORCH_TEST_NO_SUCH_VARIABLE", "Pools:0:Upstreams:0:ApiKeyEnv")]
     [InlineData("Pools:0:Upstreams:0:ApiKeyFile=/nonexistent/key", "Pools:0:Upstreams:0:ApiKeyFile")]
+    [InlineData("Pools:0:Upstreams:0:CaFile=/nonexistent/ca.pem", "CaFile is set but Orchestrator:Pools:0:Upstreams:0:Url is not https://")]
     public async Task A_bad_upstream_setting_stops_the_start_naming_the_key(string setting, string message)
     {
         var error = await Assert.ThrowsAsync<ConfigurationException>(() =>

@@ -13,6 +13,9 @@ public sealed record UpstreamConfig(Uri Url, UpstreamProtocol Protocol)
     /// <summary>The upstream's own name for the model, where its protocol needs one in each request.</summary>
     public string? Model { get; init; }
 
+    /// <summary>A PEM file of the CA certificates an https upstream's certificate must chain to, instead of the machine's roots.</summary>
+    public string? CaFile { get; init; }
+
     /// <summary>Sent as <c>Authorization: Bearer</c>; never logged.</summary>
     public UpstreamSecret? ApiKey { get; init; }
 

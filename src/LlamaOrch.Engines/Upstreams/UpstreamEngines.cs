@@ -1,5 +1,6 @@
 using LlamaOrch.Core.Pools;
 using LlamaOrch.Engines.LlamaCppProtocol;
+using LlamaOrch.Engines.OpenAiProtocol;
 
 namespace LlamaOrch.Engines.Upstreams;
 
@@ -9,6 +10,7 @@ internal static class UpstreamEngines
     public static IUpstreamEngine For(UpstreamConfig upstream, HttpClient http, HttpClient fresh) => upstream.Protocol switch
     {
         UpstreamProtocol.LlamaCpp => new LlamaCppEngineClient(http, upstream.Url, fresh),
+        UpstreamProtocol.OpenAi => new OpenAiEngineClient(http, OpenAiEngineClient.BaseFor(upstream.Url), upstream.Model),
         var other => throw new ArgumentOutOfRangeException(nameof(upstream), other, "no adapter for this protocol"),
     };
 }

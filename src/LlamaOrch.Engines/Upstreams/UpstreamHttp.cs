@@ -15,6 +15,20 @@ internal static class UpstreamHttp
 
     public static HttpClient Create(UpstreamConfig upstream, int slots) => Client(upstream, Handler(Math.Max(slots, 1) + SpareConnections, reuse: true));
 
+    /// <summary>An https upstream with a CA file is trusted only through those CAs; the host name is checked either way.</summary>
+    private static void TrustOnly(SocketsHttpHandler handler, string caFile)
+    {
+        var roots = new System.Security.Cryptography.X509Certificates.X509Certificate2Collection();
+        roots.ImportFromPemFile(caFile);
+        var policy = new System.Security.Cryptography.X509Certificates.X509ChainPolicy
+        {
+            TrustMode = System.Security.Cryptography.X509Certificates.X509ChainTrustMode.CustomRootTrust,
+            RevocationMode = System.Security.Cryptography.X509Certificates.X509RevocationMode.NoCheck,
+        };
+        policy.CustomTrustStore.AddRange(roots);
+        handler.SslOptions = new System.Net.Security.SslClientAuthenticationOptions { CertificateChainPolicy = policy };
+    }
+
     /// <summary>A client that opens a new connection for every request: the one retry of a request a dropped pooled connection lost.</summary>
     public static HttpClient CreateFresh(UpstreamConfig upstream) => Client(upstream, Handler(SpareConnections, reuse: false));
 
@@ -31,6 +45,7 @@ internal static class UpstreamHttp
 
     private static HttpClient Client(UpstreamConfig upstream, SocketsHttpHandler handler)
     {
+        if (upstream.CaFile is { } caFile) TrustOnly(handler, caFile);
         HttpMessageHandler outer = upstream.ApiKey is { } key ? new ApiKeyHandler(key, handler) : handler;
         return new HttpClient(outer, disposeHandler: true) { Timeout = Timeout.InfiniteTimeSpan };
     }

@@ -133,6 +133,9 @@ internal sealed class UpstreamOptions
     /// <summary>Concurrent slots; unset to read them from the server.</summary>
     public int? Slots { get; set; }
 
+    /// <summary>A PEM file of CA certificates to check an https upstream against, instead of the machine's roots.</summary>
+    public string? CaFile { get; set; }
+
     /// <summary>The upstream's own model name, where its protocol needs one.</summary>
     public string? Model { get; set; }
 }

@@ -11,6 +11,7 @@ internal static class UpstreamSettings
     private static readonly Dictionary<string, UpstreamProtocol> Protocols = new(StringComparer.OrdinalIgnoreCase)
     {
         ["llamacpp"] = UpstreamProtocol.LlamaCpp,
+        ["openai"] = UpstreamProtocol.OpenAi,
     };
 
     public static IReadOnlyList<UpstreamConfig> From(List<UpstreamOptions>? upstreams, string key)
@@ -43,10 +44,28 @@ internal static class UpstreamSettings
 
         return new UpstreamConfig(url, protocol)
         {
+            CaFile = CaFile(upstream.CaFile, url, key),
             Slots = upstream.Slots,
             Model = upstream.Model,
             ApiKey = ApiKey(upstream, key),
         };
+    }
+
+    private static string? CaFile(string? file, Uri url, string key)
+    {
+        if (string.IsNullOrWhiteSpace(file)) return null;
+        if (url.Scheme != "https") throw new ConfigurationException($"{key}:CaFile is set but {key}:Url is not https://");
+        var certificates = new System.Security.Cryptography.X509Certificates.X509Certificate2Collection();
+        try
+        {
+            certificates.ImportFromPemFile(file);
+        }
+        catch (Exception error) when (error is IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException)
+        {
+            throw new ConfigurationException($"{key}:CaFile '{file}' cannot be read as PEM certificates: {error.Message}");
+        }
+        if (certificates.Count == 0) throw new ConfigurationException($"{key}:CaFile '{file}' holds no PEM certificate");
+        return file;
     }
 
     private static UpstreamSecret? ApiKey(UpstreamOptions upstream, string key)
