@@ -52,6 +52,29 @@ public sealed class VllmPoolTests
     }
 
     [Fact]
+    public async Task A_stream_of_garbage_fails_its_task_and_takes_the_upstream_out_until_its_health_check_passes()
+    {
+        await using var standIn = await OpenAiStandIn.StartAsync();
+        // A long beat, so that the replica is seen out of dispatch before a check brings it back.
+        await using var orchestrator = await Orchestrator.StartAsync([.. VllmPool(standIn.Url), "Supervisor:HealthIntervalMs=3000"]);
+        standIn.Mode = OpenAiStandIn.Behaviour.Garbage;
+
+        var frames = await orchestrator.StreamAsync((await orchestrator.AdmitAsync(VllmTask()))["task_id"]!.GetValue<string>());
+        Assert.Equal("error", frames[^1].Event);
+        Assert.Equal("WORKER_RESET", frames[^1].Str("code"));
+        Assert.Contains("not an OpenAI chunk", frames[^1].Str("message"));
+        var pool = (await orchestrator.HealthAsync())["pools"]![0]!;
+        Assert.Equal(0, pool["replicas_ready"]!.GetValue<int>());
+        Assert.Contains("v-u0", pool["last_error"]!.GetValue<string>());
+
+        // The server behaves again and answers its health check: the replica is back.
+        standIn.Mode = OpenAiStandIn.Behaviour.Documented;
+        await orchestrator.WaitUntilAsync(h => h["pools"]![0]!["replicas_ready"]!.GetValue<int>() == 1 && h["pools"]![0]!["last_error"] is null);
+        var next = await orchestrator.StreamAsync((await orchestrator.AdmitAsync(VllmTask()))["task_id"]!.GetValue<string>());
+        Assert.Equal("end", next[^1].Event);
+    }
+
+    [Fact]
     public async Task A_vllm_pool_without_openai_upstreams_stops_the_start()
     {
         var error = await Assert.ThrowsAsync<ConfigurationException>(() =>
