@@ -48,7 +48,9 @@ public sealed class VllmPoolTests
         Assert.Equal(HttpStatusCode.ServiceUnavailable, llamacpp.StatusCode);
         Assert.Contains("v (vllm:", (await Orchestrator.ErrorOf(llamacpp))["message"]!.GetValue<string>());
         using var tgi = await orchestrator.SubmitAsync(VllmTask("tgi"));
-        Assert.Equal(HttpStatusCode.BadRequest, tgi.StatusCode);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, tgi.StatusCode);
+        using var triton = await orchestrator.SubmitAsync(VllmTask("triton"));
+        Assert.Equal(HttpStatusCode.BadRequest, triton.StatusCode);
     }
 
     [Fact]

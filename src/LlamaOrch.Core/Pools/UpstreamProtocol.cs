@@ -8,4 +8,7 @@ public enum UpstreamProtocol
 
     /// <summary>OpenAI's <c>/v1/completions</c>, <c>/v1/embeddings</c> and <c>/v1/models</c>: vLLM, SGLang, Ollama, LM Studio, llama-server's /v1, another llama-orch.</summary>
     OpenAi,
+
+    /// <summary>Hugging Face text-generation-inference's own API: <c>/generate_stream</c>, <c>/health</c>, <c>/info</c>.</summary>
+    Tgi,
 }

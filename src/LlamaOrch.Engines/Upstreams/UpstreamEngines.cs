@@ -1,6 +1,7 @@
 using LlamaOrch.Core.Pools;
 using LlamaOrch.Engines.LlamaCppProtocol;
 using LlamaOrch.Engines.OpenAiProtocol;
+using LlamaOrch.Engines.TgiProtocol;
 
 namespace LlamaOrch.Engines.Upstreams;
 
@@ -11,6 +12,7 @@ internal static class UpstreamEngines
     {
         UpstreamProtocol.LlamaCpp => new LlamaCppEngineClient(http, upstream.Url, fresh),
         UpstreamProtocol.OpenAi => new OpenAiEngineClient(http, OpenAiEngineClient.BaseFor(upstream.Url), upstream.Model),
+        UpstreamProtocol.Tgi => new TgiEngineClient(http, upstream.Url),
         var other => throw new ArgumentOutOfRangeException(nameof(upstream), other, "no adapter for this protocol"),
     };
 }

@@ -172,17 +172,20 @@ internal sealed record OrchestratorSettings(
         if (SimRef.IsSimRef(pool.Model) && !SimModelFootprint.TryParse(pool.Model, out _, out var footprintError))
             throw new ConfigurationException($"{key}:Model: {footprintError}");
         var engine = pool.Engine ?? "llamacpp";
-        if (!WireNames.Engines.TryGetValue(engine, out var engineKind) || engineKind is not (EngineKind.LlamaCpp or EngineKind.Vllm))
-            throw new ConfigurationException($"{key}:Engine '{engine}' is not supported (supported: llamacpp, vllm)");
+        if (!WireNames.Engines.TryGetValue(engine, out var engineKind) || engineKind is not (EngineKind.LlamaCpp or EngineKind.Vllm or EngineKind.Tgi))
+            throw new ConfigurationException($"{key}:Engine '{engine}' is not supported (supported: llamacpp, vllm, tgi)");
 
         var upstreams = UpstreamSettings.From(pool.Upstreams, $"{key}:Upstreams");
         // A pool that lists upstreams starts no engine of its own unless Replicas asks for some beside them.
         var replicas = upstreams.Count > 0
             ? (pool.Replicas ?? 0) >= 0 ? pool.Replicas ?? 0 : throw new ConfigurationException($"{key}:Replicas must be 0 or more (got {pool.Replicas})")
             : Positive(pool.Replicas ?? 1, $"{key}:Replicas");
-        // orchestratord starts llama.cpp engines only: a vllm pool is made of vLLM servers that run elsewhere, spoken to over OpenAI's API.
-        if (engineKind == EngineKind.Vllm && (upstreams.Count == 0 || replicas > 0 || upstreams.Any(u => u.Protocol != UpstreamProtocol.OpenAi)))
-            throw new ConfigurationException($"{key}:Engine 'vllm' needs {key}:Upstreams with Protocol openai and no engines of its own ({key}:Replicas 0 or unset)");
+        // orchestratord starts llama.cpp engines only: a vllm pool is made of vLLM servers that run elsewhere, spoken to
+        // over OpenAI's API, a tgi pool of TGI servers over TGI's own.
+        if ((engineKind switch { EngineKind.Vllm => UpstreamProtocol.OpenAi, EngineKind.Tgi => UpstreamProtocol.Tgi, _ => (UpstreamProtocol?)null }) is { } needed
+            && (upstreams.Count == 0 || replicas > 0 || upstreams.Any(u => u.Protocol != needed)))
+            throw new ConfigurationException(
+                $"{key}:Engine '{engine}' needs {key}:Upstreams with Protocol {(needed == UpstreamProtocol.OpenAi ? "openai" : "tgi")} and no engines of its own ({key}:Replicas 0 or unset)");
 
         return new PoolConfig
         {

@@ -12,6 +12,7 @@ internal static class UpstreamSettings
     {
         ["llamacpp"] = UpstreamProtocol.LlamaCpp,
         ["openai"] = UpstreamProtocol.OpenAi,
+        ["tgi"] = UpstreamProtocol.Tgi,
     };
 
     public static IReadOnlyList<UpstreamConfig> From(List<UpstreamOptions>? upstreams, string key)
