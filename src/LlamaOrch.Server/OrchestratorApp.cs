@@ -111,7 +111,8 @@ internal static class OrchestratorApp
         services.AddSingleton<ReplicaPlacer>();
         services.AddSingleton(sp => new PoolSupervisor(
             sp.GetRequiredService<PoolRegistry>(), sp.GetRequiredService<ModelStore>(), catalog, sp.GetRequiredService<ReplicaPlacer>(),
-            settings.Supervisor, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>()));
+            settings.Supervisor with { EngineRecordsDir = Path.Combine(settings.DataDir, "engines") },
+            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>()));
         services.AddSingleton<IEngineProcesses>(sp => sp.GetRequiredService<PoolSupervisor>());
         services.AddSingleton<PoolLifecycle>();
         services.AddSingleton(new PoolReadiness(settings.ReadyPools));

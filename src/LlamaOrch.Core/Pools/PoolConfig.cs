@@ -10,7 +10,12 @@ public sealed record PoolConfig
     public required string Id { get; init; }
     public EngineKind Engine { get; init; } = EngineKind.LlamaCpp;
     public required string Model { get; init; }
+
+    /// <summary>Engine processes orchestratord starts for the pool; 0 when it serves only through <see cref="Upstreams"/>.</summary>
     public int Replicas { get; init; } = 1;
+
+    /// <summary>Engines the pool schedules onto but does not start, each one replica beside the local ones.</summary>
+    public IReadOnlyList<UpstreamConfig> Upstreams { get; init; } = [];
 
     /// <summary>Concurrent tasks per replica (llama.cpp's parallel slots).</summary>
     public int Slots { get; init; } = 4;

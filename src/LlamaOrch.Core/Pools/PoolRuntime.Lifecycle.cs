@@ -51,6 +51,14 @@ public sealed partial class PoolRuntime
     {
         lock (_gate)
         {
+            // An upstream serves the model it was started with elsewhere: a reload cannot swap it.
+            if (Config.Upstreams.Count > 0)
+            {
+                refusal = new Rejection(ErrorCodes.ReloadConflict,
+                    $"pool '{Id}' has upstream replicas (engines orchestratord does not start); reload them where they run and change the pool's configuration",
+                    Retriable: false);
+                return null;
+            }
             if (!_state.TryBeginReload())
             {
                 refusal = new Rejection(ErrorCodes.ReloadConflict, $"pool '{Id}' is already reloading; wait for it to finish", Retriable: true, RetryAfterMs: PoolQueue.UnknownDrainBackoffMs);

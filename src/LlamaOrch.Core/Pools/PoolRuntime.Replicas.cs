@@ -69,6 +69,22 @@ public sealed partial class PoolRuntime
         Signal();
     }
 
+    /// <summary>
+    /// A task on an upstream replica lost its engine mid-call (unreachable, garbage, a stream closed early): the
+    /// upstream takes no new task until its health watcher sees it answer again. A local engine's process
+    /// supervisor sees its own engine die; nothing changes for it here.
+    /// </summary>
+    public void UpstreamBroke(string replicaId, string reason)
+    {
+        lock (_gate)
+        {
+            if (_replicas.Find(replicaId) is not { Ready: true, Upstream: not null } replica) return;
+            replica.Unresponsive = $"unresponsive: a task's call failed ({reason}); takes no task until its health check passes";
+            if (replica.Role == ReplicaRole.Serving) _state.LastError = $"replica {replica.Id}: {replica.Unresponsive}";
+        }
+        Signal();
+    }
+
     /// <summary>The replica's engine answers its health checks again: it takes tasks again.</summary>
     public void ReplicaResponsive(string replicaId)
     {

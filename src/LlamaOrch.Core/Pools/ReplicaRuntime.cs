@@ -4,14 +4,18 @@ using LlamaOrch.Core.Tasks;
 namespace LlamaOrch.Core.Pools;
 
 /// <summary>The live state of one replica; mutated only under its pool's lock.</summary>
-internal sealed class ReplicaRuntime(string id, string model, int slots, ReplicaRole role)
+internal sealed class ReplicaRuntime(string id, string model, int slots, ReplicaRole role, UpstreamConfig? upstream = null)
 {
     public string Id { get; } = id;
 
     /// <summary>The model ref this replica's engine serves (a reload starts replicas with a new one).</summary>
     public string Model { get; } = model;
 
-    public int Slots { get; } = slots;
+    /// <summary>Its engine's slots: as configured, or for an upstream as the server reports them once ready.</summary>
+    public int Slots { get; private set; } = slots;
+
+    /// <summary>The engine we do not start that this replica stands for; null for one orchestratord runs.</summary>
+    public UpstreamConfig? Upstream { get; } = upstream;
 
     public ReplicaRole Role { get; set; } = role;
 
@@ -47,7 +51,7 @@ internal sealed class ReplicaRuntime(string id, string model, int slots, Replica
     public int Busy => Running.Count;
 
     /// <summary>Its engine's slots: which is busy, and whose prompt each one's KV cache holds.</summary>
-    public ReplicaSlots SlotTable { get; } = new(slots);
+    public ReplicaSlots SlotTable { get; private set; } = new(slots);
 
     public IEngineClient? Client { get; set; }
 
@@ -84,7 +88,13 @@ internal sealed class ReplicaRuntime(string id, string model, int slots, Replica
         Starting = false;
         Client = client;
         Facts = facts;
-        // A ready engine is a new process: its caches start empty.
+        // An upstream says how many slots it has once it answers; with no task on it the table can take that size.
+        if (Upstream is not null && facts.TotalSlots > 0 && facts.TotalSlots != Slots && Busy == 0)
+        {
+            Slots = facts.TotalSlots;
+            SlotTable = new ReplicaSlots(Slots);
+        }
+        // A ready engine is a new process (or, for an upstream, one we cannot see into): its caches start empty.
         SlotTable.ForgetAll();
         Ready = true;
         Unresponsive = null;

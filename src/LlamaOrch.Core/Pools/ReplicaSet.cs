@@ -13,8 +13,12 @@ internal sealed class ReplicaSet(string poolId, TimeProvider time)
     private readonly List<ReplicaRuntime> _replicas = [];
     private readonly StartPrediction _startPrediction = new(time);
     private int _nextNumber;
+    private int _nextUpstreamNumber;
 
     public static string ReplicaId(string poolId, int number) => $"{poolId}-r{number.ToString(CultureInfo.InvariantCulture)}";
+
+    /// <summary>An upstream replica's id: "u" for an engine we do not start, numbered apart from the local ones.</summary>
+    public static string UpstreamReplicaId(string poolId, int number) => $"{poolId}-u{number.ToString(CultureInfo.InvariantCulture)}";
 
     /// <summary>Lets callers <c>foreach</c> over the replicas without allocating.</summary>
     public List<ReplicaRuntime>.Enumerator GetEnumerator() => _replicas.GetEnumerator();
@@ -23,6 +27,9 @@ internal sealed class ReplicaSet(string poolId, TimeProvider time)
     {
         for (var i = 0; i < config.Replicas; i++)
             _replicas.Add(new ReplicaRuntime(ReplicaId(poolId, _nextNumber++), model, config.Slots, role));
+        // Until the server says how many slots it has, an upstream counts the configured ones or the pool's.
+        foreach (var upstream in config.Upstreams)
+            _replicas.Add(new ReplicaRuntime(UpstreamReplicaId(poolId, _nextUpstreamNumber++), model, upstream.Slots ?? config.Slots, role, upstream));
     }
 
     /// <summary>What the replicas of <paramref name="role"/> are to be started with.</summary>
@@ -30,7 +37,7 @@ internal sealed class ReplicaSet(string poolId, TimeProvider time)
     {
         var plans = new List<ReplicaPlan>();
         foreach (var replica in _replicas)
-            if (replica.Role == role) plans.Add(new ReplicaPlan(replica.Id, replica.Model, config with { Model = replica.Model }));
+            if (replica.Role == role) plans.Add(new ReplicaPlan(replica.Id, replica.Model, config with { Model = replica.Model }, replica.Upstream));
         return plans;
     }
 

@@ -116,6 +116,8 @@ internal sealed class TaskRunner(TimeProvider time, TimeSpan metricsInterval, IL
             logger.LogWarning("Task {TaskId} failed on {ReplicaId}: {Code} {Message} (correlation {CorrelationId})",
                 task.Id, replicaId, failure.Code, failure.Message, task.CorrelationId);
             relay?.SetStatus(ActivityStatusCode.Error, failure.Code);
+            // Out of dispatch before the stream hears of it, so that no task queued behind this one goes the same way.
+            if (failure.Code == ErrorCodes.WorkerReset) pool.UpstreamBroke(replicaId, failure.Message);
             task.TryFail(new ErrorEnvelope(failure.Code, failure.Message, WireNames.Of(pool.Config.Engine), failure.Retriable));
         }
         catch (Exception unexpected)

@@ -7,13 +7,20 @@ using System.Text.Json.Serialization.Metadata;
 using LlamaOrch.Contracts.Errors;
 using LlamaOrch.Core.Engines;
 using LlamaOrch.EngineProtocol.Wire;
+using LlamaOrch.Engines.Upstreams;
 
 namespace LlamaOrch.Engines.LlamaCppProtocol;
 
 /// <summary>
-/// Drives one engine that speaks llama.cpp server's HTTP API: llorch-engine or a real llama-server.
+/// Drives one engine that speaks llama.cpp server's HTTP API: llorch-engine or a real llama-server, started by
+/// us or an upstream we do not start.
 /// </summary>
-internal sealed class LlamaCppEngineClient(HttpClient http, Uri baseAddress) : IEngineClient
+/// <param name="fresh">
+/// A client that never reuses a connection: a request that fails before any answer (llama-server closes its
+/// connections after a streamed reply while advertising keep-alive, so a pooled one may be dead) is sent once
+/// more on it, and only a second failure reports the engine unreachable. Null: no retry.
+/// </param>
+internal sealed class LlamaCppEngineClient(HttpClient http, Uri baseAddress, HttpClient? fresh = null) : IUpstreamEngine
 {
     private static ReadOnlySpan<byte> DataPrefix => "data: "u8;
 
@@ -34,7 +41,7 @@ internal sealed class LlamaCppEngineClient(HttpClient http, Uri baseAddress) : I
 
     public async Task<int> EraseSlotAsync(int slot, CancellationToken cancellationToken)
     {
-        using var response = await http.PostAsync(new Uri(BaseAddress, $"/slots/{slot}?action=erase"), content: null, cancellationToken).ConfigureAwait(false);
+        using var response = await SendAsync(() => new HttpRequestMessage(HttpMethod.Post, new Uri(BaseAddress, $"/slots/{slot}?action=erase")), cancellationToken).ConfigureAwait(false);
         if (!response.IsSuccessStatusCode) throw await FailureFromAsync(response, cancellationToken).ConfigureAwait(false);
         var reply = await response.Content.ReadFromJsonAsync(LlamaCppJsonContext.Default.SlotEraseResponse, cancellationToken).ConfigureAwait(false);
         return reply?.NErased ?? 0;
@@ -56,32 +63,35 @@ internal sealed class LlamaCppEngineClient(HttpClient http, Uri baseAddress) : I
 
     public async IAsyncEnumerable<EngineChunk> StreamCompletionAsync(EngineCompletionRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        using var message = new HttpRequestMessage(HttpMethod.Post, new Uri(BaseAddress, "/completion"))
+        var wire = new CompletionRequest
         {
-            Content = JsonContent.Create(
-                new CompletionRequest
-                {
-                    Prompt = request.Prompt,
-                    NPredict = request.MaxTokens,
-                    Stream = true,
-                    Seed = request.Seed,
-                    CachePrompt = request.ReuseCachedPrefix,
-                    IdSlot = request.Slot == EngineCompletionRequest.AnySlot ? null : request.Slot,
-                    Temperature = request.Sampling.Temperature,
-                    TopK = request.Sampling.TopK,
-                    TopP = request.Sampling.TopP,
-                    MinP = request.Sampling.MinP,
-                    RepeatPenalty = request.Sampling.RepeatPenalty,
-                    Stop = request.Stop,
-                    Grammar = request.Grammar,
-                    // Our extension: sent only when asked for, so that a request to llama-server holds nothing it does not know.
-                    LlorchStrict = request.Strict ? true : null,
-                },
-                LlamaCppJsonContext.Default.CompletionRequest),
+            Prompt = request.Prompt,
+            NPredict = request.MaxTokens,
+            Stream = true,
+            Seed = request.Seed,
+            CachePrompt = request.ReuseCachedPrefix,
+            IdSlot = request.Slot == EngineCompletionRequest.AnySlot ? null : request.Slot,
+            Temperature = request.Sampling.Temperature,
+            TopK = request.Sampling.TopK,
+            TopP = request.Sampling.TopP,
+            MinP = request.Sampling.MinP,
+            RepeatPenalty = request.Sampling.RepeatPenalty,
+            Stop = request.Stop,
+            Grammar = request.Grammar,
+            // Our extension: sent only when asked for, so that a request to llama-server holds nothing it does not know.
+            LlorchStrict = request.Strict ? true : null,
         };
-        message.Headers.TryAddWithoutValidation("X-Correlation-Id", request.CorrelationId);
+        HttpRequestMessage Message()
+        {
+            var message = new HttpRequestMessage(HttpMethod.Post, new Uri(BaseAddress, "/completion"))
+            {
+                Content = JsonContent.Create(wire, LlamaCppJsonContext.Default.CompletionRequest),
+            };
+            message.Headers.TryAddWithoutValidation("X-Correlation-Id", request.CorrelationId);
+            return message;
+        }
 
-        using var response = await SendAsync(message, cancellationToken).ConfigureAwait(false);
+        using var response = await SendAsync(Message, cancellationToken).ConfigureAwait(false);
         if (!response.IsSuccessStatusCode) throw await FailureFromAsync(response, cancellationToken).ConfigureAwait(false);
 
         var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
@@ -155,7 +165,7 @@ internal sealed class LlamaCppEngineClient(HttpClient http, Uri baseAddress) : I
 
     public async Task<int> CountTokensAsync(string text, CancellationToken cancellationToken)
     {
-        var reply = await PostAsync("/tokenize", new TokenizeRequest(text), LlamaCppJsonContext.Default.TokenizeRequest,
+        var reply = await PostAsync("/tokenize", new TokenizeRequest(text, AddSpecial: true), LlamaCppJsonContext.Default.TokenizeRequest,
             LlamaCppJsonContext.Default.TokenizeResponse, correlationId: null, cancellationToken).ConfigureAwait(false);
         return reply?.Tokens?.Count ?? throw new EngineFailureException(ErrorCodes.Internal, $"engine at {BaseAddress} answered /tokenize without tokens", retriable: false);
     }
@@ -165,12 +175,13 @@ internal sealed class LlamaCppEngineClient(HttpClient http, Uri baseAddress) : I
         string path, TRequest body, JsonTypeInfo<TRequest> bodyType, JsonTypeInfo<TReply> replyType, string? correlationId,
         CancellationToken cancellationToken)
     {
-        using var message = new HttpRequestMessage(HttpMethod.Post, new Uri(BaseAddress, path))
+        HttpRequestMessage Message()
         {
-            Content = JsonContent.Create(body, bodyType),
-        };
-        if (correlationId is not null) message.Headers.TryAddWithoutValidation("X-Correlation-Id", correlationId);
-        using var response = await SendAsync(message, cancellationToken).ConfigureAwait(false);
+            var message = new HttpRequestMessage(HttpMethod.Post, new Uri(BaseAddress, path)) { Content = JsonContent.Create(body, bodyType) };
+            if (correlationId is not null) message.Headers.TryAddWithoutValidation("X-Correlation-Id", correlationId);
+            return message;
+        }
+        using var response = await SendAsync(Message, cancellationToken).ConfigureAwait(false);
         if (!response.IsSuccessStatusCode) throw await FailureFromAsync(response, cancellationToken).ConfigureAwait(false);
         try
         {
@@ -182,11 +193,29 @@ internal sealed class LlamaCppEngineClient(HttpClient http, Uri baseAddress) : I
         }
     }
 
-    private async Task<HttpResponseMessage> SendAsync(HttpRequestMessage message, CancellationToken cancellationToken)
+    /// <summary>
+    /// Sends a request made by <paramref name="message"/>; when it fails before any answer came back (no status
+    /// line: the engine never took it), sends a new one on a fresh connection before calling the engine unreachable.
+    /// </summary>
+    private async Task<HttpResponseMessage> SendAsync(Func<HttpRequestMessage> message, CancellationToken cancellationToken)
     {
         try
         {
-            return await http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+            using var first = message();
+            return await http.SendAsync(first, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+        }
+        catch (HttpRequestException error) when (!cancellationToken.IsCancellationRequested && fresh is not null)
+        {
+            try
+            {
+                using var again = message();
+                return await fresh.SendAsync(again, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+            }
+            catch (HttpRequestException retried) when (!cancellationToken.IsCancellationRequested)
+            {
+                throw new EngineFailureException(ErrorCodes.WorkerReset,
+                    $"engine at {BaseAddress} is unreachable: {retried.Message} (first try: {error.Message})", retriable: true, retried);
+            }
         }
         catch (HttpRequestException error) when (!cancellationToken.IsCancellationRequested)
         {

@@ -8,7 +8,8 @@ namespace LlamaOrch.Engines.Supervision;
 
 /// <summary>
 /// Runs one supervised engine process per replica: every serving replica of every pool at start, and
-/// the replicas a reload or a restart adds later; each can be stopped on its own.
+/// the replicas a reload or a restart adds later; each can be stopped on its own. An upstream replica (an
+/// engine we do not start) gets a health watcher instead, which never starts or kills anything.
 /// </summary>
 public sealed class PoolSupervisor : IEngineProcesses, IAsyncDisposable
 {
@@ -22,6 +23,8 @@ public sealed class PoolSupervisor : IEngineProcesses, IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly HttpClient _http;
+    private readonly HttpClient _freshHttp;
+    private readonly EngineRecords? _records;
 
     public PoolSupervisor(
         PoolRegistry pools,
@@ -33,18 +36,23 @@ public sealed class PoolSupervisor : IEngineProcesses, IAsyncDisposable
         ILoggerFactory loggers)
     {
         _http = CreateEngineHttpClient();
+        _freshHttp = new HttpClient(Upstreams.UpstreamHttp.Handler(maxConnections: int.MaxValue, reuse: false)) { Timeout = Timeout.InfiniteTimeSpan };
         _pools = pools;
         _placer = placer;
         _options = options;
         _time = time;
         _logger = loggers.CreateLogger<PoolSupervisor>();
         _models = new ModelFiles(store, catalog, time, _logger);
+        _records = options.EngineRecordsDir is { } records ? new EngineRecords(records, _logger) : null;
     }
 
     public SupervisorOptions Options => _options;
 
+    /// <summary>Stops the engines a crashed earlier run left behind (never another process), then starts every pool's replicas.</summary>
     public void Start()
     {
+        if (_records?.StopLeftovers() is > 0 and var stopped)
+            _logger.LogWarning("Stopped {Count} engines left running by an earlier orchestratord", stopped);
         foreach (var pool in _pools.All) StartReplicas(pool, pool.ServingPlans());
     }
 
@@ -55,17 +63,19 @@ public sealed class PoolSupervisor : IEngineProcesses, IAsyncDisposable
             if (_stopping.IsCancellationRequested) return;
             var ordered = plans.ToList();
             // Only GPU placements take turns: a CPU replica never waits for another replica's model download.
-            _placer.TakeTurns(ordered.Where(p => p.Config.Devices is not [DevicePlacement.Cpu]).Select(p => p.ReplicaId));
+            _placer.TakeTurns(ordered.Where(p => p.Upstream is null && p.Config.Devices is not [DevicePlacement.Cpu]).Select(p => p.ReplicaId));
             foreach (var plan in ordered)
             {
-                var supervisor = new ReplicaSupervisor(pool, plan, _models, _placer, _http, _options, _time, _logger);
+                IReplicaRun supervisor = plan.Upstream is null
+                    ? new ReplicaSupervisor(pool, plan, _models, _placer, _http, _freshHttp, _options, _records, _time, _logger)
+                    : new UpstreamWatcher(pool, plan, _options, _time, _logger);
                 var stop = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
                 _replicas.Add(new SupervisedReplica(supervisor, stop, Task.Run(() => supervisor.RunAsync(stop.Token))));
             }
         }
     }
 
-    /// <summary>Stops these replicas' engines (killing them) and forgets them.</summary>
+    /// <summary>Stops these replicas' engines (killing them; an upstream's watcher only stops watching) and forgets them.</summary>
     public async Task StopReplicasAsync(IReadOnlyCollection<string> replicaIds)
     {
         List<SupervisedReplica> stopping;
@@ -106,6 +116,7 @@ public sealed class PoolSupervisor : IEngineProcesses, IAsyncDisposable
     {
         await StopAsync().ConfigureAwait(false);
         _http.Dispose();
+        _freshHttp.Dispose();
         _stopping.Dispose();
     }
 
@@ -122,5 +133,5 @@ public sealed class PoolSupervisor : IEngineProcesses, IAsyncDisposable
         return new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
     }
 
-    private sealed record SupervisedReplica(ReplicaSupervisor Supervisor, CancellationTokenSource Stop, Task Run);
+    private sealed record SupervisedReplica(IReplicaRun Supervisor, CancellationTokenSource Stop, Task Run);
 }

@@ -20,9 +20,11 @@ internal sealed class ReplicaSupervisor(
     ModelFiles models,
     ReplicaPlacer placer,
     HttpClient http,
+    HttpClient freshHttp,
     SupervisorOptions options,
+    EngineRecords? records,
     TimeProvider time,
-    ILogger logger)
+    ILogger logger) : IReplicaRun
 {
     private readonly string _replicaId = plan.ReplicaId;
     private Process? _process;
@@ -128,7 +130,7 @@ internal sealed class ReplicaSupervisor(
         _process = process;
         try
         {
-            var client = new LlamaCppEngineClient(http, new Uri($"http://127.0.0.1:{port}"));
+            var client = new LlamaCppEngineClient(http, new Uri($"http://127.0.0.1:{port}"), freshHttp);
             if (await WaitHealthyAsync(process, client, stopping).ConfigureAwait(false) is { } notHealthy)
             {
                 var reason = await ExitReasonAsync(process, tail, notHealthy).ConfigureAwait(false);
@@ -171,6 +173,7 @@ internal sealed class ReplicaSupervisor(
         process.Start();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
+        records?.Started(process);
         logger.LogInformation("Replica {ReplicaId} starting: pid {Pid}, port {Port}, device {Device}, model {Model}", _replicaId, process.Id, port, device, plan.Model);
         return process;
     }
@@ -293,6 +296,8 @@ internal sealed class ReplicaSupervisor(
                 process.Kill(entireProcessTree: true);
                 await process.WaitForExitAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false);
             }
+            // Gone: a later start must not look for it (its pid may be someone else's by then).
+            if (process.HasExited) records?.Stopped(process.Id);
         }
         catch (Exception error) when (error is InvalidOperationException or TimeoutException or System.ComponentModel.Win32Exception)
         {

@@ -31,6 +31,12 @@ public sealed record SupervisorOptions
     /// </summary>
     public int UnhealthyThreshold { get; init; } = 3;
 
+    /// <summary>
+    /// Where the engines orchestratord starts are recorded (see <see cref="EngineRecords"/>), so that the next start
+    /// stops those a crashed run left behind; null records nothing.
+    /// </summary>
+    public string? EngineRecordsDir { get; init; }
+
     /// <summary>A run that stayed healthy this long resets the failure count.</summary>
     public TimeSpan StableRun { get; init; } = TimeSpan.FromSeconds(30);
 }

@@ -105,11 +105,39 @@ internal sealed class PoolOptions
     public string? EngineCommand { get; set; }
     public List<string>? EngineArgs { get; set; }
 
+    /// <summary>Engines the pool schedules onto but does not start; see docs/upstreams.md.</summary>
+    public List<UpstreamOptions>? Upstreams { get; set; }
+
     /// <summary>What 1,000 prompt tokens cost against session cost budgets; default 0.</summary>
     public decimal? PricePer1kTokensIn { get; set; }
 
     /// <summary>What 1,000 generated tokens cost against session cost budgets; default 0.</summary>
     public decimal? PricePer1kTokensOut { get; set; }
+}
+
+/// <summary>One engine a pool does not start (Orchestrator:Pools:N:Upstreams:M).</summary>
+internal sealed class UpstreamOptions
+{
+    /// <summary>The server's root: http://host:port or https://host:port.</summary>
+    public string? Url { get; set; }
+
+    /// <summary>llamacpp (a llama-server or llorch-engine we do not start).</summary>
+    public string? Protocol { get; set; }
+
+    /// <summary>A file holding the API key, sent as a bearer token.</summary>
+    public string? ApiKeyFile { get; set; }
+
+    /// <summary>An environment variable holding the API key (alternative to ApiKeyFile).</summary>
+    public string? ApiKeyEnv { get; set; }
+
+    /// <summary>Concurrent slots; unset to read them from the server.</summary>
+    public int? Slots { get; set; }
+
+    /// <summary>A PEM file of CA certificates to check an https upstream against, instead of the machine's roots.</summary>
+    public string? CaFile { get; set; }
+
+    /// <summary>The upstream's own model name, where its protocol needs one.</summary>
+    public string? Model { get; set; }
 }
 
 internal sealed class QueueOptions

@@ -172,15 +172,28 @@ internal sealed record OrchestratorSettings(
         if (SimRef.IsSimRef(pool.Model) && !SimModelFootprint.TryParse(pool.Model, out _, out var footprintError))
             throw new ConfigurationException($"{key}:Model: {footprintError}");
         var engine = pool.Engine ?? "llamacpp";
-        if (!WireNames.Engines.TryGetValue(engine, out var engineKind) || engineKind != EngineKind.LlamaCpp)
-            throw new ConfigurationException($"{key}:Engine '{engine}' is not supported (supported: llamacpp)");
+        if (!WireNames.Engines.TryGetValue(engine, out var engineKind) || engineKind is not (EngineKind.LlamaCpp or EngineKind.Vllm or EngineKind.Tgi))
+            throw new ConfigurationException($"{key}:Engine '{engine}' is not supported (supported: llamacpp, vllm, tgi)");
+
+        var upstreams = UpstreamSettings.From(pool.Upstreams, $"{key}:Upstreams");
+        // A pool that lists upstreams starts no engine of its own unless Replicas asks for some beside them.
+        var replicas = upstreams.Count > 0
+            ? (pool.Replicas ?? 0) >= 0 ? pool.Replicas ?? 0 : throw new ConfigurationException($"{key}:Replicas must be 0 or more (got {pool.Replicas})")
+            : Positive(pool.Replicas ?? 1, $"{key}:Replicas");
+        // orchestratord starts llama.cpp engines only: a vllm pool is made of vLLM servers that run elsewhere, spoken to
+        // over OpenAI's API, a tgi pool of TGI servers over TGI's own.
+        if ((engineKind switch { EngineKind.Vllm => UpstreamProtocol.OpenAi, EngineKind.Tgi => UpstreamProtocol.Tgi, _ => (UpstreamProtocol?)null }) is { } needed
+            && (upstreams.Count == 0 || replicas > 0 || upstreams.Any(u => u.Protocol != needed)))
+            throw new ConfigurationException(
+                $"{key}:Engine '{engine}' needs {key}:Upstreams with Protocol {(needed == UpstreamProtocol.OpenAi ? "openai" : "tgi")} and no engines of its own ({key}:Replicas 0 or unset)");
 
         return new PoolConfig
         {
             Id = pool.Id,
             Engine = engineKind,
             Model = pool.Model,
-            Replicas = Positive(pool.Replicas ?? 1, $"{key}:Replicas"),
+            Replicas = replicas,
+            Upstreams = upstreams,
             Slots = Positive(pool.Slots ?? 4, $"{key}:Slots"),
             Devices = DeviceList(pool.Devices, $"{key}:Devices"),
             Ctx = Positive(pool.Ctx ?? 4096, $"{key}:Ctx"),

@@ -160,10 +160,12 @@ internal static class ControlEndpoints
                 s.CtxMax,
                 s.CtxMax, // a task's output fits in its slot's context
                 config.Workloads.Select(WireNames.Of).ToList(),
-                config.Slots * config.Replicas,
-                config.Replicas,
+                config.Slots * config.Replicas + config.Upstreams.Sum(u => u.Slots ?? config.Slots),
+                config.Replicas + config.Upstreams.Count,
                 new RateLimits(config.QueueCapacity, config.QueuePolicy == FullPolicy.Reject ? "reject" : "drop-lru"),
-                new EngineFeatures(Streaming: true, Cancel: true, DeterminismStrict: true, PrefixCache: !synthetic, Synthetic: synthetic));
+                // Strict determinism holds on the llorch-engine we start (docs/determinism.md); an upstream we do not
+                // start (a llama-server batching across slots, issue 18 defect 3) makes no such promise.
+                new EngineFeatures(Streaming: true, Cancel: true, DeterminismStrict: config.Upstreams.Count == 0, PrefixCache: !synthetic, Synthetic: synthetic));
         }).ToList();
 
         var profiles = SamplingProfile.Known.Values.Select(p => new SamplerProfileInfo(

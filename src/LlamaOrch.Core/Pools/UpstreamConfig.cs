@@ -1,0 +1,24 @@
+namespace LlamaOrch.Core.Pools;
+
+/// <summary>
+/// One engine a pool schedules onto but does not start (Orchestrator:Pools:N:Upstreams:M): health-checked, marked
+/// down and back up, placed by load like a local replica, and never spawned or killed by orchestratord.
+/// </summary>
+/// <param name="Url">Where it listens: the server's root (http or https).</param>
+public sealed record UpstreamConfig(Uri Url, UpstreamProtocol Protocol)
+{
+    /// <summary>Its concurrent slots; null to read them from the server (llama-server's <c>/props</c> <c>total_slots</c>).</summary>
+    public int? Slots { get; init; }
+
+    /// <summary>The upstream's own name for the model, where its protocol needs one in each request.</summary>
+    public string? Model { get; init; }
+
+    /// <summary>A PEM file of the CA certificates an https upstream's certificate must chain to, instead of the machine's roots.</summary>
+    public string? CaFile { get; init; }
+
+    /// <summary>Sent as <c>Authorization: Bearer</c>; never logged.</summary>
+    public UpstreamSecret? ApiKey { get; init; }
+
+    /// <summary>How logs and status name it: the URL without any user info.</summary>
+    public string Display => Url.GetComponents(UriComponents.SchemeAndServer | UriComponents.Path, UriFormat.UriEscaped);
+}

@@ -1,0 +1,159 @@
+using System.Diagnostics;
+using System.Net.Http.Json;
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using LlamaOrch.Contracts.Errors;
+using LlamaOrch.Core.Engines;
+using LlamaOrch.Engines.Upstreams;
+
+namespace LlamaOrch.Engines.TgiProtocol;
+
+/// <summary>
+/// Drives a Hugging Face text-generation-inference server we do not start: <c>/generate_stream</c> (SSE, one event
+/// per token, <c>details</c> on the last), cancelled by closing the request; <c>/health</c>; <c>/info</c> for the
+/// version and the context. TGI serves no embeddings or rerank here, and has no slots to address.
+/// </summary>
+internal sealed class TgiEngineClient(HttpClient http, Uri baseAddress) : IUpstreamEngine
+{
+    private const string DataPrefix = "data:";
+
+    public Uri BaseAddress { get; } = baseAddress;
+
+    public async Task<bool> IsHealthyAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var response = await http.GetAsync(new Uri(BaseAddress, "/health"), cancellationToken).ConfigureAwait(false);
+            return response.IsSuccessStatusCode;
+        }
+        catch (HttpRequestException)
+        {
+            return false;
+        }
+    }
+
+    public async Task<EngineFacts> GetFactsAsync(int configuredCtx, int configuredSlots, CancellationToken cancellationToken)
+    {
+        var info = await http.GetFromJsonAsync(new Uri(BaseAddress, "/info"), TgiJsonContext.Default.TgiInfo, cancellationToken).ConfigureAwait(false);
+        var version = $"tgi {info?.Version ?? "(unknown version)"}{(info?.ModelId is { } id ? $", model {id}" : "")}";
+        return new EngineFacts(version, info?.MaxTotalTokens ?? configuredCtx, configuredSlots);
+    }
+
+    public async IAsyncEnumerable<EngineChunk> StreamCompletionAsync(EngineCompletionRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var sampling = request.Sampling;
+        var greedy = sampling.Temperature <= 0;
+        var body = new TgiGenerateRequest(request.Prompt ?? string.Empty, new TgiParameters(
+            request.MaxTokens == EngineCompletionRequest.UntilContextFull ? null : request.MaxTokens,
+            DoSample: !greedy,
+            // TGI refuses a temperature, top_k or top_p outside (0, …) and (0, 1): left out when greedy or neutral.
+            greedy ? null : sampling.Temperature,
+            greedy || sampling.TopK <= 0 ? null : sampling.TopK,
+            greedy || sampling.TopP is <= 0 or >= 1 ? null : sampling.TopP,
+            sampling.RepeatPenalty == 1.0 ? null : sampling.RepeatPenalty,
+            request.Seed,
+            request.Stop is { Count: > 0 } stop ? stop : null,
+            Details: true));
+        using var message = new HttpRequestMessage(HttpMethod.Post, new Uri(BaseAddress, "/generate_stream"))
+        {
+            Content = JsonContent.Create(body, TgiJsonContext.Default.TgiGenerateRequest),
+        };
+        message.Headers.TryAddWithoutValidation("X-Correlation-Id", request.CorrelationId);
+        var started = Stopwatch.GetTimestamp();
+        using var response = await SendAsync(message, cancellationToken).ConfigureAwait(false);
+        await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        using var reader = new StreamReader(stream);
+        var tokens = 0;
+        while (true)
+        {
+            var line = await ReadLineAsync(reader, cancellationToken).ConfigureAwait(false)
+                       ?? throw new EngineFailureException(ErrorCodes.WorkerReset, $"upstream {BaseAddress} closed the stream before its last token's details", retriable: true);
+            if (!line.StartsWith(DataPrefix, StringComparison.Ordinal)) continue;
+            var item = Parse(line.AsSpan(DataPrefix.Length).Trim());
+            if (item.Error is { } error)
+                throw new EngineFailureException(ErrorCodes.Internal, $"upstream error ({item.ErrorType ?? "unknown"}): {error}", retriable: true);
+            if (item.Token is { } token)
+            {
+                tokens++;
+                // Special tokens (the end of sequence) are counted, not shown, as llama.cpp does.
+                if (!token.Special && token.Text is { Length: > 0 } text) yield return new EngineChunk(text, null);
+            }
+            if (item.Details is { } details)
+            {
+                var decodeMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+                yield return new EngineChunk(string.Empty, new EngineFinal(details.InputLength ?? 0, details.GeneratedTokens > 0 ? details.GeneratedTokens : tokens, StopReason(details.FinishReason), decodeMs));
+                yield break;
+            }
+        }
+    }
+
+    public Task<IReadOnlyList<EngineEmbedding>> EmbedAsync(IReadOnlyList<string> inputs, string correlationId, CancellationToken cancellationToken) =>
+        throw new EngineFailureException(ErrorCodes.InvalidParams, "TGI serves no embeddings; serve them from a llama.cpp or OpenAI-compatible pool", retriable: false);
+
+    public Task<IReadOnlyList<EngineScore>> RerankAsync(string query, IReadOnlyList<string> documents, string correlationId, CancellationToken cancellationToken) =>
+        throw new EngineFailureException(ErrorCodes.InvalidParams, "TGI serves no rerank; serve it from a llama.cpp pool", retriable: false);
+
+    public Task<int> CountTokensAsync(string text, CancellationToken cancellationToken) =>
+        throw new EngineFailureException(ErrorCodes.Internal, "no token count from TGI here: the upstream checks the prompt itself", retriable: false);
+
+    public Task<int> EraseSlotAsync(int slot, CancellationToken cancellationToken) => Task.FromResult(0);
+
+    public Task<string> GetMetricsTextAsync(CancellationToken cancellationToken) => Task.FromResult(string.Empty);
+
+    private TgiStreamEvent Parse(ReadOnlySpan<char> data)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize(data, TgiJsonContext.Default.TgiStreamEvent) ?? throw new JsonException("null event");
+        }
+        catch (JsonException error)
+        {
+            var shown = data.Length > 120 ? data[..120].ToString() + "…" : data.ToString();
+            throw new EngineFailureException(ErrorCodes.WorkerReset, $"upstream {BaseAddress} streamed something that is not a TGI event: {shown}", retriable: true, error);
+        }
+    }
+
+    private async Task<HttpResponseMessage> SendAsync(HttpRequestMessage message, CancellationToken cancellationToken)
+    {
+        HttpResponseMessage response;
+        try
+        {
+            response = await http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+        }
+        catch (HttpRequestException error) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new EngineFailureException(ErrorCodes.WorkerReset, $"upstream {BaseAddress} is unreachable: {error.Message}", retriable: true, error);
+        }
+        if (response.IsSuccessStatusCode) return response;
+        using (response)
+        {
+            var text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+            var detail = text.Length > 300 ? text[..300] : text;
+            var status = (int)response.StatusCode;
+            throw status is >= 400 and < 500
+                ? new EngineFailureException(ErrorCodes.InvalidParams, $"upstream refused the request ({status}): {detail}", retriable: false)
+                : new EngineFailureException(ErrorCodes.Internal, $"upstream failed ({status}): {detail}", retriable: true);
+        }
+    }
+
+    private async Task<string?> ReadLineAsync(StreamReader reader, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await reader.ReadLineAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception error) when (error is IOException or HttpRequestException && !cancellationToken.IsCancellationRequested)
+        {
+            throw new EngineFailureException(ErrorCodes.WorkerReset, $"upstream {BaseAddress} went away mid-stream: {error.Message}", retriable: true, error);
+        }
+    }
+
+    private static string StopReason(string? finish) => finish switch
+    {
+        "eos_token" => "eos",
+        "stop_sequence" => "stop_word",
+        "length" => "limit",
+        null or "" => "limit",
+        var other => other,
+    };
+}

@@ -1,0 +1,52 @@
+using System.Net;
+using LlamaOrch.Core.Pools;
+
+namespace LlamaOrch.Engines.Upstreams;
+
+/// <summary>
+/// The HTTP client of one upstream: its own bounded connection pool (a remote server is not ours to flood),
+/// connect and idle timeouts, never a proxy, and the API key added by a handler. No overall request timeout:
+/// a stream lasts as long as its task; a stalled server is found by the health watcher, which takes its tasks back.
+/// </summary>
+internal static class UpstreamHttp
+{
+    /// <summary>Connections beyond the slots: health checks, tokenize and metrics go beside the running streams.</summary>
+    private const int SpareConnections = 4;
+
+    public static HttpClient Create(UpstreamConfig upstream, int slots) => Client(upstream, Handler(Math.Max(slots, 1) + SpareConnections, reuse: true));
+
+    /// <summary>An https upstream with a CA file is trusted only through those CAs; the host name is checked either way.</summary>
+    private static void TrustOnly(SocketsHttpHandler handler, string caFile)
+    {
+        var roots = new System.Security.Cryptography.X509Certificates.X509Certificate2Collection();
+        roots.ImportFromPemFile(caFile);
+        var policy = new System.Security.Cryptography.X509Certificates.X509ChainPolicy
+        {
+            TrustMode = System.Security.Cryptography.X509Certificates.X509ChainTrustMode.CustomRootTrust,
+            RevocationMode = System.Security.Cryptography.X509Certificates.X509RevocationMode.NoCheck,
+        };
+        policy.CustomTrustStore.AddRange(roots);
+        handler.SslOptions = new System.Net.Security.SslClientAuthenticationOptions { CertificateChainPolicy = policy };
+    }
+
+    /// <summary>A client that opens a new connection for every request: the one retry of a request a dropped pooled connection lost.</summary>
+    public static HttpClient CreateFresh(UpstreamConfig upstream) => Client(upstream, Handler(SpareConnections, reuse: false));
+
+    /// <summary>The handler of engines orchestratord starts itself (loopback); <paramref name="reuse"/> false never keeps a connection.</summary>
+    public static SocketsHttpHandler Handler(int maxConnections, bool reuse) => new()
+    {
+        UseProxy = false,
+        AutomaticDecompression = DecompressionMethods.None,
+        MaxConnectionsPerServer = maxConnections,
+        PooledConnectionIdleTimeout = TimeSpan.FromSeconds(30),
+        PooledConnectionLifetime = reuse ? Timeout.InfiniteTimeSpan : TimeSpan.Zero,
+        ConnectTimeout = TimeSpan.FromSeconds(5),
+    };
+
+    private static HttpClient Client(UpstreamConfig upstream, SocketsHttpHandler handler)
+    {
+        if (upstream.CaFile is { } caFile) TrustOnly(handler, caFile);
+        HttpMessageHandler outer = upstream.ApiKey is { } key ? new ApiKeyHandler(key, handler) : handler;
+        return new HttpClient(outer, disposeHandler: true) { Timeout = Timeout.InfiniteTimeSpan };
+    }
+}
