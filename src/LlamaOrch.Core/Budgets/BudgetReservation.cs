@@ -7,6 +7,7 @@ namespace LlamaOrch.Core.Budgets;
 public sealed class BudgetReservation
 {
     private int _settled;
+    private long _runMsAtLeast;
 
     internal BudgetReservation(SessionBudget budget, string poolId, TokenPrice price, long tokens, decimal cost, int promptTokens, int? outputLimit)
     {
@@ -39,11 +40,14 @@ public sealed class BudgetReservation
     /// </summary>
     internal int? OutputLimit { get; }
 
+    /// <summary>The time budget stopped the run: it is charged at least the <paramref name="given"/> time it was allowed.</summary>
+    internal void RanOutOfTime(TimeSpan given) => Interlocked.Exchange(ref _runMsAtLeast, (long)Math.Ceiling(given.TotalMilliseconds));
+
     /// <summary>Charges the actual counts and run time, and gives the rest of the reserve back; once.</summary>
     internal void Settle(int tokensIn, int tokensOut, long runMs)
     {
         if (Interlocked.Exchange(ref _settled, 1) != 0) return;
-        Budget.Settle(this, (long)tokensIn + tokensOut, runMs, Price.Of(tokensIn, tokensOut));
+        Budget.Settle(this, (long)tokensIn + tokensOut, Math.Max(runMs, Interlocked.Read(ref _runMsAtLeast)), Price.Of(tokensIn, tokensOut));
     }
 
     /// <summary>Gives the whole reserve back, charging nothing: the task was refused after its reservation.</summary>

@@ -152,7 +152,8 @@ internal sealed class TaskRunner(TimeProvider time, TimeSpan metricsInterval, IL
     {
         using var deadline = DeadlineSource(task);
         // The time budget is a timer like the deadline: nothing is checked per token.
-        using var timeBudget = task.Budget?.Budget.RunTimeLeft() is { } timeLeft ? new CancellationTokenSource(timeLeft, time) : null;
+        var timeLeft = task.Budget?.Budget.RunTimeLeft();
+        using var timeBudget = timeLeft is { } left ? new CancellationTokenSource(left, time) : null;
         using var linked = timeBudget is null
             ? CancellationTokenSource.CreateLinkedTokenSource(run, deadline?.Token ?? CancellationToken.None)
             : CancellationTokenSource.CreateLinkedTokenSource(run, deadline?.Token ?? CancellationToken.None, timeBudget.Token);
@@ -169,6 +170,8 @@ internal sealed class TaskRunner(TimeProvider time, TimeSpan metricsInterval, IL
         catch (OperationCanceledException) when (timeBudget?.IsCancellationRequested == true && !run.IsCancellationRequested)
         {
             // The engine counts the prompt only in its final frame, so the prompt is charged at its reserved upper bound.
+            // A timer may fire a hair before the clock the run is measured by says the time is up: the run still used it all.
+            task.Budget!.RanOutOfTime(timeLeft!.Value);
             task.TryFail(BudgetStop(task, "time", task.Budget!.PromptTokens, task.TokensOut));
             return false;
         }
