@@ -22,6 +22,9 @@ internal sealed class BenchRun(BenchOptions options, RepoLayout layout, ChildPro
     private const string PredictPool = "predict";
     private const string SessionPool = "session";
 
+    /// <summary>The levels at which the two submit modes are set against the bare baseline.</summary>
+    private static readonly int[] SubmitModeLevels = [1, 64];
+
     /// <summary>The flood's orchestratord is a fresh process: tiered JIT needs a few seconds of its traffic first.</summary>
     private static readonly TimeSpan FloodWarmup = TimeSpan.FromSeconds(3);
 
@@ -81,12 +84,67 @@ internal sealed class BenchRun(BenchOptions options, RepoLayout layout, ChildPro
         Progress($"queue full: {options.FloodClients} clients against a queue of {SlowQueueCapacity}");
         var slow = await OrchestratorProcess.StartAsync(children, layout, "orchestratord-flood",
             [new PoolSpec(SlowPool, SlowModel, Slots: 1, SlowQueueCapacity)], _apiToken, workDirectory, options, http, cancellationToken);
-        var flood = await new QueueFullScenario(http, slow, _apiToken, new RequestBodies(SlowModel, maxTokens: 1000, options.CtxPerSlot),
-            options.FloodClients, FloodWarmup, TimeSpan.FromSeconds(options.FloodSeconds)).RunAsync(cancellationToken);
+        var floodBodies = new RequestBodies(SlowModel, maxTokens: 1000, options.CtxPerSlot);
+        var flood = await new QueueFullScenario(http, new Uri(slow.BaseAddress, "v1/tasks"),
+            new CpuMeter([("orch", () => [slow.Pid]), ("engine", () => slow.EnginePids), ("bench", () => [self])]),
+            _apiToken, floodBodies, options.FloodClients, FloodWarmup, TimeSpan.FromSeconds(options.FloodSeconds)).RunAsync(cancellationToken);
         slow.Child.Kill();
+
+        Progress($"queue full, bare baseline: {options.FloodClients} clients against llorch-bare's fixed 429");
+        var bare = await BareKestrelProcess.StartAsync(children, layout, options.TokensPerSecond, options.MaxTokens, http, cancellationToken);
+        var bareFlood = await new QueueFullScenario(http, new Uri(bare.BaseAddress, "full/v1/tasks"),
+            new CpuMeter([("bare", () => [bare.Pid]), ("bench", () => [self])]),
+            _apiToken, floodBodies, options.FloodClients, FloodWarmup, TimeSpan.FromSeconds(options.FloodSeconds)).RunAsync(cancellationToken);
+
+        var submitModes = await RunSubmitModesAsync(layout, bare, bodies, cancellationToken);
+        bare.Child.Kill();
 
         var checks = Targets.Evaluate(streaming, flood);
         ResultsTable.Print(Console.Out, options, (engineRoundTrip, orchRoundTrip), memory, streaming, flood, checks);
+        BaselineTable.Print(Console.Out, options, flood, bareFlood, submitModes);
+    }
+
+    /// <summary>
+    /// Both submit modes against a fresh orchestratord and against the bare baseline, level by level and path by path
+    /// in turn, so that each pair meets the same machine: two-request (POST→202, GET stream) and one-request
+    /// (POST with <c>Accept: text/event-stream</c>).
+    /// </summary>
+    private async Task<IReadOnlyList<SubmitModeResult>> RunSubmitModesAsync(RepoLayout layout, BareKestrelProcess bare, RequestBodies bodies, CancellationToken cancellationToken)
+    {
+        var levels = SubmitModeLevels.Where(level => level <= options.Slots).ToList();
+        Progress($"submit modes at {string.Join(",", levels)} streams: orchestratord and llorch-bare, two-request and one-request");
+        var orchestrator = await OrchestratorProcess.StartAsync(children, layout, "orchestratord-modes",
+            [new PoolSpec(StreamPool, options.StreamModel, options.Slots, QueueCapacity: Math.Max(2 * options.Slots, 256))],
+            _apiToken, workDirectory, options, http, cancellationToken);
+        var self = Environment.ProcessId;
+        var orchCpu = new CpuMeter([("orch", () => [orchestrator.Pid]), ("engine", () => orchestrator.EnginePids), ("bench", () => [self])]);
+        var bareCpu = new CpuMeter([("bare", () => [bare.Pid]), ("bench", () => [self])]);
+        IStreamTarget[] targets =
+        [
+            new OrchestratorTarget(http, orchestrator.BaseAddress, _apiToken, bodies, oneRequest: false, name: "orch"),
+            new OrchestratorTarget(http, orchestrator.BaseAddress, _apiToken, bodies, oneRequest: true, name: "orch-1r"),
+            new OrchestratorTarget(http, bare.BaseAddress, _apiToken, bodies, oneRequest: false, name: "bare"),
+            new OrchestratorTarget(http, bare.BaseAddress, _apiToken, bodies, oneRequest: true, name: "bare-1r"),
+        ];
+        foreach (var target in targets)
+            await LevelRunner.RunAsync(target, Math.Min(16, options.Slots), options.MaxTokens, TimeSpan.Zero, FloodWarmup, target.Name.StartsWith("bare", StringComparison.Ordinal) ? bareCpu : orchCpu, null, cancellationToken);
+
+        var warmup = TimeSpan.FromSeconds(options.WarmupSeconds);
+        var duration = TimeSpan.FromSeconds(options.DurationSeconds);
+        var results = new List<SubmitModeResult>();
+        foreach (var streams in levels)
+        {
+            var measured = new List<LevelResult>();
+            foreach (var target in targets)
+            {
+                Progress($"{streams} streams: {target.Name}");
+                var isBare = target.Name.StartsWith("bare", StringComparison.Ordinal);
+                measured.Add(await LevelRunner.RunAsync(target, streams, options.MaxTokens, warmup, duration, isBare ? bareCpu : orchCpu, null, cancellationToken));
+            }
+            results.Add(new SubmitModeResult(streams, measured[0], measured[1], measured[2], measured[3]));
+        }
+        orchestrator.Child.Kill();
+        return results;
     }
 
     /// <summary>

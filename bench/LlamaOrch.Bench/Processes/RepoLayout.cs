@@ -1,7 +1,7 @@
 namespace LlamaOrch.Bench.Processes;
 
-/// <summary>Where the Release build of orchestratord and its bundled llorch-engine live, found from the repo root.</summary>
-internal sealed record RepoLayout(string Root, string OrchestratorDll, string EngineDll, string DotnetHost)
+/// <summary>Where the Release build of orchestratord, its bundled llorch-engine and the bare baseline live, found from the repo root.</summary>
+internal sealed record RepoLayout(string Root, string OrchestratorDll, string EngineDll, string BareDll, string DotnetHost)
 {
     private const string SolutionFile = "llama-orch.sln";
 
@@ -14,12 +14,14 @@ internal sealed record RepoLayout(string Root, string OrchestratorDll, string En
         var orchestrator = Path.Combine(serverBin, "orchestratord.dll");
         // The engine orchestratord spawns is the copy beside it, so the baseline runs the very same build.
         var engine = Path.Combine(serverBin, "engine", "llorch-engine.dll");
-        foreach (var required in new[] { orchestrator, engine })
+        // The bare Kestrel baseline (bench/LlamaOrch.BareKestrel), built by the same Release build of the solution.
+        var bare = Path.Combine(root, "bench", "LlamaOrch.BareKestrel", "bin", "Release", "net10.0", "llorch-bare.dll");
+        foreach (var required in new[] { orchestrator, engine, bare })
         {
             if (!File.Exists(required))
                 throw new BenchSetupException($"{required} is missing: run 'dotnet build -c Release' in {root} first");
         }
-        return new RepoLayout(root, orchestrator, engine, FindDotnet());
+        return new RepoLayout(root, orchestrator, engine, bare, FindDotnet());
     }
 
     private static string? FindRoot(string start)

@@ -7,21 +7,21 @@ namespace LlamaOrch.Bench.Scenarios;
 
 /// <summary>
 /// How fast orchestratord says no. A pool of one slot at one token a second with a queue of 8 is filled,
-/// then many clients post valid tasks as fast as they can; each answer must be 429 with Retry-After.
+/// then many clients post valid tasks as fast as they can; each answer must be 429 with Retry-After. The bare
+/// baseline is flooded the same way at its <c>/full/v1/tasks</c>, whose first answer is already a 429.
 /// </summary>
-internal sealed class QueueFullScenario(HttpClient http, OrchestratorProcess orchestrator, string apiToken, RequestBodies bodies, int clients, TimeSpan warmup, TimeSpan duration)
+internal sealed class QueueFullScenario(HttpClient http, Uri tasks, CpuMeter cpu, string apiToken, RequestBodies bodies, int clients, TimeSpan warmup, TimeSpan duration)
 {
     /// <summary>The fill must end in a 429 within this many posts, or the pool is not the one configured.</summary>
     private const int MaxFillPosts = 1000;
 
-    private readonly Uri _tasks = new(orchestrator.BaseAddress, "v1/tasks");
+    private readonly Uri _tasks = tasks;
     private readonly string _authorization = "Bearer " + apiToken;
 
     public async Task<FloodResult> RunAsync(CancellationToken cancellationToken)
     {
         await FillAsync(cancellationToken);
 
-        var cpu = new CpuMeter([("orch", () => [orchestrator.Pid]), ("engine", () => orchestrator.EnginePids), ("bench", () => [Environment.ProcessId])]);
         var window = MeasureWindow.After(warmup, duration);
         var workers = Enumerable.Range(0, clients).Select(_ => new FloodWorker(window)).ToArray();
         var running = workers.Select(worker => Task.Run(() => PostUntilOverAsync(worker, cancellationToken))).ToArray();

@@ -9,6 +9,7 @@ namespace LlamaOrch.Server.Endpoints;
 /// live, each in the task API's SSE framing (<see cref="TaskSseEncoder"/>, encoded once for all readers).
 /// Frames that are ready together go out as one write and one flush. A reader leaving does not cancel the task.
 /// It reads until the task's last frame, shutdown included: the shutdown sequence gives every task one.
+/// <see cref="TaskSubmission"/> writes the same stream as the answer to a <c>POST /v1/tasks</c> that asks for it.
 /// </summary>
 internal static class TaskStreaming
 {
@@ -22,17 +23,26 @@ internal static class TaskStreaming
             return;
         }
 
+        await WriteAsync(context, task);
+    }
+
+    /// <summary>
+    /// Answers 200 <c>text/event-stream</c> with the task's frames from the first, until its last frame or until the
+    /// client leaves. Headers the caller set before (the one-request submit's) go out with the stream's.
+    /// </summary>
+    public static async Task WriteAsync(HttpContext context, OrchestratedTask task)
+    {
         var response = context.Response;
         response.StatusCode = StatusCodes.Status200OK;
         response.ContentType = "text/event-stream";
         response.Headers.CacheControl = "no-cache";
         response.Headers["X-Accel-Buffering"] = "no";
         if (task.Budget is { } reserved) BudgetHeaders.Write(response.Headers, reserved.Budget);
-        await response.StartAsync(context.RequestAborted);
 
         var next = 0;
         try
         {
+            await response.StartAsync(context.RequestAborted);
             while (!context.RequestAborted.IsCancellationRequested)
             {
                 (next, var closed, var frames) = await task.ReadEncodedAsync(next, TaskSseEncoder.Instance);
@@ -44,7 +54,7 @@ internal static class TaskStreaming
         }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
         {
-            // The reader went away; the task carries on and stays readable.
+            // The reader went away; what that means for the task is the caller's choice.
         }
     }
 }
