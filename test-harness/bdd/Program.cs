@@ -58,7 +58,7 @@ try
     if (summary.ExitCode != 0 && started is not null)
     {
         Console.WriteLine("\norchestratord's last log lines:");
-        Console.WriteLine(started.LogTail());
+        Console.WriteLine(started.LogTail(20));
     }
     return summary.ExitCode;
 }

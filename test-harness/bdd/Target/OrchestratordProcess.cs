@@ -52,6 +52,8 @@ internal sealed class OrchestratordProcess : IAsyncDisposable
         start.ArgumentList.Add("--urls");
         start.ArgumentList.Add($"http://127.0.0.1:{port}");
         start.ArgumentList.Add($"--Orchestrator:DataDir={dataDir}");
+        // Budgets are kept and enforced, but a session has none until a scenario sets one (Budgets:Tokens unset).
+        start.ArgumentList.Add("--Orchestrator:Budgets:Mode=enforce");
         for (var i = 0; i < Pools.Count; i++)
         {
             var (id, model, slots, capacity) = Pools[i];

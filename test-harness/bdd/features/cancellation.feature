@@ -1,0 +1,23 @@
+Feature: Cancellation
+  A CLI can cancel a task it no longer needs (cli-feature-requirements, acceptance criteria; FR-DP-002 end frame).
+
+  Scenario: FR-DP-002 a cancelled running task's stream ends with end, canceled true
+    Given I submit a task to pool "tight" with max_tokens 400 as "slow"
+    When I cancel the task "slow"
+    Then the status is 204
+    When I stream the task "slow"
+    Then the last frame is "end"
+    And the "end" frame has "canceled" equal to "true"
+    And the "end" frame has "stop_reason" equal to "canceled"
+
+  Scenario: FR-DP-002 cancelling a finished task is a no-op that keeps its last frame
+    Given I submit a task to pool "sim" with max_tokens 2 as "done"
+    And I stream the task "done"
+    When I cancel the task "done"
+    Then the status is 204
+    When I stream the task "done"
+    Then the "end" frame has "canceled" equal to "false"
+
+  Scenario: FR-ER-001 cancelling an unknown task is 404
+    When I POST "/v1/tasks/0a0a0a0a-0000-4000-8000-000000000000/cancel"
+    Then the status is 404
