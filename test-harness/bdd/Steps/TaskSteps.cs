@@ -31,6 +31,33 @@ internal sealed class TaskSteps(ScenarioContext context) : IAsyncDisposable
         _world.Remembered[name] = JsonPath.Text(JsonPath.Get(_world.Json, "task_id"));
     }
 
+    [Step(@"I submit a task to pool ""([^""]+)"" with max_tokens (\d+) and seed (\d+)")]
+    public async Task SubmitWithSeed(string pool, int maxTokens, long seed)
+    {
+        var body = new JsonObject { ["prompt"] = "Once upon a time", ["model_ref"] = ModelOf(pool), ["max_tokens"] = maxTokens, ["seed"] = seed };
+        await _world.SendAsync(HttpMethod.Post, "/v1/tasks", body.ToJsonString());
+        Expect202();
+        var id = JsonPath.Text(JsonPath.Get(_world.Json, "task_id"));
+        _submitted.Add(id);
+        _world.Remembered["task"] = id;
+    }
+
+    [Step(@"I remember the streamed text as ""([A-Za-z_][A-Za-z0-9_]*)""")]
+    public void RememberText(string name) => _world.Remembered[name] = StreamedText();
+
+    [Step(@"the streamed text is the one remembered as ""([A-Za-z_][A-Za-z0-9_]*)""")]
+    public void SameText(string name)
+    {
+        var expected = _world.Remembered.TryGetValue(name, out var text) ? text : throw new StepFailedException($"nothing remembered as {name}");
+        if (StreamedText() != expected) throw new StepFailedException($"streamed \"{StreamedText()}\", expected \"{expected}\"");
+    }
+
+    [Step(@"the streamed text is not empty")]
+    public void SomeText()
+    {
+        if (StreamedText().Trim().Length == 0) throw new StepFailedException($"no text streamed: {Names()}");
+    }
+
     [Step(@"pool ""([^""]+)"" is running one long task and queues another")]
     public async Task FillPool(string pool)
     {
@@ -123,6 +150,9 @@ internal sealed class TaskSteps(ScenarioContext context) : IAsyncDisposable
 
     private static string ModelOf(string pool) =>
         OrchestratordProcess.Pools.FirstOrDefault(p => p.Id == pool).Model ?? throw new StepFailedException($"no pool {pool} in the runner's configuration");
+
+    private string StreamedText() =>
+        string.Concat(_world.Frames.Where(f => f.Event == "token").Select(f => (string?)f.Json?["t"] ?? ""));
 
     private string Names() => string.Join(", ", _world.Frames.Select(f => f.Event));
 

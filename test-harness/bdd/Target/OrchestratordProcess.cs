@@ -14,14 +14,16 @@ internal sealed class OrchestratordProcess : IAsyncDisposable
 {
     /// <summary>
     /// The pools the features rely on. <c>sim</c> streams quickly; <c>tight</c> runs one slow task at a time
-    /// and queues one more, so a third is refused with 429; <c>ops</c> is the one scenarios drain and reload,
-    /// so that no other scenario loses its pool.
+    /// and queues one more, so a third is refused with 429; <c>ops</c> is the one scenarios drain and resume,
+    /// so that no other scenario loses its pool; <c>stories</c> is real llama.cpp inference of the tiny
+    /// stories260K model from <c>../shared/models</c> beside the repository (nothing is downloaded).
     /// </summary>
     public static readonly IReadOnlyList<(string Id, string Model, int Slots, int QueueCapacity)> Pools =
     [
         ("sim", "sim:bdd?tps=400", 2, 16),
         ("tight", "sim:tight?tps=2", 1, 1),
         ("ops", "sim:ops?tps=400", 1, 4),
+        ("stories", RepoLayout.Stories260K, 2, 8),
     ];
 
     private readonly Process _process;

@@ -6,6 +6,9 @@ internal static class RepoLayout
     /// <summary>The folder holding llama-orch.sln, walking up from the runner's binaries.</summary>
     public static string Root { get; } = FindRoot();
 
+    /// <summary>The tiny real model the tests share, in <c>../shared/models</c> beside the repository.</summary>
+    public static string Stories260K => Path.GetFullPath(Path.Combine(Root, "..", "shared", "models", "stories260K.gguf"));
+
     public static string Features => Path.Combine(Root, "test-harness", "bdd", "features");
 
     /// <summary>orchestratord as built in its own project (bin/&lt;Configuration&gt;/net10.0), with engine/ beside it.</summary>

@@ -15,7 +15,7 @@ Feature: Model catalog
       """
       {"state": "Retired"}
       """
-    Then the status is 200
+    Then the status is 202
     And the JSON at "state" is "Retired"
 
   Scenario: FR-CP-001 a state other than Active or Retired is a 400
