@@ -11,6 +11,10 @@ Feature: Capability discovery and versions
     And the JSON at "engines[0].rate_limits" is a non-empty object
     And the JSON at "engines[0].features" is a non-empty object
 
+  Scenario: FR-DV-002 the API version served is the OpenAPI document's info.version
+    When I GET "/v1/capabilities"
+    Then the JSON at "api_version" is the info.version of "contracts/openapi/control.yaml"
+
   Scenario: FR-DV-001 a synthetic engine says so
     When I GET "/v1/capabilities"
     Then some item of "engines" has "features.synthetic" equal to "true"

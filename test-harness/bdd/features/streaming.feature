@@ -17,6 +17,8 @@ Feature: Task streaming
     When I submit a task to pool "sim" with max_tokens 64
     And I stream the task
     Then there is at least one "metrics" frame
+    And every "metrics" frame has "queue_depth"
+    And every "metrics" frame has "tokens_out"
     And the last frame is "end"
 
   Scenario: FR-DP-005 the admission response names the queue position and predicted start
