@@ -58,11 +58,19 @@ internal sealed class TaskSteps(ScenarioContext context) : IAsyncDisposable
         if (StreamedText().Trim().Length == 0) throw new StepFailedException($"no text streamed: {Names()}");
     }
 
+    [Step(@"pool ""([^""]+)"" is running one long task")]
+    public async Task Occupy(string pool)
+    {
+        await SubmitAs(pool, 400, "running");
+        await WaitStartedAsync(_world.Remembered["running"]);
+    }
+
     [Step(@"pool ""([^""]+)"" is running one long task and queues another")]
     public async Task FillPool(string pool)
     {
-        // tight: one slot, a queue of one. A long first task holds the slot; the second fills the queue.
-        await SubmitAs(pool, 400, "running");
+        // tight: one slot, a queue of one. The first task must have left the queue for the slot before the
+        // second comes, or the second would find the queue full.
+        await Occupy(pool);
         await SubmitAs(pool, 400, "queued");
     }
 
@@ -141,6 +149,21 @@ internal sealed class TaskSteps(ScenarioContext context) : IAsyncDisposable
             _submitted.Add(id);
             _world.Remembered["task"] = id;
         }
+    }
+
+    /// <summary>Reads the task's stream until its <c>started</c> frame, then lets go (a reader does not own the task).</summary>
+    private async Task WaitStartedAsync(string id)
+    {
+        using var request = _world.Request(HttpMethod.Get, $"/v1/tasks/{Uri.EscapeDataString(id)}/stream");
+        using var response = await _world.Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+        if (!response.IsSuccessStatusCode) throw new StepFailedException($"the stream of {id} answered {(int)response.StatusCode}");
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
+        while (await reader.ReadLineAsync() is { } line)
+        {
+            if (line == "event: started") return;
+            if (line is "event: end" or "event: error") throw new StepFailedException($"task {id} ended before it was seen running");
+        }
+        throw new StepFailedException($"the stream of {id} closed before its started frame");
     }
 
     private void Expect202()

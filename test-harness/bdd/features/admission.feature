@@ -13,7 +13,7 @@ Feature: Admission and the queue
     And the JSON at "retriable" is "true"
 
   Scenario: FR-DP-003 the task that waits in the queue reports its position
-    Given I submit a task to pool "tight" with max_tokens 400 as "running"
+    Given pool "tight" is running one long task
     When I submit a task to pool "tight" with max_tokens 4
     Then the status is 202
     And the JSON at "queue_position" is "0"
