@@ -1,0 +1,8 @@
+namespace LlamaOrch.Bdd.Runner;
+
+internal enum ScenarioOutcome
+{
+    Passed,
+    Failed,
+    Undefined,
+}

@@ -1,0 +1,127 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using LlamaOrch.Bdd.Runner;
+
+namespace LlamaOrch.Bdd.Steps;
+
+/// <summary>Requests of any endpoint and checks of any answer: status, headers, JSON fields.</summary>
+internal sealed class HttpSteps(ScenarioContext context)
+{
+    private readonly ApiWorld _world = context.Get<ApiWorld>();
+
+    [Step(@"I send no token")]
+    public void NoToken() => _world.SendToken = false;
+
+    [Step(@"I send the token ""([^""]*)""")]
+    public void WrongToken(string token) => _world.TokenOverride = token;
+
+    [Step(@"requests carry the header ""([^""]+)"" with ""([^""]*)""")]
+    public void Header(string name, string value) => _world.Headers[name] = value;
+
+    [Step(@"I (GET|DELETE|POST) ""([^""]+)""")]
+    public Task Send(string method, string path) => _world.SendAsync(new HttpMethod(method), path, method == "POST" ? "{}" : null);
+
+    [Step(@"I (POST|PUT) ""([^""]+)"" with")]
+    public Task SendJson(string method, string path, string json) => _world.SendAsync(new HttpMethod(method), path, json);
+
+    [Step(@"the status is (\d+)")]
+    public void Status(int status)
+    {
+        var actual = (int)_world.LastResponse.StatusCode;
+        if (actual != status) throw new StepFailedException($"status {actual}, expected {status}: {JsonPath.Shorten(_world.Body)}");
+    }
+
+    [Step(@"the header ""([^""]+)"" is ""([^""]*)""")]
+    public void HeaderIs(string name, string value)
+    {
+        var actual = HeaderValue(name) ?? throw new StepFailedException($"no {name} header");
+        if (actual != _world.Fill(value)) throw new StepFailedException($"{name} is \"{actual}\", expected \"{_world.Fill(value)}\"");
+    }
+
+    [Step(@"the header ""([^""]+)"" is a whole number of at least (\d+)")]
+    public void HeaderNumber(string name, long least)
+    {
+        var actual = HeaderValue(name) ?? throw new StepFailedException($"no {name} header");
+        if (!long.TryParse(actual, NumberStyles.None, CultureInfo.InvariantCulture, out var n) || n < least)
+            throw new StepFailedException($"{name} is \"{actual}\", expected a whole number ≥ {least}");
+    }
+
+    [Step(@"there is a ""([^""]+)"" header")]
+    public void HeaderPresent(string name)
+    {
+        if (HeaderValue(name) is not { Length: > 0 }) throw new StepFailedException($"no {name} header");
+    }
+
+    [Step(@"the JSON at ""([^""]*)"" is ""([^""]*)""")]
+    public void JsonIs(string path, string value)
+    {
+        var actual = JsonPath.Text(JsonPath.Get(_world.Json, path));
+        if (actual != _world.Fill(value)) throw new StepFailedException($"{path} is {actual}, expected {_world.Fill(value)}");
+    }
+
+    [Step(@"the JSON at ""([^""]*)"" is a number")]
+    public void JsonNumber(string path)
+    {
+        if (JsonPath.Get(_world.Json, path) is not JsonValue v || !v.TryGetValue<double>(out _))
+            throw new StepFailedException($"{path} is not a number in {JsonPath.Shorten(_world.Body)}");
+    }
+
+    [Step(@"the JSON at ""([^""]*)"" is a non-empty (string|array|object)")]
+    public void JsonNonEmpty(string path, string kind)
+    {
+        var node = JsonPath.Get(_world.Json, path);
+        var ok = kind switch
+        {
+            "string" => node is JsonValue v && v.TryGetValue<string>(out var s) && s.Length > 0,
+            "array" => node is JsonArray { Count: > 0 },
+            _ => node is JsonObject { Count: > 0 },
+        };
+        if (!ok) throw new StepFailedException($"{path} is not a non-empty {kind}: {JsonPath.Shorten(node?.ToJsonString())}");
+    }
+
+    [Step(@"the JSON has ""([^""]*)""")]
+    public void JsonHas(string path)
+    {
+        if (!JsonPath.TryGet(_world.Json, path, out _)) throw new StepFailedException($"no {path} in {JsonPath.Shorten(_world.Body)}");
+    }
+
+    [Step(@"some item of ""([^""]*)"" has ""([^""]+)"" equal to ""([^""]*)""")]
+    public void SomeItem(string path, string field, string value)
+    {
+        if (JsonPath.Get(_world.Json, path) is not JsonArray array) throw new StepFailedException($"{path} is not an array");
+        if (!array.Any(item => JsonPath.TryGet(item, field, out var n) && JsonPath.Text(n) == _world.Fill(value)))
+            throw new StepFailedException($"no item of {path} has {field} = {value}: {JsonPath.Shorten(array.ToJsonString())}");
+    }
+
+    [Step(@"the body contains ""([^""]*)""")]
+    public void BodyContains(string text)
+    {
+        if (!_world.Body.Contains(_world.Fill(text), StringComparison.Ordinal)) throw new StepFailedException($"the body lacks \"{text}\": {JsonPath.Shorten(_world.Body)}");
+    }
+
+    [Step(@"the body has a line starting with ""([^""]*)""")]
+    public void BodyLine(string start)
+    {
+        if (!_world.Body.Split('\n').Any(l => l.StartsWith(start, StringComparison.Ordinal)))
+            throw new StepFailedException($"no line starts with \"{start}\"");
+    }
+
+    [Step(@"I remember the JSON at ""([^""]*)"" as ""([A-Za-z_][A-Za-z0-9_]*)""")]
+    public void Remember(string path, string name) => _world.Remembered[name] = JsonPath.Text(JsonPath.Get(_world.Json, path));
+
+    [Step(@"the response is the error envelope with code ""([^""]+)""")]
+    public void Envelope(string code)
+    {
+        var json = _world.Json;
+        if (JsonPath.Text(JsonPath.Get(json, "code")) != code) throw new StepFailedException($"code is not {code}: {JsonPath.Shorten(_world.Body)}");
+        foreach (var field in new[] { "message", "engine" })
+        {
+            if (!JsonPath.TryGet(json, field, out _)) throw new StepFailedException($"the envelope has no {field}: {JsonPath.Shorten(_world.Body)}");
+        }
+    }
+
+    private string? HeaderValue(string name) =>
+        _world.LastResponse.Headers.TryGetValues(name, out var values) || _world.LastResponse.Content.Headers.TryGetValues(name, out values)
+            ? string.Join(",", values)
+            : null;
+}

@@ -1,0 +1,20 @@
+Feature: Observability
+  Prometheus metrics with the home profile's series (home profile §8; FR-OB-002) and correlation ids on
+  every answer, errors included (FR-OB-001).
+
+  Scenario: FR-OB-002 /metrics exposes the queue and token series
+    Given I submit a task to pool "sim" with max_tokens 2
+    And I stream the task
+    When I GET "/metrics"
+    Then the status is 200
+    And the body has a line starting with "queue_depth{"
+    And the body has a line starting with "tasks_enqueued_total{"
+    And the body has a line starting with "tokens_out_total{"
+    And the body has a line starting with "tokens_in_total{"
+
+  Scenario: FR-OB-001 an error answer carries the correlation id in its header and envelope
+    Given requests carry the header "X-Correlation-Id" with "bdd-err-7"
+    When I GET "/v1/pools/no-such-pool/health"
+    Then the status is 404
+    And the header "X-Correlation-Id" is "bdd-err-7"
+    And the JSON at "correlation_id" is "bdd-err-7"
