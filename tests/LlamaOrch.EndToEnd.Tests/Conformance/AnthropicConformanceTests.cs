@@ -16,10 +16,10 @@ public sealed class AnthropicConformanceTests(ConformanceFixture fixture)
     {
         using (var message = await Proxy.PostAsync("/v1/messages", $$"""{"model":{{Model}},"max_tokens":6,"messages":[{"role":"user","content":"Once upon a time"}]}"""))
         {
-            Assert.Equal(HttpStatusCode.OK, message.StatusCode);
+            await ResponseAssert.StatusAsync(HttpStatusCode.OK, message);
         }
         using var count = await Proxy.PostAsync("/v1/messages/count_tokens", $$"""{"model":{{Model}},"messages":[{"role":"user","content":"Once upon a time"}]}""");
-        Assert.Equal(HttpStatusCode.OK, count.StatusCode);
+        await ResponseAssert.StatusAsync(HttpStatusCode.OK, count);
     }
 
     [Fact]
@@ -29,7 +29,7 @@ public sealed class AnthropicConformanceTests(ConformanceFixture fixture)
 
         using var response = await Proxy.PostAsync("/v1/messages", $$"""{"model":{{Model}},"max_tokens":6,"stream":true,"messages":[{"role":"user","content":"Once"}]}""");
 
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        await ResponseAssert.StatusAsync(HttpStatusCode.OK, response);
         var events = await SseText.ReadAsync(response);
         foreach (var item in events)
         {
@@ -42,19 +42,19 @@ public sealed class AnthropicConformanceTests(ConformanceFixture fixture)
 
     [Theory]
     [InlineData("""{"model":"M","messages":[{"role":"user","content":"Hi"}]}""", HttpStatusCode.BadRequest)]
-    [InlineData("""{"model":"M","max_tokens":4,"messages":[{"role":"user","content":"Hi"}""", HttpStatusCode.BadRequest)]
+    [InlineData("""{"model":"M","max_tokens":4,"messages":[{"role":"user","content":"Hi"}],"temperature":1.5}""", HttpStatusCode.BadRequest)]
     [InlineData("""{"model":"claude-sonnet-4-5","max_tokens":4,"messages":[{"role":"user","content":"Hi"}]}""", HttpStatusCode.NotFound)]
     public async Task Bad_messages_are_answered_in_the_anthropic_error_shape(string json, HttpStatusCode expected)
     {
         using var response = await Proxy.PostAsync("/v1/messages", json.Replace("\"M\"", Model, StringComparison.Ordinal));
-        Assert.Equal(expected, response.StatusCode);
+        await ResponseAssert.StatusAsync(expected, response);
     }
 
     [Fact]
     public async Task A_message_sent_as_text_is_415_and_count_tokens_checks_its_body()
     {
-        using (var text = await Proxy.PostAsync("/v1/messages", "{}", "text/plain")) Assert.Equal(HttpStatusCode.UnsupportedMediaType, text.StatusCode);
+        using (var text = await Proxy.PostAsync("/v1/messages", "{}", "text/plain")) await ResponseAssert.StatusAsync(HttpStatusCode.UnsupportedMediaType, text);
         using var count = await Proxy.PostAsync("/v1/messages/count_tokens", $$"""{"model":{{Model}}}""");
-        Assert.Equal(HttpStatusCode.BadRequest, count.StatusCode);
+        await ResponseAssert.StatusAsync(HttpStatusCode.BadRequest, count);
     }
 }

@@ -30,6 +30,8 @@ public sealed class ConformanceFixture : IAsyncLifetime
             .. Orchestrator.Pool(Stories, slots: 2, ctx: 2048), "Pools:0:Workloads:0=completion", "Pools:0:Workloads:1=embedding",
             "Pools:1:Id=slow", $"Pools:1:Model={Slow}", "Pools:1:Slots=1", "Pools:1:Replicas=1",
             "Pools:1:Queue:Capacity=1", "Pools:1:Queue:Policy=reject", "Pools:1:Ctx=4096",
+            // Budgets on, so that a session budget can be set.
+            "Orchestrator:Budgets:Mode=advisory",
         ]);
         // Prism takes seconds to read a document: the four start side by side.
         var proxies = await Task.WhenAll(

@@ -17,7 +17,7 @@ public sealed class DataPlaneConformanceTests(ConformanceFixture fixture)
     public async Task Health_answers_conform(string path)
     {
         using var response = await Proxy.GetAsync(path);
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        await ResponseAssert.StatusAsync(HttpStatusCode.OK, response);
     }
 
     [Fact]
@@ -27,11 +27,11 @@ public sealed class DataPlaneConformanceTests(ConformanceFixture fixture)
         var body = Orchestrator.Task(ConformanceFixture.Stories, maxTokens: 6);
 
         using var admitted = await Proxy.PostAsync("/v1/tasks", body.ToJsonString());
-        Assert.Equal(HttpStatusCode.Accepted, admitted.StatusCode);
+        await ResponseAssert.StatusAsync(HttpStatusCode.Accepted, admitted);
         var id = body["task_id"]!.GetValue<string>();
 
         using var stream = await Proxy.GetAsync($"/v1/tasks/{id}/stream");
-        Assert.Equal(HttpStatusCode.OK, stream.StatusCode);
+        await ResponseAssert.StatusAsync(HttpStatusCode.OK, stream);
         var events = await SseText.ReadAsync(stream);
         foreach (var item in events)
         {
@@ -45,73 +45,63 @@ public sealed class DataPlaneConformanceTests(ConformanceFixture fixture)
 
         // The finished task's session, its budget, then its removal.
         var session = body["session_id"]!.GetValue<string>();
-        using (var read = await Proxy.GetAsync($"/v1/sessions/{session}")) Assert.Equal(HttpStatusCode.OK, read.StatusCode);
+        using (var read = await Proxy.GetAsync($"/v1/sessions/{session}")) await ResponseAssert.StatusAsync(HttpStatusCode.OK, read);
         using (var budget = await Proxy.SendAsync(new HttpRequestMessage(HttpMethod.Put, $"/v1/sessions/{session}/budget")
                { Content = new StringContent("""{"tokens":1000}""", System.Text.Encoding.UTF8, "application/json") }))
         {
-            Assert.Equal(HttpStatusCode.OK, budget.StatusCode);
+            await ResponseAssert.StatusAsync(HttpStatusCode.OK, budget);
         }
         using (var deleted = await Proxy.SendAsync(new HttpRequestMessage(HttpMethod.Delete, $"/v1/sessions/{session}")))
         {
-            Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
+            await ResponseAssert.StatusAsync(HttpStatusCode.NoContent, deleted);
         }
     }
 
+    // Well-formed JSON only: Prism never answers a request whose body it cannot parse (the direct tests cover those).
     [Theory]
-    [InlineData("{\"task_id\":", HttpStatusCode.BadRequest)]
     [InlineData("""{"task_id":"x","workload":"completion"}""", HttpStatusCode.BadRequest)]
+    [InlineData("""{"task_id":"x","workload":"completion","model_ref":"sim:fast","engine":"llamacpp","ctx":256,"priority":"urgent","max_tokens":4,"prompt":"Hi"}""", HttpStatusCode.BadRequest)]
     public async Task A_bad_task_is_answered_with_the_error_envelope(string json, HttpStatusCode expected)
     {
         using var response = await Proxy.PostAsync("/v1/tasks", json);
-        Assert.Equal(expected, response.StatusCode);
+        await ResponseAssert.StatusAsync(expected, response);
     }
 
     [Fact]
     public async Task A_task_sent_as_text_is_415()
     {
         using var response = await Proxy.PostAsync("/v1/tasks", Orchestrator.Task(ConformanceFixture.Stories).ToJsonString(), "text/plain");
-        Assert.Equal(HttpStatusCode.UnsupportedMediaType, response.StatusCode);
-    }
-
-    [Fact]
-    public async Task A_request_without_the_token_is_401()
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Get, "/v1/tools/audit");
-        request.Headers.Authorization = null;
-        using var anonymous = new HttpClient(new SocketsHttpHandler { UseProxy = false }) { BaseAddress = Proxy.Http.BaseAddress };
-        using var response = await anonymous.SendAsync(request);
-        await PrismProxy.AssertConformsAsync(request, response);
-        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        await ResponseAssert.StatusAsync(HttpStatusCode.UnsupportedMediaType, response);
     }
 
     [Fact]
     public async Task Unknown_tasks_and_sessions_are_404()
     {
         var id = Guid.NewGuid();
-        using (var stream = await Proxy.GetAsync($"/v1/tasks/{id}/stream")) Assert.Equal(HttpStatusCode.NotFound, stream.StatusCode);
-        using (var cancel = await Proxy.PostAsync($"/v1/tasks/{id}/cancel")) Assert.Equal(HttpStatusCode.NotFound, cancel.StatusCode);
-        using (var session = await Proxy.GetAsync($"/v1/sessions/{id}")) Assert.Equal(HttpStatusCode.NotFound, session.StatusCode);
+        using (var stream = await Proxy.GetAsync($"/v1/tasks/{id}/stream")) await ResponseAssert.StatusAsync(HttpStatusCode.NotFound, stream);
+        using (var cancel = await Proxy.PostAsync($"/v1/tasks/{id}/cancel")) await ResponseAssert.StatusAsync(HttpStatusCode.NotFound, cancel);
+        using (var session = await Proxy.GetAsync($"/v1/sessions/{id}")) await ResponseAssert.StatusAsync(HttpStatusCode.NotFound, session);
     }
 
     [Fact]
     public async Task A_full_queue_is_429_and_a_running_task_is_cancelled()
     {
-        var running = Orchestrator.Task(ConformanceFixture.Slow, maxTokens: 4000);
-        var queued = Orchestrator.Task(ConformanceFixture.Slow, maxTokens: 4000);
-        using (var first = await Proxy.PostAsync("/v1/tasks", running.ToJsonString())) Assert.Equal(HttpStatusCode.Accepted, first.StatusCode);
+        var running = Orchestrator.Task(ConformanceFixture.Slow, maxTokens: 4000, ctx: 4096);
+        var queued = Orchestrator.Task(ConformanceFixture.Slow, maxTokens: 4000, ctx: 4096);
+        using (var first = await Proxy.PostAsync("/v1/tasks", running.ToJsonString())) await ResponseAssert.StatusAsync(HttpStatusCode.Accepted, first);
         // Once the first has left the queue for the only slot, the second fills the queue of one.
         await fixture.Orchestrator.WaitUntilAsync(h => h["pools"]!.AsArray().Single(p => p!["id"]!.GetValue<string>() == "slow")!["queue_depth"]!.GetValue<int>() == 0);
-        using (var second = await Proxy.PostAsync("/v1/tasks", queued.ToJsonString())) Assert.Equal(HttpStatusCode.Accepted, second.StatusCode);
+        using (var second = await Proxy.PostAsync("/v1/tasks", queued.ToJsonString())) await ResponseAssert.StatusAsync(HttpStatusCode.Accepted, second);
 
         using (var full = await Proxy.PostAsync("/v1/tasks", Orchestrator.Task(ConformanceFixture.Slow).ToJsonString()))
         {
-            Assert.Equal(HttpStatusCode.TooManyRequests, full.StatusCode);
+            await ResponseAssert.StatusAsync(HttpStatusCode.TooManyRequests, full);
         }
 
         foreach (var task in new[] { queued, running })
         {
             using var cancel = await Proxy.PostAsync($"/v1/tasks/{task["task_id"]!.GetValue<string>()}/cancel");
-            Assert.Equal(HttpStatusCode.NoContent, cancel.StatusCode);
+            await ResponseAssert.StatusAsync(HttpStatusCode.NoContent, cancel);
         }
     }
 
@@ -120,26 +110,26 @@ public sealed class DataPlaneConformanceTests(ConformanceFixture fixture)
     {
         var json = $$"""{"kind":"plan","content":{"steps":["{{Guid.NewGuid()}}"]},"tags":["conformance"]}""";
         using var created = await Proxy.PostAsync("/v1/artifacts", json);
-        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        await ResponseAssert.StatusAsync(HttpStatusCode.Created, created);
         var id = JsonNode.Parse(await created.Content.ReadAsStringAsync())!["id"]!.GetValue<string>();
-        using (var again = await Proxy.PostAsync("/v1/artifacts", json)) Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+        using (var again = await Proxy.PostAsync("/v1/artifacts", json)) await ResponseAssert.StatusAsync(HttpStatusCode.OK, again);
 
-        using (var list = await Proxy.GetAsync("/v1/artifacts?tag=conformance")) Assert.Equal(HttpStatusCode.OK, list.StatusCode);
-        using (var read = await Proxy.GetAsync($"/v1/artifacts/{id}")) Assert.Equal(HttpStatusCode.OK, read.StatusCode);
-        using (var lineage = await Proxy.GetAsync($"/v1/artifacts/{id}/lineage")) Assert.Equal(HttpStatusCode.OK, lineage.StatusCode);
-        using (var missing = await Proxy.GetAsync($"/v1/artifacts/sha256:{new string('0', 64)}")) Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
-        using (var malformed = await Proxy.GetAsync("/v1/artifacts/not-an-id")) Assert.Equal(HttpStatusCode.BadRequest, malformed.StatusCode);
+        using (var list = await Proxy.GetAsync("/v1/artifacts?tag=conformance")) await ResponseAssert.StatusAsync(HttpStatusCode.OK, list);
+        using (var read = await Proxy.GetAsync($"/v1/artifacts/{id}")) await ResponseAssert.StatusAsync(HttpStatusCode.OK, read);
+        using (var lineage = await Proxy.GetAsync($"/v1/artifacts/{id}/lineage")) await ResponseAssert.StatusAsync(HttpStatusCode.OK, lineage);
+        using (var missing = await Proxy.GetAsync($"/v1/artifacts/sha256:{new string('0', 64)}")) await ResponseAssert.StatusAsync(HttpStatusCode.NotFound, missing);
+        using (var malformed = await Proxy.GetAsync("/v1/artifacts/not-an-id")) await ResponseAssert.StatusAsync(HttpStatusCode.BadRequest, malformed);
         using (var orphan = await Proxy.PostAsync("/v1/artifacts", $$"""{"kind":"plan","content":{},"parent":"sha256:{{new string('1', 64)}}"}"""))
         {
-            Assert.Equal(HttpStatusCode.BadRequest, orphan.StatusCode);
+            await ResponseAssert.StatusAsync(HttpStatusCode.BadRequest, orphan);
         }
     }
 
     [Fact]
     public async Task The_tool_audit_is_read_and_a_bad_filter_is_400()
     {
-        using (var audit = await Proxy.GetAsync("/v1/tools/audit?limit=5")) Assert.Equal(HttpStatusCode.OK, audit.StatusCode);
+        using (var audit = await Proxy.GetAsync("/v1/tools/audit?limit=5")) await ResponseAssert.StatusAsync(HttpStatusCode.OK, audit);
         using var bad = await Proxy.GetAsync("/v1/tools/audit?limit=-1");
-        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        await ResponseAssert.StatusAsync(HttpStatusCode.BadRequest, bad);
     }
 }
