@@ -12,7 +12,7 @@ namespace LlamaOrch.EndToEnd.Tests;
 /// </summary>
 public sealed class OpenApiTypesInSyncTests
 {
-    public static TheoryData<string> Documents => new() { OpenApiContracts.Data, OpenApiContracts.OpenAi, OpenApiContracts.Anthropic };
+    public static TheoryData<string> Documents => new() { OpenApiContracts.Data, OpenApiContracts.Control, OpenApiContracts.OpenAi, OpenApiContracts.Anthropic };
 
     [Theory]
     [MemberData(nameof(Documents))]

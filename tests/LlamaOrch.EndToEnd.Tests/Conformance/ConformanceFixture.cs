@@ -31,7 +31,7 @@ public sealed class ConformanceFixture : IAsyncLifetime
             "Pools:1:Id=slow", $"Pools:1:Model={Slow}", "Pools:1:Slots=1", "Pools:1:Replicas=1",
             "Pools:1:Queue:Capacity=1", "Pools:1:Queue:Policy=reject", "Pools:1:Ctx=4096",
             // Budgets on, so that a session budget can be set.
-            "Orchestrator:Budgets:Mode=advisory",
+            "Budgets:Mode=advisory",
         ]);
         // Prism takes seconds to read a document: the four start side by side.
         var proxies = await Task.WhenAll(
