@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using Anthropic;
 using Anthropic.Core;
 using Anthropic.Models.Messages;
+using OpenAI.Chat;
 
 namespace LlamaOrch.EndToEnd.Tests.OpenAi;
 
@@ -34,6 +35,28 @@ public sealed class MidStreamErrorTests
         Assert.False(string.IsNullOrEmpty(error["type"]!.GetValue<string>()));
         Assert.DoesNotContain(data[..^1], l => l.Contains("\"finish_reason\":\"", StringComparison.Ordinal));
         await AssertServesAgainAsync(orchestrator);
+
+        // The SDK, unmodified, on the restarted replica.
+        var updates = 0;
+        ChatFinishReason? finish = null;
+        Exception? raised = null;
+        try
+        {
+            await foreach (var update in OpenAiClients.Chat(orchestrator).CompleteChatStreamingAsync([new UserChatMessage("Once")], new ChatCompletionOptions { MaxOutputTokenCount = 2000 }))
+            {
+                if (update.ContentUpdate.Count > 0 && update.ContentUpdate[0].Text.Length > 0 && updates++ == 0) KillEngine(orchestrator);
+                finish ??= update.FinishReason;
+            }
+        }
+        catch (Exception exception)
+        {
+            raised = exception;
+        }
+        // The .NET SDK (2.15) reads the error chunk as an empty update and does not raise (openai-python raises APIError):
+        // what its user sees is a stream that ends with no finish reason, which no complete answer has.
+        Assert.True(updates >= 1);
+        Assert.Null(raised);
+        Assert.Null(finish);
     }
 
     [Fact]
