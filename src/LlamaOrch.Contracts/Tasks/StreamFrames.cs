@@ -63,6 +63,7 @@ public sealed record MetricsFrame(
 /// instead of evaluating them.
 /// </param>
 /// <param name="TranscriptId">Only when the task asked for its transcript and it was stored: the <c>transcript</c> artifact's id.</param>
+/// <param name="StopWord">Only when <paramref name="StopReason"/> is <c>stop_word</c> and the engine said which: the stop string that matched.</param>
 public sealed record EndFrame(
     int TokensOut,
     int TokensIn,
@@ -70,4 +71,5 @@ public sealed record EndFrame(
     bool Canceled,
     string StopReason,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? TokensCached = null,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? TranscriptId = null);
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? TranscriptId = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? StopWord = null);

@@ -60,7 +60,8 @@ public readonly record struct EngineChunk(string Text, EngineFinal? Final);
 
 /// <param name="TokensIn">The prompt's tokens, cached or evaluated.</param>
 /// <param name="PromptTokensCached">Of those, the ones the engine reused from its KV cache; null when the engine does not say.</param>
-public sealed record EngineFinal(int TokensIn, int TokensOut, string StopType, double DecodeMs, int? PromptTokensCached = null)
+/// <param name="StopWord">The stop string that ended generation (llama-server's <c>stopping_word</c>); null unless <paramref name="StopType"/> is <c>stop_word</c>.</param>
+public sealed record EngineFinal(int TokensIn, int TokensOut, string StopType, double DecodeMs, int? PromptTokensCached = null, string? StopWord = null)
 {
     /// <summary>The share of the prompt served from the KV cache, 0..1; null when unknown or there was no prompt.</summary>
     public double? KvWarmth => PromptTokensCached is { } cached && TokensIn > 0 ? Math.Clamp((double)cached / TokensIn, 0, 1) : null;

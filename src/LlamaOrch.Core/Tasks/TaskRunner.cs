@@ -222,7 +222,7 @@ internal sealed class TaskRunner(TimeProvider time, TimeSpan metricsInterval, IL
         var transcriptId = task.Spec.Transcript && transcripts is not null
             ? await transcripts.StoreAsync(task, pool, replicaId, final, new RunTimings(queuedMs, speed.FirstTokenMs, time.GetElapsedTime(started).TotalMilliseconds)).ConfigureAwait(false)
             : null;
-        return task.TryEnd(new EndFrame(final.TokensOut, final.TokensIn, (long)final.DecodeMs, Canceled: false, StopReason: final.StopType, final.PromptTokensCached, transcriptId));
+        return task.TryEnd(new EndFrame(final.TokensOut, final.TokensIn, (long)final.DecodeMs, Canceled: false, StopReason: final.StopType, final.PromptTokensCached, transcriptId, final.StopWord));
     }
 
     /// <summary>An embedding task: one <c>embedding</c> frame per input, then <c>end</c> with the tokens read.</summary>

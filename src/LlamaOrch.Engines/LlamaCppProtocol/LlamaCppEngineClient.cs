@@ -266,7 +266,8 @@ internal sealed class LlamaCppEngineClient(HttpClient http, Uri baseAddress, Htt
             chunk.Timings?.PredictedMs ?? 0,
             // timings.cache_n where the engine says (llama-server's tokens_cached counts the generated tokens in the cache too);
             // else the prompt less what it evaluated this time.
-            chunk.Timings?.CacheN ?? (chunk.TokensEvaluated is { } evaluated && chunk.Timings?.PromptN is { } fresh ? Math.Max(evaluated - fresh, 0) : null));
+            chunk.Timings?.CacheN ?? (chunk.TokensEvaluated is { } evaluated && chunk.Timings?.PromptN is { } fresh ? Math.Max(evaluated - fresh, 0) : null),
+            chunk.StopType == "word" && !string.IsNullOrEmpty(chunk.StoppingWord) ? chunk.StoppingWord : null);
         return new EngineChunk(chunk.Content ?? string.Empty, final);
     }
 

@@ -182,6 +182,44 @@ public sealed class AnthropicMessagesTests(AnthropicFixture fixture) : IClassFix
     }
 
     [Fact]
+    public async Task Of_two_stop_sequences_the_one_that_matched_is_named_as_the_engine_reported_it()
+    {
+        async Task<JsonObject> AskGreedyAsync(params string[] stops)
+        {
+            var body = new JsonObject
+            {
+                ["model"] = AnthropicFixture.Stories, ["max_tokens"] = 48, ["temperature"] = 0,
+                ["messages"] = new JsonArray(new JsonObject { ["role"] = "user", ["content"] = "Once upon a time" }),
+            };
+            if (stops.Length > 0) body["stop_sequences"] = new JsonArray([.. stops.Select(s => JsonValue.Create(s))]);
+            using var response = await Orchestrator.PostRawAsync("/v1/messages", body.ToJsonString());
+            var answer = JsonNode.Parse(await response.Content.ReadAsStringAsync())!.AsObject();
+            Assert.True(response.StatusCode == HttpStatusCode.OK, answer.ToJsonString());
+            return answer;
+        }
+
+        var free = (await AskGreedyAsync())["content"]![0]!["text"]!.GetValue<string>();
+        var words = free.Split(' ', StringSplitOptions.RemoveEmptyEntries).Where(w => w.Length >= 3 && w.All(char.IsAsciiLetterLower)).Distinct().ToList();
+        Assert.True(words.Count >= 3, free);
+        var (first, later) = (" " + words[1], " " + words[2]);
+        var expected = free.IndexOf(first, StringComparison.Ordinal) <= free.IndexOf(later, StringComparison.Ordinal) ? first : later;
+
+        // The later one is listed first: neither the list's order nor its length names the match, the engine does.
+        var stopped = await AskGreedyAsync(later, first);
+
+        Assert.Equal("stop_sequence", stopped["stop_reason"]!.GetValue<string>());
+        Assert.Equal(expected, stopped["stop_sequence"]!.GetValue<string>());
+        var text = stopped["content"]!.AsArray().Select(block => block!["text"]!.GetValue<string>()).SingleOrDefault() ?? string.Empty;
+        Assert.Equal(free[..free.IndexOf(expected, StringComparison.Ordinal)], text);
+
+        // The task behind it carries the match in its end frame.
+        var taskId = Guid.ParseExact(stopped["id"]!.GetValue<string>()["msg_".Length..], "N").ToString("D");
+        var frames = await Orchestrator.StreamAsync(taskId);
+        Assert.Equal("stop_word", frames[^1].Str("stop_reason"));
+        Assert.Equal(expected, frames[^1].Str("stop_word"));
+    }
+
+    [Fact]
     public async Task Disposing_the_stream_cancels_the_task_and_frees_its_slot()
     {
         using var client = fixture.Client();

@@ -133,14 +133,16 @@ internal sealed class MessageAssembler(ToolCallStreamParser? parser, bool stream
     }
 
     /// <summary>
-    /// Anthropic's stop reason for how the task ended. A stop string that ended it is one of the request's
-    /// <c>stop_sequences</c> only when the request has some; the engine does not say which one matched, so it is
+    /// Anthropic's stop reason for how the task ended. The engine names the stop string that matched (the end frame's
+    /// <c>stop_word</c>): one of the request's <c>stop_sequences</c> is <c>stop_sequence</c> and named; one of the
+    /// template's own stops (its end-of-turn marker) is <c>end_turn</c>. An engine that does not say leaves a stop string
     /// named only when the request has exactly one (docs/openai-anthropic.md).
     /// </summary>
     public (string StopReason, string? StopSequence) StopOf(EndFrame end, IReadOnlyList<string>? stopSequences) => end.StopReason switch
     {
         _ when CalledTools => ("tool_use", null),
         "limit" or "deadline" => ("max_tokens", null),
+        "stop_word" when end.StopWord is { } word => stopSequences is not null && stopSequences.Contains(word) ? ("stop_sequence", word) : ("end_turn", null),
         "stop_word" when stopSequences is { Count: > 0 } sequences => ("stop_sequence", sequences.Count == 1 ? sequences[0] : null),
         _ => ("end_turn", null),
     };
