@@ -24,7 +24,7 @@ internal static class ErrorResponses
         ErrorCodes.Forbidden => StatusCodes.Status403Forbidden,
         ErrorCodes.NotFound => StatusCodes.Status404NotFound,
         ErrorCodes.AdmissionReject or ErrorCodes.QueueFullDropLru => StatusCodes.Status429TooManyRequests,
-        ErrorCodes.PoolUnready or ErrorCodes.PoolUnavailable or ErrorCodes.ToolUnavailable => StatusCodes.Status503ServiceUnavailable,
+        ErrorCodes.PoolUnready or ErrorCodes.PoolUnavailable or ErrorCodes.ToolUnavailable or ErrorCodes.WorkerReset => StatusCodes.Status503ServiceUnavailable,
         ErrorCodes.ToolFetchFailed or ErrorCodes.ToolBackendInvalid => StatusCodes.Status502BadGateway,
         _ => StatusCodes.Status500InternalServerError,
     };

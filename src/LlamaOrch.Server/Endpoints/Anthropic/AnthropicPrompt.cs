@@ -25,14 +25,16 @@ internal sealed record AnthropicPrompt(TaskRequestBody Defaults, AnthropicConver
         if (modelProblem is not null) return modelProblem;
         var engine = defaults.Engine is { } name && WireNames.Engines.TryGetValue(name, out var kind) ? kind : EngineKind.LlamaCpp;
         // Anthropic answers an unknown model with 404, which clients do not retry; admission's 503 would be retried.
-        if (!admission.Serves(request.Model, engine))
+        // A pool id was resolved to its pool's model (and the pool pinned) by WithDefaults: look up what it resolved to.
+        var model = defaults.ModelRef ?? request.Model;
+        if (!admission.Serves(model, engine))
             return new Rejection(ErrorCodes.NotFound, $"model: no pool serves '{request.Model}'; name a catalog id, a pool's model or a model ref", Retriable: false);
 
         ChatPrompt prompt;
         string? grammar = null;
         try
         {
-            prompt = ChatPromptRenderer.Render(admission.ChatTemplateOf(request.Model, engine), conversation!.Messages, conversation.Tools);
+            prompt = ChatPromptRenderer.Render(admission.ChatTemplateOf(model, engine), conversation!.Messages, conversation.Tools);
             if (conversation.Tools is { } tools) grammar = ToolCallGrammar.For(prompt.ToolCallFormat, tools, conversation.Choice);
         }
         catch (ChatTemplateException error)
