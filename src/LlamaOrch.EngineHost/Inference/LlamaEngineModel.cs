@@ -117,10 +117,14 @@ internal sealed class LlamaEngineModel : IEngineModel, IEmbeddingModel, IRerankM
     public ValueTask<int> EraseSlotAsync(int slotId, CancellationToken cancellationToken) =>
         new(_scheduler.EraseAsync(slotId).WaitAsync(cancellationToken));
 
-    /// <summary>The prompt's tokens with the model's BOS; an empty prompt is BOS alone (the beginning of sequence).</summary>
+    /// <summary>
+    /// The prompt's tokens with the model's BOS; an empty prompt is BOS alone (the beginning of sequence). Special-token
+    /// text is parsed into those tokens, as llama-server does: a chat template's markers (<c>&lt;|im_start|&gt;</c>,
+    /// <c>&lt;|eot_id|&gt;</c>) must reach the model as the control tokens it was trained on, not as their characters.
+    /// </summary>
     private int[] Encode(string text)
     {
-        var tokens = _model.Tokenize(text);
+        var tokens = _model.Tokenize(text, parseSpecial: true);
         return tokens.Length > 0 ? tokens : [_model.Bos];
     }
 

@@ -237,6 +237,15 @@ public sealed class ChatTemplateFamiliesTests(ChatTemplatePoolsFixture fixture) 
         Assert.Equal(await TokensInAsync("qwen", QwenRender), completion.Usage.InputTokenCount);
     }
 
+    [Fact]
+    public async Task A_templates_markers_reach_the_model_as_its_control_tokens()
+    {
+        // "<|im_start|>" is one control token of the Qwen vocabulary, not twelve characters: the engine parses special
+        // text in prompts as llama-server does, or every rendered chat would reach the model as something else.
+        Assert.Equal(1, await TokensInAsync("qwen", "<|im_start|>user") - await TokensInAsync("qwen", "user"));
+        Assert.Equal(2, await TokensInAsync("llama", "<|start_header_id|>user<|end_header_id|>") - await TokensInAsync("llama", "user"));
+    }
+
     /// <summary>The prompt tokens the engine counts for <paramref name="prompt"/> sent as-is through the task API to the pool.</summary>
     private async Task<int> TokensInAsync(string pool, string prompt)
     {
