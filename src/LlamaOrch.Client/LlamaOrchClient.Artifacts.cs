@@ -1,6 +1,7 @@
 using System.Globalization;
 using LlamaOrch.Contracts;
 using LlamaOrch.Contracts.Artifacts;
+using LlamaOrch.Contracts.Tasks;
 
 namespace LlamaOrch.Client;
 
@@ -20,6 +21,15 @@ public sealed partial class LlamaOrchClient
         string? kind = null, string? tag = null, string? sessionId = null, int? limit = null, string? cursor = null, CancellationToken cancellationToken = default) =>
         GetJsonAsync(Query("/v1/artifacts", ("kind", kind), ("tag", tag), ("session", sessionId),
             ("limit", limit?.ToString(CultureInfo.InvariantCulture)), ("cursor", cursor)), ContractsJsonContext.Default.ArtifactListResponse, cancellationToken);
+
+    /// <summary>
+    /// <c>POST /v1/artifacts/{id}/replay</c>: a new task from a <c>transcript</c> artifact (same prompt, parameters, seed,
+    /// determinism), answered like a submission; stream it with <see cref="StreamTask"/>. Not retried on a lost connection:
+    /// each replay is a new task.
+    /// </summary>
+    public Task<ApiResponse<AdmissionResponse>> ReplayArtifactAsync(string id, ReplayRequest? request = null, CancellationToken cancellationToken = default) =>
+        SendJsonAsync(HttpMethod.Post, $"/v1/artifacts/{Escape(id)}/replay", request ?? new ReplayRequest(), ContractsJsonContext.Default.ReplayRequest,
+            ContractsJsonContext.Default.AdmissionResponse, idempotent: false, cancellationToken);
 
     /// <summary><c>GET /v1/artifacts/{id}/lineage</c>: the artifact, its parent, and so on to the root.</summary>
     public Task<ApiResponse<ArtifactLineageResponse>> GetArtifactLineageAsync(string id, CancellationToken cancellationToken = default) =>

@@ -14,11 +14,22 @@ public sealed partial class LlamaOrchClient
         SendJsonAsync(HttpMethod.Post, "/v1/tools/http/fetch", request, ContractsJsonContext.Default.HttpFetchRequest,
             ContractsJsonContext.Default.HttpFetchResponse, idempotent: false, cancellationToken);
 
-    /// <summary><c>GET /v1/tools/audit</c>: tool calls, newest first, optionally by decision (<c>allowed</c>, <c>refused</c>, <c>failed</c>), session or time.</summary>
+    /// <summary>
+    /// <c>POST /v1/tools/search</c>: orchestratord asks its configured SearXNG-compatible backend, within the tool policy
+    /// (503 <c>TOOL_UNAVAILABLE</c> when no backend is configured). A search changes nothing, so a lost connection is retried.
+    /// </summary>
+    public Task<ApiResponse<SearchResponse>> SearchAsync(SearchRequest request, CancellationToken cancellationToken = default) =>
+        SendJsonAsync(HttpMethod.Post, "/v1/tools/search", request, ContractsJsonContext.Default.SearchRequest,
+            ContractsJsonContext.Default.SearchResponse, idempotent: true, cancellationToken);
+
+    /// <summary>
+    /// <c>GET /v1/tools/audit</c>: tool calls, newest first, optionally by decision (<c>allowed</c>, <c>refused</c>,
+    /// <c>failed</c>, <c>invalid</c>), tool (<c>http.fetch</c>, <c>search</c>), door (<c>http</c>, <c>mcp</c>), session or time.
+    /// </summary>
     public Task<ApiResponse<ToolAuditResponse>> GetToolAuditAsync(
         string? decision = null, string? sessionId = null, DateTimeOffset? since = null, int? limit = null, long? cursor = null,
-        CancellationToken cancellationToken = default) =>
-        GetJsonAsync(Query("/v1/tools/audit", ("decision", decision), ("session", sessionId),
+        string? tool = null, string? door = null, CancellationToken cancellationToken = default) =>
+        GetJsonAsync(Query("/v1/tools/audit", ("decision", decision), ("session", sessionId), ("tool", tool), ("door", door),
                 ("since", since?.UtcDateTime.ToString("O", CultureInfo.InvariantCulture)), ("limit", limit?.ToString(CultureInfo.InvariantCulture)),
                 ("cursor", cursor?.ToString(CultureInfo.InvariantCulture))),
             ContractsJsonContext.Default.ToolAuditResponse, cancellationToken);

@@ -157,6 +157,29 @@ public sealed class TypedCallTests(SimServer server) : IClassFixture<SimServer>
         var audit = (await client.GetToolAuditAsync(sessionId: session)).Value;
         Assert.Equal(2, audit.Entries.Count);
         Assert.Single((await client.GetToolAuditAsync(decision: "refused", sessionId: session)).Value.Entries);
+        Assert.Equal(2, (await client.GetToolAuditAsync(sessionId: session, tool: "http.fetch", door: "http")).Value.Entries.Count);
+
+        // This server has no search backend configured: the search is refused as unavailable, not retried for ever.
+        var search = await Assert.ThrowsAsync<LlamaOrchApiException>(() => client.SearchAsync(new SearchRequest("llama.cpp grammars", SessionId: session)));
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, search.StatusCode);
+        Assert.Equal(ErrorCodes.ToolUnavailable, search.Code);
+    }
+
+    [Fact]
+    public async Task A_transcript_replays_into_a_new_task_with_the_same_tokens()
+    {
+        using var client = server.Client();
+        var original = await client.RunTask(new TaskRequestBody { ModelRef = SimServer.Fast, Prompt = "Once upon a time", MaxTokens = 10, Transcript = true }).CollectAsync();
+        var transcript = original.End!.TranscriptId!;
+
+        var replay = (await client.ReplayArtifactAsync(transcript)).Value;
+        Assert.NotEqual(original.TaskId, replay.TaskId);
+        var again = await client.StreamTask(replay.TaskId).CollectAsync();
+        Assert.True(again.Succeeded);
+        Assert.Equal(original.Text, again.Text);
+
+        var notTranscript = await Assert.ThrowsAsync<LlamaOrchApiException>(() => client.ReplayArtifactAsync("sha256:" + new string('0', 64)));
+        Assert.Equal(HttpStatusCode.NotFound, notTranscript.StatusCode);
     }
 
     [Fact]
