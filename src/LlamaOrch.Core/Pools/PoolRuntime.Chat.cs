@@ -13,11 +13,7 @@ public sealed partial class PoolRuntime
     /// What the pool's model says about chatting with it, known before any replica is ready (tasks queue while
     /// replicas start); null for a model without a GGUF (a sim model) or before the model is resolved.
     /// </summary>
-    public ChatTemplateFacts? ChatTemplate
-    {
-        get => _chatTemplatesByModel.GetValueOrDefault(Config.Model);
-        set => _chatTemplatesByModel[Config.Model] = value;
-    }
+    public ChatTemplateFacts? ChatTemplate => _chatTemplatesByModel.GetValueOrDefault(Config.Model);
 
     /// <summary>
     /// Records what <paramref name="model"/>'s file says about chatting (null: no GGUF, e.g. a sim model). The
