@@ -72,7 +72,7 @@ internal sealed class OpenAiEngineClient(HttpClient http, Uri baseAddress, strin
         };
         message.Headers.TryAddWithoutValidation("X-Correlation-Id", request.CorrelationId);
         var started = Stopwatch.GetTimestamp();
-        using var response = await SendAsync(message, cancellationToken).ConfigureAwait(false);
+        using var response = await UpstreamStreams.SendAsync(http, BaseAddress, message, cancellationToken).ConfigureAwait(false);
 
         await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
         using var reader = new StreamReader(stream);
@@ -81,7 +81,7 @@ internal sealed class OpenAiEngineClient(HttpClient http, Uri baseAddress, strin
         var pieces = 0;
         while (true)
         {
-            var line = await ReadLineAsync(reader, cancellationToken).ConfigureAwait(false)
+            var line = await UpstreamStreams.ReadLineAsync(reader, BaseAddress, cancellationToken).ConfigureAwait(false)
                        ?? throw new EngineFailureException(ErrorCodes.WorkerReset, $"upstream {BaseAddress} closed the stream before [DONE]", retriable: true);
             if (!line.StartsWith(DataPrefix, StringComparison.Ordinal)) continue; // blank separators, comments, other fields
             var data = line.AsSpan(DataPrefix.Length).Trim();
@@ -113,7 +113,7 @@ internal sealed class OpenAiEngineClient(HttpClient http, Uri baseAddress, strin
             Content = JsonContent.Create(new OpenAiEmbeddingRequest(ModelName(), inputs), OpenAiJsonContext.Default.OpenAiEmbeddingRequest),
         };
         message.Headers.TryAddWithoutValidation("X-Correlation-Id", correlationId);
-        using var response = await SendAsync(message, cancellationToken).ConfigureAwait(false);
+        using var response = await UpstreamStreams.SendAsync(http, BaseAddress, message, cancellationToken).ConfigureAwait(false);
         OpenAiEmbeddingResponse? reply;
         try
         {
@@ -158,41 +158,6 @@ internal sealed class OpenAiEngineClient(HttpClient http, Uri baseAddress, strin
         {
             var shown = data.Length > 120 ? data[..120].ToString() + "…" : data.ToString();
             throw new EngineFailureException(ErrorCodes.WorkerReset, $"upstream {BaseAddress} streamed something that is not an OpenAI chunk: {shown}", retriable: true, error);
-        }
-    }
-
-    private async Task<HttpResponseMessage> SendAsync(HttpRequestMessage message, CancellationToken cancellationToken)
-    {
-        HttpResponseMessage response;
-        try
-        {
-            response = await http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
-        }
-        catch (HttpRequestException error) when (!cancellationToken.IsCancellationRequested)
-        {
-            throw new EngineFailureException(ErrorCodes.WorkerReset, $"upstream {BaseAddress} is unreachable: {error.Message}", retriable: true, error);
-        }
-        if (response.IsSuccessStatusCode) return response;
-        using (response)
-        {
-            var text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
-            var detail = text.Length > 300 ? text[..300] : text;
-            var status = (int)response.StatusCode;
-            throw status is >= 400 and < 500
-                ? new EngineFailureException(ErrorCodes.InvalidParams, $"upstream refused the request ({status}): {detail}", retriable: false)
-                : new EngineFailureException(ErrorCodes.Internal, $"upstream failed ({status}): {detail}", retriable: true);
-        }
-    }
-
-    private async Task<string?> ReadLineAsync(StreamReader reader, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await reader.ReadLineAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception error) when (error is IOException or HttpRequestException && !cancellationToken.IsCancellationRequested)
-        {
-            throw new EngineFailureException(ErrorCodes.WorkerReset, $"upstream {BaseAddress} went away mid-stream: {error.Message}", retriable: true, error);
         }
     }
 

@@ -1,0 +1,47 @@
+using LlamaOrch.Contracts.Errors;
+using LlamaOrch.Core.Engines;
+
+namespace LlamaOrch.Engines.Upstreams;
+
+/// <summary>
+/// What the streaming adapters of servers we do not start (OpenAI-compatible, TGI) do alike: send a request, turning an
+/// unreachable server or an error status into an <see cref="EngineFailureException"/>, and read a stream's lines,
+/// turning a connection lost mid-stream into one.
+/// </summary>
+internal static class UpstreamStreams
+{
+    public static async Task<HttpResponseMessage> SendAsync(HttpClient http, Uri upstream, HttpRequestMessage message, CancellationToken cancellationToken)
+    {
+        HttpResponseMessage response;
+        try
+        {
+            response = await http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+        }
+        catch (HttpRequestException error) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new EngineFailureException(ErrorCodes.WorkerReset, $"upstream {upstream} is unreachable: {error.Message}", retriable: true, error);
+        }
+        if (response.IsSuccessStatusCode) return response;
+        using (response)
+        {
+            var text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+            var detail = text.Length > 300 ? text[..300] : text;
+            var status = (int)response.StatusCode;
+            throw status is >= 400 and < 500
+                ? new EngineFailureException(ErrorCodes.InvalidParams, $"upstream refused the request ({status}): {detail}", retriable: false)
+                : new EngineFailureException(ErrorCodes.Internal, $"upstream failed ({status}): {detail}", retriable: true);
+        }
+    }
+
+    public static async Task<string?> ReadLineAsync(StreamReader reader, Uri upstream, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await reader.ReadLineAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception error) when (error is IOException or HttpRequestException && !cancellationToken.IsCancellationRequested)
+        {
+            throw new EngineFailureException(ErrorCodes.WorkerReset, $"upstream {upstream} went away mid-stream: {error.Message}", retriable: true, error);
+        }
+    }
+}
