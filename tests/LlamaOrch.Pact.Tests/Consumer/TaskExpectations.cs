@@ -20,17 +20,17 @@ internal static class TaskExpectations
     public const string RetiredTask = "0e5c7b9a-3f61-4d2a-8c4e-7a1b2c3d4e05";
 
     /// <summary>
-    /// A finished task's stream: <c>started</c>, then tokens and metrics frames, then <c>end</c> (a keep-alive comment may
-    /// come between frames). Each frame is one <c>event:</c> line and one <c>data:</c> line of JSON.
+    /// A finished task's stream: <c>started</c> (after the metrics frames of its wait in the queue, if it waited), then
+    /// tokens and metrics frames, then <c>end</c> (a keep-alive comment may come between frames). Each frame is one <c>event:</c> line and one <c>data:</c> line of JSON.
     /// </summary>
     public const string FinishedStream =
-        @"^(: keep-alive\n\n)*event: started\ndata: \{[^\n]*""pool_id"":""[^""]+""[^\n]*\}\n\n" +
+        @"^(event: metrics\ndata: \{[^\n]*\}\n\n|: keep-alive\n\n)*event: started\ndata: \{[^\n]*""pool_id"":""[^""]+""[^\n]*\}\n\n" +
         @"(event: (token|metrics)\ndata: \{[^\n]*\}\n\n|: keep-alive\n\n)*" +
         @"event: end\ndata: \{""tokens_out"":[0-9]+,[^\n]*""stop_reason"":""[a-z_]+""[^\n]*\}\n\n$";
 
     /// <summary>The stream of a task whose engine died under it: its frames so far, then an <c>error</c> frame naming the engine.</summary>
     public const string BrokenStream =
-        @"^(: keep-alive\n\n)*event: started\ndata: \{[^\n]*\}\n\n" +
+        @"^(event: metrics\ndata: \{[^\n]*\}\n\n|: keep-alive\n\n)*event: started\ndata: \{[^\n]*\}\n\n" +
         @"(event: (token|metrics)\ndata: \{[^\n]*\}\n\n|: keep-alive\n\n)*" +
         @"event: error\ndata: \{""code"":""WORKER_RESET"",""message"":""[^\n]*"",""engine"":""llamacpp""[^\n]*\}\n\n$";
 

@@ -31,10 +31,11 @@ internal static class CliPact
     public const string StoriesPool = "stories";
 
     // Ids the pact names (examples the verifier replays; the states create what they name).
-    public const string EnqueueSession = "pact-enqueue-session";
-    public const string BudgetSession = "pact-budget-session";
-    public const string ReportSession = "pact-report-session";
-    public const string UnknownSession = "pact-unknown-session";
+    // Session ids are UUIDs (the server refuses any other spelling).
+    public const string EnqueueSession = "7d3b1f60-5c2e-4a8b-9f14-2e6c0a9d5b01";
+    public const string BudgetSession = "7d3b1f60-5c2e-4a8b-9f14-2e6c0a9d5b02";
+    public const string ReportSession = "7d3b1f60-5c2e-4a8b-9f14-2e6c0a9d5b03";
+    public const string UnknownSession = "7d3b1f60-5c2e-4a8b-9f14-2e6c0a9d5b04";
     public const string StreamedTask = "5f0c2a4e-0d7b-4c1e-9a53-0b6f2f1d7a01";
     public const string CanceledTask = "5f0c2a4e-0d7b-4c1e-9a53-0b6f2f1d7a02";
     public const string BrokenTask = "5f0c2a4e-0d7b-4c1e-9a53-0b6f2f1d7a03";
@@ -44,7 +45,7 @@ internal static class CliPact
 
     // Provider states.
     public const string FastPoolServes = "pool fast serves sim:fast";
-    public const string SessionHasBudget = "session pact-budget-session has a token budget";
+    public const string SessionHasBudget = "the session has a token budget";
     public const string TinyQueueFull = "pool tiny's queue is full";
     public const string DrainablePoolDrained = "pool drainable is drained";
     public const string DrainablePoolAdmits = "pool drainable admits tasks";
@@ -53,8 +54,8 @@ internal static class CliPact
     public const string TaskFinished = "task has finished on pool fast";
     public const string TaskRunning = "task is running on pool slow";
     public const string TaskEngineDied = "task was running on pool fragile when its engine died";
-    public const string SessionHasRun = "session pact-report-session has run a task";
-    public const string NoSuchSession = "session pact-unknown-session does not exist";
+    public const string SessionHasRun = "the session has run a task";
+    public const string NoSuchSession = "no such session exists";
     public const string ModelFileInRoot = "a model file lies in an allowed catalog root";
     public const string CatalogHoldsModel = "catalog holds model pact-model";
     public const string ArtifactStored = "an artifact of kind summary is stored";

@@ -30,6 +30,10 @@ internal static partial class PactFfi
     [LibraryImport(Library)]
     public static partial int pactffi_log_to_buffer(int levelFilter);
 
+    /// <summary>Sends the library's log to a file instead, as it goes (<c>LLORCH_PACT_TRACE</c>: a hung verification shows where it is).</summary>
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int pactffi_log_to_file(string fileName, int levelFilter);
+
     [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
     public static partial ushort pactffi_new_pact(string consumer, string provider);
 

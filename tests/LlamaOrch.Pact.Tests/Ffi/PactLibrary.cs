@@ -26,7 +26,13 @@ internal static class PactLibrary
         return NativeLibrary.Load(Path);
     }
 
-    private static readonly Lazy<int> Logging = new(() => PactFfi.pactffi_log_to_buffer(PactFfi.LogLevelInfo));
+    /// <summary>A file path: the library logs there as it goes (dotnet test shows no output of a test that hangs).</summary>
+    public const string TraceVariable = "LLORCH_PACT_TRACE";
+
+    public static string? TraceFile => Environment.GetEnvironmentVariable(TraceVariable) is { Length: > 0 } path ? path : null;
+
+    private static readonly Lazy<int> Logging = new(() =>
+        TraceFile is { } path ? PactFfi.pactffi_log_to_file(path, PactFfi.LogLevelInfo) : PactFfi.pactffi_log_to_buffer(PactFfi.LogLevelInfo));
 
     /// <summary>
     /// One log sink for the process, set before the first mock server or verifier: each keeps its own lines, read back
