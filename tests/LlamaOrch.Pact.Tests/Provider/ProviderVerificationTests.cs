@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using LlamaOrch.Pact.Tests.Contract;
 using LlamaOrch.Pact.Tests.Ffi;
 using LlamaOrch.Testing;
@@ -41,5 +42,29 @@ public sealed class ProviderVerificationTests(ITestOutputHelper output)
             output.WriteLine("Verifier result:\n" + IndentedJson.Format(outcome.Json));
         }
         Assert.True(outcome.Passed, $"the pact verification failed (libpact_ffi code {outcome.Code}):\n{outcome.Output}");
+
+        // The same verifier fails a pact the provider does not honour, and says which interaction and why.
+        var broken = BrokenCopy(pactFile, "the capabilities", status: 201);
+        using var strict = new Verifier(CliPact.Provider, provider.Orchestrator.Address)
+            .WithPactFile(broken)
+            .WithProviderStates(stateServer.Url)
+            .WithHeader("Authorization", $"Bearer {EndToEnd.Tests.Orchestrator.Token}");
+        var refused = await Task.Run(strict.Execute);
+        File.Delete(broken);
+        Assert.False(refused.Passed, refused.Output);
+        Assert.Contains("the capabilities", refused.Output, StringComparison.Ordinal);
+        Assert.Contains("201", refused.Output, StringComparison.Ordinal);
+    }
+
+    /// <summary>A copy of the pact holding only <paramref name="description"/>, its expected status changed.</summary>
+    private static string BrokenCopy(string pactFile, string description, int status)
+    {
+        var pact = JsonNode.Parse(File.ReadAllText(pactFile))!.AsObject();
+        var interaction = pact["interactions"]!.AsArray().Single(i => i!["description"]!.GetValue<string>() == description)!.DeepClone();
+        interaction["response"]!["status"] = status;
+        pact["interactions"] = new JsonArray(interaction);
+        var path = Path.Combine(Path.GetTempPath(), $"llorch-broken-pact-{Guid.NewGuid():N}.json");
+        File.WriteAllText(path, pact.ToJsonString());
+        return path;
     }
 }
