@@ -148,20 +148,21 @@ internal sealed class ProviderStates(ProviderUnderTest provider, Action<string> 
         throw new InvalidOperationException($"the stream of task {taskId} closed before it started");
     }
 
-    /// <summary>Runs a task on fragile and kills its replica's engine process at the first token: the task fails WORKER_RESET.</summary>
+    /// <summary>Runs a task on fragile and kills the engine process of the replica it started on at its first token: the task fails WORKER_RESET.</summary>
     private async Task BreakEngineUnderAsync(string taskId)
     {
         await PoolReadyAsync(FragilePool);
         var body = Orchestrator.Task(FragileModel, maxTokens: 300, ctx: 512, seed: 42);
         body["task_id"] = taskId;
         await Orchestrator.AdmitAsync(body);
+        string? replica = null;
         await foreach (var frame in Orchestrator.FollowAsync(taskId))
         {
-            if (frame.Event == "token" && frame.Int("i") == 0)
+            if (frame.Event == "started") replica = frame.Str("replica_id");
+            else if (frame.Event == "token" && frame.Int("i") == 0)
             {
-                var replica = frame.Data.TryGetProperty("replica_id", out var r) ? r.GetString() : null;
-                var pid = Orchestrator.Supervisor.EngineProcessId(FragilePool + "-r0")
-                          ?? throw new InvalidOperationException($"no engine process for {FragilePool}-r0 ({replica})");
+                var pid = Orchestrator.Supervisor.EngineProcessId(replica!)
+                          ?? throw new InvalidOperationException($"no engine process runs replica {replica}");
                 Process.GetProcessById(pid).Kill();
             }
             else if (frame.Event == "error") return;
