@@ -71,8 +71,15 @@ internal sealed partial class ApiWorld(ScenarioContext context) : IDisposable
     public async Task StreamAsync(string path)
     {
         using var request = Request(HttpMethod.Get, path);
-        using var response = await Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
-        if (!response.IsSuccessStatusCode) throw new StepFailedException($"GET {path} answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+        var response = await Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+        if (!response.IsSuccessStatusCode)
+        {
+            using (response) throw new StepFailedException($"GET {path} answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+        }
+        // The stream's response becomes the last one, so that its headers can be checked.
+        Response?.Dispose();
+        Response = response;
+        Body = "";
         Frames.Clear();
         Frames.AddRange(await SseFrame.ReadAllAsync(await response.Content.ReadAsStreamAsync()));
     }

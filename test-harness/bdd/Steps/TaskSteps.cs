@@ -183,6 +183,13 @@ internal sealed class TaskSteps(ScenarioContext context) : IAsyncDisposable
         if (actual != value) throw new StepFailedException($"{name}.{path} is {actual}, expected {value}");
     }
 
+    [Step(@"some ""([a-z_]+)"" frame has ""([^""]+)""")]
+    public void SomeFrameHas(string name, string path)
+    {
+        if (!_world.Frames.Any(f => f.Event == name && JsonPath.TryGet(f.Json, path, out _)))
+            throw new StepFailedException($"no {name} frame has {path}: {JsonPath.Shorten(string.Join(" | ", _world.Frames.Where(f => f.Event == name).Select(f => f.Data)))}");
+    }
+
     [Step(@"every ""([a-z_]+)"" frame has ""([^""]+)""")]
     public void EveryFrameHas(string name, string path)
     {

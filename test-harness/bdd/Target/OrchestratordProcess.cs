@@ -95,6 +95,9 @@ internal sealed class OrchestratordProcess : IAsyncDisposable
             foreach (var setting in pool.Settings)
                 start.ArgumentList.Add($"--Orchestrator:Pools:{i}:{setting.Replace("{upstream}", upstream.Url.ToString().TrimEnd('/'), StringComparison.Ordinal)}");
         }
+        // Catalog entries may name the shared test models by their hf: refs; nothing is ever downloaded.
+        start.ArgumentList.Add($"--Orchestrator:Models:SearchPaths:0={Path.GetDirectoryName(RepoLayout.Stories260K)}");
+        start.ArgumentList.Add("--Orchestrator:Models:Offline=true");
         start.ArgumentList.Add($"--Orchestrator:Devices:NvidiaSmi={FakeNvidiaSmi.Create(dataDir)}");
         // The tools may reach the runner's own server (an exact allow entry opens its loopback address and port);
         // denied.example is refused by name before any lookup.

@@ -2,7 +2,7 @@ Feature: Sessions and budgets
   Sessions for KV reuse and eviction (FR-DP-004; home profile §4) and per-session budgets with enforcement
   (FR-MA-002). The runner's orchestratord enforces budgets; a session has none until one is set.
 
-  Scenario: FR-DP-004 a session's finished turns are listed
+  Scenario: FR-DP-004 HP-4.1 a session's finished turns are listed
     Given I submit a task to pool "sim" with max_tokens 3 in session "3b1f9a2c-5d6e-4f70-8a91-b2c3d4e5f607"
     And I stream the task
     When I GET "/v1/sessions/3b1f9a2c-5d6e-4f70-8a91-b2c3d4e5f607"
@@ -11,7 +11,7 @@ Feature: Sessions and budgets
     And the JSON at "tokens_out_total" is "3"
     And the JSON at "recent_turns" is a non-empty array
 
-  Scenario: FR-DP-004 a deleted session is gone
+  Scenario: FR-DP-004 HP-4.1 a deleted session is gone
     Given I submit a task to pool "sim" with max_tokens 2 in session "4c2a0b3d-6e7f-4081-9ba2-c3d4e5f60718"
     And I stream the task
     When I DELETE "/v1/sessions/4c2a0b3d-6e7f-4081-9ba2-c3d4e5f60718"
@@ -19,7 +19,7 @@ Feature: Sessions and budgets
     When I GET "/v1/sessions/4c2a0b3d-6e7f-4081-9ba2-c3d4e5f60718"
     Then the status is 404
 
-  Scenario: FR-MA-002 a task that cannot fit its session's token budget is refused with 403
+  Scenario: FR-MA-002 HP-4.2 a task that cannot fit its session's token budget is refused with 403
     When I PUT "/v1/sessions/5d3b1c4e-7f80-4192-8cb3-d4e5f6071829/budget" with
       """
       {"tokens": 10}
