@@ -34,3 +34,24 @@ Feature: Contracts and the test harness
           Then the status is 200
       """
     Then that runner exits with code 0 and prints "1 passed, 0 failed"
+
+  Scenario: FR-TH-002 HP-12.1 an admission, its stream and a capability answer are valid under their OpenAPI schemas
+    When I submit a task to pool "sim" with max_tokens 4
+    Then the status is 202
+    And the JSON is valid under the schema "AdmissionResponse" of "contracts/openapi/data.yaml"
+    When I stream the task
+    Then every frame is valid under the schema "SseEvent" of "contracts/openapi/data.yaml"
+    When I GET "/v1/capabilities"
+    Then the JSON is valid under the schema "CapabilitiesResponse" of "contracts/openapi/control.yaml"
+
+  Scenario: FR-TH-002 a 429 and an OpenAI door's answer are valid under their OpenAPI schemas
+    Given pool "tight" is running one long task and queues another
+    When I submit a task to pool "tight" with max_tokens 4
+    Then the status is 429
+    And the JSON is valid under the schema "ErrorEnvelope" of "contracts/openapi/data.yaml"
+    When I POST "/v1/chat/completions" with
+      """
+      {"model": "sim", "messages": [{"role": "user", "content": "Say hello"}], "max_tokens": 4}
+      """
+    Then the status is 200
+    And the JSON is valid under the schema "ChatCompletion" of "contracts/openapi/openai.yaml"
