@@ -33,7 +33,7 @@ Feature: The Anthropic-compatible door
   Scenario: FR-DP-001 a forced tool call on the real model comes back as a tool_use block
     When I POST "/v1/messages" with
       """
-      {"model": "stories", "max_tokens": 64, "tool_choice": {"type": "tool", "name": "get_weather"},
+      {"model": "stories", "max_tokens": 256, "temperature": 0, "tool_choice": {"type": "tool", "name": "get_weather"},
        "messages": [{"role": "user", "content": "What is the weather in Oslo?"}],
        "tools": [{"name": "get_weather", "input_schema": {"type": "object", "properties": {"city": {"type": "string", "enum": ["Oslo", "Paris"]}}, "required": ["city"]}}]}
       """

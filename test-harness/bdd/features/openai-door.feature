@@ -31,7 +31,7 @@ Feature: The OpenAI-compatible door
   Scenario: FR-DP-001 a forced tool call on the real model comes back as tool_calls
     When I POST "/v1/chat/completions" with
       """
-      {"model": "stories", "max_tokens": 64, "tool_choice": "required",
+      {"model": "stories", "max_tokens": 256, "seed": 11, "tool_choice": "required",
        "messages": [{"role": "user", "content": "What is the weather in Oslo?"}],
        "tools": [{"type": "function", "function": {"name": "get_weather",
          "parameters": {"type": "object", "properties": {"city": {"type": "string", "enum": ["Oslo", "Paris"]}}, "required": ["city"]}}}]}
