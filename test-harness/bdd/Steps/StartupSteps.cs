@@ -47,7 +47,6 @@ internal sealed class StartupSteps(ScenarioContext context)
             await process.WaitForExitAsync();
             _exitCode = null;
         }
-        process.WaitForExit(); // flushes the redirected output
         lock (output) _output = output.ToString();
         try
         {

@@ -37,3 +37,19 @@ Feature: Sessions and budgets
     And I submit a task to pool "sim" with max_tokens 8 in session "6e4c2d5f-8091-42a3-9dc4-e5f60718293a"
     Then the status is 202
     And there is a "X-Budget-Tokens-Remaining" header
+
+  Scenario: FR-MA-002 HP-4.2 a run that reaches its session's time budget is stopped with an error frame
+    When I PUT "/v1/sessions/0c1d2e3f-4a5b-4c6d-8e7f-8091a2b3c4d5/budget" with
+      """
+      {"time_ms": 400}
+      """
+    Then the status is 200
+    When I submit a task to pool "order" with max_tokens 200 in session "0c1d2e3f-4a5b-4c6d-8e7f-8091a2b3c4d5"
+    Then the status is 202
+    When I stream the task
+    Then the first frame is "started"
+    And the last frame is "error"
+    And the "error" frame has "code" equal to "BUDGET_EXCEEDED"
+    When I submit a task to pool "order" with max_tokens 2 in session "0c1d2e3f-4a5b-4c6d-8e7f-8091a2b3c4d5"
+    Then the status is 403
+    And the response is the error envelope with code "BUDGET_EXCEEDED"
