@@ -45,12 +45,41 @@ internal sealed partial class ApiWorld(ScenarioContext context) : IDisposable
         Body = await Response.Content.ReadAsStringAsync();
     }
 
+    /// <summary>
+    /// Sends a request whose answer may be a stream: an event stream is read to its end into <see cref="Frames"/>
+    /// (the response, with its headers, stays the last one); any other answer is read as <see cref="Body"/>.
+    /// </summary>
+    public async Task SendForStreamAsync(HttpMethod method, string path, string json, string accept)
+    {
+        using var request = Request(method, path);
+        request.Content = new StringContent(Fill(json), Encoding.UTF8, "application/json");
+        request.Headers.TryAddWithoutValidation("Accept", accept);
+        Response?.Dispose();
+        Response = await Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+        Frames.Clear();
+        Body = "";
+        if (Response.Content.Headers.ContentType?.MediaType == "text/event-stream")
+            Frames.AddRange(await SseFrame.ReadAllAsync(await Response.Content.ReadAsStreamAsync()));
+        else
+            Body = await Response.Content.ReadAsStringAsync();
+    }
+
+    /// <summary>Takes <paramref name="body"/> as the last answer's body (a JSON-RPC message unwrapped from its event stream).</summary>
+    public void ReplaceBody(string body) => Body = body;
+
     /// <summary>Reads the stream at <paramref name="path"/> to its end into <see cref="Frames"/>.</summary>
     public async Task StreamAsync(string path)
     {
         using var request = Request(HttpMethod.Get, path);
-        using var response = await Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
-        if (!response.IsSuccessStatusCode) throw new StepFailedException($"GET {path} answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+        var response = await Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+        if (!response.IsSuccessStatusCode)
+        {
+            using (response) throw new StepFailedException($"GET {path} answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+        }
+        // The stream's response becomes the last one, so that its headers can be checked.
+        Response?.Dispose();
+        Response = response;
+        Body = "";
         Frames.Clear();
         Frames.AddRange(await SseFrame.ReadAllAsync(await response.Content.ReadAsStreamAsync()));
     }

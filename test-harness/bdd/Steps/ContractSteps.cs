@@ -19,6 +19,23 @@ internal sealed partial class ContractSteps(ScenarioContext context)
         if (actual != version) throw new StepFailedException($"{path} is {actual}; {document} says {version}");
     }
 
+    [Step(@"each of these endpoints is documented in its OpenAPI document")]
+    public void Documented(StepTable table)
+    {
+        var missing = new List<string>();
+        foreach (var row in table.Records)
+        {
+            var (method, path, document) = (row["method"].ToLowerInvariant(), row["path"], row["document"]);
+            var lines = File.ReadAllLines(Path.Combine(RepoLayout.Root, "contracts", "openapi", document));
+            // paths: are two-space keys; their operations four-space keys below them, up to the next path.
+            var at = Array.IndexOf(lines, $"  {path}:");
+            var found = at >= 0 && lines.Skip(at + 1).TakeWhile(l => !(l.StartsWith("  ", StringComparison.Ordinal) && !l.StartsWith("   ", StringComparison.Ordinal)) && !(l.Length > 0 && l[0] != ' '))
+                .Any(l => l == $"    {method}:");
+            if (!found) missing.Add($"{row["method"]} {path} in {document}");
+        }
+        if (missing.Count > 0) throw new StepFailedException($"not documented: {string.Join("; ", missing)}");
+    }
+
     // info: is the document's first block, so its first two-space-indented version: line is info.version.
     [GeneratedRegex(@"^info:\s*\n(?:  .*\n)*?  version:\s*(.+)$", RegexOptions.Multiline)]
     private static partial Regex InfoVersionLine();

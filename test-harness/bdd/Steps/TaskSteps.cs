@@ -31,6 +31,66 @@ internal sealed class TaskSteps(ScenarioContext context) : IAsyncDisposable
         _world.Remembered[name] = JsonPath.Text(JsonPath.Get(_world.Json, "task_id"));
     }
 
+    [Step(@"I submit an? ""(interactive|batch)"" task to pool ""([^""]+)"" with max_tokens (\d+) as ""([A-Za-z_][A-Za-z0-9_]*)""")]
+    public async Task SubmitWithPriorityAs(string priority, string pool, int maxTokens, string name)
+    {
+        await SubmitAsync(pool, maxTokens, priority, null);
+        Expect202();
+        _world.Remembered[name] = JsonPath.Text(JsonPath.Get(_world.Json, "task_id"));
+    }
+
+    [Step(@"I submit a task to pool ""([^""]+)"" with max_tokens (\d+) and the prompt ""([^""]*)""")]
+    public Task SubmitPrompt(string pool, int maxTokens, string prompt) =>
+        SubmitBodyAsync(new JsonObject { ["prompt"] = prompt, ["model_ref"] = ModelOf(pool), ["max_tokens"] = maxTokens });
+
+    [Step(@"I submit a task to pool ""([^""]+)"" with max_tokens (\d+), the prompt ""([^""]*)"" and a transcript")]
+    public async Task SubmitPromptWithTranscript(string pool, int maxTokens, string prompt)
+    {
+        await SubmitBodyAsync(new JsonObject { ["prompt"] = prompt, ["model_ref"] = ModelOf(pool), ["max_tokens"] = maxTokens, ["transcript"] = true });
+        Expect202();
+    }
+
+    [Step(@"I submit a strict task to pool ""([^""]+)"" with max_tokens (\d+), seed (\d+) and a transcript")]
+    public async Task SubmitStrictWithTranscript(string pool, int maxTokens, long seed)
+    {
+        await SubmitBodyAsync(new JsonObject
+        {
+            ["prompt"] = "Once upon a time", ["model_ref"] = ModelOf(pool), ["max_tokens"] = maxTokens, ["seed"] = seed,
+            ["determinism"] = "strict", ["transcript"] = true,
+        });
+        Expect202();
+    }
+
+    [Step(@"I submit a task to pool ""([^""]+)"" with max_tokens (\d+) asking for its stream")]
+    public async Task SubmitAndStream(string pool, int maxTokens)
+    {
+        var body = new JsonObject { ["prompt"] = "Once upon a time", ["model_ref"] = ModelOf(pool), ["max_tokens"] = maxTokens };
+        await _world.SendForStreamAsync(HttpMethod.Post, "/v1/tasks", body.ToJsonString(), "text/event-stream");
+        if (_world.LastResponse.Headers.TryGetValues("X-Task-Id", out var ids)) _submitted.Add(ids.First());
+    }
+
+    [Step(@"I remember the ""([a-z_]+)"" frame's ""([^""]+)"" as ""([A-Za-z_][A-Za-z0-9_]*)""")]
+    public void RememberFrameField(string name, string path, string as_)
+    {
+        var frame = _world.Frames.LastOrDefault(f => f.Event == name) ?? throw new StepFailedException($"no {name} frame: {Names()}");
+        _world.Remembered[as_] = JsonPath.Text(JsonPath.Get(frame.Json, path));
+    }
+
+    [Step(@"the tasks ""([^""]+)"" started in that order")]
+    public async Task StartedInOrder(string names)
+    {
+        var order = new List<(string Name, long Seq)>();
+        foreach (var name in names.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+        {
+            await _world.StreamAsync($"/v1/tasks/{{{name}}}/stream");
+            var started = _world.Frames.FirstOrDefault(f => f.Event == "started") ?? throw new StepFailedException($"task {name} never started: {Names()}");
+            order.Add((name, (long?)started.Json?["dispatch_seq"] ?? throw new StepFailedException($"the started frame of {name} has no dispatch_seq: {started.Data}")));
+        }
+        var actual = string.Join(", ", order.OrderBy(o => o.Seq).Select(o => o.Name));
+        if (actual != string.Join(", ", order.Select(o => o.Name)))
+            throw new StepFailedException($"dispatched in the order {actual} ({string.Join(", ", order.Select(o => $"{o.Name}={o.Seq}"))})");
+    }
+
     [Step(@"I submit a task to pool ""([^""]+)"" with max_tokens (\d+) and seed (\d+)")]
     public async Task SubmitWithSeed(string pool, int maxTokens, long seed)
     {
@@ -80,26 +140,26 @@ internal sealed class TaskSteps(ScenarioContext context) : IAsyncDisposable
     [Step(@"I cancel the task(?: ""([A-Za-z_][A-Za-z0-9_]*)"")?")]
     public Task Cancel(string name) => _world.SendAsync(HttpMethod.Post, $"/v1/tasks/{{{(name.Length == 0 ? "task" : name)}}}/cancel");
 
-    [Step(@"the first frame is ""([a-z]+)""")]
+    [Step(@"the first frame is ""([a-z_]+)""")]
     public void FirstFrame(string name)
     {
         if (_world.Frames.Count == 0 || _world.Frames[0].Event != name) throw new StepFailedException($"the first frame is not {name}: {Names()}");
     }
 
-    [Step(@"the last frame is ""([a-z]+)""")]
+    [Step(@"the last frame is ""([a-z_]+)""")]
     public void LastFrame(string name)
     {
         if (_world.Frames.Count == 0 || _world.Frames[^1].Event != name) throw new StepFailedException($"the last frame is not {name}: {Names()}");
     }
 
-    [Step(@"there are (\d+) ""([a-z]+)"" frames")]
+    [Step(@"there are (\d+) ""([a-z_]+)"" frames")]
     public void CountFrames(int count, string name)
     {
         var actual = _world.Frames.Count(f => f.Event == name);
         if (actual != count) throw new StepFailedException($"{actual} {name} frames, expected {count}: {Names()}");
     }
 
-    [Step(@"there is at least one ""([a-z]+)"" frame")]
+    [Step(@"there is at least one ""([a-z_]+)"" frame")]
     public void SomeFrame(string name)
     {
         if (!_world.Frames.Any(f => f.Event == name)) throw new StepFailedException($"no {name} frame: {Names()}");
@@ -115,7 +175,7 @@ internal sealed class TaskSteps(ScenarioContext context) : IAsyncDisposable
         }
     }
 
-    [Step(@"the ""([a-z]+)"" frame has ""([^""]+)"" equal to ""([^""]*)""")]
+    [Step(@"the ""([a-z_]+)"" frame has ""([^""]+)"" equal to ""([^""]*)""")]
     public void FrameField(string name, string path, string value)
     {
         var frame = _world.Frames.LastOrDefault(f => f.Event == name) ?? throw new StepFailedException($"no {name} frame: {Names()}");
@@ -123,12 +183,30 @@ internal sealed class TaskSteps(ScenarioContext context) : IAsyncDisposable
         if (actual != value) throw new StepFailedException($"{name}.{path} is {actual}, expected {value}");
     }
 
-    [Step(@"every ""([a-z]+)"" frame has ""([^""]+)""")]
+    [Step(@"some ""([a-z_]+)"" frame has ""([^""]+)""")]
+    public void SomeFrameHas(string name, string path)
+    {
+        if (!_world.Frames.Any(f => f.Event == name && JsonPath.TryGet(f.Json, path, out _)))
+            throw new StepFailedException($"no {name} frame has {path}: {JsonPath.Shorten(string.Join(" | ", _world.Frames.Where(f => f.Event == name).Select(f => f.Data)))}");
+    }
+
+    [Step(@"every ""([a-z_]+)"" frame has ""([^""]+)""")]
     public void EveryFrameHas(string name, string path)
     {
         foreach (var frame in _world.Frames.Where(f => f.Event == name))
         {
             if (!JsonPath.TryGet(frame.Json, path, out _)) throw new StepFailedException($"a {name} frame lacks {path}: {frame.Data}");
+        }
+    }
+
+    private async Task SubmitBodyAsync(JsonObject body)
+    {
+        await _world.SendAsync(HttpMethod.Post, "/v1/tasks", body.ToJsonString());
+        if ((int)_world.LastResponse.StatusCode == 202)
+        {
+            var id = JsonPath.Text(JsonPath.Get(_world.Json, "task_id"));
+            _submitted.Add(id);
+            _world.Remembered["task"] = id;
         }
     }
 
@@ -172,7 +250,7 @@ internal sealed class TaskSteps(ScenarioContext context) : IAsyncDisposable
     }
 
     private static string ModelOf(string pool) =>
-        OrchestratordProcess.Pools.FirstOrDefault(p => p.Id == pool).Model ?? throw new StepFailedException($"no pool {pool} in the runner's configuration");
+        OrchestratordProcess.Pools.FirstOrDefault(p => p.Id == pool)?.Model ?? throw new StepFailedException($"no pool {pool} in the runner's configuration");
 
     private string StreamedText() =>
         string.Concat(_world.Frames.Where(f => f.Event == "token").Select(f => (string?)f.Json?["t"] ?? ""));

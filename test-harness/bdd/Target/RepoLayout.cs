@@ -18,6 +18,9 @@ internal static class RepoLayout
         return Path.Combine(Root, "src", "LlamaOrch.Server", "bin", own.Parent!.Name, own.Name, "orchestratord.dll");
     }
 
+    /// <summary>The llorch-engine that ships beside orchestratord (its build output's engine/ folder).</summary>
+    public static string EngineDll(string orchestratordDll) => Path.Combine(Path.GetDirectoryName(orchestratordDll)!, "engine", "llorch-engine.dll");
+
     private static string FindRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)

@@ -2,7 +2,7 @@ Feature: Determinism on a real model
   Seeds make runs reproducible (FR-DE-001; home profile §2 determinism knobs). Pool "stories" runs real
   llama.cpp inference of stories260K on the CPU.
 
-  Scenario: FR-DE-001 the same seed streams the same story twice
+  Scenario: FR-DE-001 HP-2.6 HP-12.5 the same seed streams the same story twice
     When I submit a task to pool "stories" with max_tokens 24 and seed 1234
     And I stream the task
     Then the last frame is "end"

@@ -2,7 +2,7 @@ Feature: Errors
   One error envelope {code, message, engine, correlation_id} across 400/404/415/429/503 (FR-ER-001;
   home profile §9). Bad input is a 4xx that says what is wrong, never a 500.
 
-  Scenario: FR-ER-001 a body that is not JSON is a 400 in the envelope
+  Scenario: FR-ER-001 HP-9.1 a body that is not JSON is a 400 in the envelope
     When I POST "/v1/tasks" with
       """
       {"prompt": "Once upon
@@ -24,3 +24,9 @@ Feature: Errors
     Then the status is 404
     And the JSON has "code"
     And the JSON has "engine"
+
+  Scenario: FR-ER-002 HP-9.2 a 429's headers and body give one consistent wait
+    Given pool "tight" is running one long task and queues another
+    When I submit a task to pool "tight" with max_tokens 4
+    Then the status is 429
+    And the header "X-Backoff-Ms" is the JSON's "retry_after_ms" and "Retry-After" is it in whole seconds, rounded up

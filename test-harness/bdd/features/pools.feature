@@ -2,12 +2,12 @@ Feature: Pools
   Drain, resume, reload and health of a pool (FR-CP-002; home profile §5). Scenarios here use pool "ops"
   only, so that no other feature loses its pool.
 
-  Scenario: FR-CP-002 a pool's health is reported
+  Scenario: FR-CP-002 HP-5.2 a pool's health is reported
     When I GET "/v1/pools/ops/health"
     Then the status is 200
     And the body contains "ops"
 
-  Scenario: FR-CP-002 a drained pool refuses new tasks with 503 until resumed
+  Scenario: FR-CP-002 HP-5.2 a drained pool refuses new tasks with 503 until resumed
     When I POST "/v1/pools/ops/drain" with
       """
       {"deadline_ms": 60000}
@@ -36,7 +36,7 @@ Feature: Pools
     When I GET "/v1/pools/no-such-pool/health"
     Then the status is 404
 
-  Scenario: FR-CP-002 a reload switches the pool to another model, and back
+  Scenario: FR-CP-002 HP-5.2 a reload switches the pool to another model, and back
     When I POST "/v1/pools/ops/reload" with
       """
       {"new_model_ref": "sim:ops-next?tps=400"}
