@@ -5,8 +5,9 @@ namespace LlamaOrch.Engines.Upstreams;
 
 /// <summary>
 /// The HTTP client of one upstream: its own bounded connection pool (a remote server is not ours to flood),
-/// connect and idle timeouts, never a proxy, and the API key added by a handler. No overall request timeout:
-/// a stream lasts as long as its task; a stalled server is found by the health watcher, which takes its tasks back.
+/// connect and idle timeouts, never a proxy, the API key added by a handler, and a stall timeout (no byte for
+/// <see cref="UpstreamConfig.StallTimeout"/> fails the request, <see cref="StallGuardHandler"/>). No overall request
+/// timeout: a stream lasts as long as its task while bytes keep coming.
 /// </summary>
 internal static class UpstreamHttp
 {
@@ -46,7 +47,8 @@ internal static class UpstreamHttp
     private static HttpClient Client(UpstreamConfig upstream, SocketsHttpHandler handler)
     {
         if (upstream.CaFile is { } caFile) TrustOnly(handler, caFile);
-        HttpMessageHandler outer = upstream.ApiKey is { } key ? new ApiKeyHandler(key, handler) : handler;
+        HttpMessageHandler guarded = new StallGuardHandler(upstream.StallTimeout, handler);
+        HttpMessageHandler outer = upstream.ApiKey is { } key ? new ApiKeyHandler(key, guarded) : guarded;
         return new HttpClient(outer, disposeHandler: true) { Timeout = Timeout.InfiniteTimeSpan };
     }
 }
