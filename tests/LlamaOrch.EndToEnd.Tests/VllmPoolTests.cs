@@ -50,7 +50,7 @@ public sealed class VllmPoolTests
         using var tgi = await orchestrator.SubmitAsync(VllmTask("tgi"));
         Assert.Equal(HttpStatusCode.ServiceUnavailable, tgi.StatusCode);
         using var triton = await orchestrator.SubmitAsync(VllmTask("triton"));
-        Assert.Equal(HttpStatusCode.BadRequest, triton.StatusCode);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, triton.StatusCode);
     }
 
     [Fact]

@@ -53,6 +53,16 @@ internal abstract class StandInServer : IAsyncDisposable
 
     private int _stalled;
 
+    /// <summary>The stand-in of a protocol by its configuration name (llamacpp, openai, tgi, triton).</summary>
+    public static async Task<StandInServer> StartAsync(string protocol) => protocol switch
+    {
+        "llamacpp" => await LlamaCppStandIn.StartAsync(),
+        "openai" => await OpenAiStandIn.StartAsync(),
+        "tgi" => await TgiStandIn.StartAsync(),
+        "triton" => await TritonStandIn.StartAsync(),
+        _ => throw new ArgumentOutOfRangeException(nameof(protocol), protocol, "no stand-in for this protocol"),
+    };
+
     protected static async Task<T> StartAsync<T>(T standIn, X509Certificate2? certificate = null) where T : StandInServer
     {
         var builder = WebApplication.CreateBuilder(); // not the slim one: https needs the full Kestrel set-up

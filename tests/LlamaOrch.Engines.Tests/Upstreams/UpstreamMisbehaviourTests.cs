@@ -14,15 +14,6 @@ public sealed class UpstreamMisbehaviourTests
 {
     public static TheoryData<string> Protocols => ["llamacpp", "openai", "tgi", "triton"];
 
-    internal static async Task<StandInServer> StartAsync(string protocol) => protocol switch
-    {
-        "llamacpp" => await LlamaCppStandIn.StartAsync(),
-        "openai" => await OpenAiStandIn.StartAsync(),
-        "tgi" => await TgiStandIn.StartAsync(),
-        "triton" => await TritonStandIn.StartAsync(),
-        _ => throw new ArgumentOutOfRangeException(nameof(protocol)),
-    };
-
     private static (HttpClient Http, IUpstreamEngine Client) Connect(StandInServer standIn, string protocol, TimeSpan stall)
     {
         var upstream = new UpstreamConfig(standIn.Url, protocol switch
@@ -51,7 +42,7 @@ public sealed class UpstreamMisbehaviourTests
     [MemberData(nameof(Protocols))]
     public async Task A_stream_that_stalls_past_the_stall_timeout_fails_as_stalled_and_the_request_is_closed(string protocol)
     {
-        await using var standIn = await StartAsync(protocol);
+        await using var standIn = await StandInServer.StartAsync(protocol);
         var (http, client) = Connect(standIn, protocol, TimeSpan.FromMilliseconds(500));
         using var _ = http;
         await client.GetFactsAsync(512, 1, CancellationToken.None); // the OpenAI adapter learns its model here
@@ -68,7 +59,7 @@ public sealed class UpstreamMisbehaviourTests
     [MemberData(nameof(Protocols))]
     public async Task A_connection_cut_mid_stream_is_a_retriable_worker_reset(string protocol)
     {
-        await using var standIn = await StartAsync(protocol);
+        await using var standIn = await StandInServer.StartAsync(protocol);
         var (http, client) = Connect(standIn, protocol, UpstreamConfig.DefaultStallTimeout);
         using var _ = http;
         await client.GetFactsAsync(512, 1, CancellationToken.None);
@@ -85,7 +76,7 @@ public sealed class UpstreamMisbehaviourTests
     [MemberData(nameof(Protocols))]
     public async Task A_stream_that_keeps_sending_is_never_cut_by_the_stall_timeout(string protocol)
     {
-        await using var standIn = await StartAsync(protocol);
+        await using var standIn = await StandInServer.StartAsync(protocol);
         var (http, client) = Connect(standIn, protocol, TimeSpan.FromSeconds(5));
         using var _ = http;
         await client.GetFactsAsync(512, 1, CancellationToken.None);
