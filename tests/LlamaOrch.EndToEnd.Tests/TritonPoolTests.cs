@@ -28,6 +28,7 @@ public sealed class TritonPoolTests
         Assert.Equal("triton", engine["engine"]!.GetValue<string>());
         Assert.Equal("triton 2.52.0, model tiny-trt", engine["engine_version"]!.GetValue<string>());
         Assert.False(engine["features"]!["determinism_strict"]!.GetValue<bool>());
+        Assert.Equal("estimated_if_unreported", engine["features"]!["token_counts"]!.GetValue<string>()); // a TensorRT-LLM model sends no counts
 
         // The same model asked of engines no pool runs: the precise 503 naming the pools there are.
         foreach (var other in new[] { "llamacpp", "vllm", "tgi" })

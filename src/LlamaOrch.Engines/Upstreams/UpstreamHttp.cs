@@ -11,10 +11,8 @@ namespace LlamaOrch.Engines.Upstreams;
 /// </summary>
 internal static class UpstreamHttp
 {
-    /// <summary>Connections beyond the slots: health checks, tokenize and metrics go beside the running streams.</summary>
-    private const int SpareConnections = 4;
-
-    public static HttpClient Create(UpstreamConfig upstream, int slots) => Client(upstream, Handler(Math.Max(slots, 1) + SpareConnections, reuse: true));
+    public static HttpClient Create(UpstreamConfig upstream, int slots) =>
+        Client(upstream, Handler(upstream.MaxConnections ?? Math.Max(slots, 1) + UpstreamConfig.SpareConnections, reuse: true));
 
     /// <summary>An https upstream with a CA file is trusted only through those CAs; the host name is checked either way.</summary>
     private static void TrustOnly(SocketsHttpHandler handler, string caFile)
@@ -31,7 +29,7 @@ internal static class UpstreamHttp
     }
 
     /// <summary>A client that opens a new connection for every request: the one retry of a request a dropped pooled connection lost.</summary>
-    public static HttpClient CreateFresh(UpstreamConfig upstream) => Client(upstream, Handler(SpareConnections, reuse: false));
+    public static HttpClient CreateFresh(UpstreamConfig upstream) => Client(upstream, Handler(UpstreamConfig.SpareConnections, reuse: false));
 
     /// <summary>The handler of engines orchestratord starts itself (loopback); <paramref name="reuse"/> false never keeps a connection.</summary>
     public static SocketsHttpHandler Handler(int maxConnections, bool reuse) => new()

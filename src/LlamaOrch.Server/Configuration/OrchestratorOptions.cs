@@ -139,6 +139,9 @@ internal sealed class UpstreamOptions
     /// <summary>The upstream's own model name, where its protocol needs one.</summary>
     public string? Model { get; set; }
 
+    /// <summary>Connections to the upstream at most; default its slots plus 4.</summary>
+    public int? MaxConnections { get; set; }
+
     /// <summary>Seconds a request may go without a byte from the upstream before it fails as stalled; default 30.</summary>
     public double? StallTimeoutSeconds { get; set; }
 }
