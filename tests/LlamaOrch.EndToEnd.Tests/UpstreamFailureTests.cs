@@ -4,7 +4,7 @@ namespace LlamaOrch.EndToEnd.Tests;
 
 /// <summary>
 /// An upstream of each protocol that stalls mid-stream (holds its response open and sends nothing), answers garbage,
-/// or cuts its connection, behind a real orchestratord: the task ends with a retriable <c>WORKER_RESET</c> error frame
+/// cuts its connection, or ends its stream cleanly before the protocol's last event, behind a real orchestratord: the task ends with a retriable <c>WORKER_RESET</c> error frame
 /// naming the pool's engine, the replica leaves dispatch (the pool's <c>last_error</c> names it), and it is back once
 /// its health check passes again. 127.0.0.1 stand-ins answer each protocol's documented format.
 /// </summary>
@@ -18,6 +18,8 @@ public sealed class UpstreamFailureTests
         foreach (var protocol in new[] { "llamacpp", "openai", "tgi", "triton" })
             foreach (var behaviour in new[] { nameof(StandInBehaviour.Stalls), nameof(StandInBehaviour.Garbage), nameof(StandInBehaviour.Drops) })
                 cases.Add(protocol, behaviour);
+        // A clean end before the protocol's last event; Triton's stream has no end marker, so there it is the end.
+        foreach (var protocol in new[] { "llamacpp", "openai", "tgi" }) cases.Add(protocol, nameof(StandInBehaviour.EndsEarly));
         return cases;
     }
 
