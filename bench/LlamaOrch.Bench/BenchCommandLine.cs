@@ -58,6 +58,10 @@ internal static class BenchCommandLine
         "--openai-levels", "LIST", null, TryParseDepths, "not a comma-separated list of integers 0 or more",
         "instead of the usual bench: added time to first token of streaming /v1/chat/completions against the same request straight to the engine, at these stream counts, e.g. 1,64");
 
+    private static readonly Option<IReadOnlyList<int>?> UpstreamLevels = Valued<IReadOnlyList<int>?>(
+        "--upstream-levels", "LIST", null, TryParseLevels, "not a comma-separated list of positive integers",
+        "instead of the usual bench: added time to first token through an upstream replica (a pool's Upstreams) against the upstream alone, for a llorch-engine (llamacpp protocol) and an orchestratord's OpenAI door (openai protocol), at these stream counts, e.g. 1,16");
+
     private static readonly Option<int?> SessionTurns = Valued<int?>(
         "--session-turns", "N", null, (string text, out int? value) => { var ok = TryParsePositive(text, out var turns); value = turns; return ok; },
         "not a positive integer",
@@ -118,6 +122,7 @@ internal static class BenchCommandLine
             PredictDepths = parsed.GetValue(PredictDepths),
             PredictSlots = parsed.GetValue(PredictSlots),
             OpenAiLevels = parsed.GetValue(OpenAiLevels),
+            UpstreamLevels = parsed.GetValue(UpstreamLevels),
             SessionTurns = parsed.GetValue(SessionTurns),
             SessionTokens = parsed.GetValue(SessionTokens),
             SessionModel = parsed.GetValue(SessionModel),
@@ -145,7 +150,7 @@ internal static class BenchCommandLine
             """)
         {
             Levels, Duration, Warmup, MaxTokens, Tps, FloodClients, FloodSeconds, Queued, PredictDepths, PredictSlots,
-            OpenAiLevels, SessionTurns, SessionTokens, SessionModel, OrchestratorArgs, OrchestratorEnvironment,
+            OpenAiLevels, UpstreamLevels, SessionTurns, SessionTokens, SessionModel, OrchestratorArgs, OrchestratorEnvironment,
         };
         command.Options.Remove(command.Options.OfType<VersionOption>().Single());
         command.Directives.Clear();

@@ -27,6 +27,9 @@ internal sealed record BenchOptions
     /// <summary>Levels of the OpenAI run (streaming /v1/chat/completions against the same request to the engine); null for the usual bench.</summary>
     public IReadOnlyList<int>? OpenAiLevels { get; init; }
 
+    /// <summary>Levels of the upstream run (TTFT through an upstream replica against the upstream alone); null for the usual bench.</summary>
+    public IReadOnlyList<int>? UpstreamLevels { get; init; }
+
     /// <summary>Turns of the session run's conversation; null for the usual bench (the run is one or the other).</summary>
     public int? SessionTurns { get; init; }
 

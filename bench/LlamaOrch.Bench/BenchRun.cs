@@ -49,6 +49,11 @@ internal sealed class BenchRun(BenchOptions options, RepoLayout layout, ChildPro
             await RunOpenAiAsync(cancellationToken);
             return;
         }
+        if (options.UpstreamLevels is not null)
+        {
+            await RunUpstreamsAsync(cancellationToken);
+            return;
+        }
 
         Progress("starting llorch-engine (direct baseline) and orchestratord (streaming + hold pools)");
         var engine = await EngineProcess.StartAsync(children, layout, options.StreamModel, options.Slots, options.CtxPerSlot, cancellationToken);
@@ -175,6 +180,59 @@ internal sealed class BenchRun(BenchOptions options, RepoLayout layout, ChildPro
         OpenAiTable.Print(Console.Out, options with { Levels = levels }, results);
     }
 
+    /// <summary>
+    /// The upstream run alone, one protocol after the other. llamacpp: a llorch-engine alone against an orchestratord
+    /// whose pool's only replica is that engine as an upstream. openai: an orchestratord's OpenAI door (its own sim
+    /// pool) alone, by the request the OpenAI adapter makes of it, against a second orchestratord whose vllm pool's only
+    /// replica is that door. Each upstream streams at the sim's steady pace; both paths of a protocol meet the same one.
+    /// </summary>
+    private async Task RunUpstreamsAsync(CancellationToken cancellationToken)
+    {
+        var levels = options.UpstreamLevels!;
+        var slots = levels.Max();
+        var run = options with { Levels = levels };
+        var self = Environment.ProcessId;
+        var bodies = new RequestBodies(options.StreamModel, options.MaxTokens, options.CtxPerSlot);
+
+        Progress($"llamacpp: starting llorch-engine ({slots} slots) and an orchestratord with it as its pool's upstream");
+        var engine = await EngineProcess.StartAsync(children, layout, options.StreamModel, slots, options.CtxPerSlot, cancellationToken);
+        var front = await OrchestratorProcess.StartAsync(children, layout, "orchestratord-upstream-llamacpp",
+            [new PoolSpec(StreamPool, options.StreamModel, slots, QueueCapacity: Math.Max(2 * slots, 256), new UpstreamSpec(engine.BaseAddress, "llamacpp"))],
+            _apiToken, workDirectory, options, http, cancellationToken);
+        var llamacpp = await new StreamingScenario(run,
+                new DirectEngineTarget(http, engine.BaseAddress, bodies),
+                new OrchestratorTarget(http, front.BaseAddress, _apiToken, bodies, oneRequest: true),
+                new CpuMeter([("front", () => [front.Pid]), ("engine", () => [engine.Pid]), ("bench", () => [self])]),
+                new CpuMeter([("front", () => [front.Pid]), ("engine", () => [engine.Pid]), ("bench", () => [self])]),
+                front.Pid)
+            .RunAsync(Progress, cancellationToken);
+        front.Child.Kill();
+        engine.Child.Kill();
+
+        Progress($"openai: starting an orchestratord serving {slots} slots at its OpenAI door, and a second with that door as its vllm pool's upstream");
+        var door = await OrchestratorProcess.StartAsync(children, layout, "orchestratord-upstream-door",
+            [new PoolSpec(StreamPool, options.StreamModel, slots, QueueCapacity: Math.Max(2 * slots, 256))],
+            _apiToken, workDirectory, options, http, cancellationToken);
+        // Every orchestratord of the run has the same token in LLORCH_API_TOKEN: the front sends it to the door as its key.
+        var viaDoor = await OrchestratorProcess.StartAsync(children, layout, "orchestratord-upstream-openai",
+            [new PoolSpec(StreamPool, options.StreamModel, slots, QueueCapacity: Math.Max(2 * slots, 256),
+                new UpstreamSpec(door.BaseAddress, "openai", Model: StreamPool, ApiKeyEnv: "LLORCH_API_TOKEN"), Engine: "vllm")],
+            _apiToken, workDirectory, options, http, cancellationToken);
+        var vllmBodies = new RequestBodies(options.StreamModel, options.MaxTokens, options.CtxPerSlot, engine: "vllm");
+        var openAi = await new StreamingScenario(run,
+                new OpenAiCompletionTarget(http, door.BaseAddress, _apiToken, StreamPool, bodies, "direct"),
+                new OrchestratorTarget(http, viaDoor.BaseAddress, _apiToken, vllmBodies, oneRequest: true),
+                new CpuMeter([("front", () => [viaDoor.Pid]), ("door", () => [door.Pid]), ("engine", () => door.EnginePids), ("bench", () => [self])]),
+                new CpuMeter([("front", () => [viaDoor.Pid]), ("door", () => [door.Pid]), ("engine", () => door.EnginePids), ("bench", () => [self])]),
+                viaDoor.Pid)
+            .RunAsync(Progress, cancellationToken);
+        viaDoor.Child.Kill();
+        door.Child.Kill();
+
+        UpstreamTable.Print(Console.Out, run, "llamacpp", "llorch-engine's POST /completion", llamacpp);
+        UpstreamTable.Print(Console.Out, run, "openai", "an orchestratord's streaming POST /v1/completions (the OpenAI door over its own llorch-engine)", openAi);
+    }
+
     /// <summary>The prediction run alone: one orchestratord with a small sim pool, loaded at each target depth in turn.</summary>
     private async Task RunPredictionAsync(CancellationToken cancellationToken)
     {
@@ -214,6 +272,8 @@ internal sealed class BenchRun(BenchOptions options, RepoLayout layout, ChildPro
             Console.WriteLine($"prediction run: target queue depths {string.Join(",", depths)}; {options.WarmupSeconds:0.#} s + a queue's turnover of warm-up, {options.DurationSeconds:0.#} s measured per depth");
         else if (options.OpenAiLevels is { } openAiLevels)
             Console.WriteLine($"openai run: levels {string.Join(",", openAiLevels)} streams; {options.WarmupSeconds:0.#} s warm-up + {options.DurationSeconds:0.#} s measured per level and path");
+        else if (options.UpstreamLevels is { } upstreamLevels)
+            Console.WriteLine($"upstream run: levels {string.Join(",", upstreamLevels)} streams; {options.WarmupSeconds:0.#} s warm-up + {options.DurationSeconds:0.#} s measured per level and path");
         else if (options.SessionTurns is { } turns)
             Console.WriteLine($"session run: {turns} turns growing to about {options.SessionTokens} prompt tokens, reuse against kv_hint cold");
         else Console.WriteLine($"levels {string.Join(",", options.Levels)} streams; {options.WarmupSeconds:0.#} s warm-up + {options.DurationSeconds:0.#} s measured per level and path");

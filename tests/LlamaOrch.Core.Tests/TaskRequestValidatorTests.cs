@@ -50,7 +50,6 @@ public sealed class TaskRequestValidatorTests
         { b => b with { Workload = "chat" }, "workload" },
         { b => b with { ModelRef = " " }, "model_ref" },
         { b => b with { Engine = "ollama" }, "engine" },
-        { b => b with { Engine = "triton" }, "engine" },
         { b => b with { Ctx = 0 }, "ctx" },
         { b => b with { Priority = "urgent" }, "priority" },
         { b => b with { MaxTokens = 0 }, "max_tokens" },

@@ -50,7 +50,7 @@ public sealed class VllmPoolTests
         using var tgi = await orchestrator.SubmitAsync(VllmTask("tgi"));
         Assert.Equal(HttpStatusCode.ServiceUnavailable, tgi.StatusCode);
         using var triton = await orchestrator.SubmitAsync(VllmTask("triton"));
-        Assert.Equal(HttpStatusCode.BadRequest, triton.StatusCode);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, triton.StatusCode);
     }
 
     [Fact]
@@ -59,7 +59,7 @@ public sealed class VllmPoolTests
         await using var standIn = await OpenAiStandIn.StartAsync();
         // A long beat, so that the replica is seen out of dispatch before a check brings it back.
         await using var orchestrator = await Orchestrator.StartAsync([.. VllmPool(standIn.Url), "Supervisor:HealthIntervalMs=3000"]);
-        standIn.Mode = OpenAiStandIn.Behaviour.Garbage;
+        standIn.Mode = StandInBehaviour.Garbage;
 
         var frames = await orchestrator.StreamAsync((await orchestrator.AdmitAsync(VllmTask()))["task_id"]!.GetValue<string>());
         Assert.Equal("error", frames[^1].Event);
@@ -70,7 +70,7 @@ public sealed class VllmPoolTests
         Assert.Contains("v-u0", pool["last_error"]!.GetValue<string>());
 
         // The server behaves again and answers its health check: the replica is back.
-        standIn.Mode = OpenAiStandIn.Behaviour.Documented;
+        standIn.Mode = StandInBehaviour.Documented;
         await orchestrator.WaitUntilAsync(h => h["pools"]![0]!["replicas_ready"]!.GetValue<int>() == 1 && h["pools"]![0]!["last_error"] is null);
         var next = await orchestrator.StreamAsync((await orchestrator.AdmitAsync(VllmTask()))["task_id"]!.GetValue<string>());
         Assert.Equal("end", next[^1].Event);

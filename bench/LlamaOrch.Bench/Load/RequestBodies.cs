@@ -7,7 +7,8 @@ namespace LlamaOrch.Bench.Load;
 /// The JSON bodies the bench sends, written by hand with <see cref="Utf8JsonWriter"/>: the bench speaks the
 /// wire format as any client does and shares no types with the server it measures.
 /// </summary>
-internal sealed class RequestBodies(string modelRef, int maxTokens, int ctx)
+/// <param name="engine">The task's <c>engine</c>: llamacpp, or the engine of an upstream pool (vllm).</param>
+internal sealed class RequestBodies(string modelRef, int maxTokens, int ctx, string engine = "llamacpp")
 {
     /// <summary>Short and fixed: the sim engine's cost does not depend on it, and both paths send the same.</summary>
     public const string Prompt = "Benchmark: tell a short story about a lighthouse keeper.";
@@ -19,7 +20,7 @@ internal sealed class RequestBodies(string modelRef, int maxTokens, int ctx)
         writer.WriteString("session_id"u8, sessionId);
         writer.WriteString("workload"u8, "completion"u8);
         writer.WriteString("model_ref"u8, modelRef);
-        writer.WriteString("engine"u8, "llamacpp"u8);
+        writer.WriteString("engine"u8, engine);
         writer.WriteNumber("ctx"u8, ctx);
         writer.WriteString("priority"u8, "interactive"u8);
         writer.WriteNumber("max_tokens"u8, maxTokensOverride ?? maxTokens);
@@ -66,6 +67,22 @@ internal sealed class RequestBodies(string modelRef, int maxTokens, int ctx)
         writer.WriteNumber("max_tokens"u8, maxTokens);
         writer.WriteNumber("seed"u8, seed);
         writer.WriteBoolean("stream"u8, true);
+    });
+
+    /// <summary>
+    /// The streaming <c>POST /v1/completions</c> body orchestratord's OpenAI adapter sends an upstream for the same task:
+    /// <see cref="Prompt"/>, <paramref name="model"/> (the upstream's model name), usage in the stream.
+    /// </summary>
+    public HttpContent OpenAiCompletion(string model, long seed) => Json(writer =>
+    {
+        writer.WriteString("model"u8, model);
+        writer.WriteString("prompt"u8, Prompt);
+        writer.WriteNumber("max_tokens"u8, maxTokens);
+        writer.WriteBoolean("stream"u8, true);
+        writer.WriteStartObject("stream_options"u8);
+        writer.WriteBoolean("include_usage"u8, true);
+        writer.WriteEndObject();
+        writer.WriteNumber("seed"u8, seed);
     });
 
     private static ByteArrayContent Json(Action<Utf8JsonWriter> fields)

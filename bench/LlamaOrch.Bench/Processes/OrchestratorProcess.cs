@@ -42,6 +42,15 @@ internal sealed class OrchestratorProcess
             args.Add($"{key}Model={pool.Model}");
             args.Add($"{key}Slots={pool.Slots.ToString(CultureInfo.InvariantCulture)}");
             args.Add($"{key}Queue:Capacity={pool.QueueCapacity.ToString(CultureInfo.InvariantCulture)}");
+            if (pool.Engine is { } engine) args.Add($"{key}Engine={engine}");
+            if (pool.Upstream is { } upstream)
+            {
+                args.Add($"{key}Replicas=0");
+                args.Add($"{key}Upstreams:0:Url={upstream.Url}");
+                args.Add($"{key}Upstreams:0:Protocol={upstream.Protocol}");
+                if (upstream.Model is { } model) args.Add($"{key}Upstreams:0:Model={model}");
+                if (upstream.ApiKeyEnv is { } variable) args.Add($"{key}Upstreams:0:ApiKeyEnv={variable}");
+            }
         }
         args.AddRange(options.OrchestratorArgs);
         var environment = new Dictionary<string, string>(options.OrchestratorEnvironment) { ["LLORCH_API_TOKEN"] = apiToken };

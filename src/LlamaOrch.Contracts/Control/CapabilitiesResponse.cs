@@ -52,7 +52,12 @@ public sealed record EngineCapability(
 /// <param name="QueueCapacity">Tasks the pool queues beyond its slots before answering 429.</param>
 public sealed record RateLimits(int QueueCapacity, string FullPolicy);
 
-public sealed record EngineFeatures(bool Streaming, bool Cancel, bool DeterminismStrict, bool PrefixCache, bool Synthetic);
+/// <param name="TokenCounts">
+/// <c>exact</c>: every replica's engine counts the tokens it read and wrote. <c>estimated_if_unreported</c>: an upstream
+/// of the pool speaks a protocol whose server may leave counts out (OpenAI-compatible without <c>usage</c>, Triton
+/// without the vLLM backend's counts); for such a task <c>tokens_out</c> is one per streamed piece and <c>tokens_in</c> 0.
+/// </param>
+public sealed record EngineFeatures(bool Streaming, bool Cancel, bool DeterminismStrict, bool PrefixCache, bool Synthetic, string? TokenCounts = null);
 
 public sealed record SamplerProfileInfo(
     string Version,

@@ -33,10 +33,6 @@ public static class TaskRequestValidator
         if (string.IsNullOrWhiteSpace(body.ModelRef)) return Bad("model_ref", "required");
         if (body.ModelRef.Length > limits.MaxModelRefChars) return Bad("model_ref", $"longer than {limits.MaxModelRefChars} characters");
         if (!TryEnum(body.Engine, WireNames.Engines, "engine", out var engine, out error)) return error;
-        // The contract names four engines; vllm and tgi pools are upstreams (docs/upstreams.md). Until triton has its
-        // adapter, say so rather than "no pool serves it".
-        if (engine == EngineKind.Triton)
-            return Bad("engine", $"'{body.Engine}' is not served yet: orchestratord runs llamacpp engines and vllm and tgi upstreams only (triton is reserved by the contract)");
         if (body.Ctx is <= 0) return Bad("ctx", "must be positive (or left out: the context per slot of the pool that runs the task)");
         var priority = Priority.Interactive;
         if (body.Priority is not null && !TryEnum(body.Priority, WireNames.Priorities, "priority", out priority, out error)) return error;

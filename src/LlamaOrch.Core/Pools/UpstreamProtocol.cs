@@ -11,4 +11,7 @@ public enum UpstreamProtocol
 
     /// <summary>Hugging Face text-generation-inference's own API: <c>/generate_stream</c>, <c>/health</c>, <c>/info</c>.</summary>
     Tgi,
+
+    /// <summary>NVIDIA Triton's generate extension: <c>/v2/models/{name}/generate_stream</c>, <c>/v2/health/ready</c>, <c>/v2</c>.</summary>
+    Triton,
 }

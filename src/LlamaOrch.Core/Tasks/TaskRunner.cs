@@ -111,8 +111,12 @@ internal sealed class TaskRunner(TimeProvider time, TimeSpan metricsInterval, IL
             logger.LogDebug("Task {TaskId} stopped on {ReplicaId}: {Message} (correlation {CorrelationId})",
                 task.Id, replicaId, stopped.Message, task.CorrelationId);
         }
-        catch (EngineFailureException failure)
+        catch (Exception failed) when (failed is EngineFailureException or System.Text.Json.JsonException)
         {
+            // An adapter that could not read the engine's answer as its protocol's JSON: the engine answered garbage,
+            // which is the engine's fault, not ours (retriable, and the replica leaves dispatch as for a lost stream).
+            var failure = failed as EngineFailureException ?? new EngineFailureException(
+                ErrorCodes.WorkerReset, $"replica {replicaId} answered something that is not its protocol's JSON: {failed.Message}", retriable: true, failed);
             logger.LogWarning("Task {TaskId} failed on {ReplicaId}: {Code} {Message} (correlation {CorrelationId})",
                 task.Id, replicaId, failure.Code, failure.Message, task.CorrelationId);
             relay?.SetStatus(ActivityStatusCode.Error, failure.Code);

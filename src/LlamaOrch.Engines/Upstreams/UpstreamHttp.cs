@@ -5,15 +5,14 @@ namespace LlamaOrch.Engines.Upstreams;
 
 /// <summary>
 /// The HTTP client of one upstream: its own bounded connection pool (a remote server is not ours to flood),
-/// connect and idle timeouts, never a proxy, and the API key added by a handler. No overall request timeout:
-/// a stream lasts as long as its task; a stalled server is found by the health watcher, which takes its tasks back.
+/// connect and idle timeouts, never a proxy, the API key added by a handler, and a stall timeout (no byte for
+/// <see cref="UpstreamConfig.StallTimeout"/> fails the request, <see cref="StallGuardHandler"/>). No overall request
+/// timeout: a stream lasts as long as its task while bytes keep coming.
 /// </summary>
 internal static class UpstreamHttp
 {
-    /// <summary>Connections beyond the slots: health checks, tokenize and metrics go beside the running streams.</summary>
-    private const int SpareConnections = 4;
-
-    public static HttpClient Create(UpstreamConfig upstream, int slots) => Client(upstream, Handler(Math.Max(slots, 1) + SpareConnections, reuse: true));
+    public static HttpClient Create(UpstreamConfig upstream, int slots) =>
+        Client(upstream, Handler(upstream.MaxConnections ?? Math.Max(slots, 1) + UpstreamConfig.SpareConnections, reuse: true));
 
     /// <summary>An https upstream with a CA file is trusted only through those CAs; the host name is checked either way.</summary>
     private static void TrustOnly(SocketsHttpHandler handler, string caFile)
@@ -30,7 +29,7 @@ internal static class UpstreamHttp
     }
 
     /// <summary>A client that opens a new connection for every request: the one retry of a request a dropped pooled connection lost.</summary>
-    public static HttpClient CreateFresh(UpstreamConfig upstream) => Client(upstream, Handler(SpareConnections, reuse: false));
+    public static HttpClient CreateFresh(UpstreamConfig upstream) => Client(upstream, Handler(UpstreamConfig.SpareConnections, reuse: false));
 
     /// <summary>The handler of engines orchestratord starts itself (loopback); <paramref name="reuse"/> false never keeps a connection.</summary>
     public static SocketsHttpHandler Handler(int maxConnections, bool reuse) => new()
@@ -46,7 +45,8 @@ internal static class UpstreamHttp
     private static HttpClient Client(UpstreamConfig upstream, SocketsHttpHandler handler)
     {
         if (upstream.CaFile is { } caFile) TrustOnly(handler, caFile);
-        HttpMessageHandler outer = upstream.ApiKey is { } key ? new ApiKeyHandler(key, handler) : handler;
+        HttpMessageHandler guarded = new StallGuardHandler(upstream.StallTimeout, handler);
+        HttpMessageHandler outer = upstream.ApiKey is { } key ? new ApiKeyHandler(key, guarded) : guarded;
         return new HttpClient(outer, disposeHandler: true) { Timeout = Timeout.InfiniteTimeSpan };
     }
 }

@@ -4,7 +4,7 @@ using LlamaOrch.Core.Engines;
 namespace LlamaOrch.Engines.Upstreams;
 
 /// <summary>
-/// What the streaming adapters of servers we do not start (OpenAI-compatible, TGI) do alike: send a request, turning an
+/// What the streaming adapters of servers we do not start (OpenAI-compatible, TGI, Triton) do alike: send a request, turning an
 /// unreachable server or an error status into an <see cref="EngineFailureException"/>, and read a stream's lines,
 /// turning a connection lost mid-stream into one.
 /// </summary>
@@ -19,7 +19,9 @@ internal static class UpstreamStreams
         }
         catch (HttpRequestException error) when (!cancellationToken.IsCancellationRequested)
         {
-            throw new EngineFailureException(ErrorCodes.WorkerReset, $"upstream {upstream} is unreachable: {error.Message}", retriable: true, error);
+            throw new EngineFailureException(ErrorCodes.WorkerReset,
+                error.InnerException is UpstreamStalledException ? $"upstream {upstream} {error.Message}" : $"upstream {upstream} is unreachable: {error.Message}",
+                retriable: true, error);
         }
         if (response.IsSuccessStatusCode) return response;
         using (response)
@@ -38,6 +40,10 @@ internal static class UpstreamStreams
         try
         {
             return await reader.ReadLineAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (UpstreamStalledException stalled) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new EngineFailureException(ErrorCodes.WorkerReset, $"upstream {upstream} {stalled.Message} mid-stream", retriable: true, stalled);
         }
         catch (Exception error) when (error is IOException or HttpRequestException && !cancellationToken.IsCancellationRequested)
         {

@@ -121,7 +121,7 @@ internal sealed class UpstreamOptions
     /// <summary>The server's root: http://host:port or https://host:port.</summary>
     public string? Url { get; set; }
 
-    /// <summary>llamacpp (a llama-server or llorch-engine we do not start).</summary>
+    /// <summary>llamacpp, openai, tgi or triton (docs/upstreams.md).</summary>
     public string? Protocol { get; set; }
 
     /// <summary>A file holding the API key, sent as a bearer token.</summary>
@@ -138,6 +138,12 @@ internal sealed class UpstreamOptions
 
     /// <summary>The upstream's own model name, where its protocol needs one.</summary>
     public string? Model { get; set; }
+
+    /// <summary>Connections to the upstream at most; default its slots plus 4.</summary>
+    public int? MaxConnections { get; set; }
+
+    /// <summary>Seconds a request may go without a byte from the upstream before it fails as stalled; default 30.</summary>
+    public double? StallTimeoutSeconds { get; set; }
 }
 
 internal sealed class QueueOptions

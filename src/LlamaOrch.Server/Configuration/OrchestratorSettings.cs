@@ -172,8 +172,8 @@ internal sealed record OrchestratorSettings(
         if (SimRef.IsSimRef(pool.Model) && !SimModelFootprint.TryParse(pool.Model, out _, out var footprintError))
             throw new ConfigurationException($"{key}:Model: {footprintError}");
         var engine = pool.Engine ?? "llamacpp";
-        if (!WireNames.Engines.TryGetValue(engine, out var engineKind) || engineKind is not (EngineKind.LlamaCpp or EngineKind.Vllm or EngineKind.Tgi))
-            throw new ConfigurationException($"{key}:Engine '{engine}' is not supported (supported: llamacpp, vllm, tgi)");
+        if (!WireNames.Engines.TryGetValue(engine, out var engineKind) || engineKind is not (EngineKind.LlamaCpp or EngineKind.Vllm or EngineKind.Tgi or EngineKind.Triton))
+            throw new ConfigurationException($"{key}:Engine '{engine}' is not supported (supported: llamacpp, vllm, tgi, triton)");
 
         var upstreams = UpstreamSettings.From(pool.Upstreams, $"{key}:Upstreams");
         // A pool that lists upstreams starts no engine of its own unless Replicas asks for some beside them.
@@ -181,11 +181,17 @@ internal sealed record OrchestratorSettings(
             ? (pool.Replicas ?? 0) >= 0 ? pool.Replicas ?? 0 : throw new ConfigurationException($"{key}:Replicas must be 0 or more (got {pool.Replicas})")
             : Positive(pool.Replicas ?? 1, $"{key}:Replicas");
         // orchestratord starts llama.cpp engines only: a vllm pool is made of vLLM servers that run elsewhere, spoken to
-        // over OpenAI's API, a tgi pool of TGI servers over TGI's own.
-        if ((engineKind switch { EngineKind.Vllm => UpstreamProtocol.OpenAi, EngineKind.Tgi => UpstreamProtocol.Tgi, _ => (UpstreamProtocol?)null }) is { } needed
+        // over OpenAI's API, a tgi pool of TGI servers over TGI's own, a triton pool of Triton servers over its generate extension.
+        if ((engineKind switch
+            {
+                EngineKind.Vllm => UpstreamProtocol.OpenAi,
+                EngineKind.Tgi => UpstreamProtocol.Tgi,
+                EngineKind.Triton => UpstreamProtocol.Triton,
+                _ => (UpstreamProtocol?)null,
+            }) is { } needed
             && (upstreams.Count == 0 || replicas > 0 || upstreams.Any(u => u.Protocol != needed)))
             throw new ConfigurationException(
-                $"{key}:Engine '{engine}' needs {key}:Upstreams with Protocol {(needed == UpstreamProtocol.OpenAi ? "openai" : "tgi")} and no engines of its own ({key}:Replicas 0 or unset)");
+                $"{key}:Engine '{engine}' needs {key}:Upstreams with Protocol {needed.ToString().ToLowerInvariant()} and no engines of its own ({key}:Replicas 0 or unset)");
 
         return new PoolConfig
         {

@@ -13,6 +13,7 @@ internal static class UpstreamSettings
         ["llamacpp"] = UpstreamProtocol.LlamaCpp,
         ["openai"] = UpstreamProtocol.OpenAi,
         ["tgi"] = UpstreamProtocol.Tgi,
+        ["triton"] = UpstreamProtocol.Triton,
     };
 
     public static IReadOnlyList<UpstreamConfig> From(List<UpstreamOptions>? upstreams, string key)
@@ -42,12 +43,24 @@ internal static class UpstreamSettings
 
         if (upstream.Slots is <= 0) throw new ConfigurationException($"{key}:Slots must be positive, or unset to read them from the server (got {upstream.Slots})");
         if (upstream.Model is not null && string.IsNullOrWhiteSpace(upstream.Model)) throw new ConfigurationException($"{key}:Model must not be empty when set");
+        // Triton serves many models and lists none in a way every backend shares: the request names one.
+        if (protocol == UpstreamProtocol.Triton && upstream.Model is null)
+            throw new ConfigurationException($"{key}:Model is required with Protocol triton (the model's name in Triton's repository, as in /v2/models/<name>/generate_stream)");
+        // A stream waits for a free connection, and the stall timeout counts that wait: fewer connections than slots
+        // (and one for the health check) would fail tasks that the slots admit.
+        if (upstream.MaxConnections is { } connections && connections < (upstream.Slots ?? 1) + 1)
+            throw new ConfigurationException(
+                $"{key}:MaxConnections must be at least {key}:Slots plus one for the health check ({(upstream.Slots ?? 1) + 1}; got {connections})");
+        if (upstream.StallTimeoutSeconds is { } stall && !(stall > 0 && double.IsFinite(stall) && stall <= 86_400))
+            throw new ConfigurationException($"{key}:StallTimeoutSeconds must be positive and at most 86400 (got {stall})");
 
         return new UpstreamConfig(url, protocol)
         {
             CaFile = CaFile(upstream.CaFile, url, key),
             Slots = upstream.Slots,
             Model = upstream.Model,
+            MaxConnections = upstream.MaxConnections,
+            StallTimeout = upstream.StallTimeoutSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : UpstreamConfig.DefaultStallTimeout,
             ApiKey = ApiKey(upstream, key),
         };
     }

@@ -165,7 +165,9 @@ internal static class ControlEndpoints
                 new RateLimits(config.QueueCapacity, config.QueuePolicy == FullPolicy.Reject ? "reject" : "drop-lru"),
                 // Strict determinism holds on the llorch-engine we start (docs/determinism.md); an upstream we do not
                 // start (a llama-server batching across slots, issue 18 defect 3) makes no such promise.
-                new EngineFeatures(Streaming: true, Cancel: true, DeterminismStrict: config.Upstreams.Count == 0, PrefixCache: !synthetic, Synthetic: synthetic));
+                new EngineFeatures(Streaming: true, Cancel: true, DeterminismStrict: config.Upstreams.Count == 0, PrefixCache: !synthetic, Synthetic: synthetic,
+                    // llama.cpp and TGI always report their counts; an OpenAI-compatible server or Triton may not.
+                    config.Upstreams.Any(u => u.Protocol is UpstreamProtocol.OpenAi or UpstreamProtocol.Triton) ? "estimated_if_unreported" : "exact"));
         }).ToList();
 
         var profiles = SamplingProfile.Known.Values.Select(p => new SamplerProfileInfo(

@@ -68,7 +68,7 @@ public sealed class OpenAiEngineClientTests
         await using var _ = standIn;
         using var __ = http;
         await client.GetFactsAsync(512, 4, CancellationToken.None);
-        standIn.Mode = garbage ? OpenAiStandIn.Behaviour.Garbage : OpenAiStandIn.Behaviour.ClosesEarly;
+        standIn.Mode = garbage ? StandInBehaviour.Garbage : StandInBehaviour.EndsEarly;
 
         var failure = await Assert.ThrowsAsync<EngineFailureException>(() => RunAsync(client, Completion()));
         Assert.Contains(message, failure.Message);
@@ -82,7 +82,7 @@ public sealed class OpenAiEngineClientTests
         await using var _ = standIn;
         using var __ = http;
         await client.GetFactsAsync(512, 4, CancellationToken.None);
-        standIn.Mode = OpenAiStandIn.Behaviour.Stalls;
+        standIn.Mode = StandInBehaviour.Stalls;
 
         using var cancel = new CancellationTokenSource();
         var run = RunAsync(client, Completion(), cancel.Token);

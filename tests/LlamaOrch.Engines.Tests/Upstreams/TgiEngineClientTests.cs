@@ -43,7 +43,7 @@ public sealed class TgiEngineClientTests
     public async Task A_stream_closed_before_its_details_is_a_retriable_failure()
     {
         await using var standIn = await TgiStandIn.StartAsync();
-        standIn.ClosesEarly = true;
+        standIn.Mode = StandInBehaviour.EndsEarly;
         var upstream = new UpstreamConfig(standIn.Url, UpstreamProtocol.Tgi);
         using var http = UpstreamHttp.Create(upstream, slots: 1);
         var client = UpstreamEngines.For(upstream, http, http);
