@@ -96,7 +96,7 @@ public sealed class RetryTests
     [Fact]
     public async Task A_lost_answer_is_retried_and_a_task_id_that_now_exists_is_the_same_task()
     {
-        var exists = Answer(HttpStatusCode.BadRequest, Envelope(ErrorCodes.InvalidParams, "task_id: task x already exists; stream or cancel it, or submit with a new task_id", false));
+        var exists = Answer(HttpStatusCode.Conflict, Envelope(ErrorCodes.TaskExists, "task_id: task x already exists; stream or cancel it, or submit with a new task_id", false));
         var handler = new ScriptedHandler(ConnectionLost, exists);
         using var client = ClientOf(handler);
 
@@ -110,12 +110,12 @@ public sealed class RetryTests
     [Fact]
     public async Task A_task_id_already_taken_on_the_first_try_is_the_callers_mistake()
     {
-        var exists = Answer(HttpStatusCode.BadRequest, Envelope(ErrorCodes.InvalidParams, "task_id: task x already exists; stream or cancel it, or submit with a new task_id", false));
+        var exists = Answer(HttpStatusCode.Conflict, Envelope(ErrorCodes.TaskExists, "task_id: task x already exists; stream or cancel it, or submit with a new task_id", false));
         var handler = new ScriptedHandler(exists);
         using var client = ClientOf(handler);
 
         var error = await Assert.ThrowsAsync<LlamaOrchApiException>(() => client.SubmitTaskAsync(Task with { TaskId = "x" }));
-        Assert.Equal(ErrorCodes.InvalidParams, error.Code);
+        Assert.Equal(ErrorCodes.TaskExists, error.Code);
     }
 
     [Fact]
