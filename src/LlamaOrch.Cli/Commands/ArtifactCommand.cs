@@ -160,9 +160,12 @@ internal static class ArtifactCommand
         var table = CliOutput.Table("id", "kind", "created", "bytes", "tags", "parent", "session");
         foreach (var a in artifacts)
             CliOutput.AddRow(table, a.Id, a.Kind, DateTimeOffset.FromUnixTimeMilliseconds(a.CreatedMs).ToString("u", CultureInfo.InvariantCulture), a.SizeBytes,
-                a.Tags.Count == 0 ? null : string.Join(",", a.Tags), a.Parent, a.SessionId);
+                a.Tags.Count == 0 ? null : string.Join(",", a.Tags), Short(a.Parent), a.SessionId);
         return table;
     }
+
+    /// <summary>A parent's id cut to its first hex digits: the whole id of each is in <c>llorch artifact lineage</c>.</summary>
+    private static string? Short(string? id) => id is { Length: > 19 } ? id[..19] + "…" : id;
 
     /// <summary>A <c>--text</c> artifact: content that is exactly <c>{"text": "…"}</c>.</summary>
     private static bool IsText(JsonElement content, out string text)

@@ -146,8 +146,10 @@ internal static class CatalogCommand
                 await Task.Delay(VerifyPoll, ct);
                 entry = (await cli.Client.GetModelAsync(model, ct)).Value;
             }
-            var shown = await ShowAsync(cli, entry, ct);
-            return entry.Verification.Status == "failed" ? ExitCodes.Failed : shown;
+            await ShowAsync(cli, entry, ct);
+            if (entry.Verification.Status != "failed") return ExitCodes.Ok;
+            CliOutput.Note($"verification of {model} failed: {string.Join("; ", entry.Verification.Problems)}");
+            return ExitCodes.Failed;
         }));
         return command;
     }

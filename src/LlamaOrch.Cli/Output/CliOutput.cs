@@ -87,7 +87,7 @@ internal sealed class CliOutput
         });
         // A pipe has no width: Spectre would wrap tables at 80 columns and split ids that scripts grep for.
         if (redirected)
-            console.Profile.Width = int.TryParse(Environment.GetEnvironmentVariable("COLUMNS"), out var columns) && columns > 0 ? columns : 200;
+            console.Profile.Width = int.TryParse(Environment.GetEnvironmentVariable("COLUMNS"), out var columns) && columns > 0 ? columns : 240;
         return console;
     }
 }

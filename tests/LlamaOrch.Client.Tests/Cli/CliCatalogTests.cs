@@ -15,11 +15,15 @@ public sealed class CliCatalogTests(SimServer server)
         const string id = "cli-stories";
         var digest = "sha256:" + Convert.ToHexStringLower(SHA256.HashData(await File.ReadAllBytesAsync(RepoPaths.Stories260K)));
 
+        var sbom = Path.Combine(Directory.CreateTempSubdirectory("llorch-cli-").FullName, "sbom.json");
+        await File.WriteAllTextAsync(sbom, """{"bomFormat": "CycloneDX", "specVersion": "1.5"}""");
+
         var added = (await _llorch.RunAsync("catalog", "add", id, "--source", RepoPaths.Stories260K, "--digest", digest,
-            "--tag", "tiny", "--tag", "cli", "--trust", "strict", "--json")).Json;
+            "--tag", "tiny", "--tag", "cli", "--sbom", sbom, "--require-sbom", "--json")).Json;
         Assert.Equal(id, added.GetProperty("id").GetString());
         Assert.Equal(["cli", "tiny"], added.GetProperty("tags").EnumerateArray().Select(t => t.GetString()).Order());
-        Assert.Equal("strict", added.GetProperty("trust_policy").GetProperty("mode").GetString());
+        Assert.True(added.GetProperty("trust_policy").GetProperty("require_sbom").GetBoolean());
+        Assert.Equal("CycloneDX", added.GetProperty("sbom").GetProperty("bomFormat").GetString());
 
         var again = await _llorch.RunAsync("catalog", "add", id, "--source", RepoPaths.Stories260K);
         Assert.Equal(7, again.Code);
@@ -48,6 +52,26 @@ public sealed class CliCatalogTests(SimServer server)
         var gone = await _llorch.RunAsync("catalog", "get", id);
         Assert.Equal(6, gone.Code);
         Assert.Contains("NOT_FOUND", gone.Stderr);
+    }
+
+    [Fact]
+    public async Task A_verification_that_fails_is_exit_1_with_its_problems()
+    {
+        const string id = "cli-stories-strict";
+        var added = await _llorch.RunAsync("catalog", "add", id, "--source", RepoPaths.Stories260K, "--trust", "strict");
+        Assert.True(added.Code == 0, added.ToString());
+        try
+        {
+            var verified = await _llorch.RunAsync("catalog", "verify", id, "--wait");
+
+            Assert.Equal(1, verified.Code);
+            Assert.Contains($"llorch: verification of {id} failed: ", verified.Stderr);
+            Assert.Contains("failed", verified.Stdout);
+        }
+        finally
+        {
+            await _llorch.RunAsync("catalog", "rm", id);
+        }
     }
 
     [Fact]
