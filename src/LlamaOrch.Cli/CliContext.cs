@@ -60,7 +60,11 @@ internal sealed class CliContext : IDisposable
             ApiToken = token,
             CorrelationId = parse.GetValue(GlobalOptions.CorrelationId),
             RequestTimeout = requestTimeout ?? defaults.RequestTimeout,
-            Retry = defaults.Retry with { OnRetry = attempt => CliOutput.Note(RetryLine(attempt)) },
+            Retry = defaults.Retry with
+            {
+                MaxRetryDuration = parse.GetValue(GlobalOptions.RetryFor) ?? defaults.Retry.MaxRetryDuration,
+                OnRetry = attempt => CliOutput.Note(RetryLine(attempt)),
+            },
         };
     }
 

@@ -37,6 +37,13 @@ internal static class GlobalOptions
         Recursive = true,
     };
 
+    public static readonly Option<TimeSpan?> RetryFor = new("--retry-for")
+    {
+        Description = "how long to keep retrying a full queue (429) or a retriable 503, e.g. 30s (default 10m; a task's deadline ends it sooner)",
+        Recursive = true,
+        CustomParser = Arguments.Durations.Parse,
+    };
+
     public static string UrlOf(ParseResult parse) =>
         parse.GetValue(Url) ?? Environment.GetEnvironmentVariable("LLORCH_URL") ?? "http://127.0.0.1:8080";
 

@@ -4,7 +4,7 @@ using LlamaOrch.Cli;
 
 var root = new RootCommand("llorch: the command line for orchestratord (llama-orch)")
 {
-    GlobalOptions.Url, GlobalOptions.Token, GlobalOptions.CorrelationId, GlobalOptions.Json, GlobalOptions.Verbose,
+    GlobalOptions.Url, GlobalOptions.Token, GlobalOptions.CorrelationId, GlobalOptions.Json, GlobalOptions.Verbose, GlobalOptions.RetryFor,
 };
 root.Subcommands.Add(RunCommand.Create());
 root.Subcommands.Add(CapsCommand.Create());

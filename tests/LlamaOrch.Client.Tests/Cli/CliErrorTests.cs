@@ -97,6 +97,26 @@ public sealed class CliErrorTests(CrawlServer server) : IClassFixture<CrawlServe
     }
 
     [Fact]
+    public async Task A_queue_that_stays_full_past_retry_for_is_exit_5()
+    {
+        using var client = new LlamaOrchClient(new LlamaOrchClientOptions { BaseAddress = server.Orchestrator.Address, ApiToken = Orchestrator.Token });
+        var running = (await client.SubmitTaskAsync(new TaskRequestBody { ModelRef = CrawlServer.Model, Prompt = "a", MaxTokens = 400 })).Value;
+        var queued = (await client.SubmitTaskAsync(new TaskRequestBody { ModelRef = CrawlServer.Model, Prompt = "b", MaxTokens = 400 })).Value;
+        try
+        {
+            var result = await _llorch.RunAsync("run", "hello", "--model", CrawlServer.Model, "--max-tokens", "1", "--retry-for", "1s");
+
+            Assert.Equal(5, result.Code);
+            Assert.Contains("llorch: queue of pool 'p' is full (1 tasks) (429 ADMISSION_REJECT); the retries gave up", result.Stderr);
+        }
+        finally
+        {
+            await client.CancelTaskAsync(queued.TaskId);
+            await client.CancelTaskAsync(running.TaskId);
+        }
+    }
+
+    [Fact]
     public async Task Verbose_prints_the_echoed_correlation_id_and_an_error_names_it()
     {
         var traced = await _llorch.RunAsync("replicas", "--verbose", "--correlation-id", "cli-trace-1");
