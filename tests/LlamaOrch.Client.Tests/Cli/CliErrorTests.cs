@@ -70,9 +70,7 @@ public sealed class CliErrorTests(CrawlServer server) : IClassFixture<CrawlServe
     public async Task A_full_queue_is_told_with_its_wait_and_retried_until_the_task_gets_in()
     {
         using var client = new LlamaOrchClient(new LlamaOrchClientOptions { BaseAddress = server.Orchestrator.Address, ApiToken = Orchestrator.Token });
-        // One running, one queued: the queue of one is full until they are cancelled.
-        var running = (await client.SubmitTaskAsync(new TaskRequestBody { ModelRef = CrawlServer.Model, Prompt = "a", MaxTokens = 400 })).Value;
-        var queued = (await client.SubmitTaskAsync(new TaskRequestBody { ModelRef = CrawlServer.Model, Prompt = "b", MaxTokens = 400 })).Value;
+        var (running, queued) = await FillAsync(client);
 
         using var llorch = _llorch.Start(["run", "hello", "--model", CrawlServer.Model, "--max-tokens", "1"], new LlorchStart());
         var stdout = llorch.StandardOutput.ReadToEndAsync();
@@ -100,8 +98,7 @@ public sealed class CliErrorTests(CrawlServer server) : IClassFixture<CrawlServe
     public async Task A_queue_that_stays_full_past_retry_for_is_exit_5()
     {
         using var client = new LlamaOrchClient(new LlamaOrchClientOptions { BaseAddress = server.Orchestrator.Address, ApiToken = Orchestrator.Token });
-        var running = (await client.SubmitTaskAsync(new TaskRequestBody { ModelRef = CrawlServer.Model, Prompt = "a", MaxTokens = 400 })).Value;
-        var queued = (await client.SubmitTaskAsync(new TaskRequestBody { ModelRef = CrawlServer.Model, Prompt = "b", MaxTokens = 400 })).Value;
+        var (running, queued) = await FillAsync(client);
         try
         {
             var result = await _llorch.RunAsync("run", "hello", "--model", CrawlServer.Model, "--max-tokens", "1", "--retry-for", "1s");
@@ -114,6 +111,18 @@ public sealed class CliErrorTests(CrawlServer server) : IClassFixture<CrawlServe
             await client.CancelTaskAsync(queued.TaskId);
             await client.CancelTaskAsync(running.TaskId);
         }
+    }
+
+    /// <summary>One task running (200 s at 2 tokens/s), one queued: the queue of one is full until they are cancelled.</summary>
+    private static async Task<(TaskSubmission Running, TaskSubmission Queued)> FillAsync(LlamaOrchClient client)
+    {
+        var running = (await client.SubmitTaskAsync(new TaskRequestBody { ModelRef = CrawlServer.Model, Prompt = "a", MaxTokens = 400 })).Value;
+        // Only once the first has left the queue for the slot is there room for the second.
+        using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        while ((await client.GetPoolHealthAsync("p", patience.Token)).Value.Metrics.BusySlots < 1)
+            await Task.Delay(50, patience.Token);
+        var queued = (await client.SubmitTaskAsync(new TaskRequestBody { ModelRef = CrawlServer.Model, Prompt = "b", MaxTokens = 400 })).Value;
+        return (running, queued);
     }
 
     [Fact]
