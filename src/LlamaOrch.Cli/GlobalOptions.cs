@@ -1,9 +1,10 @@
 using System.CommandLine;
+using LlamaOrch.Cli.Auth;
 using LlamaOrch.Client;
 
 namespace LlamaOrch.Cli;
 
-/// <summary>The options every command takes: where the server is, the token, the correlation id, JSON output.</summary>
+/// <summary>The options every command takes: where the server is, the token, the correlation id, JSON output, verbosity.</summary>
 internal static class GlobalOptions
 {
     public static readonly Option<string?> Url = new("--url")
@@ -20,29 +21,33 @@ internal static class GlobalOptions
 
     public static readonly Option<string?> CorrelationId = new("--correlation-id")
     {
-        Description = "X-Correlation-Id for every request (default: a fresh one)",
+        Description = "X-Correlation-Id for every request (default: a fresh one per call)",
         Recursive = true,
     };
 
     public static readonly Option<bool> Json = new("--json")
     {
-        Description = "machine-readable JSON output",
+        Description = "machine-readable output: the wire JSON, one document on stdout",
         Recursive = true,
+    };
+
+    public static readonly Option<bool> Verbose = new("--verbose", "-v")
+    {
+        Description = "also print the correlation id the server echoed, on stderr",
+        Recursive = true,
+    };
+
+    public static readonly Option<TimeSpan?> RetryFor = new("--retry-for")
+    {
+        Description = "how long to keep retrying a full queue (429) or a retriable 503, e.g. 30s (default 10m; a task's deadline ends it sooner)",
+        Recursive = true,
+        CustomParser = Arguments.Durations.Parse,
     };
 
     public static string UrlOf(ParseResult parse) =>
         parse.GetValue(Url) ?? Environment.GetEnvironmentVariable("LLORCH_URL") ?? "http://127.0.0.1:8080";
 
-    public static LlamaOrchClient ClientOf(ParseResult parse)
-    {
-        var url = UrlOf(parse);
-        if (!Uri.TryCreate(url.EndsWith('/') ? url : url + "/", UriKind.Absolute, out var address))
-            throw new ArgumentException($"--url: '{url}' is not an absolute URL");
-        return new LlamaOrchClient(new LlamaOrchClientOptions
-        {
-            BaseAddress = address,
-            ApiToken = parse.GetValue(Token) ?? ApiToken.Resolve(),
-            CorrelationId = parse.GetValue(CorrelationId),
-        });
-    }
+    /// <summary>A client with the command's options; commands built on <see cref="CliContext"/> use its client instead.</summary>
+    public static LlamaOrchClient ClientOf(ParseResult parse) =>
+        new(CliContext.OptionsOf(parse, UrlOf(parse), TokenSource.Resolve(parse.GetValue(Token)).Token));
 }

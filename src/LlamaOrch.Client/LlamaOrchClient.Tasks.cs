@@ -102,10 +102,8 @@ public sealed partial class LlamaOrchClient
         }, cancellationToken);
     }
 
-    /// <summary>The server's answer to a <c>task_id</c> it already holds (AdmissionService): 400 INVALID_PARAMS naming task_id.</summary>
-    private static bool IsTaskIdTaken(LlamaOrchApiException error) =>
-        error.StatusCode == HttpStatusCode.BadRequest && error.Code == ErrorCodes.InvalidParams
-        && error.Error.Message.StartsWith("task_id:", StringComparison.Ordinal) && error.Error.Message.Contains("already exists", StringComparison.Ordinal);
+    /// <summary>The server's answer to a <c>task_id</c> it already holds: 409 <c>TASK_EXISTS</c>.</summary>
+    private static bool IsTaskIdTaken(LlamaOrchApiException error) => error.Code == ErrorCodes.TaskExists;
 
     /// <summary>Best effort: the caller has gone, so a failure here has nobody to tell.</summary>
     internal async Task CancelQuietlyAsync(string taskId, string correlationId)

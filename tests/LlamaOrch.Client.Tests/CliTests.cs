@@ -54,7 +54,7 @@ public sealed class CliTests(SimServer server) : IClassFixture<SimServer>
         Assert.Contains("cannot reach orchestratord at http://127.0.0.1:1", reachError);
 
         var (invalid, _, invalidError) = await LlorchAsync("run", "x", "--model", "sim:no-such-pool");
-        Assert.Equal(1, invalid);
+        Assert.Equal(6, invalid); // a model the server does not have (docs/cli.md, "Exit codes")
         Assert.Contains("POOL_UNAVAILABLE", invalidError);
     }
 

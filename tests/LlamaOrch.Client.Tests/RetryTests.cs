@@ -38,6 +38,25 @@ public sealed class RetryTests
     }
 
     [Fact]
+    public async Task OnRetry_hears_each_retry_with_its_error_the_next_try_and_a_wait_of_at_least_the_hint()
+    {
+        var full = Answer(HttpStatusCode.TooManyRequests, Envelope(ErrorCodes.AdmissionReject, "queue full", true, 3, "reject"), ("X-Backoff-Ms", "3"));
+        var handler = new ScriptedHandler(full, full, Admitted);
+        var heard = new List<RetryAttempt>();
+        using var client = new LlamaOrchClient(new HttpClient(handler), new LlamaOrchClientOptions
+        {
+            BaseAddress = new Uri("http://127.0.0.1:9/"),
+            Retry = new RetryOptions { BaseDelay = TimeSpan.FromMilliseconds(1), MaxDelay = TimeSpan.FromMilliseconds(10), OnRetry = heard.Add },
+        });
+
+        await client.SubmitTaskAsync(Task);
+
+        Assert.Equal([2, 3], heard.Select(h => h.NextAttempt));
+        Assert.All(heard, h => Assert.Equal(ErrorCodes.AdmissionReject, Assert.IsType<LlamaOrchApiException>(h.Error).Code));
+        Assert.All(heard, h => Assert.True(h.Delay >= TimeSpan.FromMilliseconds(3), $"waited {h.Delay}"));
+    }
+
+    [Fact]
     public async Task A_non_retriable_error_is_not_retried_and_carries_the_envelope()
     {
         var handler = new ScriptedHandler(Answer(HttpStatusCode.Forbidden, Envelope(ErrorCodes.BudgetExceeded, "over budget", false, null, "budget")));
@@ -96,7 +115,7 @@ public sealed class RetryTests
     [Fact]
     public async Task A_lost_answer_is_retried_and_a_task_id_that_now_exists_is_the_same_task()
     {
-        var exists = Answer(HttpStatusCode.BadRequest, Envelope(ErrorCodes.InvalidParams, "task_id: task x already exists; stream or cancel it, or submit with a new task_id", false));
+        var exists = Answer(HttpStatusCode.Conflict, Envelope(ErrorCodes.TaskExists, "task_id: task x already exists; stream or cancel it, or submit with a new task_id", false));
         var handler = new ScriptedHandler(ConnectionLost, exists);
         using var client = ClientOf(handler);
 
@@ -110,12 +129,12 @@ public sealed class RetryTests
     [Fact]
     public async Task A_task_id_already_taken_on_the_first_try_is_the_callers_mistake()
     {
-        var exists = Answer(HttpStatusCode.BadRequest, Envelope(ErrorCodes.InvalidParams, "task_id: task x already exists; stream or cancel it, or submit with a new task_id", false));
+        var exists = Answer(HttpStatusCode.Conflict, Envelope(ErrorCodes.TaskExists, "task_id: task x already exists; stream or cancel it, or submit with a new task_id", false));
         var handler = new ScriptedHandler(exists);
         using var client = ClientOf(handler);
 
         var error = await Assert.ThrowsAsync<LlamaOrchApiException>(() => client.SubmitTaskAsync(Task with { TaskId = "x" }));
-        Assert.Equal(ErrorCodes.InvalidParams, error.Code);
+        Assert.Equal(ErrorCodes.TaskExists, error.Code);
     }
 
     [Fact]

@@ -261,7 +261,7 @@ public sealed class PoolRuntimeTests
 
         var again = harness.Admission.Submit(spec!, "c");
 
-        Assert.Equal("INVALID_PARAMS", again.Rejection!.Code);
+        Assert.Equal("TASK_EXISTS", again.Rejection!.Code);
         Assert.StartsWith("task_id:", again.Rejection.Message);
     }
 

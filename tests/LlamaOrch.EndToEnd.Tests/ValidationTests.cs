@@ -56,15 +56,18 @@ public sealed class ValidationTests(FastPoolFixture fixture) : IClassFixture<Fas
     }
 
     [Fact]
-    public async Task A_reused_task_id_is_refused_naming_task_id()
+    public async Task A_reused_task_id_is_409_TASK_EXISTS_naming_task_id()
     {
         var body = Orchestrator.Task(FastPoolFixture.Model);
         await Orchestrator.AdmitAsync(body);
 
         using var again = await Orchestrator.SubmitAsync(body);
 
-        Assert.Equal(HttpStatusCode.BadRequest, again.StatusCode);
-        Assert.StartsWith("task_id:", (await Orchestrator.ErrorOf(again))["message"]!.GetValue<string>());
+        Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
+        var error = await Orchestrator.ErrorOf(again);
+        Assert.Equal("TASK_EXISTS", error["code"]!.GetValue<string>());
+        Assert.False(error["retriable"]!.GetValue<bool>());
+        Assert.StartsWith("task_id:", error["message"]!.GetValue<string>());
     }
 
     [Fact]

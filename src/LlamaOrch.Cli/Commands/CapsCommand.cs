@@ -1,6 +1,5 @@
 using System.CommandLine;
-using System.Text.Json;
-using LlamaOrch.Client;
+using LlamaOrch.Cli.Output;
 using LlamaOrch.Contracts;
 using Spectre.Console;
 
@@ -12,19 +11,19 @@ internal static class CapsCommand
     public static Command Create()
     {
         var command = new Command("caps", "Show the server's capabilities: API version, pools, engines, limits");
-        command.SetAction((parse, cancellationToken) =>
-            Failures.GuardAsync(async () =>
+        command.SetAction((parse, cancellationToken) => CliContext.RunAsync(parse, cancellationToken, async (cli, ct) =>
             {
-                using var client = GlobalOptions.ClientOf(parse);
-                var caps = (await client.GetCapabilitiesAsync(cancellationToken)).Value;
-                if (parse.GetValue(GlobalOptions.Json))
+                var answer = await cli.Client.GetCapabilitiesAsync(ct);
+                cli.Output.Traced(answer);
+                var caps = answer.Value;
+                if (cli.Output.Json)
                 {
-                    await Console.Out.WriteLineAsync(JsonSerializer.Serialize(caps, ContractsJsonContext.Default.CapabilitiesResponse));
+                    await CliOutput.WriteJsonAsync(caps, ContractsJsonContext.Default.CapabilitiesResponse, ct);
                     return ExitCodes.Ok;
                 }
-                var console = AnsiConsole.Console;
+                var console = cli.Output.Console;
                 console.MarkupLine($"API version [bold]{Markup.Escape(caps.ApiVersion)}[/]");
-                var table = new Table().AddColumns("pool", "model", "engine", "ready", "slots", "replicas", "ctx", "queue", "workloads");
+                var table = CliOutput.Table("pool", "model", "engine", "ready", "slots", "replicas", "ctx", "queue", "workloads");
                 foreach (var e in caps.Engines)
                 {
                     table.AddRow(
@@ -35,7 +34,7 @@ internal static class CapsCommand
                 }
                 console.Write(table);
                 return ExitCodes.Ok;
-            }, GlobalOptions.UrlOf(parse)));
+            }));
         return command;
     }
 }

@@ -18,11 +18,11 @@ internal static class RunCommand
         var command = new Command("run", "Run a task and stream its text") { prompt, model, maxTokens, seed, session };
         command.SetAction((parse, cancellationToken) =>
         {
-            var url = GlobalOptions.UrlOf(parse);
-            return Failures.GuardAsync(async () =>
+            return CliContext.RunAsync(parse, cancellationToken, async (cli, _) =>
             {
-                using var client = GlobalOptions.ClientOf(parse);
-                var run = client.RunTask(new TaskRequestBody
+                // A refusal for a model no pool serves is then told with the models there are.
+                cli.ModelAsked = parse.GetValue(model);
+                var run = cli.Client.RunTask(new TaskRequestBody
                 {
                     Prompt = parse.GetValue(prompt),
                     ModelRef = parse.GetValue(model),
@@ -57,7 +57,7 @@ internal static class RunCommand
                     return ExitCodes.Failed;
                 }
                 return ExitCodes.Ok;
-            }, url);
+            });
         });
         return command;
     }

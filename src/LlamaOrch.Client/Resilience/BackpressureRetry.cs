@@ -35,6 +35,7 @@ internal static class BackpressureRetry
                 OnRetry = args =>
                 {
                     onRetry?.Invoke(args.Outcome.Exception!);
+                    options.OnRetry?.Invoke(new RetryAttempt(args.Outcome.Exception!, args.AttemptNumber + 2, args.RetryDelay));
                     return default;
                 },
             })

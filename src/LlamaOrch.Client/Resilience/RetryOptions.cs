@@ -27,4 +27,10 @@ public sealed record RetryOptions
     /// <c>X-Backoff-Ms</c> do not return at the same instant. Never less than the server's hint. Default 0.2.
     /// </summary>
     public double JitterFraction { get; init; } = 0.2;
+
+    /// <summary>
+    /// Hears of each retry before its wait: the error that is retried, the try that comes next and the wait before it
+    /// (a command line tells its user "queue full, retrying in 1.2 s"). Called on the retrying task; keep it short.
+    /// </summary>
+    public Action<RetryAttempt>? OnRetry { get; init; }
 }

@@ -14,6 +14,9 @@ public static class ErrorCodes
     /// <summary>409: the pool is already reloading, or its reload failed and was rolled back.</summary>
     public const string ReloadConflict = "RELOAD_CONFLICT";
 
+    /// <summary>409: a task with that <c>task_id</c> is still held (queued, running, or within its retention); the earlier submission got in.</summary>
+    public const string TaskExists = "TASK_EXISTS";
+
     /// <summary>409: a catalog entry with that id exists.</summary>
     public const string CatalogConflict = "CATALOG_CONFLICT";
 

@@ -127,7 +127,8 @@ public sealed class AdmissionService
         if (!_tasks.TryAdd(task))
         {
             reserved?.Release();
-            return Refuse(spec, Rejection.InvalidParams("task_id", $"task {spec.TaskId} already exists; stream or cancel it, or submit with a new task_id"));
+            return Refuse(spec, new Rejection(ErrorCodes.TaskExists,
+                $"task_id: task {spec.TaskId} already exists; stream or cancel it, or submit with a new task_id", Retriable: false));
         }
         // Looked at once the task is stored: a shutdown that closes the gate after this still finds the task and ends it.
         if (_gate?.Refusal is { } closed)

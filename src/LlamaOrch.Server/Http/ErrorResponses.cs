@@ -19,7 +19,7 @@ internal static class ErrorResponses
     {
         ErrorCodes.InvalidParams or ErrorCodes.DeadlineUnmet or ErrorCodes.UntrustedArtifact => StatusCodes.Status400BadRequest,
         ErrorCodes.ModelDeprecated or ErrorCodes.BudgetExceeded or ErrorCodes.SessionTurnLimit or ErrorCodes.ToolPolicyDenied or ErrorCodes.PolicyDenied => StatusCodes.Status403Forbidden,
-        ErrorCodes.ReloadConflict or ErrorCodes.CatalogConflict or ErrorCodes.ModelDigestMismatch => StatusCodes.Status409Conflict,
+        ErrorCodes.ReloadConflict or ErrorCodes.CatalogConflict or ErrorCodes.ModelDigestMismatch or ErrorCodes.TaskExists => StatusCodes.Status409Conflict,
         ErrorCodes.Unauthorized => StatusCodes.Status401Unauthorized,
         ErrorCodes.Forbidden => StatusCodes.Status403Forbidden,
         ErrorCodes.NotFound => StatusCodes.Status404NotFound,
