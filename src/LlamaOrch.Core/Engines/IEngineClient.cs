@@ -72,4 +72,10 @@ public sealed record EngineFacts(string EngineVersion, int CtxPerSlot, int Total
 {
     /// <summary>Bytes of KV cache one token takes, from the model's shape (f16 K and V); 0 when unknown or there is no cache.</summary>
     public long KvBytesPerToken { get; init; }
+
+    /// <summary>
+    /// The engine does not keep a strict sequence out of the batch it shares with others (llama-server, vLLM, TGI: the
+    /// <c>llorch_strict</c> extension is llorch-engine's), so a strict task gets the replica alone (docs/determinism.md).
+    /// </summary>
+    public bool StrictNeedsReplicaAlone { get; init; }
 }

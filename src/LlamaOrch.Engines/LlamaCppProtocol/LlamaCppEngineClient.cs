@@ -58,7 +58,11 @@ internal sealed class LlamaCppEngineClient(HttpClient http, Uri baseAddress, Htt
     {
         var props = await http.GetFromJsonAsync(new Uri(BaseAddress, "/props"), LlamaCppJsonContext.Default.PropsResponse, cancellationToken).ConfigureAwait(false);
         var version = props?.EngineVersion ?? (props?.BuildInfo is { } build ? $"llama.cpp {build}" : "llama.cpp (unknown build)");
-        return new EngineFacts(version, props?.DefaultGenerationSettings?.NCtx ?? configuredCtx, props?.TotalSlots ?? configuredSlots);
+        return new EngineFacts(version, props?.DefaultGenerationSettings?.NCtx ?? configuredCtx, props?.TotalSlots ?? configuredSlots)
+        {
+            // engine_version is llorch-engine's own field: an engine without it is llama-server, which ignores llorch_strict.
+            StrictNeedsReplicaAlone = props?.EngineVersion is null,
+        };
     }
 
     public async IAsyncEnumerable<EngineChunk> StreamCompletionAsync(EngineCompletionRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)
@@ -69,7 +73,8 @@ internal sealed class LlamaCppEngineClient(HttpClient http, Uri baseAddress, Htt
             NPredict = request.MaxTokens,
             Stream = true,
             Seed = request.Seed,
-            CachePrompt = request.ReuseCachedPrefix,
+            // A strict sequence starts from an empty cache (llorch-engine does so by itself; llama-server needs telling).
+            CachePrompt = request.ReuseCachedPrefix && !request.Strict,
             IdSlot = request.Slot == EngineCompletionRequest.AnySlot ? null : request.Slot,
             Temperature = request.Sampling.Temperature,
             TopK = request.Sampling.TopK,
