@@ -135,20 +135,51 @@ internal sealed class LlamaCppEngineClient(HttpClient http, Uri baseAddress, Htt
         }
     }
 
+    /// <summary>
+    /// One request per input, one after another (issue 18 defect 2): llama-server gives every text of a request a slot
+    /// of its own and decodes them in one batch, where a vector came out depending on the other texts; alone, a text's
+    /// vector depends only on the text. The task holds one slot, so it uses one at a time. See <see cref="VectorOf"/>
+    /// for what each engine answers.
+    /// </summary>
     public async Task<IReadOnlyList<EngineEmbedding>> EmbedAsync(IReadOnlyList<string> inputs, string correlationId, CancellationToken cancellationToken)
     {
-        var items = await PostAsync("/embedding", new EmbeddingRequest(inputs), LlamaCppJsonContext.Default.EmbeddingRequest,
-            LlamaCppJsonContext.Default.EmbeddingResultArray, correlationId, cancellationToken).ConfigureAwait(false);
-
         var vectors = new EngineEmbedding[inputs.Count];
-        foreach (var item in items ?? [])
+        for (var i = 0; i < inputs.Count; i++)
         {
-            if (item.Index >= 0 && item.Index < vectors.Length && item.Embedding is [{ } vector, ..])
-                vectors[item.Index] = new EngineEmbedding(vector, item.TokensEvaluated ?? 0);
+            var items = await PostAsync("/embedding", new EmbeddingRequest([inputs[i]]), LlamaCppJsonContext.Default.EmbeddingRequest,
+                LlamaCppJsonContext.Default.EmbeddingResultArray, correlationId, cancellationToken).ConfigureAwait(false);
+            if (items is not [{ Embedding: [_, ..] } item])
+                throw new EngineFailureException(ErrorCodes.Internal, $"engine at {BaseAddress} returned {items?.Length ?? 0} results for one input", retriable: false);
+            vectors[i] = await VectorOf(item, inputs[i], cancellationToken).ConfigureAwait(false);
         }
-        if (vectors.Any(v => v is null))
-            throw new EngineFailureException(ErrorCodes.Internal, $"engine at {BaseAddress} returned {items?.Length ?? 0} pooled vectors for {inputs.Count} inputs", retriable: false);
         return vectors;
+    }
+
+    /// <summary>
+    /// The text's pooled vector and token count. llorch-engine answers one pooled vector and <c>tokens_evaluated</c>.
+    /// llama-server leaves the count out, and answers one pooled, normalised vector when it pools (<c>--pooling</c>,
+    /// or the model's own) but a vector per token when its pooling is "none" (a plain LLM's default: an upstream we
+    /// did not start may run so). Those are the model's last hidden states, which mean pooling averages: they are
+    /// averaged and L2-normalised here, as llama.cpp would, and their number is the token count. A pooled vector
+    /// without a count is counted by <c>/tokenize</c>.
+    /// </summary>
+    private async Task<EngineEmbedding> VectorOf(EmbeddingResult item, string input, CancellationToken cancellationToken)
+    {
+        var rows = item.Embedding!;
+        if (rows.Length == 1)
+            return new EngineEmbedding(rows[0], item.TokensEvaluated ?? await CountTokensAsync(input, cancellationToken).ConfigureAwait(false));
+
+        var mean = new double[rows[0].Length];
+        foreach (var row in rows)
+        {
+            if (row.Length != mean.Length)
+                throw new EngineFailureException(ErrorCodes.Internal, $"engine at {BaseAddress} returned token vectors of different lengths", retriable: false);
+            for (var j = 0; j < mean.Length; j++) mean[j] += row[j];
+        }
+        var norm = Math.Sqrt(mean.Sum(x => x * x));
+        var vector = new float[mean.Length];
+        for (var j = 0; j < mean.Length; j++) vector[j] = norm > 0 ? (float)(mean[j] / norm) : 0f;
+        return new EngineEmbedding(vector, rows.Length);
     }
 
     public async Task<IReadOnlyList<EngineScore>> RerankAsync(string query, IReadOnlyList<string> documents, string correlationId, CancellationToken cancellationToken)
