@@ -23,9 +23,9 @@ internal sealed class PoolHarness
     /// <param name="affinityWait">How long a session's task waits for its busy slot; by default none, as the harness's tasks each have their own session.</param>
     public PoolHarness(int slots = 1, int capacity = 8, FullPolicy policy = FullPolicy.Reject, IReadOnlyList<Workload>? workloads = null, int replicas = 1, bool ready = true,
         ITaskMetrics? metrics = null, TimeSpan? metricsInterval = null, TimeSpan affinityWait = default, BudgetPolicy? budgets = null,
-        bool strictNeedsReplicaAlone = false)
+        bool batchesTogether = false)
     {
-        _strictNeedsReplicaAlone = strictNeedsReplicaAlone;
+        _batchesTogether = batchesTogether;
         var config = new PoolConfig
         {
             Id = "p", Model = "sim:test", Slots = slots, QueueCapacity = capacity, QueuePolicy = policy, Ctx = 512,
@@ -45,11 +45,11 @@ internal sealed class PoolHarness
     public void MakeReady()
     {
         for (var i = 0; i < Engines.Count; i++)
-            Pool.ReplicaReady(PoolRuntime.ReplicaId("p", i), Engines[i], new EngineFacts("scripted", 512, Pool.Config.Slots) { StrictNeedsReplicaAlone = _strictNeedsReplicaAlone });
+            Pool.ReplicaReady(PoolRuntime.ReplicaId("p", i), Engines[i], new EngineFacts("scripted", 512, Pool.Config.Slots) { BatchesSequencesTogether = _batchesTogether });
     }
 
-    /// <summary>The engines act as llama-server: a strict task gets its replica alone.</summary>
-    private readonly bool _strictNeedsReplicaAlone;
+    /// <summary>The engines act as llama-server: they batch the sequences they run together.</summary>
+    private readonly bool _batchesTogether;
 
     public const string ReplicaId = "p-r0";
 

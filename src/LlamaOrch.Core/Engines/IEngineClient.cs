@@ -74,8 +74,9 @@ public sealed record EngineFacts(string EngineVersion, int CtxPerSlot, int Total
     public long KvBytesPerToken { get; init; }
 
     /// <summary>
-    /// The engine does not keep a strict sequence out of the batch it shares with others (llama-server, vLLM, TGI: the
-    /// <c>llorch_strict</c> extension is llorch-engine's), so a strict task gets the replica alone (docs/determinism.md).
+    /// The engine decodes the sequences it runs of a kind in one batch and cannot keep one apart (llama-server, vLLM,
+    /// TGI; llorch-engine keeps strict sequences apart, <c>llorch_strict</c>, and evaluates embeddings one at a time), so
+    /// a task whose numbers must not depend on others runs there with no other task of its kind (<c>BatchIsolation</c>).
     /// </summary>
-    public bool StrictNeedsReplicaAlone { get; init; }
+    public bool BatchesSequencesTogether { get; init; }
 }

@@ -50,14 +50,8 @@ internal sealed class ReplicaRuntime(string id, string model, int slots, Replica
 
     public int Busy => Running.Count;
 
-    /// <summary>The strict task running alone on it (see <see cref="StrictAlone"/>); no other task is dispatched to it meanwhile.</summary>
-    public OrchestratedTask? Alone { get; set; }
-
-    /// <summary>A queued strict task waiting for it to empty (see <see cref="StrictAlone"/>); set afresh by every dispatch pass.</summary>
-    public OrchestratedTask? HeldFor { get; set; }
-
-    /// <summary>Its engine lets a strict task keep its tokens only when it runs alone (<see cref="EngineFacts.StrictNeedsReplicaAlone"/>).</summary>
-    public bool StrictNeedsAlone => Facts?.StrictNeedsReplicaAlone ?? false;
+    /// <summary>Its engine decodes the sequences it runs together, with no way to keep one apart (<see cref="EngineFacts.BatchesSequencesTogether"/>).</summary>
+    public bool BatchesTogether => Facts?.BatchesSequencesTogether ?? false;
 
     /// <summary>Its engine's slots: which is busy, and whose prompt each one's KV cache holds.</summary>
     public ReplicaSlots SlotTable { get; private set; } = new(slots);
@@ -74,7 +68,7 @@ internal sealed class ReplicaRuntime(string id, string model, int slots, Replica
     /// <summary>Takes new tasks: serving, with its engine ready and answering its health checks.</summary>
     public bool Dispatchable => Role == ReplicaRole.Serving && Ready && Unresponsive is null;
 
-    public int FreeSlots => Dispatchable && Alone is null ? Math.Max(Slots - Busy, 0) : 0;
+    public int FreeSlots => Dispatchable ? Math.Max(Slots - Busy, 0) : 0;
 
     /// <summary>Free VRAM on its device in a pass's device snapshot; null on the CPU or before it is placed.</summary>
     public long? AvailableBytes(IReadOnlyDictionary<string, long> devices) =>

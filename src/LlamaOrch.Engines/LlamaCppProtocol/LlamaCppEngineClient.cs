@@ -60,8 +60,9 @@ internal sealed class LlamaCppEngineClient(HttpClient http, Uri baseAddress, Htt
         var version = props?.EngineVersion ?? (props?.BuildInfo is { } build ? $"llama.cpp {build}" : "llama.cpp (unknown build)");
         return new EngineFacts(version, props?.DefaultGenerationSettings?.NCtx ?? configuredCtx, props?.TotalSlots ?? configuredSlots)
         {
-            // engine_version is llorch-engine's own field: an engine without it is llama-server, which ignores llorch_strict.
-            StrictNeedsReplicaAlone = props?.EngineVersion is null,
+            // engine_version is llorch-engine's own field: an engine without it is llama-server, which ignores llorch_strict
+            // and batches the embeddings of several requests together.
+            BatchesSequencesTogether = props?.EngineVersion is null,
         };
     }
 

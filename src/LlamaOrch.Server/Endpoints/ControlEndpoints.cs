@@ -165,7 +165,7 @@ internal static class ControlEndpoints
                 config.Replicas + config.Upstreams.Count,
                 new RateLimits(config.QueueCapacity, config.QueuePolicy == FullPolicy.Reject ? "reject" : "drop-lru"),
                 // Strict determinism holds on the engines we start: llorch-engine keeps strict sequences apart, and a
-                // llama-server gives a strict task its replica alone (StrictAlone, docs/determinism.md). An upstream we
+                // a strict task on a llama-server runs with no other completion beside it (BatchIsolation, docs/determinism.md). An upstream we
                 // do not start may run other clients' work beside ours (issue 18 defect 3): no promise there.
                 new EngineFeatures(Streaming: true, Cancel: true, DeterminismStrict: config.Upstreams.Count == 0, PrefixCache: !synthetic, Synthetic: synthetic));
         }).ToList();

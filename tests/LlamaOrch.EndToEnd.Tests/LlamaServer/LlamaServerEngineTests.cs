@@ -51,20 +51,22 @@ public sealed class LlamaServerEngineTests
     public async Task The_prompt_fit_check_counts_the_BOS_llama_server_adds()
     {
         // Defect 4: counted without the BOS, a prompt one token too long was admitted and stopped one token short.
-        await using var orchestrator = await Orchestrator.StartAsync(EnginePool(slots: 2, ctx: 64));
+        await using var orchestrator = await Orchestrator.StartAsync(EnginePool(slots: 2, ctx: 256));
+        // The context per slot as llama-server reports it (it rounds its context up to a multiple of 256).
+        var ctx = (await orchestrator.Http.GetFromJsonAsync<JsonObject>("/v1/capabilities"))!["engines"]![0]!["ctx_max"]!.GetValue<int>();
         var prompt = "Once upon a time there was a little girl who liked to play in the park with her dog.";
 
         // The refusal says how many tokens the prompt has, as the engine counts them.
-        using var refused = await orchestrator.SubmitAsync(Orchestrator.Task(Model, prompt, maxTokens: 64, ctx: 64));
+        using var refused = await orchestrator.SubmitAsync(Orchestrator.Task(Model, prompt, maxTokens: ctx, ctx: ctx));
         Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
         var message = (await Orchestrator.ErrorOf(refused))["message"]!.GetValue<string>();
         var counted = int.Parse(System.Text.RegularExpressions.Regex.Match(message, @"^prompt: (\d+) prompt tokens").Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
 
         // One token more than the context holds is refused before the 202 …
-        using var oneTooMany = await orchestrator.SubmitAsync(Orchestrator.Task(Model, prompt, maxTokens: 64 - counted + 1, ctx: 64));
+        using var oneTooMany = await orchestrator.SubmitAsync(Orchestrator.Task(Model, prompt, maxTokens: ctx - counted + 1, ctx: ctx));
         Assert.Equal(HttpStatusCode.BadRequest, oneTooMany.StatusCode);
         // … and exactly the context is admitted, and the engine evaluates as many prompt tokens as were counted.
-        var fits = await orchestrator.StreamAsync((await orchestrator.AdmitAsync(Orchestrator.Task(Model, prompt, maxTokens: 64 - counted, ctx: 64, seed: 3)))["task_id"]!.GetValue<string>());
+        var fits = await orchestrator.StreamAsync((await orchestrator.AdmitAsync(Orchestrator.Task(Model, prompt, maxTokens: ctx - counted, ctx: ctx, seed: 3)))["task_id"]!.GetValue<string>());
         Assert.Equal("end", fits[^1].Event);
         Assert.Equal(counted, fits[^1].Int("tokens_in"));
     }
@@ -73,13 +75,13 @@ public sealed class LlamaServerEngineTests
     public async Task Ten_strict_streams_are_identical_while_other_streams_run_and_capabilities_promise_it()
     {
         // Defect 3: llama-server decodes every running sequence in one batch, so a strict task gets the replica alone.
-        await using var orchestrator = await Orchestrator.StartAsync(EnginePool(slots: 4, ctx: 256));
+        await using var orchestrator = await Orchestrator.StartAsync(EnginePool(slots: 4, ctx: 512));
         var capability = (await orchestrator.Http.GetFromJsonAsync<JsonObject>("/v1/capabilities"))!["engines"]![0]!;
         Assert.True(capability["features"]!["determinism_strict"]!.GetValue<bool>());
 
         async Task<string> RunAsync(string prompt, long seed, bool strict)
         {
-            var body = Orchestrator.Task(Model, prompt, maxTokens: 48, seed: seed);
+            var body = Orchestrator.Task(Model, prompt, maxTokens: 48, seed: seed, ctx: 512);
             if (strict) body["determinism"] = "strict";
             var frames = await orchestrator.StreamAsync((await orchestrator.AdmitAsync(body))["task_id"]!.GetValue<string>());
             Assert.Equal("end", frames[^1].Event);
@@ -93,7 +95,8 @@ public sealed class LlamaServerEngineTests
         {
             for (var i = 0; !stop.IsCancellationRequested; i++)
             {
-                await RunAsync(stream % 2 == 0 ? "Lily had a" : "The big", 100 * stream + i, strict: false);
+                // Long prompts: their evaluation shares the strict sequence's batches, as many tokens at once.
+                await RunAsync(string.Concat(Enumerable.Repeat(stream % 2 == 0 ? "Lily had a big red ball. " : "The big dog ran in the park. ", 12)), 100 * stream + i, strict: false);
                 Interlocked.Increment(ref noiseDone);
             }
         }
@@ -135,24 +138,29 @@ public sealed class LlamaServerEngineTests
             return (frames.Single(f => f.Event == "started").Str("replica_id"), vectors, frames[^1].Int("tokens_in"));
         }
 
-        var alone = await EmbedAsync(texts[0]);
-        // Six tasks at once over both replicas, the first text among others in each, at different places.
+        var alone = new List<(string Replica, List<(int Tokens, float[] Vector)> Vectors, int TokensIn)>();
+        foreach (var text in texts) alone.Add(await EmbedAsync(text));
+        // Six tasks at once over both replicas, each text among the others, at different places.
         var among = await Task.WhenAll(Enumerable.Range(0, 6).Select(i => EmbedAsync([.. texts.Skip(i % 3), .. texts.Take(i % 3)])));
         Assert.Equal(["p-r0", "p-u0"], among.Select(t => t.Replica).Distinct().Order());
 
         var tokens = await Task.WhenAll(texts.Select(theirs.CountTokensAsync));
-        Assert.Equal(tokens[0], alone.Vectors.Single().Tokens);
-        Assert.Equal(tokens[0], alone.TokensIn);
+        Assert.Equal(tokens, alone.Select(a => a.Vectors.Single().Tokens));
+        Assert.Equal(tokens, alone.Select(a => a.TokensIn));
         foreach (var (task, i) in among.Select((t, i) => (t, i)))
         {
             var order = texts.Skip(i % 3).Concat(texts.Take(i % 3)).ToList();
             Assert.Equal(order.Select(t => tokens[Array.IndexOf(texts, t)]), task.Vectors.Select(v => v.Tokens));
             Assert.Equal(tokens.Sum(), task.TokensIn);
-            var first = task.Vectors[order.IndexOf(texts[0])].Vector;
-            var other = task.Vectors[order.IndexOf(texts[1])].Vector;
-            Assert.All(task.Vectors, v => Assert.Equal(1.0, Math.Sqrt(v.Vector.Sum(x => (double)x * x)), 3));
-            Assert.True(Cosine(first, alone.Vectors[0].Vector) >= 0.9999, $"{task.Replica}: cosine {Cosine(first, alone.Vectors[0].Vector)} with the text alone");
-            Assert.True(Cosine(first, other) < 0.99, $"{task.Replica}: different texts, cosine {Cosine(first, other)}");
+            for (var k = 0; k < order.Count; k++)
+            {
+                var vector = task.Vectors[k].Vector;
+                var itself = alone[Array.IndexOf(texts, order[k])].Vectors[0].Vector;
+                Assert.Equal(1.0, Math.Sqrt(vector.Sum(x => (double)x * x)), 3);
+                Assert.True(Cosine(vector, itself) >= 0.9999, $"{task.Replica}: '{order[k]}' has cosine {Cosine(vector, itself)} with itself alone");
+                var next = task.Vectors[(k + 1) % order.Count].Vector;
+                Assert.True(Cosine(vector, next) < 0.99, $"{task.Replica}: different texts, cosine {Cosine(vector, next)}");
+            }
         }
     }
 
