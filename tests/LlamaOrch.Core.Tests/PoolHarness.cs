@@ -22,8 +22,10 @@ internal sealed class PoolHarness
     /// <param name="ready">False to leave the replicas as the supervisor first finds them: not started yet.</param>
     /// <param name="affinityWait">How long a session's task waits for its busy slot; by default none, as the harness's tasks each have their own session.</param>
     public PoolHarness(int slots = 1, int capacity = 8, FullPolicy policy = FullPolicy.Reject, IReadOnlyList<Workload>? workloads = null, int replicas = 1, bool ready = true,
-        ITaskMetrics? metrics = null, TimeSpan? metricsInterval = null, TimeSpan affinityWait = default, BudgetPolicy? budgets = null)
+        ITaskMetrics? metrics = null, TimeSpan? metricsInterval = null, TimeSpan affinityWait = default, BudgetPolicy? budgets = null,
+        bool batchesTogether = false)
     {
+        _batchesTogether = batchesTogether;
         var config = new PoolConfig
         {
             Id = "p", Model = "sim:test", Slots = slots, QueueCapacity = capacity, QueuePolicy = policy, Ctx = 512,
@@ -42,8 +44,12 @@ internal sealed class PoolHarness
 
     public void MakeReady()
     {
-        for (var i = 0; i < Engines.Count; i++) Pool.ReplicaReady(PoolRuntime.ReplicaId("p", i), Engines[i], new EngineFacts("scripted", 512, Pool.Config.Slots));
+        for (var i = 0; i < Engines.Count; i++)
+            Pool.ReplicaReady(PoolRuntime.ReplicaId("p", i), Engines[i], new EngineFacts("scripted", 512, Pool.Config.Slots) { BatchesSequencesTogether = _batchesTogether });
     }
+
+    /// <summary>The engines act as llama-server: they batch the sequences they run together.</summary>
+    private readonly bool _batchesTogether;
 
     public const string ReplicaId = "p-r0";
 
@@ -59,7 +65,7 @@ internal sealed class PoolHarness
     public AdmissionService Admission { get; }
 
     /// <param name="sessionId">By default a new one: no session affinity between the harness's tasks.</param>
-    public AdmissionOutcome Submit(string prompt, Priority priority = Priority.Interactive, long deadlineMs = 0, string? sessionId = null)
+    public AdmissionOutcome Submit(string prompt, Priority priority = Priority.Interactive, long deadlineMs = 0, string? sessionId = null, bool strict = false)
     {
         var body = TaskRequestValidatorTests.Valid() with
         {
@@ -68,14 +74,15 @@ internal sealed class PoolHarness
             Prompt = prompt,
             Priority = priority == Priority.Interactive ? "interactive" : "batch",
             DeadlineMs = deadlineMs,
+            Determinism = strict ? "strict" : "best_effort",
         };
         Assert.Null(TaskRequestValidator.Validate(body, new AdmissionLimits(), out var spec));
         return Admission.Submit(spec!, "corr-" + prompt);
     }
 
-    public OrchestratedTask Admit(string prompt, Priority priority = Priority.Interactive, long deadlineMs = 0, string? sessionId = null)
+    public OrchestratedTask Admit(string prompt, Priority priority = Priority.Interactive, long deadlineMs = 0, string? sessionId = null, bool strict = false)
     {
-        var outcome = Submit(prompt, priority, deadlineMs, sessionId);
+        var outcome = Submit(prompt, priority, deadlineMs, sessionId, strict);
         Assert.Null(outcome.Rejection);
         return outcome.Task!;
     }

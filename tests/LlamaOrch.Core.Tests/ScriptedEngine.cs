@@ -30,9 +30,24 @@ internal sealed class ScriptedEngine : IEngineClient
         }
     }
 
-    /// <summary>A vector per input whose first component is the input's length, so a test can tell them apart.</summary>
-    public Task<IReadOnlyList<EngineEmbedding>> EmbedAsync(IReadOnlyList<string> inputs, string correlationId, CancellationToken cancellationToken) =>
-        Task.FromResult<IReadOnlyList<EngineEmbedding>>(inputs.Select(i => new EngineEmbedding([i.Length, 0f], 1)).ToList());
+    /// <summary>
+    /// A vector per input whose first component is the input's length, so a test can tell them apart; while
+    /// <see cref="EmbedGate"/> is set, only once it completes.
+    /// </summary>
+    public async Task<IReadOnlyList<EngineEmbedding>> EmbedAsync(IReadOnlyList<string> inputs, string correlationId, CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref _embedCalls);
+        if (EmbedGate is { } gate) await gate.Task.WaitAsync(cancellationToken);
+        return inputs.Select(i => new EngineEmbedding([i.Length, 0f], 1)).ToList();
+    }
+
+    /// <summary>Set: embedding requests wait for it, so a test can keep an embedding task running.</summary>
+    public TaskCompletionSource? EmbedGate { get; set; }
+
+    private int _embedCalls;
+
+    /// <summary>The embedding requests the pool has sent.</summary>
+    public int EmbedCalls => Volatile.Read(ref _embedCalls);
 
     /// <summary>A document scores the number of its words that the query has too, and takes one token per word.</summary>
     public Task<IReadOnlyList<EngineScore>> RerankAsync(string query, IReadOnlyList<string> documents, string correlationId, CancellationToken cancellationToken)

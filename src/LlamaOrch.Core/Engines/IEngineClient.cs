@@ -72,4 +72,11 @@ public sealed record EngineFacts(string EngineVersion, int CtxPerSlot, int Total
 {
     /// <summary>Bytes of KV cache one token takes, from the model's shape (f16 K and V); 0 when unknown or there is no cache.</summary>
     public long KvBytesPerToken { get; init; }
+
+    /// <summary>
+    /// The engine decodes the sequences it runs of a kind in one batch and cannot keep one apart (llama-server, vLLM,
+    /// TGI; llorch-engine keeps strict sequences apart, <c>llorch_strict</c>, and evaluates embeddings one at a time), so
+    /// a task whose numbers must not depend on others runs there with no other task of its kind (<c>BatchIsolation</c>).
+    /// </summary>
+    public bool BatchesSequencesTogether { get; init; }
 }

@@ -10,7 +10,8 @@ namespace LlamaOrch.Core.Pools;
 /// Joins a pool's queued tasks to its free slots. A pass picks, under the pool's lock, as many queued tasks
 /// as there are free slots, each for the best replica it may use by <see cref="PlacementRanking"/>; a task
 /// restricted to devices with no free slot, or held for its session's busy slot (<see cref="AffinityWait"/>),
-/// waits without holding back the tasks behind it. The runs are started afterwards, outside the lock. Slots come
+/// waits without holding back the tasks behind it; a strict or embedding task on an engine that batches sequences
+/// together waits for a replica with no other task of its workload (<see cref="BatchIsolation"/>). The runs are started afterwards, outside the lock. Slots come
 /// back through <see cref="Release"/>.
 /// Not thread-safe except where a member says so: its pool's lock guards it.
 /// </summary>
@@ -18,6 +19,7 @@ internal sealed class PoolDispatcher(PoolRuntime pool, PoolQueue queue, ReplicaS
     AffinityWait affinity)
 {
     private readonly HashSet<OrchestratedTask> _running = [];
+    private readonly BatchIsolation _isolation = new(replicas);
     private long _dispatchSeq;
 
     /// <summary>The tasks holding a slot in the pool.</summary>
@@ -29,12 +31,14 @@ internal sealed class PoolDispatcher(PoolRuntime pool, PoolQueue queue, ReplicaS
     {
         List<Dispatch>? dispatches = null;
         affinity.BeginPass();
+        _isolation.BeginPass();
         while (queue.Count > 0 && replicas.FreeSlots > 0)
         {
             ReplicaRuntime? chosen = null;
             var task = queue.TakeFirst(t => !affinity.Holds(t, replicas) && (chosen = BestReplica(t, devices)) is not null);
             if (task is null || chosen is null) break;
             chosen.Running.Add(task);
+            _isolation.Dispatched(task);
             task.EngineSlot = chosen.SlotTable.Take(task);
             _running.Add(task);
             (dispatches ??= []).Add(new Dispatch(task, chosen.Id, chosen.Client!, ++_dispatchSeq));
@@ -76,13 +80,14 @@ internal sealed class PoolDispatcher(PoolRuntime pool, PoolQueue queue, ReplicaS
         PlacementCandidate bestCandidate = default;
         foreach (var replica in replicas)
         {
-            if (replica.FreeSlots == 0 || !(task.Spec.Placement?.Allows(replica.Device) ?? true)) continue;
+            if (replica.FreeSlots == 0 || !(task.Spec.Placement?.Allows(replica.Device) ?? true) || !_isolation.Allows(replica, task)) continue;
             var candidate = CandidateOf(replica, affine, devices);
             if (best is not null && PlacementRanking.Compare(candidate, bestCandidate) >= 0) continue;
             best = replica;
             bestCandidate = candidate;
         }
-        if (best is not null && placement.Logger.IsEnabled(LogLevel.Debug)) LogDispatch(task, best, affine);
+        if (best is null) _isolation.Hold(task);
+        else if (placement.Logger.IsEnabled(LogLevel.Debug)) LogDispatch(task, best, affine);
         return best;
     }
 

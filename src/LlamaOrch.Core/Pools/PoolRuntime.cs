@@ -133,7 +133,8 @@ public sealed partial class PoolRuntime
     {
         bool removed;
         lock (_gate) removed = _queue.Remove(task);
-        if (removed) QueueMoved();
+        // A dispatch pass, not only the queue's news: the task may have held a replica for itself (BatchIsolation).
+        if (removed) Pump();
         return removed;
     }
 
@@ -176,7 +177,7 @@ public sealed partial class PoolRuntime
                 $"deadline_ms {task.Spec.DeadlineMs} passed while the task was queued in pool '{Id}'",
                 Retriable: true));
         }
-        if (expired.Count > 0) QueueMoved();
+        if (expired.Count > 0) Pump(); // as TryRemoveQueued: an expired task may have held a replica
         if (expired.Count > 0 || drained is not null) Signal();
         return expired.Count + (drained?.Count ?? 0);
     }

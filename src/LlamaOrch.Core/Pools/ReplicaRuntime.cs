@@ -50,6 +50,9 @@ internal sealed class ReplicaRuntime(string id, string model, int slots, Replica
 
     public int Busy => Running.Count;
 
+    /// <summary>Its engine decodes the sequences it runs together, with no way to keep one apart (<see cref="EngineFacts.BatchesSequencesTogether"/>).</summary>
+    public bool BatchesTogether => Facts?.BatchesSequencesTogether ?? false;
+
     /// <summary>Its engine's slots: which is busy, and whose prompt each one's KV cache holds.</summary>
     public ReplicaSlots SlotTable { get; private set; } = new(slots);
 

@@ -60,7 +60,12 @@ internal static class EngineOptionsParser
         "flash attention: on, off or auto (default auto, as llama-server; on a CPU with a tiny model, off can decode batches much faster)");
 
     private static readonly Option<bool> Embedding = Flag(
-        ["--embedding", "--embeddings"], "also serve POST /embedding (mean-pooled, L2-normalised vectors)");
+        ["--embedding", "--embeddings"], "also serve POST /embedding (pooled as --pooling says, L2-normalised vectors)");
+
+    // llama-server's --pooling, for the embeddings llorch-engine serves: none and rank give no one vector per text.
+    private static readonly Option<int?> Pooling = Valued<int?>(
+        ["--pooling"], "TYPE", null, TryParsePooling, "not mean, cls or last",
+        "how /embedding pools a text's token vectors: mean (the default), cls or last (the model's own, where its GGUF names one)");
 
     private static readonly Option<bool> Reranking = Flag(
         ["--reranking", "--rerank"], "also serve POST /rerank (needs a model with a classification head)");
@@ -112,7 +117,8 @@ internal static class EngineOptionsParser
         return EngineOptionsParseResult.Success(new EngineOptions(
             model, simModel, simModel is null ? ModelPathOf(model) : null, parsed.GetRequiredValue(Host), parsed.GetValue(Port), slots,
             contextPerSlot, parsed.GetValue(Threads), parsed.GetValue(LibraryDirectory), parsed.GetValue(Embedding),
-            parsed.GetValue(GpuLayers), parsed.GetValue(Reranking), parsed.GetValue(FlashAttention) ?? -1));
+            parsed.GetValue(GpuLayers), parsed.GetValue(Reranking), parsed.GetValue(FlashAttention) ?? -1,
+            parsed.GetValue(Pooling) ?? EngineOptions.MeanPooling));
     }
 
     /// <summary>Writes the generated help: every option with its aliases, value and description.</summary>
@@ -127,7 +133,7 @@ internal static class EngineOptionsParser
             Environment: LLORCH_PARENT_PID=PID makes the engine exit once that process is gone.
             """)
         {
-            Model, Threads, LibraryDirectory, GpuLayers, Host, Port, Slots, ContextSize, FlashAttention, Embedding, Reranking, Metrics,
+            Model, Threads, LibraryDirectory, GpuLayers, Host, Port, Slots, ContextSize, FlashAttention, Embedding, Pooling, Reranking, Metrics,
         };
         // llama-server has neither --version nor [directives]; without them the surface is exactly the options above.
         command.Options.Remove(command.Options.OfType<VersionOption>().Single());
@@ -201,6 +207,19 @@ internal static class EngineOptionsParser
     }
 
     /// <summary>llama-server's spellings: on/off/auto and their truthy and falsy synonyms.</summary>
+    /// <summary>llama-server's names for <c>enum llama_pooling_type</c>, of the kinds that give one vector per text.</summary>
+    private static bool TryParsePooling(string value, out int? pooling)
+    {
+        pooling = value switch
+        {
+            "mean" => EngineOptions.MeanPooling,
+            "cls" => 2,
+            "last" => 3,
+            _ => null,
+        };
+        return pooling is not null;
+    }
+
     private static bool TryParseFlashAttention(string value, out int? setting)
     {
         setting = value.ToLowerInvariant() switch

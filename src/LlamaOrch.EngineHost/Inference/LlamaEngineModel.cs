@@ -56,7 +56,7 @@ internal sealed class LlamaEngineModel : IEngineModel, IEmbeddingModel, IRerankM
         try
         {
             context = new LlamaContext(model, contextPerSlot, slots, threads, flashAttention: options.FlashAttention);
-            embedder = options.Embedding ? new Embedder(model, contextPerSlot, threads) : null;
+            embedder = options.Embedding ? new Embedder(model, contextPerSlot, threads, options.Pooling) : null;
             var reranker = options.Reranking ? new Reranker(model, contextPerSlot, threads) : null;
             return new LlamaEngineModel(options.ModelRef, model, context, embedder, reranker);
         }

@@ -58,7 +58,12 @@ internal sealed class LlamaCppEngineClient(HttpClient http, Uri baseAddress, Htt
     {
         var props = await http.GetFromJsonAsync(new Uri(BaseAddress, "/props"), LlamaCppJsonContext.Default.PropsResponse, cancellationToken).ConfigureAwait(false);
         var version = props?.EngineVersion ?? (props?.BuildInfo is { } build ? $"llama.cpp {build}" : "llama.cpp (unknown build)");
-        return new EngineFacts(version, props?.DefaultGenerationSettings?.NCtx ?? configuredCtx, props?.TotalSlots ?? configuredSlots);
+        return new EngineFacts(version, props?.DefaultGenerationSettings?.NCtx ?? configuredCtx, props?.TotalSlots ?? configuredSlots)
+        {
+            // engine_version is llorch-engine's own field: an engine without it is llama-server, which ignores llorch_strict
+            // and batches the embeddings of several requests together.
+            BatchesSequencesTogether = props?.EngineVersion is null,
+        };
     }
 
     public async IAsyncEnumerable<EngineChunk> StreamCompletionAsync(EngineCompletionRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)
@@ -69,7 +74,8 @@ internal sealed class LlamaCppEngineClient(HttpClient http, Uri baseAddress, Htt
             NPredict = request.MaxTokens,
             Stream = true,
             Seed = request.Seed,
-            CachePrompt = request.ReuseCachedPrefix,
+            // A strict sequence starts from an empty cache (llorch-engine does so by itself; llama-server needs telling).
+            CachePrompt = request.ReuseCachedPrefix && !request.Strict,
             IdSlot = request.Slot == EngineCompletionRequest.AnySlot ? null : request.Slot,
             Temperature = request.Sampling.Temperature,
             TopK = request.Sampling.TopK,
@@ -130,20 +136,51 @@ internal sealed class LlamaCppEngineClient(HttpClient http, Uri baseAddress, Htt
         }
     }
 
+    /// <summary>
+    /// One request per input, one after another (issue 18 defect 2): llama-server gives every text of a request a slot
+    /// of its own and decodes them in one batch, where a vector came out depending on the other texts; alone, a text's
+    /// vector depends only on the text. The task holds one slot, so it uses one at a time. See <see cref="VectorOf"/>
+    /// for what each engine answers.
+    /// </summary>
     public async Task<IReadOnlyList<EngineEmbedding>> EmbedAsync(IReadOnlyList<string> inputs, string correlationId, CancellationToken cancellationToken)
     {
-        var items = await PostAsync("/embedding", new EmbeddingRequest(inputs), LlamaCppJsonContext.Default.EmbeddingRequest,
-            LlamaCppJsonContext.Default.EmbeddingResultArray, correlationId, cancellationToken).ConfigureAwait(false);
-
         var vectors = new EngineEmbedding[inputs.Count];
-        foreach (var item in items ?? [])
+        for (var i = 0; i < inputs.Count; i++)
         {
-            if (item.Index >= 0 && item.Index < vectors.Length && item.Embedding is [{ } vector, ..])
-                vectors[item.Index] = new EngineEmbedding(vector, item.TokensEvaluated ?? 0);
+            var items = await PostAsync("/embedding", new EmbeddingRequest([inputs[i]]), LlamaCppJsonContext.Default.EmbeddingRequest,
+                LlamaCppJsonContext.Default.EmbeddingResultArray, correlationId, cancellationToken).ConfigureAwait(false);
+            if (items is not [{ Embedding: [_, ..] } item])
+                throw new EngineFailureException(ErrorCodes.Internal, $"engine at {BaseAddress} returned {items?.Length ?? 0} results for one input", retriable: false);
+            vectors[i] = await VectorOf(item, inputs[i], cancellationToken).ConfigureAwait(false);
         }
-        if (vectors.Any(v => v is null))
-            throw new EngineFailureException(ErrorCodes.Internal, $"engine at {BaseAddress} returned {items?.Length ?? 0} pooled vectors for {inputs.Count} inputs", retriable: false);
         return vectors;
+    }
+
+    /// <summary>
+    /// The text's pooled vector and token count. llorch-engine answers one pooled vector and <c>tokens_evaluated</c>.
+    /// llama-server leaves the count out, and answers one pooled, normalised vector when it pools (<c>--pooling</c>,
+    /// or the model's own) but a vector per token when its pooling is "none" (a plain LLM's default: an upstream we
+    /// did not start may run so). Those are the model's last hidden states, which mean pooling averages: they are
+    /// averaged and L2-normalised here, as llama.cpp would, and their number is the token count. A pooled vector
+    /// without a count is counted by <c>/tokenize</c>.
+    /// </summary>
+    private async Task<EngineEmbedding> VectorOf(EmbeddingResult item, string input, CancellationToken cancellationToken)
+    {
+        var rows = item.Embedding!;
+        if (rows.Length == 1)
+            return new EngineEmbedding(rows[0], item.TokensEvaluated ?? await CountTokensAsync(input, cancellationToken).ConfigureAwait(false));
+
+        var mean = new double[rows[0].Length];
+        foreach (var row in rows)
+        {
+            if (row.Length != mean.Length)
+                throw new EngineFailureException(ErrorCodes.Internal, $"engine at {BaseAddress} returned token vectors of different lengths", retriable: false);
+            for (var j = 0; j < mean.Length; j++) mean[j] += row[j];
+        }
+        var norm = Math.Sqrt(mean.Sum(x => x * x));
+        var vector = new float[mean.Length];
+        for (var j = 0; j < mean.Length; j++) vector[j] = norm > 0 ? (float)(mean[j] / norm) : 0f;
+        return new EngineEmbedding(vector, rows.Length);
     }
 
     public async Task<IReadOnlyList<EngineScore>> RerankAsync(string query, IReadOnlyList<string> documents, string correlationId, CancellationToken cancellationToken)

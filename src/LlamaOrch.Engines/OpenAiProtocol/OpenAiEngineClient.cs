@@ -56,7 +56,8 @@ internal sealed class OpenAiEngineClient(HttpClient http, Uri baseAddress, strin
         _model = served.Id;
         // OpenAI's API has no version endpoint; the model's owner is what it tells about itself (vLLM says "vllm").
         var version = $"openai-compatible ({served.OwnedBy ?? "unknown server"}, model {served.Id})";
-        return new EngineFacts(version, served.MaxModelLen ?? configuredCtx, configuredSlots);
+        // The server batches the requests it runs together (BatchIsolation).
+        return new EngineFacts(version, served.MaxModelLen ?? configuredCtx, configuredSlots) { BatchesSequencesTogether = true };
     }
 
     public async IAsyncEnumerable<EngineChunk> StreamCompletionAsync(EngineCompletionRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)

@@ -45,6 +45,12 @@ internal static class EngineLaunch
         }
         if (pool.Workloads.Contains(Workload.Embedding)) start.ArgumentList.Add("--embedding");
         if (pool.Workloads.Contains(Workload.Rerank)) start.ArgumentList.Add("--reranking");
+        // llama-server's --reranking is rank pooling for the whole server: pooling for embeddings would undo it.
+        else if (pool.Workloads.Contains(Workload.Embedding))
+        {
+            start.ArgumentList.Add("--pooling");
+            start.ArgumentList.Add(EmbeddingPooling.Of(model));
+        }
         var onGpu = device != DevicePlacement.Cpu;
         if (onGpu && !pool.EngineArgs.Any(a => a is "-ngl" or "--n-gpu-layers" or "--gpu-layers"))
         {

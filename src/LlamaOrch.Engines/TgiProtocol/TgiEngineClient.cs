@@ -36,7 +36,8 @@ internal sealed class TgiEngineClient(HttpClient http, Uri baseAddress) : IUpstr
     {
         var info = await http.GetFromJsonAsync(new Uri(BaseAddress, "/info"), TgiJsonContext.Default.TgiInfo, cancellationToken).ConfigureAwait(false);
         var version = $"tgi {info?.Version ?? "(unknown version)"}{(info?.ModelId is { } id ? $", model {id}" : "")}";
-        return new EngineFacts(version, info?.MaxTotalTokens ?? configuredCtx, configuredSlots);
+        // TGI batches the requests it runs together (BatchIsolation).
+        return new EngineFacts(version, info?.MaxTotalTokens ?? configuredCtx, configuredSlots) { BatchesSequencesTogether = true };
     }
 
     public async IAsyncEnumerable<EngineChunk> StreamCompletionAsync(EngineCompletionRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)

@@ -160,11 +160,14 @@ internal static class ControlEndpoints
                 s.CtxMax,
                 s.CtxMax, // a task's output fits in its slot's context
                 config.Workloads.Select(WireNames.Of).ToList(),
-                config.Slots * config.Replicas + config.Upstreams.Sum(u => u.Slots ?? config.Slots),
+                // An upstream's slots as it reports them once it has answered (/props), else as configured.
+                pool.Replicas().Where(r => r.Role == ReplicaRole.Serving).Sum(r => r.SlotsTotal),
                 config.Replicas + config.Upstreams.Count,
                 new RateLimits(config.QueueCapacity, config.QueuePolicy == FullPolicy.Reject ? "reject" : "drop-lru"),
-                // Strict determinism holds on the llorch-engine we start (docs/determinism.md); an upstream we do not
-                // start (a llama-server batching across slots, issue 18 defect 3) makes no such promise.
+                // Strict determinism holds on the engines we start: llorch-engine keeps strict sequences apart, and
+                // a strict task on a llama-server runs with no other completion beside it (BatchIsolation,
+                // docs/determinism.md). An upstream we do not start may run other clients' work beside ours (issue 18
+                // defect 3): no promise there.
                 new EngineFeatures(Streaming: true, Cancel: true, DeterminismStrict: config.Upstreams.Count == 0, PrefixCache: !synthetic, Synthetic: synthetic,
                     // llama.cpp and TGI always report their counts; an OpenAI-compatible server or Triton may not.
                     config.Upstreams.Any(u => u.Protocol is UpstreamProtocol.OpenAi or UpstreamProtocol.Triton) ? "estimated_if_unreported" : "exact"));

@@ -60,6 +60,16 @@ public sealed class EngineOptionsParserTests
     }
 
     [Theory]
+    [InlineData(1)]
+    [InlineData(1, "--pooling", "mean")]
+    [InlineData(2, "--pooling", "cls")]
+    [InlineData(3, "--pooling", "last")]
+    public void Pooling_takes_llama_servers_names_of_one_vector_per_text_and_defaults_to_mean(int expected, params string[] flag)
+    {
+        Assert.Equal(expected, Parse(["-m", "sim:x", "--embedding", .. flag]).Pooling);
+    }
+
+    [Theory]
     [InlineData("0", 3, 4096)]
     [InlineData("3000", 3, 1000)]
     [InlineData("100", 3, 33)]
@@ -105,6 +115,8 @@ public sealed class EngineOptionsParserTests
     [InlineData("'-t'", "-m", "sim:x", "-t", "0")]
     [InlineData("'-fa'", "-m", "sim:x", "-fa", "sometimes")]
     [InlineData("'-ngl'", "-m", "sim:x", "-ngl", "-2")]
+    [InlineData("'--pooling': 'none' is not mean, cls or last", "-m", "sim:x", "--pooling", "none")]
+    [InlineData("'--pooling': 'rank'", "-m", "sim:x", "--pooling", "rank")]
     [InlineData("no name", "-m", "sim:")]
     [InlineData("unknown parameter 'speed' (the known ones are tps, load_ms and vram_mib)", "-m", "sim:x?speed=3")]
     [InlineData("vram_mib='-1'", "-m", "sim:x?vram_mib=-1")]
