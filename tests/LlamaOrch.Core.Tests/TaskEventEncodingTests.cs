@@ -211,11 +211,11 @@ public sealed class TaskEventEncodingTests
 
     private void AppendToken(TaskEventLog log, string text, int index)
     {
-        lock (_gate) log.AppendTokenLocked(text, index)?.TrySetResult();
+        lock (_gate) log.AppendTokenLocked(text, index).Wake();
     }
 
     private void Append(TaskEventLog log, TaskEventKind kind, object payload, bool close)
     {
-        lock (_gate) log.AppendLocked(kind, payload, close)?.TrySetResult();
+        lock (_gate) log.AppendLocked(kind, payload, close).Wake();
     }
 }

@@ -169,7 +169,7 @@ public sealed class OrchestratedTask
         {
             if (_state != TaskState.Running) return false;
             _produced = true;
-            Log.AppendTokenLocked(text, _tokensOut++)?.TrySetResult();
+            Log.AppendTokenLocked(text, _tokensOut++).Wake();
             return true;
         }
     }
@@ -287,7 +287,7 @@ public sealed class OrchestratedTask
     private void Append(TaskEventKind kind, object payload, bool close)
     {
         // Releasing waiters while holding the lock is safe: they run their continuations asynchronously.
-        Log.AppendLocked(kind, payload, close)?.TrySetResult();
+        Log.AppendLocked(kind, payload, close).Wake();
     }
 
     /// <summary>

@@ -11,7 +11,8 @@ namespace LlamaOrch.Core.Tasks;
 /// into that door's <see cref="EncodedFrames"/> (append-only chunks of bytes), and hands readers a slice of those
 /// frames, so any number of readers of a door share one encoding and write what they have to catch up on a chunk
 /// at a time. Readers replay it
-/// from the start and then follow it live; a reader allocates a wait only when it has caught up.
+/// from the start and then follow it live; a caught-up reader waits on a reusable signal (a second reader waiting at the
+/// same time shares one completion source), so following a stream allocates nothing per event.
 /// Thread-safety: appends and encoding happen under the owning task's lock (<c>gate</c>); reads take it
 /// briefly. A slice handed out is never written again, so readers use it outside the lock.
 /// <paramref name="expectedEvents"/> sizes the arrays once the task starts producing, which spares a run most of their
@@ -30,11 +31,18 @@ internal sealed class TaskEventLog(object gate, int expectedEvents = 16)
     private List<object>? _payloads;
     private EncodedFrames? _firstDoor;
     private List<EncodedFrames>? _moreDoors;
+    /// <summary>The first waiting reader's wait, reused for every wait of whichever reader finds it free.</summary>
+    private ReaderSignal? _signal;
+    /// <summary>A reader waits on <see cref="_signal"/>: the next append or pulse releases it.</summary>
+    private bool _signalArmed;
+    /// <summary>The signal was handed out and its reader has not come back for the events yet: not to be armed again.</summary>
+    private bool _signalBusy;
+    /// <summary>The shared wait of readers that found the signal busy (a second reader of the same task, at the same time).</summary>
     private TaskCompletionSource? _waiter;
     private bool _closed;
 
-    /// <summary>Appends a token; the caller holds the task lock. Returns the waiter to release.</summary>
-    public TaskCompletionSource? AppendTokenLocked(string text, int tokenIndex)
+    /// <summary>Appends a token; the caller holds the task lock. Returns the readers to wake.</summary>
+    public LogWakeup AppendTokenLocked(string text, int tokenIndex)
     {
         var room = Encoding.UTF8.GetMaxByteCount(text.Length);
         if (_textLength + room > _text.Length) Array.Resize(ref _text, Math.Max(Math.Max(_text.Length * 2, 64), _textLength + room));
@@ -46,9 +54,9 @@ internal sealed class TaskEventLog(object gate, int expectedEvents = 16)
 
     /// <summary>
     /// Appends an event of any other kind with its contract record (see <see cref="TaskEventKind"/>); the caller
-    /// holds the task lock. <paramref name="close"/> marks the last event. Returns the waiter to release.
+    /// holds the task lock. <paramref name="close"/> marks the last event. Returns the readers to wake.
     /// </summary>
-    public TaskCompletionSource? AppendLocked(TaskEventKind kind, object payload, bool close)
+    public LogWakeup AppendLocked(TaskEventKind kind, object payload, bool close)
     {
         (_payloads ??= new List<object>(QueuedEvents)).Add(payload);
         Add(new Entry(kind, _payloads.Count - 1, 0, 0));
@@ -73,29 +81,41 @@ internal sealed class TaskEventLog(object gate, int expectedEvents = 16)
     /// <summary>Wakes readers that are waiting for an event, without adding one.</summary>
     public void Pulse()
     {
-        TaskCompletionSource? waiter;
-        lock (gate)
-        {
-            waiter = _waiter;
-            _waiter = null;
-        }
-        waiter?.TrySetResult();
+        LogWakeup wakeup;
+        lock (gate) wakeup = Released(close: false);
+        wakeup.Wake();
     }
 
     // Pooled: a caught-up reader suspends here once per event, and its state machine would otherwise be a new object each time.
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<TResult> ReadAsync<TState, TResult>(int from, TState state, Func<TaskEventLog, int, TState, TResult> readLocked)
     {
-        Task wait;
+        ValueTask wait;
+        bool onSignal;
         lock (gate)
         {
             if (_count > from || _closed) return readLocked(this, from, state);
-            _waiter ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            wait = _waiter.Task;
+            onSignal = !_signalBusy;
+            if (onSignal)
+            {
+                _signal ??= new ReaderSignal();
+                wait = _signal.Arm();
+                _signalBusy = _signalArmed = true;
+            }
+            else
+            {
+                _waiter ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                wait = new ValueTask(_waiter.Task);
+            }
         }
 
         await wait.ConfigureAwait(false);
-        lock (gate) return readLocked(this, from, state);
+        lock (gate)
+        {
+            // The wait was consumed above: the signal may be armed again, by this reader or another.
+            if (onSignal) _signalBusy = false;
+            return readLocked(this, from, state);
+        }
     }
 
     /// <summary>
@@ -110,7 +130,7 @@ internal sealed class TaskEventLog(object gate, int expectedEvents = 16)
         _entries[_count++] = entry;
     }
 
-    private TaskCompletionSource? Released(bool close)
+    private LogWakeup Released(bool close)
     {
         if (close)
         {
@@ -122,9 +142,11 @@ internal sealed class TaskEventLog(object gate, int expectedEvents = 16)
             Array.Resize(ref _entries, _count);
             Array.Resize(ref _text, _textLength);
         }
+        var signal = _signalArmed ? _signal : null;
+        _signalArmed = false;
         var waiter = _waiter;
         _waiter = null;
-        return waiter;
+        return new LogWakeup(signal, waiter);
     }
 
     private (int Next, bool Closed, ReadOnlyMemory<byte> Frames) EncodedLocked(int from, ITaskEventEncoder door)
