@@ -15,6 +15,9 @@ internal sealed class EncodedFrames(ITaskEventEncoder door, int expectedFrames) 
     /// <summary>Below 85,000 bytes, the large object heap's threshold, with room for the array's header.</summary>
     internal const int MaxChunk = 16 * 1024;
 
+    /// <summary>Frames reserved for up front at most: a task that asks for many tokens may get few, and a live stream holds what is reserved.</summary>
+    internal const int MaxExpected = 259;
+
     /// <summary>The first chunk: room for a <c>started</c> frame and the first few after it.</summary>
     private const int FirstChunk = 512;
 
@@ -22,14 +25,11 @@ internal sealed class EncodedFrames(ITaskEventEncoder door, int expectedFrames) 
     private Chunk[] _chunks = new Chunk[2];
     private int _chunkCount;
 
-    /// <summary>Where each frame ends in its own chunk.</summary>
-    private int[] _ends = new int[Math.Max(expectedFrames, 4)];
+    /// <summary>Where each frame ends in its own chunk; sized for the frames expected, within <see cref="MaxExpected"/>.</summary>
+    private int[] _ends = new int[Math.Clamp(expectedFrames, 4, MaxExpected)];
 
     /// <summary>Bytes written to the last chunk: its frames, then the frame being encoded.</summary>
     private int _written;
-
-    /// <summary>Bytes of all frames in the chunks before the last, for the size estimate of the next chunk.</summary>
-    private long _bytesBefore;
 
     public ITaskEventEncoder Door { get; } = door;
 
@@ -117,21 +117,14 @@ internal sealed class EncodedFrames(ITaskEventEncoder door, int expectedFrames) 
 
     /// <summary>
     /// Starts a chunk for the frame being encoded, moving its bytes written so far (a frame never spans chunks).
-    /// Sized for the frames still expected at the size of those so far, within bounds, so that a task whose length
-    /// was guessed right takes about two chunks.
+    /// Each chunk is twice the last, from <see cref="FirstChunk"/> up to <see cref="MaxChunk"/>: a stream that has
+    /// just begun holds a little, a long one a few large chunks, and neither copies what it wrote before.
     /// </summary>
     private byte[] NewChunk(int needed)
     {
         var frameStart = Count == 0 || _chunkCount == 0 || _chunks[_chunkCount - 1].FirstFrame == Count ? 0 : _ends[Count - 1];
         var partial = _written - frameStart;
-        var size = FirstChunk;
-        if (Count > 1)
-        {
-            // The first frame (a large started frame) says little about the size of the rest.
-            var average = (_bytesBefore + frameStart - _ends[0]) / (Count - 1);
-            var expectedRest = Math.Max(expectedFrames - Count, 1);
-            size = (int)Math.Clamp(average * expectedRest + needed, FirstChunk, MaxChunk);
-        }
+        var size = _chunkCount == 0 ? FirstChunk : Math.Clamp(_chunks[_chunkCount - 1].Bytes.Length * 2, FirstChunk, MaxChunk);
         var bytes = new byte[Math.Max(size, partial + needed)];
 
         if (_chunkCount > 0)
@@ -145,7 +138,6 @@ internal sealed class EncodedFrames(ITaskEventEncoder door, int expectedFrames) 
                 _written = partial;
                 return bytes;
             }
-            _bytesBefore += frameStart;
         }
         if (_chunkCount == _chunks.Length) Array.Resize(ref _chunks, _chunks.Length * 2);
         _chunks[_chunkCount++] = new Chunk(Count, bytes);

@@ -18,8 +18,16 @@ namespace LlamaOrch.Core.Tasks;
 /// <paramref name="expectedEvents"/> sizes the arrays once the task starts producing, which spares a run most of their
 /// growth; a queued task holds room for a few events only.
 /// </summary>
-internal sealed class TaskEventLog(object gate, int expectedEvents = 16)
+internal sealed class TaskEventLog(object? gate, int expectedEvents = 16)
 {
+    private readonly object? _givenGate = gate;
+
+    /// <summary>
+    /// The lock that guards the log: the one given, or else the log itself, which a task uses as its own lock (no
+    /// object of its own per task; nothing else ever locks a log).
+    /// </summary>
+    internal object Gate => _givenGate ?? this;
+
     /// <summary>Events a task logs while it waits in a queue: its queued <c>metrics</c> frames, and an end if it never runs.</summary>
     private const int QueuedEvents = 4;
 
@@ -82,7 +90,7 @@ internal sealed class TaskEventLog(object gate, int expectedEvents = 16)
     public void Pulse()
     {
         LogWakeup wakeup;
-        lock (gate) wakeup = Released(close: false);
+        lock (Gate) wakeup = Released(close: false);
         wakeup.Wake();
     }
 
@@ -92,7 +100,7 @@ internal sealed class TaskEventLog(object gate, int expectedEvents = 16)
     {
         ValueTask wait;
         bool onSignal;
-        lock (gate)
+        lock (Gate)
         {
             if (_count > from || _closed) return readLocked(this, from, state);
             onSignal = !_signalBusy;
@@ -110,7 +118,7 @@ internal sealed class TaskEventLog(object gate, int expectedEvents = 16)
         }
 
         await wait.ConfigureAwait(false);
-        lock (gate)
+        lock (Gate)
         {
             // The wait was consumed above: the signal may be armed again, by this reader or another.
             if (onSignal) _signalBusy = false;
