@@ -46,6 +46,14 @@ internal static class BenchCommandLine
         "--queued", "N", Defaults.Queued, TryParsePositive, "not a positive integer",
         "tasks held queued for the memory reading");
 
+    private static readonly Option<int> Live = Valued(
+        "--live", "N", Defaults.Live, TryParsePositive, "not a positive integer",
+        "streams held open past their first token for the per-stream memory reading");
+
+    private static readonly Option<string?> GcDump = Valued<string?>(
+        "--gcdump", "PATH", null, (string text, out string? value) => { value = text; return File.Exists(text); }, "not an existing file",
+        "dotnet-gcdump, to read orchestratord's live managed heap (after a full GC) beside VmRSS for the per-task, per-stream and per-frame memory");
+
     private static readonly Option<IReadOnlyList<int>?> PredictDepths = Valued<IReadOnlyList<int>?>(
         "--predict-depths", "LIST", null, TryParseDepths, "not a comma-separated list of integers 0 or more",
         "instead of the usual bench: measure predicted_start_ms against the actual start at these target queue depths, e.g. 0,4,16,64 (--duration-s, --warmup-s, --tps and --max-tokens apply)");
@@ -119,6 +127,8 @@ internal static class BenchCommandLine
             FloodClients = parsed.GetValue(FloodClients),
             FloodSeconds = parsed.GetValue(FloodSeconds),
             Queued = parsed.GetValue(Queued),
+            Live = parsed.GetValue(Live),
+            GcDump = parsed.GetValue(GcDump),
             PredictDepths = parsed.GetValue(PredictDepths),
             PredictSlots = parsed.GetValue(PredictSlots),
             OpenAiLevels = parsed.GetValue(OpenAiLevels),
@@ -149,7 +159,7 @@ internal static class BenchCommandLine
             Run: dotnet run -c Release --project bench/LlamaOrch.Bench -- [options]
             """)
         {
-            Levels, Duration, Warmup, MaxTokens, Tps, FloodClients, FloodSeconds, Queued, PredictDepths, PredictSlots,
+            Levels, Duration, Warmup, MaxTokens, Tps, FloodClients, FloodSeconds, Queued, Live, GcDump, PredictDepths, PredictSlots,
             OpenAiLevels, UpstreamLevels, SessionTurns, SessionTokens, SessionModel, OrchestratorArgs, OrchestratorEnvironment,
         };
         command.Options.Remove(command.Options.OfType<VersionOption>().Single());

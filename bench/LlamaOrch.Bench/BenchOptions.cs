@@ -18,6 +18,12 @@ internal sealed record BenchOptions
     public double FloodSeconds { get; init; } = 5;
     public int Queued { get; init; } = 1000;
 
+    /// <summary>Streams held open past their first token for the per-stream memory reading.</summary>
+    public int Live { get; init; } = 256;
+
+    /// <summary>dotnet-gcdump, to read the live managed heap beside VmRSS; null to read VmRSS only.</summary>
+    public string? GcDump { get; init; }
+
     /// <summary>Target queue depths of the prediction run; null for the usual bench (the run is one or the other).</summary>
     public IReadOnlyList<int>? PredictDepths { get; init; }
 

@@ -16,6 +16,8 @@ internal sealed class BenchRun(BenchOptions options, RepoLayout layout, ChildPro
     private const string StreamPool = "bench";
     private const string HoldPool = "hold";
     private const string HoldModel = "sim:hold?tps=1";
+    private const string LivePool = "live";
+    private const string LiveModel = "sim:live?tps=2";
     private const string SlowPool = "slow";
     private const string SlowModel = "sim:slow?tps=1";
     private const int SlowQueueCapacity = 8;
@@ -61,12 +63,17 @@ internal sealed class BenchRun(BenchOptions options, RepoLayout layout, ChildPro
             [
                 new PoolSpec(StreamPool, options.StreamModel, options.Slots, QueueCapacity: Math.Max(2 * options.Slots, 256)),
                 new PoolSpec(HoldPool, HoldModel, Slots: 1, QueueCapacity: options.Queued + 16),
+                new PoolSpec(LivePool, LiveModel, Slots: options.Live, QueueCapacity: 16),
             ],
             _apiToken, workDirectory, options, http, cancellationToken);
 
-        Progress($"memory: idle, then {options.Queued} queued tasks");
+        var retained = Math.Min(options.Queued, 1000);
+        Progress($"memory: idle, {options.Queued} queued tasks, {options.Live} live streams, {retained} retained tasks{(options.GcDump is null ? "" : " (with heap dumps)")}");
         var holdBodies = new RequestBodies(HoldModel, maxTokens: 64, options.CtxPerSlot);
-        var memory = await new MemoryScenario(http, orchestrator, _apiToken, holdBodies, HoldPool, options.Queued).RunAsync(cancellationToken);
+        var heap = options.GcDump is { } tool ? new HeapProbe(tool, workDirectory) : null;
+        var memory = await new MemoryScenario(http, orchestrator, _apiToken, holdBodies, HoldPool, options.Queued,
+            new RequestBodies(LiveModel, maxTokens: 1000, options.CtxPerSlot), options.Live,
+            new RequestBodies(options.StreamModel, options.MaxTokens, options.CtxPerSlot), retained, heap).RunAsync(cancellationToken);
 
         var engineRoundTrip = await RoundTripProbe.MedianMsAsync(http, new Uri(engine.BaseAddress, "health"), cancellationToken);
         var orchRoundTrip = await RoundTripProbe.MedianMsAsync(http, new Uri(orchestrator.BaseAddress, "health"), cancellationToken);

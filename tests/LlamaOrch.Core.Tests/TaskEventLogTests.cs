@@ -68,13 +68,53 @@ public sealed class TaskEventLogTests
         Assert.Equal((1, true, 0), (next, closed, frames.Length));
     }
 
+    [Fact]
+    public async Task A_reader_woken_again_and_again_by_events_and_pulses_misses_none_and_sees_the_close()
+    {
+        var log = new TaskEventLog(_gate);
+        const int tokens = 5000;
+        var reader = Task.Run(async () =>
+        {
+            var sink = new List<TaskEventRecord>();
+            var (next, closed) = (0, false);
+            var wakeups = 0;
+            while (!closed)
+            {
+                (next, closed) = await log.ReadEventsAsync(next, sink);
+                wakeups++;
+            }
+            return (sink, wakeups);
+        });
+        var second = Task.Run(async () =>
+        {
+            var sink = new List<TaskEventRecord>();
+            var (next, closed) = (0, false);
+            while (!closed) (next, closed) = await log.ReadEventsAsync(next, sink);
+            return sink;
+        });
+        for (var index = 0; index < tokens; index++)
+        {
+            AppendToken(log, $"{index}", index);
+            if (index % 7 == 0) log.Pulse();
+            if (index % 500 == 0) await Task.Yield();
+        }
+        Append(log, TaskEventKind.End, new EndFrame(tokens, 1, 5, Canceled: false, StopReason: "eos"), close: true);
+
+        var (events, woken) = await reader.WaitAsync(TimeSpan.FromSeconds(30));
+        var expected = Enumerable.Range(0, tokens).Select(index => $"{index}").Append(null).ToList();
+        Assert.Equal(expected, events.Select(e => e.Text).ToList());
+        Assert.Equal(TaskEventKind.End, events[^1].Kind);
+        Assert.True(woken >= 1);
+        Assert.Equal(expected, (await second.WaitAsync(TimeSpan.FromSeconds(30))).Select(e => e.Text).ToList());
+    }
+
     private void AppendToken(TaskEventLog log, string text, int index)
     {
-        lock (_gate) log.AppendTokenLocked(text, index)?.TrySetResult();
+        lock (_gate) log.AppendTokenLocked(text, index).Wake();
     }
 
     private void Append(TaskEventLog log, TaskEventKind kind, object payload, bool close)
     {
-        lock (_gate) log.AppendLocked(kind, payload, close)?.TrySetResult();
+        lock (_gate) log.AppendLocked(kind, payload, close).Wake();
     }
 }

@@ -10,7 +10,10 @@ internal sealed record RepoLayout(string Root, string OrchestratorDll, string En
     {
         var root = FindRoot(AppContext.BaseDirectory) ?? FindRoot(Directory.GetCurrentDirectory())
             ?? throw new BenchSetupException($"cannot find {SolutionFile} above {AppContext.BaseDirectory} or {Directory.GetCurrentDirectory()}");
-        var serverBin = Path.Combine(root, "src", "LlamaOrch.Server", "bin", "Release", "net10.0");
+        // LLORCH_BENCH_SERVER_BIN points at another build's output (a copy of an earlier tree's bin folder), for A/B runs.
+        var serverBin = Environment.GetEnvironmentVariable("LLORCH_BENCH_SERVER_BIN") is { Length: > 0 } other
+            ? Path.GetFullPath(other)
+            : Path.Combine(root, "src", "LlamaOrch.Server", "bin", "Release", "net10.0");
         var orchestrator = Path.Combine(serverBin, "orchestratord.dll");
         // The engine orchestratord spawns is the copy beside it, so the baseline runs the very same build.
         var engine = Path.Combine(serverBin, "engine", "llorch-engine.dll");

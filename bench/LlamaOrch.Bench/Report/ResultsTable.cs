@@ -38,11 +38,20 @@ internal static class ResultsTable
         }
 
         output.WriteLine();
-        output.WriteLine("orchestratord memory (VmRSS)");
+        output.WriteLine("orchestratord memory (VmRSS; heap = live managed bytes after a full GC, with --gcdump)");
         if (memory is not null)
         {
-            output.WriteLine($"  {"idle",-18} {Format.MiB(memory.IdleBytes)} ({memory.IdleThreads} threads)");
-            output.WriteLine($"  {Format.Count(memory.QueuedTasks) + " queued",-18} {Format.MiB(memory.QueuedBytes)}");
+            output.WriteLine($"  {"idle",-18} {Format.MiB(memory.IdleBytes)} ({memory.IdleThreads} threads){HeapOf(memory.IdleHeap)}");
+            output.WriteLine($"  {Format.Count(memory.QueuedTasks) + " queued",-18} {Format.MiB(memory.QueuedBytes)}{HeapOf(memory.QueuedHeap)}");
+            output.WriteLine($"  {"per queued task",-18} {Per(new(memory.IdleBytes, memory.IdleHeap), new(memory.QueuedBytes, memory.QueuedHeap), memory.QueuedTasks)}");
+            if (memory.LiveStreams > 0)
+                output.WriteLine($"  {"per live stream",-18} {Per(memory.BeforeLive, memory.WithLive, memory.LiveStreams)} ({memory.LiveStreams} streams past their first token, slow engine)");
+            if (memory.RetainedTasks > 0)
+            {
+                output.WriteLine($"  {"per retained task",-18} {Per(memory.BeforeRetained, memory.WithRetained, memory.RetainedTasks)} ({Format.Count(memory.RetainedTasks)} finished tasks, streams read to the end)");
+                if (memory.RetainedFrames > 0)
+                    output.WriteLine($"  {"per retained frame",-18} {Per(memory.BeforeRetained, memory.WithRetained, memory.RetainedFrames, bytes: true)} ({Format.Count(memory.RetainedFrames)} frames)");
+            }
         }
         if (streaming.Count > 0 && streaming[^1].Orch.MaxRssBytes is { } streamingRss)
             output.WriteLine($"  {streaming[^1].Streams + " live streams",-18} {Format.MiB(streamingRss)} (largest sample in that window; up to {streaming[^1].Orch.MaxThreads} threads)");
@@ -60,5 +69,15 @@ internal static class ResultsTable
             $"{level.Streams,7} {level.Path,-6} {Format.Rate(level.TasksPerSecond),8} {(admissions ? Format.Rate(level.AdmissionsPerSecond) : "-"),8} " +
             $"{Format.Ms(level.TtftP50Ms),9} {Format.Ms(level.TtftP99Ms),9} {Format.Count(level.TokensPerSecond),9} " +
             $"{Format.Percent(cpu.GetValueOrDefault("orch")),8} {Format.Percent(cpu.GetValueOrDefault("engine")),7} {Format.Percent(cpu.GetValueOrDefault("bench")),6} {Format.Percent(cpu.GetValueOrDefault("other")),6} {level.Errors,6}");
+    }
+
+    private static string HeapOf(long? heap) => heap is { } bytes ? $", heap {Format.MiB(bytes)}" : "";
+
+    /// <summary>The growth from one reading to the next, per item: RSS and, where both readings have it, the live heap.</summary>
+    private static string Per(Scenarios.MemoryReading before, Scenarios.MemoryReading with, long items, bool bytes = false)
+    {
+        string Size(double value) => bytes ? $"{value:0} B" : $"{value / 1024:0.00} KB";
+        var rss = $"RSS {Size((with.Rss - before.Rss) / (double)items)}";
+        return before.Heap is { } from && with.Heap is { } to ? $"{rss}, heap {Size((to - from) / (double)items)}" : $"{rss} (heap: n/a without --gcdump)";
     }
 }

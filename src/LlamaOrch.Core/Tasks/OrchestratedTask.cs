@@ -15,10 +15,14 @@ namespace LlamaOrch.Core.Tasks;
 /// </summary>
 public sealed class OrchestratedTask
 {
-    private readonly object _gate = new();
+    /// <summary>The task's lock: its own event log, an object no one outside the task locks, so a task needs no lock object of its own.</summary>
+    private readonly object _gate;
     private readonly TimeProvider _time;
-    /// <summary>Aborts the current run's engine request; a requeued task gets a fresh one when it starts again.</summary>
-    private CancellationTokenSource _run = new();
+    /// <summary>
+    /// Aborts the current run's engine request; made when the task first starts (a queued task holds none) and anew
+    /// when a requeued task starts again. Null until then: a cancel before any start has no run to abort.
+    /// </summary>
+    private CancellationTokenSource? _run;
     private long _startedTimestamp;
     /// <summary>The replica of the current run, for the metrics of a cancel; null before the first start.</summary>
     private string? _replicaId;
@@ -37,7 +41,8 @@ public sealed class OrchestratedTask
         Pool = pool;
         _time = time;
         AdmittedTimestamp = time.GetTimestamp();
-        Log = new TaskEventLog(_gate, ExpectedEvents(spec));
+        Log = new TaskEventLog(gate: null, ExpectedEvents(spec));
+        _gate = Log.Gate;
     }
 
     public TaskSpec Spec { get; }
@@ -115,11 +120,9 @@ public sealed class OrchestratedTask
             if (_state != TaskState.Queued || _returning) return false;
             _state = TaskState.Running;
             _replicaId = replicaId;
-            if (_requeued)
-            {
-                _run = new CancellationTokenSource(); // the first run's was cancelled by the requeue
-            }
-            else
+            // A requeued task's first run was cancelled by the requeue: every run gets its own.
+            _run = new CancellationTokenSource();
+            if (!_requeued)
             {
                 _startedTimestamp = _time.GetTimestamp();
                 Append(TaskEventKind.Started, frame(), close: false);
@@ -145,7 +148,7 @@ public sealed class OrchestratedTask
             _returning = true;
             var ranMs = (long)_time.GetElapsedTime(_startedTimestamp).TotalMilliseconds;
             Append(TaskEventKind.Metrics, new MetricsFrame(Pool.QueueDepth, _tokensOut, ranMs, null, DeadlineRemainingMs, Requeued: reason), close: false);
-            run = _run;
+            run = _run!;
         }
         run.Cancel();
         return true;
@@ -169,7 +172,7 @@ public sealed class OrchestratedTask
         {
             if (_state != TaskState.Running) return false;
             _produced = true;
-            Log.AppendTokenLocked(text, _tokensOut++)?.TrySetResult();
+            Log.AppendTokenLocked(text, _tokensOut++).Wake();
             return true;
         }
     }
@@ -221,7 +224,7 @@ public sealed class OrchestratedTask
     internal bool FailAndAbort(ErrorEnvelope error)
     {
         if (!TryFail(error)) return false;
-        CurrentRun.Cancel();
+        CurrentRun?.Cancel();
         return true;
     }
 
@@ -242,13 +245,13 @@ public sealed class OrchestratedTask
             FinishLocked(TaskState.Canceled, TaskEventKind.End, new EndFrame(_tokensOut, 0, decodeMs, Canceled: true, StopReason: "canceled"));
         }
 
-        CurrentRun.Cancel();
+        CurrentRun?.Cancel();
         if (wasQueued) Pool.TryRemoveQueued(this);
         Pool.Metrics.TaskCanceled(Pool.MetricLabels, wasQueued ? string.Empty : replicaId!, CancelReasons.Client);
         return true;
     }
 
-    private CancellationTokenSource CurrentRun
+    private CancellationTokenSource? CurrentRun
     {
         get { lock (_gate) return _run; }
     }
@@ -287,14 +290,15 @@ public sealed class OrchestratedTask
     private void Append(TaskEventKind kind, object payload, bool close)
     {
         // Releasing waiters while holding the lock is safe: they run their continuations asynchronously.
-        Log.AppendLocked(kind, payload, close)?.TrySetResult();
+        Log.AppendLocked(kind, payload, close).Wake();
     }
 
     /// <summary>
     /// About how many events the task will log: one per token or input, plus started, a metrics and the end.
-    /// Capped, because a task may ask for far more tokens than it gets and the log is sized for this up front.
+    /// Capped, because a task may ask for far more tokens than it gets and a running task holds what is reserved (a long
+    /// generation grows past it by doubling).
     /// </summary>
-    private static int ExpectedEvents(TaskSpec spec) => Math.Min(spec.Inputs?.Count ?? spec.MaxTokens ?? 16, 1024) + 3;
+    private static int ExpectedEvents(TaskSpec spec) => Math.Min(spec.Inputs?.Count ?? spec.MaxTokens ?? 16, 256) + 3;
 
     private static bool IsTerminal(TaskState state) => state is TaskState.Completed or TaskState.Failed or TaskState.Canceled;
 }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text;
 
 namespace LlamaOrch.Core.Tasks;
@@ -7,30 +8,52 @@ namespace LlamaOrch.Core.Tasks;
 /// is retained for a while: one small struct per event, all token text as UTF-8 in one growable buffer, and
 /// the other kinds' contract records on the side, so a token leaves no heap object of its own.
 /// Each door reads it through its <see cref="ITaskEventEncoder"/>: the log encodes every event once per door,
-/// into that door's <see cref="EncodedFrames"/>, and hands readers a slice of those frames, so any number of
-/// readers of a door share one encoding and write all they have to catch up on at once. Readers replay it
-/// from the start and then follow it live; a reader allocates a wait only when it has caught up.
+/// into that door's <see cref="EncodedFrames"/> (append-only chunks of bytes), and hands readers a slice of those
+/// frames, so any number of readers of a door share one encoding and write what they have to catch up on a chunk
+/// at a time. Readers replay it
+/// from the start and then follow it live; a caught-up reader waits on a reusable signal (a second reader waiting at the
+/// same time shares one completion source), so following a stream allocates nothing per event.
 /// Thread-safety: appends and encoding happen under the owning task's lock (<c>gate</c>); reads take it
 /// briefly. A slice handed out is never written again, so readers use it outside the lock.
-/// <paramref name="expectedEvents"/> sizes the arrays up front, which spares a task most of their growth.
+/// <paramref name="expectedEvents"/> sizes the arrays once the task starts producing, which spares a run most of their
+/// growth; a queued task holds room for a few events only.
 /// </summary>
-internal sealed class TaskEventLog(object gate, int expectedEvents = 16)
+internal sealed class TaskEventLog(object? gate, int expectedEvents = 16)
 {
-    private Entry[] _entries = new Entry[expectedEvents];
+    private readonly object? _givenGate = gate;
+
+    /// <summary>
+    /// The lock that guards the log: the one given, or else the log itself, which a task uses as its own lock (no
+    /// object of its own per task; nothing else ever locks a log).
+    /// </summary>
+    internal object Gate => _givenGate ?? this;
+
+    /// <summary>Events a task logs while it waits in a queue: its queued <c>metrics</c> frames, and an end if it never runs.</summary>
+    private const int QueuedEvents = 4;
+
+    /// <summary>Room for a queued task's few events; the run's expected count is reserved when it starts (see <see cref="Add"/>).</summary>
+    private Entry[] _entries = new Entry[Math.Min(expectedEvents, QueuedEvents)];
     private int _count;
-    private byte[] _text = new byte[64];
+    private byte[] _text = [];
     private int _textLength;
-    private readonly List<object> _payloads = new(4);
+    private List<object>? _payloads;
     private EncodedFrames? _firstDoor;
     private List<EncodedFrames>? _moreDoors;
+    /// <summary>The first waiting reader's wait, reused for every wait of whichever reader finds it free.</summary>
+    private ReaderSignal? _signal;
+    /// <summary>A reader waits on <see cref="_signal"/>: the next append or pulse releases it.</summary>
+    private bool _signalArmed;
+    /// <summary>The signal was handed out and its reader has not come back for the events yet: not to be armed again.</summary>
+    private bool _signalBusy;
+    /// <summary>The shared wait of readers that found the signal busy (a second reader of the same task, at the same time).</summary>
     private TaskCompletionSource? _waiter;
     private bool _closed;
 
-    /// <summary>Appends a token; the caller holds the task lock. Returns the waiter to release.</summary>
-    public TaskCompletionSource? AppendTokenLocked(string text, int tokenIndex)
+    /// <summary>Appends a token; the caller holds the task lock. Returns the readers to wake.</summary>
+    public LogWakeup AppendTokenLocked(string text, int tokenIndex)
     {
         var room = Encoding.UTF8.GetMaxByteCount(text.Length);
-        if (_textLength + room > _text.Length) Array.Resize(ref _text, Math.Max(_text.Length * 2, _textLength + room));
+        if (_textLength + room > _text.Length) Array.Resize(ref _text, Math.Max(Math.Max(_text.Length * 2, 64), _textLength + room));
         var length = Encoding.UTF8.GetBytes(text, _text.AsSpan(_textLength));
         Add(new Entry(TaskEventKind.Token, tokenIndex, _textLength, length));
         _textLength += length;
@@ -39,20 +62,20 @@ internal sealed class TaskEventLog(object gate, int expectedEvents = 16)
 
     /// <summary>
     /// Appends an event of any other kind with its contract record (see <see cref="TaskEventKind"/>); the caller
-    /// holds the task lock. <paramref name="close"/> marks the last event. Returns the waiter to release.
+    /// holds the task lock. <paramref name="close"/> marks the last event. Returns the readers to wake.
     /// </summary>
-    public TaskCompletionSource? AppendLocked(TaskEventKind kind, object payload, bool close)
+    public LogWakeup AppendLocked(TaskEventKind kind, object payload, bool close)
     {
-        _payloads.Add(payload);
+        (_payloads ??= new List<object>(QueuedEvents)).Add(payload);
         Add(new Entry(kind, _payloads.Count - 1, 0, 0));
         return Released(close);
     }
 
     /// <summary>
     /// The frames of events from index <paramref name="from"/> on in <paramref name="door"/>'s encoding, as one
-    /// slice, once at least one exists, the log is closed, or a <see cref="Pulse"/> wakes idle readers (the
+    /// slice (those that lie in one chunk: a reader behind by more than a chunk reads again at once), once at least one exists, the log is closed, or a <see cref="Pulse"/> wakes idle readers (the
     /// slice is then empty: time for a keep-alive). Events this door has not encoded yet are encoded now, once
-    /// for all its readers. Returns the next index and whether the log is closed. The wait takes no timer and
+    /// for all its readers. Returns the next index and whether the log is closed and this slice ends it. The wait takes no timer and
     /// no cancellation registration, which keeps the per-token path cheap; a disconnected reader is noticed at
     /// the next event or pulse.
     /// </summary>
@@ -66,36 +89,56 @@ internal sealed class TaskEventLog(object gate, int expectedEvents = 16)
     /// <summary>Wakes readers that are waiting for an event, without adding one.</summary>
     public void Pulse()
     {
-        TaskCompletionSource? waiter;
-        lock (gate)
-        {
-            waiter = _waiter;
-            _waiter = null;
-        }
-        waiter?.TrySetResult();
+        LogWakeup wakeup;
+        lock (Gate) wakeup = Released(close: false);
+        wakeup.Wake();
     }
 
+    // Pooled: a caught-up reader suspends here once per event, and its state machine would otherwise be a new object each time.
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<TResult> ReadAsync<TState, TResult>(int from, TState state, Func<TaskEventLog, int, TState, TResult> readLocked)
     {
-        Task wait;
-        lock (gate)
+        ValueTask wait;
+        bool onSignal;
+        lock (Gate)
         {
             if (_count > from || _closed) return readLocked(this, from, state);
-            _waiter ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            wait = _waiter.Task;
+            onSignal = !_signalBusy;
+            if (onSignal)
+            {
+                _signal ??= new ReaderSignal();
+                wait = _signal.Arm();
+                _signalBusy = _signalArmed = true;
+            }
+            else
+            {
+                _waiter ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                wait = new ValueTask(_waiter.Task);
+            }
         }
 
         await wait.ConfigureAwait(false);
-        lock (gate) return readLocked(this, from, state);
+        lock (Gate)
+        {
+            // The wait was consumed above: the signal may be armed again, by this reader or another.
+            if (onSignal) _signalBusy = false;
+            return readLocked(this, from, state);
+        }
     }
 
+    /// <summary>
+    /// A task that starts producing (any event but metrics and the end) gets room for all it is expected to log at once;
+    /// until then it holds room for a queued task's few events, so a long queue costs little.
+    /// </summary>
     private void Add(Entry entry)
     {
-        if (_count == _entries.Length) Array.Resize(ref _entries, _count * 2);
+        var producing = entry.Kind is not (TaskEventKind.Metrics or TaskEventKind.End or TaskEventKind.Error);
+        if (_count == _entries.Length || (producing && _entries.Length < expectedEvents))
+            Array.Resize(ref _entries, producing ? Math.Max(_count * 2, expectedEvents) : _count * 2);
         _entries[_count++] = entry;
     }
 
-    private TaskCompletionSource? Released(bool close)
+    private LogWakeup Released(bool close)
     {
         if (close)
         {
@@ -107,16 +150,20 @@ internal sealed class TaskEventLog(object gate, int expectedEvents = 16)
             Array.Resize(ref _entries, _count);
             Array.Resize(ref _text, _textLength);
         }
+        var signal = _signalArmed ? _signal : null;
+        _signalArmed = false;
         var waiter = _waiter;
         _waiter = null;
-        return waiter;
+        return new LogWakeup(signal, waiter);
     }
 
     private (int Next, bool Closed, ReadOnlyMemory<byte> Frames) EncodedLocked(int from, ITaskEventEncoder door)
     {
         var frames = FramesOf(door);
         CatchUp(frames);
-        return (Math.Max(from, _count), _closed, frames.Slice(Math.Min(from, _count), _count));
+        var next = frames.Slice(Math.Min(from, _count), _count, out var slice);
+        next = Math.Max(from, next);
+        return (next, _closed && next >= _count, slice);
     }
 
     /// <summary>Encodes the events <paramref name="frames"/>' door has not encoded yet; trims the frames once the log is closed.</summary>
@@ -134,14 +181,14 @@ internal sealed class TaskEventLog(object gate, int expectedEvents = 16)
             var entry = _entries[index];
             sink.Add(entry.Kind == TaskEventKind.Token
                 ? new TaskEventRecord(entry.Kind, Encoding.UTF8.GetString(_text, entry.TextStart, entry.TextLength), entry.Number, null)
-                : new TaskEventRecord(entry.Kind, null, 0, _payloads[entry.Number]));
+                : new TaskEventRecord(entry.Kind, null, 0, _payloads![entry.Number]));
         }
         return (Math.Max(from, _count), _closed);
     }
 
     private TaskEventView View(Entry entry) => entry.Kind == TaskEventKind.Token
         ? new TaskEventView(entry.Kind, _text.AsSpan(entry.TextStart, entry.TextLength), entry.Number, null)
-        : new TaskEventView(entry.Kind, default, 0, _payloads[entry.Number]);
+        : new TaskEventView(entry.Kind, default, 0, _payloads![entry.Number]);
 
     private EncodedFrames FramesOf(ITaskEventEncoder door)
     {

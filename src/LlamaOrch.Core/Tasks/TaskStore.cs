@@ -21,8 +21,14 @@ public sealed class TaskStore(TimeSpan retention, int maxRetainedFinished, TimeP
     internal void Remove(OrchestratedTask task) => _tasks.TryRemove(new KeyValuePair<string, OrchestratedTask>(CanonicalId(task.Id), task));
 
     /// <summary>A uuid in its lower-case, hyphenated form; any other id lower-cased.</summary>
-    public static string CanonicalId(string taskId) =>
-        Guid.TryParse(taskId, out var uuid) ? uuid.ToString("D") : taskId.ToLowerInvariant();
+    /// An id already in that form is returned as it is: a store key and every lookup then cost no new string.
+    public static string CanonicalId(string taskId)
+    {
+        if (!Guid.TryParse(taskId, out var uuid)) return taskId.ToLowerInvariant();
+        Span<char> canonical = stackalloc char[36];
+        uuid.TryFormat(canonical, out _, "D");
+        return canonical.SequenceEqual(taskId) ? taskId : new string(canonical);
+    }
 
     /// <summary>
     /// Forgets finished tasks whose retention has passed, then the oldest finished ones beyond the count

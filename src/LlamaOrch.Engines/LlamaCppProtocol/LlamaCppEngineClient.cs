@@ -290,6 +290,7 @@ internal sealed class LlamaCppEngineClient(HttpClient http, Uri baseAddress, Htt
         var span = line.IsSingleSegment ? line.FirstSpan : line.ToArray();
         if (span.Length > 0 && span[^1] == (byte)'\r') span = span[..^1];
         if (!span.StartsWith(DataPrefix)) return null; // blank separators, comments, other fields
+        if (TryReadTokenFrame(span[DataPrefix.Length..], out var text)) return new EngineChunk(text, null);
         var chunk = JsonSerializer.Deserialize(span[DataPrefix.Length..], LlamaCppJsonContext.Default.CompletionChunk);
         if (chunk is null) return null;
         if (chunk.Error is { } error)
@@ -306,6 +307,47 @@ internal sealed class LlamaCppEngineClient(HttpClient http, Uri baseAddress, Htt
             chunk.Timings?.CacheN ?? (chunk.TokensEvaluated is { } evaluated && chunk.Timings?.PromptN is { } fresh ? Math.Max(evaluated - fresh, 0) : null),
             chunk.StopType == "word" && !string.IsNullOrEmpty(chunk.StoppingWord) ? chunk.StoppingWord : null);
         return new EngineChunk(chunk.Content ?? string.Empty, final);
+    }
+
+    /// <summary>
+    /// Reads a frame that only carries text (<c>stop</c> false or absent, no <c>error</c>), the one frame a token costs,
+    /// with nothing allocated but the text: the serializer's record of every field cost several objects per token.
+    /// False for any other frame (the final one, an error, anything unexpected), which then takes the serializer's way.
+    /// </summary>
+    internal static bool TryReadTokenFrame(ReadOnlySpan<byte> json, out string text)
+    {
+        text = string.Empty;
+        try
+        {
+            var reader = new Utf8JsonReader(json);
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject) return false;
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                if (reader.ValueTextEquals("stop"u8))
+                {
+                    if (!reader.Read() || reader.TokenType != JsonTokenType.False) return false;
+                }
+                else if (reader.ValueTextEquals("content"u8))
+                {
+                    if (!reader.Read() || reader.TokenType != JsonTokenType.String) return false;
+                    text = reader.GetString()!;
+                }
+                else if (reader.ValueTextEquals("error"u8))
+                {
+                    return false;
+                }
+                else if (!reader.Read() || !reader.TrySkip())
+                {
+                    return false;
+                }
+            }
+            // Only a complete object ends the loop here; nothing may follow it but white space.
+            return reader.TokenType == JsonTokenType.EndObject && reader.CurrentDepth == 0 && !reader.Read();
+        }
+        catch (JsonException)
+        {
+            return false; // the serializer reports it
+        }
     }
 
     private static string StopReason(string? stopType) => stopType switch

@@ -36,35 +36,57 @@ internal static class JsonBody
             return null;
         }
 
-        var body = new ArrayBufferWriter<byte>((int)Math.Min(request.ContentLength ?? ReadSize, limit) + 1);
+        // A pooled buffer, sized by Content-Length when the client gave one (plus a byte, to see the end without growing):
+        // a task's body is read on every admission, and a fresh buffer per request was most of admission's garbage.
+        var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Min(request.ContentLength ?? ReadSize, limit) + 1);
+        var written = 0;
         try
         {
-            while (await request.Body.ReadAsync(body.GetMemory(ReadSize), context.RequestAborted) is var read and > 0)
+            try
             {
-                body.Advance(read);
-                if (body.WrittenCount > limit)
+                while (true)
                 {
-                    await TooLargeAsync(context, limit);
-                    return null;
+                    if (written == buffer.Length) buffer = Grown(buffer, written);
+                    var read = await request.Body.ReadAsync(buffer.AsMemory(written), context.RequestAborted);
+                    if (read == 0) break;
+                    written += read;
+                    if (written > limit)
+                    {
+                        await TooLargeAsync(context, limit);
+                        return null;
+                    }
                 }
             }
-        }
-        catch (Exception error) when (error is BadHttpRequestException or IOException or OperationCanceledException)
-        {
-            // Kestrel throws BadHttpRequestException for most broken framing, but a plain IOException for some
-            // (a chunk size that overflows); either way the client sent it. A client that went away hears nothing.
-            if (context.RequestAborted.IsCancellationRequested) return null;
-            if (error is OperationCanceledException) throw;
-            var status = (error as BadHttpRequestException)?.StatusCode ?? StatusCodes.Status400BadRequest;
-            if (status == StatusCodes.Status413PayloadTooLarge) await TooLargeAsync(context, limit);
-            else await RefuseAsync(context, status, $"body: cannot be read: {error.Message}");
+            catch (Exception error) when (error is BadHttpRequestException or IOException or OperationCanceledException)
+            {
+                // Kestrel throws BadHttpRequestException for most broken framing, but a plain IOException for some
+                // (a chunk size that overflows); either way the client sent it. A client that went away hears nothing.
+                if (context.RequestAborted.IsCancellationRequested) return null;
+                if (error is OperationCanceledException) throw;
+                var status = (error as BadHttpRequestException)?.StatusCode ?? StatusCodes.Status400BadRequest;
+                if (status == StatusCodes.Status413PayloadTooLarge) await TooLargeAsync(context, limit);
+                else await RefuseAsync(context, status, $"body: cannot be read: {error.Message}");
+                return null;
+            }
+
+            var rejection = Parse(buffer.AsSpan(0, written), type, example, out var parsed);
+            if (rejection is null) return parsed;
+            await ErrorResponses.WriteAsync(context, rejection);
             return null;
         }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
 
-        var rejection = Parse(body.WrittenSpan, type, example, out var parsed);
-        if (rejection is null) return parsed;
-        await ErrorResponses.WriteAsync(context, rejection);
-        return null;
+    /// <summary>A pooled buffer twice as large holding what <paramref name="buffer"/> held; that one goes back to the pool.</summary>
+    private static byte[] Grown(byte[] buffer, int written)
+    {
+        var grown = ArrayPool<byte>.Shared.Rent(Math.Max(buffer.Length * 2, ReadSize));
+        buffer.AsSpan(0, written).CopyTo(grown);
+        ArrayPool<byte>.Shared.Return(buffer);
+        return grown;
     }
 
     /// <summary>Null when the content type is JSON or absent; otherwise why it is refused.</summary>
