@@ -13,7 +13,7 @@ internal sealed class RequestBodies(string modelRef, int maxTokens, int ctx)
     public const string Prompt = "Benchmark: tell a short story about a lighthouse keeper.";
 
     /// <summary>A <c>POST /v1/tasks</c> body; <paramref name="seed"/> null lets orchestratord derive one.</summary>
-    public HttpContent Task(string taskId, string sessionId, long? seed, int? maxTokensOverride = null) => Json(writer =>
+    public HttpContent Task(string taskId, string sessionId, long? seed, int? maxTokensOverride = null, bool batch = false) => Json(writer =>
     {
         writer.WriteString("task_id"u8, taskId);
         writer.WriteString("session_id"u8, sessionId);
@@ -21,7 +21,7 @@ internal sealed class RequestBodies(string modelRef, int maxTokens, int ctx)
         writer.WriteString("model_ref"u8, modelRef);
         writer.WriteString("engine"u8, "llamacpp"u8);
         writer.WriteNumber("ctx"u8, ctx);
-        writer.WriteString("priority"u8, "interactive"u8);
+        writer.WriteString("priority"u8, batch ? "batch"u8 : "interactive"u8);
         writer.WriteNumber("max_tokens"u8, maxTokensOverride ?? maxTokens);
         writer.WriteNumber("deadline_ms"u8, 0);
         writer.WriteString("prompt"u8, Prompt);
