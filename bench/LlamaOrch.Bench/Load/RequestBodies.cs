@@ -13,7 +13,8 @@ internal sealed class RequestBodies(string modelRef, int maxTokens, int ctx)
     public const string Prompt = "Benchmark: tell a short story about a lighthouse keeper.";
 
     /// <summary>A <c>POST /v1/tasks</c> body; <paramref name="seed"/> null lets orchestratord derive one.</summary>
-    public HttpContent Task(string taskId, string sessionId, long? seed, int? maxTokensOverride = null, bool batch = false) => Json(writer =>
+    /// <param name="pinPool">A pool the task must run in (<c>placement.mode: pin</c>); null leaves the choice to admission.</param>
+    public HttpContent Task(string taskId, string sessionId, long? seed, int? maxTokensOverride = null, bool batch = false, string? pinPool = null) => Json(writer =>
     {
         writer.WriteString("task_id"u8, taskId);
         writer.WriteString("session_id"u8, sessionId);
@@ -26,6 +27,11 @@ internal sealed class RequestBodies(string modelRef, int maxTokens, int ctx)
         writer.WriteNumber("deadline_ms"u8, 0);
         writer.WriteString("prompt"u8, Prompt);
         if (seed is { } value) writer.WriteNumber("seed"u8, value);
+        if (pinPool is null) return;
+        writer.WriteStartObject("placement"u8);
+        writer.WriteString("mode"u8, "pin"u8);
+        writer.WriteString("pin_pool_id"u8, pinPool);
+        writer.WriteEndObject();
     });
 
     /// <summary>

@@ -15,12 +15,12 @@ internal sealed class ScaleClient(HttpClient http, Uri orchestrator, string apiT
 
     /// <summary>Submits a task and reads its 202; throws on any other answer (the run sizes queues so none is refused).</summary>
     /// <returns>The task's id, the pool admission chose and the milliseconds from sending to the whole 202.</returns>
-    public async Task<(string TaskId, string PoolId, double Ms)> SubmitAsync(bool batch, int maxTokens, CancellationToken cancellationToken)
+    public async Task<(string TaskId, string PoolId, double Ms)> SubmitAsync(bool batch, int maxTokens, CancellationToken cancellationToken, string? pinPool = null)
     {
         var taskId = Guid.NewGuid().ToString();
         using var submit = new HttpRequestMessage(HttpMethod.Post, _tasks)
         {
-            Content = bodies.Task(taskId, Guid.NewGuid().ToString(), seed: 1, maxTokensOverride: maxTokens, batch: batch),
+            Content = bodies.Task(taskId, Guid.NewGuid().ToString(), seed: 1, maxTokensOverride: maxTokens, batch: batch, pinPool: pinPool),
         };
         submit.Headers.TryAddWithoutValidation("Authorization", _authorization);
         var sent = Stopwatch.GetTimestamp();
@@ -42,25 +42,15 @@ internal sealed class ScaleClient(HttpClient http, Uri orchestrator, string apiT
             throw new HttpRequestException($"POST /v1/tasks/{taskId}/cancel answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync(cancellationToken)}");
     }
 
-    /// <summary>Opens a task's stream (the two-request flow's GET); the caller reads it with <see cref="WaitStartedAsync"/>.</summary>
-    public async Task<HttpResponseMessage> OpenStreamAsync(string taskId, CancellationToken cancellationToken)
+    /// <summary>Opens a task's stream (the two-request flow's GET) and reads it until its <c>started</c> event; the timestamp of its arrival.</summary>
+    public async Task<long> WaitStartedAsync(string taskId, CancellationToken cancellationToken)
     {
-        using var stream = new HttpRequestMessage(HttpMethod.Get, new Uri(_tasks, $"tasks/{taskId}/stream"));
-        stream.Headers.TryAddWithoutValidation("Authorization", _authorization);
-        var response = await http.SendAsync(stream, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(_tasks, $"tasks/{taskId}/stream"));
+        request.Headers.TryAddWithoutValidation("Authorization", _authorization);
+        using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
         if (!response.IsSuccessStatusCode)
-        {
-            var body = await response.Content.ReadAsStringAsync(cancellationToken);
-            response.Dispose();
-            throw new HttpRequestException($"GET stream answered {(int)response.StatusCode}: {body}");
-        }
-        return response;
-    }
-
-    /// <summary>Reads the stream until its <c>started</c> event arrives; the timestamp of its arrival.</summary>
-    public static async Task<long> WaitStartedAsync(HttpResponseMessage stream, CancellationToken cancellationToken)
-    {
-        await using var body = await stream.Content.ReadAsStreamAsync(cancellationToken);
+            throw new HttpRequestException($"GET stream answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync(cancellationToken)}");
+        await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
         using var reader = new SseLineReader(body);
         while (await reader.FillAsync(cancellationToken))
         {

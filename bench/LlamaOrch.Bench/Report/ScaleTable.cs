@@ -12,7 +12,7 @@ internal static class ScaleTable
         output.WriteLine();
         output.WriteLine($"Scale: {options.ScaleModel}, every slot held by a running task; {options.ScaleAdmissions} admissions by 4 clients and {options.ScaleDispatches} dispatch cycles per row");
         output.WriteLine("admission = POST /v1/tasks -> 202, queued behind the depth; dispatch = cancel of a running task sent -> started frame of the interactive task that takes its slot");
-        output.WriteLine("cpu = orchestratord CPU per admission / per cycle (admit + stream + cancel + release + dispatch), less its idle rate");
+        output.WriteLine("cpu = orchestratord CPU per admission / per cycle (admit + stream + cancel + release + dispatch), all of it in the window; idle = its CPU in 2 quiet s before, % of a core");
         output.WriteLine("replicas pools slots  depth   adm p50   adm p99  cpu/adm   disp p50  disp p99  cpu/cycle  idle cpu  depth after");
         foreach (var result in results) output.WriteLine(Row(result));
     }

@@ -34,6 +34,10 @@ internal sealed class ScaleScenario(BenchOptions options, RepoLayout layout, Chi
 
     private static readonly TimeSpan IdleWindow = TimeSpan.FromSeconds(2);
     private static readonly TimeSpan SettleTime = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan EnginesSettleTimeout = TimeSpan.FromSeconds(60);
+
+    /// <summary>The engines' share of one core below which their warm-up is over (32 engines' slow tokens stay well under it).</summary>
+    private const double QuietEnginesPercent = 25;
     private static readonly TimeSpan ReplicasTimeout = TimeSpan.FromMinutes(4);
 
     public async Task<List<ScaleResult>> RunAsync(Action<string> progress, CancellationToken cancellationToken)
@@ -70,16 +74,23 @@ internal sealed class ScaleScenario(BenchOptions options, RepoLayout layout, Chi
 
             progress($"scale: {replicas * slots} holders take every slot");
             var holders = new Dictionary<string, Queue<string>>();
-            foreach (var (taskId, poolId, _) in await SubmitManyAsync(client, replicas * slots, batch: false, HolderTokens, cancellationToken))
+            // Each pool gets exactly its slots' worth, pinned: left to admission, holders submitted at once race on the
+            // pools' loads, and on a busy machine a replica that misses a health check leaves its pool fewer ready slots,
+            // so a pool could be handed more than its slots while another still had some free.
+            var perPool = replicas / pools * slots;
+            foreach (var spec in specs)
             {
-                if (!holders.TryGetValue(poolId, out var queue)) holders[poolId] = queue = new Queue<string>();
-                queue.Enqueue(taskId);
+                var queue = holders[spec.Id] = new Queue<string>();
+                foreach (var (taskId, _, _) in await SubmitManyAsync(client, perPool, batch: false, HolderTokens, cancellationToken, spec.Id))
+                    queue.Enqueue(taskId);
             }
             await WaitDepthAsync(orchestrator, 0, cancellationToken);
+            var settled = await WaitEnginesQuietAsync(orchestrator, cancellationToken);
+            progress($"scale: the engines' first requests are behind them after {settled.TotalSeconds:0} s");
 
             // Unmeasured: the JIT's first tiers and the connection pool warm on the same paths as the measured windows.
-            await MeasureAdmissionsAsync(orchestrator, client, options.ScaleAdmissions, 0, cancellationToken);
-            await MeasureDispatchesAsync(orchestrator, client, holders, Math.Min(options.ScaleDispatches, 16), 0, cancellationToken);
+            await MeasureAdmissionsAsync(orchestrator, client, options.ScaleAdmissions, cancellationToken);
+            await MeasureDispatchesAsync(orchestrator, client, holders, Math.Min(options.ScaleDispatches, 16), cancellationToken);
 
             var results = new List<ScaleResult>();
             var queued = 0;
@@ -90,9 +101,9 @@ internal sealed class ScaleScenario(BenchOptions options, RepoLayout layout, Chi
                 await WaitDepthAsync(orchestrator, queued, cancellationToken);
                 progress($"scale: {replicas}x{slots} in {pools} pool(s), depth {queued}: {options.ScaleAdmissions} admissions, {options.ScaleDispatches} dispatch cycles");
                 var idle = await IdleCpuPercentAsync(orchestrator, cancellationToken);
-                var (admissionMs, admissionCpu) = await MeasureAdmissionsAsync(orchestrator, client, options.ScaleAdmissions, idle, cancellationToken);
+                var (admissionMs, admissionCpu) = await MeasureAdmissionsAsync(orchestrator, client, options.ScaleAdmissions, cancellationToken);
                 await WaitDepthAsync(orchestrator, queued, cancellationToken);
-                var (dispatchMs, cycleCpu) = await MeasureDispatchesAsync(orchestrator, client, holders, options.ScaleDispatches, idle, cancellationToken);
+                var (dispatchMs, cycleCpu) = await MeasureDispatchesAsync(orchestrator, client, holders, options.ScaleDispatches, cancellationToken);
                 var after = await orchestrator.TotalQueueDepthAsync(http, cancellationToken);
                 var result = new ScaleResult(replicas, pools, slots, queued, admissionMs, admissionCpu, dispatchMs, cycleCpu, idle, after);
                 results.Add(result);
@@ -108,13 +119,12 @@ internal sealed class ScaleScenario(BenchOptions options, RepoLayout layout, Chi
 
     /// <summary>Admissions by a few clients at once, queued behind the depth, then cancelled again (unmeasured).</summary>
     private async Task<(List<double> Ms, double CpuMs)> MeasureAdmissionsAsync(
-        OrchestratorProcess orchestrator, ScaleClient client, int count, double idlePercent, CancellationToken cancellationToken)
+        OrchestratorProcess orchestrator, ScaleClient client, int count, CancellationToken cancellationToken)
     {
         var latencies = new List<double>(count);
         var ids = new List<string>(count);
         var next = 0;
         var cpuBefore = ProcStats.CpuTime(orchestrator.Pid);
-        var began = Stopwatch.GetTimestamp();
         await Task.WhenAll(Enumerable.Range(0, AdmissionClients).Select(_ => Task.Run(async () =>
         {
             while (Interlocked.Increment(ref next) <= count)
@@ -127,7 +137,7 @@ internal sealed class ScaleScenario(BenchOptions options, RepoLayout layout, Chi
                 }
             }
         }, cancellationToken)));
-        var cpuMs = CpuSince(orchestrator, cpuBefore, began, idlePercent) / count;
+        var cpuMs = CpuSince(orchestrator, cpuBefore) / count;
         await ForEachAsync(ids, client.CancelAsync, cancellationToken);
         latencies.Sort();
         return (latencies, cpuMs);
@@ -135,29 +145,49 @@ internal sealed class ScaleScenario(BenchOptions options, RepoLayout layout, Chi
 
     /// <summary>Dispatch cycles, one after another: an interactive task queues ahead of the depth, a holder of its pool is cancelled, the task starts.</summary>
     private async Task<(List<double> Ms, double CpuMs)> MeasureDispatchesAsync(
-        OrchestratorProcess orchestrator, ScaleClient client, Dictionary<string, Queue<string>> holders, int cycles, double idlePercent,
+        OrchestratorProcess orchestrator, ScaleClient client, Dictionary<string, Queue<string>> holders, int cycles,
         CancellationToken cancellationToken)
     {
         var latencies = new List<double>(cycles);
         var cpuBefore = ProcStats.CpuTime(orchestrator.Pid);
-        var began = Stopwatch.GetTimestamp();
         for (var cycle = 0; cycle < cycles; cycle++)
         {
             var (taskId, poolId, _) = await client.SubmitAsync(batch: false, HolderTokens, cancellationToken);
-            using var stream = await client.OpenStreamAsync(taskId, cancellationToken);
-            var started = ScaleClient.WaitStartedAsync(stream, cancellationToken);
+            // The stream's request goes out before the cancel, but its headers are not awaited first: orchestratord sends
+            // a queued task's headers with its first frame, up to a metrics interval later.
+            var started = client.WaitStartedAsync(taskId, cancellationToken);
             var victim = holders[poolId].Dequeue();
             var sent = Stopwatch.GetTimestamp();
             await client.CancelAsync(victim, cancellationToken);
             latencies.Add(Stopwatch.GetElapsedTime(sent, await started).TotalMilliseconds);
             holders[poolId].Enqueue(taskId);
         }
-        var cpuMs = CpuSince(orchestrator, cpuBefore, began, idlePercent) / cycles;
+        var cpuMs = CpuSince(orchestrator, cpuBefore) / cycles;
         latencies.Sort();
         return (latencies, cpuMs);
     }
 
-    /// <summary>orchestratord's CPU over two quiet seconds, as a percent of one core: the floor the windows' CPU is measured above.</summary>
+    /// <summary>
+    /// Waits until the engine processes, which JIT their request path on their first tasks, use less than
+    /// <see cref="QuietEnginesPercent"/> of a core in a second (at most <see cref="EnginesSettleTimeout"/>): on a small
+    /// machine, 32 engines warming up would otherwise weigh on the first depth measured and not on the others.
+    /// </summary>
+    private static async Task<TimeSpan> WaitEnginesQuietAsync(OrchestratorProcess orchestrator, CancellationToken cancellationToken)
+    {
+        var began = Stopwatch.GetTimestamp();
+        while (Stopwatch.GetElapsedTime(began) < EnginesSettleTimeout)
+        {
+            var pids = orchestrator.EnginePids;
+            var before = pids.Aggregate(TimeSpan.Zero, (sum, pid) => sum + ProcStats.CpuTime(pid));
+            var second = Stopwatch.GetTimestamp();
+            await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
+            var used = pids.Aggregate(TimeSpan.Zero, (sum, pid) => sum + ProcStats.CpuTime(pid)) - before;
+            if (used.TotalMilliseconds / Stopwatch.GetElapsedTime(second).TotalMilliseconds * 100 < QuietEnginesPercent) break;
+        }
+        return Stopwatch.GetElapsedTime(began);
+    }
+
+    /// <summary>orchestratord's CPU over two quiet seconds, as a percent of one core: the floor under the windows' CPU (a 1 s window at 10 % holds 100 ms of it).</summary>
     private static async Task<double> IdleCpuPercentAsync(OrchestratorProcess orchestrator, CancellationToken cancellationToken)
     {
         // After the queue was filled, the thread pool's workers spin for a while before they sleep: not the idle floor.
@@ -168,20 +198,16 @@ internal sealed class ScaleScenario(BenchOptions options, RepoLayout layout, Chi
         return (ProcStats.CpuTime(orchestrator.Pid) - before).TotalMilliseconds / Stopwatch.GetElapsedTime(began).TotalMilliseconds * 100;
     }
 
-    /// <summary>Milliseconds of orchestratord CPU since <paramref name="before"/>, less the idle rate over the same time.</summary>
-    private static double CpuSince(OrchestratorProcess orchestrator, TimeSpan before, long began, double idlePercent)
-    {
-        var used = (ProcStats.CpuTime(orchestrator.Pid) - before).TotalMilliseconds;
-        return Math.Max(0, used - idlePercent / 100 * Stopwatch.GetElapsedTime(began).TotalMilliseconds);
-    }
+    /// <summary>Milliseconds of orchestratord CPU since <paramref name="before"/>, all of it: its idle rate is reported beside it, not taken out.</summary>
+    private static double CpuSince(OrchestratorProcess orchestrator, TimeSpan before) => (ProcStats.CpuTime(orchestrator.Pid) - before).TotalMilliseconds;
 
     private static async Task<List<(string TaskId, string PoolId, double Ms)>> SubmitManyAsync(
-        ScaleClient client, int count, bool batch, int maxTokens, CancellationToken cancellationToken)
+        ScaleClient client, int count, bool batch, int maxTokens, CancellationToken cancellationToken, string? pinPool = null)
     {
         var submitted = new List<(string, string, double)>(count);
         await ForEachAsync(Enumerable.Range(0, count), async (_, token) =>
         {
-            var result = await client.SubmitAsync(batch, maxTokens, token);
+            var result = await client.SubmitAsync(batch, maxTokens, token, pinPool);
             lock (submitted) submitted.Add(result);
         }, cancellationToken);
         return submitted;
@@ -198,8 +224,8 @@ internal sealed class ScaleScenario(BenchOptions options, RepoLayout layout, Chi
         int seen;
         while ((seen = await orchestrator.TotalQueueDepthAsync(http, cancellationToken)) != depth)
         {
-            if (Stopwatch.GetElapsedTime(began) > TimeSpan.FromSeconds(30))
-                throw new BenchSetupException($"the queues held {seen} tasks, not {depth}, 30 s after they were filled");
+            if (Stopwatch.GetElapsedTime(began) > TimeSpan.FromSeconds(60))
+                throw new BenchSetupException($"the queues held {seen} tasks, not {depth}, 60 s after they were filled");
             await Task.Delay(50, cancellationToken);
         }
     }
