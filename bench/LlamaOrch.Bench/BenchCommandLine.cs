@@ -83,6 +83,34 @@ internal static class BenchCommandLine
         "--session-model", "PATH", null, (string text, out string? value) => { value = text; return text.Length > 0; }, "empty",
         "the session run's GGUF model (default: stories260K.gguf in ../shared/models beside the repo)");
 
+    private static readonly Option<IReadOnlyList<int>?> ScaleReplicas = Valued<IReadOnlyList<int>?>(
+        "--scale", "LIST", null, TryParseLevels, "not a comma-separated list of positive integers",
+        "instead of the usual bench: admission and dispatch cost with this many sim replicas, e.g. 1,4,16,32 (see --scale-*)");
+
+    private static readonly Option<IReadOnlyList<int>?> ScalePools = Valued<IReadOnlyList<int>?>(
+        "--scale-pools", "LIST", null, TryParseLevels, "not a comma-separated list of positive integers",
+        $"pool counts the scale run spreads the replicas over (default {string.Join(',', Defaults.ScalePools)})");
+
+    private static readonly Option<int> ScaleSlots = Valued(
+        "--scale-slots", "N", Defaults.ScaleSlots, TryParsePositive, "not a positive integer",
+        "slots per replica in the scale run");
+
+    private static readonly Option<IReadOnlyList<int>?> ScaleDepths = Valued<IReadOnlyList<int>?>(
+        "--scale-depths", "LIST", null, TryParseDepths, "not a comma-separated list of integers 0 or more",
+        $"queue depths of the scale run (default {string.Join(',', Defaults.ScaleDepths)})");
+
+    private static readonly Option<int> ScaleAdmissions = Valued(
+        "--scale-admissions", "N", Defaults.ScaleAdmissions, TryParsePositive, "not a positive integer",
+        "admissions measured per layout and depth");
+
+    private static readonly Option<int> ScaleDispatches = Valued(
+        "--scale-dispatches", "N", Defaults.ScaleDispatches, TryParsePositive, "not a positive integer",
+        "dispatch cycles measured per layout and depth");
+
+    private static readonly Option<double> ScaleTps = Valued(
+        "--scale-tps", "N", Defaults.ScaleTokensPerSecond, PositiveNumber(allowZero: false), "not a positive number",
+        "sim tokens per second per slot of the scale run (slow: the running tasks only hold their slots)");
+
     private static readonly Option<string[]> OrchestratorArgs = new("--orch-arg")
     {
         Description = "extra argument for every orchestratord the bench starts, repeatable (e.g. --orch-arg --Logging:LogLevel:Default=Warning)",
@@ -136,6 +164,13 @@ internal static class BenchCommandLine
             SessionTurns = parsed.GetValue(SessionTurns),
             SessionTokens = parsed.GetValue(SessionTokens),
             SessionModel = parsed.GetValue(SessionModel),
+            ScaleReplicas = parsed.GetValue(ScaleReplicas),
+            ScalePools = parsed.GetValue(ScalePools) ?? Defaults.ScalePools,
+            ScaleSlots = parsed.GetValue(ScaleSlots),
+            ScaleDepths = parsed.GetValue(ScaleDepths) ?? Defaults.ScaleDepths,
+            ScaleAdmissions = parsed.GetValue(ScaleAdmissions),
+            ScaleDispatches = parsed.GetValue(ScaleDispatches),
+            ScaleTokensPerSecond = parsed.GetValue(ScaleTps),
             OrchestratorArgs = parsed.GetValue(OrchestratorArgs) ?? [],
             OrchestratorEnvironment = parsed.GetValue(OrchestratorEnvironment) ?? [],
         };
@@ -160,7 +195,8 @@ internal static class BenchCommandLine
             """)
         {
             Levels, Duration, Warmup, MaxTokens, Tps, FloodClients, FloodSeconds, Queued, Live, GcDump, PredictDepths, PredictSlots,
-            OpenAiLevels, UpstreamLevels, SessionTurns, SessionTokens, SessionModel, OrchestratorArgs, OrchestratorEnvironment,
+            OpenAiLevels, UpstreamLevels, SessionTurns, SessionTokens, SessionModel, ScaleReplicas, ScalePools, ScaleSlots, ScaleDepths,
+            ScaleAdmissions, ScaleDispatches, ScaleTps, OrchestratorArgs, OrchestratorEnvironment,
         };
         command.Options.Remove(command.Options.OfType<VersionOption>().Single());
         command.Directives.Clear();

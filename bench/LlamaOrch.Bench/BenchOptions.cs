@@ -45,6 +45,29 @@ internal sealed record BenchOptions
     /// <summary>The session run's model: a GGUF path; null for stories260K from ../shared/models beside the repo.</summary>
     public string? SessionModel { get; init; }
 
+    /// <summary>Replica counts of the scale run; null for the usual bench (the run is one or the other).</summary>
+    public IReadOnlyList<int>? ScaleReplicas { get; init; }
+
+    /// <summary>Pool counts the scale run spreads each replica count over (1 = all in one pool).</summary>
+    public IReadOnlyList<int> ScalePools { get; init; } = [1, 4];
+
+    /// <summary>Slots of each replica in the scale run.</summary>
+    public int ScaleSlots { get; init; } = 16;
+
+    /// <summary>Queue depths the scale run measures at, in every layout.</summary>
+    public IReadOnlyList<int> ScaleDepths { get; init; } = [0, 64, 512, 2048];
+
+    /// <summary>Admissions measured per layout and depth.</summary>
+    public int ScaleAdmissions { get; init; } = 512;
+
+    /// <summary>Dispatch cycles measured per layout and depth.</summary>
+    public int ScaleDispatches { get; init; } = 128;
+
+    /// <summary>Sim pace per slot of the scale run: slow, so that the running tasks' tokens cost little beside what is measured.</summary>
+    public double ScaleTokensPerSecond { get; init; } = 0.5;
+
+    public string ScaleModel => "sim:scale?tps=" + ScaleTokensPerSecond.ToString(CultureInfo.InvariantCulture);
+
     /// <summary>Passed through to orchestratord, to see what a setting changes without editing the server.</summary>
     public IReadOnlyList<string> OrchestratorArgs { get; init; } = [];
 

@@ -57,6 +57,13 @@ internal sealed class BenchRun(BenchOptions options, RepoLayout layout, ChildPro
             return;
         }
 
+        if (options.ScaleReplicas is not null)
+        {
+            var scale = await new ScaleScenario(options, layout, children, http, _apiToken, workDirectory).RunAsync(Progress, cancellationToken);
+            ScaleTable.Print(Console.Out, options, scale);
+            return;
+        }
+
         Progress("starting llorch-engine (direct baseline) and orchestratord (streaming + hold pools)");
         var engine = await EngineProcess.StartAsync(children, layout, options.StreamModel, options.Slots, options.CtxPerSlot, cancellationToken);
         var orchestrator = await OrchestratorProcess.StartAsync(children, layout, "orchestratord-stream",
@@ -281,6 +288,8 @@ internal sealed class BenchRun(BenchOptions options, RepoLayout layout, ChildPro
             Console.WriteLine($"openai run: levels {string.Join(",", openAiLevels)} streams; {options.WarmupSeconds:0.#} s warm-up + {options.DurationSeconds:0.#} s measured per level and path");
         else if (options.UpstreamLevels is { } upstreamLevels)
             Console.WriteLine($"upstream run: levels {string.Join(",", upstreamLevels)} streams; {options.WarmupSeconds:0.#} s warm-up + {options.DurationSeconds:0.#} s measured per level and path");
+        else if (options.ScaleReplicas is { } scale)
+            Console.WriteLine($"scale run: {string.Join(",", scale)} replicas x {options.ScaleSlots} slots over {string.Join(",", options.ScalePools)} pool(s); queue depths {string.Join(",", options.ScaleDepths)}");
         else if (options.SessionTurns is { } turns)
             Console.WriteLine($"session run: {turns} turns growing to about {options.SessionTokens} prompt tokens, reuse against kv_hint cold");
         else Console.WriteLine($"levels {string.Join(",", options.Levels)} streams; {options.WarmupSeconds:0.#} s warm-up + {options.DurationSeconds:0.#} s measured per level and path");
@@ -288,5 +297,8 @@ internal sealed class BenchRun(BenchOptions options, RepoLayout layout, ChildPro
             Console.WriteLine($"orchestratord extra: {string.Join(" ", options.OrchestratorEnvironment.Select(e => $"{e.Key}={e.Value}").Concat(options.OrchestratorArgs))}");
     }
 
-    private static void Progress(string message) => Console.Error.WriteLine($"[bench] {message}");
+    private static readonly long Began = System.Diagnostics.Stopwatch.GetTimestamp();
+
+    private static void Progress(string message) =>
+        Console.Error.WriteLine($"[bench {System.Diagnostics.Stopwatch.GetElapsedTime(Began).TotalSeconds,5:0}s] {message}");
 }

@@ -114,6 +114,27 @@ public sealed class PoolRuntimeTests
     }
 
     [Fact]
+    public async Task A_task_that_started_before_its_deadline_is_not_taken_for_an_overdue_queued_one()
+    {
+        var harness = new PoolHarness(slots: 1);
+        harness.Admit("blocker");
+        var blocker = await harness.Engine.NextCallAsync();
+        var started = harness.Admit("started in time", deadlineMs: 100);
+        var late = harness.Admit("late", deadlineMs: 300);
+        blocker.Finish(1);
+        Assert.Equal("started in time", (await harness.Engine.NextCallAsync()).Request.Prompt);
+
+        harness.Time.Advance(TimeSpan.FromMilliseconds(200));
+        Assert.Equal(0, harness.Pool.ExpireOverdue());
+        harness.Time.Advance(TimeSpan.FromMilliseconds(100));
+        Assert.Equal(1, harness.Pool.ExpireOverdue());
+
+        Assert.Equal(TaskState.Running, started.State);
+        Assert.Equal(TaskState.Failed, late.State);
+        Assert.Equal(0, harness.Pool.QueueDepth);
+    }
+
+    [Fact]
     public async Task Prediction_and_backoff_follow_the_observed_drain_rate()
     {
         var harness = new PoolHarness(slots: 2, capacity: 1);

@@ -108,10 +108,60 @@ public sealed class TwoPriorityQueueTests
         Assert.Equal(["keep2", "keep1"], Drain(queue));
     }
 
+    [Fact]
+    public void RemoveDue_takes_only_items_past_their_deadline_from_both_priorities()
+    {
+        var queue = new TwoPriorityQueue<string>(8, FullPolicy.Reject);
+        queue.TryEnqueue("b-late", Priority.Batch, deadline: 200);
+        queue.TryEnqueue("b-none", Priority.Batch);
+        queue.TryEnqueue("i-soon", Priority.Interactive, deadline: 100);
+        queue.EnqueueFirst("i-requeued", Priority.Interactive, deadline: 150);
+
+        Assert.Empty(queue.RemoveDue(99));
+        Assert.Equal(["i-soon", "i-requeued"], queue.RemoveDue(150));
+        Assert.Equal(["b-late"], queue.RemoveDue(long.MaxValue));
+        Assert.Equal(["b-none"], Drain(queue));
+    }
+
+    [Fact]
+    public void RemoveDue_skips_items_that_left_the_queue_before_their_deadline()
+    {
+        var queue = new TwoPriorityQueue<string>(3, FullPolicy.DropLru);
+        var dispatched = queue.TryEnqueue("dispatched", Priority.Interactive, deadline: 10).Node!;
+        queue.TryEnqueue("evicted", Priority.Batch, deadline: 10);
+        queue.TryEnqueue("kept", Priority.Batch, deadline: 10);
+        Assert.Equal("evicted", queue.TryEnqueue("newcomer", Priority.Batch).Evicted);
+        queue.Remove(dispatched);
+
+        Assert.Equal(["kept"], queue.RemoveDue(10));
+        Assert.Equal(["newcomer"], Drain(queue));
+    }
+
+    [Fact]
+    public void A_walk_in_dispatch_order_goes_from_the_last_interactive_to_the_first_batch_and_survives_taking_as_it_goes()
+    {
+        var queue = new TwoPriorityQueue<string>(8, FullPolicy.Reject);
+        foreach (var item in new[] { "b1", "b2", "b3" }) queue.TryEnqueue(item, Priority.Batch);
+        foreach (var item in new[] { "i1", "i2" }) queue.TryEnqueue(item, Priority.Interactive);
+
+        var seen = new List<string>();
+        for (var node = queue.First; node is not null;)
+        {
+            var next = queue.NextInDispatchOrder(node);
+            seen.Add(node.Value);
+            // Take every other item while walking, as a dispatch pass takes the tasks it can start.
+            if (seen.Count % 2 == 1) queue.Remove(node);
+            node = next;
+        }
+
+        Assert.Equal(["i1", "i2", "b1", "b2", "b3"], seen);
+        Assert.Equal(["i2", "b2"], Drain(queue));
+    }
+
     private static List<string> Drain(TwoPriorityQueue<string> queue)
     {
         var items = new List<string>();
-        while (queue.FirstMatching(_ => true) is { } next)
+        while (queue.First is { } next)
         {
             items.Add(next.Value);
             queue.Remove(next);

@@ -14,7 +14,8 @@ internal sealed class RequestBodies(string modelRef, int maxTokens, int ctx, str
     public const string Prompt = "Benchmark: tell a short story about a lighthouse keeper.";
 
     /// <summary>A <c>POST /v1/tasks</c> body; <paramref name="seed"/> null lets orchestratord derive one.</summary>
-    public HttpContent Task(string taskId, string sessionId, long? seed, int? maxTokensOverride = null) => Json(writer =>
+    /// <param name="pinPool">A pool the task must run in (<c>placement.mode: pin</c>); null leaves the choice to admission.</param>
+    public HttpContent Task(string taskId, string sessionId, long? seed, int? maxTokensOverride = null, bool batch = false, string? pinPool = null) => Json(writer =>
     {
         writer.WriteString("task_id"u8, taskId);
         writer.WriteString("session_id"u8, sessionId);
@@ -22,11 +23,16 @@ internal sealed class RequestBodies(string modelRef, int maxTokens, int ctx, str
         writer.WriteString("model_ref"u8, modelRef);
         writer.WriteString("engine"u8, engine);
         writer.WriteNumber("ctx"u8, ctx);
-        writer.WriteString("priority"u8, "interactive"u8);
+        writer.WriteString("priority"u8, batch ? "batch"u8 : "interactive"u8);
         writer.WriteNumber("max_tokens"u8, maxTokensOverride ?? maxTokens);
         writer.WriteNumber("deadline_ms"u8, 0);
         writer.WriteString("prompt"u8, Prompt);
         if (seed is { } value) writer.WriteNumber("seed"u8, value);
+        if (pinPool is null) return;
+        writer.WriteStartObject("placement"u8);
+        writer.WriteString("mode"u8, "pin"u8);
+        writer.WriteString("pin_pool_id"u8, pinPool);
+        writer.WriteEndObject();
     });
 
     /// <summary>

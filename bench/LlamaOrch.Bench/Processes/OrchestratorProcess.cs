@@ -51,6 +51,7 @@ internal sealed class OrchestratorProcess
                 if (upstream.Model is { } model) args.Add($"{key}Upstreams:0:Model={model}");
                 if (upstream.ApiKeyEnv is { } variable) args.Add($"{key}Upstreams:0:ApiKeyEnv={variable}");
             }
+            else if (pool.Replicas != 1) args.Add($"{key}Replicas={pool.Replicas.ToString(CultureInfo.InvariantCulture)}");
         }
         args.AddRange(options.OrchestratorArgs);
         var environment = new Dictionary<string, string>(options.OrchestratorEnvironment) { ["LLORCH_API_TOKEN"] = apiToken };
@@ -74,6 +75,38 @@ internal sealed class OrchestratorProcess
             if (pool.GetProperty("id").GetString() == poolId) return pool.GetProperty("queue_depth").GetInt32();
         }
         return -1;
+    }
+
+    /// <summary>
+    /// Waits until every replica of every pool is ready (<c>/health</c>'s <c>replicas_ready</c> = <c>replicas_total</c>):
+    /// orchestratord reports ready once one replica is, and many engine processes take a while to start on a small machine.
+    /// </summary>
+    public async Task WaitAllReplicasAsync(HttpClient http, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        while (true)
+        {
+            using (var health = await HealthAsync(http, cancellationToken))
+            {
+                var all = true;
+                foreach (var pool in health.RootElement.GetProperty("pools").EnumerateArray())
+                    all &= pool.GetProperty("replicas_ready").GetInt32() == pool.GetProperty("replicas_total").GetInt32();
+                if (all) return;
+            }
+            if (Child.HasExited) throw new BenchSetupException($"orchestratord exited while its replicas started: {Child.Tail()}");
+            if (Stopwatch.GetElapsedTime(started) > timeout)
+                throw new BenchSetupException($"not every replica was ready within {timeout.TotalSeconds:0} s");
+            await Task.Delay(200, cancellationToken);
+        }
+    }
+
+    /// <summary>The sum of every pool's queue depth as /health reports it.</summary>
+    public async Task<int> TotalQueueDepthAsync(HttpClient http, CancellationToken cancellationToken)
+    {
+        using var health = await HealthAsync(http, cancellationToken);
+        var depth = 0;
+        foreach (var pool in health.RootElement.GetProperty("pools").EnumerateArray()) depth += pool.GetProperty("queue_depth").GetInt32();
+        return depth;
     }
 
     private async Task WaitReadyAsync(HttpClient http, CancellationToken cancellationToken)

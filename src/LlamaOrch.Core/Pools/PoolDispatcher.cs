@@ -27,21 +27,32 @@ internal sealed class PoolDispatcher(PoolRuntime pool, PoolQueue queue, ReplicaS
 
     /// <summary>Takes the queued tasks that can start now, with their replicas; null when none can.</summary>
     /// <param name="devices">Free VRAM per device, one snapshot for the whole pass (taken outside the lock).</param>
+    /// <remarks>
+    /// One walk down the queue, O(queued looked at + dispatched), never back to its head: a task passed over cannot
+    /// start later in the same pass, because within a pass slots only fill and sessions only become busier. (Starting
+    /// from the head for every free slot cost O(held tasks) per dispatch when tasks at the head were held.)
+    /// </remarks>
     public List<Dispatch>? Take(IReadOnlyDictionary<string, long> devices)
     {
         List<Dispatch>? dispatches = null;
         affinity.BeginPass();
         _isolation.BeginPass();
-        while (queue.Count > 0 && replicas.FreeSlots > 0)
+        var free = replicas.FreeSlots;
+        for (var node = queue.First; node is not null && free > 0;)
         {
-            ReplicaRuntime? chosen = null;
-            var task = queue.TakeFirst(t => !affinity.Holds(t, replicas) && (chosen = BestReplica(t, devices)) is not null);
-            if (task is null || chosen is null) break;
-            chosen.Running.Add(task);
-            _isolation.Dispatched(task);
-            task.EngineSlot = chosen.SlotTable.Take(task);
-            _running.Add(task);
-            (dispatches ??= []).Add(new Dispatch(task, chosen.Id, chosen.Client!, ++_dispatchSeq));
+            var next = queue.Next(node);
+            var task = node.Value;
+            if (!affinity.Holds(task, replicas) && BestReplica(task, devices) is { } chosen)
+            {
+                queue.Take(node);
+                chosen.Running.Add(task);
+                _isolation.Dispatched(task);
+                task.EngineSlot = chosen.SlotTable.Take(task);
+                _running.Add(task);
+                (dispatches ??= []).Add(new Dispatch(task, chosen.Id, chosen.Client!, ++_dispatchSeq));
+                free--;
+            }
+            node = next;
         }
         affinity.EndPass();
         return dispatches;

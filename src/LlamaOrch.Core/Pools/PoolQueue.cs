@@ -43,7 +43,7 @@ internal sealed class PoolQueue(string poolId, int capacity, FullPolicy policy)
     /// <param name="evicted">Under drop-lru, the older task that made room, for the caller to end outside the lock.</param>
     public bool TryEnqueue(OrchestratedTask task, long predictedStartMs, out OrchestratedTask? evicted)
     {
-        var result = _queue.TryEnqueue(task, task.Spec.Priority);
+        var result = _queue.TryEnqueue(task, task.Spec.Priority, task.DeadlineTimestamp);
         evicted = result.Evicted;
         if (!result.Accepted) return false;
         task.QueueNode = result.Node;
@@ -59,7 +59,7 @@ internal sealed class PoolQueue(string poolId, int capacity, FullPolicy policy)
     /// </summary>
     public void RequeueAtHead(OrchestratedTask task)
     {
-        task.QueueNode = _queue.EnqueueFirst(task, task.Spec.Priority);
+        task.QueueNode = _queue.EnqueueFirst(task, task.Spec.Priority, task.DeadlineTimestamp);
         UpdateDepth();
     }
 
@@ -71,20 +71,27 @@ internal sealed class PoolQueue(string poolId, int capacity, FullPolicy policy)
         return true;
     }
 
-    /// <summary>The first task in dispatch order that <paramref name="canRun"/> accepts, taken out of the queue; null when none.</summary>
-    public OrchestratedTask? TakeFirst(Func<OrchestratedTask, bool> canRun)
+    /// <summary>The first queued task in dispatch order; a dispatch pass walks on with <see cref="Next"/>.</summary>
+    public LinkedListNode<OrchestratedTask>? First => _queue.First;
+
+    /// <summary>The task after <paramref name="node"/> in dispatch order; read it before taking <paramref name="node"/>.</summary>
+    public LinkedListNode<OrchestratedTask>? Next(LinkedListNode<OrchestratedTask> node) => _queue.NextInDispatchOrder(node);
+
+    /// <summary>Takes a queued task out by its handle, for a dispatch pass.</summary>
+    public OrchestratedTask Take(LinkedListNode<OrchestratedTask> node)
     {
-        if (_queue.FirstMatching(canRun) is not { } node) return null;
         _queue.Remove(node);
         node.Value.QueueNode = null;
         UpdateDepth();
         return node.Value;
     }
 
-    /// <summary>Takes out the queued tasks whose deadline has passed at <paramref name="now"/>.</summary>
+    /// <summary>Takes out the queued tasks whose deadline has passed at <paramref name="now"/>: nothing to look at while none is due.</summary>
     public List<OrchestratedTask> TakeOverdue(long now)
     {
-        var overdue = _queue.RemoveWhere(t => t.DeadlineTimestamp is { } deadline && now >= deadline);
+        var overdue = _queue.RemoveDue(now);
+        if (overdue.Count == 0) return overdue;
+        foreach (var task in overdue) task.QueueNode = null;
         UpdateDepth();
         return overdue;
     }

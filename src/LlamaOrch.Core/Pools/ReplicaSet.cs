@@ -11,6 +11,8 @@ namespace LlamaOrch.Core.Pools;
 internal sealed class ReplicaSet(string poolId, TimeProvider time)
 {
     private readonly List<ReplicaRuntime> _replicas = [];
+    /// <summary>The same replicas by id: a run's release, a session's turn and every supervisor report find theirs in O(1).</summary>
+    private readonly Dictionary<string, ReplicaRuntime> _byId = new(StringComparer.Ordinal);
     private readonly StartPrediction _startPrediction = new(time);
     private int _nextNumber;
     private int _nextUpstreamNumber;
@@ -26,10 +28,16 @@ internal sealed class ReplicaSet(string poolId, TimeProvider time)
     public void Add(PoolConfig config, string model, ReplicaRole role)
     {
         for (var i = 0; i < config.Replicas; i++)
-            _replicas.Add(new ReplicaRuntime(ReplicaId(poolId, _nextNumber++), model, config.Slots, role));
+            Add(new ReplicaRuntime(ReplicaId(poolId, _nextNumber++), model, config.Slots, role));
         // Until the server says how many slots it has, an upstream counts the configured ones or the pool's.
         foreach (var upstream in config.Upstreams)
-            _replicas.Add(new ReplicaRuntime(UpstreamReplicaId(poolId, _nextUpstreamNumber++), model, upstream.Slots ?? config.Slots, role, upstream));
+            Add(new ReplicaRuntime(UpstreamReplicaId(poolId, _nextUpstreamNumber++), model, upstream.Slots ?? config.Slots, role, upstream));
+    }
+
+    private void Add(ReplicaRuntime replica)
+    {
+        _replicas.Add(replica);
+        _byId.Add(replica.Id, replica);
     }
 
     /// <summary>What the replicas of <paramref name="role"/> are to be started with.</summary>
@@ -41,12 +49,7 @@ internal sealed class ReplicaSet(string poolId, TimeProvider time)
         return plans;
     }
 
-    public ReplicaRuntime? Find(string replicaId)
-    {
-        foreach (var replica in _replicas)
-            if (replica.Id == replicaId) return replica;
-        return null;
-    }
+    public ReplicaRuntime? Find(string replicaId) => _byId.GetValueOrDefault(replicaId);
 
     public bool Any(ReplicaRole role)
     {
@@ -69,8 +72,12 @@ internal sealed class ReplicaSet(string poolId, TimeProvider time)
     }
 
     /// <summary>Forgets outgoing replicas whose engines have stopped.</summary>
-    public void RemoveOutgoing(IReadOnlyCollection<string> replicaIds) =>
+    public void RemoveOutgoing(IReadOnlyCollection<string> replicaIds)
+    {
         _replicas.RemoveAll(r => r.Role == ReplicaRole.Outgoing && replicaIds.Contains(r.Id));
+        foreach (var id in replicaIds)
+            if (_byId.TryGetValue(id, out var replica) && replica.Role == ReplicaRole.Outgoing) _byId.Remove(id);
+    }
 
     public void ObserveReady(ReplicaRuntime replica)
     {

@@ -3,13 +3,17 @@ using LlamaOrch.Core.Tasks;
 namespace LlamaOrch.Core.Scheduling;
 
 /// <summary>
-/// A bounded queue with two priorities: interactive is always dequeued before batch, FIFO within each.
+/// A bounded queue with two priorities: interactive is always dequeued before batch, FIFO within each. Adding,
+/// removing by handle and counting are O(1); items with a deadline are also indexed by it (<see cref="DeadlineIndex{T}"/>),
+/// so that <see cref="RemoveDue"/> costs nothing while none is due. A dispatch pass walks it once with
+/// <see cref="First"/> and <see cref="NextInDispatchOrder"/>, taking what it can run as it goes.
 /// Not thread-safe: its pool serialises access under the pool's own lock.
 /// </summary>
 internal sealed class TwoPriorityQueue<T>
 {
     private readonly LinkedList<T> _interactive = new();
     private readonly LinkedList<T> _batch = new();
+    private readonly DeadlineIndex<T> _deadlines = new();
 
     public TwoPriorityQueue(int capacity, FullPolicy policy)
     {
@@ -30,9 +34,10 @@ internal sealed class TwoPriorityQueue<T>
 
     /// <summary>
     /// Adds the item at the tail of its priority. When the queue is full, the policy decides: under
-    /// <see cref="FullPolicy.DropLru"/> the evicted item is returned through <paramref name="evicted"/>.
+    /// <see cref="FullPolicy.DropLru"/> the evicted item is returned in the result.
     /// </summary>
-    public EnqueueResult<T> TryEnqueue(T item, Priority priority)
+    /// <param name="deadline">A timestamp after which <see cref="RemoveDue"/> takes the item out; null for none.</param>
+    public EnqueueResult<T> TryEnqueue(T item, Priority priority, long? deadline = null)
     {
         T? evicted = default;
         var hasEvicted = false;
@@ -49,21 +54,27 @@ internal sealed class TwoPriorityQueue<T>
         var list = ListOf(priority);
         var position = list.Count;
         var node = list.AddLast(item);
+        if (deadline is { } due) _deadlines.Add(node, due, Count);
         return new EnqueueResult<T>(true, node, position, hasEvicted, evicted);
     }
 
     /// <summary>Adds the item ahead of every other of its priority, whatever the capacity (a task given back by a hung replica).</summary>
-    public LinkedListNode<T> EnqueueFirst(T item, Priority priority) => ListOf(priority).AddFirst(item);
-
-    /// <summary>The first item in dispatch order that <paramref name="canRun"/> accepts, or null; it stays queued.</summary>
-    public LinkedListNode<T>? FirstMatching(Func<T, bool> canRun)
+    public LinkedListNode<T> EnqueueFirst(T item, Priority priority, long? deadline = null)
     {
-        for (var node = _interactive.First; node is not null; node = node.Next)
-            if (canRun(node.Value)) return node;
-        for (var node = _batch.First; node is not null; node = node.Next)
-            if (canRun(node.Value)) return node;
-        return null;
+        var node = ListOf(priority).AddFirst(item);
+        if (deadline is { } due) _deadlines.Add(node, due, Count);
+        return node;
     }
+
+    /// <summary>The first item in dispatch order; null when the queue is empty.</summary>
+    public LinkedListNode<T>? First => _interactive.First ?? _batch.First;
+
+    /// <summary>
+    /// The item after <paramref name="node"/> in dispatch order (the last interactive is followed by the first batch);
+    /// null after the last. Read it before removing <paramref name="node"/>: a removed handle has no successor.
+    /// </summary>
+    public LinkedListNode<T>? NextInDispatchOrder(LinkedListNode<T> node) =>
+        node.Next ?? (node.List == _interactive ? _batch.First : null);
 
     /// <summary>Every queued item in dispatch order, with its 0-based place within its priority and how many items are ahead of it in all.</summary>
     public IEnumerable<(T Item, int Position, int Ahead)> InDispatchOrder()
@@ -84,7 +95,21 @@ internal sealed class TwoPriorityQueue<T>
         return true;
     }
 
-    /// <summary>Removes and returns every queued item matching the predicate (used for deadline expiry).</summary>
+    /// <summary>Removes and returns the items whose deadline is at or before <paramref name="now"/>, soonest deadline first.</summary>
+    public List<T> RemoveDue(long now)
+    {
+        var due = new List<LinkedListNode<T>>();
+        _deadlines.TakeDue(now, due);
+        var removed = new List<T>(due.Count);
+        foreach (var node in due)
+        {
+            removed.Add(node.Value);
+            node.List!.Remove(node);
+        }
+        return removed;
+    }
+
+    /// <summary>Removes and returns every queued item matching the predicate.</summary>
     public List<T> RemoveWhere(Func<T, bool> predicate)
     {
         var removed = new List<T>();
@@ -101,6 +126,7 @@ internal sealed class TwoPriorityQueue<T>
                 node = next;
             }
         }
+        if (Count == 0) _deadlines.Clear();
         return removed;
     }
 

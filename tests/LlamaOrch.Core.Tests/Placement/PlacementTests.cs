@@ -134,6 +134,37 @@ public sealed class PlacementTests
     }
 
     [Fact]
+    public async Task One_pass_walks_past_the_tasks_that_cannot_start_and_starts_those_behind_them_in_order()
+    {
+        var engine0 = new ScriptedEngine();
+        var engine1 = new ScriptedEngine();
+        var pool = Pool("p", replicas: 2, slots: 2);
+        pool.ReplicaStarting("p-r0", "0");
+        pool.ReplicaStarting("p-r1", "1");
+        pool.ReplicaReady("p-r0", engine0, new EngineFacts("v", 512, 2));
+        var admission = Admission(pool);
+        admission.Submit(Spec(Mask("0"), prompt: "busy 1"), "c");
+        admission.Submit(Spec(Mask("0"), prompt: "busy 2"), "c");
+        var running = new[] { await engine0.NextCallAsync(), await engine0.NextCallAsync() };
+
+        // GPU 0 is full and GPU 1 not ready: everything queues, the tasks for GPU 0 at the head.
+        foreach (var prompt in new[] { "gpu0 a", "gpu0 b", "gpu0 c" }) admission.Submit(Spec(Mask("0"), prompt: prompt), "c");
+        foreach (var prompt in new[] { "any 1", "any 2", "any 3" }) admission.Submit(Spec(prompt: prompt), "c");
+        Assert.Equal(6, pool.QueueDepth);
+
+        // r1's two slots go to the first two tasks that may run there, in queue order, in the one pass its readiness runs.
+        pool.ReplicaReady("p-r1", engine1, new EngineFacts("v", 512, 2));
+        var started = new[] { (await engine1.NextCallAsync()).Request.Prompt, (await engine1.NextCallAsync()).Request.Prompt };
+        Assert.Equal(["any 1", "any 2"], started.Order());
+        Assert.Equal(4, pool.QueueDepth);
+
+        // A slot freed on GPU 0 goes to the first task waiting for it.
+        running[0].Finish(1);
+        Assert.Equal("gpu0 a", (await engine0.NextCallAsync()).Request.Prompt);
+        Assert.Equal(3, pool.QueueDepth);
+    }
+
+    [Fact]
     public async Task A_session_goes_back_to_its_last_replica_when_it_has_a_free_slot()
     {
         var engine0 = new ScriptedEngine();
