@@ -8,4 +8,7 @@ var root = new RootCommand("llorch: the command line for orchestratord (llama-or
 };
 root.Subcommands.Add(RunCommand.Create());
 root.Subcommands.Add(CapsCommand.Create());
+root.Subcommands.Add(ChatCommand.Create());
+root.Subcommands.Add(BatchCommand.Create());
+root.Subcommands.Add(TopCommand.Create());
 return await root.Parse(args).InvokeAsync();
