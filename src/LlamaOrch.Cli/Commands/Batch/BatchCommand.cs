@@ -106,7 +106,7 @@ internal static class BatchCommand
                     var (done, failed, retried) = progress.Add(outcome);
                     var finished = done + failed;
                     if (!json && (finished % step == 0 || finished == lines.Count))
-                        Console.Error.WriteLine($"llorch: {finished}/{lines.Count} finished ({failed} failed, {retried} retried after 429, concurrency {gate.Limit})");
+                        Console.Error.WriteLine($"llorch: {finished}/{lines.Count} finished ({failed} failed or invalid, {retried} retried after 429, concurrency {gate.Limit})");
                 });
                 summary = await runner.RunAsync(lines, cancellationToken);
                 await Console.Error.WriteLineAsync(json ? summary.ToJson() : "llorch: " + summary.ToText());
@@ -116,5 +116,5 @@ internal static class BatchCommand
     }
 
     private static string Describe(int done, int failed, int retried, ConcurrencyGate gate) =>
-        $"done {done}, failed {failed}, retried after 429 {retried}, concurrency {gate.Limit}";
+        $"done {done}, failed or invalid {failed}, retried after 429 {retried}, concurrency {gate.Limit}";
 }

@@ -24,7 +24,7 @@ internal static class BatchLineParser
         }
         catch (JsonException error)
         {
-            return Invalid(number, null, $"not JSON: {error.Message}");
+            return Invalid(number, null, $"not JSON: {FirstSentence(error.Message)}");
         }
         using (document)
         {

@@ -36,7 +36,7 @@ internal sealed class BatchResultWriter(Stream output, int count)
     internal static byte[] Serialize(BatchOutcome outcome)
     {
         using var buffer = new MemoryStream();
-        using (var json = new Utf8JsonWriter(buffer))
+        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {
             json.WriteStartObject();
             json.WriteNumber("line", outcome.Line.Number);

@@ -119,7 +119,7 @@ internal static class ChatCommand
             return;
         }
         await using var stdout = Console.OpenStandardOutput();
-        await using (var writer = new Utf8JsonWriter(stdout))
+        await using (var writer = new Utf8JsonWriter(stdout, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {
             writer.WriteStartObject();
             writer.WriteNumber("turn", turn);

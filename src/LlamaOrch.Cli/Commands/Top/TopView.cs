@@ -19,12 +19,12 @@ internal static class TopView
 
     private static Table Pools(TopSnapshot snapshot)
     {
-        var table = new Table().Title("pools").AddColumns("pool", "model", "engine", "state", "replicas", "slots busy/total", "queue int/batch (cap)", "tokens/s");
+        var table = new Table().Title("pools").AddColumns("pool", "model", "state", "replicas", "busy/slots", "queue i/b (cap)", "tok/s");
         foreach (var p in snapshot.Pools)
         {
             var state = p.Draining ? "[yellow]draining[/]" : p.Ready ? "[green]ready[/]" : "[red]unready[/]";
             table.AddRow(
-                Markup.Escape(p.PoolId), Markup.Escape(p.Model), Markup.Escape(p.Engine), state,
+                Markup.Escape(p.PoolId), Markup.Escape(ShortModel(p.Model)), state,
                 $"{p.ReplicasReady}/{p.ReplicasTotal}", $"{p.BusySlots}/{p.ReadySlots}",
                 $"{p.QueueInteractive}/{p.QueueBatch} ({p.QueueCapacity})",
                 p.TokensPerSecond is { } rate ? rate.ToString("0.0", CultureInfo.InvariantCulture) : "–");
@@ -34,7 +34,7 @@ internal static class TopView
 
     private static Table Replicas(TopSnapshot snapshot)
     {
-        var table = new Table().Title("replicas").AddColumns("replica", "pool", "state", "slots busy/total", "tok/s", "ttft ms", "devices");
+        var table = new Table().Title("replicas").AddColumns("replica", "pool", "state", "busy/slots", "tok/s", "ttft ms", "devices", "engine");
         foreach (var r in snapshot.Replicas)
         {
             var state = r.State switch
@@ -46,7 +46,7 @@ internal static class TopView
             table.AddRow(
                 Markup.Escape(r.Id), Markup.Escape(r.PoolId), state, $"{r.SlotsTotal - r.SlotsFree}/{r.SlotsTotal}",
                 Number(r.Slo.TokensPerSecond ?? r.TokensPerSecond), Number(r.Slo.TtftMs ?? r.TtftMs),
-                Markup.Escape(r.Devices.Count == 0 ? "–" : string.Join(",", r.Devices)));
+                Markup.Escape(r.Devices.Count == 0 ? "–" : string.Join(",", r.Devices)), Markup.Escape(r.EngineVersion ?? r.Engine));
         }
         return table;
     }
@@ -73,6 +73,10 @@ internal static class TopView
         var colour = share > 0.9 ? "red" : share > 0.7 ? "yellow" : "green";
         return $"[{colour}]{new string('█', filled)}[/][dim]{new string('░', BarWidth - filled)}[/] {Gib(used ?? 0)}/{Gib(total.Value)}";
     }
+
+    /// <summary>A model file's name rather than its whole path: the path is in <c>llorch caps</c>.</summary>
+    private static string ShortModel(string model) =>
+        model.Contains('/', StringComparison.Ordinal) && !model.StartsWith("sim:", StringComparison.Ordinal) ? Path.GetFileName(model) : model;
 
     private static string Gib(long? bytes) =>
         bytes is { } b ? (b / (1024.0 * 1024 * 1024)).ToString("0.0", CultureInfo.InvariantCulture) + " GiB" : "–";
