@@ -24,8 +24,10 @@ public sealed partial class CliPtyTests(SimServer server) : IClassFixture<SimSer
         await server.Orchestrator.AdmitAsync(held);
         try
         {
-            var busy = await pane.WaitForScreenAsync(s => SlowRow().Match(s) is { Success: true } row && row.Groups["busy"].Value == "1", "1 of 2 slots busy in the slow pool");
-            Assert.Matches(@"slow-r0\s+│ slow\s+│ ready\s+│ 1/2", busy);
+            // The pool's row and its replica's come from two endpoints read one after the other: wait for both.
+            await pane.WaitForScreenAsync(
+                s => SlowRow().Match(s) is { Success: true } row && row.Groups["busy"].Value == "1" && SlowReplicaBusy().IsMatch(s),
+                "1 of 2 slots busy in the slow pool and on its replica");
         }
         finally
         {
@@ -97,6 +99,9 @@ public sealed partial class CliPtyTests(SimServer server) : IClassFixture<SimSer
     /// <summary>The slow pool's row in top's pools table, with its busy slots.</summary>
     [GeneratedRegex(@"│ slow\s+│[^│]*│ ready\s+│ 1/1\s+│ (?<busy>\d)/2\s+│")]
     private static partial Regex SlowRow();
+
+    [GeneratedRegex(@"slow-r0\s+│ slow\s+│ ready\s+│ 1/2")]
+    private static partial Regex SlowReplicaBusy();
 
     [GeneratedRegex(@"\[turn cancelled on the server: task (?<id>[0-9a-f-]{36})\]")]
     private static partial Regex CancelledTurn();
