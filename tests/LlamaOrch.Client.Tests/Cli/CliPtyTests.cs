@@ -53,6 +53,8 @@ public sealed partial class CliPtyTests(SimServer server) : IClassFixture<SimSer
     [Fact]
     public async Task Run_streams_tokens_to_the_screen_and_ctrl_c_cancels_the_task_on_the_server()
     {
+        // Another test's task on the slow pool may still be ending: start from an idle pool.
+        await LiveCli.WaitForAsync(async () => await ServerProbe.BusySlotsAsync(Http, "slow") == 0, "the slow pool is idle");
         var canceledBefore = await ServerProbe.CounterAsync(Http, "tasks_canceled_total", ("pool_id", "slow"));
         await using var pane = await TmuxPane.StartLlorchAsync(["run", "Once upon a time", "--model", SimServer.Slow, "--max-tokens", "500", .. Target]);
 

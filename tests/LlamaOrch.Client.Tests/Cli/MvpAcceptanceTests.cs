@@ -88,6 +88,8 @@ public sealed partial class MvpAcceptanceTests(MvpServer server) : IClassFixture
         Assert.Equal(turns.Sum(t => t.GetProperty("tokens_cached").GetInt32()), report["tokens_cached_total"]!.GetValue<long>());
 
         // Ctrl-C (SIGINT) on llorch run cancels its task on the server.
+        // The tasks another test held the pool with may still be ending: start from an idle pool.
+        await LiveCli.WaitForAsync(async () => await ServerProbe.BusySlotsAsync(Orchestrator.Http, "held") == 0, "the held pool is idle");
         var canceledBefore = await ServerProbe.CounterAsync(Orchestrator.Http, "tasks_canceled_total", ("pool_id", "held"));
         using var run = LiveCli.Start(["run", "a long story", "--model", MvpServer.Held, "--max-tokens", "500", .. Target]);
         var runError = run.StandardError.ReadToEndAsync();
