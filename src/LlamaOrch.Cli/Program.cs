@@ -11,4 +11,6 @@ root.Subcommands.Add(CapsCommand.Create());
 root.Subcommands.Add(ChatCommand.Create());
 root.Subcommands.Add(BatchCommand.Create());
 root.Subcommands.Add(TopCommand.Create());
-return await root.Parse(args).InvokeAsync();
+// Ctrl-C cancels the command's token; the grace lets a command cancel its tasks on the server (the SDK waits up to
+// 10 s for that) and say so before System.CommandLine gives up on it and exits with 130 (its default grace is 2 s).
+return await root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = TimeSpan.FromSeconds(12) });

@@ -10,6 +10,7 @@ namespace LlamaOrch.Client.Tests;
 internal sealed class TmuxPane : IAsyncDisposable
 {
     private readonly string _socket = "llorch-test-" + Guid.NewGuid().ToString("N")[..12];
+    private string? _socketPath;
 
     private TmuxPane()
     {
@@ -21,6 +22,7 @@ internal sealed class TmuxPane : IAsyncDisposable
         var pane = new TmuxPane();
         var command = string.Join(' ', args.Select(Quote)) + "; echo \"[exit $?]\"; sleep 600";
         await pane.TmuxAsync("new-session", "-d", "-x", "120", "-y", "40", "-s", "t", command);
+        pane._socketPath = (await pane.TmuxAsync("display-message", "-p", "-t", "t", "#{socket_path}")).Trim();
         return pane;
     }
 
@@ -86,5 +88,7 @@ internal sealed class TmuxPane : IAsyncDisposable
         {
             // Already gone.
         }
+        // tmux leaves its socket file behind.
+        if (_socketPath is { Length: > 0 } path) File.Delete(path);
     }
 }
