@@ -59,8 +59,10 @@ public sealed partial class CliPtyTests(SimServer server) : IClassFixture<SimSer
         await using var pane = await TmuxPane.StartLlorchAsync(["run", "Once upon a time", "--model", SimServer.Slow, "--max-tokens", "500", .. Target]);
 
         // Tokens on screen: the sim writes words; wait for a good few of them.
-        await pane.WaitForScreenAsync(s => Regex.Matches(s, @"[a-z]{2,}").Count >= 12, "streamed tokens");
-        Assert.Equal(1, await ServerProbe.BusySlotsAsync(Http, "slow"));
+        var streaming = await pane.WaitForScreenAsync(s => Regex.Matches(s, @"[a-z]{2,}").Count >= 12, "streamed tokens");
+        Assert.False(streaming.Contains("llorch:", StringComparison.Ordinal) || streaming.Contains("[exit", StringComparison.Ordinal),
+            $"llorch stopped instead of streaming:\n{streaming}");
+        await LiveCli.WaitForAsync(async () => await ServerProbe.BusySlotsAsync(Http, "slow") == 1, "the run's task holds a slow slot");
 
         await pane.SendKeysAsync("C-c");
         var after = await pane.WaitForScreenAsync(s => s.Contains("[exit 130]", StringComparison.Ordinal), "run's exit after Ctrl-C");
