@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Runs the README's quick start exactly as written: the first command of its first sh block starts
-# orchestratord, the sh block after it submits a task and streams it. Passes when a story streams to `end`.
+# orchestratord, the sh block after it submits a task and streams it, the third runs the same with llorch.
+# Passes when a story streams to `end` and llorch prints a story and its summary line.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-blocks=$(awk '/^## Quick start/ {on=1} on && /^```sh$/ {n++; fence=1; next} fence && /^```$/ {fence=0; if (n==2) exit; next} fence {print n "\t" $0}' README.md)
+blocks=$(awk '/^## Quick start/ {on=1} on && /^```sh$/ {n++; fence=1; next} fence && /^```$/ {fence=0; if (n==3) exit; next} fence {print n "\t" $0}' README.md)
 start=$(printf '%s\n' "$blocks" | awk -F'\t' '$1==1 {print $2; exit}' | sed 's/[[:space:]]*#.*$//')
 client=$(printf '%s\n' "$blocks" | awk -F'\t' '$1==2 {print $2}')
-[ -n "$start" ] && [ -n "$client" ] || { echo "check-quickstart: cannot find the quick start's sh blocks in README.md" >&2; exit 1; }
+llorch=$(printf '%s\n' "$blocks" | awk -F'\t' '$1==3 {print $2}')
+[ -n "$start" ] && [ -n "$client" ] && [ -n "$llorch" ] || { echo "check-quickstart: cannot find the quick start's sh blocks in README.md" >&2; exit 1; }
 
 if (exec 3<>/dev/tcp/127.0.0.1/8080) 2>/dev/null; then
   echo "check-quickstart: something already listens on 127.0.0.1:8080, the README's address" >&2
@@ -40,3 +42,12 @@ if ! printf '%s\n' "$stream" | grep -q '^event: end'; then
 fi
 story=$(printf '%s\n' "$stream" | sed -n 's/^data: {"t":"\(.*\)","i":.*/\1/p' | tr -d '\n')
 echo "check-quickstart: streamed $tokens tokens: ${story:0:200}"
+
+echo "check-quickstart: running the README's llorch command"
+llorch_err=$(mktemp)
+if ! story=$(timeout 300 bash -euo pipefail -c "$llorch" 2>"$llorch_err") || ! grep -q '^\[\(eos\|limit\): ' "$llorch_err"; then
+  echo "check-quickstart: llorch run did not stream a story:" >&2
+  tail -n 20 "$llorch_err" >&2
+  exit 1
+fi
+echo "check-quickstart: llorch run: ${story:0:200} $(grep '^\[' "$llorch_err" | tail -n 1)"

@@ -15,7 +15,9 @@ internal static class CliMain
             await Console.Error.WriteLineAsync($"llorch: see '{PathOf(parse.CommandResult)} --help'");
             return ExitCodes.Usage;
         }
-        return await parse.InvokeAsync();
+        // Ctrl-C cancels the command's token; the grace lets a command cancel its tasks on the server (the SDK waits up
+        // to 10 s for that) and say so before System.CommandLine gives up on it and exits with 130 (its default is 2 s).
+        return await parse.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = TimeSpan.FromSeconds(12) });
     }
 
     private static string PathOf(System.CommandLine.Parsing.CommandResult command)

@@ -14,4 +14,7 @@ root.Subcommands.Add(CatalogCommand.Create());
 root.Subcommands.Add(SessionCommand.Create());
 root.Subcommands.Add(ArtifactCommand.Create());
 root.Subcommands.Add(ToolsCommand.Create());
+root.Subcommands.Add(ChatCommand.Create());
+root.Subcommands.Add(BatchCommand.Create());
+root.Subcommands.Add(TopCommand.Create());
 return await CliMain.InvokeAsync(root, args);
