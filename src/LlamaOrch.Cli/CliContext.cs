@@ -36,10 +36,13 @@ internal sealed class CliContext : IDisposable
     /// <summary>A longer limit per request than the SDK's 100 s, for calls that last as long as the server works (a reload).</summary>
     public TimeSpan? RequestTimeout { get; set; }
 
+    /// <summary>Whether a note goes to stderr before each retry (on unless a command reports retries its own way).</summary>
+    public bool RetryNotes { get; set; } = true;
+
     /// <summary>Whether a client was made (Failures asks the server for lists only through one that was).</summary>
     public bool HasClient => _client is not null;
 
-    public LlamaOrchClient Client => _client ??= new LlamaOrchClient(OptionsOf(_parse, Url, Token.Token, RequestTimeout));
+    public LlamaOrchClient Client => _client ??= new LlamaOrchClient(OptionsOf(_parse, Url, Token.Token, RequestTimeout, () => RetryNotes));
 
     /// <summary>Runs <paramref name="body"/> with a context, mapping every failure to one stderr line and an exit code.</summary>
     public static async Task<int> RunAsync(ParseResult parse, CancellationToken cancellationToken, Func<CliContext, CancellationToken, Task<int>> body)
@@ -49,7 +52,7 @@ internal sealed class CliContext : IDisposable
     }
 
     /// <summary>The SDK options every command uses: address, token, correlation id, and a note on stderr before each retry.</summary>
-    public static LlamaOrchClientOptions OptionsOf(ParseResult parse, string url, string? token, TimeSpan? requestTimeout = null)
+    public static LlamaOrchClientOptions OptionsOf(ParseResult parse, string url, string? token, TimeSpan? requestTimeout = null, Func<bool>? notes = null)
     {
         if (!Uri.TryCreate(url.EndsWith('/') ? url : url + "/", UriKind.Absolute, out var address) || address.Scheme is not ("http" or "https"))
             throw new UsageException($"--url: '{url}' is not an http:// or https:// URL");
@@ -63,7 +66,7 @@ internal sealed class CliContext : IDisposable
             Retry = defaults.Retry with
             {
                 MaxRetryDuration = parse.GetValue(GlobalOptions.RetryFor) ?? defaults.Retry.MaxRetryDuration,
-                OnRetry = attempt => CliOutput.Note(RetryLine(attempt)),
+                OnRetry = attempt => { if (notes?.Invoke() ?? true) CliOutput.Note(RetryLine(attempt)); },
             },
         };
     }

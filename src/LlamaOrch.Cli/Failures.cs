@@ -14,12 +14,7 @@ internal static class Failures
 {
     private static readonly TimeSpan ListPatience = TimeSpan.FromSeconds(5);
 
-    /// <summary>For commands that made their own client: the messages cannot say where the token was looked for.</summary>
-    public static Task<int> GuardAsync(Func<Task<int>> command, string url) => GuardCoreAsync(command, url, null);
-
-    public static Task<int> GuardAsync(CliContext cli, Func<Task<int>> command) => GuardCoreAsync(command, cli.Url, cli);
-
-    private static async Task<int> GuardCoreAsync(Func<Task<int>> command, string url, CliContext? cli)
+    public static async Task<int> GuardAsync(CliContext cli, Func<Task<int>> command)
     {
         try
         {
@@ -28,14 +23,15 @@ internal static class Failures
         catch (Exception error)
         {
             // Anything else is a bug in llorch: its stack trace is what a report needs.
-            if (await DescribeAsync(error, url, cli) is not { } described) throw;
+            if (await DescribeAsync(error, cli) is not { } described) throw;
             await Console.Error.WriteLineAsync($"llorch: {described.Line}");
             return described.Code;
         }
     }
 
-    private static async Task<(int Code, string Line)?> DescribeAsync(Exception error, string url, CliContext? cli)
+    private static async Task<(int Code, string Line)?> DescribeAsync(Exception error, CliContext cli)
     {
+        var url = cli.Url;
         switch (error)
         {
             case OperationCanceledException:
@@ -49,7 +45,7 @@ internal static class Failures
             case TimeoutException timeout:
                 return (ExitCodes.Unreachable, $"orchestratord at {url} did not answer in time: {timeout.Message}");
             case LlamaOrchApiException api:
-                return await DescribeApiAsync(api, url, cli);
+                return await DescribeApiAsync(api, cli);
             case JsonException json:
                 return (ExitCodes.Failed, $"orchestratord at {url} answered with JSON llorch cannot read: {json.Message}");
             case TaskStreamInterruptedException interrupted:
@@ -59,19 +55,21 @@ internal static class Failures
         }
     }
 
-    private static async Task<(int Code, string Line)> DescribeApiAsync(LlamaOrchApiException api, string url, CliContext? cli)
+    private static async Task<(int Code, string Line)> DescribeApiAsync(LlamaOrchApiException api, CliContext cli)
     {
+        var url = cli.Url;
         var trace = $"[{api.CorrelationId}]";
         if (api.StatusCode == HttpStatusCode.Unauthorized)
         {
-            var where = cli?.Token is { } token
-                ? token.Origin is null ? $"no token was found (looked at {token.LookedAt})" : $"the token from {token.Origin} was not accepted (looked at {token.LookedAt})"
-                : "set --token or $LLORCH_API_TOKEN";
+            var token = cli.Token;
+            var where = token.Origin is null
+                ? $"no token was found (looked at {token.LookedAt})"
+                : $"the token from {token.Origin} was not accepted (looked at {token.LookedAt})";
             return (ExitCodes.Unauthorized, $"orchestratord at {url} wants a token ({api.Code}): {where} {trace}");
         }
         if (api.StatusCode == HttpStatusCode.Forbidden && api.Code == ErrorCodes.Forbidden)
         {
-            var where = cli?.Token is { Origin: { } origin } token
+            var where = cli.Token is { Origin: { } origin } token
                 ? $"the token from {origin} is wrong (looked at {token.LookedAt})"
                 : "set --token or $LLORCH_API_TOKEN";
             return (ExitCodes.Unauthorized, $"orchestratord at {url} refused the token ({api.Code}): {where} {trace}");

@@ -46,8 +46,4 @@ internal static class GlobalOptions
 
     public static string UrlOf(ParseResult parse) =>
         parse.GetValue(Url) ?? Environment.GetEnvironmentVariable("LLORCH_URL") ?? "http://127.0.0.1:8080";
-
-    /// <summary>A client with the command's options; commands built on <see cref="CliContext"/> use its client instead.</summary>
-    public static LlamaOrchClient ClientOf(ParseResult parse) =>
-        new(CliContext.OptionsOf(parse, UrlOf(parse), TokenSource.Resolve(parse.GetValue(Token)).Token));
 }

@@ -43,7 +43,7 @@ public sealed class FirstMinutesTests(FastPoolFixture fixture) : IClassFixture<F
         var frames = await Orchestrator.StreamAsync(sent.ToLowerInvariant());
         Assert.Equal("end", frames[^1].Event);
         using var again = await Orchestrator.SubmitAsync(body.DeepClone().AsObject().Also(b => b["task_id"] = sent.ToLowerInvariant()));
-        Assert.Equal(HttpStatusCode.BadRequest, again.StatusCode); // one uuid is one task however it is written
+        Assert.Equal(HttpStatusCode.Conflict, again.StatusCode); // one uuid is one task however it is written (TASK_EXISTS)
     }
 
     [Fact]

@@ -55,3 +55,13 @@ Feature: Contracts and the test harness
       """
     Then the status is 200
     And the JSON is valid under the schema "ChatCompletion" of "contracts/openapi/openai.yaml"
+
+  Scenario: FR-CT-003 HP-12.4 the CLI's pact expects only what the OpenAPI documents promise, with the reinstated headers
+    Given the pact "contracts/pacts/llorch-cli-orchestratord.json" between "llorch-cli" and "orchestratord"
+    Then every interaction is an operation of these documents with its status documented
+      | document     |
+      | data.yaml    |
+      | control.yaml |
+    And the pact expects the header "X-Correlation-Id" on every request
+    And the pact expects the header "X-Correlation-Id" on every response
+    And the pact's 429 answers carry the headers "Retry-After" and "X-Backoff-Ms"

@@ -83,7 +83,7 @@ public sealed class CliBatchTests(SimServer server) : IClassFixture<SimServer>
         Assert.Equal(4, summary.GetProperty("initial_concurrency").GetInt32()); // the fast pool's 4 slots
 
         var (missing, _, missingError) = await LiveCli.RunAsync(["batch", "/nonexistent/tasks.jsonl", .. Target]);
-        Assert.Equal(1, missing);
+        Assert.Equal(2, missing); // an invalid argument, found before any request
         Assert.Equal("llorch: /nonexistent/tasks.jsonl: no such file", missingError.Trim());
     }
 

@@ -46,7 +46,7 @@ public sealed class CliChatTests(SimServer server) : IClassFixture<SimServer>
     public async Task A_session_that_is_not_a_uuid_is_refused_in_one_line()
     {
         var (code, _, stderr) = await LiveCli.RunAsync(["chat", "--session", "my-chat", .. Target], "");
-        Assert.Equal(1, code);
+        Assert.Equal(2, code); // an invalid argument, found before any request
         Assert.Equal("llorch: --session: 'my-chat' is not a uuid", stderr.Trim());
     }
 }

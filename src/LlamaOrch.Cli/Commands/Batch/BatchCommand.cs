@@ -22,15 +22,17 @@ internal static class BatchCommand
         {
             file, model, maxTokens, priority, output,
         };
-        command.SetAction((parse, cancellationToken) => Failures.GuardAsync(async () =>
+        command.SetAction((parse, cancellationToken) => CliContext.RunAsync(parse, cancellationToken, async (cli, ct) =>
         {
             var defaults = new BatchDefaults(parse.GetValue(model), parse.GetValue(maxTokens), parse.GetValue(priority)!);
             var lines = await ReadLinesAsync(parse.GetValue(file)!, defaults, cancellationToken);
-            using var client = GlobalOptions.ClientOf(parse);
+            cli.RetryNotes = false; // the summary counts the 429s; a line per retry would break the progress bar
+            cli.ModelAsked = parse.GetValue(model);
+            var client = cli.Client;
             var gate = await ConcurrencyGate.CreateAsync(client, defaults.Model, cancellationToken);
             var summary = await RunAsync(client, gate, lines, parse.GetValue(output), parse.GetValue(GlobalOptions.Json), cancellationToken);
             return summary.Done == summary.Total ? ExitCodes.Ok : ExitCodes.Failed;
-        }, GlobalOptions.UrlOf(parse)));
+        }));
         return command;
     }
 

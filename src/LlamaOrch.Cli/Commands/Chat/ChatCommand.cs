@@ -22,11 +22,12 @@ internal static class ChatCommand
         {
             model, session, maxTokens, seed,
         };
-        command.SetAction((parse, cancellationToken) => Failures.GuardAsync(async () =>
+        command.SetAction((parse, cancellationToken) => CliContext.RunAsync(parse, cancellationToken, async (cli, ct) =>
         {
             var sessionId = parse.GetValue(session) ?? Guid.NewGuid().ToString();
             if (!Guid.TryParse(sessionId, out _)) throw new ArgumentException($"--session: '{sessionId}' is not a uuid");
-            using var client = GlobalOptions.ClientOf(parse);
+            cli.ModelAsked = parse.GetValue(model);
+            var client = cli.Client;
             var json = parse.GetValue(GlobalOptions.Json);
             var template = new TaskRequestBody
             {
@@ -38,7 +39,7 @@ internal static class ChatCommand
             };
             if (!json) await Console.Error.WriteLineAsync($"session {sessionId} (/exit or Ctrl-D ends it; Ctrl-C cancels a reply)");
             return await LoopAsync(client, template, json, cancellationToken);
-        }, GlobalOptions.UrlOf(parse)));
+        }));
         return command;
     }
 

@@ -20,12 +20,12 @@ internal static class TopCommand
         });
         var once = new Option<bool>("--once") { Description = "print one frame and exit" };
         var command = new Command("top", "A live view of pools, replicas, devices, queues and tokens/s") { interval, once };
-        command.SetAction((parse, cancellationToken) => Failures.GuardAsync(async () =>
+        command.SetAction((parse, cancellationToken) => CliContext.RunAsync(parse, cancellationToken, async (cli, ct) =>
         {
-            using var client = GlobalOptions.ClientOf(parse);
+            var client = cli.Client;
             var sampler = new TopSampler(client);
             var every = TimeSpan.FromSeconds(parse.GetValue(interval));
-            var url = GlobalOptions.UrlOf(parse);
+            var url = cli.Url;
             if (parse.GetValue(once) || parse.GetValue(GlobalOptions.Json))
             {
                 await sampler.SampleAsync(cancellationToken);
@@ -44,7 +44,7 @@ internal static class TopCommand
             }
             await LiveAsync(sampler, url, every, cancellationToken);
             return ExitCodes.Ok;
-        }, GlobalOptions.UrlOf(parse)));
+        }));
         return command;
     }
 
