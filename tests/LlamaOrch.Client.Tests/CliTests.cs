@@ -58,6 +58,30 @@ public sealed class CliTests(SimServer server) : IClassFixture<SimServer>
         Assert.Contains("POOL_UNAVAILABLE", invalidError);
     }
 
+    [Fact]
+    public async Task Run_gives_the_task_its_deadline_and_the_server_holds_it_to_it()
+    {
+        var (bad, _, badError) = await LlorchAsync("run", "x", "--model", SimServer.Slow, "--deadline", "soon");
+        Assert.Equal(2, bad);
+        Assert.Contains("'soon' is not a duration", badError);
+
+        // Both slots of the slow pool busy for longer than the deadline: the task cannot start in time.
+        using var client = server.Client();
+        var holders = new List<string>();
+        for (var i = 0; i < 2; i++)
+            holders.Add((await client.SubmitTaskAsync(new() { Prompt = "hold", ModelRef = SimServer.Slow, MaxTokens = 400 })).Value.TaskId);
+        try
+        {
+            var (code, _, stderr) = await LlorchAsync("run", "late", "--model", SimServer.Slow, "--max-tokens", "2", "--deadline", "300ms");
+            Assert.NotEqual(0, code);
+            Assert.Contains("DEADLINE_UNMET", stderr);
+        }
+        finally
+        {
+            foreach (var id in holders) await client.CancelTaskAsync(id);
+        }
+    }
+
     private Task<(int Code, string Stdout, string Stderr)> LlorchAsync(params string[] args) => LlorchAsync(args, null, null);
 
     private async Task<(int Code, string Stdout, string Stderr)> LlorchAsync(string[] args, string? url = null, string? token = null)

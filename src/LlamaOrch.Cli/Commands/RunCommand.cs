@@ -15,7 +15,14 @@ internal static class RunCommand
         var maxTokens = new Option<int?>("--max-tokens", "-n") { Description = "most tokens to generate" };
         var seed = new Option<long?>("--seed") { Description = "sampling seed" };
         var session = new Option<string?>("--session") { Description = "session id (a uuid) to continue" };
-        var command = new Command("run", "Run a task and stream its text") { prompt, model, maxTokens, seed, session };
+        var deadline = new Option<TimeSpan?>("--deadline")
+        {
+            Description = "the task's deadline from now, e.g. 30s or 5m: the server drops it if it cannot finish by then, and retries after a 429 stop there",
+            CustomParser = Arguments.Durations.Parse,
+        };
+        var priority = new Option<string?>("--priority") { Description = "interactive (the server's default) or batch" };
+        priority.AcceptOnlyFromAmong("interactive", "batch");
+        var command = new Command("run", "Run a task and stream its text") { prompt, model, maxTokens, seed, session, deadline, priority };
         command.SetAction((parse, cancellationToken) =>
         {
             return CliContext.RunAsync(parse, cancellationToken, async (cli, _) =>
@@ -29,6 +36,8 @@ internal static class RunCommand
                     MaxTokens = parse.GetValue(maxTokens),
                     Seed = parse.GetValue(seed),
                     SessionId = parse.GetValue(session),
+                    DeadlineMs = parse.GetValue(deadline) is { } within ? Math.Max(1, (long)within.TotalMilliseconds) : null,
+                    Priority = parse.GetValue(priority),
                 });
                 var json = parse.GetValue(GlobalOptions.Json);
                 var result = json ? await run.CollectAsync(cancellationToken) : await StreamAsync(run, cancellationToken);
