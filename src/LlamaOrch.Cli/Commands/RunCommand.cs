@@ -40,7 +40,7 @@ internal static class RunCommand
                     Priority = parse.GetValue(priority),
                 });
                 var json = parse.GetValue(GlobalOptions.Json);
-                var result = json ? await run.CollectAsync(cancellationToken) : await StreamAsync(run, cancellationToken);
+                var result = json ? await run.CollectAsync(cancellationToken) : await TerminalStream.WriteAsync(run, cancellationToken);
                 if (json)
                 {
                     await using var stdout = Console.OpenStandardOutput();
@@ -69,32 +69,5 @@ internal static class RunCommand
             });
         });
         return command;
-    }
-
-    /// <summary>Writes tokens as they arrive, then returns the same summary CollectAsync would.</summary>
-    private static async Task<TaskResult> StreamAsync(TaskRun run, CancellationToken cancellationToken)
-    {
-        var text = new System.Text.StringBuilder();
-        var tokens = 0;
-        StartedFrame? started = null;
-        EndFrame? end = null;
-        LlamaOrch.Contracts.Errors.ErrorEnvelope? error = null;
-        await foreach (var frame in run.WithCancellation(cancellationToken))
-        {
-            switch (frame)
-            {
-                case TaskEvent.Started s: started = s.Frame; break;
-                case TaskEvent.Token t:
-                    await Console.Out.WriteAsync(t.Text);
-                    await Console.Out.FlushAsync(cancellationToken);
-                    text.Append(t.Text);
-                    tokens++;
-                    break;
-                case TaskEvent.End e: end = e.Frame; break;
-                case TaskEvent.Error e: error = e.Frame; break;
-            }
-        }
-        await Console.Out.WriteLineAsync();
-        return new TaskResult(run.TaskId, text.ToString(), tokens, started, end, error, [], []);
     }
 }

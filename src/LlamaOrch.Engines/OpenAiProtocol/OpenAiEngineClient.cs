@@ -148,19 +148,8 @@ internal sealed class OpenAiEngineClient(HttpClient http, Uri baseAddress, strin
     private string ModelName() =>
         _model ?? throw new EngineFailureException(ErrorCodes.Internal, $"upstream {BaseAddress} has not said which model it serves yet", retriable: true);
 
-    private OpenAiCompletionChunk Parse(ReadOnlySpan<char> data)
-    {
-        try
-        {
-            return JsonSerializer.Deserialize(data, OpenAiJsonContext.Default.OpenAiCompletionChunk)
-                   ?? throw new JsonException("null chunk");
-        }
-        catch (JsonException error)
-        {
-            var shown = data.Length > 120 ? data[..120].ToString() + "…" : data.ToString();
-            throw new EngineFailureException(ErrorCodes.WorkerReset, $"upstream {BaseAddress} streamed something that is not an OpenAI chunk: {shown}", retriable: true, error);
-        }
-    }
+    private OpenAiCompletionChunk Parse(ReadOnlySpan<char> data) =>
+        UpstreamStreams.Parse(data, OpenAiJsonContext.Default.OpenAiCompletionChunk, BaseAddress, "an OpenAI chunk");
 
     private static string StopReason(string? finish) => finish switch
     {

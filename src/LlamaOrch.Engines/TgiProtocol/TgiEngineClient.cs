@@ -101,18 +101,8 @@ internal sealed class TgiEngineClient(HttpClient http, Uri baseAddress) : IUpstr
 
     public Task<string> GetMetricsTextAsync(CancellationToken cancellationToken) => Task.FromResult(string.Empty);
 
-    private TgiStreamEvent Parse(ReadOnlySpan<char> data)
-    {
-        try
-        {
-            return JsonSerializer.Deserialize(data, TgiJsonContext.Default.TgiStreamEvent) ?? throw new JsonException("null event");
-        }
-        catch (JsonException error)
-        {
-            var shown = data.Length > 120 ? data[..120].ToString() + "…" : data.ToString();
-            throw new EngineFailureException(ErrorCodes.WorkerReset, $"upstream {BaseAddress} streamed something that is not a TGI event: {shown}", retriable: true, error);
-        }
-    }
+    private TgiStreamEvent Parse(ReadOnlySpan<char> data) =>
+        UpstreamStreams.Parse(data, TgiJsonContext.Default.TgiStreamEvent, BaseAddress, "a TGI event");
 
     private static string StopReason(string? finish) => finish switch
     {

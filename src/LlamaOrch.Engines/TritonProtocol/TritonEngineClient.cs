@@ -123,18 +123,8 @@ internal sealed class TritonEngineClient(HttpClient http, Uri baseAddress, strin
     /// <summary>Triton's own series (<c>:8002/metrics</c>) are not merged into ours: their names and labels are Triton's.</summary>
     public Task<string> GetMetricsTextAsync(CancellationToken cancellationToken) => Task.FromResult(string.Empty);
 
-    private TritonGenerateEvent Parse(ReadOnlySpan<char> data)
-    {
-        try
-        {
-            return JsonSerializer.Deserialize(data, TritonJsonContext.Default.TritonGenerateEvent) ?? throw new JsonException("null event");
-        }
-        catch (JsonException error)
-        {
-            var shown = data.Length > 120 ? data[..120].ToString() + "…" : data.ToString();
-            throw new EngineFailureException(ErrorCodes.WorkerReset, $"upstream {BaseAddress} streamed something that is not a Triton generate event: {shown}", retriable: true, error);
-        }
-    }
+    private TritonGenerateEvent Parse(ReadOnlySpan<char> data) =>
+        UpstreamStreams.Parse(data, TritonJsonContext.Default.TritonGenerateEvent, BaseAddress, "a Triton generate event");
 
     /// <summary>A one-element output tensor: the value, or the first of an array of one.</summary>
     private static JsonElement? One(JsonElement tensor) => tensor.ValueKind switch

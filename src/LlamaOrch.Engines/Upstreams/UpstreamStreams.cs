@@ -1,3 +1,5 @@
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using LlamaOrch.Contracts.Errors;
 using LlamaOrch.Core.Engines;
 
@@ -6,7 +8,7 @@ namespace LlamaOrch.Engines.Upstreams;
 /// <summary>
 /// What the streaming adapters of servers we do not start (OpenAI-compatible, TGI, Triton) do alike: send a request, turning an
 /// unreachable server or an error status into an <see cref="EngineFailureException"/>, and read a stream's lines,
-/// turning a connection lost mid-stream into one.
+/// turning a connection lost mid-stream into one, and read each event, turning one that is not the protocol's JSON into one.
 /// </summary>
 internal static class UpstreamStreams
 {
@@ -48,6 +50,20 @@ internal static class UpstreamStreams
         catch (Exception error) when (error is IOException or HttpRequestException && !cancellationToken.IsCancellationRequested)
         {
             throw new EngineFailureException(ErrorCodes.WorkerReset, $"upstream {upstream} went away mid-stream: {error.Message}", retriable: true, error);
+        }
+    }
+
+    /// <summary>One streamed event as <typeparamref name="T"/>; anything else is the upstream failing (<paramref name="what"/> names the shape).</summary>
+    public static T Parse<T>(ReadOnlySpan<char> data, JsonTypeInfo<T> type, Uri upstream, string what)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize(data, type) ?? throw new JsonException("null event");
+        }
+        catch (JsonException error)
+        {
+            var shown = data.Length > 120 ? data[..120].ToString() + "…" : data.ToString();
+            throw new EngineFailureException(ErrorCodes.WorkerReset, $"upstream {upstream} streamed something that is not {what}: {shown}", retriable: true, error);
         }
     }
 }

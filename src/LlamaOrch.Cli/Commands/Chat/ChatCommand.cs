@@ -83,29 +83,7 @@ internal static class ChatCommand
     /// <summary>Streams the reply to a person; collects it for --json.</summary>
     private static async Task<TaskResult> TurnAsync(TaskRun run, bool json, CancellationToken cancellationToken)
     {
-        if (json) return await run.CollectAsync(cancellationToken);
-        var text = new System.Text.StringBuilder();
-        var tokens = 0;
-        StartedFrame? started = null;
-        EndFrame? end = null;
-        LlamaOrch.Contracts.Errors.ErrorEnvelope? error = null;
-        await foreach (var frame in run.WithCancellation(cancellationToken))
-        {
-            switch (frame)
-            {
-                case TaskEvent.Started s: started = s.Frame; break;
-                case TaskEvent.Token t:
-                    await Console.Out.WriteAsync(t.Text);
-                    await Console.Out.FlushAsync(cancellationToken);
-                    text.Append(t.Text);
-                    tokens++;
-                    break;
-                case TaskEvent.End e: end = e.Frame; break;
-                case TaskEvent.Error e: error = e.Frame; break;
-            }
-        }
-        await Console.Out.WriteLineAsync();
-        return new TaskResult(run.TaskId, text.ToString(), tokens, started, end, error, [], []);
+        return json ? await run.CollectAsync(cancellationToken) : await TerminalStream.WriteAsync(run, cancellationToken);
     }
 
     private static async Task ReportAsync(int turn, TaskRun run, TaskResult result, bool json)
