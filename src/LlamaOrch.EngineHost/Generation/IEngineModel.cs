@@ -26,8 +26,11 @@ internal interface IEngineModel
     /// </summary>
     (long Used, long Total)? KvCacheCells();
 
-    /// <summary>Counts the tokens of <paramref name="text"/> without materialising them.</summary>
-    int CountTokens(ReadOnlySpan<char> text);
+    /// <summary>
+    /// Reads a completion's prompt once: its token count, and its tokens where the model needs them to start a
+    /// sequence, so that <see cref="StartSequenceAsync"/> does not tokenize it again.
+    /// </summary>
+    EnginePrompt ReadPrompt(string text);
 
     void Tokenize(ReadOnlySpan<char> text, List<int> tokens);
 
@@ -38,14 +41,14 @@ internal interface IEngineModel
     string? GrammarError(string grammar);
 
     /// <summary>
-    /// Evaluates the prompt in slot <paramref name="slotId"/> and returns the sequence that continues it, for at
+    /// Evaluates the prompt (as <see cref="ReadPrompt"/> read it) in slot <paramref name="slotId"/> and returns the sequence that continues it, for at
     /// most <paramref name="tokenLimit"/> tokens. The caller disposes the sequence when it stops reading.
     /// With <paramref name="reuseCachedPrefix"/> (llama-server's <c>cache_prompt</c>) the part of the prompt that
     /// the slot's KV cache already holds is not evaluated again; without it the slot starts from an empty cache.
     /// </summary>
     ValueTask<ITokenSequence> StartSequenceAsync(
         int slotId,
-        string prompt,
+        EnginePrompt prompt,
         SamplingParameters sampling,
         int tokenLimit,
         bool reuseCachedPrefix,

@@ -79,7 +79,11 @@ internal sealed class LlamaEngineModel : IEngineModel, IEmbeddingModel, IRerankM
     public (float Score, int Tokens) Rerank(string query, string document) =>
         (_reranker ?? throw new InvalidOperationException("started without --reranking")).Score(query, document);
 
-    public int CountTokens(ReadOnlySpan<char> text) => Encode(text.ToString()).Length;
+    public EnginePrompt ReadPrompt(string text)
+    {
+        var tokens = Encode(text);
+        return new EnginePrompt(text, tokens.Length, tokens);
+    }
 
     public void Tokenize(ReadOnlySpan<char> text, List<int> tokens) => tokens.AddRange(Encode(text.ToString()));
 
@@ -90,7 +94,7 @@ internal sealed class LlamaEngineModel : IEngineModel, IEmbeddingModel, IRerankM
 
     public async ValueTask<ITokenSequence> StartSequenceAsync(
         int slotId,
-        string prompt,
+        EnginePrompt prompt,
         SamplingParameters sampling,
         int tokenLimit,
         bool reuseCachedPrefix,
@@ -99,7 +103,7 @@ internal sealed class LlamaEngineModel : IEngineModel, IEmbeddingModel, IRerankM
         var settings = new SamplerSettings(
             (float)sampling.Temperature, sampling.TopK, (float)sampling.TopP, (float)sampling.MinP,
             (float)sampling.RepeatPenalty, Seed: unchecked((uint)sampling.Seed), Grammar: sampling.Grammar);
-        var sequence = new LlamaSequence(slotId, Encode(prompt), new SamplerChain(_model, settings), tokenLimit, sampling.Strict,
+        var sequence = new LlamaSequence(slotId, prompt.Tokens ?? Encode(prompt.Text), new SamplerChain(_model, settings), tokenLimit, sampling.Strict,
             reuseCachedPrefix && !sampling.Strict, _scheduler);
         _scheduler.Join(sequence);
         try

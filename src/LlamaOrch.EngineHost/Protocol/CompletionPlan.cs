@@ -7,12 +7,15 @@ namespace LlamaOrch.EngineHost.Protocol;
 /// <param name="RequestedSlot">A slot id, or <see cref="Slots.SlotPool.AnySlot"/>.</param>
 /// <param name="StopStrings">Non-empty strings that end generation when the output reaches one; the match is not emitted.</param>
 /// <param name="ReuseCachedPrefix">llama-server's <c>cache_prompt</c> (default true): skip what the slot's cache holds.</param>
+/// <param name="Prompt">The prompt, tokenized once here; the slot starts from these tokens.</param>
 internal readonly record struct CompletionPlan(
-    string Prompt,
-    int PromptTokens,
+    EnginePrompt Prompt,
     int TokenLimit,
     bool Stream,
     int RequestedSlot,
     SamplingParameters Sampling,
     bool ReuseCachedPrefix,
-    IReadOnlyList<string> StopStrings);
+    IReadOnlyList<string> StopStrings)
+{
+    public int PromptTokens => Prompt.TokenCount;
+}

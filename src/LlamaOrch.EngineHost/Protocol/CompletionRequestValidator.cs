@@ -75,8 +75,8 @@ internal static class CompletionRequestValidator
             return false;
         }
 
-        var prompt = request.Prompt ?? "";
-        var promptTokens = model.CountTokens(prompt);
+        var prompt = model.ReadPrompt(request.Prompt ?? "");
+        var promptTokens = prompt.TokenCount;
         var context = slots.ContextSize;
         if (nPredict == PredictUntilContextFull ? promptTokens >= context : (long)promptTokens + nPredict > context)
         {
@@ -89,7 +89,7 @@ internal static class CompletionRequestValidator
         }
 
         var tokenLimit = nPredict == PredictUntilContextFull ? context - promptTokens : nPredict;
-        plan = new CompletionPlan(prompt, promptTokens, tokenLimit, request.Stream ?? false, requestedSlot, sampling,
+        plan = new CompletionPlan(prompt, tokenLimit, request.Stream ?? false, requestedSlot, sampling,
             ReuseCachedPrefix: request.CachePrompt ?? true, StopStrings: stopStrings);
         return true;
     }

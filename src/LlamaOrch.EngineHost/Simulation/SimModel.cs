@@ -25,7 +25,8 @@ internal sealed class SimModel(SimModelRef modelRef, TimeProvider time) : IEngin
 
     public (long Used, long Total)? KvCacheCells() => null;
 
-    public int CountTokens(ReadOnlySpan<char> text) => SimVocabulary.CountTokens(text);
+    /// <summary>Sim tokens are made from the text as the sequence runs, so only the count is taken here.</summary>
+    public EnginePrompt ReadPrompt(string text) => new(text, SimVocabulary.CountTokens(text), Tokens: null);
 
     public void Tokenize(ReadOnlySpan<char> text, List<int> tokens) => _vocabulary.Tokenize(text, tokens);
 
@@ -36,7 +37,7 @@ internal sealed class SimModel(SimModelRef modelRef, TimeProvider time) : IEngin
 
     public ValueTask<ITokenSequence> StartSequenceAsync(
         int slotId,
-        string prompt,
+        EnginePrompt prompt,
         SamplingParameters sampling,
         int tokenLimit,
         bool reuseCachedPrefix,
@@ -45,7 +46,7 @@ internal sealed class SimModel(SimModelRef modelRef, TimeProvider time) : IEngin
         // Evaluating a sim prompt costs nothing, so pacing starts now.
         var pacer = new TokenPacer(modelRef.TokensPerSecond, time.GetTimestamp(), time.TimestampFrequency);
         return ValueTask.FromResult<ITokenSequence>(
-            new SimTokenSequence(_vocabulary, prompt, sampling.Seed, pacer, time));
+            new SimTokenSequence(_vocabulary, prompt.Text, sampling.Seed, pacer, time));
     }
 
     /// <summary>A synthetic slot caches nothing, so there is nothing to erase.</summary>
