@@ -39,4 +39,28 @@ public sealed class QueuedStreamTests
         Assert.Equal("end", frames[^1].Event);
         foreach (var id in ids) Assert.Equal("end", (await orchestrator.StreamAsync(id))[^1].Event);
     }
+
+    [Fact]
+    public async Task A_queued_tasks_stream_answers_its_headers_before_the_task_has_a_frame()
+    {
+        // No queue-progress pass after the first and no keep-alive for an hour, and the only slot held by a task of
+        // about 200 s: tasks admitted after the first pass have no frame to send, so only the headers can answer.
+        const string Hold = "sim:hold?tps=1";
+        await using var orchestrator = await Orchestrator.StartAsync(
+            [.. Orchestrator.Pool(Hold, slots: 1), "Tasks:MetricsIntervalMs=3600000", "Tasks:KeepAliveSeconds=3600"]);
+        var ids = new List<string>();
+        for (var i = 0; i < 4; i++)
+            ids.Add((await orchestrator.AdmitAsync(Orchestrator.Task(Hold, maxTokens: 200)))["task_id"]!.GetValue<string>());
+
+        // The bound only turns a hang into a failure; a queued stream's headers come at once.
+        using var bound = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        foreach (var id in ids.Skip(1))
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, $"/v1/tasks/{id}/stream");
+            using var response = await orchestrator.Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, bound.Token);
+            Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+            Assert.Equal("text/event-stream", response.Content.Headers.ContentType?.MediaType);
+        }
+        foreach (var id in ids) await orchestrator.CancelAsync(id);
+    }
 }

@@ -42,7 +42,10 @@ internal static class TaskStreaming
         var next = 0;
         try
         {
+            // StartAsync only buffers the headers: flushed now, a queued task's client knows it is connected before
+            // the task's first frame, which may be a queue-progress interval or a keep-alive away.
             await response.StartAsync(context.RequestAborted);
+            await response.BodyWriter.FlushAsync(context.RequestAborted);
             while (!context.RequestAborted.IsCancellationRequested)
             {
                 (next, var closed, var frames) = await task.ReadEncodedAsync(next, TaskSseEncoder.Instance);
