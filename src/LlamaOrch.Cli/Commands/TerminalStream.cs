@@ -14,22 +14,30 @@ internal static class TerminalStream
         StartedFrame? started = null;
         EndFrame? end = null;
         LlamaOrch.Contracts.Errors.ErrorEnvelope? error = null;
-        await foreach (var frame in run.WithCancellation(cancellationToken))
+        try
         {
-            switch (frame)
+            await foreach (var frame in run.WithCancellation(cancellationToken))
             {
-                case TaskEvent.Started s: started = s.Frame; break;
-                case TaskEvent.Token t:
-                    await Console.Out.WriteAsync(t.Text);
-                    await Console.Out.FlushAsync(cancellationToken);
-                    text.Append(t.Text);
-                    tokens++;
-                    break;
-                case TaskEvent.End e: end = e.Frame; break;
-                case TaskEvent.Error e: error = e.Frame; break;
+                switch (frame)
+                {
+                    case TaskEvent.Started s: started = s.Frame; break;
+                    case TaskEvent.Token t:
+                        await Console.Out.WriteAsync(t.Text);
+                        await Console.Out.FlushAsync(cancellationToken);
+                        text.Append(t.Text);
+                        tokens++;
+                        break;
+                    case TaskEvent.End e: end = e.Frame; break;
+                    case TaskEvent.Error e: error = e.Frame; break;
+                }
             }
         }
-        await Console.Out.WriteLineAsync();
+        finally
+        {
+            // The reply's line ends however the stream does (Ctrl-C included), so what follows, such as
+            // "llorch: interrupted", starts a line of its own instead of wrapping after the text.
+            await Console.Out.WriteLineAsync();
+        }
         return new TaskResult(run.TaskId, text.ToString(), tokens, started, end, error, [], []);
     }
 }

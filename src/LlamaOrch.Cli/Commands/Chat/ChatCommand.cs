@@ -63,7 +63,7 @@ internal static class ChatCommand
                 }
                 catch (OperationCanceledException) when (interrupt.Pressed && !quit.IsCancellationRequested)
                 {
-                    await Console.Error.WriteLineAsync($"\n[turn cancelled on the server: task {run.TaskId}]");
+                    await Console.Error.WriteLineAsync($"[turn cancelled on the server: task {run.TaskId}]");
                     continue;
                 }
             }
