@@ -26,18 +26,8 @@ internal sealed class LlamaCppEngineClient(HttpClient http, Uri baseAddress, Htt
 
     public Uri BaseAddress { get; } = baseAddress;
 
-    public async Task<bool> IsHealthyAsync(CancellationToken cancellationToken)
-    {
-        try
-        {
-            using var response = await http.GetAsync(new Uri(BaseAddress, "/health"), cancellationToken).ConfigureAwait(false);
-            return response.IsSuccessStatusCode;
-        }
-        catch (HttpRequestException)
-        {
-            return false;
-        }
-    }
+    public Task<bool> IsHealthyAsync(CancellationToken cancellationToken) =>
+        HealthProbe.AnswersAsync(http, new Uri(BaseAddress, "/health"), cancellationToken);
 
     public async Task<int> EraseSlotAsync(int slot, CancellationToken cancellationToken)
     {

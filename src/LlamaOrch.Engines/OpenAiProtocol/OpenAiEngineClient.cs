@@ -31,18 +31,8 @@ internal sealed class OpenAiEngineClient(HttpClient http, Uri baseAddress, strin
         return new Uri(text.EndsWith("/v1", StringComparison.Ordinal) ? text + "/" : text + "/v1/");
     }
 
-    public async Task<bool> IsHealthyAsync(CancellationToken cancellationToken)
-    {
-        try
-        {
-            using var response = await http.GetAsync(new Uri(BaseAddress, "models"), cancellationToken).ConfigureAwait(false);
-            return response.IsSuccessStatusCode;
-        }
-        catch (HttpRequestException)
-        {
-            return false;
-        }
-    }
+    public Task<bool> IsHealthyAsync(CancellationToken cancellationToken) =>
+        HealthProbe.AnswersAsync(http, new Uri(BaseAddress, "models"), cancellationToken);
 
     public async Task<EngineFacts> GetFactsAsync(int configuredCtx, int configuredSlots, CancellationToken cancellationToken)
     {

@@ -19,18 +19,8 @@ internal sealed class TgiEngineClient(HttpClient http, Uri baseAddress) : IUpstr
 
     public Uri BaseAddress { get; } = baseAddress;
 
-    public async Task<bool> IsHealthyAsync(CancellationToken cancellationToken)
-    {
-        try
-        {
-            using var response = await http.GetAsync(new Uri(BaseAddress, "/health"), cancellationToken).ConfigureAwait(false);
-            return response.IsSuccessStatusCode;
-        }
-        catch (HttpRequestException)
-        {
-            return false;
-        }
-    }
+    public Task<bool> IsHealthyAsync(CancellationToken cancellationToken) =>
+        HealthProbe.AnswersAsync(http, new Uri(BaseAddress, "/health"), cancellationToken);
 
     public async Task<EngineFacts> GetFactsAsync(int configuredCtx, int configuredSlots, CancellationToken cancellationToken)
     {

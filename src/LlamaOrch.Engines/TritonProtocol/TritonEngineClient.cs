@@ -26,21 +26,10 @@ internal sealed class TritonEngineClient(HttpClient http, Uri baseAddress, strin
 
     public Uri BaseAddress { get; } = baseAddress;
 
-    public async Task<bool> IsHealthyAsync(CancellationToken cancellationToken)
-    {
-        try
-        {
-            // The server takes requests, and this model is loaded: either alone would send tasks to a failure.
-            using var server = await http.GetAsync(new Uri(BaseAddress, "/v2/health/ready"), cancellationToken).ConfigureAwait(false);
-            if (!server.IsSuccessStatusCode) return false;
-            using var ready = await http.GetAsync(new Uri(BaseAddress, $"{_modelPath}/ready"), cancellationToken).ConfigureAwait(false);
-            return ready.IsSuccessStatusCode;
-        }
-        catch (HttpRequestException)
-        {
-            return false;
-        }
-    }
+    // The server takes requests, and this model is loaded: either alone would send tasks to a failure.
+    public async Task<bool> IsHealthyAsync(CancellationToken cancellationToken) =>
+        await HealthProbe.AnswersAsync(http, new Uri(BaseAddress, "/v2/health/ready"), cancellationToken).ConfigureAwait(false)
+        && await HealthProbe.AnswersAsync(http, new Uri(BaseAddress, $"{_modelPath}/ready"), cancellationToken).ConfigureAwait(false);
 
     public async Task<EngineFacts> GetFactsAsync(int configuredCtx, int configuredSlots, CancellationToken cancellationToken)
     {
