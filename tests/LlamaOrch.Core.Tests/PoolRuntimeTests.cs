@@ -129,9 +129,14 @@ public sealed class PoolRuntimeTests
         harness.Time.Advance(TimeSpan.FromMilliseconds(100));
         Assert.Equal(1, harness.Pool.ExpireOverdue());
 
-        Assert.Equal(TaskState.Running, started.State);
         Assert.Equal(TaskState.Failed, late.State);
         Assert.Equal(0, harness.Pool.QueueDepth);
+        // Never failed by the queue's sweep: its run went on until its own deadline, which the runner ends with
+        // end "deadline" (asynchronously, so its state was Running or already Completed when the sweep returned).
+        var frames = await PoolHarness.FramesAsync(started);
+        Assert.DoesNotContain(frames, f => f.Event == "error");
+        Assert.Equal("deadline", frames[^1].Data.GetProperty("stop_reason").GetString());
+        Assert.Equal(TaskState.Completed, started.State);
     }
 
     [Fact]
