@@ -42,8 +42,11 @@ internal static class ResultsTable
         if (memory is not null)
         {
             output.WriteLine($"  {"idle",-18} {Format.MiB(memory.IdleBytes)} ({memory.IdleThreads} threads){HeapOf(memory.IdleHeap)}");
-            output.WriteLine($"  {Format.Count(memory.QueuedTasks) + " queued",-18} {Format.MiB(memory.QueuedBytes)}{HeapOf(memory.QueuedHeap)}");
-            output.WriteLine($"  {"per queued task",-18} {Per(new(memory.IdleBytes, memory.IdleHeap), new(memory.QueuedBytes, memory.QueuedHeap), memory.QueuedTasks)}");
+            output.WriteLine($"  {Format.Count(memory.QueuedTasks) + " queued",-18} {Format.MiB(memory.QueuedBytes)}{HeapOf(memory.QueuedHeap)} (one session)");
+            var queued = new Scenarios.MemoryReading(memory.QueuedBytes, memory.QueuedHeap);
+            output.WriteLine($"  {"per queued task",-18} {Per(new(memory.IdleBytes, memory.IdleHeap), queued, memory.QueuedTasks)} (all in one session)");
+            output.WriteLine($"  {"  own sessions",-18} {Per(memory.BeforeOwnSessions, memory.WithOwnSessions, memory.QueuedTasks)} (each task in a session of its own)");
+            output.WriteLine($"  {"  per session",-18} {PerDifference(memory.BeforeOwnSessions, memory.WithOwnSessions, new(memory.IdleBytes, memory.IdleHeap), queued, memory.QueuedTasks)} (the difference)");
             if (memory.LiveStreams > 0)
                 output.WriteLine($"  {"per live stream",-18} {Per(memory.BeforeLive, memory.WithLive, memory.LiveStreams)} ({memory.LiveStreams} streams past their first token, slow engine)");
             if (memory.RetainedTasks > 0)
@@ -72,6 +75,16 @@ internal static class ResultsTable
     }
 
     private static string HeapOf(long? heap) => heap is { } bytes ? $", heap {Format.MiB(bytes)}" : "";
+
+    /// <summary>How much more one reading's growth is than another's, per item.</summary>
+    private static string PerDifference(Scenarios.MemoryReading before, Scenarios.MemoryReading with, Scenarios.MemoryReading baseBefore, Scenarios.MemoryReading baseWith, long items)
+    {
+        string Size(long value) => $"{value / (double)items:0} B";
+        var rss = $"RSS {Size(with.Rss - before.Rss - (baseWith.Rss - baseBefore.Rss))}";
+        return before.Heap is { } from && with.Heap is { } to && baseBefore.Heap is { } baseFrom && baseWith.Heap is { } baseTo
+            ? $"{rss}, heap {Size(to - from - (baseTo - baseFrom))}"
+            : $"{rss} (heap: n/a without --gcdump)";
+    }
 
     /// <summary>The growth from one reading to the next, per item: RSS and, where both readings have it, the live heap.</summary>
     private static string Per(Scenarios.MemoryReading before, Scenarios.MemoryReading with, long items, bool bytes = false)

@@ -24,7 +24,7 @@ public sealed partial class PoolRuntime
     /// </summary>
     private void ReportQueued()
     {
-        List<(OrchestratedTask Task, MetricsFrame Frame)>? reports = null;
+        List<(OrchestratedTask Task, QueuedProgress Frame)>? reports = null;
         lock (_gate)
         {
             if (_queue.Count == 0 || _replicas.RemainingLoadMs() is not { } loadMs) return;
@@ -39,7 +39,7 @@ public sealed partial class PoolRuntime
                 double? onTime = remainingMs is { } left
                     ? _errors.OnTimeProbability(startMs, StartPrediction.PriorServiceMs(tokensPerSecond, task.Spec.MaxTokens), left)
                     : null;
-                (reports ??= []).Add((task, new MetricsFrame(depth, 0, 0, onTime, remainingMs, QueuePosition: position, PredictedStartMs: startMs)));
+                (reports ??= []).Add((task, new QueuedProgress(depth, position, startMs, onTime, remainingMs)));
             }
         }
         foreach (var (task, frame) in reports ?? []) task.TryAppendQueuedMetrics(frame);

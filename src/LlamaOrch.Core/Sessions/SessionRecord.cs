@@ -9,7 +9,8 @@ internal sealed class SessionRecord(string id, long now, SessionBudget? budget)
     /// <summary>How many of the last turns a session report lists.</summary>
     public const int RecentTurnsKept = 16;
 
-    private readonly Queue<SessionTurn> _recent = new();
+    /// <summary>Made at the first finished turn: a session whose tasks still wait (an agent's queued work) holds none.</summary>
+    private Queue<SessionTurn>? _recent;
 
     public string Id { get; } = id;
 
@@ -32,7 +33,7 @@ internal sealed class SessionRecord(string id, long now, SessionBudget? budget)
     /// <summary>Where its last finished turn left its KV, and how many tokens of it.</summary>
     public SessionKv? Kv { get; set; }
 
-    public IEnumerable<SessionTurn> Recent => _recent;
+    public IEnumerable<SessionTurn> Recent => _recent ?? Enumerable.Empty<SessionTurn>();
 
     public void AddTurn(SessionTurn turn)
     {
@@ -40,6 +41,7 @@ internal sealed class SessionRecord(string id, long now, SessionBudget? budget)
         TokensIn += turn.TokensIn;
         TokensCached += turn.TokensCached;
         TokensOut += turn.TokensOut;
+        _recent ??= new Queue<SessionTurn>();
         if (_recent.Count == RecentTurnsKept) _recent.Dequeue();
         _recent.Enqueue(turn);
     }

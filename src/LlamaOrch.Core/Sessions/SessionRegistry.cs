@@ -46,6 +46,12 @@ public sealed class SessionRegistry
         lock (_gate) Touch(sessionId);
     }
 
+    /// <summary>The registry's own instance of the session's id, so that its tasks need no copy each; the id itself when the session is new.</summary>
+    internal string SharedId(string sessionId)
+    {
+        lock (_gate) return _sessions.TryGetValue(sessionId, out var node) ? node.Value.Id : sessionId;
+    }
+
     /// <summary>Whether the session has had <see cref="MaxTurns"/> turns; false when unlimited or for a new session.</summary>
     internal bool TurnLimitReached(string sessionId)
     {

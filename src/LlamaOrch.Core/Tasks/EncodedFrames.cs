@@ -33,6 +33,9 @@ internal sealed class EncodedFrames(ITaskEventEncoder door, int expectedFrames) 
 
     public ITaskEventEncoder Door { get; } = door;
 
+    /// <summary>The next door's encoding of the same log, if another door reads it; the log's chain of doors.</summary>
+    internal EncodedFrames? Next { get; set; }
+
     /// <summary>How many of the log's events this door has encoded, from the first.</summary>
     public int Count { get; private set; }
 

@@ -15,9 +15,12 @@ namespace LlamaOrch.Core.Tasks;
 /// </summary>
 public sealed class OrchestratedTask
 {
-    /// <summary>The task's lock: its own event log, an object no one outside the task locks, so a task needs no lock object of its own.</summary>
-    private readonly object _gate;
     private readonly TimeProvider _time;
+    /// <summary>The correlation id when it is a uuid in its canonical form (what the server makes when the client sent none), else empty.</summary>
+    private readonly Guid _correlationUuid;
+    /// <summary>Any other correlation id as the client sent it; null when <see cref="_correlationUuid"/> holds it.</summary>
+    private readonly string? _correlationText;
+    private readonly TraceParentBytes _traceParent;
     /// <summary>
     /// Aborts the current run's engine request; made when the task first starts (a queued task holds none) and anew
     /// when a requeued task starts again. Null until then: a cancel before any start has no run to abort.
@@ -36,23 +39,34 @@ public sealed class OrchestratedTask
 
     internal OrchestratedTask(TaskSpec spec, string correlationId, PoolRuntime pool, TimeProvider time)
     {
+        // Before the task is stored or queued, so that no other thread reads the spec meanwhile.
+        spec.ShareStrings(pool.Sessions.SharedId(spec.SessionId), pool.Config.Model);
         Spec = spec;
-        CorrelationId = correlationId;
+        // A uuid string is 94 bytes; its 16 are enough when it formats back to the very same text.
+        if (Guid.TryParseExact(correlationId, "D", out var uuid) && IsCanonical(uuid, correlationId)) _correlationUuid = uuid;
+        else _correlationText = correlationId;
         Pool = pool;
         _time = time;
         AdmittedTimestamp = time.GetTimestamp();
         Log = new TaskEventLog(gate: null, ExpectedEvents(spec));
-        _gate = Log.Gate;
     }
+
+    /// <summary>The task's lock: its own event log, an object no one outside the task locks, so a task needs no lock object of its own.</summary>
+    private object Gate => Log;
 
     public TaskSpec Spec { get; }
 
     public string Id => Spec.TaskId;
 
-    public string CorrelationId { get; }
+    /// <summary>The request's <c>X-Correlation-Id</c>, or the uuid the server made for it; formatted anew from its uuid on each read (a few per run).</summary>
+    public string CorrelationId => _correlationText ?? _correlationUuid.ToString("D");
 
     /// <summary>The span of the request that admitted the task: its queue wait and every run hang under it (default when nothing traced it).</summary>
-    internal System.Diagnostics.ActivityContext TraceParent { get; init; }
+    internal System.Diagnostics.ActivityContext TraceParent
+    {
+        get => _traceParent.Context;
+        init => _traceParent = new TraceParentBytes(value);
+    }
 
     internal PoolRuntime Pool { get; }
 
@@ -95,12 +109,12 @@ public sealed class OrchestratedTask
     /// <summary>Whether the task was put back in the queue once (it then runs a second time, on another replica).</summary>
     internal bool WasRequeued
     {
-        get { lock (_gate) return _requeued; }
+        get { lock (Gate) return _requeued; }
     }
 
     public TaskState State
     {
-        get { lock (_gate) return _state; }
+        get { lock (Gate) return _state; }
     }
 
     private TaskState _state = TaskState.Queued;
@@ -114,7 +128,7 @@ public sealed class OrchestratedTask
     /// </summary>
     internal bool TryStart(string replicaId, Func<StartedFrame> frame, out CancellationToken run)
     {
-        lock (_gate)
+        lock (Gate)
         {
             run = default;
             if (_state != TaskState.Queued || _returning) return false;
@@ -140,7 +154,7 @@ public sealed class OrchestratedTask
     internal bool TryRequeue(string reason)
     {
         CancellationTokenSource run;
-        lock (_gate)
+        lock (Gate)
         {
             if (_state != TaskState.Running || _produced || _requeued) return false;
             _state = TaskState.Queued;
@@ -157,7 +171,7 @@ public sealed class OrchestratedTask
     /// <summary>True once for a requeued task whose old run let go of its slot, unless it ended meanwhile: queue it again.</summary>
     internal bool TakeReturning()
     {
-        lock (_gate)
+        lock (Gate)
         {
             if (!_returning) return false;
             _returning = false;
@@ -168,7 +182,7 @@ public sealed class OrchestratedTask
     /// <summary>Appends a token event; false once the task is no longer running (for example cancelled).</summary>
     internal bool TryAppendToken(string text)
     {
-        lock (_gate)
+        lock (Gate)
         {
             if (_state != TaskState.Running) return false;
             _produced = true;
@@ -185,7 +199,7 @@ public sealed class OrchestratedTask
 
     private bool TryAppendResult(TaskEventKind kind, object frame)
     {
-        lock (_gate)
+        lock (Gate)
         {
             if (_state != TaskState.Running) return false;
             _produced = true;
@@ -196,13 +210,13 @@ public sealed class OrchestratedTask
 
     internal int TokensOut
     {
-        get { lock (_gate) return _tokensOut; }
+        get { lock (Gate) return _tokensOut; }
     }
 
     /// <summary>Appends a queued task's <c>metrics</c> frame; nothing once it started or ended (the frame is then stale).</summary>
-    internal void TryAppendQueuedMetrics(MetricsFrame frame)
+    internal void TryAppendQueuedMetrics(QueuedProgress frame)
     {
-        lock (_gate)
+        lock (Gate)
         {
             if (_state == TaskState.Queued && !_returning) Append(TaskEventKind.Metrics, frame, close: false);
         }
@@ -210,7 +224,7 @@ public sealed class OrchestratedTask
 
     internal void TryAppendMetrics(MetricsFrame frame)
     {
-        lock (_gate)
+        lock (Gate)
         {
             if (_state == TaskState.Running) Append(TaskEventKind.Metrics, frame, close: false);
         }
@@ -236,7 +250,7 @@ public sealed class OrchestratedTask
     {
         bool wasQueued;
         string? replicaId;
-        lock (_gate)
+        lock (Gate)
         {
             if (IsTerminal(_state)) return false;
             wasQueued = _state == TaskState.Queued;
@@ -253,12 +267,12 @@ public sealed class OrchestratedTask
 
     private CancellationTokenSource? CurrentRun
     {
-        get { lock (_gate) return _run; }
+        get { lock (Gate) return _run; }
     }
 
     private bool TryFinish(TaskState state, TaskEventKind kind, object last)
     {
-        lock (_gate)
+        lock (Gate)
         {
             if (IsTerminal(_state)) return false;
             FinishLocked(state, kind, last);
@@ -299,6 +313,12 @@ public sealed class OrchestratedTask
     /// generation grows past it by doubling).
     /// </summary>
     private static int ExpectedEvents(TaskSpec spec) => Math.Min(spec.Inputs?.Count ?? spec.MaxTokens ?? 16, 256) + 3;
+
+    private static bool IsCanonical(Guid uuid, string text)
+    {
+        Span<char> canonical = stackalloc char[36];
+        return uuid.TryFormat(canonical, out _, "D") && canonical.SequenceEqual(text);
+    }
 
     private static bool IsTerminal(TaskState state) => state is TaskState.Completed or TaskState.Failed or TaskState.Canceled;
 }

@@ -28,17 +28,19 @@ internal sealed class TaskEventLog(object? gate, int expectedEvents = 16)
     /// </summary>
     internal object Gate => _givenGate ?? this;
 
-    /// <summary>Events a task logs while it waits in a queue: its queued <c>metrics</c> frames, and an end if it never runs.</summary>
-    private const int QueuedEvents = 4;
+    /// <summary>Events a task logs while it waits in a queue: its first queued <c>metrics</c> frame, and an end if it never runs (more double the room).</summary>
+    private const int QueuedEvents = 2;
 
     /// <summary>Room for a queued task's few events; the run's expected count is reserved when it starts (see <see cref="Add"/>).</summary>
     private Entry[] _entries = new Entry[Math.Min(expectedEvents, QueuedEvents)];
     private int _count;
     private byte[] _text = [];
     private int _textLength;
-    private List<object>? _payloads;
-    private EncodedFrames? _firstDoor;
-    private List<EncodedFrames>? _moreDoors;
+    /// <summary>The other kinds' records, in order (no list object around them: a queued task has one or two).</summary>
+    private object[]? _payloads;
+    private int _payloadCount;
+    /// <summary>The doors' encodings, the first door's first, chained through <see cref="EncodedFrames.Next"/> (one field, where most tasks have one door).</summary>
+    private EncodedFrames? _doors;
     /// <summary>The first waiting reader's wait, reused for every wait of whichever reader finds it free.</summary>
     private ReaderSignal? _signal;
     /// <summary>A reader waits on <see cref="_signal"/>: the next append or pulse releases it.</summary>
@@ -66,8 +68,11 @@ internal sealed class TaskEventLog(object? gate, int expectedEvents = 16)
     /// </summary>
     public LogWakeup AppendLocked(TaskEventKind kind, object payload, bool close)
     {
-        (_payloads ??= new List<object>(QueuedEvents)).Add(payload);
-        Add(new Entry(kind, _payloads.Count - 1, 0, 0));
+        // Two to start with: a queued task's metrics frame and its end, when it never runs.
+        _payloads ??= new object[2];
+        if (_payloadCount == _payloads.Length) Array.Resize(ref _payloads, _payloadCount * 2);
+        _payloads[_payloadCount] = payload;
+        Add(new Entry(kind, _payloadCount++, 0, 0));
         return Released(close);
     }
 
@@ -145,10 +150,10 @@ internal sealed class TaskEventLog(object? gate, int expectedEvents = 16)
             _closed = true;
             // Every door that had readers gets its last frames now and gives back its spare room: a reader that
             // left before the end never asks again, and the task is retained for a while.
-            if (_firstDoor is not null) CatchUp(_firstDoor);
-            foreach (var door in _moreDoors ?? []) CatchUp(door);
+            for (var door = _doors; door is not null; door = door.Next) CatchUp(door);
             Array.Resize(ref _entries, _count);
             Array.Resize(ref _text, _textLength);
+            if (_payloads is not null) Array.Resize(ref _payloads, _payloadCount);
         }
         var signal = _signalArmed ? _signal : null;
         _signalArmed = false;
@@ -181,27 +186,28 @@ internal sealed class TaskEventLog(object? gate, int expectedEvents = 16)
             var entry = _entries[index];
             sink.Add(entry.Kind == TaskEventKind.Token
                 ? new TaskEventRecord(entry.Kind, Encoding.UTF8.GetString(_text, entry.TextStart, entry.TextLength), entry.Number, null)
-                : new TaskEventRecord(entry.Kind, null, 0, _payloads![entry.Number]));
+                : new TaskEventRecord(entry.Kind, null, 0, PayloadOf(entry)));
         }
         return (Math.Max(from, _count), _closed);
     }
 
     private TaskEventView View(Entry entry) => entry.Kind == TaskEventKind.Token
         ? new TaskEventView(entry.Kind, _text.AsSpan(entry.TextStart, entry.TextLength), entry.Number, null)
-        : new TaskEventView(entry.Kind, default, 0, _payloads![entry.Number]);
+        : new TaskEventView(entry.Kind, default, 0, PayloadOf(entry));
+
+    /// <summary>The contract record of a non-token event; a queued task's compact progress becomes its <c>metrics</c> frame here.</summary>
+    private object PayloadOf(Entry entry) => _payloads![entry.Number] is QueuedProgress queued ? queued.ToFrame() : _payloads[entry.Number];
 
     private EncodedFrames FramesOf(ITaskEventEncoder door)
     {
-        if (_firstDoor is null) return _firstDoor = new EncodedFrames(door, expectedEvents);
-        if (ReferenceEquals(_firstDoor.Door, door)) return _firstDoor;
-        _moreDoors ??= new List<EncodedFrames>(2);
-        foreach (var frames in _moreDoors)
+        if (_doors is null) return _doors = new EncodedFrames(door, expectedEvents);
+        var last = _doors;
+        for (var frames = _doors; frames is not null; frames = frames.Next)
         {
             if (ReferenceEquals(frames.Door, door)) return frames;
+            last = frames;
         }
-        var added = new EncodedFrames(door, Math.Max(_count, expectedEvents));
-        _moreDoors.Add(added);
-        return added;
+        return last.Next = new EncodedFrames(door, Math.Max(_count, expectedEvents));
     }
 
     /// <summary>

@@ -3,10 +3,13 @@ namespace LlamaOrch.Core.Tasks;
 /// <summary>A validated task: every field has been checked and defaulted.</summary>
 public sealed record TaskSpec
 {
+    private string _sessionId = "";
+    private string _modelRef = "";
+
     public required string TaskId { get; init; }
-    public required string SessionId { get; init; }
+    public required string SessionId { get => _sessionId; init => _sessionId = value; }
     public required Workload Workload { get; init; }
-    public required string ModelRef { get; init; }
+    public required string ModelRef { get => _modelRef; init => _modelRef = value; }
     public required EngineKind Engine { get; init; }
     /// <summary>The context the task needs per slot; null for whatever the pool that runs it has.</summary>
     public int? Ctx { get; init; }
@@ -37,6 +40,17 @@ public sealed record TaskSpec
 
     /// <summary>Store the task's transcript as an artifact at its end (completions only).</summary>
     public bool Transcript { get; init; }
+
+    /// <summary>
+    /// Lets the spec hold the given instances of its session id and model ref where they are equal to its own (the
+    /// session's and the pool's strings): each task of one session and one model otherwise keeps copies of its own,
+    /// 94 and ~50 bytes, for as long as it waits or is retained. Only while the task is not yet shared with other threads.
+    /// </summary>
+    internal void ShareStrings(string sessionId, string modelRef)
+    {
+        if (string.Equals(_sessionId, sessionId, StringComparison.Ordinal)) _sessionId = sessionId;
+        if (string.Equals(_modelRef, modelRef, StringComparison.Ordinal)) _modelRef = modelRef;
+    }
 }
 
 /// <param name="RequiredDevices">The devices the task may run on ("cpu" or GPU indices); null for any.</param>
