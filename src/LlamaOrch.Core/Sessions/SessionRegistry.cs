@@ -14,9 +14,14 @@ namespace LlamaOrch.Core.Sessions;
 /// </summary>
 public sealed class SessionRegistry
 {
-    private readonly Dictionary<string, LinkedListNode<SessionRecord>> _sessions = new(StringComparer.Ordinal);
-    /// <summary>Least recently used first, so that the one to forget when full is found at once.</summary>
-    private readonly LinkedList<SessionRecord> _byLastUse = new();
+    private readonly Dictionary<string, SessionRecord> _sessions = new(StringComparer.Ordinal);
+    /// <summary>
+    /// The ends of the chain of sessions by last use (<see cref="SessionRecord.Older"/>, <see cref="SessionRecord.Newer"/>),
+    /// least recently used first, so that the one to forget when full is found at once. The links live in the records:
+    /// a list node of its own per session would be 48 bytes more.
+    /// </summary>
+    private SessionRecord? _oldest;
+    private SessionRecord? _newest;
     private readonly Lock _gate = new();
     private readonly TimeProvider _time;
     private readonly BudgetPolicy _budgets;
@@ -49,7 +54,7 @@ public sealed class SessionRegistry
     /// <summary>The registry's own instance of the session's id, so that its tasks need no copy each; the id itself when the session is new.</summary>
     internal string SharedId(string sessionId)
     {
-        lock (_gate) return _sessions.TryGetValue(sessionId, out var node) ? node.Value.Id : sessionId;
+        lock (_gate) return _sessions.TryGetValue(sessionId, out var session) ? session.Id : sessionId;
     }
 
     /// <summary>Whether the session has had <see cref="MaxTurns"/> turns; false when unlimited or for a new session.</summary>
@@ -157,7 +162,7 @@ public sealed class SessionRegistry
         {
             var session = Live(sessionId);
             if (session is null) return false;
-            Forget(_sessions[sessionId]);
+            Forget(session);
             kv = session.Kv;
         }
 
@@ -175,35 +180,54 @@ public sealed class SessionRegistry
 
     private SessionRecord? Live(string sessionId)
     {
-        if (!_sessions.TryGetValue(sessionId, out var node)) return null;
-        if (_time.GetElapsedTime(node.Value.LastUse) < IdleTtl) return node.Value;
-        Forget(node);
+        if (!_sessions.TryGetValue(sessionId, out var session)) return null;
+        if (_time.GetElapsedTime(session.LastUse) < IdleTtl) return session;
+        Forget(session);
         return null;
     }
 
     private SessionRecord Touch(string sessionId)
     {
         var now = _time.GetTimestamp();
-        if (Live(sessionId) is not null)
+        if (Live(sessionId) is { } live)
         {
-            var node = _sessions[sessionId];
-            node.Value.LastUse = now;
-            _byLastUse.Remove(node);
-            _byLastUse.AddLast(node);
-            return node.Value;
+            live.LastUse = now;
+            Unlink(live);
+            Append(live);
+            return live;
         }
 
         // Ended sessions leave from the front as new ones come, so idle ones do not pile up until the capacity.
-        while (_byLastUse.First is { } idlest && _time.GetElapsedTime(idlest.Value.LastUse, now) >= IdleTtl) Forget(idlest);
-        if (_sessions.Count >= Capacity) Forget(_byLastUse.First!);
-        var added = _byLastUse.AddLast(new SessionRecord(sessionId, now, _budgets.Mode == BudgetMode.Off ? null : new SessionBudget(_budgets, sessionId)));
+        while (_oldest is { } idlest && _time.GetElapsedTime(idlest.LastUse, now) >= IdleTtl) Forget(idlest);
+        if (_sessions.Count >= Capacity) Forget(_oldest!);
+        var added = new SessionRecord(sessionId, now, _budgets.Mode == BudgetMode.Off ? null : new SessionBudget(_budgets, sessionId));
+        Append(added);
         _sessions[sessionId] = added;
-        return added.Value;
+        return added;
     }
 
-    private void Forget(LinkedListNode<SessionRecord> node)
+    private void Forget(SessionRecord session)
     {
-        _sessions.Remove(node.Value.Id);
-        _byLastUse.Remove(node);
+        _sessions.Remove(session.Id);
+        Unlink(session);
+    }
+
+    /// <summary>Puts the session at the newest end of the chain.</summary>
+    private void Append(SessionRecord session)
+    {
+        session.Older = _newest;
+        session.Newer = null;
+        if (_newest is null) _oldest = session;
+        else _newest.Newer = session;
+        _newest = session;
+    }
+
+    private void Unlink(SessionRecord session)
+    {
+        if (session.Older is null) _oldest = session.Newer;
+        else session.Older.Newer = session.Newer;
+        if (session.Newer is null) _newest = session.Older;
+        else session.Newer.Older = session.Older;
+        session.Older = session.Newer = null;
     }
 }

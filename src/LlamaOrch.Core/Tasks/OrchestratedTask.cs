@@ -22,6 +22,13 @@ public sealed class OrchestratedTask
     private readonly string? _correlationText;
     private readonly TraceParentBytes _traceParent;
     /// <summary>
+    /// What <see cref="PredictedStartMs"/> and <see cref="FinishedTimestamp"/> hold for "none": a long beside a flag, as a
+    /// <c>long?</c> is, takes 16 bytes, where this value, which neither can take, costs nothing.
+    /// </summary>
+    private const long None = long.MinValue;
+    private long _predictedStartMs = None;
+    private long _finishedTimestamp = None;
+    /// <summary>
     /// Aborts the current run's engine request; made when the task first starts (a queued task holds none) and anew
     /// when a requeued task starts again. Null until then: a cancel before any start has no run to abort.
     /// </summary>
@@ -94,7 +101,11 @@ public sealed class OrchestratedTask
 
     public int AdmissionQueuePosition { get; internal set; }
 
-    public long? PredictedStartMs { get; internal set; }
+    public long? PredictedStartMs
+    {
+        get => _predictedStartMs == None ? null : _predictedStartMs;
+        internal set => _predictedStartMs = value ?? None;
+    }
 
     /// <summary>The engine slot of its current run and why that one; set under the pool's lock when it is dispatched.</summary>
     internal (int Slot, SlotWarmth Warmth) EngineSlot { get; set; } = (EngineCompletionRequest.AnySlot, SlotWarmth.Cold);
@@ -120,7 +131,7 @@ public sealed class OrchestratedTask
     private TaskState _state = TaskState.Queued;
 
     /// <summary>When the task reached a terminal state (a timestamp), for retention.</summary>
-    internal long? FinishedTimestamp { get; private set; }
+    internal long? FinishedTimestamp => _finishedTimestamp == None ? null : _finishedTimestamp;
 
     /// <summary>
     /// Starts a run; <paramref name="run"/> is cancelled when that run must stop (cancel, drain, shutdown,
@@ -283,13 +294,13 @@ public sealed class OrchestratedTask
     private void FinishLocked(TaskState state, TaskEventKind kind, object last)
     {
         _state = state;
-        FinishedTimestamp = _time.GetTimestamp();
+        _finishedTimestamp = _time.GetTimestamp();
         // Charged from the very frame the stream ends with, so a session's charges add up to its streams' counts; and
         // before that frame is written, so a client that has read it finds the charge in the session already.
         // The ledger's lock takes no other lock, so taking it under this one cannot deadlock.
         if (Budget is { } budget)
         {
-            var runMs = _replicaId is null ? 0 : (long)_time.GetElapsedTime(_startedTimestamp, FinishedTimestamp.Value).TotalMilliseconds;
+            var runMs = _replicaId is null ? 0 : (long)_time.GetElapsedTime(_startedTimestamp, _finishedTimestamp).TotalMilliseconds;
             var (tokensIn, tokensOut) = last switch
             {
                 EndFrame end => (end.TokensIn, end.TokensOut),

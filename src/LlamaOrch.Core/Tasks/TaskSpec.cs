@@ -5,6 +5,8 @@ public sealed record TaskSpec
 {
     private string _sessionId = "";
     private string _modelRef = "";
+    /// <summary>The fields most tasks leave at their defaults, in one object all such tasks share (a spec is then 40 bytes smaller).</summary>
+    private RareFields _rare = RareFields.None;
 
     public required string TaskId { get; init; }
     public required string SessionId { get => _sessionId; init => _sessionId = value; }
@@ -21,25 +23,56 @@ public sealed record TaskSpec
     /// <summary>The profile's values with the task's allowed overrides applied.</summary>
     public required Engines.SamplingProfile Sampling { get; init; }
     public string? Prompt { get; init; }
-    public IReadOnlyList<string>? Inputs { get; init; }
+    public IReadOnlyList<string>? Inputs
+    {
+        get => _rare.Inputs;
+        init { if (!ReferenceEquals(value, _rare.Inputs)) _rare = _rare with { Inputs = value }; }
+    }
+
     /// <summary>Tokens to generate at most; null to generate until end of sequence or a full context (llama.cpp's n_predict -1).</summary>
     public int? MaxTokens { get; init; }
 
     /// <summary>Milliseconds from admission within which the task must finish; 0 means no deadline.</summary>
     public required long DeadlineMs { get; init; }
 
-    public int? ExpectedTokens { get; init; }
-    public KvHint? KvHint { get; init; }
-    public PlacementSpec? Placement { get; init; }
+    public int? ExpectedTokens
+    {
+        get => _rare.ExpectedTokens;
+        init { if (value != _rare.ExpectedTokens) _rare = _rare with { ExpectedTokens = value }; }
+    }
+
+    public KvHint? KvHint
+    {
+        get => _rare.KvHint;
+        init { if (value != _rare.KvHint) _rare = _rare with { KvHint = value }; }
+    }
+
+    public PlacementSpec? Placement
+    {
+        get => _rare.Placement;
+        init { if (!ReferenceEquals(value, _rare.Placement)) _rare = _rare with { Placement = value }; }
+    }
 
     /// <summary>Strings that end generation when the model writes one; the engine leaves them out of the output.</summary>
-    public IReadOnlyList<string>? Stop { get; init; }
+    public IReadOnlyList<string>? Stop
+    {
+        get => _rare.Stop;
+        init { if (!ReferenceEquals(value, _rare.Stop)) _rare = _rare with { Stop = value }; }
+    }
 
     /// <summary>A GBNF grammar (llama.cpp's syntax, root rule <c>root</c>) constraining every generated token; null for none.</summary>
-    public string? Grammar { get; init; }
+    public string? Grammar
+    {
+        get => _rare.Grammar;
+        init { if (!ReferenceEquals(value, _rare.Grammar)) _rare = _rare with { Grammar = value }; }
+    }
 
     /// <summary>Store the task's transcript as an artifact at its end (completions only).</summary>
-    public bool Transcript { get; init; }
+    public bool Transcript
+    {
+        get => _rare.Transcript;
+        init { if (value != _rare.Transcript) _rare = _rare with { Transcript = value }; }
+    }
 
     /// <summary>
     /// Lets the spec hold the given instances of its session id and model ref where they are equal to its own (the
@@ -51,6 +84,13 @@ public sealed record TaskSpec
         if (string.Equals(_sessionId, sessionId, StringComparison.Ordinal)) _sessionId = sessionId;
         if (string.Equals(_modelRef, modelRef, StringComparison.Ordinal)) _modelRef = modelRef;
     }
+}
+
+/// <summary>A spec's fields that are set on few tasks; <see cref="None"/> is every default, shared.</summary>
+internal sealed record RareFields(
+    int? ExpectedTokens, KvHint? KvHint, IReadOnlyList<string>? Inputs, PlacementSpec? Placement, IReadOnlyList<string>? Stop, string? Grammar, bool Transcript)
+{
+    public static readonly RareFields None = new(null, null, null, null, null, null, false);
 }
 
 /// <param name="RequiredDevices">The devices the task may run on ("cpu" or GPU indices); null for any.</param>

@@ -43,4 +43,38 @@ public sealed class SessionRegistryTests
         Assert.False(await sessions.DeleteAsync("new", CancellationToken.None));
         Assert.Null(sessions.Find("new"));
     }
+
+    [Fact]
+    public async Task Sessions_are_forgotten_in_order_of_last_use_whichever_was_used_or_deleted_in_between()
+    {
+        var sessions = new SessionRegistry(_time, TimeSpan.FromHours(1), capacity: 3);
+        foreach (var id in new[] { "a", "b", "c" })
+        {
+            sessions.Admitted(id);
+            _time.Advance(TimeSpan.FromSeconds(1));
+        }
+        sessions.Admitted("b");                                        // a, c, b
+        Assert.True(await sessions.DeleteAsync("c", CancellationToken.None)); // a, b (from the middle)
+        sessions.Admitted("d");                                        // a, b, d: not full before it
+        Assert.All(new[] { "a", "b", "d" }, id => Assert.NotNull(sessions.Find(id)));
+
+        sessions.Admitted("e");                                        // full: a goes
+        Assert.Null(sessions.Find("a"));
+        sessions.Admitted("f");                                        // then b
+        Assert.Null(sessions.Find("b"));
+        Assert.True(await sessions.DeleteAsync("f", CancellationToken.None)); // from the newest end
+        sessions.Admitted("d");                                        // e, d
+        sessions.Admitted("g");                                        // e, d, g
+        sessions.Admitted("h");                                        // full: e goes
+        Assert.Null(sessions.Find("e"));
+        Assert.All(new[] { "d", "g", "h" }, id => Assert.NotNull(sessions.Find(id)));
+
+        // All idle past the ttl: the next new session finds every one of them gone, the chain empty behind it.
+        _time.Advance(TimeSpan.FromHours(1));
+        sessions.Admitted("i");
+        sessions.Admitted("j");
+        Assert.All(new[] { "d", "g", "h" }, id => Assert.Null(sessions.Find(id)));
+        Assert.NotNull(sessions.Find("i"));
+        Assert.NotNull(sessions.Find("j"));
+    }
 }
