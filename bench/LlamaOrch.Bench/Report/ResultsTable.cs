@@ -76,15 +76,14 @@ internal static class ResultsTable
 
     private static string HeapOf(long? heap) => heap is { } bytes ? $", heap {Format.MiB(bytes)}" : "";
 
-    /// <summary>How much more one reading's growth is than another's, per item.</summary>
-    private static string PerDifference(Scenarios.MemoryReading before, Scenarios.MemoryReading with, Scenarios.MemoryReading baseBefore, Scenarios.MemoryReading baseWith, long items)
-    {
-        string Size(long value) => $"{value / (double)items:0} B";
-        var rss = $"RSS {Size(with.Rss - before.Rss - (baseWith.Rss - baseBefore.Rss))}";
-        return before.Heap is { } from && with.Heap is { } to && baseBefore.Heap is { } baseFrom && baseWith.Heap is { } baseTo
-            ? $"{rss}, heap {Size(to - from - (baseTo - baseFrom))}"
-            : $"{rss} (heap: n/a without --gcdump)";
-    }
+    /// <summary>
+    /// How much more one reading's growth of the live heap is than another's, per item. Heap only: the second reading's
+    /// RSS reuses what the first one grew, so a difference of RSS growths says nothing (it even reads negative).
+    /// </summary>
+    private static string PerDifference(Scenarios.MemoryReading before, Scenarios.MemoryReading with, Scenarios.MemoryReading baseBefore, Scenarios.MemoryReading baseWith, long items) =>
+        before.Heap is { } from && with.Heap is { } to && baseBefore.Heap is { } baseFrom && baseWith.Heap is { } baseTo
+            ? $"heap {(to - from - (baseTo - baseFrom)) / (double)items:0} B"
+            : "heap: n/a without --gcdump";
 
     /// <summary>The growth from one reading to the next, per item: RSS and, where both readings have it, the live heap.</summary>
     private static string Per(Scenarios.MemoryReading before, Scenarios.MemoryReading with, long items, bool bytes = false)
