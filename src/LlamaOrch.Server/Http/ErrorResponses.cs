@@ -48,7 +48,7 @@ internal static class ErrorResponses
         // check, the body reader, the limits, routing, the door itself), so their SDKs raise their own errors.
         if (AnthropicErrors.Owns(context)) return AnthropicErrors.WriteAsync(context, status, envelope);
         if (OpenAiEndpoints.Owns(context.Request.Path)) return OpenAiErrors.WriteAsync(response, status, envelope);
-        return response.WriteAsJsonAsync(envelope with { Engine = envelope.Engine ?? ErrorEnvelope.NoEngine, CorrelationId = CorrelationIdMiddleware.Of(context) },
+        return JsonAnswer.WriteAsync(response, envelope with { Engine = envelope.Engine ?? ErrorEnvelope.NoEngine, CorrelationId = CorrelationIdMiddleware.Of(context) },
             ContractsJsonContext.Default.ErrorEnvelope, contentType: "application/json");
     }
 
