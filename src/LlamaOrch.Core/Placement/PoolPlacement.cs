@@ -117,8 +117,7 @@ internal sealed class PoolPlacement(PoolRegistry pools, PlacementContext context
     private static bool Feasible(TaskSpec spec, PoolRuntime pool)
     {
         if (!pool.Config.Workloads.Contains(spec.Workload)) return false;
-        if ((spec.Ctx ?? spec.MaxTokens ?? 0) > pool.CtxMax) return false;
-        if (pool.IsDraining || pool.IsStopped || !pool.CanTakeTasks) return false;
+        if (!pool.CanAdmit(spec.Ctx ?? spec.MaxTokens ?? 0)) return false;
         return spec.Placement?.RequiredDevices is null || pool.LoadFor(spec.Placement, null).OnAllowedDevice;
     }
 
