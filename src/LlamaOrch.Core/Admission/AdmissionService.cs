@@ -84,8 +84,9 @@ public sealed class AdmissionService
     private PoolRuntime? FirstServing(string modelRef)
     {
         var names = NamesOf(modelRef);
-        foreach (var pool in _pools.All)
-            if (PoolRegistry.Names(names, pool.Config.Model)) return pool;
+        var pools = _pools.All;
+        for (var index = 0; index < pools.Count; index++)
+            if (PoolRegistry.Names(names, pools[index].Config.Model)) return pools[index];
         return null;
     }
 

@@ -37,12 +37,8 @@ internal sealed class PoolPlacement(PoolRegistry pools, PlacementContext context
     {
         const string rules = "pin";
         PoolRuntime? pool = null;
-        foreach (var candidate in serving)
-        {
-            if (candidate.Id != poolId) continue;
-            pool = candidate;
-            break;
-        }
+        for (var index = 0; index < serving.Count && pool is null; index++)
+            if (serving[index].Id == poolId) pool = serving[index];
         if (pool is null)
         {
             var problem = pools.Find(poolId) is { } other
@@ -60,8 +56,9 @@ internal sealed class PoolPlacement(PoolRegistry pools, PlacementContext context
         // One pass without allocating: most admissions weigh a single pool, and a full queue's 429 passes here too.
         PoolRuntime? first = null;
         List<PoolRuntime>? feasible = null;
-        foreach (var pool in serving)
+        for (var index = 0; index < serving.Count; index++)
         {
+            var pool = serving[index];
             if (!Feasible(spec, pool)) continue;
             if (first is null) first = pool;
             else (feasible ??= [first]).Add(pool);

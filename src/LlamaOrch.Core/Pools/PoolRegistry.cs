@@ -10,16 +10,20 @@ public sealed class PoolRegistry(IReadOnlyList<PoolRuntime> pools)
     public PoolRuntime? Find(string id)
     {
         // Loops rather than LINQ: both run on every admission, a full queue's 429 included.
-        foreach (var pool in All)
-            if (string.Equals(pool.Id, id, StringComparison.Ordinal)) return pool;
+        // Indexed: foreach over an IReadOnlyList boxes its enumerator.
+        for (var index = 0; index < All.Count; index++)
+            if (string.Equals(All[index].Id, id, StringComparison.Ordinal)) return All[index];
         return null;
     }
 
     public IReadOnlyList<PoolRuntime> Serving(IReadOnlyList<string> modelNames, EngineKind engine)
     {
         var serving = new List<PoolRuntime>(1);
-        foreach (var pool in All)
+        for (var index = 0; index < All.Count; index++)
+        {
+            var pool = All[index];
             if (pool.Config.Engine == engine && Names(modelNames, pool.Config.Model)) serving.Add(pool);
+        }
         return serving;
     }
 
