@@ -42,6 +42,11 @@ internal static class BenchCommandLine
         "--flood-s", "N", Defaults.FloodSeconds, PositiveNumber(allowZero: false), "not a positive number",
         "measured seconds of the full-queue flood");
 
+    private static readonly Option<string?> Only = Valued<string?>(
+        "--only", "NAME", null, (string text, out string? value) => { value = text; return BenchOptions.OnlyScenarios.Contains(text); },
+        $"not one of: {string.Join(", ", BenchOptions.OnlyScenarios)}",
+        "instead of the usual bench, only this part of it: flood (the full-queue flood against orchestratord, then against llorch-bare; about 20 s)");
+
     private static readonly Option<int> Queued = Valued(
         "--queued", "N", Defaults.Queued, TryParsePositive, "not a positive integer",
         "tasks held queued for the memory reading");
@@ -154,6 +159,7 @@ internal static class BenchCommandLine
             TokensPerSecond = parsed.GetValue(Tps),
             FloodClients = parsed.GetValue(FloodClients),
             FloodSeconds = parsed.GetValue(FloodSeconds),
+            Only = parsed.GetValue(Only),
             Queued = parsed.GetValue(Queued),
             Live = parsed.GetValue(Live),
             GcDump = parsed.GetValue(GcDump),
@@ -194,7 +200,7 @@ internal static class BenchCommandLine
             Run: dotnet run -c Release --project bench/LlamaOrch.Bench -- [options]
             """)
         {
-            Levels, Duration, Warmup, MaxTokens, Tps, FloodClients, FloodSeconds, Queued, Live, GcDump, PredictDepths, PredictSlots,
+            Levels, Duration, Warmup, MaxTokens, Tps, FloodClients, FloodSeconds, Only, Queued, Live, GcDump, PredictDepths, PredictSlots,
             OpenAiLevels, UpstreamLevels, SessionTurns, SessionTokens, SessionModel, ScaleReplicas, ScalePools, ScaleSlots, ScaleDepths,
             ScaleAdmissions, ScaleDispatches, ScaleTps, OrchestratorArgs, OrchestratorEnvironment,
         };

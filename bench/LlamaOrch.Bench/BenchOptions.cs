@@ -18,6 +18,13 @@ internal sealed record BenchOptions
     public double FloodSeconds { get; init; } = 5;
     public int Queued { get; init; } = 1000;
 
+    /// <summary>The parts of the bench <c>--only</c> can run alone.</summary>
+    public const string OnlyFlood = "flood";
+    public static readonly IReadOnlyList<string> OnlyScenarios = [OnlyFlood];
+
+    /// <summary>One part of the usual bench to run alone (<see cref="OnlyScenarios"/>); null for all of it.</summary>
+    public string? Only { get; init; }
+
     /// <summary>Streams held open past their first token for the per-stream memory reading.</summary>
     public int Live { get; init; } = 256;
 

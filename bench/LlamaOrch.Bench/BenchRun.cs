@@ -57,6 +57,14 @@ internal sealed class BenchRun(BenchOptions options, RepoLayout layout, ChildPro
             return;
         }
 
+        if (options.Only == BenchOptions.OnlyFlood)
+        {
+            var (orchFlood, bareOnly, bareProcess) = await RunFloodsAsync(cancellationToken);
+            bareProcess.Child.Kill();
+            FloodTable.Print(Console.Out, orchFlood, bareOnly);
+            return;
+        }
+
         if (options.ScaleReplicas is not null)
         {
             var scale = await new ScaleScenario(options, layout, children, http, _apiToken, workDirectory).RunAsync(Progress, cancellationToken);
@@ -100,9 +108,28 @@ internal sealed class BenchRun(BenchOptions options, RepoLayout layout, ChildPro
         engine.Child.Kill();
         orchestrator.Child.Kill();
 
+        var (flood, bareFlood, bare) = await RunFloodsAsync(cancellationToken);
+
+        var submitModes = await RunSubmitModesAsync(layout, bare, bodies, cancellationToken);
+        bare.Child.Kill();
+
+        var checks = Targets.Evaluate(streaming, flood);
+        ResultsTable.Print(Console.Out, options, (engineRoundTrip, orchRoundTrip), memory, streaming, flood, checks);
+        BaselineTable.Print(Console.Out, options, flood, bareFlood, submitModes);
+    }
+
+    /// <summary>
+    /// The full-queue flood against a fresh orchestratord, then the same flood against llorch-bare's fixed 429, which
+    /// is left running for the submit modes.
+    /// </summary>
+    private async Task<(FloodResult Orch, FloodResult Bare, BareKestrelProcess BareProcess)> RunFloodsAsync(CancellationToken cancellationToken)
+    {
+        var self = Environment.ProcessId;
         Progress($"queue full: {options.FloodClients} clients against a queue of {SlowQueueCapacity}");
         var slow = await OrchestratorProcess.StartAsync(children, layout, "orchestratord-flood",
             [new PoolSpec(SlowPool, SlowModel, Slots: 1, SlowQueueCapacity)], _apiToken, workDirectory, options, http, cancellationToken);
+        // For a profiler or dotnet-counters to attach to during the flood (its measured window follows a 3 s warm-up).
+        Progress($"queue full: orchestratord pid {slow.Pid}");
         var floodBodies = new RequestBodies(SlowModel, maxTokens: 1000, options.CtxPerSlot);
         var flood = await new QueueFullScenario(http, new Uri(slow.BaseAddress, "v1/tasks"),
             new CpuMeter([("orch", () => [slow.Pid]), ("engine", () => slow.EnginePids), ("bench", () => [self])]),
@@ -114,13 +141,7 @@ internal sealed class BenchRun(BenchOptions options, RepoLayout layout, ChildPro
         var bareFlood = await new QueueFullScenario(http, new Uri(bare.BaseAddress, "full/v1/tasks"),
             new CpuMeter([("bare", () => [bare.Pid]), ("bench", () => [self])]),
             _apiToken, floodBodies, options.FloodClients, FloodWarmup, TimeSpan.FromSeconds(options.FloodSeconds)).RunAsync(cancellationToken);
-
-        var submitModes = await RunSubmitModesAsync(layout, bare, bodies, cancellationToken);
-        bare.Child.Kill();
-
-        var checks = Targets.Evaluate(streaming, flood);
-        ResultsTable.Print(Console.Out, options, (engineRoundTrip, orchRoundTrip), memory, streaming, flood, checks);
-        BaselineTable.Print(Console.Out, options, flood, bareFlood, submitModes);
+        return (flood, bareFlood, bare);
     }
 
     /// <summary>
@@ -292,6 +313,8 @@ internal sealed class BenchRun(BenchOptions options, RepoLayout layout, ChildPro
             Console.WriteLine($"scale run: {string.Join(",", scale)} replicas x {options.ScaleSlots} slots over {string.Join(",", options.ScalePools)} pool(s); queue depths {string.Join(",", options.ScaleDepths)}");
         else if (options.SessionTurns is { } turns)
             Console.WriteLine($"session run: {turns} turns growing to about {options.SessionTokens} prompt tokens, reuse against kv_hint cold");
+        else if (options.Only == BenchOptions.OnlyFlood)
+            Console.WriteLine($"flood only: {options.FloodClients} clients, 3 s warm-up + {options.FloodSeconds:0.#} s measured per server; load average at start {File.ReadAllText("/proc/loadavg").Trim()}");
         else Console.WriteLine($"levels {string.Join(",", options.Levels)} streams; {options.WarmupSeconds:0.#} s warm-up + {options.DurationSeconds:0.#} s measured per level and path");
         if (options.OrchestratorArgs.Count > 0 || options.OrchestratorEnvironment.Count > 0)
             Console.WriteLine($"orchestratord extra: {string.Join(" ", options.OrchestratorEnvironment.Select(e => $"{e.Key}={e.Value}").Concat(options.OrchestratorArgs))}");

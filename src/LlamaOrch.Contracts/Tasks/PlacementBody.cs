@@ -2,10 +2,10 @@ namespace LlamaOrch.Contracts.Tasks;
 
 public sealed record PlacementBody
 {
-    public string? Mode { get; init; }
-    public string? PinPoolId { get; init; }
-    public List<string>? PreferPools { get; init; }
-    public List<string>? AvoidPools { get; init; }
-    public string? RequireDeviceMask { get; init; }
-    public bool? AllowFallback { get; init; }
+    public string? Mode { get; set; }
+    public string? PinPoolId { get; set; }
+    public List<string>? PreferPools { get; set; }
+    public List<string>? AvoidPools { get; set; }
+    public string? RequireDeviceMask { get; set; }
+    public bool? AllowFallback { get; set; }
 }

@@ -69,13 +69,26 @@ public sealed class AdmissionService
             model = _defaultModel ?? TheOnlyModel(workload, out problem);
             if (model is null) return body;
         }
-        var engine = body.Engine ?? WireNames.Of(_pools.All.FirstOrDefault(p => NamesOf(model).Contains(p.Config.Model))?.Config.Engine ?? EngineKind.LlamaCpp);
-        return body with { ModelRef = model, Engine = engine };
+        var engine = body.Engine ?? WireNames.Of(FirstServing(model)?.Config.Engine ?? EngineKind.LlamaCpp);
+        // Nothing to fill (a client that names both): the body as it came, not a copy.
+        return string.Equals(model, body.ModelRef, StringComparison.Ordinal) && string.Equals(engine, body.Engine, StringComparison.Ordinal)
+            ? body
+            : body with { ModelRef = model, Engine = engine };
     }
 
     /// <summary>The pool whose id <paramref name="name"/> is, when no pool serves a model by that name (a model's own name wins).</summary>
     private PoolRuntime? PoolNamed(string name) =>
-        _pools.Find(name) is { } pool && !_pools.All.Any(p => NamesOf(name).Contains(p.Config.Model)) ? pool : null;
+        _pools.Find(name) is { } pool && FirstServing(name) is null ? pool : null;
+
+    /// <summary>The first pool (in configuration order) whose model is one of the names <paramref name="modelRef"/> goes by.</summary>
+    private PoolRuntime? FirstServing(string modelRef)
+    {
+        var names = NamesOf(modelRef);
+        var pools = _pools.All;
+        for (var index = 0; index < pools.Count; index++)
+            if (PoolRegistry.Names(names, pools[index].Config.Model)) return pools[index];
+        return null;
+    }
 
     private string? TheOnlyModel(Workload workload, out Rejection? problem)
     {

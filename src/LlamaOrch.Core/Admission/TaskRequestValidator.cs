@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Security.Cryptography;
-using System.Text;
 using LlamaOrch.Contracts.Tasks;
 using LlamaOrch.Core.Engines;
 using LlamaOrch.Core.Tasks;
@@ -129,12 +127,7 @@ public static class TaskRequestValidator
     }
 
     /// <summary>The same task id always gives the same seed, so a retried task reproduces its stream.</summary>
-    public static long SeedFromTaskId(string taskId)
-    {
-        Span<byte> hash = stackalloc byte[32];
-        SHA256.HashData(Encoding.UTF8.GetBytes(TaskStore.CanonicalId(taskId)), hash);
-        return BitConverter.ToUInt32(hash);
-    }
+    public static long SeedFromTaskId(string taskId) => TaskSeed.FromTaskId(taskId);
 
     private static string? InputsProblem(List<string>? inputs, Workload workload, AdmissionLimits limits)
     {

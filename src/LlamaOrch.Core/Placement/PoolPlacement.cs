@@ -36,7 +36,9 @@ internal sealed class PoolPlacement(PoolRegistry pools, PlacementContext context
     private PoolChoice Pinned(TaskSpec spec, IReadOnlyList<PoolRuntime> serving, string poolId)
     {
         const string rules = "pin";
-        var pool = serving.FirstOrDefault(p => p.Id == poolId);
+        PoolRuntime? pool = null;
+        for (var index = 0; index < serving.Count && pool is null; index++)
+            if (serving[index].Id == poolId) pool = serving[index];
         if (pool is null)
         {
             var problem = pools.Find(poolId) is { } other
@@ -44,17 +46,30 @@ internal sealed class PoolPlacement(PoolRegistry pools, PlacementContext context
                 : $"no pool '{poolId}' (pools: {string.Join(", ", pools.All.Select(p => p.Id))})";
             return PoolChoice.Refused(Rejection.InvalidParams("placement.pin_pool_id", problem), rules);
         }
-        if (Infeasible(spec, [pool]) is { } refusal) return PoolChoice.Refused(refusal, rules);
+        if (!Feasible(spec, pool) && Infeasible(spec, [pool]) is { } refusal) return PoolChoice.Refused(refusal, rules);
         return new PoolChoice(pool, null, rules, Fallback: false);
     }
 
     private PoolChoice Ranked(TaskSpec spec, IReadOnlyList<PoolRuntime> serving)
     {
-        var rules = new List<string>();
         var placement = spec.Placement;
-        var feasible = serving.Where(p => Infeasible(spec, [p]) is null).ToList();
-        if (feasible.Count == 0) return PoolChoice.Refused(Infeasible(spec, serving)!, "feasibility");
+        // One pass without allocating: most admissions weigh a single pool, and a full queue's 429 passes here too.
+        PoolRuntime? first = null;
+        List<PoolRuntime>? feasible = null;
+        for (var index = 0; index < serving.Count; index++)
+        {
+            var pool = serving[index];
+            if (!Feasible(spec, pool)) continue;
+            if (first is null) first = pool;
+            else (feasible ??= [first]).Add(pool);
+        }
+        if (first is null) return PoolChoice.Refused(Infeasible(spec, serving)!, "feasibility");
+        var overridden = placement is { AvoidPools.Count: > 0 } or { Mode: PlacementMode.Prefer, PreferPools.Count: > 0 };
+        // One feasible pool and no override: the ranking has nothing to order, so the pools' loads are not read.
+        if (feasible is null && !overridden) return new PoolChoice(first, null, PlacementRanking.Rules, Fallback: false);
+        feasible ??= [first];
 
+        var rules = new List<string>();
         var fallback = false;
         if (placement is { AvoidPools.Count: > 0 })
         {
@@ -78,6 +93,7 @@ internal sealed class PoolPlacement(PoolRegistry pools, PlacementContext context
         }
 
         rules.Add(PlacementRanking.Rules);
+        if (feasible.Count == 1) return new PoolChoice(feasible[0], null, string.Join(" > ", rules), fallback);
         var affine = context.Sessions.ReplicaOf(spec.SessionId);
         var chosen = feasible[0];
         var best = chosen.LoadFor(placement, affine).Candidate;
@@ -89,6 +105,17 @@ internal sealed class PoolPlacement(PoolRegistry pools, PlacementContext context
             best = candidate;
         }
         return new PoolChoice(chosen, null, string.Join(" > ", rules), fallback);
+    }
+
+    /// <summary>
+    /// Whether <see cref="Infeasible"/> would let <paramref name="pool"/> alone through: the same stages in the same
+    /// order, without the lists and messages that only a refusal needs.
+    /// </summary>
+    private static bool Feasible(TaskSpec spec, PoolRuntime pool)
+    {
+        if (!pool.Config.Workloads.Contains(spec.Workload)) return false;
+        if (!pool.CanAdmit(spec.Ctx ?? spec.MaxTokens ?? 0)) return false;
+        return spec.Placement?.RequiredDevices is null || pool.LoadFor(spec.Placement, null).OnAllowedDevice;
     }
 
     /// <summary>

@@ -41,13 +41,32 @@ public static class WireNames
         ["off"] = BudgetMode.Off, ["advisory"] = BudgetMode.Advisory, ["enforce"] = BudgetMode.Enforce,
     };
 
-    public static string Of(BudgetMode value) => BudgetModes.First(pair => pair.Value == value).Key;
+    // Reverse lookups built once (declared after the maps they read): admission names an engine on every request,
+    // its refusals included, and a search of the map per call allocated each time.
+    private static readonly Dictionary<BudgetMode, string> BudgetModeNames = Reverse(BudgetModes);
+    private static readonly Dictionary<Workload, string> WorkloadNames = Reverse(Workloads);
+    private static readonly Dictionary<EngineKind, string> EngineNames = Reverse(Engines);
+    private static readonly Dictionary<Priority, string> PriorityNames = Reverse(Priorities);
 
-    public static string Of(Workload value) => Workloads.First(pair => pair.Value == value).Key;
+    public static string Of(BudgetMode value) => NameOf(BudgetModeNames, value);
 
-    public static string Of(EngineKind value) => Engines.First(pair => pair.Value == value).Key;
+    public static string Of(Workload value) => NameOf(WorkloadNames, value);
 
-    public static string Of(Priority value) => Priorities.First(pair => pair.Value == value).Key;
+    public static string Of(EngineKind value) => NameOf(EngineNames, value);
+
+    public static string Of(Priority value) => NameOf(PriorityNames, value);
+
+    /// <summary>The first name (in the map's order) of each value, as a search with First would find it.</summary>
+    private static Dictionary<T, string> Reverse<T>(IReadOnlyDictionary<string, T> names) where T : struct, Enum
+    {
+        var reverse = new Dictionary<T, string>();
+        foreach (var (name, value) in names) reverse.TryAdd(value, name);
+        return reverse;
+    }
+
+    /// <summary>A value without a name throws, as First did.</summary>
+    private static string NameOf<T>(Dictionary<T, string> names, T value) where T : struct, Enum =>
+        names.TryGetValue(value, out var name) ? name : throw new InvalidOperationException($"{typeof(T).Name}.{value} has no wire name");
 
     /// <summary>The <c>kv</c> of a <c>started</c> frame.</summary>
     internal static string Of(SlotWarmth value) => value switch

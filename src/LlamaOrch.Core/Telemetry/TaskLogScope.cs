@@ -13,11 +13,13 @@ public sealed class TaskLogScope : IReadOnlyList<KeyValuePair<string, object?>>
 
     public TaskLogScope(string correlationId, string? taskId = null, string? poolId = null, string? replicaId = null)
     {
-        var pairs = new List<KeyValuePair<string, object?>>(4) { new("CorrelationId", correlationId) };
-        if (taskId is not null) pairs.Add(new("TaskId", taskId));
-        if (poolId is not null) pairs.Add(new("PoolId", poolId));
-        if (replicaId is not null) pairs.Add(new("ReplicaId", replicaId));
-        _pairs = [.. pairs];
+        // Sized at once, with no list to copy from: every request opens one of these.
+        _pairs = new KeyValuePair<string, object?>[1 + (taskId is null ? 0 : 1) + (poolId is null ? 0 : 1) + (replicaId is null ? 0 : 1)];
+        var count = 0;
+        _pairs[count++] = new("CorrelationId", correlationId);
+        if (taskId is not null) _pairs[count++] = new("TaskId", taskId);
+        if (poolId is not null) _pairs[count++] = new("PoolId", poolId);
+        if (replicaId is not null) _pairs[count] = new("ReplicaId", replicaId);
     }
 
     public int Count => _pairs.Length;

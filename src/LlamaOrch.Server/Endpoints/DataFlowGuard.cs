@@ -24,9 +24,10 @@ internal static class DataFlowGuard
     {
         rejection = null;
         var policy = context.RequestServices.GetRequiredService<IDataFlowPolicy>();
-        var redactedBy = new SortedSet<string>(StringComparer.Ordinal);
+        // Made only when a rule redacts: most prompts pass untouched, and this runs on every submission.
+        SortedSet<string>? redactedBy = null;
         string? prompt = body.Prompt;
-        if (prompt is not null && !Pass(policy, prompt, redactedBy, out prompt, out var refused))
+        if (prompt is not null && !Pass(policy, prompt, ref redactedBy, out prompt, out var refused))
         {
             rejection = Refusal(context, refused!, "task prompt");
             return null;
@@ -43,7 +44,7 @@ internal static class DataFlowGuard
                     inputs.Add(input!);
                     continue;
                 }
-                if (!Pass(policy, input, redactedBy, out var passed, out refused))
+                if (!Pass(policy, input, ref redactedBy, out var passed, out refused))
                 {
                     rejection = Refusal(context, refused!, "task input");
                     return null;
@@ -51,7 +52,7 @@ internal static class DataFlowGuard
                 inputs.Add(passed);
             }
         }
-        if (redactedBy.Count == 0) return body;
+        if (redactedBy is null) return body;
         Redacted(context, redactedBy, "task prompt");
         return body with { Prompt = prompt, Inputs = inputs };
     }
@@ -137,6 +138,16 @@ internal static class DataFlowGuard
         refused = decision.Refused ? decision : null;
         passed = decision.Refused ? string.Empty : decision.Text;
         if (decision.Redacted) redactedBy.UnionWith(decision.RedactedBy);
+        return !decision.Refused;
+    }
+
+    private static bool Pass(IDataFlowPolicy policy, string text, ref SortedSet<string>? redactedBy, out string passed, out DataFlowDecision? refused,
+        DataFlowScope where = DataFlowScope.Prompts)
+    {
+        var decision = policy.Check(where, text);
+        refused = decision.Refused ? decision : null;
+        passed = decision.Refused ? string.Empty : decision.Text;
+        if (decision.Redacted) (redactedBy ??= new SortedSet<string>(StringComparer.Ordinal)).UnionWith(decision.RedactedBy);
         return !decision.Refused;
     }
 

@@ -46,7 +46,7 @@ internal static class TaskSubmission
         context.Response.StatusCode = StatusCodes.Status202Accepted;
         context.Response.Headers.Location = StreamLocation(task);
         if (task.Budget is { } reserved) BudgetHeaders.Write(context.Response.Headers, reserved.Budget);
-        await context.Response.WriteAsJsonAsync(
+        await JsonAnswer.WriteAsync(context.Response,
             new AdmissionResponse(task.Id, task.AdmissionQueuePosition, task.PredictedStartMs, admitted.BackoffMs, task.Spec.Seed, task.PoolId, task.Spec.SessionId),
             ContractsJsonContext.Default.AdmissionResponse);
     }

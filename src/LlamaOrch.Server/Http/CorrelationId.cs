@@ -13,15 +13,15 @@ internal sealed class CorrelationIdMiddleware(RequestDelegate next, ILogger<Corr
 
     public async Task InvokeAsync(HttpContext context)
     {
-        var id = Accept(context.Request.Headers[Header].ToString()) ?? Guid.NewGuid().ToString();
+        var id = Accept(context.Request.Headers[Header].ToString()) ?? NewId();
         context.Items[Header] = id;
         // OnStarting runs after anything that clears headers (the exception handler does), just before sending.
         context.Response.OnStarting(static state =>
         {
-            var (ctx, value) = ((HttpContext, string))state;
-            ctx.Response.Headers[Header] = value;
+            var ctx = (HttpContext)state;
+            ctx.Response.Headers[Header] = Of(ctx);
             return Task.CompletedTask;
-        }, (context, id));
+        }, context);
 
         using (logger.BeginScope(new TaskLogScope(id)))
         {
@@ -31,7 +31,25 @@ internal sealed class CorrelationIdMiddleware(RequestDelegate next, ILogger<Corr
 
     public static string Of(HttpContext context) => context.Items[Header] as string ?? string.Empty;
 
+    /// <summary>
+    /// A random (version 4) uuid. A correlation id only has to be unique, not unguessable, so it comes from the shared
+    /// pseudo-random generator rather than <see cref="Guid.NewGuid"/>'s system call, on every request that brings none.
+    /// </summary>
+    private static string NewId()
+    {
+        Span<byte> bytes = stackalloc byte[16];
+        Random.Shared.NextBytes(bytes);
+        bytes[7] = (byte)((bytes[7] & 0x0F) | 0x40); // version 4 (Guid's byte order puts the version's octet here)
+        bytes[8] = (byte)((bytes[8] & 0x3F) | 0x80); // the RFC 9562 variant
+        return new Guid(bytes).ToString();
+    }
+
     /// <summary>A client's id is kept when it is short, visible ASCII; anything else is replaced.</summary>
-    private static string? Accept(string value) =>
-        value.Length is > 0 and <= MaxLength && value.All(c => c is > ' ' and < (char)127) ? value : null;
+    private static string? Accept(string value)
+    {
+        if (value.Length is 0 or > MaxLength) return null;
+        foreach (var c in value)
+            if (c is <= ' ' or >= (char)127) return null;
+        return value;
+    }
 }

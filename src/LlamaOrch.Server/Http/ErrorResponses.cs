@@ -30,10 +30,34 @@ internal static class ErrorResponses
     };
 
     /// <param name="engine">The engine the request concerns (a pool's, a task's) when the rejection does not name one.</param>
-    public static Task WriteAsync(HttpContext context, Rejection rejection, string? engine = null) =>
-        WriteAsync(context, StatusOf(rejection.Code), rejection.ToEnvelope(null) with { Engine = rejection.Engine ?? engine });
+    public static Task WriteAsync(HttpContext context, Rejection rejection, string? engine = null)
+    {
+        var status = StatusOf(rejection.Code);
+        if (InOwnShape(context))
+            return WriteAsync(context, status, rejection.ToEnvelope(null) with { Engine = rejection.Engine ?? engine });
+        // Every 429 of a full queue comes this way: the envelope is built once, as it is written.
+        var envelope = new ErrorEnvelope(rejection.Code, rejection.Message, rejection.Engine ?? engine ?? ErrorEnvelope.NoEngine,
+            rejection.Retriable, rejection.RetryAfterMs, rejection.PolicyLabel, CorrelationIdMiddleware.Of(context));
+        Prepare(context, status, envelope);
+        return JsonAnswer.WriteAsync(context.Response, envelope, ContractsJsonContext.Default.ErrorEnvelope, contentType: "application/json");
+    }
 
     public static Task WriteAsync(HttpContext context, int status, ErrorEnvelope envelope)
+    {
+        Prepare(context, status, envelope);
+        var response = context.Response;
+        // The OpenAI and Anthropic doors answer in their own error shapes, whichever layer refuses the request (the token
+        // check, the body reader, the limits, routing, the door itself), so their SDKs raise their own errors.
+        if (AnthropicErrors.Owns(context)) return AnthropicErrors.WriteAsync(context, status, envelope);
+        if (OpenAiEndpoints.Owns(context.Request.Path)) return OpenAiErrors.WriteAsync(response, status, envelope);
+        return JsonAnswer.WriteAsync(response, envelope with { Engine = envelope.Engine ?? ErrorEnvelope.NoEngine, CorrelationId = CorrelationIdMiddleware.Of(context) },
+            ContractsJsonContext.Default.ErrorEnvelope, contentType: "application/json");
+    }
+
+    private static bool InOwnShape(HttpContext context) => AnthropicErrors.Owns(context) || OpenAiEndpoints.Owns(context.Request.Path);
+
+    /// <summary>The status, and for a 429 or 503 with a backoff its headers; the message is kept for the audit.</summary>
+    private static void Prepare(HttpContext context, int status, ErrorEnvelope envelope)
     {
         context.Items[WrittenKey] = envelope.Message;
         var response = context.Response;
@@ -44,12 +68,6 @@ internal static class ErrorResponses
             response.Headers.RetryAfter = Math.Max(1, (long)Math.Ceiling(retryAfterMs / 1000.0)).ToString(CultureInfo.InvariantCulture);
             response.Headers["X-Backoff-Ms"] = retryAfterMs.ToString(CultureInfo.InvariantCulture);
         }
-        // The OpenAI and Anthropic doors answer in their own error shapes, whichever layer refuses the request (the token
-        // check, the body reader, the limits, routing, the door itself), so their SDKs raise their own errors.
-        if (AnthropicErrors.Owns(context)) return AnthropicErrors.WriteAsync(context, status, envelope);
-        if (OpenAiEndpoints.Owns(context.Request.Path)) return OpenAiErrors.WriteAsync(response, status, envelope);
-        return response.WriteAsJsonAsync(envelope with { Engine = envelope.Engine ?? ErrorEnvelope.NoEngine, CorrelationId = CorrelationIdMiddleware.Of(context) },
-            ContractsJsonContext.Default.ErrorEnvelope, contentType: "application/json");
     }
 
     public static Task NotFoundAsync(HttpContext context, string what) =>

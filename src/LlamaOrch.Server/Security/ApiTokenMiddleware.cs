@@ -19,9 +19,9 @@ internal sealed class ApiTokenMiddleware(RequestDelegate next, ApiTokenSource so
         if (_expectedDigest is null || !NeedsToken(context.Request.Path)) return next(context);
 
         var header = context.Request.Headers.Authorization.ToString();
-        string token;
-        if (header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) && header.Length > 7) token = header[7..].Trim();
-        else if (context.Request.Headers["x-api-key"].ToString() is { Length: > 0 } apiKey) token = apiKey.Trim(); // as Anthropic's SDKs send it
+        ReadOnlySpan<char> token;
+        if (header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) && header.Length > 7) token = header.AsSpan(7).Trim();
+        else if (context.Request.Headers["x-api-key"].ToString() is { Length: > 0 } apiKey) token = apiKey.AsSpan().Trim(); // as Anthropic's SDKs send it
         else
         {
             context.Response.Headers.WWWAuthenticate = "Bearer";
@@ -29,12 +29,22 @@ internal sealed class ApiTokenMiddleware(RequestDelegate next, ApiTokenSource so
                 new ErrorEnvelope(ErrorCodes.Unauthorized, "missing API token: send 'Authorization: Bearer <token>' or 'x-api-key: <token>'"));
         }
 
-        var presented = SHA256.HashData(Encoding.UTF8.GetBytes(token));
-        if (!CryptographicOperations.FixedTimeEquals(presented, _expectedDigest))
+        if (!Matches(token))
             return ErrorResponses.WriteAsync(context, StatusCodes.Status403Forbidden,
                 new ErrorEnvelope(ErrorCodes.Forbidden, "the API token is not valid"));
 
         return next(context);
+    }
+
+    /// <summary>The presented token's digest against the expected one, in constant time; on the stack for any usual token length.</summary>
+    private bool Matches(ReadOnlySpan<char> token)
+    {
+        var length = Encoding.UTF8.GetByteCount(token);
+        Span<byte> utf8 = length <= 512 ? stackalloc byte[length] : new byte[length];
+        Encoding.UTF8.GetBytes(token, utf8);
+        Span<byte> presented = stackalloc byte[SHA256.HashSizeInBytes];
+        SHA256.HashData(utf8, presented);
+        return CryptographicOperations.FixedTimeEquals(presented, _expectedDigest);
     }
 
     private bool NeedsToken(PathString path) =>

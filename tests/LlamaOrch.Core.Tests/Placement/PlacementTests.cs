@@ -59,6 +59,31 @@ public sealed class PlacementTests
     }
 
     [Fact]
+    public void A_single_pool_takes_the_task_or_names_the_first_stage_that_rules_it_out()
+    {
+        var pool = Pool("solo");
+        pool.ReplicaReady("solo-r0", new ScriptedEngine(), new EngineFacts("v", 512, 4));
+        var admission = Admission(pool);
+
+        Assert.Same(pool, admission.Submit(Spec(), "c").Task!.Pool);
+
+        var workload = admission.Submit(Spec() with { Workload = Workload.Embedding, Prompt = null, Inputs = ["x"] }, "c").Rejection!;
+        Assert.Equal(("INVALID_PARAMS", "workload: 'embedding' is not served for model 'm' (supported: completion)"), (workload.Code, workload.Message));
+
+        var ctx = admission.Submit(Spec() with { Ctx = 4096 }, "c").Rejection!;
+        Assert.Equal(("INVALID_PARAMS", "ctx: 4096 exceeds the largest context a pool serving 'm' supports (512)"), (ctx.Code, ctx.Message));
+
+        var maxTokens = admission.Submit(Spec() with { Ctx = null, MaxTokens = 1000 }, "c").Rejection!;
+        Assert.Equal("max_tokens: 1000 exceeds the largest context a pool serving 'm' supports (512)", maxTokens.Message);
+
+        pool.Drain(TimeSpan.FromMinutes(1));
+        var drained = admission.Submit(Spec(), "c").Rejection!;
+        Assert.Equal(("POOL_UNAVAILABLE", "every pool serving 'm' is draining: solo"), (drained.Code, drained.Message));
+        Assert.Equal(4, Count(PlacementOutcomes.Infeasible, pinned: false));
+        Assert.Equal(1, Count(PlacementOutcomes.Queued, pinned: false));
+    }
+
+    [Fact]
     public void Avoid_and_prefer_fall_back_only_when_allowed()
     {
         var (admission, a, b) = TwoPools();
@@ -103,8 +128,9 @@ public sealed class PlacementTests
         admission.Submit(Spec(prompt: "most free"), "c");
 
         Assert.Equal("most free", (await engines[1].NextCallAsync()).Request.Prompt);
-        // One snapshot to choose the pool and one for the dispatch pass, however many replicas were compared.
-        Assert.Equal(2, _devices.Snapshots - before);
+        // One snapshot for the dispatch pass, however many replicas were compared; none to choose the only pool serving
+        // the model (with one feasible pool admission ranks nothing, so it reads no pool's load).
+        Assert.Equal(1, _devices.Snapshots - before);
     }
 
     [Fact]

@@ -11,7 +11,13 @@ internal static class OpenAiEndpoints
     private static readonly string[] Paths = ["/v1/chat/completions", "/v1/completions", "/v1/embeddings", "/v1/models", "/v1/rerank"];
 
     /// <summary>Whether <paramref name="path"/> is this door's, so that its 401/403 are written in OpenAI's shape.</summary>
-    public static bool Owns(PathString path) => Paths.Any(p => path.StartsWithSegments(p, StringComparison.OrdinalIgnoreCase));
+    public static bool Owns(PathString path)
+    {
+        // A loop, not Any with a closure: every error envelope asks this.
+        foreach (var owned in Paths)
+            if (path.StartsWithSegments(owned, StringComparison.OrdinalIgnoreCase)) return true;
+        return false;
+    }
 
     public static void MapOpenAiEndpoints(this IEndpointRouteBuilder routes)
     {
