@@ -28,6 +28,9 @@ internal sealed class PoolQueue(string poolId, int capacity, FullPolicy policy)
 
     public bool HasRoom => _queue.Count < _queue.Capacity;
 
+    /// <summary>A full queue refuses every newcomer (reject), rather than evicting one for it (drop-lru).</summary>
+    public bool RefusesWhenFull => _queue.Policy == FullPolicy.Reject;
+
     /// <summary>How many tasks wait; readable without the pool's lock (metrics frames read it on every tick).</summary>
     public int Depth => Volatile.Read(ref _depth);
 
@@ -137,10 +140,13 @@ internal sealed class PoolQueue(string poolId, int capacity, FullPolicy policy)
     public Rejection Full(int readySlots)
     {
         var retryAfterMs = RetryAfterMs(readySlots);
-        return _queue.Policy == FullPolicy.Reject
-            ? new Rejection(ErrorCodes.AdmissionReject, $"queue of pool '{poolId}' is full ({_queue.Capacity} tasks)", true, retryAfterMs, "reject")
-            : new Rejection(ErrorCodes.QueueFullDropLru, $"queue of pool '{poolId}' is full ({_queue.Capacity} tasks) and holds no task of lower or equal priority to evict", true, retryAfterMs, "drop-lru");
+        return RefusesWhenFull
+            ? new Rejection(ErrorCodes.AdmissionReject, _fullMessage, true, retryAfterMs, "reject")
+            : new Rejection(ErrorCodes.QueueFullDropLru, _fullMessage + " and holds no task of lower or equal priority to evict", true, retryAfterMs, "drop-lru");
     }
+
+    /// <summary>Made once: a flood of 429s would otherwise format it for every answer.</summary>
+    private readonly string _fullMessage = $"queue of pool '{poolId}' is full ({capacity} tasks)";
 
     private void UpdateDepth()
     {

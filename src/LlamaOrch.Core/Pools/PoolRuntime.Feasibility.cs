@@ -1,3 +1,5 @@
+using LlamaOrch.Core.Admission;
+
 namespace LlamaOrch.Core.Pools;
 
 public sealed partial class PoolRuntime
@@ -14,6 +16,21 @@ public sealed partial class PoolRuntime
         {
             return neededCtx <= _replicas.CtxMax(Config.Ctx) && !_state.Draining && _state.StoppedReason is null
                    && _replicas.RemainingLoadMs() is not null;
+        }
+    }
+
+    /// <summary>
+    /// The refusal <see cref="Admit"/> would give a task without a deadline because the queue is full under the reject
+    /// policy, or null when it might take it (room, drop-lru, draining, loading: <see cref="Admit"/> decides those). Lets
+    /// admission answer a flood of 429s without making and storing a task for each; <see cref="Admit"/> still checks
+    /// under the same lock, so a queue that fills in between is refused there as before.
+    /// </summary>
+    internal Rejection? FullQueueRefusal()
+    {
+        lock (_gate)
+        {
+            if (_state.Draining || _replicas.RemainingLoadMs() is null || !_queue.RefusesWhenFull || _queue.HasRoom) return null;
+            return _queue.Full(_replicas.ReadySlots);
         }
     }
 }
