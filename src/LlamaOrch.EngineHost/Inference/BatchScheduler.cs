@@ -269,7 +269,11 @@ internal sealed class BatchScheduler : IDisposable
             sequence.PromptCursor = reuse;
             sequence.Position = reuse;
             sequence.CachedPromptTokens = reuse;
-            _active.Add(sequence);
+            // In slot order, as llama-server builds its batch: a batch of the same sequences in the same order lets
+            // llama.cpp reuse the previous step's graph instead of building and allocating a new one.
+            var at = 0;
+            while (at < _active.Count && _active[at].Slot < sequence.Slot) at++;
+            _active.Insert(at, sequence);
         }
     }
 
