@@ -516,6 +516,13 @@ def run_ceiling(cfg, model, stream_levels, npp, workdir, tag):
 
 # ---------------------------------------------------------------- report
 
+def cpu_us_per_token(s):
+    """The engine's CPU time per generated token in the measured window, in microseconds; None when not measured."""
+    if s.get("cpu_pct") is None or not s.get("tokens"):
+        return None
+    return s["cpu_pct"] / 100.0 * s["wall_s"] / s["tokens"] * 1e6
+
+
 def fmt_mib(kib):
     return "-" if kib is None else f"{kib / 1024:.1f}"
 
@@ -687,7 +694,7 @@ def main():
           f"else {CEILING_NPP_FALLBACK}: {', '.join(npp_desc)}")
     p("")
     header = (f"{'model':<12}{'streams':>7}  {'engine':<15}{'agg tok/s':>10}{'rounds min-max':>16}{'tok/s/stream':>13}"
-              f"{'TTFT p50':>10}{'TTFT max':>10}{'cpu':>6}{'other':>6}{'RSS idle':>10}{'RSS load':>10}")
+              f"{'TTFT p50':>10}{'TTFT max':>10}{'cpu':>6}{'us/tok':>7}{'other':>6}{'RSS idle':>10}{'RSS load':>10}")
     p(header)
     p("-" * len(header))
     for name, _path, _r1, _r4 in models:
@@ -702,14 +709,15 @@ def main():
                 spread = f"{min(rates):,.0f}-{max(rates):,.0f}" if len(rates) > 1 else "-"
                 p(f"{name:<12}{streams:>7}  {engine:<15}{s['agg_tps']:>10,.0f}{spread:>16}{s['stream_tps']:>13,.0f}"
                   f"{fmt(s['ttft_p50_ms'], '.1f'):>7} ms{fmt(s['ttft_max_ms'], '.1f'):>7} ms"
-                  f"{fmt(s['cpu_pct'], '.0f'):>5}%{fmt(s.get('other_pct'), '.0f'):>5}%"
+                  f"{fmt(s['cpu_pct'], '.0f'):>5}%{fmt(cpu_us_per_token(s), '.0f'):>7}{fmt(s.get('other_pct'), '.0f'):>5}%"
                   f"{fmt_mib(s['rss_idle_kib']):>6} MiB{fmt_mib(s['rss_peak_kib']):>6} MiB"
                   + (f"  ({len(s['errors'])} errors)" if s["errors"] else ""))
         p("")
     p("agg tok/s: tokens of all measured requests / the measured window (median round; min-max over rounds).")
     p("tok/s/stream: mean over requests of tokens / (last byte - request sent). TTFT: request sent -> first token")
     p("frame (node-llama-cpp: evaluate() called -> first token, no HTTP). cpu: the engine's CPU in the window, % of")
-    p("one core. other: every other process on the machine in that window (not the driver): busy neighbours make a")
+    p("one core. us/tok: the engine's CPU time per generated token, in microseconds (load moves it less than tok/s).")
+    p("other: every other process on the machine in that window (not the driver): busy neighbours make a")
     p("row suspect. RSS: VmRSS of the engine process.")
     p("")
 
