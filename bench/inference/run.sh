@@ -136,8 +136,8 @@ setsid python3 "$HERE/driver.py" \
   "${CEILING_ARGS[@]}" \
   --nlc-dir "$CACHE/nlc" \
   --nlc-script "$HERE/nlc-bench.mjs" \
-  --model "stories260K=$STORIES=20=10" \
-  --model "random-100M=$RANDOM_MODEL=6=3" \
+  --model "stories260K=$STORIES=20=10=8" \
+  --model "random-100M=$RANDOM_MODEL=6=3=2" \
   --rounds 3 \
   --json-out "$CACHE/results/$STAMP.json" \
   "${ARGS[@]}" > >(tee "$OUT") &

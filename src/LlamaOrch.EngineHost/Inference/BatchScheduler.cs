@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Collections.Concurrent;
 using LlamaOrch.EngineHost.Generation;
 using LlamaOrch.LlamaCpp;
@@ -24,7 +25,15 @@ internal sealed class BatchScheduler : IDisposable
     private readonly List<(LlamaSequence Sequence, int From, int Count)> _fed = [];
     private readonly List<LlamaSequence> _stepMembers = [];
     private int _turn;
+    // What each slot's KV holds: the lists are the decode thread's alone; their counts are published for CachedTokens.
     private readonly List<int>[] _cached;
+    private readonly int[] _cachedCounts;
+    private readonly TokenDelivery _delivery = new();
+    // Per token id, filled the first time the token is sampled: its UTF-8 piece (shared, never written to) and whether
+    // it ends generation. A vocabulary's pieces do not change, so each costs llama.cpp calls once, not every token.
+    private readonly byte[]?[] _pieces;
+    private readonly bool[] _endsGeneration;
+    private readonly ArrayBufferWriter<byte> _pieceScratch = new(32);
     private readonly Thread _thread;
     private volatile bool _stopping;
 
@@ -33,6 +42,9 @@ internal sealed class BatchScheduler : IDisposable
         _model = model;
         _context = context;
         _cached = Enumerable.Range(0, context.Sequences).Select(_ => new List<int>()).ToArray();
+        _cachedCounts = new int[context.Sequences];
+        _pieces = new byte[]?[model.VocabSize];
+        _endsGeneration = new bool[model.VocabSize];
         _thread = new Thread(Run) { IsBackground = true, Name = "llama-decode" };
         _thread.Start();
     }
@@ -70,6 +82,7 @@ internal sealed class BatchScheduler : IDisposable
             TakeArrivals();
             if (_active.Count == 0)
             {
+                _delivery.Schedule();
                 _wake.Wait();
                 continue;
             }
@@ -83,7 +96,9 @@ internal sealed class BatchScheduler : IDisposable
                 foreach (var sequence in _active) End(sequence, error);
                 _active.Clear();
             }
+            _delivery.Schedule();
         }
+        _delivery.Schedule();
     }
 
     /// <summary>
@@ -161,8 +176,10 @@ internal sealed class BatchScheduler : IDisposable
         {
             Remember(sequence, from, count);
             if (sequence.Row < 0) continue; // a prompt chunk that is not the last one
-            if (from >= 0) sequence.PromptEvaluated.TrySetResult();
             Sample(sequence);
+            // After the first token: the reader that wakes for the prompt then finds that token ready, and sends the
+            // response's headers and first frame in one write.
+            if (from >= 0) _delivery.PromptEvaluated(sequence);
         }
         _active.RemoveAll(s => s.Finished);
     }
@@ -170,26 +187,54 @@ internal sealed class BatchScheduler : IDisposable
     private void Sample(LlamaSequence sequence)
     {
         var token = sequence.Sampler.Sample(_context, sequence.Row);
-        if (_model.IsEndOfGeneration(token))
+        var piece = PieceOf(token);
+        if (piece is null)
         {
             Emit(sequence, new GeneratedToken(token, sequence.Text.Flush(), IsEndOfGeneration: true), last: true);
             return;
         }
 
-        var pieceBytes = new System.Buffers.ArrayBufferWriter<byte>(16);
-        _model.AppendPiece(token, pieceBytes);
         sequence.Generated++;
         sequence.LastToken = token;
         // The token just sampled would be fed at Position: stop at the limit or when the slot's context is full.
         var last = sequence.Generated >= sequence.TokenLimit || sequence.Position >= _context.ContextPerSequence;
-        var piece = sequence.Text.Add(pieceBytes.WrittenSpan);
-        if (last) piece = [.. piece, .. sequence.Text.Flush()];
-        Emit(sequence, new GeneratedToken(token, piece, IsEndOfGeneration: false), last);
+        var text = sequence.Text.AddShared(piece);
+        if (last)
+        {
+            var rest = sequence.Text.Flush();
+            if (rest.Length > 0) text = (byte[])[.. text.Span, .. rest];
+        }
+        Emit(sequence, new GeneratedToken(token, text, IsEndOfGeneration: false), last);
+    }
+
+    /// <summary>The token's UTF-8 piece, from the cache after its first use; null when the token ends generation.</summary>
+    private byte[]? PieceOf(int token)
+    {
+        if ((uint)token >= (uint)_pieces.Length)
+        {
+            // Outside the vocabulary the cache covers (llama.cpp never samples one): ask llama.cpp every time.
+            if (_model.IsEndOfGeneration(token)) return null;
+            _pieceScratch.ResetWrittenCount();
+            _model.AppendPiece(token, _pieceScratch);
+            return _pieceScratch.WrittenSpan.ToArray();
+        }
+
+        if (_endsGeneration[token]) return null;
+        if (_pieces[token] is { } known) return known;
+        if (_model.IsEndOfGeneration(token))
+        {
+            _endsGeneration[token] = true;
+            return null;
+        }
+
+        _pieceScratch.ResetWrittenCount();
+        _model.AppendPiece(token, _pieceScratch);
+        return _pieces[token] = _pieceScratch.WrittenSpan.ToArray();
     }
 
     private void Emit(LlamaSequence sequence, GeneratedToken token, bool last)
     {
-        sequence.Output.Writer.TryWrite(token);
+        _delivery.Token(sequence, token);
         if (last) End(sequence, null);
     }
 
@@ -197,36 +242,38 @@ internal sealed class BatchScheduler : IDisposable
     private void Remember(LlamaSequence sequence, int from, int count)
     {
         var cached = _cached[sequence.Slot];
-        lock (cached)
+        if (from < 0)
         {
-            if (from < 0)
-            {
-                cached.Add(sequence.LastToken);
-                sequence.Position++;
-            }
-            else
-            {
-                cached.AddRange(sequence.Prompt.AsSpan(from, count));
-            }
+            cached.Add(sequence.LastToken);
+            sequence.Position++;
         }
+        else
+        {
+            cached.AddRange(sequence.Prompt.AsSpan(from, count));
+        }
+        Volatile.Write(ref _cachedCounts[sequence.Slot], cached.Count);
     }
 
     private void TakeArrivals()
     {
         while (_arrivals.TryDequeue(out var sequence))
         {
+            // Left before it joined (cancelled at once): its departure, taken first, has already freed its sampler.
+            if (sequence.HasLeft) continue;
             var cached = _cached[sequence.Slot];
-            lock (cached)
-            {
-                // Reuse the cached prefix, but evaluate at least the last prompt token: its logits start generation.
-                var reuse = sequence.ReuseCachedPrefix ? Math.Min(CommonPrefix(cached, sequence.Prompt), sequence.Prompt.Length - 1) : 0;
-                _context.ForgetSequence(sequence.Slot, reuse);
-                cached.RemoveRange(reuse, cached.Count - reuse);
-                sequence.PromptCursor = reuse;
-                sequence.Position = reuse;
-                sequence.CachedPromptTokens = reuse;
-            }
-            _active.Add(sequence);
+            // Reuse the cached prefix, but evaluate at least the last prompt token: its logits start generation.
+            var reuse = sequence.ReuseCachedPrefix ? Math.Min(CommonPrefix(cached, sequence.Prompt), sequence.Prompt.Length - 1) : 0;
+            _context.ForgetSequence(sequence.Slot, reuse);
+            cached.RemoveRange(reuse, cached.Count - reuse);
+            Volatile.Write(ref _cachedCounts[sequence.Slot], reuse);
+            sequence.PromptCursor = reuse;
+            sequence.Position = reuse;
+            sequence.CachedPromptTokens = reuse;
+            // In slot order, as llama-server builds its batch: a batch of the same sequences in the same order lets
+            // llama.cpp reuse the previous step's graph instead of building and allocating a new one.
+            var at = 0;
+            while (at < _active.Count && _active[at].Slot < sequence.Slot) at++;
+            _active.Insert(at, sequence);
         }
     }
 
@@ -235,13 +282,10 @@ internal sealed class BatchScheduler : IDisposable
         while (_erasures.TryDequeue(out var erasure))
         {
             var cached = _cached[erasure.Slot];
-            int count;
-            lock (cached)
-            {
-                count = cached.Count;
-                _context.ForgetSequence(erasure.Slot);
-                cached.Clear();
-            }
+            var count = cached.Count;
+            _context.ForgetSequence(erasure.Slot);
+            cached.Clear();
+            Volatile.Write(ref _cachedCounts[erasure.Slot], 0);
             erasure.Erased.SetResult(count);
         }
     }
@@ -255,12 +299,10 @@ internal sealed class BatchScheduler : IDisposable
         }
     }
 
-    private static void End(LlamaSequence sequence, Exception? error)
+    private void End(LlamaSequence sequence, Exception? error)
     {
         sequence.Finished = true;
-        sequence.Output.Writer.TryComplete(error);
-        if (error is not null) sequence.PromptEvaluated.TrySetException(error);
-        else sequence.PromptEvaluated.TrySetResult();
+        _delivery.End(sequence, error);
     }
 
     /// <summary>
@@ -270,14 +312,7 @@ internal sealed class BatchScheduler : IDisposable
     public long CachedTokens()
     {
         long total = 0;
-        foreach (var cached in _cached)
-        {
-            lock (cached)
-            {
-                total += cached.Count;
-            }
-        }
-
+        for (var slot = 0; slot < _cachedCounts.Length; slot++) total += Volatile.Read(ref _cachedCounts[slot]);
         return total;
     }
 

@@ -7,7 +7,8 @@ namespace LlamaOrch.EngineHost.Inference;
 /// <summary>
 /// One completion in one slot (llama.cpp sequence id = slot id). The decode loop feeds its prompt, samples
 /// its tokens and writes them to <see cref="Output"/>; all fields but the channel and the flags are touched
-/// only by that loop.
+/// only by that loop. <see cref="TokenDelivery"/> completes the channel's reads and <see cref="PromptEvaluated"/>
+/// on its own thread, and their continuations run there (synchronously): that thread exists to run them.
 /// </summary>
 internal sealed class LlamaSequence(
     int slot,
@@ -30,10 +31,11 @@ internal sealed class LlamaSequence(
     public int TokenLimit { get; } = tokenLimit;
 
     public Channel<GeneratedToken> Output { get; } =
-        Channel.CreateUnbounded<GeneratedToken>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+        Channel.CreateUnbounded<GeneratedToken>(
+            new UnboundedChannelOptions { SingleReader = true, SingleWriter = true, AllowSynchronousContinuations = true });
 
     /// <summary>Completes when the whole prompt has been evaluated (its timing is the prompt time).</summary>
-    public TaskCompletionSource PromptEvaluated { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    public TaskCompletionSource PromptEvaluated { get; } = new();
 
     public Utf8Accumulator Text { get; } = new();
 
@@ -58,8 +60,17 @@ internal sealed class LlamaSequence(
     /// <summary>Set by the loop when the sequence ended (limit, end of generation, error or departure).</summary>
     public bool Finished { get; set; }
 
+    private volatile bool _left;
+
+    /// <summary>Set by <see cref="Dispose"/> before the loop hears of it.</summary>
+    public bool HasLeft => _left;
+
     public ValueTask<GeneratedToken> NextAsync(CancellationToken cancellationToken) => Output.Reader.ReadAsync(cancellationToken);
 
     /// <summary>Leaves the decode loop at its next step; the slot's KV stays for prefix reuse.</summary>
-    public void Dispose() => scheduler.Leave(this);
+    public void Dispose()
+    {
+        _left = true;
+        scheduler.Leave(this);
+    }
 }

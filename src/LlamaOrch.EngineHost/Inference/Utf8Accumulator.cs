@@ -18,6 +18,19 @@ internal sealed class Utf8Accumulator
         return complete == bytes.Length ? bytes : bytes[..complete];
     }
 
+    /// <summary>
+    /// Adds a piece that no one writes to (a cached token piece); returns the bytes now complete. The common case, no
+    /// byte held back and the piece whole, returns the piece itself and allocates nothing.
+    /// </summary>
+    public ReadOnlyMemory<byte> AddShared(byte[] piece)
+    {
+        if (_pending.Length > 0) return Add(piece.AsSpan());
+        var complete = CompletePrefixLength(piece);
+        if (complete == piece.Length) return piece;
+        _pending = piece[complete..];
+        return piece.AsMemory(0, complete);
+    }
+
     /// <summary>Whatever is still held back when the generation ends, as it is.</summary>
     public byte[] Flush()
     {

@@ -100,12 +100,15 @@ internal sealed class CompletionEndpoint(
             var generationStart = time.GetTimestamp();
             using var decode = CompletionSpans.StartDecode(slot.Id);
 
+            // The first token is usually ready with the prompt's end (the same decode step samples it).
+            var next = plan.TokenLimit > 0 ? sequence.NextAsync(cancellationToken) : default;
             if (plan.Stream)
             {
                 response.ContentType = "text/event-stream";
                 response.Headers.CacheControl = "no-cache";
-                // Sends the headers now: the client learns that generation has started before the first token.
-                await output.FlushAsync(cancellationToken);
+                // The client learns that generation has started before the first token: the headers go out now, or
+                // with that token in one write when it is ready already.
+                if (!next.IsCompleted) await output.FlushAsync(cancellationToken);
             }
 
             var predicted = 0;
@@ -113,9 +116,11 @@ internal sealed class CompletionEndpoint(
             var stopType = StopType.Limit;
             var stops = new StopStringMatcher(plan.StopStrings);
             var piece = new ArrayBufferWriter<byte>(64);
+            var first = true;
             while (predicted < plan.TokenLimit)
             {
-                var next = sequence.NextAsync(cancellationToken);
+                if (!first) next = sequence.NextAsync(cancellationToken);
+                first = false;
                 if (unflushed > 0 && (!next.IsCompleted || unflushed >= MaxTokensPerFlush))
                 {
                     unflushed = 0;

@@ -27,4 +27,18 @@ public sealed class Utf8AccumulatorTests
         Assert.Empty(accumulator.Add(emoji.AsSpan(0, 3)));
         Assert.Equal(emoji[..3], accumulator.Flush());
     }
+
+    [Fact]
+    public void A_shared_whole_piece_is_passed_on_as_it_is_and_a_cut_one_is_held_back_like_any_other()
+    {
+        var accumulator = new Utf8Accumulator();
+        var whole = Encoding.UTF8.GetBytes("héllo");
+        Assert.True(accumulator.AddShared(whole).Span == whole.AsSpan()); // the same bytes, not a copy
+
+        var euro = Encoding.UTF8.GetBytes("a€"); // cut inside the €
+        Assert.Equal("a", Encoding.UTF8.GetString(accumulator.AddShared(euro[..2]).Span));
+        Assert.Equal("€b", Encoding.UTF8.GetString(accumulator.AddShared([.. euro[2..], (byte)'b']).Span));
+        Assert.Empty(accumulator.Flush());
+        Assert.Equal((byte)'a', euro[0]); // the shared piece was not written to
+    }
 }
