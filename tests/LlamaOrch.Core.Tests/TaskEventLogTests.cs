@@ -108,6 +108,44 @@ public sealed class TaskEventLogTests
         Assert.Equal(expected, (await second.WaitAsync(TimeSpan.FromSeconds(30))).Select(e => e.Text).ToList());
     }
 
+    [Fact]
+    public async Task Appends_made_while_wakes_are_held_wake_the_reader_once_after_the_last_of_them()
+    {
+        var log = new TaskEventLog(_gate);
+        var door = new CountingEncoder("sse");
+        var waiting = log.ReadEncodedAsync(0, door);
+        Assert.False(waiting.IsCompleted);
+
+        Assert.True(WakeDeferral.Begin());
+        Assert.False(WakeDeferral.Begin()); // already open on this thread: the inner caller has nothing to end
+        AppendToken(log, "a", 0);
+        AppendToken(log, "b", 1);
+        AppendToken(log, "c", 2);
+        // Held: released, the signal would report its reader's wait done at once (its continuation is what runs later).
+        Assert.False(waiting.IsCompleted);
+        WakeDeferral.End();
+
+        var (next, closed, frames) = await waiting;
+        Assert.Equal((3, false), (next, closed));
+        Assert.Equal("sse:a|sse:b|sse:c|", System.Text.Encoding.UTF8.GetString(frames.Span));
+    }
+
+    [Fact]
+    public async Task With_no_wakes_held_an_append_wakes_its_reader_at_once()
+    {
+        var log = new TaskEventLog(_gate);
+        var sink = new List<TaskEventRecord>();
+        var waiting = log.ReadEventsAsync(0, sink);
+        Assert.True(WakeDeferral.Begin());
+        WakeDeferral.End();
+
+        AppendToken(log, "a", 0);
+
+        // Bounded only so that a wake left held fails the test instead of hanging it.
+        Assert.Equal((1, false), await waiting.AsTask().WaitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Equal([new(TaskEventKind.Token, "a", 0, null)], sink);
+    }
+
     private void AppendToken(TaskEventLog log, string text, int index)
     {
         lock (_gate) log.AppendTokenLocked(text, index).Wake();
