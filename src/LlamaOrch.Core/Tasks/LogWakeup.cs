@@ -15,10 +15,13 @@ internal readonly struct LogWakeup(ReaderSignal? signal, TaskCompletionSource? o
         WakeNow();
     }
 
-    /// <summary>Releases the readers at once, whatever this thread holds back.</summary>
-    internal void WakeNow()
+    /// <summary>
+    /// Releases the readers at once, whatever this thread holds back. <paramref name="inlineReader"/> runs the first
+    /// reader's continuation on this thread (the caller holds no lock); the others always go to the thread pool.
+    /// </summary>
+    internal void WakeNow(bool inlineReader = false)
     {
-        signal?.Release();
+        signal?.Release(inlineReader);
         others?.TrySetResult();
     }
 }
