@@ -146,6 +146,33 @@ public sealed class TaskEventLogTests
         Assert.Equal([new(TaskEventKind.Token, "a", 0, null)], sink);
     }
 
+    [Fact]
+    public async Task A_reader_run_at_the_end_of_a_batch_may_hold_and_release_wakes_of_its_own()
+    {
+        var first = new TaskEventLog(_gate);
+        var second = new TaskEventLog(gate: null);
+        var secondSink = new List<TaskEventRecord>();
+        var secondRead = second.ReadEventsAsync(0, secondSink);
+        var relayed = RelayOnceAsync();
+
+        Assert.True(WakeDeferral.Begin());
+        AppendToken(first, "a", 0);
+        WakeDeferral.End();
+
+        await relayed.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal((1, false), await secondRead.AsTask().WaitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Equal([new(TaskEventKind.Token, "b", 0, null)], secondSink);
+
+        // Run by the first log's wake (on the thread that ends the batch): a batch of its own inside that one's end.
+        async Task RelayOnceAsync()
+        {
+            await first.ReadEventsAsync(0, []);
+            Assert.True(WakeDeferral.Begin());
+            lock (second.Gate) second.AppendTokenLocked("b", 0).Wake();
+            WakeDeferral.End();
+        }
+    }
+
     private void AppendToken(TaskEventLog log, string text, int index)
     {
         lock (_gate) log.AppendTokenLocked(text, index).Wake();

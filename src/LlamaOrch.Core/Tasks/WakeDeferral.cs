@@ -3,8 +3,9 @@ namespace LlamaOrch.Core.Tasks;
 /// <summary>
 /// Holds back the reader wakes of log appends made on this thread until <see cref="End"/>, so that an appender with
 /// several events ready at once (a relay whose engine read brought many tokens) wakes each reader once for all of
-/// them, and outside the task's lock. Without it every token woke its reader while the appender still held the lock:
-/// the reader then contended for that lock with the next append, and wrote and flushed one frame per wake.
+/// them, outside the task's lock, and runs each task's first reader on its own thread at <see cref="End"/>. Without it every token woke its reader while the appender still held the lock:
+/// the reader then contended for that lock with the next append, wrote and flushed one frame per wake, and cost the
+/// thread pool a work item and a thread's wake each time.
 /// A scope must never span an await (it is this thread's): begin it after a wait and end it before the next.
 /// Nothing is reordered: events are in the log when they are appended; only the readers hear of them a little later.
 /// </summary>
@@ -27,8 +28,10 @@ internal static class WakeDeferral
         t_active = false;
         var held = t_held;
         if (held is null || held.Count == 0) return;
-        // The scope is closed first, so nothing is added to the list while it is walked: each task's first reader now runs
-        // here, inline up to its next wait (no lock is held, and it saves the thread pool a work item and a wake per batch).
+        // Taken off the thread before any wake: each task's first reader now runs here, inline up to its next wait (no lock
+        // is held, and it saves the thread pool a work item and a wake per batch), and whatever it sets off on this thread,
+        // a nested scope included, must find an empty list of its own.
+        t_held = null;
         try
         {
             for (var index = 0; index < held.Count; index++) held[index].WakeNow(inlineReader: true);
@@ -36,6 +39,7 @@ internal static class WakeDeferral
         finally
         {
             held.Clear();
+            t_held ??= held;
         }
     }
 
