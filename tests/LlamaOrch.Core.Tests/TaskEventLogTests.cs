@@ -108,6 +108,71 @@ public sealed class TaskEventLogTests
         Assert.Equal(expected, (await second.WaitAsync(TimeSpan.FromSeconds(30))).Select(e => e.Text).ToList());
     }
 
+    [Fact]
+    public async Task Appends_made_while_wakes_are_held_wake_the_reader_once_after_the_last_of_them()
+    {
+        var log = new TaskEventLog(_gate);
+        var door = new CountingEncoder("sse");
+        var waiting = log.ReadEncodedAsync(0, door);
+        Assert.False(waiting.IsCompleted);
+
+        Assert.True(WakeDeferral.Begin());
+        Assert.False(WakeDeferral.Begin()); // already open on this thread: the inner caller has nothing to end
+        AppendToken(log, "a", 0);
+        AppendToken(log, "b", 1);
+        AppendToken(log, "c", 2);
+        // Held: released, the signal would report its reader's wait done at once (its continuation is what runs later).
+        Assert.False(waiting.IsCompleted);
+        WakeDeferral.End();
+
+        var (next, closed, frames) = await waiting;
+        Assert.Equal((3, false), (next, closed));
+        Assert.Equal("sse:a|sse:b|sse:c|", System.Text.Encoding.UTF8.GetString(frames.Span));
+    }
+
+    [Fact]
+    public async Task With_no_wakes_held_an_append_wakes_its_reader_at_once()
+    {
+        var log = new TaskEventLog(_gate);
+        var sink = new List<TaskEventRecord>();
+        var waiting = log.ReadEventsAsync(0, sink);
+        Assert.True(WakeDeferral.Begin());
+        WakeDeferral.End();
+
+        AppendToken(log, "a", 0);
+
+        // Bounded only so that a wake left held fails the test instead of hanging it.
+        Assert.Equal((1, false), await waiting.AsTask().WaitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Equal([new(TaskEventKind.Token, "a", 0, null)], sink);
+    }
+
+    [Fact]
+    public async Task A_reader_run_at_the_end_of_a_batch_may_hold_and_release_wakes_of_its_own()
+    {
+        var first = new TaskEventLog(_gate);
+        var second = new TaskEventLog(gate: null);
+        var secondSink = new List<TaskEventRecord>();
+        var secondRead = second.ReadEventsAsync(0, secondSink);
+        var relayed = RelayOnceAsync();
+
+        Assert.True(WakeDeferral.Begin());
+        AppendToken(first, "a", 0);
+        WakeDeferral.End();
+
+        await relayed.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal((1, false), await secondRead.AsTask().WaitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Equal([new(TaskEventKind.Token, "b", 0, null)], secondSink);
+
+        // Run by the first log's wake (on the thread that ends the batch): a batch of its own inside that one's end.
+        async Task RelayOnceAsync()
+        {
+            await first.ReadEventsAsync(0, []);
+            Assert.True(WakeDeferral.Begin());
+            lock (second.Gate) second.AppendTokenLocked("b", 0).Wake();
+            WakeDeferral.End();
+        }
+    }
+
     private void AppendToken(TaskEventLog log, string text, int index)
     {
         lock (_gate) log.AppendTokenLocked(text, index).Wake();

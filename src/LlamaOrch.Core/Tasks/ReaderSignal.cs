@@ -6,7 +6,7 @@ namespace LlamaOrch.Core.Tasks;
 /// A reusable wait for one reader of a <see cref="TaskEventLog"/>: a caught-up reader waits once per event, and a
 /// <see cref="TaskCompletionSource"/> per wait was two objects per token per stream. The log arms it under its
 /// lock for one reader at a time and releases it once; the continuation runs on the thread pool, never inline in
-/// the appender's lock. Not for general use: <see cref="TaskEventLog"/> owns the protocol (arm, one release, one await).
+/// the appender's lock, unless the appender wakes it after leaving the lock (<see cref="Release"/>). Not for general use: <see cref="TaskEventLog"/> owns the protocol (arm, one release, one await).
 /// </summary>
 internal sealed class ReaderSignal : IValueTaskSource
 {
@@ -19,8 +19,15 @@ internal sealed class ReaderSignal : IValueTaskSource
         return new ValueTask(this, _core.Version);
     }
 
-    /// <summary>Releases the armed wait, exactly once per <see cref="Arm"/>.</summary>
-    public void Release() => _core.SetResult(true);
+    /// <summary>
+    /// Releases the armed wait, exactly once per <see cref="Arm"/>. <paramref name="inline"/> runs the reader's
+    /// continuation on this thread, up to its next wait: only for a caller that holds no lock (see <see cref="WakeDeferral"/>).
+    /// </summary>
+    public void Release(bool inline = false)
+    {
+        _core.RunContinuationsAsynchronously = !inline;
+        _core.SetResult(true);
+    }
 
     public void GetResult(short token) => _core.GetResult(token);
 

@@ -194,22 +194,50 @@ internal sealed class TaskRunner(TimeProvider time, TimeSpan metricsInterval, IL
             Stop: task.Spec.Stop, Grammar: task.Spec.Grammar);
         var lastMetrics = started;
         EngineFinal? final = null;
-        await foreach (var chunk in client.StreamCompletionAsync(request, cancellationToken).ConfigureAwait(false))
+        var chunks = client.StreamCompletionAsync(request, cancellationToken).GetAsyncEnumerator(CancellationToken.None);
+        // The tokens the engine's last read brought are appended together and their readers woken once, after the
+        // last of them (see WakeDeferral): the scope is open only while chunks come without waiting, never across an await.
+        var holdingWakes = false;
+        try
         {
-            if (chunk.Final is not null)
+            while (true)
             {
-                final = chunk.Final;
-                break;
-            }
-            if (chunk.Text.Length > 0 && !task.TryAppendToken(chunk.Text)) return false; // cancelled
-            speed.FirstTokenMs ??= time.GetElapsedTime(started).TotalMilliseconds;
+                var next = chunks.MoveNextAsync();
+                bool more;
+                if (next.IsCompleted)
+                {
+                    more = next.GetAwaiter().GetResult();
+                }
+                else
+                {
+                    if (holdingWakes) WakeDeferral.End();
+                    holdingWakes = false;
+                    more = await next.ConfigureAwait(false);
+                }
+                if (!more) break;
+                if (!holdingWakes) holdingWakes = WakeDeferral.Begin();
 
-            var now = time.GetTimestamp();
-            if (time.GetElapsedTime(lastMetrics, now) >= metricsInterval)
-            {
-                lastMetrics = now;
-                task.TryAppendMetrics(MetricsNow(task, pool, started, speed));
+                var chunk = chunks.Current;
+                if (chunk.Final is not null)
+                {
+                    final = chunk.Final;
+                    break;
+                }
+                if (chunk.Text.Length > 0 && !task.TryAppendToken(chunk.Text)) return false; // cancelled
+                speed.FirstTokenMs ??= time.GetElapsedTime(started).TotalMilliseconds;
+
+                var now = time.GetTimestamp();
+                if (time.GetElapsedTime(lastMetrics, now) >= metricsInterval)
+                {
+                    lastMetrics = now;
+                    task.TryAppendMetrics(MetricsNow(task, pool, started, speed));
+                }
             }
+        }
+        finally
+        {
+            if (holdingWakes) WakeDeferral.End();
+            await chunks.DisposeAsync().ConfigureAwait(false);
         }
 
         if (final is null)
