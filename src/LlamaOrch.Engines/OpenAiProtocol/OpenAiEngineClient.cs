@@ -57,13 +57,9 @@ internal sealed class OpenAiEngineClient(HttpClient http, Uri baseAddress, strin
             request.MaxTokens == EngineCompletionRequest.UntilContextFull ? null : request.MaxTokens,
             Stream: true, new OpenAiStreamOptions(IncludeUsage: true), request.Seed,
             request.Sampling.Temperature, request.Sampling.TopP, request.Stop is { Count: > 0 } stop ? stop : null);
-        using var message = new HttpRequestMessage(HttpMethod.Post, new Uri(BaseAddress, "completions"))
-        {
-            Content = JsonContent.Create(body, OpenAiJsonContext.Default.OpenAiCompletionRequest),
-        };
-        message.Headers.TryAddWithoutValidation("X-Correlation-Id", request.CorrelationId);
         var started = Stopwatch.GetTimestamp();
-        using var response = await UpstreamStreams.SendAsync(http, BaseAddress, message, cancellationToken).ConfigureAwait(false);
+        using var response = await UpstreamStreams.PostAsync(http, BaseAddress, "completions", body, OpenAiJsonContext.Default.OpenAiCompletionRequest,
+            request.CorrelationId, cancellationToken).ConfigureAwait(false);
 
         await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
         using var reader = new StreamReader(stream);
@@ -99,12 +95,8 @@ internal sealed class OpenAiEngineClient(HttpClient http, Uri baseAddress, strin
 
     public async Task<IReadOnlyList<EngineEmbedding>> EmbedAsync(IReadOnlyList<string> inputs, string correlationId, CancellationToken cancellationToken)
     {
-        using var message = new HttpRequestMessage(HttpMethod.Post, new Uri(BaseAddress, "embeddings"))
-        {
-            Content = JsonContent.Create(new OpenAiEmbeddingRequest(ModelName(), inputs), OpenAiJsonContext.Default.OpenAiEmbeddingRequest),
-        };
-        message.Headers.TryAddWithoutValidation("X-Correlation-Id", correlationId);
-        using var response = await UpstreamStreams.SendAsync(http, BaseAddress, message, cancellationToken).ConfigureAwait(false);
+        using var response = await UpstreamStreams.PostAsync(http, BaseAddress, "embeddings", new OpenAiEmbeddingRequest(ModelName(), inputs),
+            OpenAiJsonContext.Default.OpenAiEmbeddingRequest, correlationId, cancellationToken).ConfigureAwait(false);
         OpenAiEmbeddingResponse? reply;
         try
         {

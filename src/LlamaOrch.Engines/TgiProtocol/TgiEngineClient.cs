@@ -45,13 +45,9 @@ internal sealed class TgiEngineClient(HttpClient http, Uri baseAddress) : IUpstr
             request.Seed,
             request.Stop is { Count: > 0 } stop ? stop : null,
             Details: true));
-        using var message = new HttpRequestMessage(HttpMethod.Post, new Uri(BaseAddress, "/generate_stream"))
-        {
-            Content = JsonContent.Create(body, TgiJsonContext.Default.TgiGenerateRequest),
-        };
-        message.Headers.TryAddWithoutValidation("X-Correlation-Id", request.CorrelationId);
         var started = Stopwatch.GetTimestamp();
-        using var response = await UpstreamStreams.SendAsync(http, BaseAddress, message, cancellationToken).ConfigureAwait(false);
+        using var response = await UpstreamStreams.PostAsync(http, BaseAddress, "/generate_stream", body, TgiJsonContext.Default.TgiGenerateRequest,
+            request.CorrelationId, cancellationToken).ConfigureAwait(false);
         await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
         using var reader = new StreamReader(stream);
         var tokens = 0;

@@ -56,13 +56,9 @@ internal sealed class TritonEngineClient(HttpClient http, Uri baseAddress, strin
             request.Seed,
             request.Stop is { Count: > 0 } stop ? stop : null,
             ExcludeInputInOutput: true, ReturnFinishReason: true, ReturnNumInputTokens: true, ReturnNumOutputTokens: true);
-        using var message = new HttpRequestMessage(HttpMethod.Post, new Uri(BaseAddress, $"{_modelPath}/generate_stream"))
-        {
-            Content = JsonContent.Create(body, TritonJsonContext.Default.TritonGenerateRequest),
-        };
-        message.Headers.TryAddWithoutValidation("X-Correlation-Id", request.CorrelationId);
         var started = Stopwatch.GetTimestamp();
-        using var response = await UpstreamStreams.SendAsync(http, BaseAddress, message, cancellationToken).ConfigureAwait(false);
+        using var response = await UpstreamStreams.PostAsync(http, BaseAddress, $"{_modelPath}/generate_stream", body, TritonJsonContext.Default.TritonGenerateRequest,
+            request.CorrelationId, cancellationToken).ConfigureAwait(false);
         await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
         using var reader = new StreamReader(stream);
 

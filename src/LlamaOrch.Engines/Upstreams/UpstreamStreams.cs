@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using LlamaOrch.Contracts.Errors;
@@ -6,14 +7,22 @@ using LlamaOrch.Core.Engines;
 namespace LlamaOrch.Engines.Upstreams;
 
 /// <summary>
-/// What the streaming adapters of servers we do not start (OpenAI-compatible, TGI, Triton) do alike: send a request, turning an
+/// What the streaming adapters of servers we do not start (OpenAI-compatible, TGI, Triton) do alike: POST a JSON request, turning an
 /// unreachable server or an error status into an <see cref="EngineFailureException"/>, and read a stream's lines,
 /// turning a connection lost mid-stream into one, and read each event, turning one that is not the protocol's JSON into one.
 /// </summary>
 internal static class UpstreamStreams
 {
-    public static async Task<HttpResponseMessage> SendAsync(HttpClient http, Uri upstream, HttpRequestMessage message, CancellationToken cancellationToken)
+    /// <summary>
+    /// POSTs <paramref name="body"/> as JSON to <paramref name="path"/> under the upstream, carrying the task's correlation
+    /// id, and returns the answer once its headers are in (a stream's events are read from it as they come).
+    /// </summary>
+    public static async Task<HttpResponseMessage> PostAsync<T>(HttpClient http, Uri upstream, string path, T body, JsonTypeInfo<T> type,
+        string correlationId, CancellationToken cancellationToken)
     {
+        // Disposed once the headers are in: HTTP/1.1 has sent the whole request body by then.
+        using var message = new HttpRequestMessage(HttpMethod.Post, new Uri(upstream, path)) { Content = JsonContent.Create(body, type) };
+        message.Headers.TryAddWithoutValidation("X-Correlation-Id", correlationId);
         HttpResponseMessage response;
         try
         {
