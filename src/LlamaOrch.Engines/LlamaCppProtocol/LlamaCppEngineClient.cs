@@ -24,6 +24,8 @@ internal sealed class LlamaCppEngineClient(HttpClient http, Uri baseAddress, Htt
 {
     private static ReadOnlySpan<byte> DataPrefix => "data: "u8;
 
+    private readonly Uri _completion = new(baseAddress, "/completion");
+
     public Uri BaseAddress { get; } = baseAddress;
 
     public Task<bool> IsHealthyAsync(CancellationToken cancellationToken) =>
@@ -77,12 +79,10 @@ internal sealed class LlamaCppEngineClient(HttpClient http, Uri baseAddress, Htt
             // Our extension: sent only when asked for, so that a request to llama-server holds nothing it does not know.
             LlorchStrict = request.Strict ? true : null,
         };
+        var encoded = JsonRequestContent.Encode(wire, LlamaCppJsonContext.Default.CompletionRequest);
         HttpRequestMessage Message()
         {
-            var message = new HttpRequestMessage(HttpMethod.Post, new Uri(BaseAddress, "/completion"))
-            {
-                Content = JsonContent.Create(wire, LlamaCppJsonContext.Default.CompletionRequest),
-            };
+            var message = new HttpRequestMessage(HttpMethod.Post, _completion) { Content = JsonRequestContent.Of(encoded) };
             message.Headers.TryAddWithoutValidation("X-Correlation-Id", request.CorrelationId);
             return message;
         }
@@ -204,7 +204,7 @@ internal sealed class LlamaCppEngineClient(HttpClient http, Uri baseAddress, Htt
     {
         HttpRequestMessage Message()
         {
-            var message = new HttpRequestMessage(HttpMethod.Post, new Uri(BaseAddress, path)) { Content = JsonContent.Create(body, bodyType) };
+            var message = new HttpRequestMessage(HttpMethod.Post, new Uri(BaseAddress, path)) { Content = JsonRequestContent.Of(body, bodyType) };
             if (correlationId is not null) message.Headers.TryAddWithoutValidation("X-Correlation-Id", correlationId);
             return message;
         }

@@ -21,7 +21,7 @@ internal static class UpstreamStreams
         string correlationId, CancellationToken cancellationToken)
     {
         // Disposed once the headers are in: HTTP/1.1 has sent the whole request body by then.
-        using var message = new HttpRequestMessage(HttpMethod.Post, new Uri(upstream, path)) { Content = JsonContent.Create(body, type) };
+        using var message = new HttpRequestMessage(HttpMethod.Post, new Uri(upstream, path)) { Content = JsonRequestContent.Of(body, type) };
         message.Headers.TryAddWithoutValidation("X-Correlation-Id", correlationId);
         HttpResponseMessage response;
         try

@@ -39,20 +39,22 @@ internal static class TaskStreaming
         response.Headers["X-Accel-Buffering"] = "no";
         if (task.Budget is { } reserved) BudgetHeaders.Write(response.Headers, reserved.Budget);
 
-        var next = 0;
         try
         {
-            // StartAsync only buffers the headers: flushed now, a queued task's client knows it is connected before
-            // the task's first frame, which may be a queue-progress interval or a keep-alive away.
+            // StartAsync only buffers the headers. Frames that are ready already (a running task's, a replay's) go out
+            // with them in one write; otherwise the headers are flushed alone, so that a queued task's client knows it
+            // is connected before the task's first frame, which may be a queue-progress interval or a keep-alive away.
             await response.StartAsync(context.RequestAborted);
-            await response.BodyWriter.FlushAsync(context.RequestAborted);
-            while (!context.RequestAborted.IsCancellationRequested)
+            var read = task.ReadEncodedAsync(0, TaskSseEncoder.Instance);
+            if (!read.IsCompleted) await response.BodyWriter.FlushAsync(context.RequestAborted);
+            while (true)
             {
-                (next, var closed, var frames) = await task.ReadEncodedAsync(next, TaskSseEncoder.Instance);
+                var (next, closed, frames) = await read;
                 if (frames.IsEmpty && !closed) response.BodyWriter.Write(KeepAlive); // woken by the keep-alive pulse
                 response.BodyWriter.Write(frames.Span);
                 await response.BodyWriter.FlushAsync(context.RequestAborted);
-                if (closed) return;
+                if (closed || context.RequestAborted.IsCancellationRequested) return;
+                read = task.ReadEncodedAsync(next, TaskSseEncoder.Instance);
             }
         }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
