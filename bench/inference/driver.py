@@ -80,6 +80,32 @@ def cpu_seconds(pid):
         return None
 
 
+def thread_cpu_seconds(pid, names):
+    """CPU seconds of a process's threads by name (the comm in /proc/PID/task/*/stat), summed per name; {} if it is gone."""
+    out = {}
+    try:
+        tids = os.listdir(f"/proc/{pid}/task")
+    except OSError:
+        return out
+    for tid in tids:
+        try:
+            with open(f"/proc/{pid}/task/{tid}/stat") as f:
+                text = f.read()
+        except OSError:
+            continue
+        name = text[text.index("(") + 1:text.rindex(")")]
+        if name in names:
+            fields = text.rsplit(")", 1)[1].split()
+            out[name] = out.get(name, 0.0) + (int(fields[11]) + int(fields[12])) / CLK_TCK
+    return out
+
+
+# llorch-engine's threads worth their own column: the one that calls llama_decode and samples (its rate bounds the
+# engine's), and .NET's background JIT, which recompiles hot methods at higher tiers in the first seconds of load.
+DECODE_THREAD = "llama-decode"
+JIT_THREAD = ".NET Tiered Com"
+
+
 def machine_busy_seconds():
     """CPU-seconds used by everything on the machine so far (all of /proc/stat's first line but idle and iowait)."""
     with open("/proc/stat") as f:
@@ -331,13 +357,18 @@ def run_http_engine(kind, cfg, model, streams, warm_seeds, seeds, workdir, tag):
                 info["slots"] = props.get("total_slots")
         except (OSError, ValueError):
             pass
-        # warm-up: one request per stream, concurrently, unmeasured; then the measured phase
-        _, _, _, warm_errors = run_http_phase(port, cfg, [[w] for w in warm_seeds], True)
+        # warm-up: --warmup requests per stream (default one), concurrently, unmeasured; then the measured phase
+        _, _, _, warm_errors = run_http_phase(port, cfg, [[w + 1000 * k for k in range(cfg.warmup)] for w in warm_seeds], True)
         if warm_errors:
             raise RuntimeError(f"warm-up failed: {warm_errors[0]}")
         window = CpuWindow(proc.pid)
+        threads_before = thread_cpu_seconds(proc.pid, (DECODE_THREAD, JIT_THREAD))
         t0, t1, results, errors = run_http_phase(port, cfg, seeds, False)
+        threads_after = thread_cpu_seconds(proc.pid, (DECODE_THREAD, JIT_THREAD))
         cpu_s, driver_s, other_s = window.close()
+        for name, key in ((DECODE_THREAD, "decode_thread_s"), (JIT_THREAD, "jit_thread_s")):
+            if name in threads_after:
+                info[key] = threads_after[name] - threads_before.get(name, 0.0)
         rss_peak = sampler.peak(t0, t1)
         for r in results:
             r["n_predict"] = cfg.n_predict
@@ -564,6 +595,21 @@ def cpu_us_per_token(s):
     return s["cpu_pct"] / 100.0 * s["wall_s"] / s["tokens"] * 1e6
 
 
+def decode_us_per_token(s):
+    """llorch-engine's decode thread's CPU time per generated token (llama_decode, sampling, the step's bookkeeping):
+    the part of us/tok that bounds its rate, comparable with the ceiling's 1e6 / S_TG on a quiet machine."""
+    if s.get("decode_thread_s") is None or not s.get("tokens"):
+        return None
+    return s["decode_thread_s"] / s["tokens"] * 1e6
+
+
+def jit_pct(s):
+    """.NET's background JIT thread in llorch-engine during the window, % of one core."""
+    if s.get("jit_thread_s") is None or not s.get("wall_s"):
+        return None
+    return 100.0 * s["jit_thread_s"] / s["wall_s"]
+
+
 def client_us_per_token(s):
     """This driver's own CPU time (the benchmark client: HTTP, SSE parsing) per generated token, in microseconds.
     On a small machine it competes with the engine's decode thread, which llama-batched-bench does not have."""
@@ -619,6 +665,9 @@ def main():
     ap.add_argument("--quiet-wait", type=float, default=30.0,
                     help="before each row, wait up to this many seconds for the machine to be idle (other tenants)")
     ap.add_argument("--rounds", type=int, default=1, help="repeat the whole matrix; the median-rate round is reported")
+    ap.add_argument("--warmup", type=int, default=1,
+                    help="unmeasured requests per stream before the window (default 1); .NET's tiered JIT keeps "
+                         "recompiling llorch-engine's hot methods for some seconds of load, which more warm-up leaves out")
     ap.add_argument("--ready-timeout", type=int, default=300)
     ap.add_argument("--json-out", default="")
     ap.add_argument("--batched-bench", default="", metavar="PATH",
@@ -748,7 +797,8 @@ def main():
     p(f"machine: {os.cpu_count()} cores ({cpu_model}), {osname}")
     p(f"threads {cfg.threads}; n_predict {cfg.n_predict}; temperature {cfg.temperature}, top_k {cfg.top_k}, "
       f"top_p {cfg.top_p}, min_p {cfg.min_p}, repeat_penalty {cfg.repeat_penalty}; prompt {cfg.prompt!r}; "
-      f"{cfg.ctx_per_slot} tokens of context per slot; slots = streams; fixed seeds; rounds {cfg.rounds}")
+      f"{cfg.ctx_per_slot} tokens of context per slot; slots = streams; fixed seeds; rounds {cfg.rounds}"
+      + (f"; {cfg.warmup} warm-up requests per stream" if cfg.warmup != 1 else ""))
     if cfg.llama_server_build:
         p(f"llama-server: {cfg.llama_server_build}")
     if cfg.engine_env:
@@ -769,7 +819,8 @@ def main():
           f"else {CEILING_NPP_FALLBACK}: {', '.join(npp_desc)}")
     p("")
     header = (f"{'model':<12}{'streams':>7}  {'engine':<15}{'agg tok/s':>10}{'rounds min-max':>16}{'tok/s/stream':>13}"
-              f"{'TTFT p50':>10}{'TTFT max':>10}{'cpu':>6}{'us/tok':>7}{'client':>7}{'other':>6}{'RSS idle':>10}{'RSS load':>10}")
+              f"{'TTFT p50':>10}{'TTFT max':>10}{'cpu':>6}{'us/tok':>7}{'decode':>7}{'jit':>5}{'client':>7}{'other':>6}"
+              f"{'RSS idle':>10}{'RSS load':>10}")
     p(header)
     p("-" * len(header))
     for name, _path, _r1, _r4 in models:
@@ -784,7 +835,8 @@ def main():
                 spread = f"{min(rates):,.0f}-{max(rates):,.0f}" if len(rates) > 1 else "-"
                 p(f"{name:<12}{streams:>7}  {engine:<15}{s['agg_tps']:>10,.0f}{spread:>16}{s['stream_tps']:>13,.0f}"
                   f"{fmt(s['ttft_p50_ms'], '.1f'):>7} ms{fmt(s['ttft_max_ms'], '.1f'):>7} ms"
-                  f"{fmt(s['cpu_pct'], '.0f'):>5}%{fmt(cpu_us_per_token(s), '.0f'):>7}{fmt(client_us_per_token(s), '.0f'):>7}"
+                  f"{fmt(s['cpu_pct'], '.0f'):>5}%{fmt(cpu_us_per_token(s), '.0f'):>7}{fmt(decode_us_per_token(s), '.0f'):>7}"
+                  f"{fmt(jit_pct(s), '.0f'):>4}%{fmt(client_us_per_token(s), '.0f'):>7}"
                   f"{fmt(s.get('other_pct'), '.0f'):>5}%"
                   f"{fmt_mib(s['rss_idle_kib']):>6} MiB{fmt_mib(s['rss_peak_kib']):>6} MiB"
                   + (f"  ({len(s['errors'])} errors)" if s["errors"] else ""))
@@ -793,6 +845,8 @@ def main():
     p("tok/s/stream: mean over requests of tokens / (last byte - request sent). TTFT: request sent -> first token")
     p("frame (node-llama-cpp: evaluate() called -> first token, no HTTP). cpu: the engine's CPU in the window, % of")
     p("one core. us/tok: the engine's CPU time per generated token, in microseconds (load moves it less than tok/s).")
+    p("decode: llorch-engine's decode thread's CPU per token (llama_decode, sampling, the step's own work); compare it with")
+    p("the ceiling's 1e6 / S_TG. jit: .NET's background JIT thread in the window, % of one core (tiering; see --warmup).")
     p("client: this driver's CPU time per generated token (HTTP client, SSE parsing), which on a 2-core machine competes")
     p("with the engine's decode thread; llama-batched-bench (the ceiling) has no client.")
     p("other: every other process on the machine in that window (not the driver): busy neighbours make a")

@@ -56,7 +56,7 @@ if [[ ! -f "$SRC/CMakeLists.txt" ]]; then
   release="$(sed -n 's/.*"release": *"\([^"]*\)".*/\1/p' "$tmp/package/llama/binariesGithubRelease.json")"
   [[ "$release" == "v0.5.0" ]] || die "node-llama-cpp@$NLC_VERSION bundles llama.cpp '$release', expected v0.5.0"
   rm -rf "$SRC"
-  git clone -q "$tmp/package/llama/gitRelease.bundle" "$SRC"
+  git -c advice.detachedHead=false clone -q "$tmp/package/llama/gitRelease.bundle" "$SRC"
 fi
 
 BUILD="$CACHE/build"
