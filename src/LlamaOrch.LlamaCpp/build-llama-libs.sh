@@ -7,16 +7,16 @@
 #
 # Why: the shipped prebuilt is compiled by node-llama-cpp's CI with GCC 11.4, which keeps the accumulators of
 # llamafile's F32/F16/BF16 matrix kernels (tinyBLAS gemm_bloc) in memory, one 64-byte store per FMA in the inner loop;
-# GCC 12 and later keep them in registers. Batched decodes of F16/F32 models spend 10-15 % more CPU per token on the
-# prebuilt (bench/README.md, "The prebuilt library against a local build"). One-sequence decodes and quantized
-# models use other kernels and lose little or nothing.
+# GCC 12.2 keeps them in registers (other compilers untested). A decode step of 4 / 16 sequences of an F16 model
+# costs about 1.2x / 1.8x the CPU per token on the prebuilt (bench/README.md, "The prebuilt library against a local
+# build"). One-sequence decodes and quantized models use other kernels and lose little or nothing.
 #
 # Environment:
 #   LLORCH_LLAMA_CACHE  work folder (default ~/.cache/llorch-llama): the source, the CMake build, the default output
 #   LLAMA_SRC           an existing checkout of the same llama.cpp tree to build instead of fetching one
 #   LLAMA_CPU_FLAGS     CMake options for the CPU code (default -DGGML_NATIVE=ON: this machine's instruction sets;
 #                       a folder meant for other machines needs e.g. -DGGML_NATIVE=OFF -DGGML_AVX2=ON)
-#   JOBS                parallel compile jobs (default: the number of cores); 20-30 minutes at 2 jobs
+#   JOBS                parallel compile jobs (default: the number of cores); about 10 minutes at 1 job here
 #
 # Nothing is installed system-wide. The libraries find each other through $ORIGIN, so OUT_DIR can be moved.
 # The outputs of one seed are the same run after run on one library build, but not the same text as on the shipped
@@ -40,7 +40,7 @@ compiler="$(c++ --version | head -n 1)"
 if [[ "$compiler" == *g++* || "$compiler" == *GCC* ]]; then
   major="$(c++ -dumpversion | cut -d. -f1)"
   if (( major < 12 )); then
-    say "WARNING: $compiler is older than GCC 12; it spills the tinyBLAS accumulators like the prebuilt (set CXX/CC to gcc-12+ or clang)"
+    say "WARNING: $compiler is older than GCC 12; it spills the tinyBLAS accumulators like the prebuilt (set CC/CXX to GCC 12 or newer)"
   fi
 fi
 
