@@ -527,7 +527,7 @@ def prebuilt_ceiling_dir(cfg, workdir):
             shutil.copy2(os.path.join(native, f), out)
     for f in os.listdir(tool_dir):
         # libllama-batched-bench-impl.so, libllama-common.so.0 (the tool's own code and llama.cpp's common library)
-        if f.startswith("libllama-") and (f.endswith(".so") or ".so." in f):
+        if f.startswith(("libllama-common.so", "libllama-batched-bench")) and (f.endswith(".so") or ".so." in f):
             shutil.copy2(os.path.join(tool_dir, f), os.path.join(out, f), follow_symlinks=True)
     shutil.copy2(cfg.batched_bench, out)
     for soname in PREBUILT_SONAMES:
