@@ -358,7 +358,7 @@ def run_http_engine(kind, cfg, model, streams, warm_seeds, seeds, workdir, tag):
         except (OSError, ValueError):
             pass
         # warm-up: --warmup requests per stream (default one), concurrently, unmeasured; then the measured phase
-        _, _, _, warm_errors = run_http_phase(port, cfg, [[w + 1000 * k for k in range(cfg.warmup)] for w in warm_seeds], True)
+        _, _, _, warm_errors = run_http_phase(port, cfg, [[w + 100_000 * k for k in range(cfg.warmup)] for w in warm_seeds], True)
         if warm_errors:
             raise RuntimeError(f"warm-up failed: {warm_errors[0]}")
         window = CpuWindow(proc.pid)
@@ -701,7 +701,12 @@ def main():
     cells = {}  # (model, streams, engine) -> list of summaries (one per round)
     ceilings = {}  # model -> list of llama-batched-bench runs (one per round)
     ceilings_pre = {}  # the same on the prebuilt libraries (--prebuilt-ceiling)
-    pre_tool = prebuilt_ceiling_dir(cfg, workdir) if cfg.prebuilt_ceiling else None
+    pre_tool = None
+    if cfg.prebuilt_ceiling:
+        try:
+            pre_tool = prebuilt_ceiling_dir(cfg, workdir)
+        except (OSError, RuntimeError) as e:  # reported, not fatal, like a failed ceiling
+            log(f"no ceiling on the prebuilt libraries: {e}")
     for rnd in range(cfg.rounds):
         for name, path, r1, r4 in models:
             for streams in stream_levels:
