@@ -14,6 +14,7 @@ import http.client
 import json
 import os
 import platform
+import shutil
 import signal
 import socket
 import statistics
@@ -77,6 +78,32 @@ def cpu_seconds(pid):
         return (int(fields[11]) + int(fields[12])) / CLK_TCK  # utime + stime
     except OSError:
         return None
+
+
+def thread_cpu_seconds(pid, names):
+    """CPU seconds of a process's threads by name (the comm in /proc/PID/task/*/stat), summed per name; {} if it is gone."""
+    out = {}
+    try:
+        tids = os.listdir(f"/proc/{pid}/task")
+    except OSError:
+        return out
+    for tid in tids:
+        try:
+            with open(f"/proc/{pid}/task/{tid}/stat") as f:
+                text = f.read()
+        except OSError:
+            continue
+        name = text[text.index("(") + 1:text.rindex(")")]
+        if name in names:
+            fields = text.rsplit(")", 1)[1].split()
+            out[name] = out.get(name, 0.0) + (int(fields[11]) + int(fields[12])) / CLK_TCK
+    return out
+
+
+# llorch-engine's threads worth their own column: the one that calls llama_decode and samples (its rate bounds the
+# engine's), and .NET's background JIT, which recompiles hot methods at higher tiers in the first seconds of load.
+DECODE_THREAD = "llama-decode"
+JIT_THREAD = ".NET Tiered Com"
 
 
 def machine_busy_seconds():
@@ -250,15 +277,20 @@ def run_http_phase(port, cfg, seed_lists, warmup):
 # ---------------------------------------------------------------- one scenario per engine
 
 SRV_LIBS = "llorch+srvlibs"  # llorch-engine on the libraries of the llama-server build (--lib-dir)
+OWN_LIBS = "llorch+libdir"  # llorch-engine on the libraries in --lib-dir (e.g. src/LlamaOrch.LlamaCpp/build-llama-libs.sh's)
 
 
 def engine_command(kind, cfg, model, port, slots):
     ctx_total = cfg.ctx_per_slot * slots
-    if kind in ("llorch-engine", SRV_LIBS):
+    if kind in ("llorch-engine", SRV_LIBS, OWN_LIBS):
         cmd = ["dotnet", cfg.engine_dll, "-m", model, "--host", "127.0.0.1", "--port", str(port),
                "-np", str(slots), "-c", str(ctx_total), "-t", str(cfg.threads), "-fa", cfg.flash_attn]
         if kind == SRV_LIBS:
             cmd += ["--lib-dir", os.path.dirname(os.path.abspath(cfg.llama_server))]
+        if kind == OWN_LIBS:
+            if not cfg.lib_dir:
+                raise ValueError(f"{OWN_LIBS} needs --lib-dir")
+            cmd += ["--lib-dir", os.path.abspath(cfg.lib_dir)]
         return cmd
     if kind == "llama-server":
         return [cfg.llama_server, "-m", model, "--host", "127.0.0.1", "--port", str(port),
@@ -325,13 +357,18 @@ def run_http_engine(kind, cfg, model, streams, warm_seeds, seeds, workdir, tag):
                 info["slots"] = props.get("total_slots")
         except (OSError, ValueError):
             pass
-        # warm-up: one request per stream, concurrently, unmeasured; then the measured phase
-        _, _, _, warm_errors = run_http_phase(port, cfg, [[w] for w in warm_seeds], True)
+        # warm-up: --warmup requests per stream (default one), concurrently, unmeasured; then the measured phase
+        _, _, _, warm_errors = run_http_phase(port, cfg, [[w + 100_000 * k for k in range(cfg.warmup)] for w in warm_seeds], True)
         if warm_errors:
             raise RuntimeError(f"warm-up failed: {warm_errors[0]}")
         window = CpuWindow(proc.pid)
+        threads_before = thread_cpu_seconds(proc.pid, (DECODE_THREAD, JIT_THREAD))
         t0, t1, results, errors = run_http_phase(port, cfg, seeds, False)
+        threads_after = thread_cpu_seconds(proc.pid, (DECODE_THREAD, JIT_THREAD))
         cpu_s, driver_s, other_s = window.close()
+        for name, key in ((DECODE_THREAD, "decode_thread_s"), (JIT_THREAD, "jit_thread_s")):
+            if name in threads_after:
+                info[key] = threads_after[name] - threads_before.get(name, 0.0)
         rss_peak = sampler.peak(t0, t1)
         for r in results:
             r["n_predict"] = cfg.n_predict
@@ -471,12 +508,46 @@ def parse_batched_bench(text):
     return rows
 
 
-def run_ceiling(cfg, model, stream_levels, npp, workdir, tag):
+PREBUILT_SONAMES = ("libllama.so.0", "libggml.so.0", "libggml-base.so.0")
+
+
+def prebuilt_ceiling_dir(cfg, workdir):
+    """A folder in which the llama-batched-bench of the llama-server build runs on the prebuilt libraries that
+    llorch-engine ships (the native/ folder beside --engine-dll): copies of the tool and its own two libraries
+    (llama-common and the tool's code, from the same llama.cpp tree), the prebuilt files, and links from the
+    sonames the tool asks for (libllama.so.0) to the prebuilt's versioned names (libllama.v0.5.0.so). The tool is
+    copied, not linked, because ggml looks for its CPU variants (libggml-cpu-*.so) beside the executable. Run it
+    with LD_LIBRARY_PATH set to this folder, which the loader searches before the tool's RUNPATH."""
+    native = os.path.join(os.path.dirname(os.path.abspath(cfg.engine_dll)), "native")
+    tool_dir = os.path.dirname(os.path.abspath(cfg.batched_bench))
+    out = os.path.join(workdir, "prebuilt-ceiling")
+    os.makedirs(out, exist_ok=True)
+    for f in os.listdir(native):
+        if f.endswith(".so"):
+            shutil.copy2(os.path.join(native, f), out)
+    for f in os.listdir(tool_dir):
+        # libllama-batched-bench-impl.so, libllama-common.so.0 (the tool's own code and llama.cpp's common library)
+        if f.startswith(("libllama-common.so", "libllama-batched-bench")) and (f.endswith(".so") or ".so." in f):
+            shutil.copy2(os.path.join(tool_dir, f), os.path.join(out, f), follow_symlinks=True)
+    shutil.copy2(cfg.batched_bench, out)
+    for soname in PREBUILT_SONAMES:
+        stem = soname.split(".so")[0]
+        match = sorted(f for f in os.listdir(native) if f == f"{stem}.so" or (f.startswith(f"{stem}.v") and f.endswith(".so")))
+        if not match:
+            raise RuntimeError(f"no {stem}.so or {stem}.v*.so in {native}")
+        link = os.path.join(out, soname)
+        if not os.path.lexists(link):
+            os.symlink(match[-1], link)
+    return os.path.join(out, os.path.basename(cfg.batched_bench))
+
+
+def run_ceiling(cfg, model, stream_levels, npp, workdir, tag, tool=None, env=None):
     """One llama-batched-bench run: the library's raw decode rate with B = each stream count, and nothing else
     (random tokens, no sampling, no HTTP, no scheduler). Its settings follow llama-server's row: same build,
     threads, total context (ctx per slot x most streams), split KV per sequence (llama-server's default when
-    -np is given), flash attention as --flash-attn says (auto, its default, unless told), no mmap."""
-    cmd = [cfg.batched_bench, "-m", model, "-t", str(cfg.threads), "-tb", str(cfg.threads),
+    -np is given), flash attention as --flash-attn says (auto, its default, unless told), no mmap. tool/env: the
+    copy in prebuilt_ceiling_dir() and its LD_LIBRARY_PATH, to measure the prebuilt libraries instead."""
+    cmd = [tool or cfg.batched_bench, "-m", model, "-t", str(cfg.threads), "-tb", str(cfg.threads),
            "-npp", str(npp), "-ntg", str(cfg.n_predict), "-npl", ",".join(str(s) for s in stream_levels),
            "-c", str(cfg.ctx_per_slot * max(stream_levels)), "-b", "512", "-ub", "512",
            "-fa", cfg.flash_attn, "-no-kvu", "--load-mode", "none"]
@@ -487,7 +558,8 @@ def run_ceiling(cfg, model, stream_levels, npp, workdir, tag):
     busy_before = machine_busy_seconds()
     t0 = time.perf_counter()
     with open(logpath, "wb") as logf:
-        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=logf, stdin=subprocess.DEVNULL)
+        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=logf, stdin=subprocess.DEVNULL,
+                                env={**os.environ, **env} if env else None)
     CHILDREN.append(proc)
     try:
         stdout, _ = proc.communicate(timeout=cfg.ready_timeout)
@@ -523,6 +595,29 @@ def cpu_us_per_token(s):
     return s["cpu_pct"] / 100.0 * s["wall_s"] / s["tokens"] * 1e6
 
 
+def decode_us_per_token(s):
+    """llorch-engine's decode thread's CPU time per generated token (llama_decode, sampling, the step's bookkeeping):
+    the part of us/tok that bounds its rate, comparable with the ceiling's 1e6 / S_TG on a quiet machine."""
+    if s.get("decode_thread_s") is None or not s.get("tokens"):
+        return None
+    return s["decode_thread_s"] / s["tokens"] * 1e6
+
+
+def jit_pct(s):
+    """.NET's background JIT thread in llorch-engine during the window, % of one core."""
+    if s.get("jit_thread_s") is None or not s.get("wall_s"):
+        return None
+    return 100.0 * s["jit_thread_s"] / s["wall_s"]
+
+
+def client_us_per_token(s):
+    """This driver's own CPU time (the benchmark client: HTTP, SSE parsing) per generated token, in microseconds.
+    On a small machine it competes with the engine's decode thread, which llama-batched-bench does not have."""
+    if s.get("driver_pct") is None or not s.get("tokens"):
+        return None
+    return s["driver_pct"] / 100.0 * s["wall_s"] / s["tokens"] * 1e6
+
+
 def fmt_mib(kib):
     return "-" if kib is None else f"{kib / 1024:.1f}"
 
@@ -544,7 +639,13 @@ def main():
                          "REQ16, when given, is the count per stream at 8 streams or more (else REQ4)")
     ap.add_argument("--engines", default=f"llorch-engine,llama-server,node-llama-cpp,{SRV_LIBS}",
                     help=f"which to run, in this order; {SRV_LIBS} is llorch-engine with --lib-dir set to the llama-server "
-                         "build's libraries, which separates what the engine does from what the library build does")
+                         "build's libraries, which separates what the engine does from what the library build does; "
+                         f"{OWN_LIBS} is llorch-engine with --lib-dir set to this driver's --lib-dir")
+    ap.add_argument("--lib-dir", default="", metavar="DIR",
+                    help=f"llama.cpp libraries for the {OWN_LIBS} row, e.g. the output of src/LlamaOrch.LlamaCpp/build-llama-libs.sh")
+    ap.add_argument("--prebuilt-ceiling", action="store_true",
+                    help="with --batched-bench: also run it on the prebuilt libraries beside --engine-dll (native/), "
+                         "the library llorch-engine runs on, so its share is measured against its own library's rate")
     ap.add_argument("--streams", default="1,4,16",
                     help="stream levels; slots = streams, each with --ctx-per-slot tokens of context")
     ap.add_argument("--threads", type=int, default=1)
@@ -564,6 +665,9 @@ def main():
     ap.add_argument("--quiet-wait", type=float, default=30.0,
                     help="before each row, wait up to this many seconds for the machine to be idle (other tenants)")
     ap.add_argument("--rounds", type=int, default=1, help="repeat the whole matrix; the median-rate round is reported")
+    ap.add_argument("--warmup", type=int, default=1,
+                    help="unmeasured requests per stream before the window (default 1); .NET's tiered JIT keeps "
+                         "recompiling llorch-engine's hot methods for some seconds of load, which more warm-up leaves out")
     ap.add_argument("--ready-timeout", type=int, default=300)
     ap.add_argument("--json-out", default="")
     ap.add_argument("--batched-bench", default="", metavar="PATH",
@@ -586,12 +690,23 @@ def main():
         models.append((name, path, int(r1), int(r4)))
         per_stream_counts[name] = (int(r1), int(r4), int(r16))
     engines = [e for e in cfg.engines.split(",") if e]
+    if OWN_LIBS in engines and not cfg.lib_dir:
+        ap.error(f"--engines {OWN_LIBS} needs --lib-dir")
+    if cfg.prebuilt_ceiling and not cfg.batched_bench:
+        ap.error("--prebuilt-ceiling needs --batched-bench")
     stream_levels = [int(s) for s in cfg.streams.split(",")]
     workdir = tempfile.mkdtemp(prefix="llorch-infer-bench-")
     log(f"logs in {workdir}")
 
     cells = {}  # (model, streams, engine) -> list of summaries (one per round)
     ceilings = {}  # model -> list of llama-batched-bench runs (one per round)
+    ceilings_pre = {}  # the same on the prebuilt libraries (--prebuilt-ceiling)
+    pre_tool = None
+    if cfg.prebuilt_ceiling:
+        try:
+            pre_tool = prebuilt_ceiling_dir(cfg, workdir)
+        except (OSError, RuntimeError) as e:  # reported, not fatal, like a failed ceiling
+            log(f"no ceiling on the prebuilt libraries: {e}")
     for rnd in range(cfg.rounds):
         for name, path, r1, r4 in models:
             for streams in stream_levels:
@@ -637,6 +752,20 @@ def main():
                     c = {"failed": str(e), "npp": npp}
                 c["npp_from"] = npp_src or "default"
                 ceilings.setdefault(name, []).append(c)
+                if pre_tool:
+                    busy = wait_for_quiet(cfg.quiet_wait)
+                    log(f"round {rnd + 1}/{cfg.rounds}: {name}, library ceiling on the prebuilt libraries"
+                        f" (machine busy {busy:.0f}% of a core before it)")
+                    try:
+                        c = run_ceiling(cfg, path, stream_levels, npp, workdir, f"r{rnd}-{name}-ceiling-prebuilt",
+                                        tool=pre_tool, env={"LD_LIBRARY_PATH": os.path.dirname(pre_tool)})
+                        log("  " + ", ".join(f"{b} seq {r['s_tg_tps']:,.0f} tok/s" for b, r in sorted(c["rows"].items()))
+                            + " (S_TG)")
+                    except Exception as e:  # noqa: BLE001 - a failed ceiling is reported, not fatal
+                        log(f"  FAILED: {e}")
+                        c = {"failed": str(e), "npp": npp}
+                    c["npp_from"] = npp_src or "default"
+                    ceilings_pre.setdefault(name, []).append(c)
 
     def pick(name, streams, engine):
         runs = [r for r in cells.get((name, streams, engine), []) if "failed" not in r]
@@ -645,9 +774,9 @@ def main():
         runs.sort(key=lambda r: r["agg_tps"])
         return runs[len(runs) // 2]
 
-    def pick_ceiling(name, seqs):
+    def pick_ceiling(name, seqs, source=None):
         """The median round's llama-batched-bench row at seqs sequences, and every round's S_TG; (None, [])."""
-        runs = [c for c in ceilings.get(name, []) if "failed" not in c and seqs in c["rows"]]
+        runs = [c for c in (ceilings if source is None else source).get(name, []) if "failed" not in c and seqs in c["rows"]]
         if not runs:
             return None, []
         runs.sort(key=lambda c: c["rows"][seqs]["s_tg_tps"])
@@ -673,7 +802,8 @@ def main():
     p(f"machine: {os.cpu_count()} cores ({cpu_model}), {osname}")
     p(f"threads {cfg.threads}; n_predict {cfg.n_predict}; temperature {cfg.temperature}, top_k {cfg.top_k}, "
       f"top_p {cfg.top_p}, min_p {cfg.min_p}, repeat_penalty {cfg.repeat_penalty}; prompt {cfg.prompt!r}; "
-      f"{cfg.ctx_per_slot} tokens of context per slot; slots = streams; fixed seeds; rounds {cfg.rounds}")
+      f"{cfg.ctx_per_slot} tokens of context per slot; slots = streams; fixed seeds; rounds {cfg.rounds}"
+      + (f"; {cfg.warmup} warm-up requests per stream" if cfg.warmup != 1 else ""))
     if cfg.llama_server_build:
         p(f"llama-server: {cfg.llama_server_build}")
     if cfg.engine_env:
@@ -694,7 +824,8 @@ def main():
           f"else {CEILING_NPP_FALLBACK}: {', '.join(npp_desc)}")
     p("")
     header = (f"{'model':<12}{'streams':>7}  {'engine':<15}{'agg tok/s':>10}{'rounds min-max':>16}{'tok/s/stream':>13}"
-              f"{'TTFT p50':>10}{'TTFT max':>10}{'cpu':>6}{'us/tok':>7}{'other':>6}{'RSS idle':>10}{'RSS load':>10}")
+              f"{'TTFT p50':>10}{'TTFT max':>10}{'cpu':>6}{'us/tok':>7}{'decode':>7}{'jit':>5}{'client':>7}{'other':>6}"
+              f"{'RSS idle':>10}{'RSS load':>10}")
     p(header)
     p("-" * len(header))
     for name, _path, _r1, _r4 in models:
@@ -709,7 +840,9 @@ def main():
                 spread = f"{min(rates):,.0f}-{max(rates):,.0f}" if len(rates) > 1 else "-"
                 p(f"{name:<12}{streams:>7}  {engine:<15}{s['agg_tps']:>10,.0f}{spread:>16}{s['stream_tps']:>13,.0f}"
                   f"{fmt(s['ttft_p50_ms'], '.1f'):>7} ms{fmt(s['ttft_max_ms'], '.1f'):>7} ms"
-                  f"{fmt(s['cpu_pct'], '.0f'):>5}%{fmt(cpu_us_per_token(s), '.0f'):>7}{fmt(s.get('other_pct'), '.0f'):>5}%"
+                  f"{fmt(s['cpu_pct'], '.0f'):>5}%{fmt(cpu_us_per_token(s), '.0f'):>7}{fmt(decode_us_per_token(s), '.0f'):>7}"
+                  f"{fmt(jit_pct(s), '.0f'):>4}%{fmt(client_us_per_token(s), '.0f'):>7}"
+                  f"{fmt(s.get('other_pct'), '.0f'):>5}%"
                   f"{fmt_mib(s['rss_idle_kib']):>6} MiB{fmt_mib(s['rss_peak_kib']):>6} MiB"
                   + (f"  ({len(s['errors'])} errors)" if s["errors"] else ""))
         p("")
@@ -717,6 +850,10 @@ def main():
     p("tok/s/stream: mean over requests of tokens / (last byte - request sent). TTFT: request sent -> first token")
     p("frame (node-llama-cpp: evaluate() called -> first token, no HTTP). cpu: the engine's CPU in the window, % of")
     p("one core. us/tok: the engine's CPU time per generated token, in microseconds (load moves it less than tok/s).")
+    p("decode: llorch-engine's decode thread's CPU per token (llama_decode, sampling, the step's own work); compare it with")
+    p("the ceiling's 1e6 / S_TG. jit: .NET's background JIT thread in the window, % of one core (tiering; see --warmup).")
+    p("client: this driver's CPU time per generated token (HTTP client, SSE parsing), which on a 2-core machine competes")
+    p("with the engine's decode thread; llama-batched-bench (the ceiling) has no client.")
     p("other: every other process on the machine in that window (not the driver): busy neighbours make a")
     p("row suspect. RSS: VmRSS of the engine process.")
     p("")
@@ -753,6 +890,33 @@ def main():
             a, b = pick_ceiling(name, lo)[0], pick_ceiling(name, hi)[0]
             if lo != hi and a and b and a["s_tg_tps"]:
                 p(f"  {name}: the library's own batching gain, {hi} sequences / {lo}: {b['s_tg_tps'] / a['s_tg_tps']:.2f}x")
+        p("")
+    if cfg.prebuilt_ceiling:
+        p("The same ceiling on the prebuilt libraries llorch-engine ships (the same llama-batched-bench, its libllama,")
+        p("libggml and CPU variants taken from native/ beside --engine-dll). pre/srv: this ceiling / the one above.")
+        pre_cols = "".join(f"{e:>16}" for e in engines if e in ("llorch-engine", "node-llama-cpp"))
+        ch = f"{'model':<12}{'seqs':>5}{'ceiling tok/s':>15}{'rounds min-max':>16}{'T_TG':>9}{'other':>6}{'pre/srv':>9}  share:{pre_cols}"
+        p(ch)
+        p("-" * len(ch))
+        for name, _path, _r1, _r4 in models:
+            for streams in stream_levels:
+                row, vals = pick_ceiling(name, streams, ceilings_pre)
+                if row is None:
+                    runs = ceilings_pre.get(name, [])
+                    why = next((c["failed"] for c in reversed(runs) if "failed" in c), "not measured" if runs else "not run")
+                    p(f"{name:<12}{streams:>5}  FAILED: {why}")
+                    continue
+                srv_row = pick_ceiling(name, streams)[0]
+                spread = f"{min(vals):,.0f}-{max(vals):,.0f}" if len(vals) > 1 else "-"
+                ratio = row["s_tg_tps"] / srv_row["s_tg_tps"] if srv_row and srv_row["s_tg_tps"] else None
+                shares = ""
+                for engine in engines:
+                    if engine not in ("llorch-engine", "node-llama-cpp"):
+                        continue
+                    s = pick(name, streams, engine)
+                    shares += f"{fmt(s['agg_tps'] / row['s_tg_tps'] if s and row['s_tg_tps'] else None, '.2f') + 'x':>16}"
+                p(f"{name:<12}{streams:>5}{row['s_tg_tps']:>15,.0f}{spread:>16}{row['t_tg_s'] * 1000:>6.0f} ms"
+                  f"{fmt(row['other_pct'], '.0f'):>5}%{fmt(ratio, '.2f') + 'x':>9}        {shares}")
         p("")
     p("Memory (VmRSS, MiB): idle = 1 s after ready; load = largest 50 ms sample in the measured window;")
     p("per extra slot = (idle with 4 slots - idle with 1 slot) / 3")
@@ -816,12 +980,19 @@ def main():
             if verdict == "MISS" and srv and srv["agg_tps"]:
                 p(f"        on llama-server's own libraries ({SRV_LIBS}) the same engine gets "
                   f"{srv['agg_tps'] / ceiling['s_tg_tps']:.2f}x of the ceiling (the difference is the library build)")
+            own = pick_ceiling(name, streams, ceilings_pre)[0]
+            if own and own["s_tg_tps"]:
+                share = ours["agg_tps"] / own["s_tg_tps"]
+                label = f"{streams} stream(s): >= 0.95x its own library's ceiling"
+                p(f"  {'PASS' if share >= 0.95 else 'MISS'}  {name}: {label:<48} {ours['agg_tps']:,.0f} vs "
+                  f"{own['s_tg_tps']:,.0f} tok/s = {share:.2f}x (llama-batched-bench on the prebuilt libraries)")
 
     ctx_lines = []
     for name, _path, _r1, _r4 in models:
         for streams in stream_levels:
             base = pick(name, streams, "llama-server")
             for engine, what in ((SRV_LIBS, "llorch-engine on llama-server's own libraries / llama-server"),
+                                 (OWN_LIBS, "llorch-engine on --lib-dir's libraries / llama-server"),
                                  ("node-llama-cpp", "node-llama-cpp / llama-server")):
                 other = pick(name, streams, engine)
                 if base and other and base["agg_tps"]:
@@ -875,6 +1046,11 @@ def main():
                                          "median_s_tg_tps": {str(b): pick_ceiling(name, b)[0]["s_tg_tps"]
                                                              for b in stream_levels if pick_ceiling(name, b)[0]}}
                                   for name, _path, _r1, _r4 in models}
+            if cfg.prebuilt_ceiling:
+                doc["ceiling_prebuilt"] = {name: {"runs": ceilings_pre.get(name, []),
+                                                  "median_s_tg_tps": {str(b): pick_ceiling(name, b, ceilings_pre)[0]["s_tg_tps"]
+                                                                      for b in stream_levels if pick_ceiling(name, b, ceilings_pre)[0]}}
+                                           for name, _path, _r1, _r4 in models}
             json.dump(doc, f, indent=1)
         log(f"raw results: {cfg.json_out}")
     log(f"logs kept in {workdir}")
