@@ -44,6 +44,7 @@ internal static class OrchestratorApp
             ContentRootPath = string.IsNullOrEmpty(contentRoot) ? AppContext.BaseDirectory : Path.GetFullPath(contentRoot),
         });
         ConfigureConsoleLog(builder.Logging, builder.Configuration);
+        var hostingRequestLog = HostingRequestLog.Configure(builder.Logging, builder.Configuration);
 
         var urls = BindAddresses.Parse(builder.Configuration[WebHostDefaults.ServerUrlsKey]);
         builder.WebHost.UseUrls([.. urls]);
@@ -123,6 +124,7 @@ internal static class OrchestratorApp
         services.AddHostedService<PoolHostedService>();
 
         var app = builder.Build();
+        if (hostingRequestLog is not null) app.Lifetime.ApplicationStarted.Register(hostingRequestLog.Serving);
         await artifacts.ReconcileAsync(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger<ArtifactStore>(), CancellationToken.None);
         app.UseMiddleware<CorrelationIdMiddleware>();
         app.UseErrorEnvelopes();

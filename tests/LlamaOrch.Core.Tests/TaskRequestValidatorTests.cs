@@ -104,6 +104,20 @@ public sealed class TaskRequestValidatorTests
         Assert.Equal(TaskRequestValidator.SeedFromTaskId("0b1c7f0e-6c55-4a53-9a8f-2a4f4c1d2e01"), spec.Seed);
     }
 
+    [Theory]
+    [InlineData("6f1f2b7a-1111-4c2d-8e3f-000000000001")]
+    [InlineData("6F1F2B7A-1111-4C2D-8E3F-000000000001")]
+    [InlineData("6f1f2b7a11114c2d8e3f000000000001")]
+    [InlineData("{6f1f2b7a-1111-4c2d-8e3f-000000000001}")]
+    public void A_session_id_is_kept_in_its_canonical_spelling_and_a_canonical_one_as_it_came(string sent)
+    {
+        Assert.Null(TaskRequestValidator.Validate(Valid() with { SessionId = sent }, Limits, out var spec));
+
+        Assert.Equal("6f1f2b7a-1111-4c2d-8e3f-000000000001", spec!.SessionId);
+        // Kept, not spelled anew: every submission carries one, so a second string per request would only be garbage.
+        Assert.Equal(sent == spec.SessionId, ReferenceEquals(sent, spec.SessionId));
+    }
+
     [Fact]
     public void Only_the_model_and_engine_are_needed_every_other_field_has_a_default()
     {

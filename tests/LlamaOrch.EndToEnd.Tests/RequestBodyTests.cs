@@ -108,6 +108,17 @@ public sealed class RequestBodyTests(JsonEndpointsFixture fixture) : IClassFixtu
         AssertEnvelope(empty, HttpStatusCode.BadRequest, "body: empty; send ");
     }
 
+    [Fact]
+    public async Task Broken_framing_that_reaches_the_exception_handler_is_400_in_the_envelope_with_the_correlation_id()
+    {
+        // The MCP endpoint reads its body itself, so Kestrel's refusal surfaces as an exception; the handler clears the
+        // headers before it answers, and the correlation id must come back all the same.
+        var head = Head("/v1/mcp", "Transfer-Encoding: chunked").Replace("\r\n\r\n", "\r\nAccept: application/json, text/event-stream\r\n\r\n", StringComparison.Ordinal);
+        var response = await RawHttp.SendAsync(fixture.Orchestrator.Address, head, "zz\r\n{}\r\n0\r\n\r\n");
+
+        AssertEnvelope(response, HttpStatusCode.BadRequest, "bad request: ");
+    }
+
     private static string Head(string path, string framing, string? contentType = "application/json") =>
         $"POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {Orchestrator.Token}\r\nX-Correlation-Id: corr-body\r\n" +
         (contentType is null ? "" : $"Content-Type: {contentType}\r\n") +

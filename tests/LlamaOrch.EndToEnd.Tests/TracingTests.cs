@@ -88,6 +88,15 @@ public sealed class TracingTests
             var started = Assert.Single(JsonLogLines.Parse(stdout), line =>
                 JsonLogLines.Category(line) == "LlamaOrch.Core.Tasks.TaskRunner" && JsonLogLines.Scope(line, "TaskId") == taskId);
             Assert.Equal(admission.TraceId, JsonLogLines.Scope(started, "TraceId"));
+
+            // A line logged while serving a request carries its request span's ids (ASP.NET's Activity, made for the tracer).
+            var refusedId = await RequestLogTests.RefuseABodyAsync(port, Token);
+            static bool Refused(ReceivedSpan s) => s.Service == Orchestratord && s.Kind == SpanKind.Server && s["http.response.status_code"] == "415";
+            await WaitForAsync(() => receiver.Spans.Any(Refused));
+            var refusedLine = await RequestLogTests.BodyRefusalAsync(stdout, refusedId);
+            var refusedSpan = Assert.Single(receiver.Spans, Refused);
+            Assert.Equal(refusedSpan.TraceId, JsonLogLines.Scope(refusedLine, "TraceId"));
+            Assert.Equal(refusedSpan.SpanId, JsonLogLines.Scope(refusedLine, "SpanId"));
         }
         finally
         {

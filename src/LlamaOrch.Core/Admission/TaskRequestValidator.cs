@@ -84,7 +84,8 @@ public static class TaskRequestValidator
         spec = new TaskSpec
         {
             TaskId = taskId,
-            SessionId = (body.SessionId is null ? Guid.NewGuid() : Guid.Parse(body.SessionId)).ToString("D"),
+            // A session id sent in its canonical spelling (as SDKs send it) is kept as it came, not parsed and spelled anew.
+            SessionId = body.SessionId is null ? Guid.NewGuid().ToString("D") : TaskStore.CanonicalId(body.SessionId),
             Workload = workload,
             ModelRef = body.ModelRef,
             Engine = engine,

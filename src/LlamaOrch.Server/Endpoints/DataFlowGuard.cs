@@ -20,10 +20,9 @@ internal static class DataFlowGuard
     private const string LoggerName = "LlamaOrch.Server.DataFlow";
 
     /// <summary>The body with its prompt and inputs as the policy lets them through, or null and the refusal.</summary>
-    public static TaskRequestBody? CheckTask(HttpContext context, TaskRequestBody body, out Rejection? rejection)
+    public static TaskRequestBody? CheckTask(HttpContext context, IDataFlowPolicy policy, TaskRequestBody body, out Rejection? rejection)
     {
         rejection = null;
-        var policy = context.RequestServices.GetRequiredService<IDataFlowPolicy>();
         // Made only when a rule redacts: most prompts pass untouched, and this runs on every submission.
         SortedSet<string>? redactedBy = null;
         string? prompt = body.Prompt;

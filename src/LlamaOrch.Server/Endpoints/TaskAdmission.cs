@@ -1,5 +1,6 @@
 using LlamaOrch.Contracts.Tasks;
 using LlamaOrch.Core.Admission;
+using LlamaOrch.Core.Policy;
 using LlamaOrch.Core.Tasks;
 using LlamaOrch.Server.Http;
 using LlamaOrch.Server.Metrics;
@@ -16,9 +17,11 @@ internal static class TaskAdmission
     /// <param name="Engine">The task's engine for an error envelope, when the body named (or defaulted to) a real one.</param>
     public readonly record struct Result(OrchestratedTask? Task, long BackoffMs, Rejection? Rejection, string? Engine);
 
-    public static async ValueTask<Result> AdmitAsync(HttpContext context, TaskRequestBody body, AdmissionService admission, AdmissionLimits limits, PrometheusTaskMetrics metrics)
+    /// <param name="dataFlow">The data-flow policy; null takes it from the request's services.</param>
+    public static async ValueTask<Result> AdmitAsync(
+        HttpContext context, TaskRequestBody body, AdmissionService admission, AdmissionLimits limits, PrometheusTaskMetrics metrics, IDataFlowPolicy? dataFlow = null)
     {
-        var checkedBody = DataFlowGuard.CheckTask(context, body, out var refused);
+        var checkedBody = DataFlowGuard.CheckTask(context, dataFlow ?? context.RequestServices.GetRequiredService<IDataFlowPolicy>(), body, out var refused);
         var withDefaults = checkedBody is null ? body : admission.WithDefaults(checkedBody, out refused);
         var rejection = refused;
         TaskSpec? spec = null;

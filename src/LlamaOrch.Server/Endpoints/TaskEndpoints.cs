@@ -9,8 +9,9 @@ internal static class TaskEndpoints
 {
     public static void MapTaskEndpoints(this IEndpointRouteBuilder routes)
     {
-        routes.MapPost("/v1/tasks", (HttpContext context, AdmissionService admission, AdmissionLimits limits, PrometheusTaskMetrics metrics) =>
-            TaskSubmission.HandleAsync(context, admission, limits, metrics));
+        // A plain request delegate over the app's singletons: a submission then opens no request service scope.
+        var submission = new TaskSubmission.Services(routes.ServiceProvider);
+        routes.MapPost("/v1/tasks", context => TaskSubmission.HandleAsync(context, submission));
 
         routes.MapGet("/v1/tasks/{id}/stream", (HttpContext context, string id, TaskStore tasks) =>
             TaskStreaming.HandleAsync(context, id, tasks));

@@ -2,6 +2,7 @@ using System.Globalization;
 using LlamaOrch.Contracts;
 using LlamaOrch.Contracts.Tasks;
 using LlamaOrch.Core.Admission;
+using LlamaOrch.Core.Policy;
 using LlamaOrch.Core.Tasks;
 using LlamaOrch.Server.Http;
 using LlamaOrch.Server.Metrics;
@@ -24,11 +25,27 @@ internal static class TaskSubmission
     public const string PoolHeader = "X-Pool-Id";
     public const string SessionHeader = "X-Session-Id";
 
-    public static async Task HandleAsync(HttpContext context, AdmissionService admission, AdmissionLimits limits, PrometheusTaskMetrics metrics)
+    /// <summary>
+    /// The services a submission uses, all singletons, resolved once (on the first submission) and held by the endpoint, so
+    /// that a submission opens no request service scope (<c>HttpContext.RequestServices</c>, a scope made and disposed per request).
+    /// </summary>
+    public sealed class Services(IServiceProvider root)
     {
-        if (await JsonBody.ReadAsync(context, ContractsJsonContext.Default.TaskRequestBody, "a JSON task object") is not { } parsed) return;
+        private Resolved? _resolved;
 
-        var admitted = await TaskAdmission.AdmitAsync(context, parsed, admission, limits, metrics);
+        public Resolved Get() => _resolved ??= new Resolved(
+            root.GetRequiredService<AdmissionService>(), root.GetRequiredService<AdmissionLimits>(), root.GetRequiredService<PrometheusTaskMetrics>(),
+            root.GetRequiredService<RequestLimits>(), root.GetRequiredService<IDataFlowPolicy>());
+    }
+
+    public sealed record Resolved(AdmissionService Admission, AdmissionLimits Limits, PrometheusTaskMetrics Metrics, RequestLimits RequestLimits, IDataFlowPolicy DataFlow);
+
+    public static async Task HandleAsync(HttpContext context, Services services)
+    {
+        var (admission, limits, metrics, requestLimits, dataFlow) = services.Get();
+        if (await JsonBody.ReadAsync(context, ContractsJsonContext.Default.TaskRequestBody, "a JSON task object", requestLimits) is not { } parsed) return;
+
+        var admitted = await TaskAdmission.AdmitAsync(context, parsed, admission, limits, metrics, dataFlow);
         if (admitted.Rejection is { } rejection)
         {
             await ErrorResponses.WriteAsync(context, rejection, admitted.Engine);

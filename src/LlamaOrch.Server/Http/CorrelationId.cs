@@ -1,5 +1,3 @@
-using LlamaOrch.Core.Telemetry;
-
 namespace LlamaOrch.Server.Http;
 
 /// <summary>
@@ -14,22 +12,21 @@ internal sealed class CorrelationIdMiddleware(RequestDelegate next, ILogger<Corr
     public async Task InvokeAsync(HttpContext context)
     {
         var id = Accept(context.Request.Headers[Header].ToString()) ?? NewId();
-        context.Items[Header] = id;
-        // OnStarting runs after anything that clears headers (the exception handler does), just before sending.
-        context.Response.OnStarting(static state =>
-        {
-            var ctx = (HttpContext)state;
-            ctx.Response.Headers[Header] = Of(ctx);
-            return Task.CompletedTask;
-        }, context);
+        // The request's own identifier becomes its correlation id: held by the server's request object, it costs no
+        // per-request dictionary (HttpContext.Items) to find again, and Kestrel's lines about the request name it too.
+        context.TraceIdentifier = id;
+        // Set now rather than from an OnStarting callback (a callback list per request); the exception handler, the one
+        // thing that clears headers, writes its envelope through ErrorResponses, which sets it again.
+        context.Response.Headers[Header] = id;
 
-        using (logger.BeginScope(new TaskLogScope(id)))
+        using (logger.BeginScope(new RequestLogScope(id, context.Request.Path.Value ?? string.Empty)))
         {
             await next(context);
         }
     }
 
-    public static string Of(HttpContext context) => context.Items[Header] as string ?? string.Empty;
+    /// <summary>The request's correlation id (once this middleware has run: it is the request's <see cref="HttpContext.TraceIdentifier"/>).</summary>
+    public static string Of(HttpContext context) => context.TraceIdentifier;
 
     /// <summary>
     /// A random (version 4) uuid. A correlation id only has to be unique, not unguessable, so it comes from the shared

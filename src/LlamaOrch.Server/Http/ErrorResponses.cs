@@ -10,10 +10,8 @@ namespace LlamaOrch.Server.Http;
 /// <summary>Writes the standard error envelope, with the correlation id and backoff headers.</summary>
 internal static class ErrorResponses
 {
-    private const string WrittenKey = "llorch.error-message";
-
     /// <summary>The message of the error envelope written on this request, if one was (for an audit row that must say why).</summary>
-    public static string? MessageOf(HttpContext context) => context.Items[WrittenKey] as string;
+    public static string? MessageOf(HttpContext context) => context.Features.Get<WrittenError>()?.Message;
 
     public static int StatusOf(string code) => code switch
     {
@@ -59,9 +57,12 @@ internal static class ErrorResponses
     /// <summary>The status, and for a 429 or 503 with a backoff its headers; the message is kept for the audit.</summary>
     private static void Prepare(HttpContext context, int status, ErrorEnvelope envelope)
     {
-        context.Items[WrittenKey] = envelope.Message;
+        // A feature rather than HttpContext.Items: every 429 of a flood comes this way, and Items is a dictionary per request.
+        context.Features.Set(new WrittenError(envelope.Message));
         var response = context.Response;
         response.StatusCode = status;
+        // Again: the exception handler clears the headers CorrelationIdMiddleware set before it writes the envelope here.
+        response.Headers[CorrelationIdMiddleware.Header] = CorrelationIdMiddleware.Of(context);
         if (envelope.RetryAfterMs is { } retryAfterMs && status is 429 or 503)
         {
             // Retry-After carries whole seconds (at least 1); X-Backoff-Ms keeps the precise value.
@@ -69,6 +70,9 @@ internal static class ErrorResponses
             response.Headers["X-Backoff-Ms"] = retryAfterMs.ToString(CultureInfo.InvariantCulture);
         }
     }
+
+    /// <summary>What <see cref="MessageOf"/> reads.</summary>
+    private sealed record WrittenError(string Message);
 
     public static Task NotFoundAsync(HttpContext context, string what) =>
         WriteAsync(context, StatusCodes.Status404NotFound, new ErrorEnvelope(ErrorCodes.NotFound, what));

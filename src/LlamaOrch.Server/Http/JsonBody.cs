@@ -21,10 +21,15 @@ internal static class JsonBody
 
     /// <summary>The body, or null once the refusal has been written (or the client has gone).</summary>
     /// <param name="example">What to send, shown when the body is empty or not a JSON object.</param>
-    public static async Task<T?> ReadAsync<T>(HttpContext context, JsonTypeInfo<T> type, string example) where T : class
+    public static Task<T?> ReadAsync<T>(HttpContext context, JsonTypeInfo<T> type, string example) where T : class =>
+        ReadAsync(context, type, example, context.RequestServices.GetRequiredService<RequestLimits>());
+
+    /// <inheritdoc cref="ReadAsync{T}(HttpContext, JsonTypeInfo{T}, string)"/>
+    /// <param name="limits">The server's limits, for a caller that holds them (so the read needs no request services).</param>
+    public static async Task<T?> ReadAsync<T>(HttpContext context, JsonTypeInfo<T> type, string example, RequestLimits limits) where T : class
     {
         var request = context.Request;
-        var limit = context.RequestServices.GetRequiredService<RequestLimits>().MaxBodyBytes;
+        var limit = limits.MaxBodyBytes;
         if (ContentTypeProblem(request.ContentType) is { } contentType)
         {
             await RefuseAsync(context, StatusCodes.Status415UnsupportedMediaType, $"body: {contentType}");
