@@ -202,9 +202,10 @@ internal sealed class LlamaCppEngineClient(HttpClient http, Uri baseAddress, Htt
         string path, TRequest body, JsonTypeInfo<TRequest> bodyType, JsonTypeInfo<TReply> replyType, string? correlationId,
         CancellationToken cancellationToken)
     {
+        var encoded = JsonRequestContent.Encode(body, bodyType);
         HttpRequestMessage Message()
         {
-            var message = new HttpRequestMessage(HttpMethod.Post, new Uri(BaseAddress, path)) { Content = JsonRequestContent.Of(body, bodyType) };
+            var message = new HttpRequestMessage(HttpMethod.Post, new Uri(BaseAddress, path)) { Content = JsonRequestContent.Of(encoded) };
             if (correlationId is not null) message.Headers.TryAddWithoutValidation("X-Correlation-Id", correlationId);
             return message;
         }
