@@ -31,16 +31,16 @@ public sealed class TaskRequestValidatorTests
         Assert.Equal(Determinism.BestEffort, spec.Determinism);
         Assert.Equal("v1", spec.SamplerProfileVersion);
         Assert.Null(spec.Prompt);
-        Assert.Equal(TaskRequestValidator.SeedFromTaskId(spec.TaskId), spec.Seed);
+        // Left to the admitted task, which derives it from its id (OrchestratedTask.Seed).
+        Assert.Null(spec.Seed);
     }
 
     [Fact]
     public void Derived_seed_is_stable_and_depends_on_the_task_id()
     {
-        var a = TaskRequestValidator.SeedFromTaskId("0b1c7f0e-6c55-4a53-9a8f-2a4f4c1d2e01");
-        Assert.Equal(a, TaskRequestValidator.SeedFromTaskId("0B1C7F0E-6C55-4A53-9A8F-2A4F4C1D2E01"));
-        Assert.NotEqual(a, TaskRequestValidator.SeedFromTaskId("0b1c7f0e-6c55-4a53-9a8f-2a4f4c1d2e02"));
-        Assert.InRange(a, 0, uint.MaxValue);
+        var a = TaskSeed.FromTaskId("0b1c7f0e-6c55-4a53-9a8f-2a4f4c1d2e01");
+        Assert.Equal(a, TaskSeed.FromTaskId("0B1C7F0E-6C55-4A53-9A8F-2A4F4C1D2E01"));
+        Assert.NotEqual(a, TaskSeed.FromTaskId("0b1c7f0e-6c55-4a53-9a8f-2a4f4c1d2e02"));
     }
 
     public static TheoryData<Func<TaskRequestBody, TaskRequestBody>, string> BadFields => new()
@@ -101,7 +101,7 @@ public sealed class TaskRequestValidatorTests
         TaskRequestValidator.Validate(Valid() with { TaskId = "0B1C7F0E6C554A539A8F2A4F4C1D2E01" }, Limits, out var spec);
         Assert.Equal("0B1C7F0E6C554A539A8F2A4F4C1D2E01", spec!.TaskId);
         Assert.Equal("0b1c7f0e-6c55-4a53-9a8f-2a4f4c1d2e01", TaskStore.CanonicalId(spec.TaskId));
-        Assert.Equal(TaskRequestValidator.SeedFromTaskId("0b1c7f0e-6c55-4a53-9a8f-2a4f4c1d2e01"), spec.Seed);
+        Assert.Equal(TaskSeed.FromTaskId("0b1c7f0e-6c55-4a53-9a8f-2a4f4c1d2e01"), TaskSeed.FromTaskId(spec.TaskId));
     }
 
     [Theory]
@@ -130,7 +130,7 @@ public sealed class TaskRequestValidatorTests
         Assert.Equal((Workload.Completion, Priority.Interactive, 0L), (spec.Workload, spec.Priority, spec.DeadlineMs));
         Assert.Null(spec.Ctx);
         Assert.Null(spec.MaxTokens);
-        Assert.Equal(TaskRequestValidator.SeedFromTaskId(spec.TaskId), spec.Seed);
+        Assert.Null(spec.Seed);
     }
 
     [Fact]

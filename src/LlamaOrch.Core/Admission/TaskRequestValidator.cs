@@ -78,8 +78,8 @@ public static class TaskRequestValidator
             if (PlacementProblem(placementBody, out placement) is { } placementError) return placementError;
         }
 
-        // The task id is kept exactly as sent (the client matches on it); the seed and the store key come from
-        // its canonical spelling, so that one uuid is one task and one derived seed however it was written.
+        // The task id is kept exactly as sent (the client matches on it); the store key and the seed an admitted task
+        // derives come from its canonical spelling, so that one uuid is one task and one seed however it was written.
         var taskId = body.TaskId ?? Guid.NewGuid().ToString("D");
         spec = new TaskSpec
         {
@@ -91,7 +91,7 @@ public static class TaskRequestValidator
             Engine = engine,
             Ctx = body.Ctx,
             Priority = priority,
-            Seed = body.Seed ?? SeedFromTaskId(taskId),
+            Seed = body.Seed,
             Determinism = determinism,
             SamplerProfileVersion = samplerProfile,
             Sampling = sampling,
@@ -126,9 +126,6 @@ public static class TaskRequestValidator
                 return $"stop[{index}] must be 1 to {MaxStopChars} characters";
         return null;
     }
-
-    /// <summary>The same task id always gives the same seed, so a retried task reproduces its stream.</summary>
-    public static long SeedFromTaskId(string taskId) => TaskSeed.FromTaskId(taskId);
 
     private static string? InputsProblem(List<string>? inputs, Workload workload, AdmissionLimits limits)
     {

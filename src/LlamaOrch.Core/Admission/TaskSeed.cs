@@ -14,9 +14,9 @@ public static class TaskSeed
     /// <summary>Longer ids than this are hashed from the heap; a uuid's 36 characters and usual ids stay on the stack.</summary>
     private const int StackBytes = 256;
 
-    public static long FromTaskId(string taskId)
+    public static uint FromTaskId(string taskId)
     {
-        // Every admission derives a seed, a refused one included: the id is encoded on the stack, not in a new array.
+        // Every admitted task without a seed of its own derives one: the id is encoded on the stack, not in a new array.
         var canonical = TaskStore.CanonicalId(taskId);
         var length = Encoding.UTF8.GetByteCount(canonical);
         Span<byte> utf8 = length <= StackBytes ? stackalloc byte[length] : new byte[length];

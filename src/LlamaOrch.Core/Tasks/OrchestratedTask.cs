@@ -1,5 +1,6 @@
 using LlamaOrch.Contracts.Errors;
 using LlamaOrch.Contracts.Tasks;
+using LlamaOrch.Core.Admission;
 using LlamaOrch.Core.Budgets;
 using LlamaOrch.Core.Engines;
 using LlamaOrch.Core.Pools;
@@ -21,6 +22,8 @@ public sealed class OrchestratedTask
     /// <summary>Any other correlation id as the client sent it; null when <see cref="_correlationUuid"/> holds it.</summary>
     private readonly string? _correlationText;
     private readonly TraceParentBytes _traceParent;
+    /// <summary>The seed of every run: 0 to <see cref="uint.MaxValue"/> whether the client sent it or the task id gave it.</summary>
+    private readonly uint _seed;
     /// <summary>
     /// What <see cref="PredictedStartMs"/> and <see cref="FinishedTimestamp"/> hold for "none": a long beside a flag, as a
     /// <c>long?</c> is, takes 16 bytes, where this value, which neither can take, costs nothing.
@@ -49,6 +52,7 @@ public sealed class OrchestratedTask
         // Before the task is stored or queued, so that no other thread reads the spec meanwhile.
         spec.ShareStrings(pool.Sessions.SharedId(spec.SessionId), pool.Config.Model);
         Spec = spec;
+        _seed = spec.Seed is { } requested ? checked((uint)requested) : TaskSeed.FromTaskId(spec.TaskId);
         // A uuid string is 94 bytes; its 16 are enough when it formats back to the very same text.
         if (Guid.TryParseExact(correlationId, "D", out var uuid) && IsCanonical(uuid, correlationId)) _correlationUuid = uuid;
         else _correlationText = correlationId;
@@ -64,6 +68,9 @@ public sealed class OrchestratedTask
     public TaskSpec Spec { get; }
 
     public string Id => Spec.TaskId;
+
+    /// <summary>The seed the client sent, or the one its task id gives: the same task id always reproduces its stream.</summary>
+    public long Seed => _seed;
 
     /// <summary>The request's <c>X-Correlation-Id</c>, or the uuid the server made for it; formatted anew from its uuid on each read (a few per run).</summary>
     public string CorrelationId => _correlationText ?? _correlationUuid.ToString("D");

@@ -86,7 +86,7 @@ internal sealed class TaskRunner(TimeProvider time, TimeSpan metricsInterval, IL
             var (slot, warmth) = task.EngineSlot;
             var completion = task.Spec.Workload == Workload.Completion;
             if (!task.TryStart(replicaId, () => new StartedFrame(
-                    task.AdmissionQueuePosition, task.PredictedStartMs, pool.Id, replicaId, task.Spec.Seed, (long)queuedMs, dispatchSeq,
+                    task.AdmissionQueuePosition, task.PredictedStartMs, pool.Id, replicaId, task.Seed, (long)queuedMs, dispatchSeq,
                     completion && slot >= 0 ? slot : null, completion ? WireNames.Of(warmth) : null), out run))
                 return; // cancelled between dequeue and start
             ran = true;
@@ -189,7 +189,7 @@ internal sealed class TaskRunner(TimeProvider time, TimeSpan metricsInterval, IL
     {
         // Without max_tokens, an enforced budget's share is the engine's limit: the budget holds without counting tokens here.
         var budgetLimit = task.Spec.MaxTokens is null ? task.Budget?.OutputLimit : null;
-        var request = new EngineCompletionRequest(task.Spec.Prompt, task.Spec.MaxTokens ?? budgetLimit ?? EngineCompletionRequest.UntilContextFull, task.Spec.Seed, task.Spec.Sampling,
+        var request = new EngineCompletionRequest(task.Spec.Prompt, task.Spec.MaxTokens ?? budgetLimit ?? EngineCompletionRequest.UntilContextFull, task.Seed, task.Spec.Sampling,
             task.Spec.Determinism == Determinism.Strict, task.CorrelationId, task.EngineSlot.Slot, ReuseCachedPrefix: task.Spec.KvHint != KvHint.Cold,
             Stop: task.Spec.Stop, Grammar: task.Spec.Grammar);
         var lastMetrics = started;

@@ -16,7 +16,11 @@ public sealed record TaskSpec
     /// <summary>The context the task needs per slot; null for whatever the pool that runs it has.</summary>
     public int? Ctx { get; init; }
     public required Priority Priority { get; init; }
-    public required long Seed { get; init; }
+    /// <summary>
+    /// The seed the client asked for; null to take the one its task id gives (<see cref="Admission.TaskSeed"/>), which the
+    /// admitted task works out (<see cref="OrchestratedTask.Seed"/>): a refused submission never hashes its id.
+    /// </summary>
+    public long? Seed { get; init; }
     public required Determinism Determinism { get; init; }
     public required string SamplerProfileVersion { get; init; }
 

@@ -58,7 +58,7 @@ internal sealed class TaskTranscript(IArtifactWriter? store, ModelCatalog? catal
             json.WriteString("pool_id", pool.Id);
             json.WriteString("replica_id", replicaId);
             json.WriteString("prompt", spec.Prompt ?? string.Empty);
-            json.WriteNumber("seed", spec.Seed);
+            json.WriteNumber("seed", task.Seed);
             json.WriteString("determinism", WireNames.Determinisms.First(pair => pair.Value == spec.Determinism).Key);
             json.WriteString("sampler_profile_version", spec.SamplerProfileVersion);
             json.WriteStartObject("sampling");

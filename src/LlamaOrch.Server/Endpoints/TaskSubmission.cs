@@ -64,7 +64,7 @@ internal static class TaskSubmission
         context.Response.Headers.Location = StreamLocation(task);
         if (task.Budget is { } reserved) BudgetHeaders.Write(context.Response.Headers, reserved.Budget);
         await JsonAnswer.WriteAsync(context.Response,
-            new AdmissionResponse(task.Id, task.AdmissionQueuePosition, task.PredictedStartMs, admitted.BackoffMs, task.Spec.Seed, task.PoolId, task.Spec.SessionId),
+            new AdmissionResponse(task.Id, task.AdmissionQueuePosition, task.PredictedStartMs, admitted.BackoffMs, task.Seed, task.PoolId, task.Spec.SessionId),
             ContractsJsonContext.Default.AdmissionResponse);
     }
 
@@ -78,7 +78,7 @@ internal static class TaskSubmission
         headers[QueuePositionHeader] = task.AdmissionQueuePosition.ToString(CultureInfo.InvariantCulture);
         if (task.PredictedStartMs is { } predicted) headers[PredictedStartHeader] = predicted.ToString(CultureInfo.InvariantCulture);
         headers[BackoffHeader] = admitted.BackoffMs.ToString(CultureInfo.InvariantCulture);
-        headers[SeedHeader] = task.Spec.Seed.ToString(CultureInfo.InvariantCulture);
+        headers[SeedHeader] = task.Seed.ToString(CultureInfo.InvariantCulture);
         headers[PoolHeader] = task.PoolId;
         headers[SessionHeader] = task.Spec.SessionId;
 

@@ -23,7 +23,6 @@ public sealed class TaskSeedTests
     public void A_task_id_always_yields_the_same_seed(string taskId, long seed)
     {
         Assert.Equal(seed, TaskSeed.FromTaskId(taskId));
-        Assert.Equal(seed, TaskRequestValidator.SeedFromTaskId(taskId));
     }
 
     [Fact]
@@ -38,6 +37,25 @@ public sealed class TaskSeedTests
             if (index % 3 == 0) id = id.ToUpperInvariant();
             Assert.Equal(Reference(id), TaskSeed.FromTaskId(id));
         }
+    }
+
+    [Fact]
+    public async Task An_admitted_task_runs_with_its_ids_seed_unless_it_sent_one()
+    {
+        var harness = new PoolHarness(slots: 2);
+        var derived = harness.Admit("derived");
+        var sent = Admit(harness, TaskRequestValidatorTests.Valid() with { TaskId = Guid.NewGuid().ToString(), Seed = uint.MaxValue });
+
+        Assert.Equal(TaskSeed.FromTaskId(derived.Id), derived.Seed);
+        Assert.Equal(uint.MaxValue, sent.Seed);
+        var seeds = new[] { (await harness.Engine.NextCallAsync()).Request.Seed, (await harness.Engine.NextCallAsync()).Request.Seed };
+        Assert.Equal(new[] { derived.Seed, sent.Seed }.Order(), seeds.Order());
+    }
+
+    private static OrchestratedTask Admit(PoolHarness harness, LlamaOrch.Contracts.Tasks.TaskRequestBody body)
+    {
+        Assert.Null(TaskRequestValidator.Validate(body, new AdmissionLimits(), out var spec));
+        return harness.Admission.Submit(spec!, "corr-sent").Task!;
     }
 
     /// <summary>The derivation as it was first written: SHA-256 of the canonical id's UTF-8, first four bytes.</summary>
