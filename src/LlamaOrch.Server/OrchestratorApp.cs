@@ -140,7 +140,7 @@ internal static class OrchestratorApp
         app.MapMetricsEndpoint();
         app.MapToolEndpoints();
         app.MapAnthropicEndpoints();
-        app.MapMcp(McpToolServer.Path);
+        app.MapMcpToolServer();
         app.MapOpenAiEndpoints();
 
         LogStartup(app, settings, token, listening, tracing);

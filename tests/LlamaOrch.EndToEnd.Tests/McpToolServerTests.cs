@@ -40,9 +40,10 @@ public sealed class McpToolServerTests : IAsyncLifetime
     public async Task An_agent_lists_both_tools_and_each_call_goes_through_the_policy_and_into_the_audit_as_mcp()
     {
         var session = Guid.NewGuid().ToString();
+        var correlation = $"agent-{Guid.NewGuid():N}";
         await using var client = await ConnectAsync(new Dictionary<string, string>
         {
-            ["Authorization"] = $"Bearer {Orchestrator.Token}", ["X-Session-Id"] = session,
+            ["Authorization"] = $"Bearer {Orchestrator.Token}", ["X-Session-Id"] = session, ["X-Correlation-Id"] = correlation,
         });
 
         var tools = await client.ListToolsAsync();
@@ -73,7 +74,8 @@ public sealed class McpToolServerTests : IAsyncLifetime
         Assert.Equal(["http.fetch", "http.fetch", "search", "http.fetch"], rows.Select(r => r["tool"]!.GetValue<string>()));
         Assert.Equal("tool-address-class", rows[1]["rule"]!.GetValue<string>());
         Assert.Equal(_backend.Url, rows[2]["url"]!.GetValue<string>());
-        Assert.All(rows, r => Assert.False(string.IsNullOrEmpty(r["correlation_id"]!.GetValue<string>())));
+        // Each call's own request's id: the client sent it on every request.
+        Assert.All(rows, r => Assert.Equal(correlation, r["correlation_id"]!.GetValue<string>()));
         Assert.Empty(await AuditAsync($"session={session}&door=http"));
     }
 

@@ -59,9 +59,16 @@ internal static class McpToolServer
         },
     ];
 
+    /// <summary>
+    /// The caller of the MCP request being handled: the SDK runs a stateless server's handlers in the request's
+    /// execution context, so a value set when the request reaches the endpoint is there in <see cref="CallAsync"/>.
+    /// Set for this door's requests only; ASP.NET's <c>IHttpContextAccessor</c> would set one on every request
+    /// (an <c>AsyncLocal</c> write, and its execution context carried through every await, for each 202 and 429 too).
+    /// </summary>
+    private static readonly AsyncLocal<ToolCaller?> RequestCaller = new();
+
     public static IServiceCollection AddMcpToolServer(this IServiceCollection services)
     {
-        services.AddHttpContextAccessor();
         services.AddMcpServer(server => server.ServerInfo = new Implementation { Name = "orchestratord", Version = typeof(McpToolServer).Assembly.GetName().Version?.ToString(3) ?? "0.0.0" })
             .WithHttpTransport(http => http.Stateless = true)
             .WithListToolsHandler((_, _) => ValueTask.FromResult(new ListToolsResult { Tools = Tools }))
@@ -73,8 +80,7 @@ internal static class McpToolServer
     {
         var services = request.Services ?? throw new InvalidOperationException("the MCP request carries no services");
         var calls = services.GetRequiredService<ToolCalls>();
-        var context = services.GetRequiredService<IHttpContextAccessor>().HttpContext;
-        var caller = new ToolCaller(ToolCaller.Mcp, context is null ? null : CorrelationIdMiddleware.Of(context), context is null ? null : SessionOf(context));
+        var caller = RequestCaller.Value ?? new ToolCaller(ToolCaller.Mcp, null, null);
         var arguments = request.Params?.Arguments ?? new Dictionary<string, JsonElement>();
         switch (request.Params?.Name)
         {
@@ -115,6 +121,23 @@ internal static class McpToolServer
             JsonValueKind.Null or JsonValueKind.Undefined => null,
             _ => value.GetRawText(),
         } : null;
+
+    /// <summary>Maps the door at <see cref="Path"/>, each request's caller (correlation id, agent session) taken as it comes in.</summary>
+    public static IEndpointConventionBuilder MapMcpToolServer(this IEndpointRouteBuilder app)
+    {
+        var endpoints = app.MapMcp(Path);
+        endpoints.Add(endpoint =>
+        {
+            var handle = endpoint.RequestDelegate ?? throw new InvalidOperationException($"the MCP endpoint {endpoint.DisplayName} has no request delegate");
+            // Async, so that the value stays in this request's execution context and never flows back to the caller's.
+            endpoint.RequestDelegate = async context =>
+            {
+                RequestCaller.Value = new ToolCaller(ToolCaller.Mcp, CorrelationIdMiddleware.Of(context), SessionOf(context));
+                await handle(context);
+            };
+        });
+        return endpoints;
+    }
 
     private static string? SessionOf(HttpContext context)
     {
