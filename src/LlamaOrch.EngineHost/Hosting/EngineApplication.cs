@@ -88,6 +88,14 @@ internal static class EngineApplication
             ContentRootPath = AppContext.BaseDirectory,
         });
 
+        // Sends run on the thread that flushes instead of being queued to Kestrel's I/O queues. The thread that hands a
+        // decode step's tokens to the handlers then writes each stream's frames to its socket itself: one thread-pool
+        // hop per step from the decode thread to the sockets, where a queued send added a work item, a worker's wake
+        // and a contended pipe lock per step and stream (bench/README.md, "llorch-engine's CPU beside the decode
+        // thread"). Socket completions still arrive on thread-pool threads (the engine does not set
+        // DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS), so a handler that computes synchronously (embedding, rerank)
+        // holds a worker as before, never the socket event loop.
+        builder.WebHost.UseSockets(sockets => sockets.UnsafePreferInlineScheduling = true);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;

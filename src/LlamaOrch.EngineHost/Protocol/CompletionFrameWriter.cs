@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Globalization;
 using System.Text.Json;
 using LlamaOrch.EngineProtocol.Wire;
 
@@ -36,6 +37,13 @@ internal sealed class CompletionFrameWriter
     private static readonly JsonEncodedText PredictedPerSecond = JsonEncodedText.Encode("predicted_per_second");
     private static readonly JsonEncodedText Model = JsonEncodedText.Encode("model");
 
+    // The token frame around its two numbers and its piece, for pieces that need no escaping.
+    private static ReadOnlySpan<byte> TokenFrameHead => "data: {\"content\":\""u8;
+    private static ReadOnlySpan<byte> TokenFrameSlot => "\",\"stop\":false,\"id_slot\":"u8;
+    private static ReadOnlySpan<byte> TokenFramePredicted => ",\"tokens_predicted\":"u8;
+    private static ReadOnlySpan<byte> TokenFrameTail => "}\n\n"u8;
+    private const int MaxInt32Digits = 11; // "-2147483648"
+
     private readonly IBufferWriter<byte> _output;
     private readonly Utf8JsonWriter _json;
     private readonly JsonEncodedText _model;
@@ -48,7 +56,33 @@ internal sealed class CompletionFrameWriter
     }
 
     /// <summary><c>data: {"content":"…","stop":false,"id_slot":S,"tokens_predicted":k}</c> and a blank line.</summary>
+    /// <remarks>
+    /// A piece that needs no escaping (most of them) is copied between pre-encoded frame parts in one reservation of
+    /// the output; the bytes are those <see cref="Utf8JsonWriter"/> writes for the same object, which the escaping
+    /// pieces still go through.
+    /// </remarks>
     public void WriteTokenFrame(ReadOnlySpan<byte> utf8Piece, int slotId, int tokensPredicted)
+    {
+        if (WriterOptions.Encoder!.FindFirstCharacterToEncodeUtf8(utf8Piece) >= 0)
+        {
+            WriteEscapedTokenFrame(utf8Piece, slotId, tokensPredicted);
+            return;
+        }
+
+        var length = TokenFrameHead.Length + utf8Piece.Length + TokenFrameSlot.Length + TokenFramePredicted.Length
+            + TokenFrameTail.Length + 2 * MaxInt32Digits;
+        var span = _output.GetSpan(length);
+        var at = Put(span, 0, TokenFrameHead);
+        at = Put(span, at, utf8Piece);
+        at = Put(span, at, TokenFrameSlot);
+        at += FormatInt32(span[at..], slotId);
+        at = Put(span, at, TokenFramePredicted);
+        at += FormatInt32(span[at..], tokensPredicted);
+        at = Put(span, at, TokenFrameTail);
+        _output.Advance(at);
+    }
+
+    private void WriteEscapedTokenFrame(ReadOnlySpan<byte> utf8Piece, int slotId, int tokensPredicted)
     {
         _output.Write("data: "u8);
         _json.WriteStartObject();
@@ -59,6 +93,19 @@ internal sealed class CompletionFrameWriter
         _json.WriteEndObject();
         EndJson();
         _output.Write("\n\n"u8);
+    }
+
+    private static int Put(Span<byte> span, int at, ReadOnlySpan<byte> bytes)
+    {
+        bytes.CopyTo(span[at..]);
+        return at + bytes.Length;
+    }
+
+    // As Utf8JsonWriter.WriteNumber writes an integer: invariant digits, a '-' when negative, nothing else.
+    private static int FormatInt32(Span<byte> span, int value)
+    {
+        value.TryFormat(span, out var written, default, CultureInfo.InvariantCulture);
+        return written;
     }
 
     /// <summary>The last SSE frame: empty content, <c>stop: true</c>, the counts and the timings.</summary>
