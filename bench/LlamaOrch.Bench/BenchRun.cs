@@ -36,9 +36,6 @@ internal sealed class BenchRun(BenchOptions options, RepoLayout layout, ChildPro
     /// <summary>The flood's orchestratord is a fresh process: tiered JIT needs a few seconds of its traffic first.</summary>
     private static readonly TimeSpan FloodWarmup = TimeSpan.FromSeconds(3);
 
-    /// <summary>The runtime settings the relay of the submit modes ran with, for the table to print.</summary>
-    private string _relayRuntime = "";
-
     // A fresh random token per run: the bench exercises the real bearer check, and nothing outlives the run.
     private readonly string _apiToken = Convert.ToHexString(RandomNumberGenerator.GetBytes(16));
 
@@ -130,8 +127,8 @@ internal sealed class BenchRun(BenchOptions options, RepoLayout layout, ChildPro
 
         var checks = Targets.Evaluate(streaming, flood);
         ResultsTable.Print(Console.Out, options, (engineRoundTrip, orchRoundTrip), memory, streaming, flood, checks);
-        BaselineTable.Print(Console.Out, options, flood, bareFlood, submitModes);
-        RelayFloorTable.Print(Console.Out, options, submitModes, _relayRuntime);
+        BaselineTable.Print(Console.Out, options, flood, bareFlood, submitModes.Levels);
+        RelayFloorTable.Print(Console.Out, options, submitModes);
     }
 
     /// <summary>
@@ -167,7 +164,7 @@ internal sealed class BenchRun(BenchOptions options, RepoLayout layout, ChildPro
     /// that each path meets the same machine: direct, relay, one-request (POST with <c>Accept: text/event-stream</c>)
     /// and two-request (POST→202, GET stream), on orchestratord and then on llorch-bare's fixed stream.
     /// </summary>
-    private async Task<IReadOnlyList<SubmitModeResult>> RunSubmitModesAsync(RepoLayout layout, BareKestrelProcess bare, RequestBodies bodies, CancellationToken cancellationToken)
+    private async Task<SubmitModesRun> RunSubmitModesAsync(RepoLayout layout, BareKestrelProcess bare, RequestBodies bodies, CancellationToken cancellationToken)
     {
         var levels = SubmitModeLevelsOf(options);
         Progress($"submit modes at {string.Join(",", levels)} streams: direct, relay (llorch-bare to a llorch-engine), orchestratord and llorch-bare, one-request and two-request");
@@ -177,8 +174,7 @@ internal sealed class BenchRun(BenchOptions options, RepoLayout layout, ChildPro
         var engine = await EngineProcess.StartAsync(children, layout, options.StreamModel, options.Slots, options.CtxPerSlot, cancellationToken, "engine-modes");
         // The relay runs with orchestratord's runtime settings, so that what it adds is the hop's, not a different runtime's.
         var relayRuntime = OrchestratorRuntime.Environment(layout.OrchestratorDll, options.OrchestratorEnvironment);
-        _relayRuntime = OrchestratorRuntime.Describe(relayRuntime);
-        Progress($"relay: llorch-bare --engine {engine.BaseAddress} with {_relayRuntime}");
+        Progress($"relay: llorch-bare --engine {engine.BaseAddress} with {OrchestratorRuntime.Describe(relayRuntime)}");
         var relay = await BareKestrelProcess.StartAsync(children, layout, options.TokensPerSecond, options.MaxTokens, http, cancellationToken,
             engine.BaseAddress, RequestBodies.Prompt, name: "bare-relay", environment: relayRuntime);
         var self = Environment.ProcessId;
@@ -211,10 +207,16 @@ internal sealed class BenchRun(BenchOptions options, RepoLayout layout, ChildPro
             }
             results.Add(new SubmitModeResult(streams, measured["orch"], measured["orch-1r"], measured["bare"], measured["bare-1r"], measured["direct"], measured["relay"]));
         }
+
+        // One stream again, the four engine-backed paths task by task, for twice as many tasks each as a window of its own.
+        var interleavedPaths = paths.Take(4).Select(p => p.Target).ToList();
+        var interleavedWindow = duration * (2 * interleavedPaths.Count);
+        Progress($"1 stream, interleaved: {string.Join(", ", interleavedPaths.Select(t => t.Name))} task by task, {interleavedWindow.TotalSeconds:0} s");
+        var interleaved = await InterleavedRunner.RunAsync(interleavedPaths, options.MaxTokens, warmup, interleavedWindow, cancellationToken);
         relay.Child.Kill();
         engine.Child.Kill();
         orchestrator.Child.Kill();
-        return results;
+        return new SubmitModesRun(results, interleaved, OrchestratorRuntime.Describe(relayRuntime));
     }
 
     /// <summary>
@@ -227,8 +229,8 @@ internal sealed class BenchRun(BenchOptions options, RepoLayout layout, ChildPro
         var bodies = new RequestBodies(options.StreamModel, options.MaxTokens, options.CtxPerSlot);
         var modes = await RunSubmitModesAsync(layout, bare, bodies, cancellationToken);
         bare.Child.Kill();
-        BaselineTable.Print(Console.Out, options, null, null, modes);
-        RelayFloorTable.Print(Console.Out, options, modes, _relayRuntime);
+        BaselineTable.Print(Console.Out, options, null, null, modes.Levels);
+        RelayFloorTable.Print(Console.Out, options, modes);
     }
 
     /// <summary>

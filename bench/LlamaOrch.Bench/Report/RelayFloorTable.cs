@@ -11,13 +11,13 @@ namespace LlamaOrch.Bench.Report;
 /// </summary>
 internal static class RelayFloorTable
 {
-    /// <param name="relayRuntime">The runtime settings the relay ran with (orchestratord's), as printed.</param>
-    public static void Print(TextWriter output, BenchOptions options, IReadOnlyList<SubmitModeResult> modes, string relayRuntime)
+    public static void Print(TextWriter output, BenchOptions options, SubmitModesRun run)
     {
+        var modes = run.Levels;
         output.WriteLine();
         output.WriteLine("Time to first token over a no-logic hop (same run, same levels): direct = POST /completion straight to a llorch-engine started as orchestratord's replica is;");
         output.WriteLine("relay = llorch-bare's POST /relay/v1/tasks with the task's body: drained, the engine's completion request sent on one pooled HttpClient, its SSE copied back unchanged;");
-        output.WriteLine($"orch-1r / orch = orchestratord one-request / two-request, to its own identical engine. {options.StreamModel}, max_tokens {options.MaxTokens}; the relay runs with {relayRuntime}");
+        output.WriteLine($"orch-1r / orch = orchestratord one-request / two-request, to its own identical engine. {options.StreamModel}, max_tokens {options.MaxTokens}; the relay runs with {run.RelayRuntime}");
         output.WriteLine($"  {"streams",7} {"path",-8} {"TTFT p50",9} {"TTFT p99",9} {"frames/s",9} {"server",7} {"engine",7} {"bench",6} {"other",6} {"us/frame",8} {"errors",6}");
         foreach (var level in modes)
         {
@@ -35,8 +35,24 @@ internal static class RelayFloorTable
                                  $"orch {Verdict(level.Orch.TtftP50Ms - direct.TtftP50Ms, goal)}");
             }
         }
-        foreach (var path in modes.SelectMany(l => new[] { l.Direct, l.Relay }).Where(l => l.Errors > 0 || l.WrongTokenCounts > 0))
+        PrintInterleaved(output, run.Interleaved);
+        foreach (var path in modes.SelectMany(l => new[] { l.Direct, l.Relay }).Concat(run.Interleaved).Where(l => l.Errors > 0 || l.WrongTokenCounts > 0))
             output.WriteLine($"  note: {path.Streams} streams {path.Path}: {path.Errors} errors, {path.WrongTokenCounts} streams with a token count other than max_tokens; first error: {path.FirstError}");
+    }
+
+    /// <summary>The one-stream paths taken task by task: the reading of the one-stream floor that the machine's drift touches least.</summary>
+    private static void PrintInterleaved(TextWriter output, IReadOnlyList<LevelResult> interleaved)
+    {
+        if (interleaved.Count == 0) return;
+        output.WriteLine($"  1 stream, interleaved (one client, {string.Join(" -> ", interleaved.Select(p => p.Path))} task by task, {interleaved[0].Seconds:0} s):");
+        foreach (var path in interleaved)
+            output.WriteLine($"  {"",7} {path.Path,-8} TTFT p50 {Format.Ms(path.TtftP50Ms),8}, p99 {Format.Ms(path.TtftP99Ms),8} ({path.TtftSamples} tasks, {path.Errors} errors)");
+        var direct = interleaved.FirstOrDefault(p => p.Path == "direct");
+        var relay = interleaved.FirstOrDefault(p => p.Path == "relay");
+        if (direct is null || relay is null) return;
+        output.WriteLine($"  {"",7} a no-logic hop adds {Format.SignedMs(relay.TtftP50Ms - direct.TtftP50Ms)} p50 over direct" +
+                         string.Concat(interleaved.Where(p => p.Path.StartsWith("orch", StringComparison.Ordinal)).Select(p =>
+                             $"; {p.Path} {Format.SignedMs(p.TtftP50Ms - direct.TtftP50Ms)} over direct, {Format.SignedMs(p.TtftP50Ms - relay.TtftP50Ms)} over the relay")));
     }
 
     private static void Over(TextWriter output, string name, LevelResult orch, LevelResult direct, LevelResult relay) =>
