@@ -45,7 +45,8 @@ internal static class BenchCommandLine
     private static readonly Option<string?> Only = Valued<string?>(
         "--only", "NAME", null, (string text, out string? value) => { value = text; return BenchOptions.OnlyScenarios.Contains(text); },
         $"not one of: {string.Join(", ", BenchOptions.OnlyScenarios)}",
-        "instead of the usual bench, only this part of it: flood (the full-queue flood against orchestratord, then against llorch-bare; about 20 s)");
+        "instead of the usual bench, only this part of it: flood (the full-queue flood against orchestratord, then against llorch-bare; about 20 s), " +
+        "or submit-modes (at 1, 64 and max(--levels) streams: the engine straight, llorch-bare's no-logic relay to it, orchestratord one- and two-request, llorch-bare's fixed stream, then one stream interleaved; about 3.5 min at the defaults)");
 
     private static readonly Option<int> Queued = Valued(
         "--queued", "N", Defaults.Queued, TryParsePositive, "not a positive integer",

@@ -20,7 +20,8 @@ internal sealed record BenchOptions
 
     /// <summary>The parts of the bench <c>--only</c> can run alone.</summary>
     public const string OnlyFlood = "flood";
-    public static readonly IReadOnlyList<string> OnlyScenarios = [OnlyFlood];
+    public const string OnlySubmitModes = "submit-modes";
+    public static readonly IReadOnlyList<string> OnlyScenarios = [OnlyFlood, OnlySubmitModes];
 
     /// <summary>One part of the usual bench to run alone (<see cref="OnlyScenarios"/>); null for all of it.</summary>
     public string? Only { get; init; }

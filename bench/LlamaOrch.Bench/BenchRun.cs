@@ -30,6 +30,9 @@ internal sealed class BenchRun(BenchOptions options, RepoLayout layout, ChildPro
     /// </summary>
     private static readonly int[] SubmitModeLevels = [1, 64];
 
+    private static List<int> SubmitModeLevelsOf(BenchOptions options) =>
+        SubmitModeLevels.Append(options.Levels.Max()).Distinct().Order().Where(level => level <= options.Slots).ToList();
+
     /// <summary>The flood's orchestratord is a fresh process: tiered JIT needs a few seconds of its traffic first.</summary>
     private static readonly TimeSpan FloodWarmup = TimeSpan.FromSeconds(3);
 
@@ -65,6 +68,12 @@ internal sealed class BenchRun(BenchOptions options, RepoLayout layout, ChildPro
             var (orchFlood, bareOnly, bareProcess) = await RunFloodsAsync(cancellationToken);
             bareProcess.Child.Kill();
             FloodTable.Print(Console.Out, orchFlood, bareOnly);
+            return;
+        }
+
+        if (options.Only == BenchOptions.OnlySubmitModes)
+        {
+            await RunSubmitModesOnlyAsync(cancellationToken);
             return;
         }
 
@@ -118,7 +127,8 @@ internal sealed class BenchRun(BenchOptions options, RepoLayout layout, ChildPro
 
         var checks = Targets.Evaluate(streaming, flood);
         ResultsTable.Print(Console.Out, options, (engineRoundTrip, orchRoundTrip), memory, streaming, flood, checks);
-        BaselineTable.Print(Console.Out, options, flood, bareFlood, submitModes);
+        BaselineTable.Print(Console.Out, options, flood, bareFlood, submitModes.Levels);
+        RelayFloorTable.Print(Console.Out, options, submitModes);
     }
 
     /// <summary>
@@ -148,46 +158,79 @@ internal sealed class BenchRun(BenchOptions options, RepoLayout layout, ChildPro
     }
 
     /// <summary>
-    /// Both submit modes against a fresh orchestratord and against the bare baseline, level by level and path by path
-    /// in turn, so that each pair meets the same machine: two-request (POST→202, GET stream) and one-request
-    /// (POST with <c>Accept: text/event-stream</c>).
+    /// Both submit modes against a fresh orchestratord and against the bare baseline, and the time-to-first-token floor
+    /// beside them: the engine's stream straight from a llorch-engine started as orchestratord's replica is (direct), and
+    /// through llorch-bare's no-logic relay to that same engine (relay). Level by level and path by path in turn, so
+    /// that each path meets the same machine: direct, relay, one-request (POST with <c>Accept: text/event-stream</c>)
+    /// and two-request (POST→202, GET stream), on orchestratord and then on llorch-bare's fixed stream.
     /// </summary>
-    private async Task<IReadOnlyList<SubmitModeResult>> RunSubmitModesAsync(RepoLayout layout, BareKestrelProcess bare, RequestBodies bodies, CancellationToken cancellationToken)
+    private async Task<SubmitModesRun> RunSubmitModesAsync(RepoLayout layout, BareKestrelProcess bare, RequestBodies bodies, CancellationToken cancellationToken)
     {
-        var levels = SubmitModeLevels.Append(options.Levels.Max()).Distinct().Order().Where(level => level <= options.Slots).ToList();
-        Progress($"submit modes at {string.Join(",", levels)} streams: orchestratord and llorch-bare, two-request and one-request");
+        var levels = SubmitModeLevelsOf(options);
+        Progress($"submit modes at {string.Join(",", levels)} streams: direct, relay (llorch-bare to a llorch-engine), orchestratord and llorch-bare, one-request and two-request");
         var orchestrator = await OrchestratorProcess.StartAsync(children, layout, "orchestratord-modes",
             [new PoolSpec(StreamPool, options.StreamModel, options.Slots, QueueCapacity: Math.Max(2 * options.Slots, 256))],
             _apiToken, workDirectory, options, http, cancellationToken);
+        var engine = await EngineProcess.StartAsync(children, layout, options.StreamModel, options.Slots, options.CtxPerSlot, cancellationToken, "engine-modes");
+        // The relay runs with orchestratord's runtime settings, so that what it adds is the hop's, not a different runtime's.
+        var relayRuntime = OrchestratorRuntime.Environment(layout.OrchestratorDll, options.OrchestratorEnvironment);
+        Progress($"relay: llorch-bare --engine {engine.BaseAddress} with {OrchestratorRuntime.Describe(relayRuntime)}");
+        var relay = await BareKestrelProcess.StartAsync(children, layout, options.TokensPerSecond, options.MaxTokens, http, cancellationToken,
+            engine.BaseAddress, RequestBodies.Prompt, name: "bare-relay", environment: relayRuntime);
         var self = Environment.ProcessId;
         var orchCpu = new CpuMeter([("orch", () => [orchestrator.Pid]), ("engine", () => orchestrator.EnginePids), ("bench", () => [self])]);
         var bareCpu = new CpuMeter([("bare", () => [bare.Pid]), ("bench", () => [self])]);
-        IStreamTarget[] targets =
+        var directCpu = new CpuMeter([("engine", () => [engine.Pid]), ("bench", () => [self])]);
+        var relayCpu = new CpuMeter([("relay", () => [relay.Pid]), ("engine", () => [engine.Pid]), ("bench", () => [self])]);
+        (IStreamTarget Target, CpuMeter Cpu)[] paths =
         [
-            new OrchestratorTarget(http, orchestrator.BaseAddress, _apiToken, bodies, oneRequest: false, name: "orch"),
-            new OrchestratorTarget(http, orchestrator.BaseAddress, _apiToken, bodies, oneRequest: true, name: "orch-1r"),
-            new OrchestratorTarget(http, bare.BaseAddress, _apiToken, bodies, oneRequest: false, name: "bare"),
-            new OrchestratorTarget(http, bare.BaseAddress, _apiToken, bodies, oneRequest: true, name: "bare-1r"),
+            (new DirectEngineTarget(http, engine.BaseAddress, bodies), directCpu),
+            (new BareRelayTarget(http, relay.BaseAddress, _apiToken, bodies), relayCpu),
+            (new OrchestratorTarget(http, orchestrator.BaseAddress, _apiToken, bodies, oneRequest: true, name: "orch-1r"), orchCpu),
+            (new OrchestratorTarget(http, orchestrator.BaseAddress, _apiToken, bodies, oneRequest: false, name: "orch"), orchCpu),
+            (new OrchestratorTarget(http, bare.BaseAddress, _apiToken, bodies, oneRequest: false, name: "bare"), bareCpu),
+            (new OrchestratorTarget(http, bare.BaseAddress, _apiToken, bodies, oneRequest: true, name: "bare-1r"), bareCpu),
         ];
-        foreach (var target in targets)
-            await LevelRunner.RunAsync(target, Math.Min(16, options.Slots), options.MaxTokens, TimeSpan.Zero, FloodWarmup, target.Name.StartsWith("bare", StringComparison.Ordinal) ? bareCpu : orchCpu, null, cancellationToken);
+        foreach (var (target, cpu) in paths)
+            await LevelRunner.RunAsync(target, Math.Min(16, options.Slots), options.MaxTokens, TimeSpan.Zero, FloodWarmup, cpu, null, cancellationToken);
 
         var warmup = TimeSpan.FromSeconds(options.WarmupSeconds);
         var duration = TimeSpan.FromSeconds(options.DurationSeconds);
         var results = new List<SubmitModeResult>();
         foreach (var streams in levels)
         {
-            var measured = new List<LevelResult>();
-            foreach (var target in targets)
+            var measured = new Dictionary<string, LevelResult>();
+            foreach (var (target, cpu) in paths)
             {
                 Progress($"{streams} streams: {target.Name}");
-                var isBare = target.Name.StartsWith("bare", StringComparison.Ordinal);
-                measured.Add(await LevelRunner.RunAsync(target, streams, options.MaxTokens, warmup, duration, isBare ? bareCpu : orchCpu, null, cancellationToken));
+                measured[target.Name] = await LevelRunner.RunAsync(target, streams, options.MaxTokens, warmup, duration, cpu, null, cancellationToken);
             }
-            results.Add(new SubmitModeResult(streams, measured[0], measured[1], measured[2], measured[3]));
+            results.Add(new SubmitModeResult(streams, measured["orch"], measured["orch-1r"], measured["bare"], measured["bare-1r"], measured["direct"], measured["relay"]));
         }
+
+        // One stream again, the four engine-backed paths task by task, for twice as many tasks each as a window of its own.
+        var interleavedPaths = paths.Take(4).Select(p => p.Target).ToList();
+        var interleavedWindow = duration * (2 * interleavedPaths.Count);
+        Progress($"1 stream, interleaved: {string.Join(", ", interleavedPaths.Select(t => t.Name))} task by task, {interleavedWindow.TotalSeconds:0} s");
+        var interleaved = await InterleavedRunner.RunAsync(interleavedPaths, options.MaxTokens, warmup, interleavedWindow, cancellationToken);
+        relay.Child.Kill();
+        engine.Child.Kill();
         orchestrator.Child.Kill();
-        return results;
+        return new SubmitModesRun(results, interleaved, OrchestratorRuntime.Describe(relayRuntime));
+    }
+
+    /// <summary>
+    /// The submit modes alone (<c>--only submit-modes</c>): llorch-bare's fixed stream, then everything
+    /// <see cref="RunSubmitModesAsync"/> measures, and the two tables that read it.
+    /// </summary>
+    private async Task RunSubmitModesOnlyAsync(CancellationToken cancellationToken)
+    {
+        var bare = await BareKestrelProcess.StartAsync(children, layout, options.TokensPerSecond, options.MaxTokens, http, cancellationToken);
+        var bodies = new RequestBodies(options.StreamModel, options.MaxTokens, options.CtxPerSlot);
+        var modes = await RunSubmitModesAsync(layout, bare, bodies, cancellationToken);
+        bare.Child.Kill();
+        BaselineTable.Print(Console.Out, options, null, null, modes.Levels);
+        RelayFloorTable.Print(Console.Out, options, modes);
     }
 
     /// <summary>
@@ -318,6 +361,8 @@ internal sealed class BenchRun(BenchOptions options, RepoLayout layout, ChildPro
             Console.WriteLine($"session run: {turns} turns growing to about {options.SessionTokens} prompt tokens, reuse against kv_hint cold");
         else if (options.Only == BenchOptions.OnlyFlood)
             Console.WriteLine($"flood only: {options.FloodClients} clients, 3 s warm-up + {options.FloodSeconds:0.#} s measured per server; load average at start {File.ReadAllText("/proc/loadavg").Trim()}");
+        else if (options.Only == BenchOptions.OnlySubmitModes)
+            Console.WriteLine($"submit modes only: levels {string.Join(",", SubmitModeLevelsOf(options))} streams; {options.WarmupSeconds:0.#} s warm-up + {options.DurationSeconds:0.#} s measured per level and path; load average at start {File.ReadAllText("/proc/loadavg").Trim()}");
         else Console.WriteLine($"levels {string.Join(",", options.Levels)} streams; {options.WarmupSeconds:0.#} s warm-up + {options.DurationSeconds:0.#} s measured per level and path");
         if (options.OrchestratorArgs.Count > 0 || options.OrchestratorEnvironment.Count > 0)
             Console.WriteLine($"orchestratord extra: {string.Join(" ", options.OrchestratorEnvironment.Select(e => $"{e.Key}={e.Value}").Concat(options.OrchestratorArgs))}");

@@ -1,9 +1,9 @@
 namespace LlamaOrch.Bench.Load;
 
-/// <summary>Where a streaming task is sent: straight to an engine, or through orchestratord.</summary>
+/// <summary>Where a streaming task is sent: straight to an engine, through a relay (orchestratord or llorch-bare's), or to llorch-bare's fixed stream.</summary>
 internal interface IStreamTarget
 {
-    /// <summary>"direct" or "orch", as printed.</summary>
+    /// <summary>The path's name as printed: direct, relay, orch, orch-1r, bare, bare-1r.</summary>
     string Name { get; }
 
     /// <summary>

@@ -3,7 +3,10 @@ using System.Globalization;
 
 namespace LlamaOrch.Bench.Processes;
 
-/// <summary>llorch-bare (bench/LlamaOrch.BareKestrel): Kestrel with fixed answers, the baseline each ratio is a share of.</summary>
+/// <summary>
+/// llorch-bare (bench/LlamaOrch.BareKestrel): Kestrel with fixed answers, the baseline each ratio is a share of; started
+/// with an engine, also a relay with no logic in front of it (<c>POST /relay/v1/tasks</c>).
+/// </summary>
 internal sealed class BareKestrelProcess
 {
     private static readonly TimeSpan ReadyTimeout = TimeSpan.FromSeconds(30);
@@ -20,18 +23,25 @@ internal sealed class BareKestrelProcess
 
     public int Pid => Child.Pid;
 
-    /// <summary>Starts it with the sim engine's rate and the bench's max_tokens, so its stream has the same frames at the same pace.</summary>
+    /// <summary>
+    /// Starts it with the sim engine's rate and the bench's max_tokens, so its stream has the same frames at the same pace;
+    /// with <paramref name="engine"/>, its relay sends that engine the completion request of the bench's task
+    /// (<paramref name="prompt"/>, <paramref name="tokens"/> as n_predict). <paramref name="environment"/> is added to its own.
+    /// </summary>
     public static async Task<BareKestrelProcess> StartAsync(
-        ChildProcesses children, RepoLayout layout, double tokensPerSecond, int tokens, HttpClient http, CancellationToken cancellationToken)
+        ChildProcesses children, RepoLayout layout, double tokensPerSecond, int tokens, HttpClient http, CancellationToken cancellationToken,
+        Uri? engine = null, string? prompt = null, string name = "bare", IReadOnlyDictionary<string, string>? environment = null)
     {
         var port = FreePort.Next();
-        string[] args =
+        List<string> args =
         [
             "--port", port.ToString(CultureInfo.InvariantCulture),
             "--tps", tokensPerSecond.ToString(CultureInfo.InvariantCulture),
             "--tokens", tokens.ToString(CultureInfo.InvariantCulture),
         ];
-        var child = children.StartDotnet("bare", layout.DotnetHost, layout.BareDll, args, workingDirectory: Path.GetDirectoryName(layout.BareDll)!);
+        if (engine is not null) args.AddRange(["--engine", engine.ToString()]);
+        if (prompt is not null) args.AddRange(["--prompt", prompt]);
+        var child = children.StartDotnet(name, layout.DotnetHost, layout.BareDll, args, workingDirectory: Path.GetDirectoryName(layout.BareDll)!, environment);
         var baseAddress = new Uri($"http://127.0.0.1:{port}/");
         var started = Stopwatch.GetTimestamp();
         while (Stopwatch.GetElapsedTime(started) < ReadyTimeout)

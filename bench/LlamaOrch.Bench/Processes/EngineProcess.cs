@@ -21,9 +21,13 @@ internal sealed class EngineProcess
 
     public int Pid => Child.Pid;
 
-    /// <summary>Starts it exactly as orchestratord's supervisor does (same arguments), on a port it picks itself.</summary>
+    /// <summary>
+    /// Starts it exactly as orchestratord's supervisor does (same arguments), on a port it picks itself. Each engine of
+    /// a run needs its own <paramref name="name"/>: its listening line is read from the log file named after it.
+    /// </summary>
     public static async Task<EngineProcess> StartAsync(
-        ChildProcesses children, RepoLayout layout, string model, int slots, int ctxPerSlot, CancellationToken cancellationToken)
+        ChildProcesses children, RepoLayout layout, string model, int slots, int ctxPerSlot, CancellationToken cancellationToken,
+        string name = "engine-direct")
     {
         string[] args =
         [
@@ -33,7 +37,7 @@ internal sealed class EngineProcess
             "-np", slots.ToString(CultureInfo.InvariantCulture),
             "-c", ((long)ctxPerSlot * slots).ToString(CultureInfo.InvariantCulture),
         ];
-        var child = children.StartDotnet("engine-direct", layout.DotnetHost, layout.EngineDll, args,
+        var child = children.StartDotnet(name, layout.DotnetHost, layout.EngineDll, args,
             workingDirectory: Path.GetDirectoryName(layout.EngineDll)!, environment: ChildProcesses.ParentWatch());
 
         var started = Stopwatch.GetTimestamp();

@@ -12,6 +12,15 @@ internal static class Targets
     public const int RelayRatioStreams = 256;
     public const double MinRejectionsPerSecond = 10_000;
 
+    /// <summary>Issue 17's added TTFT p50 goals by stream count (over the engine alone); null at other counts.</summary>
+    public static double? AddedTtftGoalMs(int streams) => streams switch
+    {
+        1 => 0.3,
+        64 => 1.0,
+        256 => 5.0,
+        _ => null,
+    };
+
     public static IReadOnlyList<TargetCheck> Evaluate(IReadOnlyList<StreamingResult> streaming, FloodResult? flood)
     {
         var checks = new List<TargetCheck>();
