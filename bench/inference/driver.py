@@ -80,8 +80,9 @@ def cpu_seconds(pid):
         return None
 
 
-def thread_cpu_seconds(pid, names):
-    """CPU seconds of a process's threads by name (the comm in /proc/PID/task/*/stat), summed per name; {} if it is gone."""
+def thread_cpu_seconds(pid, names=None):
+    """CPU seconds of a process's threads by name (the comm in /proc/PID/task/*/stat), summed per name, every name when
+    names is None; {} if it is gone."""
     out = {}
     try:
         tids = os.listdir(f"/proc/{pid}/task")
@@ -94,7 +95,7 @@ def thread_cpu_seconds(pid, names):
         except OSError:
             continue
         name = text[text.index("(") + 1:text.rindex(")")]
-        if name in names:
+        if names is None or name in names:
             fields = text.rsplit(")", 1)[1].split()
             out[name] = out.get(name, 0.0) + (int(fields[11]) + int(fields[12])) / CLK_TCK
     return out

@@ -20,7 +20,6 @@ Compare builds by alternating them (A, B, A, B); bench/README.md, "llorch-engine
 The engine is in its own process group and is stopped on every way out.
 """
 import argparse
-import collections
 import http.client
 import json
 import os
@@ -30,6 +29,9 @@ import subprocess
 import tempfile
 import threading
 import time
+
+# The driver's /proc readers: the same CPU accounting as its table's columns.
+from driver import machine_busy_seconds, thread_cpu_seconds
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 DEFAULT_MODEL = os.path.join(HERE, "..", "..", "..", "shared", "models", "stories260K.gguf")
@@ -55,30 +57,6 @@ def parse_args():
     ap.add_argument("--perf", metavar="FILE")
     ap.add_argument("--strace", metavar="FILE")
     return ap.parse_args()
-
-
-CLK = os.sysconf("SC_CLK_TCK")
-
-
-def thread_cpu(pid):
-    """CPU seconds per thread name of a process (utime + stime of /proc/PID/task/*/stat)."""
-    out = collections.Counter()
-    for tid in os.listdir(f"/proc/{pid}/task"):
-        try:
-            with open(f"/proc/{pid}/task/{tid}/stat") as f:
-                s = f.read()
-        except OSError:
-            continue
-        name = s[s.index("(") + 1:s.rindex(")")]
-        fields = s[s.rindex(")") + 2:].split()
-        out[name] += (int(fields[11]) + int(fields[12])) / CLK
-    return out
-
-
-def machine_busy():
-    with open("/proc/stat") as f:
-        v = list(map(int, f.readline().split()[1:]))
-    return (sum(v) - v[3] - v[4]) / CLK
 
 
 def own_cpu():
@@ -176,9 +154,9 @@ def main():
             aux.append(subprocess.Popen(["perf", "record", "-F", "1999", "-g", "-p", pid, "-o", a.perf, "--",
                                          "sleep", str(a.window)], **quiet))
 
-        th0, f0, m0, o0, w0 = thread_cpu(eng.pid), sum(frames), machine_busy(), own_cpu(), time.monotonic()
+        th0, f0, m0, o0, w0 = thread_cpu_seconds(eng.pid), sum(frames), machine_busy_seconds(), own_cpu(), time.monotonic()
         time.sleep(a.window)
-        th1, f1, m1, o1, w1 = thread_cpu(eng.pid), sum(frames), machine_busy(), own_cpu(), time.monotonic()
+        th1, f1, m1, o1, w1 = thread_cpu_seconds(eng.pid), sum(frames), machine_busy_seconds(), own_cpu(), time.monotonic()
         stop.set()
         for p in aux:
             p.wait(timeout=120)
