@@ -20,13 +20,8 @@ public sealed class RequestLogTests
     private const string HostingCategory = "Microsoft.AspNetCore.Hosting.Diagnostics";
 
     [Fact]
-    public async Task A_request_line_carries_the_correlation_id_and_path_and_no_trace_ids_without_tracing()
-    {
-        using var process = StartOrchestrator(out var port);
-        var stdout = CollectStdout(process);
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginErrorReadLine();
-        try
+    public Task A_request_line_carries_the_correlation_id_and_path_and_no_trace_ids_without_tracing() =>
+        WithOrchestratorAsync(async (port, stdout) =>
         {
             var correlationId = await RefuseABodyAsync(port, Token);
 
@@ -38,21 +33,11 @@ public sealed class RequestLogTests
             // The shipped levels print no line of ASP.NET's request log, and it costs no scope of its own either.
             Assert.Null(JsonLogLines.Scope(line, "RequestId"));
             Assert.DoesNotContain(JsonLogLines.Parse(stdout), l => JsonLogLines.Category(l) == HostingCategory);
-        }
-        finally
-        {
-            if (!process.HasExited) process.Kill(entireProcessTree: true);
-        }
-    }
+        });
 
     [Fact]
-    public async Task An_operator_who_sets_the_request_log_to_Information_gets_its_lines_and_scope()
-    {
-        using var process = StartOrchestrator(out var port, $"--Logging:LogLevel:{HostingCategory}=Information");
-        var stdout = CollectStdout(process);
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginErrorReadLine();
-        try
+    public Task An_operator_who_sets_the_request_log_to_Information_gets_its_lines_and_scope() =>
+        WithOrchestratorAsync(async (port, stdout) =>
         {
             var correlationId = await RefuseABodyAsync(port, Token);
 
@@ -61,12 +46,7 @@ public sealed class RequestLogTests
             await WaitForAsync(() => JsonLogLines.Parse(stdout).Any(l => JsonLogLines.Category(l) == HostingCategory
                 && JsonLogLines.Scope(l, "CorrelationId") is null // "Request starting" is logged before orchestratord's middleware runs
                 && l.GetProperty("Message").GetString()!.Contains("POST http://127.0.0.1:" + port + "/v1/tasks", StringComparison.Ordinal)));
-        }
-        finally
-        {
-            if (!process.HasExited) process.Kill(entireProcessTree: true);
-        }
-    }
+        }, $"--Logging:LogLevel:{HostingCategory}=Information");
 
     [Theory]
     [InlineData(null, null, null, LogLevel.Information)] // nothing configured: the logging default
@@ -110,12 +90,24 @@ public sealed class RequestLogTests
         return Assert.Single(JsonLogLines.Parse(stdout), line => Is(line, correlationId));
     }
 
-    private static System.Diagnostics.Process StartOrchestrator(out int port, params string[] extra)
+    /// <summary>Runs <paramref name="test"/> against an orchestratord of its own (its port, its collected stdout), killed after.</summary>
+    private static async Task WithOrchestratorAsync(Func<int, StringBuilder, Task> test, params string[] extra)
     {
-        port = FreePort.Next();
-        return Start(
+        var port = FreePort.Next();
+        using var process = Start(
             ["--urls", $"http://127.0.0.1:{port}", $"--Orchestrator:DataDir={Directory.CreateTempSubdirectory("llorch-reqlog-").FullName}",
              "--Orchestrator:Pools:0:Id=p", "--Orchestrator:Pools:0:Model=sim:reqlog?tps=500", .. extra],
             new Dictionary<string, string> { ["LLORCH_API_TOKEN"] = Token });
+        var stdout = CollectStdout(process);
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginErrorReadLine();
+        try
+        {
+            await test(port, stdout);
+        }
+        finally
+        {
+            if (!process.HasExited) process.Kill(entireProcessTree: true);
+        }
     }
 }
