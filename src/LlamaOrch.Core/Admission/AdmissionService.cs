@@ -136,9 +136,10 @@ public sealed class AdmissionService
         if (chosen.Sessions.BudgetOf(spec.SessionId) is { } budget && !TryReserve(budget, spec, chosen, out reserved, out var overBudget))
             return Refuse(spec, overBudget);
 
-        // A full queue refuses before a task is made and stored for it (a flood of 429s then costs no task each); the
-        // checks that come before the queue's in the full way below (an id in use, a closed gate) keep their precedence.
-        if (spec.DeadlineMs == 0 && chosen.FullQueueRefusal() is { } full && !_tasks.TryGet(spec.TaskId, out _) && _gate?.Refusal is null)
+        // A full queue (as placement's look found it) refuses before a task is made and stored for it: a flood of 429s then
+        // costs no task each. The checks that come before the queue's in the full way below (an id in use, a closed gate)
+        // keep their precedence; a deadline's own refusal (DEADLINE_UNMET) is the pool's to give, under its lock.
+        if (spec.DeadlineMs == 0 && choice.QueueFull is { } full && !_tasks.TryGet(spec.TaskId, out _) && _gate?.Refusal is null)
         {
             _placement.CountAdmission(spec, choice, queued: false);
             reserved?.Release();

@@ -46,29 +46,47 @@ internal sealed class PoolPlacement(PoolRegistry pools, PlacementContext context
                 : $"no pool '{poolId}' (pools: {string.Join(", ", pools.All.Select(p => p.Id))})";
             return PoolChoice.Refused(Rejection.InvalidParams("placement.pin_pool_id", problem), rules);
         }
-        if (!Feasible(spec, pool) && Infeasible(spec, [pool]) is { } refusal) return PoolChoice.Refused(refusal, rules);
-        return new PoolChoice(pool, null, rules, Fallback: false);
+        if (!Feasible(spec, pool, out var queueFull) && Infeasible(spec, [pool]) is { } refusal) return PoolChoice.Refused(refusal, rules);
+        return new PoolChoice(pool, null, rules, Fallback: false) { QueueFull = queueFull };
     }
 
     private PoolChoice Ranked(TaskSpec spec, IReadOnlyList<PoolRuntime> serving)
     {
-        var placement = spec.Placement;
         // One pass without allocating: most admissions weigh a single pool, and a full queue's 429 passes here too.
         PoolRuntime? first = null;
+        Rejection? firstQueueFull = null;
         List<PoolRuntime>? feasible = null;
+        List<Rejection?>? queuesFull = null;
         for (var index = 0; index < serving.Count; index++)
         {
             var pool = serving[index];
-            if (!Feasible(spec, pool)) continue;
-            if (first is null) first = pool;
-            else (feasible ??= [first]).Add(pool);
+            if (!Feasible(spec, pool, out var queueFull)) continue;
+            if (first is null) (first, firstQueueFull) = (pool, queueFull);
+            else
+            {
+                (feasible ??= [first]).Add(pool);
+                (queuesFull ??= [firstQueueFull]).Add(queueFull);
+            }
         }
         if (first is null) return PoolChoice.Refused(Infeasible(spec, serving)!, "feasibility");
-        var overridden = placement is { AvoidPools.Count: > 0 } or { Mode: PlacementMode.Prefer, PreferPools.Count: > 0 };
+        var overridden = spec.Placement is { AvoidPools.Count: > 0 } or { Mode: PlacementMode.Prefer, PreferPools.Count: > 0 };
         // One feasible pool and no override: the ranking has nothing to order, so the pools' loads are not read.
-        if (feasible is null && !overridden) return new PoolChoice(first, null, PlacementRanking.Rules, Fallback: false);
-        feasible ??= [first];
+        if (feasible is null && !overridden) return new PoolChoice(first, null, PlacementRanking.Rules, Fallback: false) { QueueFull = firstQueueFull };
 
+        feasible ??= [first];
+        var choice = Ordered(spec, feasible);
+        // The chosen pool's full queue as its own feasibility look found it.
+        return choice.Pool is not { } chosen ? choice
+            : choice with { QueueFull = queuesFull is null ? firstQueueFull : queuesFull[feasible.IndexOf(chosen)] };
+    }
+
+    /// <summary>
+    /// The request's avoid and prefer lists, then the ranking, among the feasible pools (several, or one under an
+    /// override). Apart from <see cref="Ranked"/> so that the single-pool way never allocates the closure its lambdas need.
+    /// </summary>
+    private PoolChoice Ordered(TaskSpec spec, List<PoolRuntime> feasible)
+    {
+        var placement = spec.Placement;
         var rules = new List<string>();
         var fallback = false;
         if (placement is { AvoidPools.Count: > 0 })
@@ -109,12 +127,16 @@ internal sealed class PoolPlacement(PoolRegistry pools, PlacementContext context
 
     /// <summary>
     /// Whether <see cref="Infeasible"/> would let <paramref name="pool"/> alone through: the same stages in the same
-    /// order, without the lists and messages that only a refusal needs.
+    /// order, without the lists and messages that only a refusal needs. <paramref name="queueFull"/> is the pool's
+    /// full-queue refusal from the same look (<see cref="PoolRuntime.LookForAdmission"/>).
     /// </summary>
-    private static bool Feasible(TaskSpec spec, PoolRuntime pool)
+    private static bool Feasible(TaskSpec spec, PoolRuntime pool, out Rejection? queueFull)
     {
+        queueFull = null;
         if (!pool.Config.Workloads.Contains(spec.Workload)) return false;
-        if (!pool.CanAdmit(spec.Ctx ?? spec.MaxTokens ?? 0)) return false;
+        var look = pool.LookForAdmission(spec.Ctx ?? spec.MaxTokens ?? 0);
+        if (!look.CanAdmit) return false;
+        queueFull = look.QueueFull;
         return spec.Placement?.RequiredDevices is null || pool.LoadFor(spec.Placement, null).OnAllowedDevice;
     }
 
@@ -163,5 +185,8 @@ internal sealed class PoolPlacement(PoolRegistry pools, PlacementContext context
 /// <summary>The pool a task goes to, or why none; <see cref="Rules"/> names the rules that decided.</summary>
 internal sealed record PoolChoice(PoolRuntime? Pool, Rejection? Rejection, string Rules, bool Fallback)
 {
+    /// <summary>The chosen pool's full-queue refusal as placement's look found it (<see cref="PoolRuntime.LookForAdmission"/>); null when it had room.</summary>
+    public Rejection? QueueFull { get; init; }
+
     public static PoolChoice Refused(Rejection rejection, string rules) => new(null, rejection, rules, Fallback: false);
 }

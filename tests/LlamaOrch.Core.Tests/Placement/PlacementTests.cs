@@ -59,6 +59,29 @@ public sealed class PlacementTests
     }
 
     [Fact]
+    public void A_full_queue_in_one_pool_refuses_only_the_tasks_placed_there()
+    {
+        var full = new PoolRuntime(
+            new PoolConfig { Id = "full", Model = "m", Slots = 1, Ctx = 512, QueueCapacity = 1, QueuePolicy = FullPolicy.Reject },
+            new TaskRunner(_time, TimeSpan.FromHours(1), NullLogger<TaskRunner>.Instance), _time, _context);
+        full.ReplicaReady("full-r0", new ScriptedEngine(), new EngineFacts("v", 512, 1));
+        var roomy = Pool("roomy");
+        roomy.ReplicaReady("roomy-r0", new ScriptedEngine(), new EngineFacts("v", 512, 4));
+        var admission = Admission(full, roomy);
+        Assert.Same(full, admission.Submit(Spec(Pin("full")), "running").Task!.Pool);
+        Assert.Same(full, admission.Submit(Spec(Pin("full")), "waiting").Task!.Pool);
+
+        // Placement weighs both pools; the full one's refusal stays with it.
+        Assert.Same(roomy, admission.Submit(Spec(), "c").Task!.Pool);
+        Assert.Same(roomy, admission.Submit(Spec(new PlacementSpec(PlacementMode.Auto, null, [], ["full"], null, false)), "c").Task!.Pool);
+
+        var preferred = admission.Submit(Spec(new PlacementSpec(PlacementMode.Prefer, null, ["full"], [], null, AllowFallback: true)), "c");
+        Assert.Equal(("ADMISSION_REJECT", "queue of pool 'full' is full (1 tasks)"), (preferred.Rejection!.Code, preferred.Rejection.Message));
+        Assert.Equal("ADMISSION_REJECT", admission.Submit(Spec(Pin("full")), "c").Rejection!.Code);
+        Assert.Equal(2, Count(PlacementOutcomes.Refused, pinned: false) + Count(PlacementOutcomes.Refused, pinned: true));
+    }
+
+    [Fact]
     public void A_single_pool_takes_the_task_or_names_the_first_stage_that_rules_it_out()
     {
         var pool = Pool("solo");
