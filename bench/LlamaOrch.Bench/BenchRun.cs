@@ -33,8 +33,6 @@ internal sealed class BenchRun(BenchOptions options, RepoLayout layout, ChildPro
     private static List<int> SubmitModeLevelsOf(BenchOptions options) =>
         SubmitModeLevels.Append(options.Levels.Max()).Distinct().Order().Where(level => level <= options.Slots).ToList();
 
-    /// <summary>The flood's orchestratord is a fresh process: tiered JIT needs a few seconds of its traffic first.</summary>
-    private static readonly TimeSpan FloodWarmup = TimeSpan.FromSeconds(3);
 
     // A fresh random token per run: the bench exercises the real bearer check, and nothing outlives the run.
     private readonly string _apiToken = Convert.ToHexString(RandomNumberGenerator.GetBytes(16));
@@ -141,19 +139,19 @@ internal sealed class BenchRun(BenchOptions options, RepoLayout layout, ChildPro
         Progress($"queue full: {options.FloodClients} clients against a queue of {SlowQueueCapacity}");
         var slow = await OrchestratorProcess.StartAsync(children, layout, "orchestratord-flood",
             [new PoolSpec(SlowPool, SlowModel, Slots: 1, SlowQueueCapacity)], _apiToken, workDirectory, options, http, cancellationToken);
-        // For a profiler or dotnet-counters to attach to during the flood (its measured window follows a 3 s warm-up).
+        // For a profiler or dotnet-counters to attach to during the flood (its measured window follows the JIT warm-up).
         Progress($"queue full: orchestratord pid {slow.Pid}");
         var floodBodies = new RequestBodies(SlowModel, maxTokens: 1000, options.CtxPerSlot);
         var flood = await new QueueFullScenario(http, new Uri(slow.BaseAddress, "v1/tasks"),
             new CpuMeter([("orch", () => [slow.Pid]), ("engine", () => slow.EnginePids), ("bench", () => [self])]),
-            _apiToken, floodBodies, options.FloodClients, FloodWarmup, TimeSpan.FromSeconds(options.FloodSeconds)).RunAsync(cancellationToken);
+            _apiToken, floodBodies, options.FloodClients, TimeSpan.FromSeconds(options.FloodSeconds)).RunAsync(cancellationToken);
         slow.Child.Kill();
 
         Progress($"queue full, bare baseline: {options.FloodClients} clients against llorch-bare's fixed 429");
         var bare = await BareKestrelProcess.StartAsync(children, layout, options.TokensPerSecond, options.MaxTokens, http, cancellationToken);
         var bareFlood = await new QueueFullScenario(http, new Uri(bare.BaseAddress, "full/v1/tasks"),
             new CpuMeter([("bare", () => [bare.Pid]), ("bench", () => [self])]),
-            _apiToken, floodBodies, options.FloodClients, FloodWarmup, TimeSpan.FromSeconds(options.FloodSeconds)).RunAsync(cancellationToken);
+            _apiToken, floodBodies, options.FloodClients, TimeSpan.FromSeconds(options.FloodSeconds)).RunAsync(cancellationToken);
         return (flood, bareFlood, bare);
     }
 
@@ -192,7 +190,11 @@ internal sealed class BenchRun(BenchOptions options, RepoLayout layout, ChildPro
             (new OrchestratorTarget(http, bare.BaseAddress, _apiToken, bodies, oneRequest: true, name: "bare-1r"), bareCpu),
         ];
         foreach (var (target, cpu) in paths)
-            await LevelRunner.RunAsync(target, Math.Min(16, options.Slots), options.MaxTokens, TimeSpan.Zero, FloodWarmup, cpu, null, cancellationToken);
+        {
+            var warm = await JitWarmup.RunAsync(
+                length => LevelRunner.RunAsync(target, Math.Min(16, options.Slots), options.MaxTokens, TimeSpan.Zero, length, cpu, null, cancellationToken), cpu.Pids());
+            Progress($"warm-up: {target.Name}, {warm}");
+        }
 
         var warmup = TimeSpan.FromSeconds(options.WarmupSeconds);
         var duration = TimeSpan.FromSeconds(options.DurationSeconds);
@@ -360,7 +362,7 @@ internal sealed class BenchRun(BenchOptions options, RepoLayout layout, ChildPro
         else if (options.SessionTurns is { } turns)
             Console.WriteLine($"session run: {turns} turns growing to about {options.SessionTokens} prompt tokens, reuse against kv_hint cold");
         else if (options.Only == BenchOptions.OnlyFlood)
-            Console.WriteLine($"flood only: {options.FloodClients} clients, 3 s warm-up + {options.FloodSeconds:0.#} s measured per server; load average at start {File.ReadAllText("/proc/loadavg").Trim()}");
+            Console.WriteLine($"flood only: {options.FloodClients} clients, a warm-up until the JIT settles ({JitWarmup.First.TotalSeconds:0} to {JitWarmup.Limit.TotalSeconds:0} s) + {options.FloodSeconds:0.#} s measured per server; load average at start {File.ReadAllText("/proc/loadavg").Trim()}");
         else if (options.Only == BenchOptions.OnlySubmitModes)
             Console.WriteLine($"submit modes only: levels {string.Join(",", SubmitModeLevelsOf(options))} streams; {options.WarmupSeconds:0.#} s warm-up + {options.DurationSeconds:0.#} s measured per level and path; load average at start {File.ReadAllText("/proc/loadavg").Trim()}");
         else Console.WriteLine($"levels {string.Join(",", options.Levels)} streams; {options.WarmupSeconds:0.#} s warm-up + {options.DurationSeconds:0.#} s measured per level and path");

@@ -13,6 +13,10 @@ internal sealed class CpuMeter(IReadOnlyList<(string Name, Func<IReadOnlyList<in
     private const double ProcStatTicksPerSecond = 100;
 
     private TimeSpan[] _start = [];
+
+    /// <summary>Every process measured (each group's pids as they stand now).</summary>
+    public IReadOnlyList<int> Pids() => groups.SelectMany(group => group.Pids()).Distinct().ToList();
+
     private TimeSpan _machineStart;
     private long _startTimestamp;
 

@@ -13,6 +13,7 @@ internal static class FloodTable
     {
         output.WriteLine();
         output.WriteLine($"Queue full: pool of 1 slot at sim:slow?tps=1, queue capacity 8 (reject); {orch.Clients} clients posting tasks for {orch.Seconds:0.#} s, then the same at llorch-bare's fixed 429");
+        output.WriteLine($"  unmeasured warm-up of each: orch {orch.Warmup}, bare {bare.Warmup}");
         output.WriteLine($"{"server",6} {"429/s",8} {"p50",9} {"p99",9} {"server cpu",10} {"us/429",7} {"bench",6} {"other",6}  {"Retry-After",-12} other answers");
         Row(output, "orch", orch);
         Row(output, "bare", bare);

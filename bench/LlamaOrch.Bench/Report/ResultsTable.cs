@@ -27,7 +27,7 @@ internal static class ResultsTable
         if (flood is not null)
         {
             output.WriteLine();
-            output.WriteLine($"Queue full: pool of 1 slot at sim:slow?tps=1, queue capacity 8 (reject); {flood.Clients} clients posting tasks for {flood.Seconds:0.#} s");
+            output.WriteLine($"Queue full: pool of 1 slot at sim:slow?tps=1, queue capacity 8 (reject); {flood.Clients} clients posting tasks for {flood.Seconds:0.#} s after a warm-up of {flood.Warmup}");
             output.WriteLine($"  429 answers/s      {Format.Count(flood.RejectedPerSecond)}  ({Format.Count(flood.Rejected)} answers; latency p50 {Format.Ms(flood.LatencyP50Ms)}, p99 {Format.Ms(flood.LatencyP99Ms)})");
             output.WriteLine($"  Retry-After        {(flood.MissingRetryAfter == 0 ? "on every 429" : $"MISSING on {Format.Count(flood.MissingRetryAfter)}")} (e.g. \"{flood.RetryAfterSample}\")");
             var others = flood.OtherStatuses.Count == 0 && flood.Accepted == 0 && flood.Errors == 0

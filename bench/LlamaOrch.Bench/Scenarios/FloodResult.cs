@@ -1,3 +1,5 @@
+using LlamaOrch.Bench.Load;
+
 namespace LlamaOrch.Bench.Scenarios;
 
 /// <summary>What many clients saw posting to a pool whose queue stayed full.</summary>
@@ -13,7 +15,8 @@ internal sealed record FloodResult(
     string? FirstError,
     double LatencyP50Ms,
     double LatencyP99Ms,
-    IReadOnlyList<(string Name, double Percent)> Cpu)
+    IReadOnlyList<(string Name, double Percent)> Cpu,
+    JitWarmupResult Warmup)
 {
     public double RejectedPerSecond => Rejected / Seconds;
 }

@@ -8,9 +8,11 @@ namespace LlamaOrch.Bench.Scenarios;
 /// <summary>
 /// How fast orchestratord says no. A pool of one slot at one token a second with a queue of 8 is filled,
 /// then many clients post valid tasks as fast as they can; each answer must be 429 with Retry-After. The bare
-/// baseline is flooded the same way at its <c>/full/v1/tasks</c>, whose first answer is already a 429.
+/// baseline is flooded the same way at its <c>/full/v1/tasks</c>, whose first answer is already a 429. The flood runs
+/// unmeasured until the JIT of the processes <paramref name="cpu"/> measures has settled (<see cref="JitWarmup"/>), then
+/// for <paramref name="duration"/> measured.
 /// </summary>
-internal sealed class QueueFullScenario(HttpClient http, Uri tasks, CpuMeter cpu, string apiToken, RequestBodies bodies, int clients, TimeSpan warmup, TimeSpan duration)
+internal sealed class QueueFullScenario(HttpClient http, Uri tasks, CpuMeter cpu, string apiToken, RequestBodies bodies, int clients, TimeSpan duration)
 {
     /// <summary>The fill must end in a 429 within this many posts, or the pool is not the one configured.</summary>
     private const int MaxFillPosts = 1000;
@@ -21,15 +23,11 @@ internal sealed class QueueFullScenario(HttpClient http, Uri tasks, CpuMeter cpu
     public async Task<FloodResult> RunAsync(CancellationToken cancellationToken)
     {
         await FillAsync(cancellationToken);
+        var warmup = await JitWarmup.RunAsync(length => FloodAsync(MeasureWindow.After(TimeSpan.Zero, length), cancellationToken), cpu.Pids());
 
-        var window = MeasureWindow.After(warmup, duration);
-        var workers = Enumerable.Range(0, clients).Select(_ => new FloodWorker(window)).ToArray();
-        var running = workers.Select(worker => Task.Run(() => PostUntilOverAsync(worker, cancellationToken))).ToArray();
-        await Task.Delay(warmup, cancellationToken);
         cpu.Start();
-        await Task.Delay(duration, cancellationToken);
+        var workers = await FloodAsync(MeasureWindow.After(TimeSpan.Zero, duration), cancellationToken);
         var shares = cpu.Stop();
-        await Task.WhenAll(running);
 
         var latencies = workers.SelectMany(w => w.LatencyMs).Order().ToList();
         var others = new Dictionary<int, int>();
@@ -37,7 +35,7 @@ internal sealed class QueueFullScenario(HttpClient http, Uri tasks, CpuMeter cpu
             others[status] = others.GetValueOrDefault(status) + count;
         return new FloodResult(
             clients,
-            window.Seconds,
+            duration.TotalSeconds,
             workers.Sum(w => w.Rejected),
             workers.Sum(w => w.MissingRetryAfter),
             workers.Select(w => w.RetryAfterSample).FirstOrDefault(s => s is not null),
@@ -47,7 +45,16 @@ internal sealed class QueueFullScenario(HttpClient http, Uri tasks, CpuMeter cpu
             workers.Select(w => w.FirstError).FirstOrDefault(e => e is not null),
             Percentiles.Of(latencies, 50),
             Percentiles.Of(latencies, 99),
-            shares);
+            shares,
+            warmup);
+    }
+
+    /// <summary>Every client posts until <paramref name="window"/> is over; returns what each counted inside it.</summary>
+    private async Task<FloodWorker[]> FloodAsync(MeasureWindow window, CancellationToken cancellationToken)
+    {
+        var workers = Enumerable.Range(0, clients).Select(_ => new FloodWorker(window)).ToArray();
+        await Task.WhenAll(workers.Select(worker => Task.Run(() => PostUntilOverAsync(worker, cancellationToken))));
+        return workers;
     }
 
     /// <summary>Posts until the first 429: the running task plus a full queue.</summary>

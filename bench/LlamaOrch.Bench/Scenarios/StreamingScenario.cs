@@ -10,16 +10,16 @@ namespace LlamaOrch.Bench.Scenarios;
 /// </summary>
 internal sealed class StreamingScenario(BenchOptions options, IStreamTarget direct, IStreamTarget orch, CpuMeter directCpu, CpuMeter orchCpu, int orchPid)
 {
-    /// <summary>Long enough for tiered JIT to settle the hot paths of all three processes before anything counts.</summary>
-    private static readonly TimeSpan JitWarmup = TimeSpan.FromSeconds(3);
-
     public async Task<IReadOnlyList<StreamingResult>> RunAsync(Action<string> progress, CancellationToken cancellationToken)
     {
         var warmStreams = Math.Min(16, options.Slots);
         foreach (var target in new[] { direct, orch })
         {
-            progress($"warm-up: {target.Name}, {warmStreams} streams, {JitWarmup.TotalSeconds:0} s");
-            await LevelRunner.RunAsync(target, warmStreams, options.MaxTokens, TimeSpan.Zero, JitWarmup, target == direct ? directCpu : orchCpu, null, cancellationToken);
+            // Until the tiered JIT of all three processes has settled the hot paths, before anything counts.
+            var cpu = target == direct ? directCpu : orchCpu;
+            var warm = await JitWarmup.RunAsync(
+                length => LevelRunner.RunAsync(target, warmStreams, options.MaxTokens, TimeSpan.Zero, length, cpu, null, cancellationToken), cpu.Pids());
+            progress($"warm-up: {target.Name}, {warmStreams} streams, {warm}");
         }
 
         var warmup = TimeSpan.FromSeconds(options.WarmupSeconds);
