@@ -27,6 +27,35 @@ public sealed class TaskStoreTests
     }
 
     [Fact]
+    public async Task Finished_tasks_are_forgotten_in_the_order_they_finished_not_the_order_they_came()
+    {
+        var harness = new PoolHarness(slots: 4); // its store keeps at most 2 finished tasks
+        var tasks = new List<Tasks.OrchestratedTask>();
+        var calls = new List<EngineCall>();
+        for (var i = 0; i < 3; i++)
+        {
+            tasks.Add(harness.Admit("task" + i));
+            calls.Add(await harness.Engine.NextCallAsync());
+        }
+        foreach (var index in new[] { 2, 0, 1 })
+        {
+            calls[index].Finish(1);
+            await PoolHarness.FramesAsync(tasks[index]);
+            harness.Time.Advance(TimeSpan.FromSeconds(10));
+        }
+
+        Assert.Equal(1, harness.Tasks.SweepExpired());
+        Assert.False(harness.Tasks.TryGet(tasks[2].Id, out _));
+        Assert.True(harness.Tasks.TryGet(tasks[0].Id, out _));
+
+        // The retention (60 s) of the first of the two left has passed 40 s later, not yet that of the last.
+        harness.Time.Advance(TimeSpan.FromSeconds(40));
+        Assert.Equal(1, harness.Tasks.SweepExpired());
+        Assert.False(harness.Tasks.TryGet(tasks[0].Id, out _));
+        Assert.True(harness.Tasks.TryGet(tasks[1].Id, out _));
+    }
+
+    [Fact]
     public async Task Finished_tasks_are_forgotten_once_the_retention_passes()
     {
         var harness = new PoolHarness();

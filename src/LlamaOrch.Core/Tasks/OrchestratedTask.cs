@@ -140,6 +140,11 @@ public sealed class OrchestratedTask
     /// <summary>When the task reached a terminal state (a timestamp), for retention.</summary>
     internal long? FinishedTimestamp => _finishedTimestamp == None ? null : _finishedTimestamp;
 
+    /// <summary>The store that holds the task: told when it finishes, so that it forgets tasks in finishing order.</summary>
+    private TaskStore? _store;
+
+    internal void StoredIn(TaskStore store) => _store = store;
+
     /// <summary>
     /// Starts a run; <paramref name="run"/> is cancelled when that run must stop (cancel, drain, shutdown,
     /// requeue). A requeued task starting again writes no second <c>started</c>: its stream already has one.
@@ -302,6 +307,7 @@ public sealed class OrchestratedTask
     {
         _state = state;
         _finishedTimestamp = _time.GetTimestamp();
+        _store?.Finished(this);
         // Charged from the very frame the stream ends with, so a session's charges add up to its streams' counts; and
         // before that frame is written, so a client that has read it finds the charge in the session already.
         // The ledger's lock takes no other lock, so taking it under this one cannot deadlock.

@@ -12,9 +12,22 @@ public sealed class TaskStore(TimeSpan retention, int maxRetainedFinished, TimeP
     /// <summary>Keyed by the canonical task id: a uuid finds its task however its case or hyphens were written.</summary>
     private readonly ConcurrentDictionary<string, OrchestratedTask> _tasks = new(StringComparer.Ordinal);
 
+    /// <summary>
+    /// The finished tasks still held, in the order they finished (each task adds itself as it ends): the sweep forgets
+    /// from the front, so it looks at the tasks it removes and one more, not at every task it holds.
+    /// </summary>
+    private readonly ConcurrentQueue<OrchestratedTask> _finished = new();
+
     public int Count => _tasks.Count;
 
-    public bool TryAdd(OrchestratedTask task) => _tasks.TryAdd(CanonicalId(task.Id), task);
+    public bool TryAdd(OrchestratedTask task)
+    {
+        task.StoredIn(this);
+        return _tasks.TryAdd(CanonicalId(task.Id), task);
+    }
+
+    /// <summary>Called by <paramref name="task"/> as it finishes, under its lock.</summary>
+    internal void Finished(OrchestratedTask task) => _finished.Enqueue(task);
 
     public bool TryGet(string id, out OrchestratedTask task) => _tasks.TryGetValue(CanonicalId(id), out task!);
 
@@ -31,32 +44,19 @@ public sealed class TaskStore(TimeSpan retention, int maxRetainedFinished, TimeP
     }
 
     /// <summary>
-    /// Forgets finished tasks whose retention has passed, then the oldest finished ones beyond the count
-    /// limit; queued and running tasks are never forgotten. Returns how many were removed.
+    /// Forgets finished tasks whose retention has passed and the oldest finished ones beyond the count limit, oldest
+    /// first; queued and running tasks are never forgotten. Returns how many were removed. One caller at a time (the
+    /// hosted service's tick): it takes from the front of the finishing order. Tasks that finished at the same moment on
+    /// two threads may be queued a few microseconds out of order; the later sweep catches such a one.
     /// </summary>
     public int SweepExpired()
     {
         var removed = 0;
-        var kept = new List<(long Finished, OrchestratedTask Task)>();
-        foreach (var (_, task) in _tasks)
+        while (_finished.TryPeek(out var oldest)
+               && (time.GetElapsedTime(oldest.FinishedTimestamp!.Value) >= retention || _finished.Count > maxRetainedFinished)
+               && _finished.TryDequeue(out oldest))
         {
-            if (task.FinishedTimestamp is not { } finished) continue;
-            if (time.GetElapsedTime(finished) >= retention)
-            {
-                Remove(task);
-                removed++;
-            }
-            else
-            {
-                kept.Add((finished, task));
-            }
-        }
-
-        if (kept.Count <= maxRetainedFinished) return removed;
-        kept.Sort((a, b) => a.Finished.CompareTo(b.Finished));
-        foreach (var (_, task) in kept.Take(kept.Count - maxRetainedFinished))
-        {
-            Remove(task);
+            Remove(oldest);
             removed++;
         }
         return removed;
