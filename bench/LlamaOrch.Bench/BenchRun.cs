@@ -33,7 +33,6 @@ internal sealed class BenchRun(BenchOptions options, RepoLayout layout, ChildPro
     private static List<int> SubmitModeLevelsOf(BenchOptions options) =>
         SubmitModeLevels.Append(options.Levels.Max()).Distinct().Order().Where(level => level <= options.Slots).ToList();
 
-
     // A fresh random token per run: the bench exercises the real bearer check, and nothing outlives the run.
     private readonly string _apiToken = Convert.ToHexString(RandomNumberGenerator.GetBytes(16));
 

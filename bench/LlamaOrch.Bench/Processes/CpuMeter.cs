@@ -13,12 +13,11 @@ internal sealed class CpuMeter(IReadOnlyList<(string Name, Func<IReadOnlyList<in
     private const double ProcStatTicksPerSecond = 100;
 
     private TimeSpan[] _start = [];
+    private TimeSpan _machineStart;
+    private long _startTimestamp;
 
     /// <summary>Every process measured (each group's pids as they stand now).</summary>
     public IReadOnlyList<int> Pids() => groups.SelectMany(group => group.Pids()).Distinct().ToList();
-
-    private TimeSpan _machineStart;
-    private long _startTimestamp;
 
     public void Start()
     {
