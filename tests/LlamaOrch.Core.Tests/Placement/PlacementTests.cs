@@ -44,11 +44,7 @@ public sealed class PlacementTests
     [Fact]
     public void A_task_the_chosen_pool_refuses_counts_as_refused_not_queued()
     {
-        var pool = new PoolRuntime(
-            new PoolConfig { Id = "small", Model = "m", Slots = 1, Ctx = 512, QueueCapacity = 1, QueuePolicy = FullPolicy.Reject },
-            new TaskRunner(_time, TimeSpan.FromHours(1), NullLogger<TaskRunner>.Instance), _time, _context);
-        pool.ReplicaReady("small-r0", new ScriptedEngine(), new EngineFacts("v", 512, 1));
-        var admission = Admission(pool);
+        var admission = Admission(OneSlotQueueOfOne("small"));
 
         Assert.NotNull(admission.Submit(Spec(), "running").Task);
         Assert.NotNull(admission.Submit(Spec(), "waiting").Task);
@@ -61,10 +57,7 @@ public sealed class PlacementTests
     [Fact]
     public void A_full_queue_in_one_pool_refuses_only_the_tasks_placed_there()
     {
-        var full = new PoolRuntime(
-            new PoolConfig { Id = "full", Model = "m", Slots = 1, Ctx = 512, QueueCapacity = 1, QueuePolicy = FullPolicy.Reject },
-            new TaskRunner(_time, TimeSpan.FromHours(1), NullLogger<TaskRunner>.Instance), _time, _context);
-        full.ReplicaReady("full-r0", new ScriptedEngine(), new EngineFacts("v", 512, 1));
+        var full = OneSlotQueueOfOne("full");
         var roomy = Pool("roomy");
         roomy.ReplicaReady("roomy-r0", new ScriptedEngine(), new EngineFacts("v", 512, 4));
         var admission = Admission(full, roomy);
@@ -254,6 +247,16 @@ public sealed class PlacementTests
         a.ReplicaReady("a-r0", new ScriptedEngine(), new EngineFacts("v", 512, 4));
         b.ReplicaReady("b-r0", new ScriptedEngine(), new EngineFacts("v", 512, 4));
         return (Admission(a, b), a, b);
+    }
+
+    /// <summary>A ready pool of one slot whose queue holds one task and refuses the next (reject).</summary>
+    private PoolRuntime OneSlotQueueOfOne(string id)
+    {
+        var pool = new PoolRuntime(
+            new PoolConfig { Id = id, Model = "m", Slots = 1, Ctx = 512, QueueCapacity = 1, QueuePolicy = FullPolicy.Reject },
+            new TaskRunner(_time, TimeSpan.FromHours(1), NullLogger<TaskRunner>.Instance), _time, _context);
+        pool.ReplicaReady($"{id}-r0", new ScriptedEngine(), new EngineFacts("v", 512, 1));
+        return pool;
     }
 
     private PoolRuntime Pool(string id, int replicas = 1, int slots = 4) => new(
