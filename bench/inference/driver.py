@@ -105,6 +105,8 @@ def thread_cpu_seconds(pid, names=None):
 # engine's), and .NET's background JIT, which recompiles hot methods at higher tiers in the first seconds of load.
 DECODE_THREAD = "llama-decode"
 JIT_THREAD = ".NET Tiered Com"
+# The JIT counts as settled once it used less than this share of a core over a step of warm-up (settle_jit).
+JIT_QUIET_PCT = 2.0
 
 
 def machine_busy_seconds():
@@ -358,10 +360,12 @@ def run_http_engine(kind, cfg, model, streams, warm_seeds, seeds, workdir, tag):
                 info["slots"] = props.get("total_slots")
         except (OSError, ValueError):
             pass
-        # warm-up: --warmup requests per stream (default one), concurrently, unmeasured; then the measured phase
+        # warm-up: --warmup requests per stream (default one), concurrently, unmeasured; then, for a .NET engine, more
+        # until its tiered JIT is quiet; then the measured phase
         _, _, _, warm_errors = run_http_phase(port, cfg, [[w + 100_000 * k for k in range(cfg.warmup)] for w in warm_seeds], True)
         if warm_errors:
             raise RuntimeError(f"warm-up failed: {warm_errors[0]}")
+        info["jit_settle_s"] = settle_jit(proc.pid, port, cfg, warm_seeds)
         window = CpuWindow(proc.pid)
         threads_before = thread_cpu_seconds(proc.pid, (DECODE_THREAD, JIT_THREAD))
         t0, t1, results, errors = run_http_phase(port, cfg, seeds, False)
@@ -379,6 +383,30 @@ def run_http_engine(kind, cfg, model, streams, warm_seeds, seeds, workdir, tag):
     finally:
         sampler.stop()
         stop_process(proc)
+
+
+def settle_jit(pid, port, cfg, warm_seeds):
+    """More unmeasured load (a request per stream at a time, in steps of at least a second) until the engine's tiered
+    JIT used under JIT_QUIET_PCT of a core during a step, at most --jit-settle-s. .NET recompiles an engine's hot methods
+    for several seconds of load after a start, and a window that holds that measures the start, not the engine (its
+    `jit` column read 16-29 % of a core in stories260K's windows before this). Returns the seconds it added; 0 for an
+    engine without that thread (llama-server)."""
+    began = time.perf_counter()
+    rounds = cfg.warmup
+    while time.perf_counter() - began < cfg.jit_settle_s:
+        before = thread_cpu_seconds(pid, (JIT_THREAD,)).get(JIT_THREAD)
+        if before is None:
+            return 0.0
+        step_began = time.perf_counter()
+        while time.perf_counter() - step_began < 1.0:
+            _, _, _, errors = run_http_phase(port, cfg, [[w + 100_000 * rounds] for w in warm_seeds], True)
+            rounds += 1
+            if errors:
+                raise RuntimeError(f"warm-up failed: {errors[0]}")
+        used = thread_cpu_seconds(pid, (JIT_THREAD,)).get(JIT_THREAD, before) - before
+        if 100.0 * used / (time.perf_counter() - step_began) < JIT_QUIET_PCT:
+            break
+    return time.perf_counter() - began
 
 
 def stop_process(proc):
@@ -669,6 +697,9 @@ def main():
     ap.add_argument("--warmup", type=int, default=1,
                     help="unmeasured requests per stream before the window (default 1); .NET's tiered JIT keeps "
                          "recompiling llorch-engine's hot methods for some seconds of load, which more warm-up leaves out")
+    ap.add_argument("--jit-settle-s", type=float, default=30.0,
+                    help="after --warmup, keep warming a .NET engine up until its tiered JIT used under 2 %% of a core "
+                         "for a second, at most this long (0: no more than --warmup)")
     ap.add_argument("--ready-timeout", type=int, default=300)
     ap.add_argument("--json-out", default="")
     ap.add_argument("--batched-bench", default="", metavar="PATH",
@@ -735,7 +766,8 @@ def main():
                     if "failed" not in s:
                         log(f"  {s['agg_tps']:.1f} tok/s aggregate, TTFT p50 {fmt(s['ttft_p50_ms'], '.1f')} ms, "
                             f"RSS idle {fmt_mib(s['rss_idle_kib'])} MiB, peak {fmt_mib(s['rss_peak_kib'])} MiB"
-                            + (f", {len(s['errors'])} errors" if s["errors"] else ""))
+                            + (f", {len(s['errors'])} errors" if s["errors"] else "")
+                            + (f"; JIT warm-up {s['jit_settle_s']:.1f} s" if s.get("jit_settle_s") else ""))
             if cfg.batched_bench:
                 # The ceiling, alone like any row, after this model's rows so the prompt's length in tokens is
                 # known from what the engines reported (the same prompt length keeps the KV the same size).
@@ -804,7 +836,8 @@ def main():
     p(f"threads {cfg.threads}; n_predict {cfg.n_predict}; temperature {cfg.temperature}, top_k {cfg.top_k}, "
       f"top_p {cfg.top_p}, min_p {cfg.min_p}, repeat_penalty {cfg.repeat_penalty}; prompt {cfg.prompt!r}; "
       f"{cfg.ctx_per_slot} tokens of context per slot; slots = streams; fixed seeds; rounds {cfg.rounds}"
-      + (f"; {cfg.warmup} warm-up requests per stream" if cfg.warmup != 1 else ""))
+      + (f"; {cfg.warmup} warm-up requests per stream" if cfg.warmup != 1 else "")
+      + (f"; then a .NET engine's until its JIT is quiet (at most {cfg.jit_settle_s:.0f} s)" if cfg.jit_settle_s > 0 else ""))
     if cfg.llama_server_build:
         p(f"llama-server: {cfg.llama_server_build}")
     if cfg.engine_env:
