@@ -99,7 +99,8 @@ public sealed class ChatTemplateFamiliesTests(ChatTemplatePoolsFixture fixture) 
         Assert.Equal(ChatMessageRole.Assistant, completion.Role);
         Assert.Contains(completion.FinishReason, new[] { ChatFinishReason.Length, ChatFinishReason.Stop });
         Assert.Empty(completion.ToolCalls);
-        Assert.InRange(completion.Usage.OutputTokenCount, 1, 8);
+        // Sampled: these tiny models may end their turn at once (0 tokens); what matters here is the prompt.
+        Assert.InRange(completion.Usage.OutputTokenCount, 0, 8);
         Assert.Equal(completion.Usage.InputTokenCount + completion.Usage.OutputTokenCount, completion.Usage.TotalTokenCount);
         Assert.Equal(pool, completion.Model);
 
@@ -114,7 +115,7 @@ public sealed class ChatTemplateFamiliesTests(ChatTemplatePoolsFixture fixture) 
             Model = pool, MaxTokens = 8, System = System, Messages = [new UserMessageParam(Question)],
         });
         Assert.Contains(message.StopReason!.Raw(), new[] { "max_tokens", "end_turn" });
-        Assert.InRange(message.Usage.OutputTokens, 1, 8);
+        Assert.InRange(message.Usage.OutputTokens, 0, 8);
         Assert.Equal(completion.Usage.InputTokenCount, message.Usage.InputTokens + (message.Usage.CacheReadInputTokens ?? 0));
     }
 
@@ -213,7 +214,9 @@ public sealed class ChatTemplateFamiliesTests(ChatTemplatePoolsFixture fixture) 
                 new UserMessageParam(new MessageContentParam([new ContentBlockParam(new ToolResultBlockParam("toolu_1") { Content = result }, null)], null)),
             ],
         });
-        Assert.InRange(message.Usage.OutputTokens, 1, 8);
+        // Sampled: the model may end its turn at once (0 tokens; the Qwen-family pool did in 4 of 60 tries).
+        Assert.Contains(message.StopReason!.Raw(), new[] { "max_tokens", "end_turn", "tool_use" });
+        Assert.InRange(message.Usage.OutputTokens, 0, 8);
         Assert.True(message.Usage.InputTokens + (message.Usage.CacheReadInputTokens ?? 0) > before.Usage.InputTokenCount + 10);
     }
 
@@ -232,7 +235,7 @@ public sealed class ChatTemplateFamiliesTests(ChatTemplatePoolsFixture fixture) 
             new ChatCompletionOptions { MaxOutputTokenCount = 4 })).Value;
 
         Assert.Equal("qwen-chat", completion.Model);
-        Assert.InRange(completion.Usage.OutputTokenCount, 1, 4);
+        Assert.InRange(completion.Usage.OutputTokenCount, 0, 4);
         // The catalog entry's template is the Qwen family's: the same prompt as through the pool's id.
         Assert.Equal(await TokensInAsync("qwen", QwenRender), completion.Usage.InputTokenCount);
     }
