@@ -24,6 +24,8 @@ public sealed class OrchestratedTask
     private readonly TraceParentBytes _traceParent;
     /// <summary>The seed of every run: 0 to <see cref="uint.MaxValue"/> whether the client sent it or the task id gave it.</summary>
     private readonly uint _seed;
+    /// <summary>The store that holds the task: told when it finishes, so that it forgets tasks in finishing order.</summary>
+    private TaskStore? _store;
     /// <summary>
     /// What <see cref="PredictedStartMs"/> and <see cref="FinishedTimestamp"/> hold for "none": a long beside a flag, as a
     /// <c>long?</c> is, takes 16 bytes, where this value, which neither can take, costs nothing.
@@ -139,9 +141,6 @@ public sealed class OrchestratedTask
 
     /// <summary>When the task reached a terminal state (a timestamp), for retention.</summary>
     internal long? FinishedTimestamp => _finishedTimestamp == None ? null : _finishedTimestamp;
-
-    /// <summary>The store that holds the task: told when it finishes, so that it forgets tasks in finishing order.</summary>
-    private TaskStore? _store;
 
     internal void StoredIn(TaskStore store) => _store = store;
 
