@@ -254,7 +254,7 @@ internal sealed class BenchRun(BenchOptions options, RepoLayout layout, ChildPro
         var results = await new StreamingScenario(
                 options with { Levels = levels },
                 new DirectEngineTarget(http, engine.BaseAddress, bodies, chat: true),
-                new OpenAiChatTarget(http, orchestrator.BaseAddress, _apiToken, StreamPool, bodies),
+                OpenAiStreamTarget.Chat(http, orchestrator.BaseAddress, _apiToken, StreamPool, bodies),
                 directCpu, orchCpu, orchestrator.Pid)
             .RunAsync(Progress, cancellationToken);
         engine.Child.Kill();
@@ -302,7 +302,7 @@ internal sealed class BenchRun(BenchOptions options, RepoLayout layout, ChildPro
             _apiToken, workDirectory, options, http, cancellationToken);
         var vllmBodies = new RequestBodies(options.StreamModel, options.MaxTokens, options.CtxPerSlot, engine: "vllm");
         var openAi = await new StreamingScenario(run,
-                new OpenAiCompletionTarget(http, door.BaseAddress, _apiToken, StreamPool, bodies, "direct"),
+                OpenAiStreamTarget.Completion(http, door.BaseAddress, _apiToken, StreamPool, bodies, "direct"),
                 new OrchestratorTarget(http, viaDoor.BaseAddress, _apiToken, vllmBodies, oneRequest: true),
                 new CpuMeter([("front", () => [viaDoor.Pid]), ("door", () => [door.Pid]), ("engine", () => door.EnginePids), ("bench", () => [self])]),
                 new CpuMeter([("front", () => [viaDoor.Pid]), ("door", () => [door.Pid]), ("engine", () => door.EnginePids), ("bench", () => [self])]),

@@ -77,5 +77,5 @@ static string Percentiles(List<double> values)
 {
     values.Sort();
     double At(double q) => values[(int)(q * (values.Count - 1))];
-    return $"n={values.Count} p10 {At(0.1):F3} ms, p25 {At(0.25):F3}, p50 {At(0.5):F3}, p75 {At(0.75):F3}, p90 {At(0.9):F3}";
+    return $"n={values.Count} p10 {At(0.1):F3} ms, p25 {At(0.25):F3}, p50 {At(0.5):F3}, p75 {At(0.75):F3}, p90 {At(0.9):F3}, p99 {At(0.99):F3}, max {values.Max():F3}";
 }
