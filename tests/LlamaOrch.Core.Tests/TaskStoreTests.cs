@@ -1,3 +1,5 @@
+using LlamaOrch.Core.Admission;
+
 namespace LlamaOrch.Core.Tests;
 
 public sealed class TaskStoreTests
@@ -53,6 +55,24 @@ public sealed class TaskStoreTests
         Assert.Equal(1, harness.Tasks.SweepExpired());
         Assert.False(harness.Tasks.TryGet(tasks[0].Id, out _));
         Assert.True(harness.Tasks.TryGet(tasks[1].Id, out _));
+    }
+
+    [Fact]
+    public void A_task_is_found_by_its_id_only_once_its_pool_admitted_it()
+    {
+        // Between storing a task and its pool's answer, a reader that found it would follow a task whose admission may
+        // still be refused (and the task dropped): a stream no frame, pulse or shutdown would ever reach.
+        var harness = new PoolHarness();
+        Assert.Null(TaskRequestValidator.Validate(TaskRequestValidatorTests.Valid(), new AdmissionLimits(), out var spec));
+        var task = new Tasks.OrchestratedTask(spec!, "corr", harness.Pool, harness.Time);
+
+        Assert.True(harness.Tasks.TryAdd(task));
+        Assert.False(harness.Tasks.TryGet(task.Id, out _));
+        Assert.False(harness.Tasks.TryAdd(new Tasks.OrchestratedTask(spec!, "corr-same-id", harness.Pool, harness.Time)));
+
+        task.MarkAdmitted();
+        Assert.True(harness.Tasks.TryGet(task.Id, out var found));
+        Assert.Same(task, found);
     }
 
     [Fact]

@@ -139,7 +139,7 @@ public sealed class AdmissionService
         // A full queue (as placement's look found it) refuses before a task is made and stored for it: a flood of 429s then
         // costs no task each. The checks that come before the queue's in the full way below (an id in use, a closed gate)
         // keep their precedence; a deadline's own refusal (DEADLINE_UNMET) is the pool's to give, under its lock.
-        if (spec.DeadlineMs == 0 && choice.QueueFull is { } full && !_tasks.TryGet(spec.TaskId, out _) && _gate?.Refusal is null)
+        if (spec.DeadlineMs == 0 && choice.QueueFull is { } full && !_tasks.Holds(spec.TaskId) && _gate?.Refusal is null)
         {
             _placement.CountAdmission(spec, choice, queued: false);
             reserved?.Release();
@@ -170,6 +170,7 @@ public sealed class AdmissionService
             reserved?.Release();
             return Refuse(spec, admitted.Rejection);
         }
+        task.MarkAdmitted();
         chosen.Sessions.Admitted(spec.SessionId);
         return new AdmissionOutcome(task, admitted.BackoffMs, null);
     }

@@ -138,11 +138,18 @@ public sealed class OrchestratedTask
     }
 
     private TaskState _state = TaskState.Queued;
+    /// <summary>Its pool took it: only then do the store's lookups find it (see <see cref="TaskStore.TryAdd"/>).</summary>
+    private volatile bool _admitted;
 
     /// <summary>When the task reached a terminal state (a timestamp), for retention.</summary>
     internal long? FinishedTimestamp => _finishedTimestamp == None ? null : _finishedTimestamp;
 
     internal void StoredIn(TaskStore store) => _store = store;
+
+    internal bool IsAdmitted => _admitted;
+
+    /// <summary>Its pool took it (queued or dispatched): from now on the store's lookups by its id find it.</summary>
+    internal void MarkAdmitted() => _admitted = true;
 
     /// <summary>
     /// Starts a run; <paramref name="run"/> is cancelled when that run must stop (cancel, drain, shutdown,

@@ -20,6 +20,11 @@ public sealed class TaskStore(TimeSpan retention, int maxRetainedFinished, TimeP
 
     public int Count => _tasks.Count;
 
+    /// <summary>
+    /// Holds the task under its id, so that a second task with the same id is refused, but lookups find it only once
+    /// its pool took it (<see cref="OrchestratedTask.MarkAdmitted"/>): a stream reader that found a task whose admission was then refused
+    /// (and the task removed) would wait for frames no one writes, on a task no pulse or shutdown reaches.
+    /// </summary>
     public bool TryAdd(OrchestratedTask task)
     {
         task.StoredIn(this);
@@ -29,7 +34,11 @@ public sealed class TaskStore(TimeSpan retention, int maxRetainedFinished, TimeP
     /// <summary>Called by <paramref name="task"/> as it finishes, under its lock.</summary>
     internal void Finished(OrchestratedTask task) => _finished.Enqueue(task);
 
-    public bool TryGet(string id, out OrchestratedTask task) => _tasks.TryGetValue(CanonicalId(id), out task!);
+    /// <summary>The admitted task with this id (queued, running, or finished within the retention).</summary>
+    public bool TryGet(string id, out OrchestratedTask task) => _tasks.TryGetValue(CanonicalId(id), out task!) && task.IsAdmitted;
+
+    /// <summary>Whether a task holds this id, admitted or still being admitted.</summary>
+    internal bool Holds(string id) => _tasks.ContainsKey(CanonicalId(id));
 
     internal void Remove(OrchestratedTask task) => _tasks.TryRemove(new KeyValuePair<string, OrchestratedTask>(CanonicalId(task.Id), task));
 
