@@ -2,6 +2,7 @@ using System.Buffers;
 using System.IO.Pipelines;
 using System.Net.Http.Json;
 using System.Runtime.CompilerServices;
+using System.Runtime.ExceptionServices;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using LlamaOrch.Contracts.Errors;
@@ -100,22 +101,34 @@ internal sealed class LlamaCppEngineClient(HttpClient http, Uri baseAddress, Htt
                 var result = await ReadAsync(reader, cancellationToken).ConfigureAwait(false);
                 var buffer = result.Buffer;
                 EngineChunk? last = null;
+                ExceptionDispatchInfo? bad = null;
                 chunks.Clear();
                 while (TryReadLine(ref buffer, out var line))
                 {
-                    if (ParseDataLine(line) is { } chunk)
+                    EngineChunk? chunk;
+                    try
                     {
-                        chunks.Add(chunk);
-                        if (chunk.Final is not null)
-                        {
-                            last = chunk;
-                            break;
-                        }
+                        chunk = ParseDataLine(line);
+                    }
+                    catch (Exception error) when (error is EngineFailureException or JsonException)
+                    {
+                        // The tokens before an error frame (or a bad one) go out before the failure, however the engine's
+                        // bytes were split into reads.
+                        bad = ExceptionDispatchInfo.Capture(error);
+                        break;
+                    }
+                    if (chunk is not { } parsed) continue;
+                    chunks.Add(parsed);
+                    if (parsed.Final is not null)
+                    {
+                        last = parsed;
+                        break;
                     }
                 }
                 reader.AdvanceTo(buffer.Start, buffer.End);
 
                 foreach (var chunk in chunks) yield return chunk;
+                bad?.Throw();
                 if (last is not null) yield break;
                 if (result.IsCompleted) yield break; // the runner reports a missing final frame
             }
@@ -335,9 +348,11 @@ internal sealed class LlamaCppEngineClient(HttpClient http, Uri baseAddress, Htt
             // Only a complete object ends the loop here; nothing may follow it but white space.
             return reader.TokenType == JsonTokenType.EndObject && reader.CurrentDepth == 0 && !reader.Read();
         }
-        catch (JsonException)
+        catch (Exception error) when (error is JsonException or InvalidOperationException)
         {
-            return false; // the serializer reports it
+            // Malformed JSON, or text that is no valid UTF-16 (a lone surrogate's escape, invalid UTF-8), which GetString
+            // refuses with InvalidOperationException: the serializer reports either as the engine's bad frame.
+            return false;
         }
     }
 

@@ -29,8 +29,20 @@ public sealed class TokenFrameReaderTests
     [InlineData("""{"content":"x"} {"content":"y"}""")]
     [InlineData("""["content"]""")]
     [InlineData("not json")]
+    [InlineData("""{"content":"\ud83d"}""")] // half of a surrogate pair
+    [InlineData("""{"content":"x\ude00","stop":false}""")]
     public void Any_other_frame_is_left_to_the_serializer(string json)
     {
         Assert.False(LlamaCppEngineClient.TryReadTokenFrame(Encoding.UTF8.GetBytes(json), out _));
+    }
+
+    [Fact]
+    public void Text_that_is_not_utf8_is_left_to_the_serializer_which_calls_the_frame_bad()
+    {
+        byte[] json = [.. """{"content":"a"""u8, 0xFF, 0xFE, .. "\",\"stop\":false}"u8];
+
+        Assert.False(LlamaCppEngineClient.TryReadTokenFrame(json, out _));
+        Assert.ThrowsAny<System.Text.Json.JsonException>(() =>
+            System.Text.Json.JsonSerializer.Deserialize(json, LlamaOrch.EngineProtocol.Wire.LlamaCppJsonContext.Default.CompletionChunk));
     }
 }
