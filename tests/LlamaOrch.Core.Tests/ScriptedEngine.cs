@@ -38,8 +38,14 @@ internal sealed class ScriptedEngine : IEngineClient
     {
         Interlocked.Increment(ref _embedCalls);
         if (EmbedGate is { } gate) await gate.Task.WaitAsync(cancellationToken);
-        return inputs.Select(i => new EngineEmbedding([i.Length, 0f], 1)).ToList();
+        return inputs.Select(i => new EngineEmbedding(Vector ?? [i.Length, 0f], 1)).ToList();
     }
+
+    /// <summary>Set: the vector of every input, in place of the scripted one (an engine's odd output).</summary>
+    public float[]? Vector { get; set; }
+
+    /// <summary>Set: the score of every document, in place of the scripted one.</summary>
+    public float? Score { get; set; }
 
     /// <summary>Set: embedding requests wait for it, so a test can keep an embedding task running.</summary>
     public TaskCompletionSource? EmbedGate { get; set; }
@@ -55,7 +61,7 @@ internal sealed class ScriptedEngine : IEngineClient
         var queryWords = query.Split(' ', StringSplitOptions.RemoveEmptyEntries).ToHashSet();
         return Task.FromResult<IReadOnlyList<EngineScore>>(documents
             .Select(d => d.Split(' ', StringSplitOptions.RemoveEmptyEntries))
-            .Select(words => new EngineScore(words.Count(queryWords.Contains), words.Length))
+            .Select(words => new EngineScore(Score ?? words.Count(queryWords.Contains), words.Length))
             .ToList());
     }
 

@@ -261,6 +261,11 @@ internal sealed class TaskRunner(TimeProvider time, TimeSpan metricsInterval, IL
     private async Task<bool> EmbedAsync(OrchestratedTask task, IEngineClient client, long started, RunSpeed speed, CancellationToken cancellationToken)
     {
         var vectors = await client.EmbedAsync(task.Spec.Inputs!, task.CorrelationId, cancellationToken).ConfigureAwait(false);
+        for (var i = 0; i < vectors.Count; i++)
+        {
+            foreach (var value in vectors[i].Vector)
+                if (!float.IsFinite(value)) throw NotFinite($"the vector of input {i}");
+        }
         speed.TokensIn = vectors.Sum(v => v.Tokens);
         for (var i = 0; i < vectors.Count; i++)
         {
@@ -273,6 +278,10 @@ internal sealed class TaskRunner(TimeProvider time, TimeSpan metricsInterval, IL
     private async Task<bool> RerankAsync(OrchestratedTask task, IEngineClient client, long started, RunSpeed speed, CancellationToken cancellationToken)
     {
         var scores = await client.RerankAsync(task.Spec.Prompt!, task.Spec.Inputs!, task.CorrelationId, cancellationToken).ConfigureAwait(false);
+        for (var i = 0; i < scores.Count; i++)
+        {
+            if (!float.IsFinite(scores[i].Score)) throw NotFinite($"the score of input {i}");
+        }
         speed.TokensIn = scores.Sum(s => s.Tokens);
         // Rank 1 is the most relevant; equal scores keep the inputs' order.
         var ranks = new int[scores.Count];
@@ -284,6 +293,13 @@ internal sealed class TaskRunner(TimeProvider time, TimeSpan metricsInterval, IL
         }
         return task.TryEnd(new EndFrame(0, speed.TokensIn, ElapsedMs(started), Canceled: false, StopReason: "scored"));
     }
+
+    /// <summary>
+    /// An engine's number that JSON cannot carry (a 1e39 read as a float is infinity: a model whose output overflowed):
+    /// the frame could not be written, so the run fails on it, as on any reply the engine got wrong.
+    /// </summary>
+    private static EngineFailureException NotFinite(string what) =>
+        new(ErrorCodes.Internal, $"the engine returned {what} with an infinite or NaN value, which JSON cannot carry", retriable: false);
 
     /// <summary>The <c>error</c> frame of a run its session's budget stopped, with what it had used (and was charged).</summary>
     private static ErrorEnvelope BudgetStop(OrchestratedTask task, string budget, int tokensIn, int tokensOut) => new(
