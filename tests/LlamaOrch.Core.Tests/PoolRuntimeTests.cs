@@ -1,4 +1,5 @@
 using LlamaOrch.Core.Admission;
+using LlamaOrch.Core.Engines;
 using LlamaOrch.Core.Scheduling;
 using LlamaOrch.Core.Pools;
 using LlamaOrch.Core.Tasks;
@@ -51,6 +52,22 @@ public sealed class PoolRuntimeTests
         Assert.Equal("end", frames[^1].Event);
         Assert.Equal(2, frames[^1].Data.GetProperty("tokens_out").GetInt32());
         Assert.Equal(TaskState.Completed, task.State);
+    }
+
+    [Fact]
+    public async Task Text_that_comes_with_the_engines_final_frame_is_streamed_before_the_end()
+    {
+        // llama-server sends its final frame empty when streaming; a compatible server may put the last text in it.
+        var harness = new PoolHarness();
+        var task = harness.Admit("hello");
+        var call = await harness.Engine.NextCallAsync();
+        call.Token(" Once");
+        call.Chunks.Writer.TryWrite(new EngineChunk(" upon", new EngineFinal(3, 2, "limit", 1)));
+
+        var frames = await PoolHarness.FramesAsync(task);
+
+        Assert.Equal([" Once", " upon"], frames.Where(f => f.Event == "token").Select(t => t.Data.GetProperty("t").GetString()));
+        Assert.Equal("end", frames[^1].Event);
     }
 
     [Fact]

@@ -218,13 +218,18 @@ internal sealed class TaskRunner(TimeProvider time, TimeSpan metricsInterval, IL
                 if (!holdingWakes) holdingWakes = WakeDeferral.Begin();
 
                 var chunk = chunks.Current;
+                // Text only: a frame without any (a token that ends inside a UTF-8 sequence) is no first token yet.
+                if (chunk.Text.Length > 0)
+                {
+                    if (!task.TryAppendToken(chunk.Text)) return false; // cancelled
+                    speed.FirstTokenMs ??= time.GetElapsedTime(started).TotalMilliseconds;
+                }
                 if (chunk.Final is not null)
                 {
+                    // A server that sends its last text with the final frame: that text was appended above.
                     final = chunk.Final;
                     break;
                 }
-                if (chunk.Text.Length > 0 && !task.TryAppendToken(chunk.Text)) return false; // cancelled
-                speed.FirstTokenMs ??= time.GetElapsedTime(started).TotalMilliseconds;
 
                 var now = time.GetTimestamp();
                 if (time.GetElapsedTime(lastMetrics, now) >= metricsInterval)
