@@ -47,6 +47,11 @@ public sealed class TaskRequestValidatorTests
     {
         { b => b with { TaskId = "not-a-uuid" }, "task_id" },
         { b => b with { SessionId = "x" }, "session_id" },
+        // Guid.TryParse takes white space around a uuid; kept as sent, it made an invalid X-Task-Id header of the stream answer.
+        { b => b with { TaskId = "\n01234567-89ab-4def-8123-456789abcdef" }, "task_id" },
+        { b => b with { TaskId = "01234567-89ab-4def-8123-456789abcdef\u00a0" }, "task_id" },
+        { b => b with { SessionId = "\u202801234567-89ab-4def-8123-456789abcdef" }, "session_id" },
+        { b => b with { SessionId = " 01234567-89ab-4def-8123-456789abcdef" }, "session_id" },
         { b => b with { Workload = "chat" }, "workload" },
         { b => b with { ModelRef = " " }, "model_ref" },
         { b => b with { Engine = "ollama" }, "engine" },

@@ -52,6 +52,13 @@ public sealed class DataFlowTests : IAsyncLifetime
         var logged = Assert.Single(_logs.Entries, e => e.Message.Contains("no-codenames", StringComparison.Ordinal));
         Assert.Equal(LogLevel.Warning, logged.Level);
         Assert.DoesNotContain(_logs.Entries, e => e.Message.Contains("ightingale", StringComparison.OrdinalIgnoreCase));
+
+        // A body without engine is refused naming the engine it defaults to, as every other refusal of a task does.
+        var defaulted = Orchestrator.Task(Model, "Project Nightingale again");
+        defaulted.Remove("engine");
+        using var refusedDefaulted = await _orchestrator.SubmitAsync(defaulted);
+        Assert.Equal(HttpStatusCode.Forbidden, refusedDefaulted.StatusCode);
+        Assert.Equal("llamacpp", (await Orchestrator.ErrorOf(refusedDefaulted))["engine"]!.GetValue<string>());
     }
 
     [Fact]

@@ -86,11 +86,12 @@ public sealed class RequestBodyTests(JsonEndpointsFixture fixture) : IClassFixtu
         var utf16 = await RawHttp.SendAsync(fixture.Orchestrator.Address, Head(path, "Content-Length: 2", contentType: "application/json; charset=utf-16"), "{}");
         var missing = await RawHttp.SendAsync(fixture.Orchestrator.Address, Head(path, "Content-Length: 2", contentType: null), "{}");
         var suffixed = await RawHttp.SendAsync(fixture.Orchestrator.Address, Head(path, "Content-Length: 2", contentType: "application/vnd.llorch+json; charset=UTF-8"), "{}");
+        var quoted = await RawHttp.SendAsync(fixture.Orchestrator.Address, Head(path, "Content-Length: 2", contentType: "application/json; charset=\"utf-8\""), "{}");
 
         AssertEnvelope(plain, HttpStatusCode.UnsupportedMediaType, "body: content type 'text/plain' is not JSON");
         AssertEnvelope(utf16, HttpStatusCode.UnsupportedMediaType, "body: charset 'utf-16' is not supported");
         // {} was read as JSON: a whole task of defaults on /v1/tasks, elsewhere a refusal that names a field, not the body.
-        foreach (var read in new[] { missing, suffixed })
+        foreach (var read in new[] { missing, suffixed, quoted })
         {
             Assert.Equal(path == "/v1/tasks" ? HttpStatusCode.Accepted : HttpStatusCode.BadRequest, (HttpStatusCode)read.Status);
             Assert.DoesNotContain("body:", read.Body, StringComparison.Ordinal);

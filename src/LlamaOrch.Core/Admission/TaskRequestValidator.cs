@@ -178,7 +178,9 @@ public static class TaskRequestValidator
         return true;
     }
 
-    private static bool IsUuid(string? value) => value is not null && Guid.TryParse(value, out _);
+    /// <summary>A uuid as written, with nothing around it: Guid.TryParse takes surrounding white space, which the id would keep.</summary>
+    private static bool IsUuid(string? value) =>
+        value is { Length: > 0 } && !char.IsWhiteSpace(value[0]) && !char.IsWhiteSpace(value[^1]) && Guid.TryParse(value, out _);
 
     private static bool TryEnum<T>(string? value, IReadOnlyDictionary<string, T> names, string field, out T parsed, out Rejection? error)
         where T : struct

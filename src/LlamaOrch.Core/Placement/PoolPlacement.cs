@@ -50,7 +50,10 @@ internal sealed class PoolPlacement(PoolRegistry pools, PlacementContext context
         return new PoolChoice(pool, null, rules, Fallback: false) { QueueFull = queueFull };
     }
 
-    private PoolChoice Ranked(TaskSpec spec, IReadOnlyList<PoolRuntime> serving)
+    /// <summary>Looks again when a pool changed between the feasibility look and the refusal's (at most this many looks).</summary>
+    private const int Looks = 3;
+
+    private PoolChoice Ranked(TaskSpec spec, IReadOnlyList<PoolRuntime> serving, int look = 1)
     {
         // One pass without allocating: most admissions weigh a single pool, and a full queue's 429 passes here too.
         PoolRuntime? first = null;
@@ -68,7 +71,14 @@ internal sealed class PoolPlacement(PoolRegistry pools, PlacementContext context
                 (queuesFull ??= [firstQueueFull]).Add(queueFull);
             }
         }
-        if (first is null) return PoolChoice.Refused(Infeasible(spec, serving)!, "feasibility");
+        if (first is null)
+        {
+            if (Infeasible(spec, serving) is { } refusal) return PoolChoice.Refused(refusal, "feasibility");
+            // None could take the task a moment ago and one can now (a resume, a reload's commit, a replica back): look again.
+            return look < Looks ? Ranked(spec, serving, look + 1) : PoolChoice.Refused(new Rejection(ErrorCodes.PoolUnready,
+                $"the pools serving '{spec.ModelRef}' kept changing while the task was placed; retry", Retriable: true,
+                RetryAfterMs: PoolQueue.UnknownDrainBackoffMs), "feasibility");
+        }
         var overridden = spec.Placement is { AvoidPools.Count: > 0 } or { Mode: PlacementMode.Prefer, PreferPools.Count: > 0 };
         // One feasible pool and no override: the ranking has nothing to order, so the pools' loads are not read.
         if (feasible is null && !overridden) return new PoolChoice(first, null, PlacementRanking.Rules, Fallback: false) { QueueFull = firstQueueFull };

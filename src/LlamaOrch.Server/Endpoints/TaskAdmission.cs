@@ -21,9 +21,10 @@ internal static class TaskAdmission
     public static async ValueTask<Result> AdmitAsync(
         HttpContext context, TaskRequestBody body, AdmissionService admission, AdmissionLimits limits, PrometheusTaskMetrics metrics, IDataFlowPolicy? dataFlow = null)
     {
-        var checkedBody = DataFlowGuard.CheckTask(context, dataFlow ?? context.RequestServices.GetRequiredService<IDataFlowPolicy>(), body, out var refused);
-        var withDefaults = checkedBody is null ? body : admission.WithDefaults(checkedBody, out refused);
-        var rejection = refused;
+        var checkedBody = DataFlowGuard.CheckTask(context, dataFlow ?? context.RequestServices.GetRequiredService<IDataFlowPolicy>(), body, out var policyRefused);
+        // Filled for a body the policy refused too: its error envelope and metric name the task's engine, as sent or defaulted.
+        var withDefaults = admission.WithDefaults(checkedBody ?? body, out var defaultsRefused);
+        var rejection = policyRefused ?? defaultsRefused;
         TaskSpec? spec = null;
         rejection ??= TaskRequestValidator.Validate(withDefaults, limits, out spec);
         rejection ??= await admission.CheckContextFitAsync(spec!, context.RequestAborted);

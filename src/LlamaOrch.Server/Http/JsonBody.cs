@@ -105,8 +105,10 @@ internal static class JsonBody
                    || media.MediaType.Equals("text/json", StringComparison.OrdinalIgnoreCase);
         if (!json) return $"content type '{contentType}' is not JSON; send application/json";
         // System.Text.Json reads UTF-8 only; another charset would be misread rather than refused.
-        if (media.Charset.HasValue && !media.Charset.Equals("utf-8", StringComparison.OrdinalIgnoreCase) && !media.Charset.Equals("utf8", StringComparison.OrdinalIgnoreCase))
-            return $"charset '{media.Charset}' is not supported; send UTF-8";
+        // A quoted value is the same value (RFC 9110 § 5.6.6): charset="utf-8" is UTF-8.
+        var charset = HeaderUtilities.RemoveQuotes(media.Charset);
+        if (charset.HasValue && !charset.Equals("utf-8", StringComparison.OrdinalIgnoreCase) && !charset.Equals("utf8", StringComparison.OrdinalIgnoreCase))
+            return $"charset '{charset}' is not supported; send UTF-8";
         return null;
     }
 
