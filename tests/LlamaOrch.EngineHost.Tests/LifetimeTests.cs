@@ -56,6 +56,31 @@ public sealed class LifetimeTests
         Assert.DoesNotContain(rest, frame => frame.GetProperty("stop").GetBoolean());
     }
 
+    [Fact]
+    public async Task Sigterm_answers_a_completion_still_waiting_for_a_slot_with_503()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return;
+        }
+
+        await using var engine = await EngineProcess.StartAsync("sim:term?tps=20", ["-np", "1"]);
+        await using var stream = await StreamedCompletion.StartAsync(engine.Http, """{"n_predict":4000,"stream":true}""");
+        Assert.NotNull(await stream.ReadFrameAsync());
+        var waiting = engine.Http.PostJsonAsync("/completion", """{"prompt":"next","n_predict":3}""");
+        await Poll.UntilAsync(
+            async () => await engine.Http.GetMetricAsync("llamacpp:requests_deferred") == 1,
+            "the second completion waits for the one slot");
+
+        Assert.Equal(0, Kill(engine.Pid, SigTerm));
+
+        // It got an empty 200 before, which a client could not tell from a success.
+        var (status, body) = await waiting;
+        Assert.Equal(System.Net.HttpStatusCode.ServiceUnavailable, status);
+        Assert.Equal("unavailable_error", body.GetProperty("error").GetProperty("type").GetString());
+        Assert.Equal(0, await engine.WaitForExitAsync(ExitTimeout));
+    }
+
     [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
     private static extern int Kill(int pid, int signal);
 }

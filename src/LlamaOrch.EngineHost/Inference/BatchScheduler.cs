@@ -24,7 +24,8 @@ internal sealed class BatchScheduler : IDisposable
     private readonly List<LlamaSequence> _active = [];
     private readonly List<(LlamaSequence Sequence, int From, int Count)> _fed = [];
     private readonly List<LlamaSequence> _stepMembers = [];
-    private int _turn;
+    /// <summary>Steps taken, for the turns of <see cref="NextStepMembers"/>; unsigned, so that it wraps to 0 and never goes negative.</summary>
+    private uint _turn;
     // What each slot's KV holds: the lists are the decode thread's alone; their counts are published for CachedTokens.
     private readonly List<int>[] _cached;
     private readonly int[] _cachedCounts;
@@ -117,7 +118,7 @@ internal sealed class BatchScheduler : IDisposable
         }
 
         // Turns 0..strictCount-1 belong to the strict sequences in order; the last turn to the shared batch.
-        var turn = _turn++ % (strictCount + (sharedCount > 0 ? 1 : 0));
+        var turn = StepTurn(_turn++, strictCount, sharedCount > 0);
         var strictSeen = 0;
         foreach (var sequence in _active)
         {
@@ -136,6 +137,9 @@ internal sealed class BatchScheduler : IDisposable
         }
         return _stepMembers;
     }
+
+    /// <summary>Whose turn step number <paramref name="step"/> is: 0..strictCount-1 a strict sequence's, strictCount the shared batch's.</summary>
+    internal static int StepTurn(uint step, int strictCount, bool shared) => (int)(step % (uint)(strictCount + (shared ? 1 : 0)));
 
     private void Step()
     {
@@ -258,6 +262,11 @@ internal sealed class BatchScheduler : IDisposable
     {
         while (_arrivals.TryDequeue(out var sequence))
         {
+            // The slot came to this sequence after the one before it left (its handler queues the departure, then releases
+            // the slot), so that departure is queued by now, but maybe after this step's first look: take it before the slot
+            // is reused. Two sequences in one slot would make llama.cpp refuse the batch, which ends every sequence.
+            TakeDepartures();
+            TakeErasures();
             // Left before it joined (cancelled at once): its departure, taken first, has already freed its sampler.
             if (sequence.HasLeft) continue;
             var cached = _cached[sequence.Slot];

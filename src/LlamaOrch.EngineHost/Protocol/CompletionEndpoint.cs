@@ -49,6 +49,7 @@ internal sealed class CompletionEndpoint(
         if (slot is null)
         {
             CompletionLog.AbandonedWhileDeferred(logger, correlationId);
+            await ProtocolErrors.WriteStoppedAsync(context, lifetime.ApplicationStopping);
             return;
         }
 
@@ -77,6 +78,7 @@ internal sealed class CompletionEndpoint(
         else
         {
             CompletionLog.Cancelled(logger, slot.Id, decoded, correlationId);
+            await ProtocolErrors.WriteStoppedAsync(context, lifetime.ApplicationStopping);
         }
     }
 

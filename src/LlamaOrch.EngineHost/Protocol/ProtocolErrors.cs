@@ -23,6 +23,15 @@ internal static class ProtocolErrors
     public static Task WriteBadRequestAsync(HttpContext context, string message) =>
         WriteAsync(context, StatusCodes.Status400BadRequest, InvalidRequest, message);
 
+    /// <summary>
+    /// 503 for a request the engine's shutdown stopped before any of its answer was written (waiting for a slot, or its
+    /// prompt): without it the client read an empty 200. Nothing when the client left or the answer has begun.
+    /// </summary>
+    public static Task WriteStoppedAsync(HttpContext context, CancellationToken stopping) =>
+        stopping.IsCancellationRequested && !context.RequestAborted.IsCancellationRequested && !context.Response.HasStarted
+            ? WriteAsync(context, StatusCodes.Status503ServiceUnavailable, Unavailable, "the engine is shutting down")
+            : Task.CompletedTask;
+
     /// <summary>501: a route this engine serves only when started with the flag <paramref name="message"/> names.</summary>
     public static Task WriteNotSupportedAsync(HttpContext context, string message) =>
         WriteAsync(context, StatusCodes.Status501NotImplemented, "not_supported_error", message);

@@ -39,7 +39,11 @@ internal sealed class SlotActionEndpoint(ModelHost models, SlotPool slots, IHost
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, lifetime.ApplicationStopping);
         var slot = await slots.AcquireAsync(slotId, stop.Token);
-        if (slot is null) return;
+        if (slot is null)
+        {
+            await ProtocolErrors.WriteStoppedAsync(context, lifetime.ApplicationStopping);
+            return;
+        }
         int erased;
         try
         {
