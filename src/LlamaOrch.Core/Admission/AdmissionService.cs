@@ -132,8 +132,23 @@ public sealed class AdmissionService
                 Retriable: false, PolicyLabel: SessionPolicyLabel));
 
         // The price is the chosen pool's, so the budget is reserved once placement has picked it.
+        var budget = chosen.Sessions.BudgetOf(spec.SessionId);
+        try
+        {
+            return AdmitPlaced(spec, correlationId, origin, choice, chosen, budget);
+        }
+        finally
+        {
+            // A session that only this submission's budget lookup made is forgotten if the task was refused.
+            if (budget is not null) chosen.Sessions.AdmissionAnswered(spec.SessionId);
+        }
+    }
+
+    /// <summary>The task's admission into the pool placement chose, once the session's budget (if any) is at hand.</summary>
+    private AdmissionOutcome AdmitPlaced(TaskSpec spec, string correlationId, ActivityContext origin, PoolChoice choice, PoolRuntime chosen, SessionBudget? budget)
+    {
         BudgetReservation? reserved = null;
-        if (chosen.Sessions.BudgetOf(spec.SessionId) is { } budget && !TryReserve(budget, spec, chosen, out reserved, out var overBudget))
+        if (budget is not null && !TryReserve(budget, spec, chosen, out reserved, out var overBudget))
             return Refuse(spec, overBudget);
 
         // A full queue (as placement's look found it) refuses before a task is made and stored for it: a flood of 429s then

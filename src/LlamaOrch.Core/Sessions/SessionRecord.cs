@@ -28,6 +28,16 @@ internal sealed class SessionRecord(string id, long now, SessionBudget? budget)
 
     public int Turns => _history?.Turns ?? 0;
 
+    /// <summary>
+    /// Made only so that a submission could reserve from its budget (<see cref="SessionRegistry.BudgetOf"/>): no task of
+    /// it was admitted yet and no client set its budget. Forgotten if that submission is refused, so a refused task
+    /// leaves no session behind.
+    /// </summary>
+    public bool Provisional { get; set; }
+
+    /// <summary>Submissions between their budget lookup and their admission's answer.</summary>
+    public int Admitting { get; set; }
+
     /// <summary>Its budget ledger; null while budgets are off.</summary>
     public SessionBudget? Budget { get; } = budget;
 

@@ -64,11 +64,34 @@ public sealed class SessionRegistry
         lock (_gate) return Live(sessionId)?.Turns >= MaxTurns;
     }
 
-    /// <summary>The session's budget ledger, starting the session if need be; null while budgets are off.</summary>
+    /// <summary>
+    /// The session's budget ledger for a submission to reserve from, starting the session (provisionally) if need be;
+    /// null while budgets are off. Every call that returns a ledger is answered by <see cref="AdmissionAnswered"/>.
+    /// </summary>
     internal SessionBudget? BudgetOf(string sessionId)
     {
         if (_budgets.Mode == BudgetMode.Off) return null;
-        lock (_gate) return Touch(sessionId).Budget;
+        lock (_gate)
+        {
+            var session = Touch(sessionId, provisional: true);
+            session.Admitting++;
+            return session.Budget;
+        }
+    }
+
+    /// <summary>
+    /// A submission that looked up the session's budget was admitted (<see cref="Admitted"/> came first) or refused. A
+    /// session that only such lookups made, none of them admitted, is forgotten with the last: a refused task leaves no
+    /// trace, and a flood of refused submissions with new session ids does not push live sessions out.
+    /// </summary>
+    internal void AdmissionAnswered(string sessionId)
+    {
+        lock (_gate)
+        {
+            if (!_sessions.TryGetValue(sessionId, out var session)) return;
+            session.Admitting--;
+            if (session is { Provisional: true, Admitting: <= 0 }) Forget(session);
+        }
     }
 
     /// <summary>Sets the session's budget, starting the session if need be, and answers its report.</summary>
@@ -186,11 +209,13 @@ public sealed class SessionRegistry
         return null;
     }
 
-    private SessionRecord Touch(string sessionId)
+    /// <param name="provisional">For a budget lookup before admission: a new session is provisional, a known one stays as it is.</param>
+    private SessionRecord Touch(string sessionId, bool provisional = false)
     {
         var now = _time.GetTimestamp();
         if (Live(sessionId) is { } live)
         {
+            live.Provisional &= provisional;
             live.LastUse = now;
             Unlink(live);
             Append(live);
@@ -200,7 +225,7 @@ public sealed class SessionRegistry
         // Ended sessions leave from the front as new ones come, so idle ones do not pile up until the capacity.
         while (_oldest is { } idlest && _time.GetElapsedTime(idlest.LastUse, now) >= IdleTtl) Forget(idlest);
         if (_sessions.Count >= Capacity) Forget(_oldest!);
-        var added = new SessionRecord(sessionId, now, _budgets.Mode == BudgetMode.Off ? null : new SessionBudget(_budgets, sessionId));
+        var added = new SessionRecord(sessionId, now, _budgets.Mode == BudgetMode.Off ? null : new SessionBudget(_budgets, sessionId)) { Provisional = provisional };
         Append(added);
         _sessions[sessionId] = added;
         return added;

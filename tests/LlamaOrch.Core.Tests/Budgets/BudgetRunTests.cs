@@ -8,6 +8,24 @@ namespace LlamaOrch.Core.Tests.Budgets;
 public sealed class BudgetRunTests
 {
     [Fact]
+    public void A_refused_submission_leaves_no_session_behind_but_a_session_a_client_set_a_budget_for_stays()
+    {
+        var harness = new PoolHarness(slots: 1, capacity: 1, budgets: new BudgetPolicy(BudgetMode.Enforce, new BudgetLimits(100_000, null, null), NullLogger.Instance));
+        harness.Admit("running");
+        harness.Admit("queued");
+
+        // Its budget was looked up (the session made for it) before the full queue refused it.
+        var fresh = Guid.NewGuid().ToString();
+        Assert.NotNull(harness.Submit("refused", sessionId: fresh).Rejection);
+        Assert.Null(harness.Pool.Sessions.Find(fresh));
+
+        var set = Guid.NewGuid().ToString();
+        harness.Pool.Sessions.SetBudget(set, new BudgetLimits(50, null, null));
+        Assert.NotNull(harness.Submit("refused too", sessionId: set).Rejection);
+        Assert.Equal(50, harness.Pool.Sessions.Find(set)!.TokensBudgetRemaining);
+    }
+
+    [Fact]
     public async Task A_run_that_spends_the_time_budget_ends_with_an_error_frame_and_is_charged_its_partial_counts_and_time()
     {
         var harness = new PoolHarness(budgets: new BudgetPolicy(BudgetMode.Enforce, new BudgetLimits(null, 1_000, null), NullLogger.Instance));
