@@ -109,6 +109,8 @@ public sealed class OneRequestStreamTests(FastPoolFixture fixture) : IClassFixtu
     [InlineData("text/event-stream, */*;q=0.1", HttpStatusCode.OK)]
     [InlineData("text/*, application/json;q=0.9", HttpStatusCode.OK)]
     [InlineData("text/event-stream;q=0.9, application/*;q=0.2", HttpStatusCode.OK)]
+    [InlineData("text/event-stream;q=abc", HttpStatusCode.Accepted)] // not a quality: the header cannot be read, as if absent
+    [InlineData("text/event-stream;q=\"0.5\"", HttpStatusCode.Accepted)]
     public async Task Accept_picks_the_answer_by_quality(string? accept, HttpStatusCode expected)
     {
         using var response = await SubmitAsync(fixture.Orchestrator, Orchestrator.Task(Fast, maxTokens: 3), accept);

@@ -15,9 +15,13 @@ internal static class SubmitAnswer
     {
         var accept = request.Headers.Accept;
         if (accept.Count == 0) return false;
-        if (!MediaTypeHeaderValue.TryParseList(accept, out var ranges) || ranges.Count == 0) return false;
+        if (!MediaTypeHeaderValue.TryParseList(accept, out var ranges) || ranges.Count == 0 || ranges.Any(HasBadQuality)) return false;
         return QualityOf(ranges, "text", "event-stream") > QualityOf(ranges, "application", "json");
     }
+
+    /// <summary>A <c>q</c> that is not a quality value (<c>q=abc</c>, a quoted one): the parser reads no quality, which must not pass for 1.</summary>
+    private static bool HasBadQuality(MediaTypeHeaderValue range) =>
+        range.Quality is null && range.Parameters.Any(p => p.Name.Equals("q", StringComparison.OrdinalIgnoreCase));
 
     private static double QualityOf(IList<MediaTypeHeaderValue> ranges, string type, string subtype)
     {
