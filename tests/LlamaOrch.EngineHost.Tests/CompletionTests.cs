@@ -201,6 +201,24 @@ public sealed class CompletionTests(CompletionEngineFixture fixture) : IClassFix
         Assert.All(await stream.ReadToEndAsync(), frame => Assert.Equal(1, frame.GetProperty("id_slot").GetInt32()));
     }
 
+    [Fact]
+    public async Task A_body_over_kestrels_limit_is_413_in_llama_servers_error_envelope()
+    {
+        // Kestrel's default limit is 30,000,000 bytes: a body declared larger is refused at its first read, which the engine
+        // answers itself. Only the head is sent, so the answer can be read before the connection closes.
+        using var tcp = new System.Net.Sockets.TcpClient();
+        await tcp.ConnectAsync(_http.BaseAddress!.Host, _http.BaseAddress.Port);
+        var stream = tcp.GetStream();
+        await stream.WriteAsync("POST /completion HTTP/1.1\r\nHost: engine\r\nContent-Type: application/json\r\nContent-Length: 30000001\r\n\r\n"u8.ToArray());
+        var answer = await new StreamReader(stream).ReadToEndAsync();
+
+        Assert.StartsWith("HTTP/1.1 413", answer);
+        // The body is chunked: the JSON object is what stands between its first brace and its last.
+        var error = JsonDocument.Parse(answer[answer.IndexOf('{')..(answer.LastIndexOf('}') + 1)]).RootElement.GetProperty("error");
+        Assert.Equal(413, error.GetProperty("code").GetInt32());
+        Assert.Equal("invalid_request_error", error.GetProperty("type").GetString());
+    }
+
     private async Task<string> TextAsync(string prompt, long seed)
     {
         var reply = await _http.CompleteAsync($$"""{"prompt":"{{prompt}}","seed":{{seed}},"n_predict":30}""");

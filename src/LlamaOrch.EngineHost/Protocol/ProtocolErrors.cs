@@ -37,8 +37,9 @@ internal static class ProtocolErrors
         WriteAsync(context, StatusCodes.Status501NotImplemented, "not_supported_error", message);
 
     /// <summary>
-    /// The request body as <typeparamref name="T"/>; on malformed JSON it answers 400 itself and returns
-    /// <c>Ok: false</c>. A JSON <c>null</c> body comes back as <c>Ok: true</c> with a null value.
+    /// The request body as <typeparamref name="T"/>; on malformed JSON it answers 400 itself, on a body Kestrel refuses
+    /// while reading it (too large, too slow) that status, and returns <c>Ok: false</c>. A JSON <c>null</c> body comes
+    /// back as <c>Ok: true</c> with a null value.
     /// </summary>
     public static async Task<(bool Ok, T? Value)> ReadBodyAsync<T>(HttpContext context, JsonTypeInfo<T> typeInfo)
     {
@@ -49,6 +50,12 @@ internal static class ProtocolErrors
         catch (JsonException exception)
         {
             await WriteBadRequestAsync(context, $"invalid JSON body: {exception.Message}");
+            return (false, default);
+        }
+        catch (BadHttpRequestException refused)
+        {
+            // In llama-server's envelope like every other error, and no unhandled exception in the log.
+            await WriteAsync(context, refused.StatusCode, InvalidRequest, $"request body refused: {refused.Message}");
             return (false, default);
         }
     }
