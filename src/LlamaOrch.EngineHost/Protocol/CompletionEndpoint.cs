@@ -140,7 +140,12 @@ internal sealed class CompletionEndpoint(
 
                 if (token.IsEndOfGeneration)
                 {
+                    // The end carries the bytes of a character the last tokens began and never finished: they go out as
+                    // they do when the token limit ends the text, so the two ends of the same text read the same.
                     stopType = StopType.Eos;
+                    piece.ResetWrittenCount();
+                    stops.Push(token.Utf8Piece.Span, piece);
+                    if (WriteOutput(frames, content, piece, slot.Id, predicted)) unflushed++;
                     break;
                 }
 
