@@ -22,8 +22,8 @@ public sealed class TaskStore(TimeSpan retention, int maxRetainedFinished, TimeP
 
     /// <summary>
     /// Holds the task under its id, so that a second task with the same id is refused, but lookups find it only once
-    /// its pool took it (<see cref="OrchestratedTask.MarkAdmitted"/>): a stream reader that found a task whose admission was then refused
-    /// (and the task removed) would wait for frames no one writes, on a task no pulse or shutdown reaches.
+    /// its pool took it (<see cref="OrchestratedTask.MarkAdmitted"/>): a stream reader that found a task whose admission
+    /// was then refused (and the task removed) would wait for frames no one writes, on a task no pulse or shutdown reaches.
     /// </summary>
     public bool TryAdd(OrchestratedTask task)
     {
