@@ -1,3 +1,4 @@
+using LlamaOrch.Contracts.Errors;
 using LlamaOrch.Contracts.Tasks;
 using LlamaOrch.Core.Admission;
 using LlamaOrch.Core.Tasks;
@@ -13,6 +14,13 @@ namespace LlamaOrch.Server.Endpoints;
 /// </summary>
 internal sealed class DoorTask : IDisposable
 {
+    /// <summary>
+    /// What a door answers for its task canceled by someone other than its client (<c>POST /v1/tasks/{id}/cancel</c>, a
+    /// drain, a shutdown): the answer was cut short, so it is an error and not passed off as complete.
+    /// </summary>
+    public static readonly ErrorEnvelope CanceledByOthers = new(ErrorCodes.Internal,
+        "the task was canceled before it finished (by POST /v1/tasks/{id}/cancel, a drain or a shutdown)", Retriable: true);
+
     /// <summary>Names the task behind each answer, so a client can follow or cancel it through the task API.</summary>
     public const string TaskIdHeader = "X-Task-Id";
 

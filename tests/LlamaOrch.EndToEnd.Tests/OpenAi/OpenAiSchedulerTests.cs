@@ -80,6 +80,51 @@ public sealed class OpenAiSchedulerTests
         Assert.True(attempts.Count >= 2);
     }
 
+    [Fact]
+    public async Task Temperature_0_is_greedy_decoding_and_an_unknown_model_is_the_sdks_404()
+    {
+        await using var orchestrator = await Orchestrator.StartAsync(Orchestrator.Pool(Slow));
+
+        var greedy = (await OpenAiClients.Chat(orchestrator).CompleteChatAsync([new UserChatMessage("Hi")],
+            new ChatCompletionOptions { MaxOutputTokenCount = 2, Temperature = 0f })).Value;
+        Assert.Equal(ChatFinishReason.Length, greedy.FinishReason);
+        var frames = await orchestrator.StreamAsync(OpenAiClients.TaskIdOf(greedy.Id));
+        Assert.Equal("end", frames[^1].Event);
+
+        // Not a 503, which the SDK would retry: OpenAI answers an unknown model with 404.
+        var unknown = await Assert.ThrowsAsync<ClientResultException>(() =>
+            OpenAiClients.Chat(orchestrator, model: "no-such-model").CompleteChatAsync([new UserChatMessage("Hi")]));
+        Assert.Equal(404, unknown.Status);
+        Assert.Equal("not_found", JsonNode.Parse(unknown.GetRawResponse()!.Content.ToString())!["error"]!["code"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task A_stream_whose_task_someone_else_cancels_ends_with_an_error_and_no_done()
+    {
+        await using var orchestrator = await Orchestrator.StartAsync(Orchestrator.Pool(Slow, slots: 1));
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions")
+        {
+            Content = new StringContent("""{"model":"p","messages":[{"role":"user","content":"Once"}],"max_tokens":400,"stream":true}""", Encoding.UTF8, "application/json"),
+        };
+        using var response = await orchestrator.Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+        var taskId = response.Headers.GetValues("X-Task-Id").Single();
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
+        var lines = new List<string>();
+        while (await reader.ReadLineAsync() is { } line)
+        {
+            lines.Add(line);
+            if (line.Contains("\"content\":\"", StringComparison.Ordinal)) break; // the first token's chunk: the task runs
+        }
+
+        Assert.Equal(HttpStatusCode.NoContent, await orchestrator.CancelAsync(taskId));
+        while (await reader.ReadLineAsync() is { } line) lines.Add(line);
+
+        var data = lines.Where(l => l.StartsWith("data: ", StringComparison.Ordinal)).Select(l => l["data: ".Length..]).ToList();
+        Assert.DoesNotContain("[DONE]", data);
+        Assert.DoesNotContain(data, d => d.Contains("\"finish_reason\":\"stop\"", StringComparison.Ordinal));
+        Assert.Equal("internal", JsonNode.Parse(data[^1])!["error"]!["code"]!.GetValue<string>());
+    }
+
     [Theory]
     [InlineData("""{"model":"p","messages":[{"role":"user","content":"Hi"}],"n":2}""", "n")]
     [InlineData("""{"model":"p","messages":[{"role":"user","content":[{"type":"image_url","image_url":{"url":"https://example.com/cat.png"}}]}]}""", "messages[0].content[0]")]
@@ -88,6 +133,12 @@ public sealed class OpenAiSchedulerTests
     [InlineData("""{"model":"p","messages":[{"role":"user","content":"Hi"}],"tool_choice":"required"}""", "tool_choice")]
     [InlineData("""{"model":"p","messages":[{"role":"user","content":"Hi"}],"max_tokens":"many"}""", "max_tokens")]
     [InlineData("this is not JSON", null)]
+    [InlineData("""{"model":"p","messages":[null]}""", "messages[0]")]
+    [InlineData("""{"model":"p","messages":[{"role":"user","content":"Hi"}],"tools":[null]}""", "tools[0]")]
+    [InlineData("""{"model":"p","messages":[{"role":"assistant","tool_calls":[null]}]}""", "messages[0].tool_calls[0]")]
+    [InlineData("""{"model":"p","messages":[{"role":"user","content":"Hi"}],"temperature":2.5}""", "temperature")]
+    [InlineData("""{"model":"p","messages":[{"role":"user","content":"Hi"}],"top_p":0}""", "top_p")]
+    [InlineData("""{"model":"p","messages":[{"role":"user","content":"Hi"}],"stop":["a","b","c","d","e","f","g","h","i","j","k","l","m","n","o","p"]}""", "stop")]
     public async Task Bad_chat_bodies_are_400_in_openais_shape(string body, string? param)
     {
         await using var orchestrator = await Orchestrator.StartAsync(Orchestrator.Pool(Slow));

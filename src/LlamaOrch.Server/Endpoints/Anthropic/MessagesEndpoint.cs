@@ -138,9 +138,7 @@ internal static class MessagesEndpoint
     /// operator's cancel, a drain): the answer was cut short, so it is not passed off as complete.
     /// </summary>
     private static ErrorEnvelope? Failure(EndFrame? end, ErrorEnvelope? failure) =>
-        failure ?? (end is null or { Canceled: true }
-            ? new ErrorEnvelope(ErrorCodes.Internal, "the task was canceled before it finished (by POST /v1/tasks/{id}/cancel, a drain or a shutdown)", Retriable: true)
-            : null);
+        failure ?? (end is null or { Canceled: true } ? DoorTask.CanceledByOthers : null);
 
     /// <summary>Anthropic counts cache reads apart from <c>input_tokens</c>: together they are the whole prompt.</summary>
     private static MessageUsage UsageOf(EndFrame end)

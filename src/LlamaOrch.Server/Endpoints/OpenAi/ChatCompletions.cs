@@ -26,14 +26,26 @@ internal static class ChatCompletions
             return;
         }
 
+        if (OpenAiTaskFields.Sampling(request.Temperature, request.TopP, out var profile, out var sampling) is { } badSampling)
+        {
+            await OpenAiErrors.WriteAsync(context, badSampling);
+            return;
+        }
+
         var body = OpenAiTaskFields.Base(context, WireNames.Of(Workload.Completion), request.Model, request.User, request.Priority) with
         {
             MaxTokens = chat.MaxTokens,
             Seed = request.Seed,
-            Sampling = OpenAiTaskFields.Sampling(request.Temperature, request.TopP),
+            SamplerProfileVersion = profile,
+            Sampling = sampling,
         };
         // The template is the model's, so the model is resolved (as admission will) before rendering.
         var resolved = admission.WithDefaults(body, out _);
+        if (OpenAiTaskFields.UnknownModel(admission, resolved, request.Model) is { } unknown)
+        {
+            await OpenAiErrors.WriteAsync(context, unknown);
+            return;
+        }
         var facts = resolved.ModelRef is { } model && resolved.Engine is { } engineName && WireNames.Engines.TryGetValue(engineName, out var engine)
             ? admission.ChatTemplateOf(model, engine)
             : null;
@@ -56,7 +68,14 @@ internal static class ChatCompletions
             return;
         }
 
-        body = body with { Prompt = prompt.Prompt, Stop = [.. chat.Stop, .. prompt.Stop.Except(chat.Stop)], Grammar = grammar };
+        // The task's stop list holds the template's strings too: the limit is named for what the client sent.
+        var templateStops = prompt.Stop.Except(chat.Stop).ToList();
+        if (chat.Stop.Count > TaskRequestValidator.MaxStopSequences - templateStops.Count)
+        {
+            await OpenAiErrors.InvalidAsync(context, "stop", $"at most {TaskRequestValidator.MaxStopSequences - templateStops.Count} strings for this model (its chat template adds {templateStops.Count})");
+            return;
+        }
+        body = body with { Prompt = prompt.Prompt, Stop = [.. chat.Stop, .. templateStops], Grammar = grammar };
         using var task = await DoorTask.AdmitAsync(context, body, admission, limits, metrics);
         if (task is null) return;
 
@@ -87,6 +106,9 @@ internal static class ChatCompletions
                     case TaskEventKind.Token:
                         answer.Push(record.Text!, deltas);
                         break;
+                    case TaskEventKind.End when ((EndFrame)record.Payload!).Canceled:
+                        await OpenAiErrors.WriteAsync(context, ErrorResponses.StatusOf(DoorTask.CanceledByOthers.Code), DoorTask.CanceledByOthers);
+                        return;
                     case TaskEventKind.End:
                         answer.Finish(deltas);
                         break;
@@ -137,6 +159,11 @@ internal static class ChatCompletions
                         answer.Push(record.Text!, deltas);
                         WriteDeltas(sse, answer, deltas);
                         break;
+                    case TaskEventKind.End when ((EndFrame)record.Payload!).Canceled:
+                        answer.Finish(deltas);
+                        WriteDeltas(sse, answer, deltas);
+                        OpenAiErrors.WriteEvent(sse, DoorTask.CanceledByOthers);
+                        break;
                     case TaskEventKind.End:
                         answer.Finish(deltas);
                         WriteDeltas(sse, answer, deltas);
@@ -148,8 +175,7 @@ internal static class ChatCompletions
                         sse.Done();
                         break;
                     case TaskEventKind.Error:
-                        var error = (ErrorEnvelope)record.Payload!;
-                        sse.Write(OpenAiErrors.Of(error, ErrorResponses.StatusOf(error.Code)), OpenAiJsonContext.Default.OpenAiErrorResponse);
+                        OpenAiErrors.WriteEvent(sse, (ErrorEnvelope)record.Payload!);
                         break;
                 }
             }

@@ -58,10 +58,11 @@ internal static class ChatRequestReader
         return null;
     }
 
-    private static Rejection? ReadMessage(ChatMessageBody body, int i, Dictionary<string, string> callNames, out ChatMessage message)
+    private static Rejection? ReadMessage(ChatMessageBody? body, int i, Dictionary<string, string> callNames, out ChatMessage message)
     {
         message = null!;
         var where = $"messages[{i}]";
+        if (body is null) return Rejection.InvalidParams(where, "must be a message object, not null");
         var role = body.Role switch
         {
             "system" or "developer" => "system",
@@ -81,7 +82,7 @@ internal static class ChatRequestReader
             for (var j = 0; j < toolCalls.Count; j++)
             {
                 var call = toolCalls[j];
-                if (call.Id is not { Length: > 0 } id || call.Function?.Name is not { Length: > 0 } name)
+                if (call?.Id is not { Length: > 0 } id || call.Function?.Name is not { Length: > 0 } name)
                     return Rejection.InvalidParams($"{where}.tool_calls[{j}]", "needs an id and function.name");
                 calls.Add(new ChatToolCall(id, name, call.Function.Arguments ?? "{}"));
                 callNames[id] = name;
@@ -137,6 +138,7 @@ internal static class ChatRequestReader
         for (var i = 0; i < (bodies?.Count ?? 0); i++)
         {
             var tool = bodies![i];
+            if (tool is null) return Rejection.InvalidParams($"tools[{i}]", "must be a tool object, not null");
             if (tool.Type != "function") return Rejection.InvalidParams($"tools[{i}].type", "only 'function' tools are supported");
             if (tool.Function?.Name is not { Length: > 0 } name) return Rejection.InvalidParams($"tools[{i}].function.name", "required");
             var parameters = tool.Function.Parameters is { ValueKind: JsonValueKind.Object } schema ? schema : NoParameters;

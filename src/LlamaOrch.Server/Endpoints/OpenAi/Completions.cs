@@ -22,14 +22,26 @@ internal static class Completions
             return;
         }
 
+        if (OpenAiTaskFields.Sampling(request.Temperature, request.TopP, out var profile, out var sampling) is { } badSampling)
+        {
+            await OpenAiErrors.WriteAsync(context, badSampling);
+            return;
+        }
+
         var body = OpenAiTaskFields.Base(context, WireNames.Of(Workload.Completion), request.Model, request.User, request.Priority) with
         {
             Prompt = prompt,
             MaxTokens = request.MaxTokens,
             Seed = request.Seed,
             Stop = stop,
-            Sampling = OpenAiTaskFields.Sampling(request.Temperature, request.TopP),
+            SamplerProfileVersion = profile,
+            Sampling = sampling,
         };
+        if (OpenAiTaskFields.UnknownModel(admission, admission.WithDefaults(body, out _), request.Model) is { } unknown)
+        {
+            await OpenAiErrors.WriteAsync(context, unknown);
+            return;
+        }
         using var task = await DoorTask.AdmitAsync(context, body, admission, limits, metrics);
         if (task is null) return;
 
@@ -91,6 +103,9 @@ internal static class Completions
                         var error = (ErrorEnvelope)record.Payload!;
                         await OpenAiErrors.WriteAsync(context, ErrorResponses.StatusOf(error.Code), error);
                         return;
+                    case TaskEventKind.End when ((EndFrame)record.Payload!).Canceled:
+                        await OpenAiErrors.WriteAsync(context, ErrorResponses.StatusOf(DoorTask.CanceledByOthers.Code), DoorTask.CanceledByOthers);
+                        return;
                     case TaskEventKind.End:
                         var end = (EndFrame)record.Payload!;
                         var completion = new Completion(id, created, model, [new CompletionChoice(text.ToString(), 0, OpenAiTaskFields.FinishReasonOf(end.StopReason))], UsageOf(end));
@@ -113,6 +128,9 @@ internal static class Completions
                     case TaskEventKind.Token:
                         sse.Write(new Completion(id, created, model, [new CompletionChoice(record.Text!, 0, null)]), OpenAiJsonContext.Default.Completion);
                         break;
+                    case TaskEventKind.End when ((EndFrame)record.Payload!).Canceled:
+                        OpenAiErrors.WriteEvent(sse, DoorTask.CanceledByOthers);
+                        break;
                     case TaskEventKind.End:
                         var end = (EndFrame)record.Payload!;
                         sse.Write(new Completion(id, created, model, [new CompletionChoice(string.Empty, 0, OpenAiTaskFields.FinishReasonOf(end.StopReason))]), OpenAiJsonContext.Default.Completion);
@@ -120,8 +138,7 @@ internal static class Completions
                         sse.Done();
                         break;
                     case TaskEventKind.Error:
-                        var error = (ErrorEnvelope)record.Payload!;
-                        sse.Write(OpenAiErrors.Of(error, ErrorResponses.StatusOf(error.Code)), OpenAiJsonContext.Default.OpenAiErrorResponse);
+                        OpenAiErrors.WriteEvent(sse, (ErrorEnvelope)record.Payload!);
                         break;
                 }
             }

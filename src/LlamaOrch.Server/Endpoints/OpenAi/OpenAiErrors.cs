@@ -26,6 +26,10 @@ internal static class OpenAiErrors
     public static Task InvalidAsync(HttpContext context, string field, string problem) =>
         WriteAsync(context, Rejection.InvalidParams(field, problem));
 
+    /// <summary>A stream's last event when its task failed or was canceled by others: the error object, and no <c>[DONE]</c>.</summary>
+    public static void WriteEvent(SseJsonWriter sse, ErrorEnvelope envelope) =>
+        sse.Write(Of(envelope, ErrorResponses.StatusOf(envelope.Code)), OpenAiJsonContext.Default.OpenAiErrorResponse);
+
     public static OpenAiErrorResponse Of(ErrorEnvelope envelope, int status) =>
         new(new OpenAiError(envelope.Message, TypeOf(envelope.Code, status), ParamOf(envelope), envelope.Code.ToLowerInvariant()));
 

@@ -1,6 +1,9 @@
 using System.Text.Json;
+using LlamaOrch.Contracts.Errors;
 using LlamaOrch.Contracts.Tasks;
 using LlamaOrch.Core.Admission;
+using LlamaOrch.Core.Tasks;
+using LlamaOrch.Core.Engines;
 
 namespace LlamaOrch.Server.Endpoints.OpenAi;
 
@@ -45,8 +48,33 @@ internal static class OpenAiTaskFields
         return null;
     }
 
-    public static SamplingOverridesBody? Sampling(double? temperature, double? topP) =>
-        temperature is null && topP is null ? null : new SamplingOverridesBody { Temperature = temperature, TopP = topP };
+    /// <summary>
+    /// OpenAI's <c>temperature</c> (0 to 2) and <c>top_p</c> as the task's sampling: temperature 0, what OpenAI clients send
+    /// for deterministic answers, is greedy decoding (the <c>greedy-v1</c> profile, where <c>top_p</c> has no part). The
+    /// ranges are checked here so that a refusal names the request's own field.
+    /// </summary>
+    public static Rejection? Sampling(double? temperature, double? topP, out string? profile, out SamplingOverridesBody? sampling)
+    {
+        profile = null;
+        sampling = null;
+        if (temperature is { } t && !(t >= 0 && t <= 2)) return Rejection.InvalidParams("temperature", "must be between 0 and 2");
+        if (topP is { } p && !(p > 0 && p <= 1)) return Rejection.InvalidParams("top_p", "must be in (0, 1]");
+        if (temperature == 0) profile = SamplingProfile.GreedyV1.Version;
+        else if (temperature is not null || topP is not null) sampling = new SamplingOverridesBody { Temperature = temperature, TopP = topP };
+        return null;
+    }
+
+    /// <summary>
+    /// 404 for a model no pool serves, as OpenAI answers an unknown model (clients do not retry it; admission's own answer,
+    /// a 503, they would). <paramref name="resolved"/> is the body after <see cref="AdmissionService.WithDefaults"/>; null
+    /// when a pool serves its model, or when admission is left to name what is wrong.
+    /// </summary>
+    public static Rejection? UnknownModel(AdmissionService admission, TaskRequestBody resolved, string? requested)
+    {
+        if (resolved.ModelRef is not { } model || resolved.Engine is not { } name || !WireNames.Engines.TryGetValue(name, out var engine)) return null;
+        return admission.Serves(model, engine) ? null
+            : new Rejection(ErrorCodes.NotFound, $"model: no pool serves '{requested ?? model}'; GET /v1/models lists the models served", Retriable: false);
+    }
 
     /// <summary>OpenAI's finish reasons from our stop reasons: a deadline truncates as a length limit does.</summary>
     public static string FinishReasonOf(string stopReason) => stopReason switch
