@@ -40,12 +40,8 @@ internal static class ChatCompletions
             Sampling = sampling,
         };
         // The template is the model's, so the model is resolved (as admission will) before rendering.
+        if (await OpenAiTaskFields.RefusedUnknownModelAsync(context, admission, body)) return;
         var resolved = admission.WithDefaults(body, out _);
-        if (OpenAiTaskFields.UnknownModel(admission, resolved, request.Model) is { } unknown)
-        {
-            await OpenAiErrors.WriteAsync(context, unknown);
-            return;
-        }
         var facts = resolved.ModelRef is { } model && resolved.Engine is { } engineName && WireNames.Engines.TryGetValue(engineName, out var engine)
             ? admission.ChatTemplateOf(model, engine)
             : null;

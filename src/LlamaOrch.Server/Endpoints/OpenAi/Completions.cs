@@ -37,11 +37,7 @@ internal static class Completions
             SamplerProfileVersion = profile,
             Sampling = sampling,
         };
-        if (OpenAiTaskFields.UnknownModel(admission, admission.WithDefaults(body, out _), request.Model) is { } unknown)
-        {
-            await OpenAiErrors.WriteAsync(context, unknown);
-            return;
-        }
+        if (await OpenAiTaskFields.RefusedUnknownModelAsync(context, admission, body)) return;
         using var task = await DoorTask.AdmitAsync(context, body, admission, limits, metrics);
         if (task is null) return;
 

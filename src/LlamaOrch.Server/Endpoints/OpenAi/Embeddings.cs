@@ -23,6 +23,7 @@ internal static class Embeddings
         }
 
         var body = OpenAiTaskFields.Base(context, WireNames.Of(Workload.Embedding), request.Model, request.User, request.Priority) with { Inputs = inputs };
+        if (await OpenAiTaskFields.RefusedUnknownModelAsync(context, admission, body)) return;
         using var task = await DoorTask.AdmitAsync(context, body, admission, limits, metrics);
         if (task is null) return;
 

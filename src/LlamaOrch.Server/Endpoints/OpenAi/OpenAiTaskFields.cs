@@ -65,15 +65,18 @@ internal static class OpenAiTaskFields
     }
 
     /// <summary>
-    /// 404 for a model no pool serves, as OpenAI answers an unknown model (clients do not retry it; admission's own answer,
-    /// a 503, they would). <paramref name="resolved"/> is the body after <see cref="AdmissionService.WithDefaults"/>; null
-    /// when a pool serves its model, or when admission is left to name what is wrong.
+    /// Answers 404 for a model no pool serves, as OpenAI answers an unknown model (clients do not retry it; admission's
+    /// own answer, a 503, they would), and returns true; false when a pool serves it or admission is left to say what is
+    /// wrong with the body.
     /// </summary>
-    public static Rejection? UnknownModel(AdmissionService admission, TaskRequestBody resolved, string? requested)
+    public static async Task<bool> RefusedUnknownModelAsync(HttpContext context, AdmissionService admission, TaskRequestBody body)
     {
-        if (resolved.ModelRef is not { } model || resolved.Engine is not { } name || !WireNames.Engines.TryGetValue(name, out var engine)) return null;
-        return admission.Serves(model, engine) ? null
-            : new Rejection(ErrorCodes.NotFound, $"model: no pool serves '{requested ?? model}'; GET /v1/models lists the models served", Retriable: false);
+        var resolved = admission.WithDefaults(body, out _);
+        if (resolved.ModelRef is not { } model || resolved.Engine is not { } name || !WireNames.Engines.TryGetValue(name, out var engine)
+            || admission.Serves(model, engine)) return false;
+        await OpenAiErrors.WriteAsync(context, new Rejection(ErrorCodes.NotFound,
+            $"model: no pool serves '{body.ModelRef ?? model}'; GET /v1/models lists the models served", Retriable: false));
+        return true;
     }
 
     /// <summary>OpenAI's finish reasons from our stop reasons: a deadline truncates as a length limit does.</summary>

@@ -32,6 +32,7 @@ internal static class Rerank
             Prompt = request.Query,
             Inputs = request.Documents,
         };
+        if (await OpenAiTaskFields.RefusedUnknownModelAsync(context, admission, body)) return;
         using var task = await DoorTask.AdmitAsync(context, body, admission, limits, metrics);
         if (task is null) return;
 
