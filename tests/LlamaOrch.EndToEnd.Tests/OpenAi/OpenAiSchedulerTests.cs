@@ -99,6 +99,26 @@ public sealed class OpenAiSchedulerTests
     }
 
     [Fact]
+    public async Task A_stream_waiting_in_the_queue_gets_keep_alive_comments()
+    {
+        await using var orchestrator = await Orchestrator.StartAsync([.. Orchestrator.Pool(Slow, slots: 1), "Tasks:KeepAliveSeconds=1"]);
+        var blocker = (await orchestrator.AdmitAsync(Orchestrator.Task(Slow, maxTokens: 200)))["task_id"]!.GetValue<string>();
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/completions")
+        {
+            Content = new StringContent("""{"model":"p","prompt":"Once","max_tokens":2,"stream":true}""", Encoding.UTF8, "application/json"),
+        };
+        using var response = await orchestrator.Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
+
+        // Queued behind a 10-second task, it sends nothing but comments that OpenAI's SDKs skip and proxies see as traffic.
+        var first = await reader.ReadLineAsync();
+        Assert.Equal(": keep-alive", first);
+        Assert.Equal(HttpStatusCode.NoContent, await orchestrator.CancelAsync(blocker));
+        var rest = await reader.ReadToEndAsync();
+        Assert.EndsWith("data: [DONE]\n\n", rest, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_stream_whose_task_someone_else_cancels_ends_with_an_error_and_no_done()
     {
         await using var orchestrator = await Orchestrator.StartAsync(Orchestrator.Pool(Slow, slots: 1));

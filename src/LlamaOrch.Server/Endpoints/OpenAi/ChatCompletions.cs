@@ -147,6 +147,7 @@ internal static class ChatCompletions
         var deltas = new List<ChatDelta>();
         while (await task.NextAsync())
         {
+            sse.KeepAlive(task);
             foreach (var record in task.Batch)
             {
                 switch (record.Kind)

@@ -117,6 +117,7 @@ internal static class Completions
         using var sse = await SseJsonWriter.StartAsync(context);
         while (await task.NextAsync())
         {
+            sse.KeepAlive(task);
             foreach (var record in task.Batch)
             {
                 switch (record.Kind)

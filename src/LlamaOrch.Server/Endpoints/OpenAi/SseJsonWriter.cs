@@ -41,6 +41,15 @@ internal sealed class SseJsonWriter : IDisposable
 
     public void Done() => Pipe.Write("data: [DONE]\n\n"u8);
 
+    /// <summary>
+    /// An SSE comment while the task waits (woken by the keep-alive pulse with nothing new): SDKs skip it, and it keeps a
+    /// proxy's idle timeout from cutting a stream that waits in a queue.
+    /// </summary>
+    public void KeepAlive(DoorTask task)
+    {
+        if (task.Batch.Count == 0 && !task.Closed) Pipe.Write(": keep-alive\n\n"u8);
+    }
+
     public ValueTask<FlushResult> FlushAsync(CancellationToken cancellationToken) => Pipe.FlushAsync(cancellationToken);
 
     public void Dispose() => _json.Dispose();
