@@ -190,8 +190,7 @@ internal sealed class BenchRun(BenchOptions options, RepoLayout layout, ChildPro
         ];
         foreach (var (target, cpu) in paths)
         {
-            var warm = await JitWarmup.RunAsync(
-                length => LevelRunner.RunAsync(target, Math.Min(16, options.Slots), options.MaxTokens, TimeSpan.Zero, length, cpu, null, cancellationToken), cpu.Pids());
+            var warm = await JitWarmup.StreamsAsync(target, Math.Min(16, options.Slots), options.MaxTokens, cpu, cancellationToken);
             Progress($"warm-up: {target.Name}, {warm}");
         }
 

@@ -19,6 +19,10 @@ internal static class JitWarmup
 
     private static readonly TimeSpan Step = TimeSpan.FromSeconds(1);
 
+    /// <summary>Streams at <paramref name="target"/> (<paramref name="streams"/> at once) until the JIT of every process <paramref name="cpu"/> measures is quiet.</summary>
+    public static Task<JitWarmupResult> StreamsAsync(IStreamTarget target, int streams, int maxTokens, CpuMeter cpu, CancellationToken cancellationToken) =>
+        RunAsync(length => LevelRunner.RunAsync(target, streams, maxTokens, TimeSpan.Zero, length, cpu, null, cancellationToken), cpu.Pids());
+
     /// <summary>Runs <paramref name="load"/> (given how long to run) until the JIT of <paramref name="pids"/> is quiet.</summary>
     public static async Task<JitWarmupResult> RunAsync(Func<TimeSpan, Task> load, IReadOnlyList<int> pids)
     {

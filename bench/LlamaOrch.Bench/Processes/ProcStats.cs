@@ -44,6 +44,12 @@ internal static class ProcStats
         }
     }
 
+    /// <summary>
+    /// The fields of a /proc stat line after the command name, from field 3 (state) on: the name may hold spaces and
+    /// parentheses, so they are counted from its last ')'.
+    /// </summary>
+    public static string[] StatFields(string stat) => stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+
     /// <summary>The pids whose parent is <paramref name="parentPid"/> (orchestratord's engine replicas).</summary>
     public static IReadOnlyList<int> ChildrenOf(int parentPid)
     {
@@ -53,9 +59,8 @@ internal static class ProcStats
             if (!int.TryParse(Path.GetFileName(directory), NumberStyles.None, CultureInfo.InvariantCulture, out var pid)) continue;
             try
             {
-                // Field 4 of /proc/PID/stat is the parent pid; the command name before it may hold spaces, so count from ')'.
-                var stat = File.ReadAllText(Path.Combine(directory, "stat"));
-                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+                // Field 4 of /proc/PID/stat is the parent pid.
+                var fields = StatFields(File.ReadAllText(Path.Combine(directory, "stat")));
                 if (int.Parse(fields[1], CultureInfo.InvariantCulture) == parentPid) children.Add(pid);
             }
             catch (IOException)

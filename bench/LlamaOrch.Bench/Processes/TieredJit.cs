@@ -27,9 +27,8 @@ internal static class TieredJit
                 foreach (var task in Directory.EnumerateDirectories($"/proc/{pid}/task"))
                 {
                     if (File.ReadAllText(Path.Combine(task, "comm")).TrimEnd('\n') != ThreadName) continue;
-                    // utime and stime are fields 14 and 15; the name before them may hold spaces, so count from ')'.
-                    var stat = File.ReadAllText(Path.Combine(task, "stat"));
-                    var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+                    // utime and stime are fields 14 and 15.
+                    var fields = ProcStats.StatFields(File.ReadAllText(Path.Combine(task, "stat")));
                     ticks += long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
                 }
             }

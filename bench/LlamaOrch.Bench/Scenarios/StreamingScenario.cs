@@ -16,9 +16,7 @@ internal sealed class StreamingScenario(BenchOptions options, IStreamTarget dire
         foreach (var target in new[] { direct, orch })
         {
             // Until the tiered JIT of all three processes has settled the hot paths, before anything counts.
-            var cpu = target == direct ? directCpu : orchCpu;
-            var warm = await JitWarmup.RunAsync(
-                length => LevelRunner.RunAsync(target, warmStreams, options.MaxTokens, TimeSpan.Zero, length, cpu, null, cancellationToken), cpu.Pids());
+            var warm = await JitWarmup.StreamsAsync(target, warmStreams, options.MaxTokens, target == direct ? directCpu : orchCpu, cancellationToken);
             progress($"warm-up: {target.Name}, {warmStreams} streams, {warm}");
         }
 

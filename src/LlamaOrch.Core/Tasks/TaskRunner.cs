@@ -268,8 +268,7 @@ internal sealed class TaskRunner(TimeProvider time, TimeSpan metricsInterval, IL
         var vectors = await client.EmbedAsync(task.Spec.Inputs!, task.CorrelationId, cancellationToken).ConfigureAwait(false);
         for (var i = 0; i < vectors.Count; i++)
         {
-            foreach (var value in vectors[i].Vector)
-                if (!float.IsFinite(value)) throw NotFinite($"the vector of input {i}");
+            if (!Array.TrueForAll(vectors[i].Vector, float.IsFinite)) throw NotFinite($"the vector of input {i}");
         }
         speed.TokensIn = vectors.Sum(v => v.Tokens);
         for (var i = 0; i < vectors.Count; i++)

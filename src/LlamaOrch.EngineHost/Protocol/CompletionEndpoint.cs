@@ -138,22 +138,21 @@ internal sealed class CompletionEndpoint(
                     return null;
                 }
 
-                if (token.IsEndOfGeneration)
+                // The end token is not counted, but its bytes go out: those of a character the last tokens began and
+                // never finished, sent as when the token limit ends the text, so both ends of the same text read the same.
+                if (!token.IsEndOfGeneration)
                 {
-                    // The end carries the bytes of a character the last tokens began and never finished: they go out as
-                    // they do when the token limit ends the text, so the two ends of the same text read the same.
-                    stopType = StopType.Eos;
-                    piece.ResetWrittenCount();
-                    stops.Push(token.Utf8Piece.Span, piece);
-                    if (WriteOutput(frames, content, piece, slot.Id, predicted)) unflushed++;
-                    break;
+                    predicted++;
+                    slot.CountPredictedToken();
                 }
-
-                predicted++;
-                slot.CountPredictedToken();
                 piece.ResetWrittenCount();
                 stops.Push(token.Utf8Piece.Span, piece);
                 if (WriteOutput(frames, content, piece, slot.Id, predicted)) unflushed++;
+                if (token.IsEndOfGeneration)
+                {
+                    stopType = StopType.Eos;
+                    break;
+                }
                 if (stops.Matched is not null)
                 {
                     stopType = StopType.Word;

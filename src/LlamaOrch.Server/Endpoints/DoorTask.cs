@@ -1,6 +1,7 @@
 using LlamaOrch.Contracts.Errors;
 using LlamaOrch.Contracts.Tasks;
 using LlamaOrch.Core.Admission;
+using LlamaOrch.Core.Engines;
 using LlamaOrch.Core.Tasks;
 using LlamaOrch.Server.Http;
 using LlamaOrch.Server.Metrics;
@@ -20,6 +21,19 @@ internal sealed class DoorTask : IDisposable
     /// </summary>
     public static readonly ErrorEnvelope CanceledByOthers = new(ErrorCodes.Internal,
         "the task was canceled before it finished (by POST /v1/tasks/{id}/cancel, a drain or a shutdown)", Retriable: true);
+
+    /// <summary>
+    /// The 404 both doors answer for a model no pool serves, as OpenAI and Anthropic answer an unknown model: their SDKs do
+    /// not retry it, where they would retry admission's own answer (a 503). <paramref name="resolved"/> is the request's
+    /// body after <see cref="AdmissionService.WithDefaults"/> (a pool id resolved to its model); null when a pool serves it.
+    /// </summary>
+    public static Rejection? UnknownModel(AdmissionService admission, TaskRequestBody resolved, string? requested)
+    {
+        if ((resolved.ModelRef ?? requested) is not { } model) return null;
+        var engine = resolved.Engine is { } name && WireNames.Engines.TryGetValue(name, out var kind) ? kind : EngineKind.LlamaCpp;
+        return admission.Serves(model, engine) ? null
+            : new Rejection(ErrorCodes.NotFound, $"model: no pool serves '{requested ?? model}'; name a catalog id, a pool's model or a model ref", Retriable: false);
+    }
 
     /// <summary>Names the task behind each answer, so a client can follow or cancel it through the task API.</summary>
     public const string TaskIdHeader = "X-Task-Id";

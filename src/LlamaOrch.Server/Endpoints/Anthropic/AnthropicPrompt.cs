@@ -24,11 +24,8 @@ internal sealed record AnthropicPrompt(TaskRequestBody Defaults, AnthropicConver
         var defaults = admission.WithDefaults(new TaskRequestBody { ModelRef = request.Model, Workload = "completion" }, out var modelProblem);
         if (modelProblem is not null) return modelProblem;
         var engine = defaults.Engine is { } name && WireNames.Engines.TryGetValue(name, out var kind) ? kind : EngineKind.LlamaCpp;
-        // Anthropic answers an unknown model with 404, which clients do not retry; admission's 503 would be retried.
-        // A pool id was resolved to its pool's model (and the pool pinned) by WithDefaults: look up what it resolved to.
+        if (DoorTask.UnknownModel(admission, defaults, request.Model) is { } unknown) return unknown;
         var model = defaults.ModelRef ?? request.Model;
-        if (!admission.Serves(model, engine))
-            return new Rejection(ErrorCodes.NotFound, $"model: no pool serves '{request.Model}'; name a catalog id, a pool's model or a model ref", Retriable: false);
 
         ChatPrompt prompt;
         string? grammar = null;

@@ -40,8 +40,8 @@ internal static class ChatCompletions
             Sampling = sampling,
         };
         // The template is the model's, so the model is resolved (as admission will) before rendering.
-        if (await OpenAiTaskFields.RefusedUnknownModelAsync(context, admission, body)) return;
         var resolved = admission.WithDefaults(body, out _);
+        if (await OpenAiTaskFields.RefusedUnknownModelAsync(context, admission, resolved, request.Model)) return;
         var facts = resolved.ModelRef is { } model && resolved.Engine is { } engineName && WireNames.Engines.TryGetValue(engineName, out var engine)
             ? admission.ChatTemplateOf(model, engine)
             : null;
@@ -103,14 +103,14 @@ internal static class ChatCompletions
                         answer.Push(record.Text!, deltas);
                         break;
                     case TaskEventKind.End when ((EndFrame)record.Payload!).Canceled:
-                        await OpenAiErrors.WriteAsync(context, ErrorResponses.StatusOf(DoorTask.CanceledByOthers.Code), DoorTask.CanceledByOthers);
+                        await OpenAiErrors.WriteAsync(context, DoorTask.CanceledByOthers);
                         return;
                     case TaskEventKind.End:
                         answer.Finish(deltas);
                         break;
                     case TaskEventKind.Error:
                         var error = (ErrorEnvelope)record.Payload!;
-                        await OpenAiErrors.WriteAsync(context, ErrorResponses.StatusOf(error.Code), error);
+                        await OpenAiErrors.WriteAsync(context, error);
                         return;
                     default:
                         continue;

@@ -37,7 +37,7 @@ internal static class Completions
             SamplerProfileVersion = profile,
             Sampling = sampling,
         };
-        if (await OpenAiTaskFields.RefusedUnknownModelAsync(context, admission, body)) return;
+        if (await OpenAiTaskFields.RefusedUnknownModelAsync(context, admission, admission.WithDefaults(body, out _), request.Model)) return;
         using var task = await DoorTask.AdmitAsync(context, body, admission, limits, metrics);
         if (task is null) return;
 
@@ -97,10 +97,10 @@ internal static class Completions
                         break;
                     case TaskEventKind.Error:
                         var error = (ErrorEnvelope)record.Payload!;
-                        await OpenAiErrors.WriteAsync(context, ErrorResponses.StatusOf(error.Code), error);
+                        await OpenAiErrors.WriteAsync(context, error);
                         return;
                     case TaskEventKind.End when ((EndFrame)record.Payload!).Canceled:
-                        await OpenAiErrors.WriteAsync(context, ErrorResponses.StatusOf(DoorTask.CanceledByOthers.Code), DoorTask.CanceledByOthers);
+                        await OpenAiErrors.WriteAsync(context, DoorTask.CanceledByOthers);
                         return;
                     case TaskEventKind.End:
                         var end = (EndFrame)record.Payload!;

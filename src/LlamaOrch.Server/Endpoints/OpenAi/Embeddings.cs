@@ -23,7 +23,7 @@ internal static class Embeddings
         }
 
         var body = OpenAiTaskFields.Base(context, WireNames.Of(Workload.Embedding), request.Model, request.User, request.Priority) with { Inputs = inputs };
-        if (await OpenAiTaskFields.RefusedUnknownModelAsync(context, admission, body)) return;
+        if (await OpenAiTaskFields.RefusedUnknownModelAsync(context, admission, admission.WithDefaults(body, out _), request.Model)) return;
         using var task = await DoorTask.AdmitAsync(context, body, admission, limits, metrics);
         if (task is null) return;
 
@@ -44,7 +44,7 @@ internal static class Embeddings
                             break;
                         case TaskEventKind.Error:
                             var error = (ErrorEnvelope)record.Payload!;
-                            await OpenAiErrors.WriteAsync(context, ErrorResponses.StatusOf(error.Code), error);
+                            await OpenAiErrors.WriteAsync(context, error);
                             return;
                         case TaskEventKind.End:
                             await WriteAsync(context, request.Model ?? task.Task.Spec.ModelRef, vectors, tokens, base64);

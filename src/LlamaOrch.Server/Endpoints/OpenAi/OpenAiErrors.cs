@@ -17,6 +17,9 @@ internal static class OpenAiErrors
     /// </summary>
     public static Task WriteAsync(HttpContext context, int status, ErrorEnvelope envelope) => ErrorResponses.WriteAsync(context, status, envelope);
 
+    /// <summary>A task's error (its <c>error</c> frame, or a cancel by others) as the whole answer, with its code's status.</summary>
+    public static Task WriteAsync(HttpContext context, ErrorEnvelope envelope) => WriteAsync(context, ErrorResponses.StatusOf(envelope.Code), envelope);
+
     internal static Task WriteAsync(HttpResponse response, int status, ErrorEnvelope envelope) =>
         response.WriteAsJsonAsync(Of(envelope, status), OpenAiJsonContext.Default.OpenAiErrorResponse, contentType: "application/json");
 

@@ -1,8 +1,6 @@
 using System.Text.Json;
-using LlamaOrch.Contracts.Errors;
 using LlamaOrch.Contracts.Tasks;
 using LlamaOrch.Core.Admission;
-using LlamaOrch.Core.Tasks;
 using LlamaOrch.Core.Engines;
 
 namespace LlamaOrch.Server.Endpoints.OpenAi;
@@ -65,17 +63,13 @@ internal static class OpenAiTaskFields
     }
 
     /// <summary>
-    /// Answers 404 for a model no pool serves, as OpenAI answers an unknown model (clients do not retry it; admission's
-    /// own answer, a 503, they would), and returns true; false when a pool serves it or admission is left to say what is
-    /// wrong with the body.
+    /// Answers the door's 404 for a model no pool serves (<see cref="DoorTask.UnknownModel"/>) and returns true; false when
+    /// a pool serves it. <paramref name="resolved"/> is the request's body after <see cref="AdmissionService.WithDefaults"/>.
     /// </summary>
-    public static async Task<bool> RefusedUnknownModelAsync(HttpContext context, AdmissionService admission, TaskRequestBody body)
+    public static async Task<bool> RefusedUnknownModelAsync(HttpContext context, AdmissionService admission, TaskRequestBody resolved, string? requested)
     {
-        var resolved = admission.WithDefaults(body, out _);
-        if (resolved.ModelRef is not { } model || resolved.Engine is not { } name || !WireNames.Engines.TryGetValue(name, out var engine)
-            || admission.Serves(model, engine)) return false;
-        await OpenAiErrors.WriteAsync(context, new Rejection(ErrorCodes.NotFound,
-            $"model: no pool serves '{body.ModelRef ?? model}'; GET /v1/models lists the models served", Retriable: false));
+        if (DoorTask.UnknownModel(admission, resolved, requested) is not { } unknown) return false;
+        await OpenAiErrors.WriteAsync(context, unknown);
         return true;
     }
 

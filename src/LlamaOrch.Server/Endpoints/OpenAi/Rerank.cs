@@ -32,7 +32,7 @@ internal static class Rerank
             Prompt = request.Query,
             Inputs = request.Documents,
         };
-        if (await OpenAiTaskFields.RefusedUnknownModelAsync(context, admission, body)) return;
+        if (await OpenAiTaskFields.RefusedUnknownModelAsync(context, admission, admission.WithDefaults(body, out _), request.Model)) return;
         using var task = await DoorTask.AdmitAsync(context, body, admission, limits, metrics);
         if (task is null) return;
 
@@ -50,7 +50,7 @@ internal static class Rerank
                             break;
                         case TaskEventKind.Error:
                             var error = (ErrorEnvelope)record.Payload!;
-                            await OpenAiErrors.WriteAsync(context, ErrorResponses.StatusOf(error.Code), error);
+                            await OpenAiErrors.WriteAsync(context, error);
                             return;
                         case TaskEventKind.End:
                             var results = scores.OrderBy(s => s.Rank).Take(request.TopN ?? scores.Count)
