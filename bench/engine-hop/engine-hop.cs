@@ -52,7 +52,7 @@ static double Median(IEnumerable<double> values)
 
 static class Hop
 {
-    private static readonly byte[] Frame = "data: {\"content\":\" tok\",\"stop\":false,\"id_slot\":0,\"tokens_predicted\":1}\n\n"u8.ToArray();
+    private static readonly byte[] Frame = "data: {\"content\":\" tok\",\"stop\":false,\"id_slot\":0,\"tokens_predicted\":1,\"tokens_evaluated\":5}\n\n"u8.ToArray();
 
     public static async Task<(double Rate, double CpuUs, double FirstMs)> MeasureAsync(string transport, int streams, double seconds)
     {

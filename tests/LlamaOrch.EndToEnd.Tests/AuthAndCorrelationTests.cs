@@ -24,6 +24,15 @@ public sealed class AuthAndCorrelationTests(FastPoolFixture fixture) : IClassFix
         Assert.Equal(HttpStatusCode.Unauthorized, missing.StatusCode);
         Assert.Equal("UNAUTHORIZED", (await Orchestrator.ErrorOf(missing))["code"]!.GetValue<string>());
 
+        foreach (var (name, value) in new[] { ("Authorization", "Bearer    "), ("x-api-key", "  ") })
+        {
+            using var blank = new HttpRequestMessage(HttpMethod.Post, "/v1/tasks");
+            blank.Headers.TryAddWithoutValidation(name, value); // an empty environment variable in a client's config
+            using var blankAnswer = await anonymous.SendAsync(blank);
+            Assert.Equal(HttpStatusCode.Unauthorized, blankAnswer.StatusCode);
+            Assert.Equal("Bearer", blankAnswer.Headers.WwwAuthenticate.Single().Scheme);
+        }
+
         anonymous.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", "not-the-token");
         using var wrong = await anonymous.GetAsync($"/v1/tasks/{Guid.NewGuid()}/stream");
         Assert.Equal(HttpStatusCode.Forbidden, wrong.StatusCode);

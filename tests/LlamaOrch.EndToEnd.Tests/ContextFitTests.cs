@@ -23,4 +23,25 @@ public sealed class ContextFitTests
         var admitted = await orchestrator.AdmitAsync(Orchestrator.Task(RepoPaths.Stories260K, prompt: sentence, maxTokens: 8, ctx: 64));
         Assert.Equal("end", (await orchestrator.StreamAsync(admitted["task_id"]!.GetValue<string>()))[^1].Event);
     }
+
+    [Fact]
+    public async Task While_the_queue_is_full_a_long_prompt_gets_the_429_without_being_counted_and_is_counted_once_there_is_room()
+    {
+        const string slow = "sim:slow?tps=20";
+        await using var orchestrator = await Orchestrator.StartAsync(Orchestrator.Pool(slow, slots: 1, capacity: 1, ctx: 64));
+        var tooLong = string.Concat(Enumerable.Repeat("Once upon a time there was a little girl who liked to play in the park. ", 6));
+        var blocker = (await orchestrator.AdmitAsync(Orchestrator.Task(slow, maxTokens: 40, ctx: 64)))["task_id"]!.GetValue<string>();
+        await orchestrator.WaitUntilAsync(h => h["pools"]![0]!["queue_depth"]!.GetValue<int>() == 0);
+        var queued = (await orchestrator.AdmitAsync(Orchestrator.Task(slow, maxTokens: 2, ctx: 64)))["task_id"]!.GetValue<string>();
+
+        using var whileFull = await orchestrator.SubmitAsync(Orchestrator.Task(slow, prompt: tooLong, maxTokens: 8, ctx: 64));
+        Assert.Equal(HttpStatusCode.TooManyRequests, whileFull.StatusCode);
+        Assert.Equal("ADMISSION_REJECT", (await Orchestrator.ErrorOf(whileFull))["code"]!.GetValue<string>());
+
+        Assert.Equal(HttpStatusCode.NoContent, await orchestrator.CancelAsync(queued));
+        Assert.Equal(HttpStatusCode.NoContent, await orchestrator.CancelAsync(blocker));
+        using var withRoom = await orchestrator.SubmitAsync(Orchestrator.Task(slow, prompt: tooLong, maxTokens: 8, ctx: 64));
+        Assert.Equal(HttpStatusCode.BadRequest, withRoom.StatusCode);
+        Assert.Matches(@"^prompt: \d+ prompt tokens \+ max_tokens 8 exceed the 64-token context", (await Orchestrator.ErrorOf(withRoom))["message"]!.GetValue<string>());
+    }
 }

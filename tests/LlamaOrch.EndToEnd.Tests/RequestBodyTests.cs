@@ -133,6 +133,8 @@ public sealed class RequestBodyTests(JsonEndpointsFixture fixture) : IClassFixtu
         Assert.Equal("INVALID_PARAMS", envelope["code"]!.GetValue<string>());
         Assert.StartsWith(messageStart, envelope["message"]!.GetValue<string>(), StringComparison.Ordinal);
         Assert.Equal("corr-body", envelope["correlation_id"]!.GetValue<string>());
+        // The same bytes are refused again; only a body that stopped arriving is worth sending again.
+        Assert.Equal(status == HttpStatusCode.RequestTimeout, envelope["retriable"]!.GetValue<bool>());
     }
 }
 

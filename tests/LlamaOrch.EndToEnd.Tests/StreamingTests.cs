@@ -77,8 +77,30 @@ public sealed class StreamingTests
         Assert.True(end.Bool("canceled"));
         Assert.Equal("canceled", end.Str("stop_reason"));
         Assert.Equal(seen.Count(f => f.Event == "token"), end.Int("tokens_out")); // no token after the cancel
-        Assert.Equal("end", (await orchestrator.StreamAsync(next))[^1].Event);
+        var finished = (await orchestrator.StreamAsync(next))[^1];
+        Assert.Equal("end", finished.Event);
+        // The same prompt: the canceled run reports the prompt the engine sent with its first token, as a finished one does.
+        Assert.True(finished.Int("tokens_in") > 0);
+        Assert.Equal(finished.Int("tokens_in"), end.Int("tokens_in"));
         Assert.Equal(HttpStatusCode.NoContent, await orchestrator.CancelAsync(running)); // idempotent
+    }
+
+    [Fact]
+    public async Task A_deadline_that_passes_mid_run_ends_the_stream_with_the_tokens_sent_and_the_prompts_size()
+    {
+        await using var orchestrator = await Orchestrator.StartAsync(Orchestrator.Pool(Slow, slots: 1));
+        var whole = (await orchestrator.StreamAsync((await orchestrator.AdmitAsync(Orchestrator.Task(Slow, maxTokens: 1)))["task_id"]!.GetValue<string>()))[^1];
+        // 200 tokens at 20 a second would take 10 s; the deadline is 1.5 s away, and it starts at once (the slot is free).
+        var id = (await orchestrator.AdmitAsync(Orchestrator.Task(Slow, maxTokens: 200, deadlineMs: 1500)))["task_id"]!.GetValue<string>();
+
+        var frames = await orchestrator.StreamAsync(id);
+        var end = frames[^1];
+        Assert.Equal("end", end.Event);
+        Assert.Equal("deadline", end.Str("stop_reason"));
+        Assert.False(end.Bool("canceled"));
+        Assert.Equal(frames.Count(f => f.Event == "token"), end.Int("tokens_out"));
+        Assert.True(end.Int("tokens_out") is > 0 and < 200);
+        Assert.Equal(whole.Int("tokens_in"), end.Int("tokens_in"));
     }
 
     [Fact]

@@ -194,7 +194,8 @@ public sealed class AdmissionService
     /// Refuses, before any queueing, a completion whose prompt and <c>max_tokens</c> cannot fit the context of
     /// the pools serving its model. A prompt short enough in UTF-8 bytes certainly fits (a token covers at least
     /// one byte, plus the begin-of-sequence and leading-space tokens) and costs nothing; a longer one is counted
-    /// by a ready replica's tokenizer. When no replica can count, the engine checks it after admission.
+    /// by a ready replica's tokenizer. When no replica can count, or every queue is full (admission then refuses the
+    /// task with a 429 anyway), the engine checks it after admission.
     /// </summary>
     public async ValueTask<Rejection?> CheckContextFitAsync(TaskSpec spec, CancellationToken cancellationToken)
     {
@@ -210,6 +211,10 @@ public sealed class AdmissionService
         if (mostTokens <= ctxMax) return null;
         if (spec.MaxTokens > ctxMax)
             return Rejection.InvalidParams("max_tokens", $"{spec.MaxTokens} exceeds the {ctxMax}-token context per slot of the pools serving '{spec.ModelRef}'");
+        // Counting is only an early refusal, worth an engine call when the task could be queued now: with every queue full
+        // (or no pool open), admission refuses it anyway, and a flood of long prompts must not load busy engines with
+        // /tokenize calls on the way to its 429s.
+        if (!serving.Any(p => p.LookForAdmission(spec.Ctx ?? spec.MaxTokens ?? 0) is { CanAdmit: true, QueueFull: null })) return null;
         if (serving.Select(p => p.AnyReadyClient()).FirstOrDefault(c => c is not null) is not { } client) return null;
 
         int tokens;

@@ -56,7 +56,9 @@ public sealed record EngineCompletionRequest(
 }
 
 /// <summary>A piece of generated text, or (when <see cref="Final"/> is set) the engine's closing counts.</summary>
-public readonly record struct EngineChunk(string Text, EngineFinal? Final);
+/// <param name="PromptTokens">The prompt's tokens where a frame before the final one says (llama.cpp's token frames do), so
+/// that a run cut short (canceled, past its deadline) still reports and is charged the prompt it had evaluated.</param>
+public readonly record struct EngineChunk(string Text, EngineFinal? Final, int? PromptTokens = null);
 
 /// <param name="TokensIn">The prompt's tokens, cached or evaluated.</param>
 /// <param name="PromptTokensCached">Of those, the ones the engine reused from its KV cache; null when the engine does not say.</param>

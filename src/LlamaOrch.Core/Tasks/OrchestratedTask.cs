@@ -42,6 +42,8 @@ public sealed class OrchestratedTask
     /// <summary>The replica of the current run, for the metrics of a cancel; null before the first start.</summary>
     private string? _replicaId;
     private int _tokensOut;
+    /// <summary>The prompt's tokens once the engine has said (with its first token); 0 before.</summary>
+    private int _tokensIn;
     /// <summary>A token or result event was appended: the task can no longer be requeued.</summary>
     private bool _produced;
     /// <summary>Put back once already; never twice.</summary>
@@ -242,6 +244,17 @@ public sealed class OrchestratedTask
         get { lock (Gate) return _tokensOut; }
     }
 
+    /// <summary>The prompt's tokens as the engine counted them before its final frame; 0 while it has not said.</summary>
+    internal int TokensIn
+    {
+        get { lock (Gate) return _tokensIn; }
+    }
+
+    internal void NotePromptTokens(int tokens)
+    {
+        lock (Gate) _tokensIn = tokens;
+    }
+
     /// <summary>Appends a queued task's <c>metrics</c> frame; nothing once it started or ended (the frame is then stale).</summary>
     internal void TryAppendQueuedMetrics(QueuedProgress frame)
     {
@@ -285,7 +298,7 @@ public sealed class OrchestratedTask
             wasQueued = _state == TaskState.Queued;
             replicaId = _replicaId;
             var decodeMs = wasQueued ? 0 : (long)_time.GetElapsedTime(_startedTimestamp).TotalMilliseconds;
-            FinishLocked(TaskState.Canceled, TaskEventKind.End, new EndFrame(_tokensOut, 0, decodeMs, Canceled: true, StopReason: "canceled"));
+            FinishLocked(TaskState.Canceled, TaskEventKind.End, new EndFrame(_tokensOut, _tokensIn, decodeMs, Canceled: true, StopReason: "canceled"));
         }
 
         CurrentRun?.Cancel();

@@ -168,15 +168,17 @@ internal sealed class TaskRunner(TimeProvider time, TimeSpan metricsInterval, IL
         }
         catch (OperationCanceledException) when (deadline?.IsCancellationRequested == true && !run.IsCancellationRequested)
         {
-            task.TryEnd(new EndFrame(task.TokensOut, 0, ElapsedMs(started), Canceled: false, StopReason: "deadline"));
+            task.TryEnd(new EndFrame(task.TokensOut, task.TokensIn, ElapsedMs(started), Canceled: false, StopReason: "deadline"));
             return false;
         }
         catch (OperationCanceledException) when (timeBudget?.IsCancellationRequested == true && !run.IsCancellationRequested)
         {
-            // The engine counts the prompt only in its final frame, so the prompt is charged at its reserved upper bound.
-            // A timer may fire a hair before the clock the run is measured by says the time is up: the run still used it all.
+            // Before its first token the engine has not said how long the prompt is: then it is charged at its reserved
+            // upper bound. A timer may fire a hair before the clock the run is measured by says the time is up: the run
+            // still used it all.
             task.Budget!.RanOutOfTime(timeLeft!.Value);
-            task.TryFail(BudgetStop(task, "time", task.Budget!.PromptTokens, task.TokensOut));
+            var promptTokens = task.TokensIn is > 0 and var counted ? counted : task.Budget!.PromptTokens;
+            task.TryFail(BudgetStop(task, "time", promptTokens, task.TokensOut));
             return false;
         }
         catch (OperationCanceledException) when (run.IsCancellationRequested)
@@ -218,6 +220,11 @@ internal sealed class TaskRunner(TimeProvider time, TimeSpan metricsInterval, IL
                 if (!holdingWakes) holdingWakes = WakeDeferral.Begin();
 
                 var chunk = chunks.Current;
+                if (speed.TokensIn == 0 && chunk.PromptTokens is > 0 and var promptTokens)
+                {
+                    speed.TokensIn = promptTokens;
+                    task.NotePromptTokens(promptTokens);
+                }
                 // Text only: a frame without any (a token that ends inside a UTF-8 sequence) is no first token yet.
                 if (chunk.Text.Length > 0)
                 {

@@ -147,7 +147,7 @@ internal sealed class CompletionEndpoint(
                 }
                 piece.ResetWrittenCount();
                 stops.Push(token.Utf8Piece.Span, piece);
-                if (WriteOutput(frames, content, piece, slot.Id, predicted)) unflushed++;
+                if (WriteOutput(frames, content, piece, slot.Id, predicted, plan.PromptTokens)) unflushed++;
                 if (token.IsEndOfGeneration)
                 {
                     stopType = StopType.Eos;
@@ -162,7 +162,7 @@ internal sealed class CompletionEndpoint(
 
             piece.ResetWrittenCount();
             stops.Flush(piece);
-            if (WriteOutput(frames, content, piece, slot.Id, predicted)) unflushed++;
+            if (WriteOutput(frames, content, piece, slot.Id, predicted, plan.PromptTokens)) unflushed++;
 
             CompletionSpans.Decoded(decode, predicted, stopType);
             var result = new CompletionResult(
@@ -201,7 +201,8 @@ internal sealed class CompletionEndpoint(
         ArrayBufferWriter<byte>? content,
         ArrayBufferWriter<byte> piece,
         int slotId,
-        int predicted)
+        int predicted,
+        int promptTokens)
     {
         if (piece.WrittenCount == 0) return false;
         if (content is not null)
@@ -210,7 +211,7 @@ internal sealed class CompletionEndpoint(
             return false;
         }
 
-        frames.WriteTokenFrame(piece.WrittenSpan, slotId, predicted);
+        frames.WriteTokenFrame(piece.WrittenSpan, slotId, predicted, promptTokens);
         return true;
     }
 

@@ -41,6 +41,7 @@ internal sealed class CompletionFrameWriter
     private static ReadOnlySpan<byte> TokenFrameHead => "data: {\"content\":\""u8;
     private static ReadOnlySpan<byte> TokenFrameSlot => "\",\"stop\":false,\"id_slot\":"u8;
     private static ReadOnlySpan<byte> TokenFramePredicted => ",\"tokens_predicted\":"u8;
+    private static ReadOnlySpan<byte> TokenFrameEvaluated => ",\"tokens_evaluated\":"u8;
     private static ReadOnlySpan<byte> TokenFrameTail => "}\n\n"u8;
     private const int MaxInt32Digits = 11; // "-2147483648"
 
@@ -55,22 +56,25 @@ internal sealed class CompletionFrameWriter
         _model = JsonEncodedText.Encode(modelRef, WriterOptions.Encoder);
     }
 
-    /// <summary><c>data: {"content":"…","stop":false,"id_slot":S,"tokens_predicted":k}</c> and a blank line.</summary>
+    /// <summary>
+    /// <c>data: {"content":"…","stop":false,"id_slot":S,"tokens_predicted":k,"tokens_evaluated":p}</c> and a blank line:
+    /// as llama-server's token frames, they carry the prompt's size, so a run cut short before its final frame still knows it.
+    /// </summary>
     /// <remarks>
     /// A piece that needs no escaping (most of them) is copied between pre-encoded frame parts in one reservation of
     /// the output; the bytes are those <see cref="Utf8JsonWriter"/> writes for the same object, which the escaping
     /// pieces still go through.
     /// </remarks>
-    public void WriteTokenFrame(ReadOnlySpan<byte> utf8Piece, int slotId, int tokensPredicted)
+    public void WriteTokenFrame(ReadOnlySpan<byte> utf8Piece, int slotId, int tokensPredicted, int tokensEvaluated)
     {
         if (WriterOptions.Encoder!.FindFirstCharacterToEncodeUtf8(utf8Piece) >= 0)
         {
-            WriteEscapedTokenFrame(utf8Piece, slotId, tokensPredicted);
+            WriteEscapedTokenFrame(utf8Piece, slotId, tokensPredicted, tokensEvaluated);
             return;
         }
 
         var length = TokenFrameHead.Length + utf8Piece.Length + TokenFrameSlot.Length + TokenFramePredicted.Length
-            + TokenFrameTail.Length + 2 * MaxInt32Digits;
+            + TokenFrameEvaluated.Length + TokenFrameTail.Length + 3 * MaxInt32Digits;
         var span = _output.GetSpan(length);
         var at = Put(span, 0, TokenFrameHead);
         at = Put(span, at, utf8Piece);
@@ -78,11 +82,13 @@ internal sealed class CompletionFrameWriter
         at += FormatInt32(span[at..], slotId);
         at = Put(span, at, TokenFramePredicted);
         at += FormatInt32(span[at..], tokensPredicted);
+        at = Put(span, at, TokenFrameEvaluated);
+        at += FormatInt32(span[at..], tokensEvaluated);
         at = Put(span, at, TokenFrameTail);
         _output.Advance(at);
     }
 
-    private void WriteEscapedTokenFrame(ReadOnlySpan<byte> utf8Piece, int slotId, int tokensPredicted)
+    private void WriteEscapedTokenFrame(ReadOnlySpan<byte> utf8Piece, int slotId, int tokensPredicted, int tokensEvaluated)
     {
         _output.Write("data: "u8);
         _json.WriteStartObject();
@@ -90,6 +96,7 @@ internal sealed class CompletionFrameWriter
         _json.WriteBoolean(Stop, false);
         _json.WriteNumber(IdSlot, slotId);
         _json.WriteNumber(TokensPredicted, tokensPredicted);
+        _json.WriteNumber(TokensEvaluated, tokensEvaluated);
         _json.WriteEndObject();
         EndJson();
         _output.Write("\n\n"u8);

@@ -294,12 +294,12 @@ internal sealed class LlamaCppEngineClient(HttpClient http, Uri baseAddress, Htt
         var span = line.IsSingleSegment ? line.FirstSpan : line.ToArray();
         if (span.Length > 0 && span[^1] == (byte)'\r') span = span[..^1];
         if (!span.StartsWith(DataPrefix)) return null; // blank separators, comments, other fields
-        if (TryReadTokenFrame(span[DataPrefix.Length..], out var text)) return new EngineChunk(text, null);
+        if (TryReadTokenFrame(span[DataPrefix.Length..], out var text, out var promptTokens)) return new EngineChunk(text, null, promptTokens);
         var chunk = JsonSerializer.Deserialize(span[DataPrefix.Length..], LlamaCppJsonContext.Default.CompletionChunk);
         if (chunk is null) return null;
         if (chunk.Error is { } error)
             throw new EngineFailureException(ErrorCodes.Internal, $"engine error: {error.Message}", retriable: true);
-        if (!chunk.Stop) return new EngineChunk(chunk.Content ?? string.Empty, null);
+        if (!chunk.Stop) return new EngineChunk(chunk.Content ?? string.Empty, null, chunk.TokensEvaluated);
 
         var final = new EngineFinal(
             chunk.TokensEvaluated ?? 0,
@@ -317,10 +317,13 @@ internal sealed class LlamaCppEngineClient(HttpClient http, Uri baseAddress, Htt
     /// Reads a frame that only carries text (<c>stop</c> false or absent, no <c>error</c>), the one frame a token costs,
     /// with nothing allocated but the text: the serializer's record of every field cost several objects per token.
     /// False for any other frame (the final one, an error, anything unexpected), which then takes the serializer's way.
+    /// <paramref name="promptTokens"/> is the frame's <c>tokens_evaluated</c> (llama-server and llorch-engine send the
+    /// prompt's size with every token), null where it has none.
     /// </summary>
-    internal static bool TryReadTokenFrame(ReadOnlySpan<byte> json, out string text)
+    internal static bool TryReadTokenFrame(ReadOnlySpan<byte> json, out string text, out int? promptTokens)
     {
         text = string.Empty;
+        promptTokens = null;
         try
         {
             var reader = new Utf8JsonReader(json);
@@ -335,6 +338,11 @@ internal sealed class LlamaCppEngineClient(HttpClient http, Uri baseAddress, Htt
                 {
                     if (!reader.Read() || reader.TokenType != JsonTokenType.String) return false;
                     text = reader.GetString()!;
+                }
+                else if (reader.ValueTextEquals("tokens_evaluated"u8))
+                {
+                    if (!reader.Read() || reader.TokenType != JsonTokenType.Number || !reader.TryGetInt32(out var evaluated)) return false;
+                    promptTokens = evaluated;
                 }
                 else if (reader.ValueTextEquals("error"u8))
                 {

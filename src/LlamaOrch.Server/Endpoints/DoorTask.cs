@@ -29,6 +29,7 @@ internal sealed class DoorTask : IDisposable
     /// </summary>
     public static Rejection? UnknownModel(AdmissionService admission, TaskRequestBody resolved, string? requested)
     {
+        if (requested is { Length: 0 }) requested = null; // an empty model is a left-out one: admission's own refusal if there is no default
         if ((resolved.ModelRef ?? requested) is not { } model) return null;
         var engine = resolved.Engine is { } name && WireNames.Engines.TryGetValue(name, out var kind) ? kind : EngineKind.LlamaCpp;
         return admission.Serves(model, engine) ? null
@@ -53,6 +54,12 @@ internal sealed class DoorTask : IDisposable
     }
 
     public OrchestratedTask Task { get; }
+
+    /// <summary>
+    /// The <c>model</c> an answer echoes: the one the request named, else (left out or empty, both the default model) the
+    /// model the task runs.
+    /// </summary>
+    public string EchoedModel(string? requested) => string.IsNullOrEmpty(requested) ? Task.Spec.ModelRef : requested;
 
     /// <summary>The events of the last <see cref="NextAsync"/>.</summary>
     public List<TaskEventRecord> Batch { get; } = [];

@@ -20,7 +20,7 @@ internal static class ErrorPipeline
                 {
                     context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(ErrorPipeline))
                         .LogInformation("Bad request refused with {Status}: {Reason}", bad.StatusCode, bad.Message);
-                    return ErrorResponses.WriteAsync(context, bad.StatusCode, new ErrorEnvelope(ErrorCodes.InvalidParams, $"bad request: {bad.Message}"));
+                    return ErrorResponses.WriteAsync(context, bad.StatusCode, ErrorResponses.Unreadable(bad.StatusCode, $"bad request: {bad.Message}"));
                 }
                 return ErrorResponses.WriteAsync(context, StatusCodes.Status500InternalServerError,
                     new ErrorEnvelope(ErrorCodes.Internal, "internal error; the log has details under this correlation id", Retriable: true));
@@ -37,7 +37,7 @@ internal static class ErrorPipeline
             {
                 404 => new ErrorEnvelope(ErrorCodes.NotFound, $"no such endpoint: {context.Request.Method} {context.Request.Path}"),
                 405 => new ErrorEnvelope(ErrorCodes.MethodNotAllowed, $"{context.Request.Method} is not allowed on {context.Request.Path}"),
-                < 500 => new ErrorEnvelope(ErrorCodes.InvalidParams, $"request refused with status {status}"),
+                < 500 => ErrorResponses.Unreadable(status, $"request refused with status {status}"),
                 _ => new ErrorEnvelope(ErrorCodes.Internal, $"request failed with status {status}", Retriable: true),
             };
             return ErrorResponses.WriteAsync(context, status, envelope);

@@ -74,6 +74,13 @@ internal static class ErrorResponses
     /// <summary>What <see cref="MessageOf"/> reads.</summary>
     private sealed record WrittenError(string Message);
 
+    /// <summary>
+    /// INVALID_PARAMS for a request refused before it reached an endpoint (the body reader, the limits, Kestrel): the same
+    /// request will be refused again, except when its body stopped arriving (408), which a client may well send again.
+    /// </summary>
+    public static ErrorEnvelope Unreadable(int status, string message) =>
+        new(ErrorCodes.InvalidParams, message, Retriable: status == StatusCodes.Status408RequestTimeout);
+
     public static Task NotFoundAsync(HttpContext context, string what) =>
         WriteAsync(context, StatusCodes.Status404NotFound, new ErrorEnvelope(ErrorCodes.NotFound, what));
 }

@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
-using LlamaOrch.Contracts.Errors;
 using LlamaOrch.Core.Admission;
 using Microsoft.Net.Http.Headers;
 
@@ -147,6 +146,6 @@ internal static class JsonBody
     {
         context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(JsonBody))
             .LogInformation("Request body refused with {Status}: {Reason}", status, message);
-        return ErrorResponses.WriteAsync(context, status, new ErrorEnvelope(ErrorCodes.InvalidParams, message));
+        return ErrorResponses.WriteAsync(context, status, ErrorResponses.Unreadable(status, message));
     }
 }

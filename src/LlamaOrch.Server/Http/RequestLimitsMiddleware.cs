@@ -1,4 +1,3 @@
-using LlamaOrch.Contracts.Errors;
 using Microsoft.AspNetCore.Http.Features;
 
 namespace LlamaOrch.Server.Http;
@@ -45,6 +44,6 @@ internal sealed class RequestLimitsMiddleware(RequestDelegate next, ILogger<Requ
     {
         logger.LogInformation("Request refused with {Status}: {Reason}", status, message);
         context.Response.Headers.Connection = "close";
-        return ErrorResponses.WriteAsync(context, status, new ErrorEnvelope(ErrorCodes.InvalidParams, message));
+        return ErrorResponses.WriteAsync(context, status, ErrorResponses.Unreadable(status, message));
     }
 }

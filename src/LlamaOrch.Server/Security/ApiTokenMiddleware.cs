@@ -19,10 +19,9 @@ internal sealed class ApiTokenMiddleware(RequestDelegate next, ApiTokenSource so
         if (_expectedDigest is null || !NeedsToken(context.Request.Path)) return next(context);
 
         var header = context.Request.Headers.Authorization.ToString();
-        ReadOnlySpan<char> token;
-        if (header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) && header.Length > 7) token = header.AsSpan(7).Trim();
-        else if (context.Request.Headers["x-api-key"].ToString() is { Length: > 0 } apiKey) token = apiKey.AsSpan().Trim(); // as Anthropic's SDKs send it
-        else
+        ReadOnlySpan<char> token = header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header.AsSpan(7).Trim() : default;
+        if (token.IsEmpty) token = context.Request.Headers["x-api-key"].ToString().AsSpan().Trim(); // as Anthropic's SDKs send it
+        if (token.IsEmpty) // a blank token is a missing one: the client forgot to fill it in, it did not present a wrong one
         {
             context.Response.Headers.WWWAuthenticate = "Bearer";
             return ErrorResponses.WriteAsync(context, StatusCodes.Status401Unauthorized,

@@ -306,6 +306,10 @@ public sealed class AnthropicMessagesTests(AnthropicFixture fixture) : IClassFix
     [InlineData("""{"model":"M","max_tokens":4,"messages":[{"role":"user","content":"Hi"}],"tool_choice":{"type":"tool","name":"nope"}}""", "tool_choice.name")]
     [InlineData("""{"model":"M","max_tokens":4,"messages":[{"role":"user","content":"Hi"}],"temperature":1.5}""", "temperature")]
     [InlineData("""{"model":"M","max_tokens":4,"messages":[{"role":"user","content":"Hi"}],"stop_sequences":[""]}""", "stop_sequences: each must be 1 to 256 characters")]
+    [InlineData("""{"model":"M","max_tokens":4,"messages":[{"role":"user","content":""}]}""", "messages[0].content: must not be empty")]
+    [InlineData("""{"model":"M","max_tokens":4,"messages":[{"role":"user","content":[]}]}""", "messages[0].content: must not be empty")]
+    [InlineData("""{"model":"M","max_tokens":4,"messages":[{"role":"user","content":[{"type":"text","text":""}]}]}""", "messages[0].content[0].text: text content blocks must be non-empty")]
+    [InlineData("""{"model":"M","max_tokens":4,"messages":[{"role":"user","content":"Hi"},{"role":"assistant","content":""},{"role":"user","content":"Go on"}]}""", "messages[1].content: must not be empty")]
     public async Task A_bad_request_is_400_in_anthropics_shape(string body, string problem)
     {
         using var response = await Orchestrator.PostRawAsync("/v1/messages", body.Replace("\"M\"", JsonSerializer.Serialize(AnthropicFixture.Stories), StringComparison.Ordinal));

@@ -96,6 +96,18 @@ public sealed class OpenAiSchedulerTests
             OpenAiClients.Chat(orchestrator, model: "no-such-model").CompleteChatAsync([new UserChatMessage("Hi")]));
         Assert.Equal(404, unknown.Status);
         Assert.Equal("not_found", JsonNode.Parse(unknown.GetRawResponse()!.Content.ToString())!["error"]!["code"]!.GetValue<string>());
+
+        // An empty model is a left-out one: the default (the one model served), which the answer names.
+        foreach (var (path, body) in new[]
+        {
+            ("/v1/chat/completions", """{"model":"","messages":[{"role":"user","content":"Hi"}],"max_tokens":2}"""),
+            ("/v1/completions", """{"model":"","prompt":"Hi","max_tokens":2}"""),
+        })
+        {
+            using var empty = await orchestrator.Http.PostAsync(path, new StringContent(body, Encoding.UTF8, "application/json"));
+            Assert.Equal(HttpStatusCode.OK, empty.StatusCode);
+            Assert.Equal(Slow, JsonNode.Parse(await empty.Content.ReadAsStringAsync())!["model"]!.GetValue<string>());
+        }
     }
 
     [Fact]

@@ -63,6 +63,7 @@ internal sealed record AnthropicConversation(
     private static Rejection? ReadUser(MessageParam turn, string field, Dictionary<string, string> toolNames, List<ChatMessage> messages)
     {
         if (Blocks(turn.Content, field, out var blocks, out var plain) is { } problem) return problem;
+        if (IsEmpty(blocks, plain)) return EmptyContent(field);
         if (plain is not null)
         {
             messages.Add(new ChatMessage("user", plain));
@@ -77,7 +78,7 @@ internal sealed record AnthropicConversation(
             switch (block.Type)
             {
                 case "text":
-                    if (block.Text is null) return Bad($"{where}.text", "required for a text block");
+                    if (string.IsNullOrEmpty(block.Text)) return EmptyText(where, block.Text);
                     Append(text, block.Text);
                     break;
                 case "tool_result":
@@ -107,6 +108,7 @@ internal sealed record AnthropicConversation(
     {
         prefill = null;
         if (Blocks(turn.Content, field, out var blocks, out var plain) is { } problem) return problem;
+        if (!last && IsEmpty(blocks, plain)) return EmptyContent(field);
         var text = new StringBuilder(plain);
         var calls = new List<ChatToolCall>();
         for (var index = 0; index < (blocks?.Count ?? 0); index++)
@@ -116,7 +118,7 @@ internal sealed record AnthropicConversation(
             switch (block.Type)
             {
                 case "text":
-                    if (block.Text is null) return Bad($"{where}.text", "required for a text block");
+                    if (string.IsNullOrEmpty(block.Text)) return EmptyText(where, block.Text);
                     Append(text, block.Text);
                     break;
                 case "tool_use":
@@ -260,6 +262,15 @@ internal sealed record AnthropicConversation(
         if (text.Length > 0) text.Append('\n');
         text.Append(part);
     }
+
+    private static bool IsEmpty(List<ContentBlockParam>? blocks, string? plain) => plain is { Length: 0 } || blocks is { Count: 0 };
+
+    // As Anthropic refuses them: a client built against this door must not meet a 400 there that it never met here.
+    private static Rejection EmptyContent(string field) =>
+        Bad($"{field}.content", "must not be empty: every message needs content, except a final assistant message (a prefill)");
+
+    private static Rejection EmptyText(string where, string? text) =>
+        text is null ? Bad($"{where}.text", "required for a text block") : Bad($"{where}.text", "text content blocks must be non-empty");
 
     private static Rejection Unsupported(string where, string? type) => type switch
     {

@@ -75,7 +75,7 @@ internal static class ChatCompletions
         using var task = await DoorTask.AdmitAsync(context, body, admission, limits, metrics);
         if (task is null) return;
 
-        var answer = new ChatAnswer("chatcmpl-" + task.Task.Id, OpenAiTaskFields.Now(), request.Model ?? task.Task.Spec.ModelRef,
+        var answer = new ChatAnswer("chatcmpl-" + task.Task.Id, OpenAiTaskFields.Now(), task.EchoedModel(request.Model),
             chat.ParsesToolCalls ? new ToolCallStreamParser(prompt.ToolCallFormat) : null);
         try
         {

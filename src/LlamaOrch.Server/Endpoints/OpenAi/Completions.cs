@@ -43,7 +43,7 @@ internal static class Completions
 
         var id = "cmpl-" + task.Task.Id;
         var created = OpenAiTaskFields.Now();
-        var model = request.Model ?? task.Task.Spec.ModelRef;
+        var model = task.EchoedModel(request.Model);
         try
         {
             if (request.Stream == true) await StreamAsync(context, task, id, created, model, request.StreamOptions?.IncludeUsage == true);

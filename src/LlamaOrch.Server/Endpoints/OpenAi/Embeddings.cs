@@ -47,7 +47,7 @@ internal static class Embeddings
                             await OpenAiErrors.WriteAsync(context, error);
                             return;
                         case TaskEventKind.End:
-                            await WriteAsync(context, request.Model ?? task.Task.Spec.ModelRef, vectors, tokens, base64);
+                            await WriteAsync(context, task.EchoedModel(request.Model), vectors, tokens, base64);
                             return;
                     }
                 }

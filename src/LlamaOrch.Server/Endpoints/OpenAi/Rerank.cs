@@ -57,7 +57,7 @@ internal static class Rerank
                                 .Select(s => new RerankResult(s.I, s.Score, request.ReturnDocuments == true ? new RerankDocument(request.Documents[s.I]) : null))
                                 .ToList();
                             var tokens = scores.Sum(s => s.Tokens);
-                            await context.Response.WriteAsJsonAsync(new RerankResponse(request.Model ?? task.Task.Spec.ModelRef, results, new EmbeddingUsage(tokens, tokens)),
+                            await context.Response.WriteAsJsonAsync(new RerankResponse(task.EchoedModel(request.Model), results, new EmbeddingUsage(tokens, tokens)),
                                 OpenAiJsonContext.Default.RerankResponse, contentType: "application/json", context.RequestAborted);
                             return;
                     }
