@@ -1,3 +1,4 @@
+using System.Buffers;
 using LlamaOrch.Contracts.Errors;
 using LlamaOrch.Contracts.Tasks;
 using LlamaOrch.Core.Tasks;
@@ -170,6 +171,39 @@ public sealed class TaskEventLogTests
             Assert.True(WakeDeferral.Begin());
             lock (second.Gate) second.AppendTokenLocked("b", 0).Wake();
             WakeDeferral.End();
+        }
+    }
+
+    [Fact]
+    public async Task A_door_whose_encoder_throws_at_the_close_strands_no_reader()
+    {
+        var log = new TaskEventLog(_gate);
+        AppendToken(log, "a", 0);
+        var failing = new FailingAtEndEncoder();
+        var (next, _, _) = await log.ReadEncodedAsync(0, failing);
+        var waitingFailing = log.ReadEncodedAsync(next, failing);
+        var sink = new List<TaskEventRecord>();
+        var waitingEvents = log.ReadEventsAsync(1, sink);
+        var waitingOther = log.ReadEncodedAsync(1, new CountingEncoder("sse"));
+
+        Append(log, TaskEventKind.End, new EndFrame(1, 1, 5, Canceled: false, StopReason: "eos"), close: true);
+
+        Assert.Equal((2, true), await waitingEvents);
+        Assert.Equal(TaskEventKind.End, sink[^1].Kind);
+        var (_, otherClosed, otherFrames) = await waitingOther;
+        Assert.True(otherClosed);
+        Assert.Equal("sse:End|", System.Text.Encoding.UTF8.GetString(otherFrames.Span));
+        // The broken door's reader is woken too, and meets its encoder's fault where it can report it.
+        await Assert.ThrowsAsync<InvalidOperationException>(async () => await waitingFailing);
+    }
+
+    /// <summary>A door with a bug: it cannot encode the end.</summary>
+    private sealed class FailingAtEndEncoder : ITaskEventEncoder
+    {
+        public void Encode(in TaskEventView taskEvent, IBufferWriter<byte> output)
+        {
+            if (taskEvent.Kind == TaskEventKind.End) throw new InvalidOperationException("cannot encode the end");
+            output.Write("x"u8);
         }
     }
 

@@ -150,7 +150,18 @@ internal sealed class TaskEventLog(object? gate, int expectedEvents = 16)
             _closed = true;
             // Every door that had readers gets its last frames now and gives back its spare room: a reader that
             // left before the end never asks again, and the task is retained for a while.
-            for (var door = _doors; door is not null; door = door.Next) CatchUp(door);
+            for (var door = _doors; door is not null; door = door.Next)
+            {
+                try
+                {
+                    CatchUp(door);
+                }
+                catch (Exception)
+                {
+                    // A door that cannot encode an event (a bug in its encoder) must not keep every reader of the task
+                    // waiting: its own readers meet the same exception when they read, where it is reported.
+                }
+            }
             Array.Resize(ref _entries, _count);
             Array.Resize(ref _text, _textLength);
             if (_payloads is not null) Array.Resize(ref _payloads, _payloadCount);

@@ -333,11 +333,18 @@ internal sealed class BatchScheduler : IDisposable
         return i;
     }
 
-    public void Dispose()
+    public void Dispose() => Stop();
+
+    /// <summary>
+    /// Stops the decode thread after its current step; false when it is still inside llama.cpp after 10 s (a long
+    /// prompt's step on a slow CPU). Then nothing it uses may be freed under it.
+    /// </summary>
+    public bool Stop()
     {
         _stopping = true;
         _wake.Release();
-        _thread.Join(TimeSpan.FromSeconds(10));
+        if (!_thread.Join(TimeSpan.FromSeconds(10))) return false;
         _wake.Dispose();
+        return true;
     }
 }

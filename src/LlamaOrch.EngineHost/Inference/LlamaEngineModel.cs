@@ -136,7 +136,9 @@ internal sealed class LlamaEngineModel : IEngineModel, IEmbeddingModel, IRerankM
     {
         _embedder?.Dispose();
         _reranker?.Dispose();
-        _scheduler.Dispose();
+        // A decode step still running after the wait keeps its context and model: freeing them under it would crash the
+        // engine's exit, and the process is ending, so the system takes the memory back.
+        if (!_scheduler.Stop()) return;
         _context.Dispose();
         _model.Dispose();
     }

@@ -16,6 +16,9 @@ internal sealed record SimModelRef(string Ref, double TokensPerSecond, int LoadM
 {
     private const int MaxLoadMs = 600_000;
 
+    /// <summary>One token every 1,000 s: slower than that, a token's wait outgrows what a timer can wait (49 days).</summary>
+    private const double MinTokensPerSecond = 0.001;
+
     public const double DefaultTokensPerSecond = 50;
 
     public static bool TryParse(
@@ -59,9 +62,9 @@ internal sealed record SimModelRef(string Ref, double TokensPerSecond, int LoadM
                     break;
                 case "tps":
                     if (!double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out tokensPerSecond)
-                        || !double.IsFinite(tokensPerSecond) || tokensPerSecond < 0)
+                        || !double.IsFinite(tokensPerSecond) || tokensPerSecond < 0 || tokensPerSecond is > 0 and < MinTokensPerSecond)
                     {
-                        error = $"'{modelRef}' has tps='{value}', which is not a number >= 0";
+                        error = $"'{modelRef}' has tps='{value}', which is neither 0 (unpaced) nor a number >= {MinTokensPerSecond.ToString(CultureInfo.InvariantCulture)}";
                         return false;
                     }
                     break;

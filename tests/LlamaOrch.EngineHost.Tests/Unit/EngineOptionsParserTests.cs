@@ -125,6 +125,7 @@ public sealed class EngineOptionsParserTests
     [InlineData("vram_mib='99999999999'", "-m", "sim:x?vram_mib=99999999999")]
     [InlineData("tps='-3'", "-m", "sim:x?tps=-3")]
     [InlineData("tps='Infinity'", "-m", "sim:x?tps=Infinity")]
+    [InlineData("tps='1e-7', which is neither 0 (unpaced) nor a number >= 0.001", "-m", "sim:x?tps=1e-7")] // a token due in 116 days: past any timer
     public void Bad_arguments_are_errors_naming_them(string named, params string[] args)
     {
         var result = EngineOptionsParser.Parse(args);
