@@ -178,6 +178,19 @@ public sealed class OrchestratedTask
     }
 
     /// <summary>
+    /// A run has returned its slot. A finished task lets go of the run's cancellation source: a linked source's
+    /// registration leaves a callback list on it (some 200 bytes) that a retained task would otherwise keep for its
+    /// whole retention. A requeued task keeps it until its next start replaces it.
+    /// </summary>
+    internal void RunEnded()
+    {
+        lock (Gate)
+        {
+            if (IsTerminal(_state)) _run = null;
+        }
+    }
+
+    /// <summary>
     /// Takes a running task off a replica that hung, if it has produced nothing yet and was never requeued:
     /// a <c>metrics</c> frame says why, the run's engine request is aborted, and the task is Queued again. The
     /// pool puts it back at the head of its priority once the old run has given the slot back.

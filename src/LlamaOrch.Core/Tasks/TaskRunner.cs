@@ -133,6 +133,7 @@ internal sealed class TaskRunner(TimeProvider time, TimeSpan metricsInterval, IL
         }
         finally
         {
+            if (ran) task.RunEnded();
             pool.SlotReleased(task, replicaId, new TaskOutcome(completed, time.GetElapsedTime(started), speed.FirstTokenMs, speed.TokensOut, speed.DecodeMs, queuedMs));
             // Once per run, at its end: the relay loop itself does no metrics work per token.
             if (ran)
