@@ -121,6 +121,81 @@ public sealed class BudgetTests
             Assert.Equal(HttpStatusCode.BadRequest, notUuid.StatusCode);
     }
 
+    [Theory]
+    [InlineData(20_000)] // a share far past the context: no limit but the context
+    [InlineData(80)] // 18 reserved for the prompt leaves a share of 62, which the 64-token context cannot hold after the prompt
+    public async Task A_budget_share_the_context_cannot_hold_runs_until_the_context_is_full(int tokens)
+    {
+        await using var orchestrator = await Orchestrator.StartAsync([.. Orchestrator.Pool(Fast, ctx: 64), "Budgets:Mode=enforce"]);
+        var session = Guid.NewGuid().ToString();
+        (await orchestrator.Http.PutAsJsonAsync($"/v1/sessions/{session}/budget", new { tokens })).Dispose();
+        var open = Orchestrator.Task(Fast, ctx: 64);
+        open.Remove("max_tokens");
+        open["session_id"] = session;
+
+        var frames = await orchestrator.StreamAsync((await orchestrator.AdmitAsync(open))["task_id"]!.GetValue<string>());
+
+        // Not the engine's 400 for a limit past its context: the run fills the context, which the budget affords.
+        var end = frames[^1];
+        Assert.Equal("end", end.Event);
+        Assert.Equal("limit", end.Str("stop_reason"));
+        Assert.Equal(64, end.Int("tokens_in") + end.Int("tokens_out"));
+        var left = (await orchestrator.Http.GetFromJsonAsync<JsonObject>($"/v1/sessions/{session}"))!["tokens_budget_remaining"]!.GetValue<long>();
+        Assert.Equal(tokens - 64, left);
+    }
+
+    [Fact]
+    public async Task A_session_deleted_while_its_first_turn_runs_stays_ended()
+    {
+        await using var orchestrator = await Orchestrator.StartAsync([.. Orchestrator.Pool(Slow), "Budgets:Mode=enforce"]);
+        var session = Guid.NewGuid().ToString();
+        (await orchestrator.Http.PutAsJsonAsync($"/v1/sessions/{session}/budget", new { tokens = 1000 })).Dispose();
+        var task = Orchestrator.Task(Slow, maxTokens: 20);
+        task["session_id"] = session;
+        var id = (await orchestrator.AdmitAsync(task))["task_id"]!.GetValue<string>();
+
+        var frames = new List<SseFrame>();
+        await foreach (var frame in orchestrator.FollowAsync(id))
+        {
+            frames.Add(frame);
+            if (frame.Event == "token" && frame.Int("i") == 0)
+                using (var deleted = await orchestrator.Http.DeleteAsync($"/v1/sessions/{session}"))
+                    Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
+        }
+
+        Assert.Equal("end", frames[^1].Event);
+        // The turn's end does not bring the session back (with a fresh budget and the turn counted).
+        using var after = await orchestrator.Http.GetAsync($"/v1/sessions/{session}");
+        Assert.Equal(HttpStatusCode.NotFound, after.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_session_whose_task_still_runs_does_not_idle_out_and_keeps_its_budget()
+    {
+        await using var orchestrator = await Orchestrator.StartAsync([.. Orchestrator.Pool(Slow), "Budgets:Mode=enforce", "Sessions:IdleTtlSeconds=1"]);
+        var session = Guid.NewGuid().ToString();
+        (await orchestrator.Http.PutAsJsonAsync($"/v1/sessions/{session}/budget", new { tokens = 100 })).Dispose();
+        // Without max_tokens it reserves all 100 tokens, and runs about 4 s at 20 tokens a second.
+        var open = Orchestrator.Task(Slow);
+        open.Remove("max_tokens");
+        open["session_id"] = session;
+        var running = (await orchestrator.AdmitAsync(open))["task_id"]!.GetValue<string>();
+        await foreach (var frame in orchestrator.FollowAsync(running))
+            if (frame.Event == "token") break;
+
+        await Task.Delay(TimeSpan.FromSeconds(1.5)); // longer than the idle time, while the task runs
+        using (var report = await orchestrator.Http.GetAsync($"/v1/sessions/{session}"))
+            Assert.Equal(HttpStatusCode.OK, report.StatusCode);
+        var next = Orchestrator.Task(Slow, maxTokens: 2);
+        next["session_id"] = session;
+        using (var refused = await orchestrator.SubmitAsync(next))
+        {
+            Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode); // the running task still holds the whole budget
+            Assert.Equal("BUDGET_EXCEEDED", (await Orchestrator.ErrorOf(refused))["code"]!.GetValue<string>());
+        }
+        Assert.Equal(HttpStatusCode.NoContent, await orchestrator.CancelAsync(running));
+    }
+
     [Fact]
     public async Task A_stream_that_spends_the_time_budget_ends_with_an_error_frame_and_its_partial_counts()
     {

@@ -186,7 +186,8 @@ public sealed class AdmissionService
             return Refuse(spec, admitted.Rejection);
         }
         task.MarkAdmitted();
-        chosen.Sessions.Admitted(spec.SessionId);
+        var session = chosen.Sessions.Admitted(spec.SessionId);
+        if (!task.AttachSession(session)) chosen.Sessions.TaskEnded(session);
         return new AdmissionOutcome(task, admitted.BackoffMs, null);
     }
 

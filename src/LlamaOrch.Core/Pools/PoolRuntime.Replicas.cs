@@ -135,7 +135,22 @@ public sealed partial class PoolRuntime
         long bytesPerToken;
         lock (_gate) bytesPerToken = _replicas.Find(replicaId)?.Facts?.KvBytesPerToken ?? 0;
         var (slot, warmth) = task.EngineSlot;
-        Sessions.TurnEnded(task, this, replicaId, slot, new SessionTurn(final.TokensIn, final.PromptTokensCached ?? 0, final.TokensOut, warmth), bytesPerToken);
+        if (Sessions.TurnEnded(task, this, replicaId, slot, new SessionTurn(final.TokensIn, final.PromptTokensCached ?? 0, final.TokensOut, warmth), bytesPerToken)) return;
+        // Its session was deleted while the turn ran: the KV the turn left is erased, as the delete promised.
+        if (slot >= 0 && ForgetSessionSlot(replicaId, slot, task.Spec.SessionId) is { } engine) _ = EraseQuietlyAsync(engine, slot);
+    }
+
+    /// <summary>Erases a slot no session needs; an engine that is gone or refuses only leaves KV the next prompt there overwrites.</summary>
+    private static async Task EraseQuietlyAsync(IEngineClient engine, int slot)
+    {
+        try
+        {
+            await engine.EraseSlotAsync(slot, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception failure) when (failure is HttpRequestException or EngineFailureException or OperationCanceledException)
+        {
+            // Nothing to do: see above.
+        }
     }
 
     /// <summary>Whether <paramref name="slot"/> of the replica still holds <paramref name="sessionId"/>'s KV (its engine did not restart, no other prompt took it).</summary>

@@ -38,6 +38,12 @@ internal sealed class SessionRecord(string id, long now, SessionBudget? budget)
     /// <summary>Submissions between their budget lookup and their admission's answer.</summary>
     public int Admitting { get; set; }
 
+    /// <summary>
+    /// Its admitted tasks that have not ended (queued or running): a session with one is not idle, whatever its last use,
+    /// so it does not end under a long run (whose budget would then start afresh for the next task).
+    /// </summary>
+    public int Unfinished { get; set; }
+
     /// <summary>Its budget ledger; null while budgets are off.</summary>
     public SessionBudget? Budget { get; } = budget;
 

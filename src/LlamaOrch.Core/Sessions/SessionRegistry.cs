@@ -9,8 +9,8 @@ namespace LlamaOrch.Core.Sessions;
 /// The sessions tasks have named: how many turns each had, what its prompts cost, and which replica and engine slot
 /// hold its KV cache, so that placement can send its next turn back there and a client can read or drop it. In memory
 /// only: a restart forgets every session (and the engines' caches go with their processes anyway). A session ends
-/// after <see cref="IdleTtl"/> without a task, or when deleted; past <see cref="Capacity"/> sessions the longest idle
-/// one is forgotten first.
+/// after <see cref="IdleTtl"/> without a task (one queued or running keeps it), or when deleted; past
+/// <see cref="Capacity"/> sessions the longest idle one is forgotten first.
 /// </summary>
 public sealed class SessionRegistry
 {
@@ -45,10 +45,28 @@ public sealed class SessionRegistry
 
     public int Capacity { get; }
 
-    /// <summary>A task of the session was admitted: the session starts now, or its idle time starts again.</summary>
-    internal void Admitted(string sessionId)
+    /// <summary>
+    /// A task of the session was admitted: the session starts now, or its idle time starts again, and it counts the task
+    /// as unfinished until <see cref="TaskEnded"/>. Returns the session the task belongs to.
+    /// </summary>
+    internal SessionRecord Admitted(string sessionId)
     {
-        lock (_gate) Touch(sessionId);
+        lock (_gate)
+        {
+            var session = Touch(sessionId);
+            session.Unfinished++;
+            return session;
+        }
+    }
+
+    /// <summary>An admitted task of <paramref name="session"/> ended, whichever way: the session's idle time starts now.</summary>
+    internal void TaskEnded(SessionRecord session)
+    {
+        lock (_gate)
+        {
+            session.Unfinished--;
+            if (IsRegistered(session)) Refresh(session, _time.GetTimestamp());
+        }
     }
 
     /// <summary>The registry's own instance of the session's id, so that its tasks need no copy each; the id itself when the session is new.</summary>
@@ -107,21 +125,36 @@ public sealed class SessionRegistry
         lock (_gate) return Live(sessionId)?.ReplicaId;
     }
 
+    /// <summary>A task of the session was dispatched to the replica; nothing for a session that ended meanwhile (deleted).</summary>
     internal void Dispatched(string sessionId, string replicaId)
-    {
-        lock (_gate) Touch(sessionId).ReplicaId = replicaId;
-    }
-
-    /// <summary>A turn finished normally in <paramref name="slot"/>: its counts, and the KV it left there.</summary>
-    internal void TurnEnded(OrchestratedTask task, PoolRuntime pool, string replicaId, int slot, SessionTurn turn, long kvBytesPerToken)
     {
         lock (_gate)
         {
-            var session = Touch(task.Spec.SessionId);
+            if (Live(sessionId) is not { } session) return;
+            Refresh(session, _time.GetTimestamp());
+            session.ReplicaId = replicaId;
+        }
+    }
+
+    /// <summary>
+    /// A turn finished normally in <paramref name="slot"/>: its counts, and the KV it left there. False when its session
+    /// ended while the turn ran (deleted, or forgotten for room): nothing is recorded, and the caller erases the slot,
+    /// as deleting the session promised for a turn still running.
+    /// </summary>
+    internal bool TurnEnded(OrchestratedTask task, PoolRuntime pool, string replicaId, int slot, SessionTurn turn, long kvBytesPerToken)
+    {
+        var own = task.Session; // read before this lock: the task's lock is never taken under it
+        lock (_gate)
+        {
+            // The task's own session: a session deleted during the turn and started again by a later task is another one.
+            var session = own ?? Live(task.Spec.SessionId);
+            if (session is null || !IsRegistered(session)) return false;
+            Refresh(session, _time.GetTimestamp());
             session.AddTurn(turn);
             // The slot holds the prompt and all the reply but its last token, which was never fed back.
             var conversation = turn.TokensIn + turn.TokensOut;
             session.Kv = slot < 0 ? null : new SessionKv(pool, replicaId, slot, Math.Max(conversation - 1, 0), conversation, kvBytesPerToken);
+            return true;
         }
     }
 
@@ -204,9 +237,20 @@ public sealed class SessionRegistry
     private SessionRecord? Live(string sessionId)
     {
         if (!_sessions.TryGetValue(sessionId, out var session)) return null;
-        if (_time.GetElapsedTime(session.LastUse) < IdleTtl) return session;
+        if (session.Unfinished > 0 || _time.GetElapsedTime(session.LastUse) < IdleTtl) return session;
         Forget(session);
         return null;
+    }
+
+    private bool IsRegistered(SessionRecord session) =>
+        _sessions.TryGetValue(session.Id, out var registered) && ReferenceEquals(registered, session);
+
+    /// <summary>Its last use is now: it moves to the newest end of the chain.</summary>
+    private void Refresh(SessionRecord session, long now)
+    {
+        session.LastUse = now;
+        Unlink(session);
+        Append(session);
     }
 
     /// <param name="provisional">For a budget lookup before admission: a new session is provisional, a known one stays as it is.</param>
@@ -216,14 +260,12 @@ public sealed class SessionRegistry
         if (Live(sessionId) is { } live)
         {
             live.Provisional &= provisional;
-            live.LastUse = now;
-            Unlink(live);
-            Append(live);
+            Refresh(live, now);
             return live;
         }
 
         // Ended sessions leave from the front as new ones come, so idle ones do not pile up until the capacity.
-        while (_oldest is { } idlest && _time.GetElapsedTime(idlest.LastUse, now) >= IdleTtl) Forget(idlest);
+        while (_oldest is { Unfinished: 0 } idlest && _time.GetElapsedTime(idlest.LastUse, now) >= IdleTtl) Forget(idlest);
         if (_sessions.Count >= Capacity) Forget(_oldest!);
         var added = new SessionRecord(sessionId, now, _budgets.Mode == BudgetMode.Off ? null : new SessionBudget(_budgets, sessionId)) { Provisional = provisional };
         Append(added);

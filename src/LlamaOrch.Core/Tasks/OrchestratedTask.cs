@@ -4,6 +4,7 @@ using LlamaOrch.Core.Admission;
 using LlamaOrch.Core.Budgets;
 using LlamaOrch.Core.Engines;
 using LlamaOrch.Core.Pools;
+using LlamaOrch.Core.Sessions;
 using LlamaOrch.Core.Telemetry;
 
 namespace LlamaOrch.Core.Tasks;
@@ -44,6 +45,8 @@ public sealed class OrchestratedTask
     private int _tokensOut;
     /// <summary>The prompt's tokens once the engine has said (with its first token); 0 before.</summary>
     private int _tokensIn;
+    /// <summary>The session that counts this task as unfinished (<see cref="AttachSession"/>), until it ends.</summary>
+    private SessionRecord? _session;
     /// <summary>A token or result event was appended: the task can no longer be requeued.</summary>
     private bool _produced;
     /// <summary>Put back once already; never twice.</summary>
@@ -268,6 +271,26 @@ public sealed class OrchestratedTask
         lock (Gate) _tokensIn = tokens;
     }
 
+    /// <summary>The session this task was admitted into, while the task has not ended.</summary>
+    internal SessionRecord? Session
+    {
+        get { lock (Gate) return _session; }
+    }
+
+    /// <summary>
+    /// Ties the task to the session that counted it at admission, which hears of its end; false when it has ended
+    /// already (a cancel or an eviction between its queueing and this call), and then the caller tells the session.
+    /// </summary>
+    internal bool AttachSession(SessionRecord session)
+    {
+        lock (Gate)
+        {
+            if (IsTerminal(_state)) return false;
+            _session = session;
+            return true;
+        }
+    }
+
     /// <summary>Appends a queued task's <c>metrics</c> frame; nothing once it started or ended (the frame is then stale).</summary>
     internal void TryAppendQueuedMetrics(QueuedProgress frame)
     {
@@ -305,15 +328,17 @@ public sealed class OrchestratedTask
     {
         bool wasQueued;
         string? replicaId;
+        SessionRecord? session;
         lock (Gate)
         {
             if (IsTerminal(_state)) return false;
             wasQueued = _state == TaskState.Queued;
             replicaId = _replicaId;
             var decodeMs = wasQueued ? 0 : (long)_time.GetElapsedTime(_startedTimestamp).TotalMilliseconds;
-            FinishLocked(TaskState.Canceled, TaskEventKind.End, new EndFrame(_tokensOut, _tokensIn, decodeMs, Canceled: true, StopReason: "canceled"));
+            session = FinishLocked(TaskState.Canceled, TaskEventKind.End, new EndFrame(_tokensOut, _tokensIn, decodeMs, Canceled: true, StopReason: "canceled"));
         }
 
+        if (session is not null) Pool.Sessions.TaskEnded(session);
         CurrentRun?.Cancel();
         if (wasQueued) Pool.TryRemoveQueued(this);
         Pool.Metrics.TaskCanceled(Pool.MetricLabels, wasQueued ? string.Empty : replicaId!, CancelReasons.Client);
@@ -327,15 +352,18 @@ public sealed class OrchestratedTask
 
     private bool TryFinish(TaskState state, TaskEventKind kind, object last)
     {
+        SessionRecord? session;
         lock (Gate)
         {
             if (IsTerminal(_state)) return false;
-            FinishLocked(state, kind, last);
-            return true;
+            session = FinishLocked(state, kind, last);
         }
+        if (session is not null) Pool.Sessions.TaskEnded(session);
+        return true;
     }
 
-    private void FinishLocked(TaskState state, TaskEventKind kind, object last)
+    /// <summary>Ends the task; returns its session, which the caller tells once this lock is released.</summary>
+    private SessionRecord? FinishLocked(TaskState state, TaskEventKind kind, object last)
     {
         _state = state;
         _finishedTimestamp = _time.GetTimestamp();
@@ -355,6 +383,9 @@ public sealed class OrchestratedTask
             budget.Settle(tokensIn, tokensOut, runMs);
         }
         Append(kind, last, close: true);
+        var session = _session;
+        _session = null; // a retained task does not keep its session's record alive
+        return session;
     }
 
     private void Append(TaskEventKind kind, object payload, bool close)

@@ -192,7 +192,9 @@ internal sealed class TaskRunner(TimeProvider time, TimeSpan metricsInterval, IL
     {
         // Without max_tokens, an enforced budget's share is the engine's limit: the budget holds without counting tokens here.
         var budgetLimit = task.Spec.MaxTokens is null ? task.Budget?.OutputLimit : null;
-        var request = new EngineCompletionRequest(task.Spec.Prompt, task.Spec.MaxTokens ?? budgetLimit ?? EngineCompletionRequest.UntilContextFull, task.Seed, task.Spec.Sampling,
+        var limit = task.Spec.MaxTokens ?? EngineCompletionRequest.UntilContextFull;
+        if (budgetLimit is { } share) limit = await BudgetedLimitAsync(task, share, pool.CtxMax, client, cancellationToken).ConfigureAwait(false);
+        var request = new EngineCompletionRequest(task.Spec.Prompt, limit, task.Seed, task.Spec.Sampling,
             task.Spec.Determinism == Determinism.Strict, task.CorrelationId, task.EngineSlot.Slot, ReuseCachedPrefix: task.Spec.KvHint != KvHint.Cold,
             Stop: task.Spec.Stop, Grammar: task.Spec.Grammar);
         var lastMetrics = started;
@@ -304,6 +306,29 @@ internal sealed class TaskRunner(TimeProvider time, TimeSpan metricsInterval, IL
             if (!task.TryAppendScore(new ScoreFrame(i, scores[i].Score, ranks[i], scores[i].Tokens))) return false;
         }
         return task.TryEnd(new EndFrame(0, speed.TokensIn, ElapsedMs(started), Canceled: false, StopReason: "scored"));
+    }
+
+    /// <summary>
+    /// The engine's limit for a run that only its session's budget limits: the budget's share, within what the slot's
+    /// context leaves after the prompt. The budget means "stop here", where an engine refuses a limit past its context
+    /// (llorch-engine does, with a 400), so a share the context cannot hold is cut to the room the prompt leaves; a share
+    /// the whole context cannot reach is no limit. The prompt is counted by the engine only when its upper bound in
+    /// tokens leaves too little room; a prompt that leaves none, or a count that fails, sends the share for the engine
+    /// to judge.
+    /// </summary>
+    private static async ValueTask<int> BudgetedLimitAsync(OrchestratedTask task, int share, int ctxPerSlot, IEngineClient client, CancellationToken cancellationToken)
+    {
+        if (share >= ctxPerSlot) return EngineCompletionRequest.UntilContextFull;
+        if ((long)task.Budget!.PromptTokens + share <= ctxPerSlot) return share;
+        try
+        {
+            var room = ctxPerSlot - await client.CountTokensAsync(task.Spec.Prompt ?? string.Empty, cancellationToken).ConfigureAwait(false);
+            return room >= 1 ? Math.Min(share, room) : share;
+        }
+        catch (Exception failure) when (failure is not OperationCanceledException)
+        {
+            return share;
+        }
     }
 
     /// <summary>
