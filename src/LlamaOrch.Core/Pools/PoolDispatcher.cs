@@ -64,7 +64,7 @@ internal sealed class PoolDispatcher(PoolRuntime pool, PoolQueue queue, ReplicaS
         foreach (var dispatch in dispatches)
         {
             var spec = dispatch.Task.Spec;
-            placement.Sessions.Dispatched(spec.SessionId, dispatch.ReplicaId);
+            placement.Sessions.Dispatched(dispatch.Task, dispatch.ReplicaId);
             placement.Counters.Count(PlacementOutcomes.Dispatched, spec.Placement?.Mode == PlacementMode.Pin, fallback: false);
             runner.Start(dispatch.Task, pool, dispatch.ReplicaId, dispatch.Client, dispatch.Seq);
         }

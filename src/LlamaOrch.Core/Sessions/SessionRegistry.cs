@@ -125,13 +125,20 @@ public sealed class SessionRegistry
         lock (_gate) return Live(sessionId)?.ReplicaId;
     }
 
-    /// <summary>A task of the session was dispatched to the replica; nothing for a session that ended meanwhile (deleted).</summary>
-    internal void Dispatched(string sessionId, string replicaId)
+    /// <summary>
+    /// A task of the session was dispatched to the replica; nothing for a session that ended since the task's admission
+    /// (deleted). A dispatch can come before its admission has counted the task (<see cref="Admitted"/>): the session
+    /// starts here then.
+    /// </summary>
+    internal void Dispatched(OrchestratedTask task, string replicaId)
     {
+        var own = task.Session; // read before this lock: the task's lock is never taken under it
         lock (_gate)
         {
-            if (Live(sessionId) is not { } session) return;
-            Refresh(session, _time.GetTimestamp());
+            SessionRecord session;
+            if (own is null) session = Touch(task.Spec.SessionId);
+            else if (IsRegistered(own)) Refresh(session = own, _time.GetTimestamp());
+            else return;
             session.ReplicaId = replicaId;
         }
     }

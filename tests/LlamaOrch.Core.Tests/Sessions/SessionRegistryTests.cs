@@ -12,30 +12,45 @@ public sealed class SessionRegistryTests
     public void A_session_ends_after_its_idle_ttl_and_each_task_starts_the_ttl_again()
     {
         var sessions = new SessionRegistry(_time, TimeSpan.FromMinutes(10));
-        sessions.Admitted("s");
+        Ran(sessions, "s");
         _time.Advance(TimeSpan.FromMinutes(9));
         Assert.Equal(60_000, sessions.Find("s")!.TtlMsRemaining);
 
-        sessions.Dispatched("s", "p-r0");
+        Ran(sessions, "s");
         _time.Advance(TimeSpan.FromMinutes(9));
-        Assert.Equal("p-r0", sessions.ReplicaOf("s"));
+        Assert.NotNull(sessions.Find("s"));
 
         _time.Advance(TimeSpan.FromMinutes(1));
         Assert.Null(sessions.Find("s"));
-        Assert.Null(sessions.ReplicaOf("s"));
+    }
+
+    [Fact]
+    public void A_session_with_an_unfinished_task_is_not_idle_and_its_idle_time_starts_when_the_task_ends()
+    {
+        var sessions = new SessionRegistry(_time, TimeSpan.FromMinutes(10), capacity: 2);
+        var running = sessions.Admitted("long");
+        _time.Advance(TimeSpan.FromMinutes(30));
+        Ran(sessions, "other"); // the sweep of idle sessions passes the one whose task still runs
+        Assert.NotNull(sessions.Find("long"));
+
+        sessions.TaskEnded(running);
+        _time.Advance(TimeSpan.FromMinutes(9));
+        Assert.NotNull(sessions.Find("long"));
+        _time.Advance(TimeSpan.FromMinutes(1));
+        Assert.Null(sessions.Find("long"));
     }
 
     [Fact]
     public async Task A_full_registry_forgets_the_longest_idle_session_and_delete_ends_one()
     {
         var sessions = new SessionRegistry(_time, TimeSpan.FromHours(1), capacity: 2);
-        sessions.Admitted("old");
+        Ran(sessions, "old");
         _time.Advance(TimeSpan.FromSeconds(1));
-        sessions.Admitted("recent");
+        Ran(sessions, "recent");
         _time.Advance(TimeSpan.FromSeconds(1));
-        sessions.Admitted("old"); // used again: now "recent" is the longest idle
+        Ran(sessions, "old"); // used again: now "recent" is the longest idle
 
-        sessions.Admitted("new");
+        Ran(sessions, "new");
 
         Assert.Null(sessions.Find("recent"));
         Assert.NotNull(sessions.Find("old"));
@@ -50,31 +65,34 @@ public sealed class SessionRegistryTests
         var sessions = new SessionRegistry(_time, TimeSpan.FromHours(1), capacity: 3);
         foreach (var id in new[] { "a", "b", "c" })
         {
-            sessions.Admitted(id);
+            Ran(sessions, id);
             _time.Advance(TimeSpan.FromSeconds(1));
         }
-        sessions.Admitted("b");                                        // a, c, b
+        Ran(sessions, "b");                                        // a, c, b
         Assert.True(await sessions.DeleteAsync("c", CancellationToken.None)); // a, b (from the middle)
-        sessions.Admitted("d");                                        // a, b, d: not full before it
+        Ran(sessions, "d");                                        // a, b, d: not full before it
         Assert.All(new[] { "a", "b", "d" }, id => Assert.NotNull(sessions.Find(id)));
 
-        sessions.Admitted("e");                                        // full: a goes
+        Ran(sessions, "e");                                        // full: a goes
         Assert.Null(sessions.Find("a"));
-        sessions.Admitted("f");                                        // then b
+        Ran(sessions, "f");                                        // then b
         Assert.Null(sessions.Find("b"));
         Assert.True(await sessions.DeleteAsync("f", CancellationToken.None)); // from the newest end
-        sessions.Admitted("d");                                        // e, d
-        sessions.Admitted("g");                                        // e, d, g
-        sessions.Admitted("h");                                        // full: e goes
+        Ran(sessions, "d");                                        // e, d
+        Ran(sessions, "g");                                        // e, d, g
+        Ran(sessions, "h");                                        // full: e goes
         Assert.Null(sessions.Find("e"));
         Assert.All(new[] { "d", "g", "h" }, id => Assert.NotNull(sessions.Find(id)));
 
         // All idle past the ttl: the next new session finds every one of them gone, the chain empty behind it.
         _time.Advance(TimeSpan.FromHours(1));
-        sessions.Admitted("i");
-        sessions.Admitted("j");
+        Ran(sessions, "i");
+        Ran(sessions, "j");
         Assert.All(new[] { "d", "g", "h" }, id => Assert.Null(sessions.Find(id)));
         Assert.NotNull(sessions.Find("i"));
         Assert.NotNull(sessions.Find("j"));
     }
+
+    /// <summary>A task of the session was admitted and has ended.</summary>
+    private static void Ran(SessionRegistry sessions, string id) => sessions.TaskEnded(sessions.Admitted(id));
 }
