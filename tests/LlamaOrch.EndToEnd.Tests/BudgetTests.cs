@@ -103,6 +103,7 @@ public sealed class BudgetTests
         Assert.Equal("budget", error.Str("policy_label"));
         Assert.Equal(22, error.Int("tokens_out"));
         Assert.Equal(22, frames.Count(f => f.Event == "token"));
+        Assert.Equal(0, (await orchestrator.Http.GetFromJsonAsync<JsonObject>($"/v1/sessions/{session}"))!["turns"]!.GetValue<int>()); // stopped, not finished
         Assert.Contains(frames, f => f.Event == "metrics" && f.Data.TryGetProperty("tokens_budget_remaining", out _));
         var left = (await orchestrator.Http.GetFromJsonAsync<JsonObject>($"/v1/sessions/{session}"))!["tokens_budget_remaining"]!.GetValue<long>();
         Assert.Equal(40 - 22 - error.Int("tokens_in"), left);
@@ -114,6 +115,12 @@ public sealed class BudgetTests
             Assert.Equal(HttpStatusCode.Accepted, fits.StatusCode);
         using (var negative = await orchestrator.Http.PutAsJsonAsync($"/v1/sessions/{session}/budget", new { tokens = -1 }))
             Assert.Equal(HttpStatusCode.BadRequest, negative.StatusCode);
+        // A misspelt limit is refused, not read as absent (which would lift it).
+        using (var misspelt = await orchestrator.Http.PutAsync($"/v1/sessions/{session}/budget", new StringContent("""{"token": 100}""", System.Text.Encoding.UTF8, "application/json")))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, misspelt.StatusCode);
+            Assert.StartsWith("token: is not a field of this body", (await Orchestrator.ErrorOf(misspelt))["message"]!.GetValue<string>(), StringComparison.Ordinal);
+        }
         // Session ids are uuids, as in tasks: any spelling finds the session, and anything else is refused.
         using (var spelled = await orchestrator.Http.PutAsJsonAsync($"/v1/sessions/{session.ToUpperInvariant()}/budget", new { tokens = 1000 }))
             Assert.Equal(HttpStatusCode.OK, spelled.StatusCode);
@@ -142,6 +149,22 @@ public sealed class BudgetTests
         Assert.Equal(64, end.Int("tokens_in") + end.Int("tokens_out"));
         var left = (await orchestrator.Http.GetFromJsonAsync<JsonObject>($"/v1/sessions/{session}"))!["tokens_budget_remaining"]!.GetValue<long>();
         Assert.Equal(tokens - 64, left);
+    }
+
+    [Fact]
+    public async Task A_time_budget_longer_than_a_timer_can_wait_lets_the_task_run()
+    {
+        await using var orchestrator = await Orchestrator.StartAsync([.. Orchestrator.Pool(Fast), "Budgets:Mode=enforce"]);
+        var session = Guid.NewGuid().ToString();
+        // 58 days: past the 49.7 days a timer can wait.
+        (await orchestrator.Http.PutAsJsonAsync($"/v1/sessions/{session}/budget", new { time_ms = 5_000_000_000L })).Dispose();
+        var task = Orchestrator.Task(Fast, maxTokens: 4);
+        task["session_id"] = session;
+
+        var end = (await orchestrator.StreamAsync((await orchestrator.AdmitAsync(task))["task_id"]!.GetValue<string>()))[^1];
+
+        Assert.Equal("end", end.Event);
+        Assert.Equal(4, end.Int("tokens_out"));
     }
 
     [Fact]

@@ -68,26 +68,23 @@ public sealed class SessionBudget
         lock (_gate)
         {
             var left = RemainingLocked();
-            long? outputLimit = null;
+            // Without max_tokens the task may take all that is left: its output share is what the prompt leaves of the
+            // token budget, and what the cost budget buys after the prompt, whichever is less.
+            long? tokenShare = null, costShare = null;
             if (enforce && maxTokens is null)
             {
-                // Without max_tokens the task may take all that is left: its output share is what the prompt leaves.
-                if (left.Tokens is { } tokensLeft) outputLimit = tokensLeft - promptTokens;
-                if (left.Cost is { } costLeft && price.Per1kOut > 0)
-                {
-                    // Capped before the conversion: a large budget at a tiny price affords more tokens than a long holds.
-                    var affordable = (long)Math.Min(Math.Floor((costLeft - price.Of(promptTokens, 0)) * 1000m / price.Per1kOut), int.MaxValue);
-                    outputLimit = Math.Min(outputLimit ?? long.MaxValue, affordable);
-                }
+                if (left.Tokens is { } tokensLeft) tokenShare = tokensLeft - promptTokens;
+                if (left.Cost is { } costLeft && price.Per1kOut > 0) costShare = Affordable(costLeft - price.Of(promptTokens, 0), price.Per1kOut);
             }
+            var outputLimit = tokenShare is null ? costShare : costShare is null ? tokenShare : Math.Min(tokenShare.Value, costShare.Value);
             var output = maxTokens ?? outputLimit ?? 0;
             var tokens = promptTokens + output;
             var cost = price.Of(promptTokens, output);
             if (enforce)
             {
                 if (left.TimeMs <= 0) exhausted = "time";
-                else if (left.Tokens < tokens || outputLimit < 1) exhausted = left.Tokens is not null ? "tokens" : "cost";
-                else if (left.Cost < cost) exhausted = "cost";
+                else if (left.Tokens < tokens || tokenShare < 1) exhausted = "tokens";
+                else if (left.Cost < cost || costShare < 1) exhausted = "cost";
                 if (exhausted is not null)
                 {
                     var least = promptTokens + (maxTokens ?? 1);
@@ -101,6 +98,17 @@ public sealed class SessionBudget
             return new BudgetReservation(this, poolId, price, enforce ? tokens : 0, enforce ? cost : 0, promptTokens,
                 outputLimit is { } limit ? (int)Math.Min(limit, int.MaxValue) : null);
         }
+    }
+
+    /// <summary>
+    /// The generated tokens <paramref name="spendable"/> buys at <paramref name="per1kOut"/>, at most <see cref="int.MaxValue"/>:
+    /// a large budget at a small price affords more than a decimal holds (7.9e28), let alone an engine's limit.
+    /// </summary>
+    private static long Affordable(decimal spendable, decimal per1kOut)
+    {
+        if (spendable <= 0) return 0;
+        var perToken = per1kOut / 1000m;
+        return spendable / int.MaxValue >= perToken ? int.MaxValue : (long)Math.Floor(spendable / perToken);
     }
 
     /// <summary>How long a run starting now may take before the time budget is spent; null without an enforced time budget.</summary>

@@ -149,6 +149,8 @@ internal sealed class TaskRunner(TimeProvider time, TimeSpan metricsInterval, IL
         }
     }
 
+    private static readonly TimeSpan LongestTimer = TimeSpan.FromMilliseconds(uint.MaxValue - 1);
+
     /// <summary>
     /// Runs the engine call under the task's cancel and deadline. True when the engine finished the task
     /// normally (its service time then counts); a deadline ends the stream with <c>end</c> "deadline".
@@ -158,6 +160,8 @@ internal sealed class TaskRunner(TimeProvider time, TimeSpan metricsInterval, IL
         using var deadline = DeadlineSource(task);
         // The time budget is a timer like the deadline: nothing is checked per token.
         var timeLeft = task.Budget?.Budget.RunTimeLeft();
+        // Past a timer's longest wait (49.7 days) the budget cannot stop a run, so it needs no timer (one would throw).
+        if (timeLeft > LongestTimer) timeLeft = null;
         using var timeBudget = timeLeft is { } left ? new CancellationTokenSource(left, time) : null;
         using var linked = timeBudget is null
             ? CancellationTokenSource.CreateLinkedTokenSource(run, deadline?.Token ?? CancellationToken.None)
@@ -263,8 +267,9 @@ internal sealed class TaskRunner(TimeProvider time, TimeSpan metricsInterval, IL
         speed.TokensIn = final.TokensIn;
         speed.TokensOut = final.TokensOut;
         speed.DecodeMs = final.DecodeMs;
-        pool.SessionTurnEnded(task, replicaId, final);
         if (final.TokensOut >= budgetLimit && final.StopType != "eos") return task.TryFail(BudgetStop(task, "token or cost", final.TokensIn, final.TokensOut));
+        // A turn is a task that finished normally: one its budget stopped is not one (the session's turn limit counts them).
+        pool.SessionTurnEnded(task, replicaId, final);
         // After the last token and before the end frame, so the frame can name it; the relay loop has finished.
         var transcriptId = task.Spec.Transcript && transcripts is not null
             ? await transcripts.StoreAsync(task, pool, replicaId, final, new RunTimings(queuedMs, speed.FirstTokenMs, time.GetElapsedTime(started).TotalMilliseconds)).ConfigureAwait(false)

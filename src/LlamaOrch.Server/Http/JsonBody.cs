@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
 using LlamaOrch.Core.Admission;
 using Microsoft.Net.Http.Headers;
@@ -123,7 +124,10 @@ internal static class JsonBody
         {
             var where = error.BytePositionInLine is { } position ? $" (line {error.LineNumber + 1}, byte {position + 1})" : string.Empty;
             // The serializer's message names CLR types; say what the wire expects instead.
-            return FieldOf(error.Path) is { } field
+            var field = FieldOf(error.Path);
+            if (field is not null && type.UnmappedMemberHandling == JsonUnmappedMemberHandling.Disallow && !type.Properties.Any(p => p.Name == field))
+                return Rejection.InvalidParams(field, $"is not a field of this body; send {example}");
+            return field is not null
                 ? Rejection.InvalidParams(field, $"has the wrong JSON type or is malformed{where}")
                 : Rejection.InvalidParams("body", $"not a JSON object, or malformed JSON{where}; send {example}");
         }

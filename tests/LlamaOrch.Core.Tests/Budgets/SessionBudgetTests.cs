@@ -76,6 +76,27 @@ public sealed class SessionBudgetTests
     }
 
     [Fact]
+    public void A_cost_budget_past_what_a_decimal_multiplies_saturates_instead_of_overflowing()
+    {
+        var budget = Sessions(BudgetMode.Enforce, new BudgetLimits(null, null, 1e27m)).BudgetOf("s")!;
+
+        var reservation = budget.TryReserve("p", new TokenPrice(1m, 2m), 10, null, out _, out _)!;
+
+        Assert.Equal(int.MaxValue, reservation.OutputLimit);
+    }
+
+    [Fact]
+    public void A_task_the_cost_budget_cannot_pay_for_is_refused_as_the_cost_budget_with_tokens_to_spare()
+    {
+        var budget = Sessions(BudgetMode.Enforce, new BudgetLimits(100_000, null, 0.001m)).BudgetOf("s")!;
+
+        // The prompt alone costs the whole 0.001: not one generated token is affordable, though tokens are plenty.
+        Assert.Null(budget.TryReserve("p", new TokenPrice(1m, 2m), promptTokens: 1, maxTokens: null, out var exhausted, out _));
+
+        Assert.Equal("cost", exhausted);
+    }
+
+    [Fact]
     public void Run_time_is_charged_and_a_spent_time_budget_refuses_and_gives_runs_no_time()
     {
         var budget = Sessions(BudgetMode.Enforce, new BudgetLimits(null, 1_000, null)).BudgetOf("s")!;
