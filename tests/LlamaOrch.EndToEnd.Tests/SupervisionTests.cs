@@ -34,6 +34,33 @@ public sealed class SupervisionTests
         Assert.Equal("end", (await orchestrator.StreamAsync(next))[^1].Event);
     }
 
+    [Theory]
+    [InlineData(1)] // the queue waits for the restart
+    [InlineData(2)] // the queue goes to the live replica
+    public async Task Tasks_queued_when_an_engine_is_killed_are_not_sent_to_the_dead_replica(int replicas)
+    {
+        await using var orchestrator = await Orchestrator.StartAsync(Orchestrator.Pool(Slow, slots: 1, replicas: replicas));
+        await orchestrator.WaitUntilAsync(h => h["pools"]![0]!["replicas_ready"]!.GetValue<int>() == replicas);
+        var running = new List<string>();
+        for (var i = 0; i < replicas; i++) running.Add((await orchestrator.AdmitAsync(Orchestrator.Task(Slow, maxTokens: 200)))["task_id"]!.GetValue<string>());
+        await orchestrator.WaitUntilAsync(h => h["pools"]![0]!["queue_depth"]!.GetValue<int>() == 0);
+        var queued = new List<string>();
+        for (var i = 0; i < 4; i++) queued.Add((await orchestrator.AdmitAsync(Orchestrator.Task(Slow, maxTokens: 2)))["task_id"]!.GetValue<string>());
+        string? victim = null;
+        await foreach (var frame in orchestrator.FollowAsync(running[0]))
+        {
+            if (frame.Event == "started") victim = frame.Str("replica_id");
+            if (frame.Event == "token") break; // it runs
+        }
+
+        Process.GetProcessById(orchestrator.Supervisor.EngineProcessId(victim!)!.Value).Kill();
+
+        var killed = (await orchestrator.StreamAsync(running[0]))[^1];
+        Assert.Equal("WORKER_RESET", killed.Str("code")); // it had produced tokens: it cannot run again
+        foreach (var id in queued) Assert.Equal("end", (await orchestrator.StreamAsync(id))[^1].Event);
+        foreach (var id in running.Skip(1)) Assert.Equal(HttpStatusCode.NoContent, await orchestrator.CancelAsync(id));
+    }
+
     [Fact]
     public async Task A_hung_engine_is_killed_and_replaced_and_its_task_fails_with_WORKER_RESET()
     {

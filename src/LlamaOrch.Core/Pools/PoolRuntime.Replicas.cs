@@ -70,15 +70,16 @@ public sealed partial class PoolRuntime
     }
 
     /// <summary>
-    /// A task on an upstream replica lost its engine mid-call (unreachable, garbage, a stream closed early): the
-    /// upstream takes no new task until its health watcher sees it answer again. A local engine's process
-    /// supervisor sees its own engine die; nothing changes for it here.
+    /// A task lost its replica's engine mid-call (unreachable, garbage, a stream closed early): the replica takes no new
+    /// task until its health check passes again, or, for a local engine that died, until its supervisor has restarted
+    /// it. The supervisor hears of the death only once it has reaped the process; until then the dead replica looked
+    /// idle, and the queue drained into it.
     /// </summary>
-    public void UpstreamBroke(string replicaId, string reason)
+    public void ReplicaCallBroke(string replicaId, string reason)
     {
         lock (_gate)
         {
-            if (_replicas.Find(replicaId) is not { Ready: true, Upstream: not null } replica) return;
+            if (_replicas.Find(replicaId) is not { Ready: true } replica) return;
             replica.Unresponsive = $"unresponsive: a task's call failed ({reason}); takes no task until its health check passes";
             if (replica.Role == ReplicaRole.Serving) _state.LastError = $"replica {replica.Id}: {replica.Unresponsive}";
         }

@@ -120,8 +120,13 @@ internal sealed class TaskRunner(TimeProvider time, TimeSpan metricsInterval, IL
             logger.LogWarning("Task {TaskId} failed on {ReplicaId}: {Code} {Message} (correlation {CorrelationId})",
                 task.Id, replicaId, failure.Code, failure.Message, task.CorrelationId);
             relay?.SetStatus(ActivityStatusCode.Error, failure.Code);
-            // Out of dispatch before the stream hears of it, so that no task queued behind this one goes the same way.
-            if (failure.Code == ErrorCodes.WorkerReset) pool.UpstreamBroke(replicaId, failure.Message);
+            // Out of dispatch before the stream hears of it, so that no task queued behind this one goes the same way; and
+            // a task that got nothing from the lost engine runs again (once, at the head of its queue) as a hung one's does.
+            if (failure.Code == ErrorCodes.WorkerReset)
+            {
+                pool.ReplicaCallBroke(replicaId, failure.Message);
+                if (task.TryRequeue($"replica {replicaId} was lost before the task produced anything ({failure.Message}); requeued at the head of the queue")) return;
+            }
             task.TryFail(new ErrorEnvelope(failure.Code, failure.Message, WireNames.Of(pool.Config.Engine), failure.Retriable));
         }
         catch (Exception unexpected)

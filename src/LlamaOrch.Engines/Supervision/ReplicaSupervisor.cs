@@ -212,7 +212,8 @@ internal sealed class ReplicaSupervisor(
 
                 if (await AnswersHealthAsync(client, stopping).ConfigureAwait(false))
                 {
-                    if (missed > 0) pool.ReplicaResponsive(_replicaId);
+                    // Also after a task's failed call took it out of dispatch (PoolRuntime.ReplicaCallBroke); a no-op otherwise.
+                    pool.ReplicaResponsive(_replicaId);
                     missed = 0;
                     continue;
                 }

@@ -87,7 +87,7 @@ internal sealed class UpstreamWatcher(PoolRuntime pool, ReplicaPlan plan, Superv
             if (await AnswersHealthAsync(engine, stopping).ConfigureAwait(false))
             {
                 if (missed > 0) logger.LogInformation("Upstream replica {ReplicaId} answers its health check again", ReplicaId);
-                // Also after a task's failed call took it out of dispatch (PoolRuntime.UpstreamBroke); a no-op otherwise.
+                // Also after a task's failed call took it out of dispatch (PoolRuntime.ReplicaCallBroke); a no-op otherwise.
                 pool.ReplicaResponsive(ReplicaId);
                 missed = 0;
                 continue;
