@@ -149,6 +149,70 @@ public sealed class DataFlowTests : IAsyncLifetime
         Assert.DoesNotContain(_logs.Entries, e => e.Message.Contains("SECRET", StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData("/v1/tasks", "stop", """["done", "Project Nightingale"]""")]
+    [InlineData("/v1/tasks", "grammar", "\"root ::= \\\"project nightingale\\\"\"")]
+    [InlineData("/v1/completions", "stop", "\"project nightingale\"")]
+    [InlineData("/v1/messages", "stop_sequences", """["project nightingale"]""")]
+    public async Task A_stop_string_or_grammar_a_rule_refuses_is_refused_like_the_prompt_on_every_door(string path, string field, string value)
+    {
+        var body = path == "/v1/tasks"
+            ? Orchestrator.Task(Model, "hello", maxTokens: 2)
+            : new JsonObject
+            {
+                ["model"] = "p", ["max_tokens"] = 2, ["prompt"] = path == "/v1/completions" ? "hello" : null,
+                ["messages"] = path == "/v1/messages" ? new JsonArray(new JsonObject { ["role"] = "user", ["content"] = "hello" }) : null,
+            };
+        body[field] = JsonNode.Parse(value);
+        foreach (var absent in body.Where(p => p.Value is null).Select(p => p.Key).ToList()) body.Remove(absent);
+
+        using var response = await _orchestrator.PostRawAsync(path, body.ToJsonString());
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.Contains("no-codenames", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_secret_in_a_stop_string_is_masked_before_the_engine_and_the_transcript_get_it()
+    {
+        var body = Orchestrator.Task(Model, "Tell a story", maxTokens: 4);
+        body["stop"] = new JsonArray("THE END", ApiKey);
+        body["transcript"] = true;
+        using var response = await _orchestrator.SubmitAsync(body);
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        Assert.Equal("secrets", Assert.Single(response.Headers.GetValues("X-Policy-Redacted")));
+        var end = (await _orchestrator.StreamAsync(body["task_id"]!.GetValue<string>()))[^1];
+        var transcript = await GetAsync($"/v1/artifacts/{end.Str("transcript_id")}");
+        Assert.Equal("""["THE END","[REDACTED]"]""", transcript["content"]!["stop"]!.ToJsonString());
+    }
+
+    [Theory]
+    [InlineData("""{"kind": "logs", "content": {"a": 1}, "tags": ["ok", "customer_export"]}""")]
+    [InlineData("""{"kind": "logs", "content": {"customer_export": 1}}""")]
+    [InlineData("""{"kind": "logs", "content": {"a": 1}, "metadata": {"run": {"customer_export": true}}}""")]
+    public async Task An_artifact_tag_or_member_name_a_rule_refuses_is_refused(string json)
+    {
+        using var response = await _orchestrator.PostRawAsync("/v1/artifacts", json);
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.Equal("no-customer-dumps", (await Orchestrator.ErrorOf(response))["policy_label"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task A_secret_in_an_artifact_tag_or_member_name_is_masked_before_it_is_stored()
+    {
+        using var response = await _orchestrator.PostRawAsync("/v1/artifacts",
+            $$$"""{"kind": "trace", "content": {"{{{ApiKey}}}": "x"}, "metadata": {"{{{ApiKey}}}": true}, "tags": ["ok", "{{{ApiKey}}}"]}""");
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        Assert.Equal("secrets", Assert.Single(response.Headers.GetValues("X-Policy-Redacted")));
+        var stored = await GetAsync($"/v1/artifacts/{JsonNode.Parse(await response.Content.ReadAsStringAsync())!["id"]!.GetValue<string>()}");
+        Assert.Equal("""{"[REDACTED]":"x"}""", stored["content"]!.ToJsonString());
+        Assert.Equal("""{"[REDACTED]":true}""", stored["metadata"]!.ToJsonString());
+        Assert.Equal("""["[REDACTED]","ok"]""", stored["tags"]!.ToJsonString());
+    }
+
     private async Task<JsonObject> GetAsync(string path)
     {
         using var response = await _orchestrator.Http.GetAsync(path);

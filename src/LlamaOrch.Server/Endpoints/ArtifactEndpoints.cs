@@ -46,6 +46,7 @@ internal static class ArtifactEndpoints
         var redactedBy = new SortedSet<string>(StringComparer.Ordinal);
         var content = DataFlowGuard.CheckArtifact(context, request.Content!.Value, redactedBy, out var refused);
         var metadata = content is not null && request.Metadata is { } given ? DataFlowGuard.CheckArtifact(context, given, redactedBy, out refused) : request.Metadata;
+        var tags = refused is null ? DataFlowGuard.CheckTags(context, request.Tags ?? [], redactedBy, out refused) : null;
         if (refused is not null)
         {
             await ErrorResponses.WriteAsync(context, refused);
@@ -55,7 +56,7 @@ internal static class ArtifactEndpoints
         ArtifactDocument document;
         try
         {
-            document = ArtifactDocument.Create(request.Kind!, content!.Value, request.Tags ?? [], request.Parent, metadata, sessionId);
+            document = ArtifactDocument.Create(request.Kind!, content!.Value, tags!, request.Parent, metadata, sessionId);
         }
         catch (FormatException error)
         {

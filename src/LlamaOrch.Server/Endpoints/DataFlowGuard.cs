@@ -9,56 +9,45 @@ using LlamaOrch.Server.Http;
 namespace LlamaOrch.Server.Endpoints;
 
 /// <summary>
-/// Runs the data-flow policy over what a request would queue or store: a task's prompt and inputs, an artifact's
-/// content and metadata strings. A refusal becomes <c>POLICY_DENIED</c> with the rule as <c>policy_label</c>; a
-/// redaction replaces the text and names its rules in <see cref="RedactedHeader"/>. Every decision but allow is
-/// logged by rule name, never with the text.
+/// Runs the data-flow policy over what a request would queue or store: every free text of a task that reaches the
+/// engine or its transcript (prompt, inputs, stop strings, grammar), and an artifact's tags and every string of its
+/// content and metadata, member names included. A refusal becomes <c>POLICY_DENIED</c> with the rule as
+/// <c>policy_label</c>; a redaction replaces the text and names its rules in <see cref="RedactedHeader"/>. Every
+/// decision but allow is logged by rule name, never with the text.
 /// </summary>
 internal static class DataFlowGuard
 {
     public const string RedactedHeader = "X-Policy-Redacted";
     private const string LoggerName = "LlamaOrch.Server.DataFlow";
 
-    /// <summary>The body with its prompt and inputs as the policy lets them through, or null and the refusal.</summary>
+    /// <summary>The body with its prompt, inputs, stop strings and grammar as the policy lets them through, or null and the refusal.</summary>
     public static TaskRequestBody? CheckTask(HttpContext context, IDataFlowPolicy policy, TaskRequestBody body, out Rejection? rejection)
     {
         rejection = null;
         // Made only when a rule redacts: most prompts pass untouched, and this runs on every submission.
         SortedSet<string>? redactedBy = null;
-        string? prompt = body.Prompt;
-        if (prompt is not null && !Pass(policy, prompt, ref redactedBy, out prompt, out var refused))
+        DataFlowDecision? refused = null;
+        string? prompt = body.Prompt, grammar = body.Grammar;
+        List<string>? inputs = null, stop = null;
+        var what =
+            prompt is not null && !Pass(policy, prompt, ref redactedBy, out prompt, out refused) ? "task prompt"
+            : !PassEach(policy, body.Inputs, ref redactedBy, out inputs, out refused) ? "task input"
+            : !PassEach(policy, body.Stop, ref redactedBy, out stop, out refused) ? "task stop string"
+            : grammar is not null && !Pass(policy, grammar, ref redactedBy, out grammar, out refused) ? "task grammar"
+            : null;
+        if (what is not null)
         {
-            rejection = Refusal(context, refused!, "task prompt");
+            rejection = Refusal(context, refused!, what);
             return null;
         }
-        List<string>? inputs = null;
-        if (body.Inputs is { } given)
-        {
-            inputs = new List<string>(given.Count);
-            foreach (var input in given)
-            {
-                // A null input is the validator's to refuse, with its own message.
-                if (input is null)
-                {
-                    inputs.Add(input!);
-                    continue;
-                }
-                if (!Pass(policy, input, ref redactedBy, out var passed, out refused))
-                {
-                    rejection = Refusal(context, refused!, "task input");
-                    return null;
-                }
-                inputs.Add(passed);
-            }
-        }
         if (redactedBy is null) return body;
-        Redacted(context, redactedBy, "task prompt");
-        return body with { Prompt = prompt, Inputs = inputs };
+        Redacted(context, redactedBy, "task");
+        return body with { Prompt = prompt, Inputs = inputs, Stop = stop, Grammar = grammar };
     }
 
     /// <summary>
-    /// The JSON value with every string (values and member names stay apart: only values are checked) as the policy
-    /// lets it through, or null and the refusal.
+    /// The JSON value with every string and member name as the policy lets it through, or null and the refusal. Two
+    /// names a redaction makes the same are left for the canonical form to refuse as a duplicate (400).
     /// </summary>
     public static JsonElement? CheckArtifact(HttpContext context, JsonElement value, ISet<string> redactedBy, out Rejection? rejection)
     {
@@ -89,6 +78,24 @@ internal static class DataFlowGuard
         return document.RootElement.Clone();
     }
 
+    /// <summary>An artifact's tags as the policy lets them through, or null and the refusal.</summary>
+    public static IReadOnlyList<string>? CheckTags(HttpContext context, IReadOnlyList<string> tags, ISet<string> redactedBy, out Rejection? rejection)
+    {
+        rejection = null;
+        var policy = context.RequestServices.GetRequiredService<IDataFlowPolicy>();
+        var passed = new List<string>(tags.Count);
+        foreach (var tag in tags)
+        {
+            if (!Pass(policy, tag, redactedBy, out var text, out var refused, DataFlowScope.Artifacts))
+            {
+                rejection = Refusal(context, refused!, "artifact tag");
+                return null;
+            }
+            passed.Add(text);
+        }
+        return passed;
+    }
+
     /// <summary>Names the rules in the response header and logs them; the artifact path calls this once for content and metadata.</summary>
     public static void Redacted(HttpContext context, IEnumerable<string> rules, string what)
     {
@@ -107,7 +114,8 @@ internal static class DataFlowGuard
                 writer.WriteStartObject();
                 foreach (var member in value.EnumerateObject())
                 {
-                    writer.WritePropertyName(member.Name);
+                    if (!Pass(policy, member.Name, redactedBy, out var name, out refused, DataFlowScope.Artifacts)) return false;
+                    writer.WritePropertyName(name);
                     if (!Rewrite(policy, member.Value, writer, redactedBy, out refused)) return false;
                 }
                 writer.WriteEndObject();
@@ -138,6 +146,24 @@ internal static class DataFlowGuard
         passed = decision.Refused ? string.Empty : decision.Text;
         if (decision.Redacted) redactedBy.UnionWith(decision.RedactedBy);
         return !decision.Refused;
+    }
+
+    /// <summary>Each of a list of texts (null when the list is); a null item is the validator's to refuse, with its own message.</summary>
+    private static bool PassEach(IDataFlowPolicy policy, List<string>? given, ref SortedSet<string>? redactedBy, out List<string>? passed, out DataFlowDecision? refused)
+    {
+        refused = null;
+        passed = given is null ? null : new List<string>(given.Count);
+        foreach (var item in given ?? [])
+        {
+            if (item is null)
+            {
+                passed!.Add(item!);
+                continue;
+            }
+            if (!Pass(policy, item, ref redactedBy, out var text, out refused)) return false;
+            passed!.Add(text);
+        }
+        return true;
     }
 
     private static bool Pass(IDataFlowPolicy policy, string text, ref SortedSet<string>? redactedBy, out string passed, out DataFlowDecision? refused,
