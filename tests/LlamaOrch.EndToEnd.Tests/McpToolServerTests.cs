@@ -1,5 +1,9 @@
 using System.Net;
+using System.Net.Http.Json;
+using System.Text;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using ModelContextProtocol.Client;
 using ModelContextProtocol.Protocol;
 
@@ -11,6 +15,7 @@ namespace LlamaOrch.EndToEnd.Tests;
 /// </summary>
 public sealed class McpToolServerTests : IAsyncLifetime
 {
+    private readonly LogCapture _logs = new();
     private LocalTarget _target = null!;
     private SearchBackend _backend = null!;
     private Orchestrator _orchestrator = null!;
@@ -27,6 +32,7 @@ public sealed class McpToolServerTests : IAsyncLifetime
             // Passes the lists, but a wildcard entry never opens a loopback address: refused by address class.
             $"Tools:Http:AllowHosts:2=*.0.0.2:{_target.Port}",
         ]);
+        _orchestrator.Services.GetRequiredService<ILoggerFactory>().AddProvider(_logs);
     }
 
     public async Task DisposeAsync()
@@ -106,6 +112,80 @@ public sealed class McpToolServerTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Unauthorized, answer.StatusCode);
         Assert.Equal("UNAUTHORIZED", JsonNode.Parse(await answer.Content.ReadAsStringAsync())!["code"]!.GetValue<string>());
         await Assert.ThrowsAnyAsync<Exception>(async () => await (await ConnectAsync(new Dictionary<string, string>())).DisposeAsync());
+    }
+
+    [Theory]
+    [InlineData("""{"name": "nope", "arguments": {}}""")]
+    [InlineData("""{"name": "http_fetch", "arguments": [1, 2]}""")]
+    [InlineData("""{"arguments": {}}""")]
+    [InlineData("\"x\"")]
+    public async Task An_unknown_tool_or_malformed_call_params_are_invalid_params_and_log_no_error(string parameters)
+    {
+        var errorsBefore = _logs.Entries.Count(e => e.Level >= LogLevel.Error);
+
+        using var response = await _orchestrator.Http.SendAsync(McpRequest($$$"""{"jsonrpc": "2.0", "id": 5, "method": "tools/call", "params": {{{parameters}}}}"""));
+
+        var answer = await RpcAnswerAsync(response);
+        Assert.Equal(-32602, answer["error"]!["code"]!.GetValue<int>());
+        Assert.Equal(errorsBefore, _logs.Entries.Count(e => e.Level >= LogLevel.Error));
+    }
+
+    [Fact]
+    public async Task A_caller_that_goes_away_after_the_request_reached_the_target_is_audited_as_failed_on_either_door()
+    {
+        var httpSession = Guid.NewGuid().ToString();
+        await LeaveOnceHeldAsync("amount=1000", token => _orchestrator.Http.PostAsJsonAsync("/v1/tools/http/fetch", new JsonObject
+        {
+            ["method"] = "POST", ["url"] = _target.Url("/hold"), ["body"] = "amount=1000", ["session_id"] = httpSession,
+        }, token));
+        var mcpSession = Guid.NewGuid().ToString();
+        await LeaveOnceHeldAsync("amount=2000", token =>
+        {
+            var request = McpRequest($$"""
+                {"jsonrpc": "2.0", "id": 6, "method": "tools/call", "params": {"name": "http_fetch",
+                 "arguments": {"method": "POST", "url": "{{_target.Url("/hold")}}", "body": "amount=2000"} } }
+                """);
+            request.Headers.Add("X-Session-Id", mcpSession);
+            return _orchestrator.Http.SendAsync(request, token);
+        });
+
+        foreach (var (session, door) in new[] { (httpSession, "http"), (mcpSession, "mcp") })
+        {
+            // Written once orchestratord has seen the client go, which is after the client has gone.
+            await OrchestratordProcess.WaitForAsync(async () => (await AuditAsync($"session={session}")).Count > 0);
+            var row = Assert.Single(await AuditAsync($"session={session}"))!;
+            Assert.Equal(("failed", door), (row["decision"]!.GetValue<string>(), row["door"]!.GetValue<string>()));
+            Assert.Contains("went away", row["reason"]!.GetValue<string>(), StringComparison.Ordinal);
+            Assert.Equal("127.0.0.1", row["resolved_address"]!.GetValue<string>());
+            Assert.Equal(11, row["bytes_out"]!.GetValue<long>());
+        }
+    }
+
+    /// <summary>Sends a call to <c>/hold</c> and cancels it once the target has read <paramref name="body"/>.</summary>
+    private async Task LeaveOnceHeldAsync(string body, Func<CancellationToken, Task<HttpResponseMessage>> send)
+    {
+        using var leaving = new CancellationTokenSource();
+        var call = send(leaving.Token);
+        Assert.Equal(body, await _target.Held.ReadAsync());
+        await leaving.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => call);
+    }
+
+    private static HttpRequestMessage McpRequest(string json)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, "/v1/mcp") { Content = new StringContent(json, Encoding.UTF8, "application/json") };
+        request.Headers.Accept.ParseAdd("application/json");
+        request.Headers.Accept.ParseAdd("text/event-stream");
+        return request;
+    }
+
+    /// <summary>The JSON-RPC answer, whether it came as JSON or as the one message of an event stream.</summary>
+    private static async Task<JsonNode> RpcAnswerAsync(HttpResponseMessage response)
+    {
+        var text = await response.Content.ReadAsStringAsync();
+        if (response.Content.Headers.ContentType?.MediaType == "text/event-stream")
+            text = text.Split('\n').Single(line => line.StartsWith("data:", StringComparison.Ordinal))["data:".Length..];
+        return JsonNode.Parse(text)!;
     }
 
     private Task<McpClient> ConnectAsync(Dictionary<string, string> headers) =>

@@ -1,6 +1,7 @@
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using LlamaOrch.Contracts.Tools;
+using LlamaOrch.Core.Policy;
 using LlamaOrch.Server.Tools;
 using Microsoft.Data.Sqlite;
 using LlamaOrch.Testing;
@@ -61,8 +62,11 @@ public sealed class ToolAuditPersistenceTests
     [InlineData("https://example.com/?X-Amz-Signature=f00&X-Amz-Credential=k&id=7", "https://example.com/?X-Amz-Signature=REDACTED&X-Amz-Credential=REDACTED&id=7")]
     [InlineData("https://example.com/cb?code=xyz&state=1", "https://example.com/cb?code=REDACTED&state=1")]
     [InlineData("https://example.com/p?q=cats", "https://example.com/p?q=cats")]
+    [InlineData("https://example.com/cb#access_token=abc", "https://example.com/cb")]
+    [InlineData("https://example.com/k/sk-ant-abcdefghijklmnopqrstuvwx?q=AKIAABCDEFGHIJKLMNOP", "https://example.com/k/[REDACTED]?q=[REDACTED]")]
+    [InlineData("https://example.com/internal-1234", "https://example.com/[REDACTED]")]
     public void Urls_are_audited_without_their_secrets(string url, string audited)
     {
-        Assert.Equal(audited, UrlRedaction.Redact(new Uri(url)));
+        Assert.Equal(audited, UrlRedaction.Redact(new Uri(url), new SecretRedactor(["internal-[0-9]{4}"])));
     }
 }

@@ -21,7 +21,10 @@ public sealed class ToolFetchTests : IAsyncLifetime
             $"Tools:Http:AllowHosts:0=127.0.0.1:{_target.Port}",
             "Tools:Http:AllowHosts:1=*.test",
             $"Tools:Http:AllowHosts:2=localhost:{_target.Port}",
+            // localhost is allowed by name on this port, and its address denied there: the deny entry wins.
+            $"Tools:Http:AllowHosts:3=localhost:{_target.Port + 2}",
             "Tools:Http:DenyHosts:0=127.0.0.2",
+            $"Tools:Http:DenyHosts:1=127.0.0.1:{_target.Port + 2}",
             "Tools:Http:MaxResponseBytes=1000",
             "Tools:Http:TimeoutMs=1000",
             "Tools:Http:MaxRedirects=2",
@@ -93,7 +96,7 @@ public sealed class ToolFetchTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Headers_that_differ_only_in_case_or_cannot_be_sent_are_never_a_500()
+    public async Task Headers_that_differ_only_in_case_pass_and_a_host_or_length_that_agrees_is_accepted()
     {
         var twice = await FetchAsync(new JsonObject
         {
@@ -102,12 +105,67 @@ public sealed class ToolFetchTests : IAsyncLifetime
         });
         Assert.Equal(HttpStatusCode.OK, twice.StatusCode);
 
-        var unsendable = await FetchAsync(new JsonObject
+        // The length of the body as given, though redaction makes the sent body longer: the length sent is the body's own.
+        var agreeing = await FetchAsync(new JsonObject
         {
-            ["method"] = "POST", ["url"] = _target.Url("/echo"), ["body"] = "abc",
-            ["headers"] = new JsonObject { ["Content-Length"] = "10", ["X-B"] = "caf\u00e9" },
+            ["method"] = "POST", ["url"] = _target.Url("/echo"), ["body"] = "sk-proj-abcdefghijklmnop1234",
+            ["headers"] = new JsonObject { ["Host"] = $"127.0.0.1:{_target.Port}", ["Content-Length"] = "28", ["Content-Type"] = "text/plain" },
         });
-        Assert.NotEqual(HttpStatusCode.InternalServerError, unsendable.StatusCode);
+        Assert.Equal("text/plain|[REDACTED]", (await Json(agreeing))["body"]!.GetValue<string>());
+    }
+
+    [Theory]
+    [InlineData("""{"a": null}""")]
+    [InlineData("""{"X-B": "caf\u00e9"}""")]
+    [InlineData("""{"Content-Length": "10"}""")]
+    [InlineData("""{"Host": "127.0.0.2"}""")] // another server behind the checked address
+    public async Task A_header_the_target_should_not_get_is_400_and_audited_as_invalid(string headers)
+    {
+        var session = Guid.NewGuid().ToString();
+        var answer = await FetchAsync(new JsonObject
+        {
+            ["method"] = "POST", ["url"] = _target.Url("/echo"), ["body"] = "abc", ["session_id"] = session, ["headers"] = JsonNode.Parse(headers),
+        });
+
+        Assert.Equal(HttpStatusCode.BadRequest, answer.StatusCode);
+        var error = await Json(answer);
+        Assert.Equal("INVALID_PARAMS", error["code"]!.GetValue<string>());
+        Assert.StartsWith("headers.", error["message"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal("invalid", Assert.Single(await AuditAsync($"session={session}"))!["decision"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task A_host_name_longer_than_dns_carries_is_400_and_audited_as_invalid()
+    {
+        // Valid labels, through the *.test allow entry on port 80: only the name's length is wrong.
+        var session = Guid.NewGuid().ToString();
+        var host = string.Join('.', Enumerable.Repeat(new string('a', 60), 5)) + ".test";
+
+        var answer = await FetchAsync(Get($"http://{host}/", session));
+
+        Assert.Equal(HttpStatusCode.BadRequest, answer.StatusCode);
+        Assert.StartsWith("url:", (await Json(answer))["message"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal("invalid", Assert.Single(await AuditAsync($"session={session}"))!["decision"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task The_audit_keeps_the_url_without_secrets_in_its_path_or_query_and_without_its_fragment()
+    {
+        var session = Guid.NewGuid().ToString();
+        await FetchAsync(Get(_target.Url("/p/sk-ant-abcdefghijklmnopqrstuvwx/internal-4242?q=ghp_0123456789abcdefghijklmnopqrstuvwxyz&api_key=zzz#access_token=frag-secret"), session));
+
+        var row = Assert.Single(await AuditAsync($"session={session}"))!;
+        Assert.Equal(_target.Url("/p/[REDACTED]/[REDACTED]?q=[REDACTED]&api_key=REDACTED"), row["url"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task A_denied_address_is_refused_when_a_name_resolves_to_it()
+    {
+        var session = Guid.NewGuid().ToString();
+        var answer = await FetchAsync(Get($"http://localhost:{_target.Port + 2}/hello", session));
+
+        await AssertRefusedAsync(answer, "tool-deny-list");
+        Assert.Equal("tool-deny-list", Assert.Single(await AuditAsync($"session={session}"))!["rule"]!.GetValue<string>());
     }
 
     [Fact]
@@ -191,6 +249,18 @@ public sealed class ToolFetchTests : IAsyncLifetime
         Assert.True(body["truncated"]!.GetValue<bool>());
         Assert.Equal(1000, body["bytes"]!.GetValue<long>());
         Assert.Equal(1000, body["body"]!.GetValue<string>().Length);
+    }
+
+    [Fact]
+    public async Task A_text_answer_cut_inside_a_character_ends_at_the_last_whole_one_and_is_masked()
+    {
+        var body = await Json(await FetchAsync(Get(_target.Url("/multibyte"), null)));
+
+        Assert.True(body["truncated"]!.GetValue<bool>());
+        Assert.Null(body["body_base64"]);
+        Assert.Equal("key: [REDACTED] " + new string('\u00e9', 481), body["body"]!.GetValue<string>());
+        Assert.Equal(1, body["redactions_in"]!.GetValue<int>());
+        Assert.Equal(999, body["bytes"]!.GetValue<long>()); // the lead byte of the cut character is left out
     }
 
     [Fact]

@@ -4,9 +4,10 @@ namespace LlamaOrch.Core.Policy;
 
 /// <summary>
 /// The default <see cref="IToolPolicy"/>, from configuration. A target is refused, in order: by scheme; by the
-/// deny list; by the allow list when it has entries; by port (unless an allow entry names the port); and by
-/// address class for every address the host resolves to. An exact allow entry (not a wildcard) names a host the
-/// operator chose, so it also lets that host's loopback or private addresses through; metadata addresses never.
+/// deny list; by the allow list when it has entries; by port (unless an allow entry names the port); and, for
+/// every address the host resolves to, by the deny list's address entries (a denied address is not reached
+/// through a name that resolves to it) and by address class. An exact allow entry (not a wildcard) names a host
+/// the operator chose, so it also lets that host's loopback or private addresses through; metadata addresses never.
 /// </summary>
 public sealed class ConfiguredToolPolicy : IToolPolicy
 {
@@ -14,11 +15,12 @@ public sealed class ConfiguredToolPolicy : IToolPolicy
     private readonly HostPattern[] _allow;
     private readonly HostPattern[] _deny;
 
+    /// <exception cref="ArgumentException">An allow or deny entry is not a host (the message names the list, the index and why).</exception>
     public ConfiguredToolPolicy(ToolPolicyOptions options)
     {
         _options = options;
-        _allow = [.. options.AllowHosts.Select(HostPattern.Parse)];
-        _deny = [.. options.DenyHosts.Select(HostPattern.Parse)];
+        _allow = Parse(options.AllowHosts, nameof(options.AllowHosts));
+        _deny = Parse(options.DenyHosts, nameof(options.DenyHosts));
     }
 
     public ToolDecision CheckTarget(Uri url)
@@ -37,13 +39,33 @@ public sealed class ConfiguredToolPolicy : IToolPolicy
 
     public ToolDecision CheckAddress(Uri url, IPAddress address)
     {
+        var host = HostKey(url);
+        var key = IpSpelling.Unmap(address).ToString();
+        if (_deny.Any(p => !p.Wildcard && p.Matches(key, url.Port)))
+            return ToolDecision.Refuse(ToolPolicyRules.DenyList, $"'{host}' resolves to {key}, which is on the deny list (Orchestrator:Tools:Http:DenyHosts)");
         var kind = AddressClassifier.Classify(address);
         if (kind == AddressClass.Public) return ToolDecision.Allow;
-        var host = HostKey(url);
         if (kind != AddressClass.Metadata && _allow.Any(p => !p.Wildcard && p.Matches(host, url.Port))) return ToolDecision.Allow;
         return ToolDecision.Refuse(ToolPolicyRules.AddressClass,
-            $"'{host}' resolves to {IpSpelling.Unmap(address)}, a {kind.ToString().ToLowerInvariant()} address, which tools may not reach" +
+            $"'{host}' resolves to {key}, a {kind.ToString().ToLowerInvariant()} address, which tools may not reach" +
             (kind == AddressClass.Metadata ? string.Empty : " unless the host is on the allow list by name or address"));
+    }
+
+    private static HostPattern[] Parse(IReadOnlyList<string> entries, string list)
+    {
+        var patterns = new HostPattern[entries.Count];
+        for (var i = 0; i < entries.Count; i++)
+        {
+            try
+            {
+                patterns[i] = HostPattern.Parse(entries[i]);
+            }
+            catch (FormatException error)
+            {
+                throw new ArgumentException($"{list}:{i}: {error.Message}", error);
+            }
+        }
+        return patterns;
     }
 
     /// <summary>The host as the lists see it: lower case, without brackets or a trailing dot, an address in its normal spelling.</summary>

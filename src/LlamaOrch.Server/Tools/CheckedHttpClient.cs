@@ -19,6 +19,15 @@ internal sealed class CheckedHttpClient(IToolPolicy policy, ToolPolicyOptions op
     private static readonly HttpRequestOptionsKey<IPAddress> CheckedAddress = new("llorch.checked-address");
     private static readonly HashSet<string> CredentialHeaders = new(["Authorization", "Cookie", "Proxy-Authorization"], StringComparer.OrdinalIgnoreCase);
 
+    /// <summary>
+    /// Headers the client makes itself at every hop: <c>Host</c> from the hop's URL (a caller's would send a name the
+    /// policy never checked to the checked address) and <c>Content-Length</c> from the body as sent (after redaction).
+    /// </summary>
+    private static readonly HashSet<string> OwnHeaders = new(["Host", "Content-Length"], StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>The longest host name DNS can carry, in its text form without a trailing dot.</summary>
+    public const int MaxHostLength = 253;
+
     /// <param name="maxBytes">The response size limit; the policy's <c>MaxResponseBytes</c> when null.</param>
     /// <param name="timeoutMs">The limit on the whole call; the policy's <c>TimeoutMs</c> when null.</param>
     /// <param name="limitsKey">The configuration section the limits come from, named in the failure's message.</param>
@@ -55,6 +64,7 @@ internal sealed class CheckedHttpClient(IToolPolicy policy, ToolPolicyOptions op
                 if (body is not null) request.Content = new ByteArrayContent(body);
                 foreach (var (name, value) in headers)
                 {
+                    if (OwnHeaders.Contains(name)) continue;
                     if (!request.Headers.TryAddWithoutValidation(name, value)) request.Content?.Headers.TryAddWithoutValidation(name, value);
                 }
                 request.Options.Set(CheckedAddress, checkedAddress);
@@ -84,12 +94,13 @@ internal sealed class CheckedHttpClient(IToolPolicy policy, ToolPolicyOptions op
             }
         }
         // InvalidOperationException: a request the HTTP stack refuses to send (a header value it cannot encode).
-        catch (Exception error) when (error is HttpRequestException or SocketException or IOException or InvalidOperationException
-                                      || (error is OperationCanceledException && !cancellation.IsCancellationRequested))
+        // The caller's own cancellation (a client that went away) ends here too: the request may have reached the
+        // target, so the call is answered as failed for the audit row, and the caller's door rethrows once it is written.
+        catch (Exception error) when (error is HttpRequestException or SocketException or IOException or InvalidOperationException or OperationCanceledException)
         {
-            var why = error is OperationCanceledException
-                ? $"no complete answer within {timeout} ms ({limitsKey}:TimeoutMs)"
-                : $"the target could not be reached or failed: {error.Message}";
+            var why = error is not OperationCanceledException ? $"the target could not be reached or failed: {error.Message}"
+                : cancellation.IsCancellationRequested ? "the caller went away before the call ended"
+                : $"no complete answer within {timeout} ms ({limitsKey}:TimeoutMs)";
             return new CheckedResponse(null, new Rejection(ErrorCodes.ToolFetchFailed, why, Retriable: true), url, address, bytesOut, 0);
         }
     }
@@ -98,6 +109,8 @@ internal sealed class CheckedHttpClient(IToolPolicy policy, ToolPolicyOptions op
     private async Task<(IPAddress? Address, ToolDecision? Refusal)> ResolveAsync(Uri url, CancellationToken cancellation)
     {
         var host = url.IdnHost;
+        // The resolver throws ArgumentOutOfRangeException for a longer name: a redirect's Location is the target's doing, so it fails as the target's.
+        if (host.TrimEnd('.').Length > MaxHostLength) throw new HttpRequestException($"the host name is longer than {MaxHostLength} characters, more than DNS carries");
         var addresses = IpSpelling.Parse(host) is { } literal
             ? [literal]
             : (await Dns.GetHostAddressesAsync(host, cancellation)).Select(IpSpelling.Unmap).Distinct().ToArray();

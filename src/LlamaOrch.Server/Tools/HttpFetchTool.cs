@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 using LlamaOrch.Contracts.Tools;
 using LlamaOrch.Core.Policy;
@@ -30,19 +31,24 @@ internal sealed class HttpFetchTool(CheckedHttpClient http, ToolPolicyOptions op
         var redactedIn = 0;
         var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         foreach (var (name, value) in answer.Headers) headers[name] = options.RedactIncoming ? Redact(value, ref redactedIn) : value;
+        var body = answer.Body.AsMemory();
+        // The size limit can fall inside a character: the text ends at the last whole one, so a page stays text and is
+        // masked wherever the limit falls (a target could otherwise place it to have its secrets come back as base64).
+        if (answer.Truncated && Rune.DecodeLastFromUtf8(body.Span, out _, out var partial) == OperationStatus.NeedMoreData) body = body[..^partial];
         string? text = null;
         try
         {
-            text = new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(answer.Body);
+            text = new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(body.Span);
         }
         catch (ArgumentException)
         {
-            // Not UTF-8 (or cut mid-character by the limit): the bytes go back as base64 instead.
+            // Not UTF-8: the bytes go back as base64 instead, all that was read.
+            body = answer.Body;
         }
         // A binary body goes back as it came: masking bytes would corrupt it, and patterns are text.
         if (text is not null && options.RedactIncoming) text = Redact(text, ref redactedIn);
         return new HttpFetchResponse(answer.Status, url.AbsoluteUri, headers, text, text is null ? Convert.ToBase64String(answer.Body) : null,
-            answer.Truncated, answer.Body.Length, address, answer.Redirects, redactedOut, redactedIn);
+            answer.Truncated, body.Length, address, answer.Redirects, redactedOut, redactedIn);
     }
 
     private string Redact(string text, ref int count)

@@ -20,8 +20,8 @@ internal sealed class SearchTool(CheckedHttpClient http, SearchSettings settings
 
     public int DefaultLimit => settings.DefaultLimit;
 
-    /// <summary>The backend URL as the audit log keeps it: no query (it holds the user's words), no user info.</summary>
-    public static string AuditUrl(Uri url) => UrlRedaction.Redact(new Uri(url.GetLeftPart(UriPartial.Path)));
+    /// <summary>The backend URL as the audit log keeps it, before <see cref="UrlRedaction"/>: no query (it holds the user's words).</summary>
+    public static Uri AuditUrl(Uri url) => new(url.GetLeftPart(UriPartial.Path));
 
     public async Task<ToolOutcome<SearchResponse>> SearchAsync(ValidSearch search, CancellationToken cancellation)
     {

@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Text;
 using System.Text.RegularExpressions;
 using LlamaOrch.Contracts.Errors;
 using LlamaOrch.Contracts.Tools;
@@ -8,8 +10,9 @@ namespace LlamaOrch.Server.Tools;
 
 /// <summary>
 /// The tool calls every door makes (the HTTP endpoints, the MCP server): validation, the tool, and one audit row
-/// per call, written before the answer so a client that goes away once the call is done is still audited. A call
-/// refused as invalid is audited too (decision <c>invalid</c>, the reason), before any policy check.
+/// per call, written before the answer so a client that goes away once the call is done is still audited. A client
+/// that goes away during the call gets its row too (decision <c>failed</c>), and then the cancellation, as its door
+/// expects. A call refused as invalid is audited too (decision <c>invalid</c>, the reason), before any policy check.
 /// </summary>
 internal sealed partial class ToolCalls(HttpFetchTool fetch, SearchTool search, ToolAuditLog audit, SecretRedactor redactor, TimeProvider time)
 {
@@ -26,8 +29,9 @@ internal sealed partial class ToolCalls(HttpFetchTool fetch, SearchTool search, 
         if (FetchProblem(body, out var url) is { } problem) outcome = ToolOutcome<HttpFetchResponse>.Invalid(problem);
         else outcome = await fetch.FetchAsync(new HttpMethod(method!), url!, body.Headers ?? [], body.Body, cancellation);
         var target = outcome.Call?.LastUrl ?? url;
-        await AppendAsync(caller, FetchTool, Methods.Contains(method) ? method : null, target is null ? null : UrlRedaction.Redact(target),
+        await AppendAsync(caller, FetchTool, Methods.Contains(method) ? method : null, target is null ? null : UrlRedaction.Redact(target, redactor),
             outcome, outcome.Response?.Status);
+        cancellation.ThrowIfCancellationRequested();
         return outcome;
     }
 
@@ -36,7 +40,9 @@ internal sealed partial class ToolCalls(HttpFetchTool fetch, SearchTool search, 
         var outcome = SearchProblem(body, out var valid) is { } problem
             ? ToolOutcome<SearchResponse>.Invalid(problem)
             : await search.SearchAsync(valid!, cancellation);
-        await AppendAsync(caller, SearchToolName, "GET", outcome.Call is { } call ? SearchTool.AuditUrl(call.LastUrl) : null, outcome, outcome.Call?.Answer?.Status);
+        await AppendAsync(caller, SearchToolName, "GET", outcome.Call is { } call ? UrlRedaction.Redact(SearchTool.AuditUrl(call.LastUrl), redactor) : null,
+            outcome, outcome.Call?.Answer?.Status);
+        cancellation.ThrowIfCancellationRequested();
         return outcome;
     }
 
@@ -61,13 +67,40 @@ internal sealed partial class ToolCalls(HttpFetchTool fetch, SearchTool search, 
             url = null;
             return Rejection.InvalidParams("url", "must be an absolute URL such as https://example.com/");
         }
+        if (url.IdnHost.TrimEnd('.').Length > CheckedHttpClient.MaxHostLength)
+            return Rejection.InvalidParams("url", $"the host name is longer than {CheckedHttpClient.MaxHostLength} characters, more than DNS carries");
         if (body.Body is not null && body.Method.ToUpperInvariant() is "GET" or "HEAD")
             return Rejection.InvalidParams("body", "a GET or HEAD request carries no body");
         foreach (var (name, value) in body.Headers ?? [])
         {
             // A header the HTTP stack would refuse, or one that could split the request, is the client's mistake.
-            if (name.Length == 0 || name.Any(c => c <= ' ' || c >= 127 || c == ':') || value.Any(c => c is '\r' or '\n' or '\0'))
-                return Rejection.InvalidParams($"headers.{name}", "is not a valid header name and value");
+            if (name.Length == 0 || name.Any(c => c <= ' ' || c >= 127 || c == ':'))
+                return Rejection.InvalidParams($"headers.{name}", "is not a valid header name (visible ASCII, no colon)");
+            if (value is null || value.Any(c => (c < ' ' && c != '\t') || c >= 127))
+                return Rejection.InvalidParams($"headers.{name}", "must be a string of printable ASCII (no CR, LF or other control character, no non-ASCII character)");
+            if (HeaderProblem(name, value, url, body.Body) is { } problem) return Rejection.InvalidParams($"headers.{name}", problem);
+        }
+        return null;
+    }
+
+    /// <summary>
+    /// Host and Content-Length are made by the client from the URL and the body (<see cref="CheckedHttpClient"/>), so
+    /// a caller's value that says otherwise is refused rather than dropped: a Host naming another server would
+    /// otherwise reach past the policy's host check on a shared front end.
+    /// </summary>
+    private static string? HeaderProblem(string name, string value, Uri url, string? body)
+    {
+        if (name.Equals("Host", StringComparison.OrdinalIgnoreCase))
+        {
+            var host = value.Trim();
+            string[] same = [url.Host, url.IdnHost, url.Authority, $"{url.Host}:{url.Port}", $"{url.IdnHost}:{url.Port}"];
+            return same.Contains(host, StringComparer.OrdinalIgnoreCase) ? null : $"must name the URL's host ({url.Authority}) or be left out: the URL's host is sent";
+        }
+        if (name.Equals("Content-Length", StringComparison.OrdinalIgnoreCase))
+        {
+            var length = body is null ? 0 : Encoding.UTF8.GetByteCount(body);
+            return value.Trim() == length.ToString(CultureInfo.InvariantCulture)
+                ? null : $"must be the body's length in UTF-8 bytes ({length}) or be left out: the body's length is sent";
         }
         return null;
     }

@@ -127,7 +127,7 @@ internal sealed class HttpToolOptions
                 throw new ConfigurationException($"{prefix}RedactPatterns: '{pattern}' cannot be used: {error.Message}");
             }
         }
-        return new ToolPolicyOptions
+        var options = new ToolPolicyOptions
         {
             AllowHosts = AllowHosts ?? defaults.AllowHosts,
             DenyHosts = DenyHosts ?? defaults.DenyHosts,
@@ -140,6 +140,16 @@ internal sealed class HttpToolOptions
             RedactOutgoing = RedactOutgoing ?? defaults.RedactOutgoing,
             RedactIncoming = RedactIncoming ?? defaults.RedactIncoming,
         };
+        try
+        {
+            // The host entries are read as the policy reads them: an entry it could never match is refused here.
+            _ = new ConfiguredToolPolicy(options);
+        }
+        catch (ArgumentException error)
+        {
+            throw new ConfigurationException(prefix + error.Message);
+        }
+        return options;
     }
 
     private static int AtLeast(int value, int least, string key) =>

@@ -98,4 +98,54 @@ public sealed class ConfiguredToolPolicyTests
         Assert.Equal(ToolPolicyRules.DenyList, Policy(deny: ["127.0.0.1"]).CheckTarget(new Uri(url)).Rule);
         Assert.Equal("127.0.0.1", ConfiguredToolPolicy.HostKey(new Uri(url)));
     }
+
+    [Theory]
+    [InlineData("127.0.0.1", "vm", "127.0.0.1")] // an exact allow entry names vm: the deny entry still wins
+    [InlineData("93.184.215.14", "example.com", "93.184.215.14")] // a public address, denied by address, through a name
+    [InlineData("::1", "vm", "::1")]
+    [InlineData("127.0.0.1:8080", "vm", "127.0.0.1")]
+    public void A_denied_address_is_refused_through_any_name_that_resolves_to_it(string denied, string name, string resolved)
+    {
+        var decision = Policy(allow: ["vm:8080", "example.com:8080"], deny: [denied]).CheckAddress(new Uri($"http://{name}:8080/"), IPAddress.Parse(resolved));
+
+        Assert.Equal(ToolPolicyRules.DenyList, decision.Rule);
+        Assert.Contains(resolved, decision.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_denied_address_on_another_port_does_not_refuse_this_one()
+    {
+        Assert.True(Policy(allow: ["vm:8080"], deny: ["127.0.0.1:9090"]).CheckAddress(new Uri("http://vm:8080/"), IPAddress.Loopback).Allowed);
+    }
+
+    [Theory]
+    [InlineData("http://127.0.0.1:18141/")]
+    [InlineData("127.0.0.1:18141/")]
+    [InlineData("user@example.com")]
+    [InlineData("example.com/path")]
+    [InlineData("example.com:0")]
+    [InlineData("example.com:99999")]
+    [InlineData("example.com:http")]
+    [InlineData("")]
+    [InlineData("*")]
+    [InlineData("*.")]
+    [InlineData("a.*.example.com")]
+    public void An_entry_that_is_not_a_host_is_refused_naming_its_list_and_index(string entry)
+    {
+        var error = Assert.Throws<ArgumentException>(() => Policy(allow: ["example.com"], deny: ["ok.test", entry]));
+
+        Assert.StartsWith("DenyHosts:1: ", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("Example.COM.")]
+    [InlineData("*.example.com:8443")]
+    [InlineData("[::1]:8080")]
+    [InlineData("::1")]
+    [InlineData("0x7f.1")]
+    [InlineData("my_host.internal")]
+    public void Host_entries_in_every_documented_form_are_accepted(string entry)
+    {
+        _ = Policy(allow: [entry], deny: [entry]);
+    }
 }

@@ -1,9 +1,13 @@
+using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization.Metadata;
 using LlamaOrch.Contracts.Tools;
 using LlamaOrch.Core.Admission;
 using LlamaOrch.Server.Http;
 using LlamaOrch.Server.Tools;
+using ModelContextProtocol;
 using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
 
@@ -13,8 +17,9 @@ namespace LlamaOrch.Server.Endpoints.Mcp;
 /// The MCP door (Streamable HTTP at <c>/v1/mcp</c>, stateless, behind the API token like every <c>/v1</c> path):
 /// tools <c>http_fetch</c> and <c>web_search</c>, which make the same <see cref="ToolCalls"/> as the HTTP endpoints
 /// (same policy, same audit, door <c>mcp</c>). A refusal is a tool result with <c>isError</c> and the policy's
-/// reason, so the agent's model reads it; a protocol error is kept for an unknown tool. The tools are declared
-/// with hand-written JSON schemas and read their arguments from JSON elements: no reflection binding.
+/// reason, so the agent's model reads it; a call of an unknown tool or with params that are not a tools/call's is
+/// the client's mistake, JSON-RPC -32602 Invalid params. The tools are declared with hand-written JSON schemas and
+/// read their arguments from JSON elements: no reflection binding.
 /// </summary>
 internal static class McpToolServer
 {
@@ -72,8 +77,37 @@ internal static class McpToolServer
         services.AddMcpServer(server => server.ServerInfo = new Implementation { Name = "orchestratord", Version = typeof(McpToolServer).Assembly.GetName().Version?.ToString(3) ?? "0.0.0" })
             .WithHttpTransport(http => http.Stateless = true)
             .WithListToolsHandler((_, _) => ValueTask.FromResult(new ListToolsResult { Tools = Tools }))
-            .WithCallToolHandler(CallAsync);
+            .WithCallToolHandler(CallAsync)
+            .WithMessageFilters(filters => filters.AddIncomingFilter(RefuseBadToolCalls));
         return services;
+    }
+
+    /// <summary>
+    /// Answers a tools/call the handler cannot take with -32602 before it reaches the SDK's tool pipeline: there, a
+    /// protocol error thrown by the handler is logged at Error with its stack, and params that do not deserialize are
+    /// -32603 Internal error, so any client could fill the error log with its own mistakes.
+    /// </summary>
+    private static McpMessageHandler RefuseBadToolCalls(McpMessageHandler next) => async (context, cancellation) =>
+    {
+        if (context.JsonRpcMessage is JsonRpcRequest { Method: RequestMethods.ToolsCall } request && ToolCallProblem(request.Params) is { } problem)
+            throw new McpProtocolException(problem, McpErrorCode.InvalidParams);
+        await next(context, cancellation);
+    };
+
+    private static string? ToolCallProblem(JsonNode? parameters)
+    {
+        const string Shape = "tools/call params must be an object with name (a string) and arguments (an object)";
+        CallToolRequestParams? read;
+        try
+        {
+            read = parameters?.Deserialize((JsonTypeInfo<CallToolRequestParams>)McpJsonUtilities.DefaultOptions.GetTypeInfo(typeof(CallToolRequestParams)));
+        }
+        catch (JsonException error)
+        {
+            return $"{Shape}: {error.Message}";
+        }
+        if (read?.Name is not { } name) return Shape;
+        return ToolNames.Contains(name) ? null : $"unknown tool '{name}'; this server has {FetchName} and {SearchName}";
     }
 
     private static async ValueTask<CallToolResult> CallAsync(RequestContext<CallToolRequestParams> request, CancellationToken cancellation)
@@ -95,7 +129,7 @@ internal static class McpToolServer
                 return outcome.Response is { } response ? Text(SearchText(response), false) : Error(outcome.Refusal!);
             }
             default:
-                throw new ModelContextProtocol.McpException($"unknown tool '{request.Params?.Name}'; this server has {FetchName} and {SearchName}");
+                throw new UnreachableException($"{nameof(RefuseBadToolCalls)} answers a call of tool '{request.Params?.Name}'");
         }
     }
 
