@@ -12,6 +12,7 @@ namespace LlamaOrch.Core;
 /// <param name="SessionAffinityWait">How long a task may wait for its session's busy slot; null for <see cref="Sessions.SessionDefaults.AffinityWait"/>.</param>
 /// <param name="MaxTurns">Turns a session may have; 0 for unlimited.</param>
 /// <param name="BudgetDefaults">Each session's budget until it is set; null for unlimited.</param>
+/// <param name="ArtifactMaxBytes">The largest canonical form of one artifact, task transcripts included; null for no limit.</param>
 public sealed record CoreOptions(
     IReadOnlyList<PoolConfig> Pools,
     TimeSpan TaskRetention,
@@ -22,4 +23,5 @@ public sealed record CoreOptions(
     TimeSpan? SessionAffinityWait = null,
     int MaxTurns = 0,
     BudgetMode BudgetMode = BudgetMode.Off,
-    BudgetLimits? BudgetDefaults = null);
+    BudgetLimits? BudgetDefaults = null,
+    int? ArtifactMaxBytes = null);

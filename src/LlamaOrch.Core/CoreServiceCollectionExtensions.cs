@@ -28,7 +28,7 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton(sp => new TaskRunner(
             sp.GetRequiredService<TimeProvider>(), options.MetricsInterval, sp.GetRequiredService<ILogger<TaskRunner>>(),
             new TaskTranscript(sp.GetService<IArtifactWriter>(), sp.GetService<ModelCatalog>(), sp.GetRequiredService<TimeProvider>(),
-                sp.GetRequiredService<ILoggerFactory>().CreateLogger("LlamaOrch.Transcripts"))));
+                sp.GetRequiredService<ILoggerFactory>().CreateLogger("LlamaOrch.Transcripts"), options.ArtifactMaxBytes)));
         services.AddSingleton<PlacementCounters>();
         services.AddSingleton(sp => new BudgetPolicy(
             options.BudgetMode, options.BudgetDefaults ?? BudgetLimits.Unlimited,

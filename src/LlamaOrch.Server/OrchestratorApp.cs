@@ -67,7 +67,7 @@ internal static class OrchestratorApp
         var requestLimits = new RequestLimits(settings.Limits.MaxBodyBytes);
         builder.WebHost.ConfigureKestrel(kestrel => requestLimits.ApplyTo(kestrel.Limits));
 
-        var modelFiles = new ModelFileRule(settings.Models, settings.CatalogAllowedRoots);
+        var modelFiles = new ModelFileRule(settings.Models, settings.CatalogAllowedRoots, settings.CatalogAllowPrivateSourceHosts);
         var catalog = await OpenCatalogAsync(settings, modelFiles);
         var trustedKeys = LoadTrustedKeys(settings.TrustedKeysDir);
         var artifacts = await OpenArtifactsAsync(settings);
@@ -100,7 +100,8 @@ internal static class OrchestratorApp
             TimeSpan.FromMilliseconds(settings.Sessions.AffinityWaitMs),
             settings.Sessions.MaxTurns,
             settings.BudgetMode,
-            settings.BudgetDefaults));
+            settings.BudgetDefaults,
+            settings.ArtifactMaxBytes));
         // The host allows HostOptions.ShutdownTimeout (30 s by default) for the whole stop: room for the grace, for the cut runs to unwind, then for stopping the engines.
         var stopNeeds = TimeSpan.FromSeconds(settings.Tasks.ShutdownGraceSeconds) + ShutdownSequence.CutRunsAllowance + EngineStopAllowance;
         services.Configure<HostOptions>(host =>

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
@@ -144,6 +145,92 @@ public sealed class CatalogTests : IDisposable
         Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
     }
 
+    [Fact]
+    public async Task Setting_an_active_model_active_again_leaves_a_drained_pool_drained()
+    {
+        await using var orchestrator = await StartAsync();
+        using (await RegisterAsync(orchestrator, new JsonObject { ["id"] = "stories", ["source_url"] = _model }))
+        {
+        }
+        using var drain = await orchestrator.PostRawAsync("/v1/pools/p/drain", """{"deadline_ms": 0}""");
+        Assert.Equal(HttpStatusCode.Accepted, drain.StatusCode);
+
+        using var active = await orchestrator.PostRawAsync("/v1/catalog/models/stories/state", """{"state": "Active"}""");
+
+        Assert.Equal(HttpStatusCode.Accepted, active.StatusCode);
+        Assert.True(JsonNode.Parse(await orchestrator.Http.GetStringAsync("/v1/pools/p/health"))!["draining"]!.GetValue<bool>());
+        using var refused = await orchestrator.SubmitAsync(Orchestrator.Task("stories"));
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
+    }
+
+    [Fact]
+    public async Task Verify_does_not_download_a_url_on_a_loopback_address_unless_the_operator_allows_it()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var url = $"http://127.0.0.1:{((IPEndPoint)listener.LocalEndpoint).Port}/secret.gguf";
+        var connected = listener.AcceptTcpClientAsync();
+        await using (var orchestrator = await StartAsync())
+        {
+            using (await RegisterAsync(orchestrator, new JsonObject { ["id"] = "local", ["source_url"] = url }))
+            {
+            }
+            using (await orchestrator.Http.PostAsync("/v1/catalog/models/local/verify", null))
+            {
+            }
+
+            var verdict = await VerdictAsync(orchestrator, "local");
+
+            Assert.Equal("failed", verdict["status"]!.GetValue<string>());
+            Assert.Contains("Orchestrator:Catalog:AllowPrivateSourceHosts", verdict["problems"]![0]!.GetValue<string>(), StringComparison.Ordinal);
+            Assert.False(connected.IsCompleted);
+        }
+
+        await using (var allowed = await StartAsync("Catalog:AllowPrivateSourceHosts=true"))
+        {
+            using (await allowed.Http.PostAsync("/v1/catalog/models/local/verify", null))
+            {
+            }
+            // The mirror is reached; it hangs up without an answer and stops listening, so the check fails on that.
+            using (await connected.WaitAsync(TimeSpan.FromSeconds(30)))
+            {
+                listener.Stop();
+            }
+            Assert.Equal("failed", (await VerdictAsync(allowed, "local"))["status"]!.GetValue<string>());
+        }
+    }
+
+    [Fact]
+    public async Task Verify_of_an_entry_registered_again_under_the_same_id_starts_its_own_check()
+    {
+        // The first registration's check waits on a mirror that accepts and never answers.
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var url = $"http://127.0.0.1:{((IPEndPoint)listener.LocalEndpoint).Port}/slow.gguf";
+        await using var orchestrator = await StartAsync("Catalog:AllowPrivateSourceHosts=true");
+        using (await RegisterAsync(orchestrator, new JsonObject { ["id"] = "m", ["source_url"] = url }))
+        {
+        }
+        using (await orchestrator.Http.PostAsync("/v1/catalog/models/m/verify", null))
+        {
+        }
+        using var hanging = await listener.AcceptTcpClientAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        using (await orchestrator.Http.DeleteAsync("/v1/catalog/models/m"))
+        {
+        }
+        using (await RegisterAsync(orchestrator, new JsonObject { ["id"] = "m", ["source_url"] = _model, ["digest"] = _digest }))
+        {
+        }
+
+        using var verify = await orchestrator.Http.PostAsync("/v1/catalog/models/m/verify", null);
+
+        Assert.Equal(HttpStatusCode.Accepted, verify.StatusCode);
+        Assert.Equal("pending", JsonNode.Parse(await verify.Content.ReadAsStringAsync())!["status"]!.GetValue<string>());
+        var verdict = await VerdictAsync(orchestrator, "m");
+        Assert.Equal("verified", verdict["status"]!.GetValue<string>());
+        Assert.Equal(_digest, verdict["actual_digest"]!.GetValue<string>());
+    }
+
     private JsonObject Strict(string id, string signature) => new()
     {
         ["id"] = id,
@@ -155,8 +242,8 @@ public sealed class CatalogTests : IDisposable
     };
 
     /// <summary>orchestratord on this test's data folder, with pool p serving the model file.</summary>
-    private Task<Orchestrator> StartAsync() =>
-        Orchestrator.StartInAsync(_dataDir, true, [.. Orchestrator.Pool(_model, slots: 2), $"Catalog:AllowedRoots:0={_library}"]);
+    private Task<Orchestrator> StartAsync(params string[] settings) =>
+        Orchestrator.StartInAsync(_dataDir, true, [.. Orchestrator.Pool(_model, slots: 2), $"Catalog:AllowedRoots:0={_library}", .. settings]);
 
     private static Task<HttpResponseMessage> RegisterAsync(Orchestrator orchestrator, JsonObject body) =>
         orchestrator.PostRawAsync("/v1/catalog/models", body.ToJsonString());

@@ -155,6 +155,52 @@ public sealed class TranscriptTests
         Assert.StartsWith("session_id:", (await Orchestrator.ErrorOf(badSession))["message"]!.GetValue<string>());
     }
 
+    [Theory]
+    [InlineData("\"seed\": \"5\"", "content.seed")]
+    [InlineData("\"seed\": 5, \"max_tokens\": \"5\"", "content.max_tokens")]
+    [InlineData("\"seed\": 5, \"ctx\": true", "content.ctx")]
+    [InlineData("\"seed\": 5, \"sampling\": {\"temperature\": \"hot\"}", "content.sampling.temperature")]
+    [InlineData("\"seed\": 5, \"sampling\": [1]", "content.sampling")]
+    public async Task Replaying_a_hand_made_transcript_with_a_number_of_the_wrong_type_is_400_naming_it(string fields, string field)
+    {
+        await using var orchestrator = await Orchestrator.StartAsync(Orchestrator.Pool(Sim));
+        var content = $$"""{"prompt": "p", "model_ref": "{{Sim}}", "determinism": "strict", "sampler_profile_version": "greedy-v1", {{fields}}}""";
+        using var stored = await orchestrator.PostRawAsync("/v1/artifacts", $$"""{"kind": "transcript", "content": {{content}}}""");
+        Assert.Equal(HttpStatusCode.Created, stored.StatusCode);
+
+        using var replay = await ReplayAsync(orchestrator, JsonNode.Parse(await stored.Content.ReadAsStringAsync())!["id"]!.GetValue<string>());
+
+        Assert.Equal(HttpStatusCode.BadRequest, replay.StatusCode);
+        var error = await Orchestrator.ErrorOf(replay);
+        Assert.Equal("INVALID_PARAMS", error["code"]!.GetValue<string>());
+        Assert.Contains($"its {field} must be", error["message"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_transcript_over_the_artifact_size_limit_is_not_stored_and_the_task_ends_without_its_id()
+    {
+        await using var orchestrator = await Orchestrator.StartAsync([.. Orchestrator.Pool(Sim, ctx: 4096), "Artifacts:MaxBytes=2500"]);
+        var logs = new LogCapture();
+        orchestrator.Services.GetRequiredService<ILoggerFactory>().AddProvider(logs);
+        var body = Orchestrator.Task(Sim, string.Join(' ', Enumerable.Repeat("word", 600)), maxTokens: 3);
+        body["transcript"] = true;
+
+        var id = (await orchestrator.AdmitAsync(body))["task_id"]!.GetValue<string>();
+        var frames = await orchestrator.StreamAsync(id);
+
+        Assert.Equal("end", frames[^1].Event);
+        Assert.Equal(3, frames[^1].Int("tokens_out"));
+        Assert.False(frames[^1].Data.TryGetProperty("transcript_id", out _));
+        var listed = await GetAsync(orchestrator, "/v1/artifacts?kind=transcript");
+        Assert.Empty(listed["artifacts"]!.AsArray());
+        Assert.Contains(logs.Entries, e => e.Level == LogLevel.Warning && e.Message.Contains(id, StringComparison.Ordinal)
+                                           && e.Message.Contains("Orchestrator:Artifacts:MaxBytes", StringComparison.Ordinal));
+
+        // A short one still fits.
+        var (shortFrames, _) = await RunWithTranscriptAsync(orchestrator, Orchestrator.Task(Sim, "short", maxTokens: 2));
+        Assert.StartsWith("sha256:", shortFrames[^1].Str("transcript_id"), StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Replay_is_refused_with_409_when_the_catalogs_digest_of_the_model_is_not_the_transcripts()
     {

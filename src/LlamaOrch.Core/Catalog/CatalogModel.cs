@@ -28,4 +28,16 @@ public sealed record CatalogModel(
 {
     /// <summary>The ref that locates the file: <see cref="SourceUrl"/>, else the id.</summary>
     public string ModelRef => SourceUrl ?? Id;
+
+    /// <summary>Whether <paramref name="other"/> is the same registration: the same id registered at the same time
+    /// with the same file, digest, signatures, SBOM and policy (state and verification may differ). An entry deleted
+    /// and registered again is another registration, and a verdict about one must not vouch for the other.</summary>
+    public bool IsSameRegistration(CatalogModel other) =>
+        Id == other.Id
+        && CreatedMs == other.CreatedMs
+        && Digest == other.Digest
+        && SourceUrl == other.SourceUrl
+        && SbomJson == other.SbomJson
+        && TrustPolicy == other.TrustPolicy
+        && Signatures.SequenceEqual(other.Signatures);
 }

@@ -28,6 +28,8 @@ internal static class CatalogValidator
 
     private const string DigestPrefix = "sha256:";
 
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
     /// <summary>Validates <paramref name="registration"/>; on success <paramref name="digest"/> is the digest in
     /// its stored form (lower-case hex) or null.</summary>
     public static Rejection? Validate(ModelRegistration registration, out string? digest)
@@ -68,8 +70,7 @@ internal static class CatalogValidator
         {
             if (Encoding.UTF8.GetByteCount(sbom) is var sbomBytes and > MaxSbomBytes)
                 return Rejection.InvalidParams("sbom", $"{sbomBytes} bytes of JSON; at most {MaxSbomBytes} are allowed");
-            if (!IsJsonObject(sbom))
-                return Rejection.InvalidParams("sbom", "must be a JSON object (the SBOM document itself, for example CycloneDX or SPDX JSON)");
+            if (SbomProblem(sbom) is { } sbomProblem) return Rejection.InvalidParams("sbom", sbomProblem);
         }
 
         if (registration.TrustPolicy is { } policy && !Enum.IsDefined(policy.Mode))
@@ -123,16 +124,48 @@ internal static class CatalogValidator
         return null;
     }
 
-    private static bool IsJsonObject(string json)
+    private static string? SbomProblem(string json)
     {
+        const string NotAnObject = "must be a JSON object (the SBOM document itself, for example CycloneDX or SPDX JSON)";
         try
         {
             using var document = JsonDocument.Parse(json);
-            return document.RootElement.ValueKind == JsonValueKind.Object;
+            if (document.RootElement.ValueKind != JsonValueKind.Object) return NotAnObject;
+            // The parser takes an escape such as "\ud800" (a lone surrogate), but such an entry could never be written
+            // out again: every GET of it, and every list page holding it, would fail. So every text is decoded here.
+            CheckText(document.RootElement);
+            return null;
         }
         catch (JsonException)
         {
-            return false;
+            return NotAnObject;
+        }
+        catch (Exception error) when (error is InvalidOperationException or EncoderFallbackException)
+        {
+            // JsonElement throws the first for a string whose escapes make a lone surrogate; the encoder the second.
+            return "a string has no UTF-8 form: it holds a lone UTF-16 surrogate (an escape such as \\ud800 without its pair)";
+        }
+    }
+
+    /// <exception cref="InvalidOperationException">A string or member name whose escapes make a lone surrogate.</exception>
+    /// <exception cref="EncoderFallbackException">The same, found when encoding.</exception>
+    private static void CheckText(JsonElement value)
+    {
+        switch (value.ValueKind)
+        {
+            case JsonValueKind.Object:
+                foreach (var member in value.EnumerateObject())
+                {
+                    StrictUtf8.GetByteCount(member.Name);
+                    CheckText(member.Value);
+                }
+                break;
+            case JsonValueKind.Array:
+                foreach (var item in value.EnumerateArray()) CheckText(item);
+                break;
+            case JsonValueKind.String:
+                StrictUtf8.GetByteCount(value.GetString()!);
+                break;
         }
     }
 

@@ -36,7 +36,22 @@ public sealed class ModelCatalog
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(time);
         var models = await store.LoadAllAsync(cancellationToken).ConfigureAwait(false);
-        return new ModelCatalog(store, time, files, CatalogIndex.Of(models));
+        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        var opened = new List<CatalogModel>(models.Count);
+        foreach (var model in models)
+        {
+            // A Pending verdict was stored by a check this process no longer runs (it stopped mid-check): left as it
+            // is, a strict entry would answer "still running, retry" for ever. Written back, so the file says so too.
+            var verification = model.Verification.AfterRestart();
+            if (verification == model.Verification)
+            {
+                opened.Add(model);
+                continue;
+            }
+            var interrupted = model with { Verification = verification, UpdatedMs = Math.Max(now, model.UpdatedMs) };
+            if (await store.UpdateAsync(interrupted, cancellationToken).ConfigureAwait(false)) opened.Add(interrupted);
+        }
+        return new ModelCatalog(store, time, files, CatalogIndex.Of(opened));
     }
 
     /// <summary>Every entry, ordered by id.</summary>
@@ -163,14 +178,32 @@ public sealed class ModelCatalog
         }
     }
 
-    /// <returns>The updated entry; null when no entry has the id.</returns>
-    public Task<CatalogModel?> SetStateAsync(string id, CatalogState state, CancellationToken cancellationToken)
+    /// <returns>The entry as it now stands and whether this call changed its state (false when it had that state
+    /// already); null when no entry has the id.</returns>
+    public async Task<(CatalogModel Model, bool Changed)?> SetStateAsync(string id, CatalogState state, CancellationToken cancellationToken)
     {
         if (!Enum.IsDefined(state)) throw new ArgumentOutOfRangeException(nameof(state), state, "not a catalog state");
-        return UpdateAsync(id, current => current.State == state ? null : current with { State = state }, cancellationToken);
+        var changed = false;
+        var model = await UpdateAsync(id, current =>
+        {
+            changed = current.State != state;
+            return changed ? current with { State = state } : null;
+        }, cancellationToken).ConfigureAwait(false);
+        return model is null ? null : (model, changed);
     }
 
-    /// <summary>Stores the outcome of a verification (or <see cref="ModelVerification.Pending"/> as one starts).</summary>
+    /// <summary>Records that a verification of <paramref name="model"/> starts (<see cref="ModelVerification.Restarted"/>
+    /// of its current verdict), unless the entry was removed or registered anew since it was read.</summary>
+    /// <returns>The updated entry (Pending); null when the entry is gone or is no longer that registration.</returns>
+    public Task<CatalogModel?> StartVerificationAsync(CatalogModel model, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        return UpdateAsync(model.Id, current => current.IsSameRegistration(model) ? current with { Verification = current.Verification.Restarted() } : null,
+            cancellationToken, unchangedIsNull: true);
+    }
+
+    /// <summary>Stores a verdict for the entry with this id, whatever registration it is (tests of the domain;
+    /// the server records verdicts through the overload that checks the registration).</summary>
     /// <returns>The updated entry; null when no entry has the id (it was removed meanwhile).</returns>
     public Task<CatalogModel?> RecordVerificationAsync(string id, ModelVerification verification, CancellationToken cancellationToken)
     {
@@ -188,17 +221,9 @@ public sealed class ModelCatalog
     {
         ArgumentNullException.ThrowIfNull(verified);
         ArgumentNullException.ThrowIfNull(verification);
-        return UpdateAsync(verified.Id, current => SameRegistration(current, verified) ? current with { Verification = verification } : null, cancellationToken,
+        return UpdateAsync(verified.Id, current => current.IsSameRegistration(verified) ? current with { Verification = verification } : null, cancellationToken,
             unchangedIsNull: true);
     }
-
-    private static bool SameRegistration(CatalogModel a, CatalogModel b) =>
-        a.CreatedMs == b.CreatedMs
-        && a.Digest == b.Digest
-        && a.SourceUrl == b.SourceUrl
-        && a.SbomJson == b.SbomJson
-        && a.TrustPolicy == b.TrustPolicy
-        && a.Signatures.SequenceEqual(b.Signatures);
 
     /// <param name="change">The new entry, or null when the change would be no change.</param>
     /// <param name="unchangedIsNull">Report "no change" as null rather than as the current entry.</param>

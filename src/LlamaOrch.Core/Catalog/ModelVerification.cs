@@ -19,7 +19,20 @@ public sealed record ModelVerification(
 {
     public static ModelVerification Unverified { get; } = new(VerificationStatus.Unverified, null, null, [], [], false);
 
-    /// <summary>A verification just started; the previous verdict is dropped so a stale
-    /// <see cref="VerificationStatus.Verified"/> cannot outlive a re-check.</summary>
-    public static ModelVerification Pending() => new(VerificationStatus.Pending, null, null, [], [], false);
+    /// <summary>
+    /// This verdict as a new verification starts: the status turns Pending, so a stale
+    /// <see cref="VerificationStatus.Verified"/> cannot outlive a re-check, but a recorded digest mismatch (and the
+    /// digest found) stays until the new verdict replaces it: the wrong file is not served while it is checked again.
+    /// </summary>
+    public ModelVerification Restarted() =>
+        DigestMismatch
+            ? new(VerificationStatus.Pending, CheckedMs, ActualDigest, [], [], DigestMismatch: true)
+            : new(VerificationStatus.Pending, null, null, [], [], DigestMismatch: false);
+
+    /// <summary>
+    /// This verdict as the catalog is opened: no check survives a restart, so a Pending one (the process stopped
+    /// during the check) turns Unverified, keeping what <see cref="Restarted"/> kept; any other is as it was.
+    /// </summary>
+    public ModelVerification AfterRestart() =>
+        Status == VerificationStatus.Pending ? this with { Status = VerificationStatus.Unverified } : this;
 }

@@ -12,9 +12,12 @@ namespace LlamaOrch.Core.Tasks;
 /// Stores a finished completion's transcript as a <c>transcript</c> artifact (docs/artifacts.md): what went in
 /// (prompt, parameters, seed, determinism, sampler profile, model ref and digest, engine version), what came out
 /// (the generated tokens' texts), the counts, timings and stop reason. The run calls it after the last token and
-/// before the <c>end</c> frame, so the id can go in that frame; a failed write is logged and ends the task without it.
+/// before the <c>end</c> frame, so the id can go in that frame; a failed write, or a transcript over the artifact
+/// size limit, is logged and ends the task without it.
 /// </summary>
-internal sealed class TaskTranscript(IArtifactWriter? store, ModelCatalog? catalog, TimeProvider time, ILogger logger)
+/// <param name="maxBytes">The largest canonical form of one artifact (Orchestrator:Artifacts:MaxBytes), the same
+/// limit a client's artifact meets; null for none.</param>
+internal sealed class TaskTranscript(IArtifactWriter? store, ModelCatalog? catalog, TimeProvider time, ILogger logger, int? maxBytes = null)
 {
     /// <summary>True when a task that asks for a transcript can have one stored.</summary>
     public bool Enabled => store is not null;
@@ -30,6 +33,13 @@ internal sealed class TaskTranscript(IArtifactWriter? store, ModelCatalog? catal
             await task.ReadEventsAsync(0, events).ConfigureAwait(false);
             var content = Content(task, pool, replicaId, final, timings, events);
             var document = ArtifactDocument.Create(ArtifactKinds.Transcript, content, ["task:" + task.Id], parent: null, metadata: null, task.Spec.SessionId);
+            if (document.Bytes.Length > maxBytes)
+            {
+                logger.LogWarning("Task {TaskId}: its transcript is {Bytes} bytes, over the limit of {MaxBytes} (Orchestrator:Artifacts:MaxBytes), and was " +
+                                  "not stored; the task ends without transcript_id (correlation {CorrelationId})",
+                    task.Id, document.Bytes.Length, maxBytes, task.CorrelationId);
+                return null;
+            }
             var (record, _) = await store.PutAsync(document, time.GetUtcNow().ToUnixTimeMilliseconds(), CancellationToken.None).ConfigureAwait(false);
             return record.Id;
         }

@@ -27,13 +27,21 @@ public sealed class ModelFileRule : IModelFileCheck
 
     /// <param name="models">The model store's search paths and cache are roots.</param>
     /// <param name="allowedRoots">Further folders whose files may be registered.</param>
-    public ModelFileRule(ModelStoreOptions models, IEnumerable<string> allowedRoots)
+    /// <param name="allowPrivateSourceHosts">Whether an entry's http(s) URL may be downloaded from a loopback, private
+    /// or link-local address (an operator's local mirror); by default only public addresses are reached.</param>
+    public ModelFileRule(ModelStoreOptions models, IEnumerable<string> allowedRoots, bool allowPrivateSourceHosts = false)
     {
+        PrivateSourceHostsAllowed = allowPrivateSourceHosts;
         ArgumentNullException.ThrowIfNull(models);
         ArgumentNullException.ThrowIfNull(allowedRoots);
         _locations = new ModelLocations(models.CacheDir, models.SearchPaths, models.HfEndpoint);
         _roots = [.. _locations.SearchPaths, _locations.CacheDir, .. allowedRoots.Select(Path.GetFullPath)];
     }
+
+    /// <summary>Whether verification may download an entry's URL from a non-public address
+    /// (<c>Orchestrator:Catalog:AllowPrivateSourceHosts</c>). Clients choose the URL, so by default it may not: the
+    /// catalog would otherwise reach what the fetch tool refuses.</summary>
+    public bool PrivateSourceHostsAllowed { get; }
 
     /// <summary>At registration: the file a local ref leads to, found as the model store finds it (the path,
     /// else a relative name under the search paths). <c>hf:</c>, URL and <c>sim:</c> refs, and text that is no

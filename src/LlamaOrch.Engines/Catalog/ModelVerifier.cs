@@ -110,7 +110,9 @@ public sealed class ModelVerifier(ModelStore store, ModelFileRule files, Trusted
 
         try
         {
-            var resolved = await store.ResolveAsync(modelRef, cancellationToken: cancellationToken).ConfigureAwait(false);
+            // hf: refs go to the operator's HfEndpoint; a URL's host is the client's choice.
+            var resolved = await store.ResolveAsync(modelRef, cancellationToken: cancellationToken,
+                publicAddressesOnly: modelRef.Kind == ModelRefKind.Url && !files.PrivateSourceHostsAllowed).ConfigureAwait(false);
             if (files.FileProblem(resolved.Path) is { } problem) return (null, problem, false);
             var hex = resolved.Sha256 ?? await store.GetSha256Async(resolved.Path, cancellationToken).ConfigureAwait(false);
             return (DigestPrefix + hex, null, false);

@@ -56,7 +56,9 @@ internal sealed class ModelDownloader(HttpClient http, ModelStoreOptions options
             // Typically an HTML page (a login or error page served with 200): not worth keeping or resuming.
             Discard(partialPath, etagPath);
             throw new ModelStoreException(ModelStoreErrorKind.DownloadFailed,
-                $"{url} did not send a GGUF file for {modelRef} (it starts with '{Printable(head)}', not 'GGUF'); " +
+                // The bytes it did send are not quoted: the message reaches clients (a catalog verification), and the
+                // server may be one they could not read themselves.
+                $"{url} did not send a GGUF file for {modelRef} (it does not start with 'GGUF'); " +
                 "the download was deleted. " + whereToPut, retriable: false);
         }
         if (expectedSha256 is not null && sha256 != expectedSha256)
@@ -311,7 +313,8 @@ internal sealed class ModelDownloader(HttpClient http, ModelStoreOptions options
 
     private static ModelStoreException Failure(ModelRef modelRef, Uri url, HttpResponseMessage response, string whereToPut)
     {
-        var status = $"{(int)response.StatusCode} {response.ReasonPhrase}";
+        // The number only: the reason phrase is the server's own text, and the message reaches clients.
+        var status = ((int)response.StatusCode).ToString(CultureInfo.InvariantCulture);
         return response.StatusCode switch
         {
             HttpStatusCode.NotFound or HttpStatusCode.Gone => new ModelStoreException(ModelStoreErrorKind.NotFound,
@@ -368,12 +371,5 @@ internal sealed class ModelDownloader(HttpClient http, ModelStoreOptions options
         {
             // Best effort; a stale side file is overwritten or ignored by the next download.
         }
-    }
-
-    private static string Printable(ReadOnlySpan<byte> bytes)
-    {
-        var chars = new char[bytes.Length];
-        for (var i = 0; i < bytes.Length; i++) chars[i] = bytes[i] is >= 0x20 and < 0x7f ? (char)bytes[i] : '.';
-        return new string(chars);
     }
 }

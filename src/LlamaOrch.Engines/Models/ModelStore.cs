@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
+using System.Net.Sockets;
+using LlamaOrch.Core.Policy;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -18,6 +20,9 @@ public sealed class ModelStore : IDisposable
     private readonly ModelLocations _locations;
     private readonly DigestCache _digests;
     private readonly ModelDownloader _downloader;
+    // For refs a client chose (a catalog entry's URL): connects to public addresses only.
+    private readonly ModelDownloader _publicDownloader;
+    private readonly HttpClient? _publicHttp;
     private readonly Dictionary<ModelRef, string> _knownDigests = [];
     private readonly HttpClient _http;
     private readonly bool _ownsHttp;
@@ -30,7 +35,8 @@ public sealed class ModelStore : IDisposable
 
     /// <param name="options">Validated here; an invalid option throws <see cref="ArgumentException"/>
     /// naming it.</param>
-    /// <param name="http">The client for downloads; the store makes (and disposes) its own when null.</param>
+    /// <param name="http">The client for downloads; the store makes (and disposes) its own when null. A given client
+    /// also serves the downloads that may reach public addresses only: it is trusted to connect where it will.</param>
     /// <param name="logger">Download progress and verification are logged here.</param>
     /// <param name="time">Clock for progress rates and report intervals.</param>
     public ModelStore(ModelStoreOptions options, HttpClient? http = null, ILogger? logger = null, TimeProvider? time = null)
@@ -47,6 +53,9 @@ public sealed class ModelStore : IDisposable
         _locations = new ModelLocations(options.CacheDir, options.SearchPaths, options.HfEndpoint);
         _digests = new DigestCache(_locations.CacheDir, _logger);
         _downloader = new ModelDownloader(_http, options, time ?? TimeProvider.System, _logger);
+        // Its own client, so no pooled connection that another download opened to a private address is reused.
+        _publicHttp = http is null ? CreateHttpClient(ConnectToPublicAddressAsync) : null;
+        _publicDownloader = new ModelDownloader(_publicHttp ?? _http, options, time ?? TimeProvider.System, _logger);
     }
 
     public ModelStoreOptions Options { get; }
@@ -61,12 +70,17 @@ public sealed class ModelStore : IDisposable
     /// </summary>
     /// <exception cref="ModelStoreException">The file is missing, wrong, or cannot be downloaded; the
     /// message says where it was looked for and what to do.</exception>
+    /// <param name="publicAddressesOnly">A download may connect only to public addresses: not loopback, private,
+    /// link-local, multicast, unspecified, reserved or cloud metadata ones (the classes the fetch tool refuses), at
+    /// every hop of its redirects. For refs a client chose, so that it cannot make orchestratord reach the local
+    /// network. A file already in a search path or the cache is used as it is.</param>
     /// <exception cref="ArgumentException">A <c>sim:</c> ref (there is no file), or an invalid digest.</exception>
     public Task<ResolvedModel> ResolveAsync(
         ModelRef modelRef,
         IProgress<ModelDownloadProgress>? progress = null,
         string? expectedSha256 = null,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default,
+        bool publicAddressesOnly = false)
     {
         ArgumentNullException.ThrowIfNull(modelRef);
         ObjectDisposedException.ThrowIf(_disposed, this);
@@ -80,7 +94,7 @@ public sealed class ModelStore : IDisposable
 
         return modelRef.Kind == ModelRefKind.File
             ? ResolveLocalAsync(modelRef, expected, cancellationToken)
-            : ResolveRemoteAsync(modelRef, expected, progress, cancellationToken);
+            : ResolveRemoteAsync(modelRef, expected, progress, publicAddressesOnly ? _publicDownloader : _downloader, cancellationToken);
     }
 
     /// <summary>The sha256 of a file, remembered per path, size and mtime (hashed once, not per start).</summary>
@@ -96,6 +110,7 @@ public sealed class ModelStore : IDisposable
         }
         _lifetime.Cancel();
         if (_ownsHttp) _http.Dispose();
+        _publicHttp?.Dispose();
     }
 
     private async Task<ResolvedModel> ResolveLocalAsync(ModelRef modelRef, string? expected, CancellationToken cancellationToken)
@@ -123,6 +138,7 @@ public sealed class ModelStore : IDisposable
         ModelRef modelRef,
         string? expected,
         IProgress<ModelDownloadProgress>? progress,
+        ModelDownloader downloader,
         CancellationToken cancellationToken)
     {
         if (_locations.FindExisting(modelRef) is { } found)
@@ -136,7 +152,7 @@ public sealed class ModelStore : IDisposable
 
         // No await before the join: concurrent resolves that found nothing join the same download.
         var target = _locations.CachePath(modelRef);
-        var shared = Join(modelRef, target, expected, progress);
+        var shared = Join(modelRef, target, expected, progress, downloader);
         DownloadedFile file;
         try
         {
@@ -156,7 +172,9 @@ public sealed class ModelStore : IDisposable
         return new ResolvedModel(modelRef, file.Path, ModelSource.Downloaded, file.SizeBytes, file.Sha256);
     }
 
-    private SharedDownload Join(ModelRef modelRef, string target, string? expected, IProgress<ModelDownloadProgress>? progress)
+    /// <param name="downloader">Starts the download when none runs; one that runs is joined whoever started it (the
+    /// same URL, so the same host).</param>
+    private SharedDownload Join(ModelRef modelRef, string target, string? expected, IProgress<ModelDownloadProgress>? progress, ModelDownloader downloader)
     {
         lock (_gate)
         {
@@ -167,7 +185,7 @@ public sealed class ModelStore : IDisposable
                 var predecessor = shared?.Completion;
                 var url = _locations.DownloadUrl(modelRef);
                 var started = new SharedDownload(
-                    (listener, token) => DownloadAsync(modelRef, url, target, expected, listener, token),
+                    (listener, token) => DownloadAsync(modelRef, url, target, expected, listener, downloader, token),
                     predecessor,
                     _lifetime.Token);
                 _downloads[target] = started;
@@ -197,6 +215,7 @@ public sealed class ModelStore : IDisposable
         string target,
         string? expected,
         IProgress<ModelDownloadProgress> progress,
+        ModelDownloader downloader,
         CancellationToken cancellationToken)
     {
         // A download that finished between this resolve's lookup and its join already put the file in place.
@@ -206,7 +225,7 @@ public sealed class ModelStore : IDisposable
             return new DownloadedFile(target, new FileInfo(target).Length, sha256);
         }
 
-        var file = await _downloader.DownloadAsync(modelRef, url, target, expected, _locations.WhereToPut(modelRef), progress, cancellationToken)
+        var file = await downloader.DownloadAsync(modelRef, url, target, expected, _locations.WhereToPut(modelRef), progress, cancellationToken)
             .ConfigureAwait(false);
         _digests.Remember(file.Path, file.Sha256);
         return file;
@@ -270,10 +289,11 @@ public sealed class ModelStore : IDisposable
         }
     }
 
-    private static HttpClient CreateHttpClient()
+    private static HttpClient CreateHttpClient(Func<SocketsHttpConnectionContext, CancellationToken, ValueTask<Stream>>? connect = null)
     {
         var handler = new SocketsHttpHandler
         {
+            ConnectCallback = connect,
             // Byte ranges address the file itself, so the body must not be re-encoded on the way.
             AutomaticDecompression = DecompressionMethods.None,
             // The hub answers resolve/main with a redirect to its CDN.
@@ -291,5 +311,40 @@ public sealed class ModelStore : IDisposable
         var version = typeof(ModelStore).Assembly.GetName().Version?.ToString(3) ?? "0";
         client.DefaultRequestHeaders.UserAgent.Add(new ProductInfoHeaderValue("llama-orch", version));
         return client;
+    }
+
+    /// <summary>
+    /// Resolves the host once, refuses unless every address it has is public, and connects to one of those: what was
+    /// checked is what is reached, so a name that re-resolves elsewhere (DNS rebinding) gains nothing. Runs for every
+    /// new connection, redirects included.
+    /// </summary>
+    private static async ValueTask<Stream> ConnectToPublicAddressAsync(SocketsHttpConnectionContext context, CancellationToken cancellation)
+    {
+        var host = context.DnsEndPoint.Host;
+        var addresses = IpSpelling.Parse(host) is { } literal
+            ? [literal]
+            : (await Dns.GetHostAddressesAsync(host, cancellation).ConfigureAwait(false)).Select(IpSpelling.Unmap).Distinct().ToArray();
+        if (addresses.Length == 0) throw new HttpRequestException($"'{host}' resolves to no address");
+        foreach (var address in addresses)
+        {
+            if (AddressClassifier.Classify(address) is var kind and not AddressClass.Public)
+            {
+                throw new HttpRequestException(
+                    $"'{host}' is a {kind.ToString().ToLowerInvariant()} address or resolves to one, and a catalog model's URL may reach only public " +
+                    "addresses (an operator allows a local mirror with Orchestrator:Catalog:AllowPrivateSourceHosts)");
+            }
+        }
+        var chosen = addresses.FirstOrDefault(a => a.AddressFamily == AddressFamily.InterNetwork) ?? addresses[0];
+        var socket = new Socket(chosen.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        try
+        {
+            await socket.ConnectAsync(new IPEndPoint(chosen, context.DnsEndPoint.Port), cancellation).ConfigureAwait(false);
+            return new NetworkStream(socket, ownsSocket: true);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
     }
 }

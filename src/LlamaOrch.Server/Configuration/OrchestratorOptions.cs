@@ -48,6 +48,10 @@ internal sealed class CatalogOptions
 
     /// <summary>Folders, beside the model search paths and cache, whose GGUF files catalog entries may point at.</summary>
     public List<string> AllowedRoots { get; set; } = [];
+
+    /// <summary>Lets verification download an entry's http(s) URL from loopback, private and link-local addresses
+    /// (a local mirror); off by default, since clients choose the URL.</summary>
+    public bool AllowPrivateSourceHosts { get; set; }
 }
 
 /// <summary>The artifact registry (Orchestrator:Artifacts); its index lives in DataDir.</summary>

@@ -28,7 +28,8 @@ internal sealed record OrchestratorSettings(
     BudgetMode BudgetMode,
     BudgetLimits BudgetDefaults,
     string ArtifactsDir,
-    int ArtifactMaxBytes)
+    int ArtifactMaxBytes,
+    bool CatalogAllowPrivateSourceHosts)
 {
     /// <summary>The default of Orchestrator:Artifacts:MaxBytes.</summary>
     public const int DefaultArtifactMaxBytes = 8 * 1024 * 1024;
@@ -110,7 +111,8 @@ internal sealed record OrchestratorSettings(
             dataDir, pools, usingDefault, limits, options.Auth, options.Tasks, options.Sessions, supervisor, ModelStoreFrom(options.Models), options.Devices, trustedKeys, readyPools,
             AllowedRoots(options.Catalog.AllowedRoots), budgetMode, budgetDefaults,
             options.Artifacts.Dir is { Length: > 0 } artifactsDir ? artifactsDir : Path.Combine(dataDir, "artifacts"),
-            Positive(options.Artifacts.MaxBytes ?? DefaultArtifactMaxBytes, "Orchestrator:Artifacts:MaxBytes"));
+            Positive(options.Artifacts.MaxBytes ?? DefaultArtifactMaxBytes, "Orchestrator:Artifacts:MaxBytes"),
+            options.Catalog.AllowPrivateSourceHosts);
     }
 
     private static T? NotNegative<T>(T? value, string key) where T : struct, System.Numerics.INumber<T> =>

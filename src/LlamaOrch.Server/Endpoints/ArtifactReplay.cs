@@ -47,7 +47,14 @@ internal static class ArtifactReplay
         string? recordedDigest;
         using (var stored = JsonDocument.Parse(bytes))
         {
-            if (ToTaskBody(stored.RootElement.GetProperty("content"), out recordedDigest) is not { } fromTranscript)
+            var content = stored.RootElement.GetProperty("content");
+            if (WrongType(content) is { } wrong)
+            {
+                await ErrorResponses.WriteAsync(context, Rejection.InvalidParams("id",
+                    $"artifact {id} is not a transcript orchestratord wrote: its content.{wrong.Field} must be {wrong.Expected}"));
+                return;
+            }
+            if (ToTaskBody(content, out recordedDigest) is not { } fromTranscript)
             {
                 await ErrorResponses.WriteAsync(context, Rejection.InvalidParams("id",
                     $"artifact {id} is not a transcript orchestratord wrote: it lacks prompt, model_ref, seed, determinism or sampler_profile_version"));
@@ -82,7 +89,7 @@ internal static class ArtifactReplay
         if (content.ValueKind != JsonValueKind.Object
             || Text(content, "prompt") is not { } prompt || Text(content, "model_ref") is not { } modelRef
             || Text(content, "determinism") is not { } determinism || Text(content, "sampler_profile_version") is not { } profile
-            || !content.TryGetProperty("seed", out var seedValue) || !seedValue.TryGetInt64(out var seed))
+            || !content.TryGetProperty("seed", out var seedValue) || seedValue.ValueKind != JsonValueKind.Number || !seedValue.TryGetInt64(out var seed))
             return null;
         return new TaskRequestBody
         {
@@ -113,7 +120,7 @@ internal static class ArtifactReplay
             || !SamplingProfile.Known.TryGetValue(profileVersion, out var profile))
             return null;
         double? Differs(string name, double current) =>
-            sampling.TryGetProperty(name, out var value) && value.TryGetDouble(out var recorded) && recorded != current ? recorded : null;
+            sampling.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number && value.TryGetDouble(out var recorded) && recorded != current ? recorded : null;
         var overrides = new SamplingOverridesBody
         {
             Temperature = Differs("temperature", profile.Temperature),
@@ -125,9 +132,33 @@ internal static class ArtifactReplay
         return overrides == new SamplingOverridesBody() ? null : overrides;
     }
 
+    /// <summary>
+    /// The first number that is there with another JSON type or out of range (a hand-made transcript's
+    /// <c>"max_tokens": "5"</c>): an optional one taken as absent would quietly replay another task than the one recorded.
+    /// </summary>
+    private static (string Field, string Expected)? WrongType(JsonElement content)
+    {
+        if (content.ValueKind != JsonValueKind.Object) return null;
+        if (content.TryGetProperty("seed", out var seed) && (seed.ValueKind != JsonValueKind.Number || !seed.TryGetInt64(out _)))
+            return ("seed", "a whole number");
+        foreach (var name in (string[])["max_tokens", "ctx"])
+        {
+            if (content.TryGetProperty(name, out var value) && (value.ValueKind != JsonValueKind.Number || !value.TryGetInt32(out _)))
+                return (name, "a whole number");
+        }
+        if (!content.TryGetProperty("sampling", out var sampling)) return null;
+        if (sampling.ValueKind != JsonValueKind.Object) return ("sampling", "an object");
+        foreach (var name in (string[])["temperature", "top_k", "top_p", "min_p", "repeat_penalty"])
+        {
+            if (sampling.TryGetProperty(name, out var value) && (value.ValueKind != JsonValueKind.Number || !value.TryGetDouble(out _)))
+                return ($"sampling.{name}", "a number");
+        }
+        return null;
+    }
+
     private static string? Text(JsonElement content, string name) =>
         content.ValueKind == JsonValueKind.Object && content.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 
     private static int? Int(JsonElement content, string name) =>
-        content.TryGetProperty(name, out var value) && value.TryGetInt32(out var number) ? number : null;
+        content.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var number) ? number : null;
 }

@@ -124,7 +124,8 @@ internal static class CatalogEndpoints
 
     /// <summary>
     /// Retired: new tasks for the model get 403 MODEL_DEPRECATED at once, and each pool serving it drains within
-    /// deadline_ms and then stops its replicas. Active: those pools start replicas and admit again.
+    /// deadline_ms and then stops its replicas. Active (from Retired): those pools start replicas and admit again.
+    /// Setting the state the entry has already changes nothing.
     /// </summary>
     private static async Task SetStateAsync(HttpContext context, string id, ModelCatalog catalog, PoolRegistry pools, PoolLifecycle lifecycle)
     {
@@ -145,14 +146,15 @@ internal static class CatalogEndpoints
             return;
         }
 
-        var model = await catalog.SetStateAsync(id, state, context.RequestAborted);
-        if (model is null)
+        if (await catalog.SetStateAsync(id, state, context.RequestAborted) is not var (model, changed))
         {
             await ErrorResponses.NotFoundAsync(context, $"no catalog model '{id}'");
             return;
         }
         var serving = PoolsServing(model, pools);
-        foreach (var pool in serving)
+        // Only a change of state touches the pools: Active again on an Active model must not undo an operator's
+        // drain, and Retired again must not shorten the deadline of a retirement under way.
+        foreach (var pool in changed ? serving : [])
         {
             if (state == CatalogState.Retired)
                 lifecycle.TakeOutOfService(pool, TimeSpan.FromMilliseconds(request.DeadlineMs ?? 0), $"model '{model.Id}' is retired");

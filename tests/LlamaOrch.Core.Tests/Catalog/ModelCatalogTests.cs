@@ -93,6 +93,9 @@ public sealed class ModelCatalogTests
     [InlineData("ok", null, "../keys/x|rsa-pss-sha256|AAEC", null, null, "signatures[0].key_id")]
     [InlineData("ok", null, null, "[1, 2]", null, "sbom")]
     [InlineData("ok", null, null, "{not json", null, "sbom")]
+    [InlineData("ok", null, null, """{"a": "\ud800"}""", null, "sbom")]
+    [InlineData("ok", null, null, """{"a": ["x\udc00y"]}""", null, "sbom")]
+    [InlineData("ok", null, null, """{"\ud800": 1}""", null, "sbom")]
     [InlineData("ok", null, null, null, "", "tags[0]")]
     [InlineData(".", null, null, null, null, "id")]
     [InlineData("..", null, null, null, null, "id")]
@@ -195,8 +198,9 @@ public sealed class ModelCatalogTests
 
         var retired = await catalog.SetStateAsync("stories", CatalogState.Retired, CancellationToken.None);
 
-        Assert.Equal(CatalogState.Retired, retired?.State);
-        Assert.Equal(_time.GetUtcNow().ToUnixTimeMilliseconds(), retired?.UpdatedMs);
+        Assert.Equal(CatalogState.Retired, retired?.Model.State);
+        Assert.True(retired?.Changed);
+        Assert.Equal(_time.GetUtcNow().ToUnixTimeMilliseconds(), retired?.Model.UpdatedMs);
         Assert.Equal(CatalogState.Retired, _store.Rows["stories"].State);
         foreach (var modelRef in new[] { "stories", Source })
         {
@@ -206,8 +210,21 @@ public sealed class ModelCatalogTests
             Assert.Contains("POST /v1/catalog/models/stories/state", rejection?.Message, StringComparison.Ordinal);
         }
 
-        await catalog.SetStateAsync("stories", CatalogState.Active, CancellationToken.None);
+        Assert.True((await catalog.SetStateAsync("stories", CatalogState.Active, CancellationToken.None))?.Changed);
         Assert.Null(catalog.AdmissionCheck("stories"));
+    }
+
+    [Fact]
+    public async Task Setting_the_state_an_entry_has_already_is_reported_as_no_change()
+    {
+        var catalog = await OpenAsync();
+        var registered = (await catalog.RegisterAsync(Registration(), CancellationToken.None)).Model!;
+        _time.Advance(TimeSpan.FromSeconds(3));
+
+        var again = await catalog.SetStateAsync("stories", CatalogState.Active, CancellationToken.None);
+
+        Assert.False(again?.Changed);
+        Assert.Equal(registered.UpdatedMs, again?.Model.UpdatedMs);
     }
 
     [Fact]
@@ -232,7 +249,7 @@ public sealed class ModelCatalogTests
         Assert.Equal(ErrorCodes.UntrustedArtifact, unverified?.Code);
         Assert.Contains("POST /v1/catalog/models/stories/verify", unverified?.Message, StringComparison.Ordinal);
 
-        await catalog.RecordVerificationAsync("stories", ModelVerification.Pending(), CancellationToken.None);
+        await catalog.StartVerificationAsync(catalog.Get("stories")!, CancellationToken.None);
         var pending = catalog.AdmissionCheck(Source);
         Assert.Equal(ErrorCodes.UntrustedArtifact, pending?.Code);
         Assert.True(pending?.Retriable);
@@ -356,7 +373,7 @@ public sealed class ModelCatalogTests
         Assert.Contains("has not been verified", catalog.AdmissionCheck("stories")?.Message, StringComparison.Ordinal);
 
         _store.FailWrites = false;
-        Assert.Equal(CatalogState.Retired, (await catalog.SetStateAsync("stories", CatalogState.Retired, CancellationToken.None))?.State);
+        Assert.Equal(CatalogState.Retired, (await catalog.SetStateAsync("stories", CatalogState.Retired, CancellationToken.None))?.Model.State);
     }
 
     [Fact]
@@ -372,5 +389,83 @@ public sealed class ModelCatalogTests
         Assert.Equal(["a", "b"], reopened.All.Select(m => m.Id));
         Assert.Equal(ErrorCodes.ModelDeprecated, reopened.AdmissionCheck("a")?.Code);
         Assert.Equal(ErrorCodes.UntrustedArtifact, reopened.AdmissionCheck("b")?.Code);
+    }
+
+    [Theory]
+    [InlineData(TrustMode.Permissive)]
+    [InlineData(TrustMode.Strict)]
+    public async Task A_recorded_digest_mismatch_stays_in_force_while_a_new_check_runs(TrustMode mode)
+    {
+        var catalog = await OpenAsync();
+        await catalog.RegisterAsync(Registration(mode: mode), CancellationToken.None);
+        await catalog.RecordVerificationAsync("stories", Verification(VerificationStatus.Failed, mismatch: true), CancellationToken.None);
+
+        var pending = await catalog.StartVerificationAsync(catalog.Get("stories")!, CancellationToken.None);
+
+        Assert.Equal(VerificationStatus.Pending, pending?.Verification.Status);
+        Assert.True(pending?.Verification.DigestMismatch);
+        Assert.True(_store.Rows["stories"].Verification.DigestMismatch);
+        var refused = catalog.AdmissionCheck("stories");
+        Assert.Equal(ErrorCodes.UntrustedArtifact, refused?.Code);
+        Assert.Contains(OtherDigest, refused?.Message, StringComparison.Ordinal);
+        Assert.False(refused?.Retriable);
+
+        // The new verdict replaces it.
+        await catalog.RecordVerificationAsync(pending!, Verification(VerificationStatus.Verified), CancellationToken.None);
+        Assert.Null(catalog.AdmissionCheck("stories"));
+    }
+
+    [Fact]
+    public async Task A_new_check_drops_a_previous_verified_verdict()
+    {
+        var catalog = await OpenAsync();
+        await catalog.RegisterAsync(Registration(mode: TrustMode.Strict), CancellationToken.None);
+        await catalog.RecordVerificationAsync("stories", Verification(VerificationStatus.Verified), CancellationToken.None);
+
+        var pending = await catalog.StartVerificationAsync(catalog.Get("stories")!, CancellationToken.None);
+
+        Assert.Equal(VerificationStatus.Pending, pending?.Verification.Status);
+        Assert.False(pending?.Verification.DigestMismatch);
+        Assert.Null(pending?.Verification.ActualDigest);
+        Assert.True(catalog.AdmissionCheck("stories")?.Retriable);
+    }
+
+    [Fact]
+    public async Task A_check_is_not_started_for_an_entry_registered_anew_since_it_was_read()
+    {
+        var catalog = await OpenAsync();
+        var old = (await catalog.RegisterAsync(Registration(), CancellationToken.None)).Model!;
+        await catalog.RemoveAsync("stories", CancellationToken.None);
+        _time.Advance(TimeSpan.FromSeconds(1));
+        await catalog.RegisterAsync(Registration(), CancellationToken.None);
+
+        Assert.Null(await catalog.StartVerificationAsync(old, CancellationToken.None));
+        Assert.Equal(VerificationStatus.Unverified, catalog.Get("stories")?.Verification.Status);
+    }
+
+    [Fact]
+    public async Task Opening_the_catalog_turns_a_check_a_restart_cut_short_into_unverified_keeping_a_mismatch()
+    {
+        var catalog = await OpenAsync();
+        await catalog.RegisterAsync(Registration("wrong", mode: TrustMode.Permissive), CancellationToken.None);
+        await catalog.RegisterAsync(Registration("strict", mode: TrustMode.Strict, source: "hf:org/repo/strict.gguf"), CancellationToken.None);
+        await catalog.RecordVerificationAsync("wrong", Verification(VerificationStatus.Failed, mismatch: true), CancellationToken.None);
+        await catalog.StartVerificationAsync(catalog.Get("wrong")!, CancellationToken.None);
+        await catalog.StartVerificationAsync(catalog.Get("strict")!, CancellationToken.None);
+        _time.Advance(TimeSpan.FromSeconds(5));
+
+        var reopened = await OpenAsync();
+
+        var wrong = reopened.Get("wrong")!.Verification;
+        Assert.Equal(VerificationStatus.Unverified, wrong.Status);
+        Assert.True(wrong.DigestMismatch);
+        Assert.Equal(ErrorCodes.UntrustedArtifact, reopened.AdmissionCheck("wrong")?.Code);
+        Assert.Equal(VerificationStatus.Unverified, reopened.Get("strict")!.Verification.Status);
+        var strict = reopened.AdmissionCheck("strict");
+        Assert.False(strict?.Retriable);
+        Assert.Contains("has not been verified", strict?.Message, StringComparison.Ordinal);
+        // Written back, with the time of the change.
+        Assert.Equal(VerificationStatus.Unverified, _store.Rows["strict"].Verification.Status);
+        Assert.Equal(_time.GetUtcNow().ToUnixTimeMilliseconds(), _store.Rows["strict"].UpdatedMs);
     }
 }

@@ -205,6 +205,23 @@ public sealed class ModelStoreDownloadTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_download_for_public_addresses_only_never_connects_to_a_loopback_server()
+    {
+        // The store's own client: an injected one is trusted to connect where it will.
+        using var store = new ModelStore(new ModelStoreOptions { CacheDir = _temp.Combine("cache"), KnownDigests = new Dictionary<string, string>() });
+        var url = ModelRef.Parse(new Uri(_server.BaseAddress, ServedPath).ToString());
+
+        var error = await Assert.ThrowsAsync<ModelStoreException>(() => store.ResolveAsync(url, publicAddressesOnly: true));
+
+        Assert.Contains("loopback", error.Message);
+        Assert.Contains("Orchestrator:Catalog:AllowPrivateSourceHosts", error.Message);
+        Assert.Empty(_server.Requests);
+        // Without the restriction the same store reaches it.
+        Assert.Equal(ModelSource.Downloaded, (await store.ResolveAsync(url)).Source);
+        Assert.Single(_server.Requests);
+    }
+
+    [Fact]
     public async Task A_body_that_is_not_gguf_is_rejected_and_deleted()
     {
         _server.Serve("/test-org/test-repo/resolve/main/page.gguf", "<!DOCTYPE html><html>sign in</html>"u8.ToArray());
@@ -213,7 +230,9 @@ public sealed class ModelStoreDownloadTests : IAsyncLifetime
         var error = await Assert.ThrowsAsync<ModelStoreException>(() => store.ResolveAsync(ModelRef.Parse("hf:test-org/test-repo/page.gguf")));
 
         Assert.Equal(ModelStoreErrorKind.DownloadFailed, error.Kind);
-        Assert.Contains("'<!DO'", error.Message);
+        Assert.Contains("does not start with 'GGUF'", error.Message);
+        // The body is not quoted: the message reaches clients, who may not be able to read that server themselves.
+        Assert.DoesNotContain("<!DO", error.Message);
         Assert.Empty(Directory.GetFiles(_temp.Combine("cache", "hf", "test-org", "test-repo")));
     }
 
