@@ -1,4 +1,5 @@
 using LlamaOrch.Core;
+using LlamaOrch.Core.Admission;
 using LlamaOrch.Core.Artifacts;
 using LlamaOrch.Core.Catalog;
 using LlamaOrch.Core.Placement;
@@ -117,7 +118,7 @@ internal static class OrchestratorApp
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>()));
         services.AddSingleton<IEngineProcesses>(sp => sp.GetRequiredService<PoolSupervisor>());
         services.AddSingleton<PoolLifecycle>();
-        services.AddSingleton(new PoolReadiness(settings.ReadyPools));
+        services.AddSingleton(sp => new PoolReadiness(settings.ReadyPools, sp.GetRequiredService<AdmissionGate>()));
         services.AddOrchestratorHealthChecks();
         services.AddOrchestratorTools(options.Tools, settings.DataDir);
         services.AddMcpToolServer();

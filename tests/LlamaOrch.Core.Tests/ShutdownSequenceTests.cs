@@ -54,4 +54,24 @@ public sealed class ShutdownSequenceTests
         Assert.True(last.Data.GetProperty("retriable").GetBoolean());
         Assert.Contains("shutting down", last.Data.GetProperty("message").GetString());
     }
+
+    [Fact]
+    public async Task A_reload_waiting_for_its_new_replicas_is_called_off_and_no_new_one_begins()
+    {
+        var harness = new PoolHarness(slots: 1);
+        // The incoming replica never becomes ready: it is still loading when the shutdown begins.
+        Assert.NotNull(harness.Pool.TryBeginReload("sim:slow?load_ms=600000", out _));
+        var waiting = harness.Pool.WaitIncomingAsync(CancellationToken.None);
+        Assert.False(waiting.IsCompleted);
+
+        await new ShutdownSequence(harness.Pools, harness.Tasks, harness.Gate, harness.Runner, harness.Time).RunAsync(TimeSpan.Zero, CancellationToken.None);
+
+        // It used to wait for the load (or its 300 s timeout), holding its request and the host's stop open.
+        Assert.Contains("shutting down", await waiting.WaitAsync(TimeSpan.FromSeconds(10)));
+        harness.Pool.AbortReload();
+        Assert.Null(harness.Pool.TryBeginReload("sim:other", out var refused));
+        Assert.Equal("POOL_UNAVAILABLE", refused!.Code);
+        Assert.True(refused.Retriable);
+        Assert.Contains("shutting down", refused.Message);
+    }
 }

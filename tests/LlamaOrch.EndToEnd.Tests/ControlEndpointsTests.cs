@@ -70,13 +70,24 @@ public sealed class ControlEndpointsTests
         using var refused = await orchestrator.SubmitAsync(Orchestrator.Task(Model));
         Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
         Assert.Contains("draining", (await Orchestrator.ErrorOf(refused))["message"]!.GetValue<string>());
-        Assert.True(JsonNode.Parse(await orchestrator.Http.GetStringAsync("/v1/pools/p/health"))!["draining"]!.GetValue<bool>());
+        var poolHealth = JsonNode.Parse(await orchestrator.Http.GetStringAsync("/v1/pools/p/health"))!;
+        Assert.True(poolHealth["draining"]!.GetValue<bool>());
+        // Its replica still runs, but the pool takes no task: not ready, so a readiness probe stops sending work.
+        Assert.False(poolHealth["ready"]!.GetValue<bool>());
+        using (var ready = await orchestrator.Http.GetAsync("/health/ready"))
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.StatusCode);
+        Assert.False((await orchestrator.HealthAsync())["ready"]!.GetValue<bool>());
 
         Assert.Equal("end", (await orchestrator.StreamAsync(shortTask))[^1].Event);
         var cut = (await orchestrator.StreamAsync(longTask))[^1];
         Assert.Equal("error", cut.Event);
         Assert.Equal("POOL_UNAVAILABLE", cut.Str("code"));
         Assert.Contains("drained", cut.Str("message"));
+
+        using var resume = await orchestrator.PostRawAsync("/v1/pools/p/resume", "{}");
+        Assert.Equal(HttpStatusCode.Accepted, resume.StatusCode);
+        using (var ready = await orchestrator.Http.GetAsync("/health/ready"))
+            Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
     }
 
     [Theory]

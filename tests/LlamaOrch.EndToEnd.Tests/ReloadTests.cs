@@ -75,6 +75,27 @@ public sealed class ReloadTests
         Assert.Equal(HttpStatusCode.BadRequest, malformed.StatusCode);
     }
 
+    [Theory]
+    [InlineData("sim:y?tps=abc", "tps='abc'")]
+    [InlineData("sim:y?tps=-1", "tps='-1'")]
+    [InlineData("sim:y?vram_mib=-5", "vram_mib='-5'")]
+    [InlineData("sim:y?speed=3", "unknown parameter 'speed'")]
+    public async Task A_reload_to_a_sim_ref_the_engine_would_refuse_is_400_and_starts_no_engine(string modelRef, string problem)
+    {
+        await using var orchestrator = await Orchestrator.StartAsync(Orchestrator.Pool(Old));
+
+        // It was 409 RELOAD_CONFLICT, after an engine had been started only to exit 2 on its command line.
+        using var reload = await orchestrator.PostRawAsync("/v1/pools/p/reload", $$"""{"new_model_ref": "{{modelRef}}"}""");
+
+        Assert.Equal(HttpStatusCode.BadRequest, reload.StatusCode);
+        var error = await Orchestrator.ErrorOf(reload);
+        Assert.Equal("INVALID_PARAMS", error["code"]!.GetValue<string>());
+        Assert.StartsWith("new_model_ref:", error["message"]!.GetValue<string>());
+        Assert.Contains(problem, error["message"]!.GetValue<string>());
+        Assert.Equal(["p-r0"], JsonNode.Parse(await orchestrator.Http.GetStringAsync("/v1/replicasets"))!.AsArray().Select(r => r!["id"]!.GetValue<string>()));
+        Assert.Single(orchestrator.Supervisor.EngineProcessIds);
+    }
+
     private static async Task<string> StartedOn(Orchestrator orchestrator, JsonObject admitted) =>
         (await orchestrator.StreamAsync(Id(admitted))).First(f => f.Event == "started").Data.GetProperty("replica_id").GetString()!;
 

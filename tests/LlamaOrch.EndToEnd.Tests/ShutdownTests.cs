@@ -59,6 +59,9 @@ public sealed class ShutdownTests
                 Assert.True(envelope["retriable"]!.GetValue<bool>());
                 Assert.Contains("shutting down", envelope["message"]!.GetValue<string>());
             }
+            // Admission is closed for the whole grace: readiness says so, or a load balancer keeps sending work here.
+            using (var ready = await http.GetAsync("/health/ready"))
+                Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.StatusCode);
 
             var finished = await streams[finishing];
             Assert.Equal("end", finished[^1].Event);
@@ -68,6 +71,54 @@ public sealed class ShutdownTests
             Assert.Equal("WORKER_RESET", reset.Str("code"));
             Assert.True(reset.Bool("retriable"));
             Assert.Contains("shutting down", reset.Str("message"));
+
+            Assert.True(process.WaitForExit(60_000), "orchestratord did not exit");
+            lock (log) Assert.True(process.ExitCode == 0, $"exit code {process.ExitCode}; log:\n{log}");
+        }
+        finally
+        {
+            if (!process.HasExited) process.Kill(entireProcessTree: true);
+        }
+    }
+
+    [Fact]
+    public async Task SIGTERM_calls_off_a_reload_still_loading_its_model_which_answers_409_at_once()
+    {
+        var dataDir = Directory.CreateTempSubdirectory("llorch-proc-").FullName;
+        var port = FreePort.Next();
+        using var process = Start(
+            ["--urls", $"http://127.0.0.1:{port}", $"--Orchestrator:DataDir={dataDir}",
+             "--Orchestrator:Pools:0:Id=p", $"--Orchestrator:Pools:0:Model={Slow}",
+             "--Orchestrator:Tasks:ShutdownGraceSeconds=4"]);
+        var log = new StringBuilder();
+        process.OutputDataReceived += (_, e) => { lock (log) log.AppendLine(e.Data); };
+        process.ErrorDataReceived += (_, e) => { lock (log) log.AppendLine(e.Data); };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        try
+        {
+            using var http = new HttpClient(new SocketsHttpHandler { UseProxy = false })
+            {
+                BaseAddress = new Uri($"http://127.0.0.1:{port}"),
+                Timeout = TimeSpan.FromSeconds(120),
+            };
+            await WaitReadyAsync(http);
+            http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await File.ReadAllTextAsync(Path.Combine(dataDir, "api-token")));
+
+            // The new model loads for 10 minutes: the reload waits for it (up to ReloadTimeoutSeconds, 300 s).
+            var reload = http.PostAsync("/v1/pools/p/reload", new StringContent(
+                """{"new_model_ref": "sim:loading?tps=10&load_ms=600000"}""", Encoding.UTF8, "application/json"));
+            await WaitForAsync(async () => JsonNode.Parse(await http.GetStringAsync("/v1/pools/p/health"))!["reloading"]!.GetValue<bool>());
+
+            Assert.Equal(0, Kill(process.Id, "TERM"));
+
+            // It used to get no answer: the host's stop timed out after grace + 30 s and dropped the connection.
+            using var answer = await reload;
+            Assert.Equal(HttpStatusCode.Conflict, answer.StatusCode);
+            var envelope = await Orchestrator.ErrorOf(answer);
+            Assert.Equal("RELOAD_CONFLICT", envelope["code"]!.GetValue<string>());
+            Assert.Contains("rolled back", envelope["message"]!.GetValue<string>());
+            Assert.Contains("shutting down", envelope["message"]!.GetValue<string>());
 
             Assert.True(process.WaitForExit(60_000), "orchestratord did not exit");
             lock (log) Assert.True(process.ExitCode == 0, $"exit code {process.ExitCode}; log:\n{log}");

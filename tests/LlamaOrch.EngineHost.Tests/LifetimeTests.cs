@@ -27,6 +27,22 @@ public sealed class LifetimeTests
     }
 
     [Fact]
+    public async Task Engine_still_loading_its_model_exits_once_the_parent_process_is_gone()
+    {
+        await using var parent = await EngineProcess.StartAsync("sim:parent");
+        // The longest load a sim ref allows (10 minutes): the engine could only outlive its parent by that long.
+        await using var child = await EngineProcess.StartAsync(
+            "sim:loading?load_ms=600000",
+            environment: new Dictionary<string, string> { ["LLORCH_PARENT_PID"] = parent.Pid.ToString(CultureInfo.InvariantCulture) },
+            waitLoaded: false);
+        Assert.Equal(System.Net.HttpStatusCode.ServiceUnavailable, (await child.Http.GetAsync("/health")).StatusCode);
+
+        await parent.DisposeAsync();
+
+        Assert.Equal(0, await child.WaitForExitAsync(ExitTimeout));
+    }
+
+    [Fact]
     public async Task Sigterm_ends_open_streams_and_exits_with_0()
     {
         if (OperatingSystem.IsWindows())

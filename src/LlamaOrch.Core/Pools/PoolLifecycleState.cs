@@ -17,6 +17,14 @@ internal sealed class PoolLifecycleState(string poolId)
 
     public bool Reloading { get; private set; }
 
+    /// <summary>Why no reload may begin any more (orchestratord is shutting down); null while reloads are allowed.</summary>
+    public Rejection? ReloadsRefused { get; private set; }
+
+    /// <summary>Completes with a reason once the running reload is called off; a new one with each reload.</summary>
+    public Task<string?> ReloadCalledOff => _reloadCalledOff.Task;
+
+    private TaskCompletionSource<string?> _reloadCalledOff = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
     public string? LastError { get; set; }
 
     public bool Draining => DrainDeadline is not null;
@@ -39,10 +47,18 @@ internal sealed class PoolLifecycleState(string poolId)
     {
         if (Reloading) return false;
         Reloading = true;
+        _reloadCalledOff = new(TaskCreationOptions.RunContinuationsAsynchronously);
         return true;
     }
 
     public void EndReload() => Reloading = false;
+
+    /// <summary>Refuses every later reload with <paramref name="refusal"/> and calls off the one running, if any.</summary>
+    public void RefuseReloads(Rejection refusal)
+    {
+        ReloadsRefused ??= refusal;
+        if (Reloading) _reloadCalledOff.TrySetResult(refusal.Message);
+    }
 
     public void Stop(string reason) => StoppedReason = reason;
 

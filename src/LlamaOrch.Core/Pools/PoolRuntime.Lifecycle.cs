@@ -59,6 +59,11 @@ public sealed partial class PoolRuntime
                     Retriable: false);
                 return null;
             }
+            if (_state.ReloadsRefused is { } refused)
+            {
+                refusal = refused;
+                return null;
+            }
             if (!_state.TryBeginReload())
             {
                 refusal = new Rejection(ErrorCodes.ReloadConflict, $"pool '{Id}' is already reloading; wait for it to finish", Retriable: true, RetryAfterMs: PoolQueue.UnknownDrainBackoffMs);
@@ -70,18 +75,35 @@ public sealed partial class PoolRuntime
         }
     }
 
-    /// <summary>Null once every incoming replica is ready; otherwise the first reason one of them went down.</summary>
+    /// <summary>
+    /// Null once every incoming replica is ready; otherwise the first reason one of them went down, or why the
+    /// reload was called off (see <see cref="RefuseReloads"/>).
+    /// </summary>
     public async Task<string?> WaitIncomingAsync(CancellationToken cancellationToken)
     {
         List<Task<string?>> outcomes;
-        lock (_gate) outcomes = _replicas.OfRole(ReplicaRole.Incoming).ConvertAll(r => r.FirstOutcome.Task);
+        Task<string?> calledOff;
+        lock (_gate)
+        {
+            outcomes = _replicas.OfRole(ReplicaRole.Incoming).ConvertAll(r => r.FirstOutcome.Task);
+            calledOff = _state.ReloadCalledOff;
+        }
         while (outcomes.Count > 0)
         {
-            var first = await Task.WhenAny(outcomes).WaitAsync(cancellationToken).ConfigureAwait(false);
+            var first = await Task.WhenAny([.. outcomes, calledOff]).WaitAsync(cancellationToken).ConfigureAwait(false);
             if (await first.ConfigureAwait(false) is { } failure) return failure;
             outcomes.Remove(first);
         }
         return null;
+    }
+
+    /// <summary>
+    /// Refuses reloads from now on with <paramref name="refusal"/> (orchestratord is shutting down), and calls off a
+    /// reload that waits for its new replicas: it rolls back and answers at once instead of holding up the stop.
+    /// </summary>
+    public void RefuseReloads(Rejection refusal)
+    {
+        lock (_gate) _state.RefuseReloads(refusal);
     }
 
     /// <summary>

@@ -1,6 +1,8 @@
 namespace LlamaOrch.Core.Pools;
 
 /// <summary>A consistent snapshot of a pool for health answers.</summary>
+/// <param name="Ready">A replica can take a task now and the pool admits (it is neither draining nor stopped).</param>
+/// <param name="Draining">Admits nothing: drained, or stopped because its model was retired.</param>
 public sealed record PoolStatus(
     string Id,
     string Model,

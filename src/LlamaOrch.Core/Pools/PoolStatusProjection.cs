@@ -19,7 +19,8 @@ internal static class PoolStatusProjection
         return new PoolStatus(
             config.Id,
             config.Model,
-            dispatchable > 0,
+            // Ready means it takes tasks now: a draining or stopped pool admits none, whatever its replicas.
+            dispatchable > 0 && !state.Closed,
             dispatchable,
             serving.Count,
             queued,

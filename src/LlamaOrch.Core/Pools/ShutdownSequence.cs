@@ -5,7 +5,8 @@ using LlamaOrch.Core.Tasks;
 namespace LlamaOrch.Core.Pools;
 
 /// <summary>
-/// Ends orchestratord's work so that every stream gets a final frame: admission closes (503), queued tasks
+/// Ends orchestratord's work so that every stream gets a final frame: admission closes (503), a reload still
+/// waiting for its new replicas is called off (it rolls back and answers 409), queued tasks
 /// end with WORKER_RESET at once, running tasks may finish within the grace, and whatever is unfinished
 /// then ends with WORKER_RESET "shutting down", its engine request aborted; the sequence ends once the runs have unwound. Streams are not closed here:
 /// each reader sends its task's last frame and then ends by itself.
@@ -33,12 +34,15 @@ public sealed class ShutdownSequence
     /// <summary>Runs the sequence; returns how many queued tasks were ended and how many running ones were cut.</summary>
     public async Task<(int Queued, int Cut)> RunAsync(TimeSpan grace, CancellationToken cancellationToken)
     {
-        _gate.Close(new Rejection(
-            ErrorCodes.PoolUnavailable, "orchestratord is shutting down; retry when it is back", Retriable: true, RetryAfterMs: 1000));
+        var shuttingDown = new Rejection(
+            ErrorCodes.PoolUnavailable, "orchestratord is shutting down; retry when it is back", Retriable: true, RetryAfterMs: 1000);
+        _gate.Close(shuttingDown);
 
         var queued = 0;
         foreach (var pool in _pools.All)
         {
+            // A reload would otherwise hold its request open until it loads or times out, past the host's stop.
+            pool.RefuseReloads(shuttingDown);
             foreach (var task in pool.TakeQueued())
                 if (task.TryFail(ShuttingDown("orchestratord is shutting down"))) queued++;
         }

@@ -1,5 +1,5 @@
 using System.Net;
-using LlamaOrch.EngineHost.Simulation;
+using LlamaOrch.EngineProtocol.Simulation;
 
 namespace LlamaOrch.EngineHost.Hosting;
 

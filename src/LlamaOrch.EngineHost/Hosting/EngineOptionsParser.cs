@@ -3,7 +3,6 @@ using System.CommandLine.Help;
 using System.CommandLine.Parsing;
 using System.Globalization;
 using System.Net;
-using LlamaOrch.EngineHost.Simulation;
 using LlamaOrch.EngineProtocol.Simulation;
 
 namespace LlamaOrch.EngineHost.Hosting;

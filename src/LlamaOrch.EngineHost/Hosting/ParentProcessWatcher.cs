@@ -1,15 +1,19 @@
 using System.Diagnostics;
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
+using LlamaOrch.EngineHost.Generation;
 
 namespace LlamaOrch.EngineHost.Hosting;
 
 /// <summary>
 /// Stops the engine once the process named by <c>LLORCH_PARENT_PID</c> is gone, so that an orchestrator that
-/// dies without stopping its replicas leaves no engine holding a GPU and a port.
+/// dies without stopping its replicas leaves no engine holding a GPU and a port. While the model is still
+/// loading it ends the process itself: the load (native, or the sim's wait, which stands in for one) cannot be
+/// interrupted, and the main thread would otherwise see the stop only once a load of minutes had finished.
 /// </summary>
 internal sealed partial class ParentProcessWatcher(
     ParentProcess parent,
+    ModelHost model,
     IHostApplicationLifetime lifetime,
     TimeProvider time,
     ILogger<ParentProcessWatcher> logger) : BackgroundService
@@ -55,6 +59,11 @@ internal sealed partial class ParentProcessWatcher(
         }
 
         ParentGone(logger, parent.Pid);
+        if (!model.IsLoaded)
+        {
+            // Nothing is served before the load ends, so exiting here cuts no request short.
+            Environment.Exit(ExitCodes.Success);
+        }
         lifetime.StopApplication();
     }
 

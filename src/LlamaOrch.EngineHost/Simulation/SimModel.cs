@@ -1,5 +1,6 @@
 using LlamaOrch.EngineHost.Generation;
 using LlamaOrch.EngineHost.Hosting;
+using LlamaOrch.EngineProtocol.Simulation;
 
 namespace LlamaOrch.EngineHost.Simulation;
 

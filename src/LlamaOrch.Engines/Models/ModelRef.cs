@@ -85,7 +85,7 @@ public sealed partial class ModelRef : IEquatable<ModelRef>
         error = null;
         modelRef = scheme.Groups[1].Value.ToLowerInvariant() switch
         {
-            "sim" => Synthetic(SimRef.Scheme + rest),
+            "sim" => Synthetic(SimRef.Scheme + rest, out error),
             "hf" => HuggingFace(text, rest, out error),
             "file" => FileUri(text, rest, out error),
             "https" or "http" => WebUrl(text, out error),
@@ -95,8 +95,14 @@ public sealed partial class ModelRef : IEquatable<ModelRef>
         return modelRef is not null;
     }
 
-    private static ModelRef Synthetic(string canonical) =>
-        new(ModelRefKind.Synthetic, canonical) { SyntheticName = SimRef.Parse(canonical).Name };
+    /// <summary>A sim ref that llorch-engine would run: its name and parameters are checked here, so that a bad one is
+    /// refused where it is given rather than by an engine that exits on its command line.</summary>
+    private static ModelRef? Synthetic(string canonical, out string? error)
+    {
+        if (!SimModelRef.TryParse(canonical, out _, out var invalid)) return Fail($"model ref {invalid}", out error);
+        error = null;
+        return new(ModelRefKind.Synthetic, canonical) { SyntheticName = SimRef.Parse(canonical).Name };
+    }
 
     private static ModelRef? PlainPath(string text, string? baseDirectory, out string? error)
     {

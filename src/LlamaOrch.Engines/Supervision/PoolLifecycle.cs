@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using LlamaOrch.Contracts.Errors;
 using LlamaOrch.Core.Admission;
 using LlamaOrch.Core.Pools;
@@ -12,7 +11,14 @@ namespace LlamaOrch.Engines.Supervision;
 /// </summary>
 public sealed class PoolLifecycle(PoolSupervisor supervisor, TimeProvider time, ILogger<PoolLifecycle> logger)
 {
-    private readonly ConcurrentDictionary<string, CancellationTokenSource> _pendingStops = new(StringComparer.Ordinal);
+    /// <summary>
+    /// Guards <see cref="_pendingStops"/> and makes each change of service atomic with the pool change it decides
+    /// on, so that of retire, restore and reload in quick succession the last one wins.
+    /// </summary>
+    private readonly Lock _transitions = new();
+
+    /// <summary>Per pool, the stop of its latest retirement while it waits for the pool to empty; cancelled to call it off.</summary>
+    private readonly Dictionary<string, CancellationTokenSource> _pendingStops = new(StringComparer.Ordinal);
 
     /// <summary>
     /// Starts replicas serving <paramref name="model"/> beside the current ones and switches over once all
@@ -56,8 +62,12 @@ public sealed class PoolLifecycle(PoolSupervisor supervisor, TimeProvider time, 
                 Retriable: false);
         }
 
-        CancelPendingStop(pool);
-        var outgoing = pool.CommitReload();
+        IReadOnlyList<string> outgoing;
+        lock (_transitions)
+        {
+            CancelPendingStop(pool);
+            outgoing = pool.CommitReload();
+        }
         logger.LogInformation("Pool {PoolId}: now serving {Model}; replicas {Outgoing} stop once their running tasks finish",
             pool.Id, model, string.Join(", ", outgoing));
         Track(RetireAsync(pool, outgoing, CancellationToken.None));
@@ -70,12 +80,14 @@ public sealed class PoolLifecycle(PoolSupervisor supervisor, TimeProvider time, 
     /// </summary>
     public void TakeOutOfService(PoolRuntime pool, TimeSpan deadline, string reason)
     {
-        pool.Drain(deadline);
         var cancel = new CancellationTokenSource();
-        if (!_pendingStops.TryAdd(pool.Id, cancel))
+        lock (_transitions)
         {
-            cancel.Dispose();
-            return; // already on its way out
+            pool.Drain(deadline);
+            // An earlier stop still waiting is replaced; one already past its wait has stopped only the replicas
+            // it took, and those a Restore started since are this one's to stop.
+            CancelPendingStop(pool);
+            _pendingStops[pool.Id] = cancel;
         }
         Track(StopWhenEmptyAsync(pool, reason, cancel));
     }
@@ -83,8 +95,12 @@ public sealed class PoolLifecycle(PoolSupervisor supervisor, TimeProvider time, 
     /// <summary>Brings a pool taken out of service back: admitting again, with fresh replicas if they were stopped.</summary>
     public void Restore(PoolRuntime pool)
     {
-        CancelPendingStop(pool);
-        var plans = pool.Restart();
+        IReadOnlyList<ReplicaPlan> plans;
+        lock (_transitions)
+        {
+            CancelPendingStop(pool);
+            plans = pool.Restart();
+        }
         if (plans.Count > 0) supervisor.StartReplicas(pool, plans);
         logger.LogInformation("Pool {PoolId}: back in service ({Started} replicas started)", pool.Id, plans.Count);
     }
@@ -94,17 +110,27 @@ public sealed class PoolLifecycle(PoolSupervisor supervisor, TimeProvider time, 
         try
         {
             await pool.WaitEmptyAsync(cancel.Token).ConfigureAwait(false);
-            var stopped = pool.StopServing(reason);
+            IReadOnlyList<string> stopped;
+            lock (_transitions)
+            {
+                // A Restore or a reload that came while the pool emptied has the last word.
+                cancel.Token.ThrowIfCancellationRequested();
+                stopped = pool.StopServing(reason);
+                _pendingStops.Remove(pool.Id);
+            }
             logger.LogInformation("Pool {PoolId}: out of service ({Reason}); stopping replicas {Replicas}", pool.Id, reason, string.Join(", ", stopped));
             await RetireAsync(pool, stopped, CancellationToken.None).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {
-            // Restored before its work was done: nothing to stop.
+            // Called off before its work was done: nothing to stop.
         }
         finally
         {
-            _pendingStops.TryRemove(new KeyValuePair<string, CancellationTokenSource>(pool.Id, cancel));
+            lock (_transitions)
+            {
+                if (_pendingStops.TryGetValue(pool.Id, out var listed) && listed == cancel) _pendingStops.Remove(pool.Id);
+            }
             cancel.Dispose();
         }
     }
@@ -117,19 +143,11 @@ public sealed class PoolLifecycle(PoolSupervisor supervisor, TimeProvider time, 
         logger.LogInformation("Pool {PoolId}: replicas {Replicas} stopped", pool.Id, string.Join(", ", replicaIds));
     }
 
+    /// <summary>Calls off the pool's pending stop, if any; the caller holds <see cref="_transitions"/>.</summary>
     private void CancelPendingStop(PoolRuntime pool)
     {
-        if (_pendingStops.TryGetValue(pool.Id, out var pending))
-        {
-            try
-            {
-                pending.Cancel();
-            }
-            catch (ObjectDisposedException)
-            {
-                // It finished meanwhile.
-            }
-        }
+        // Only a stop still waiting is listed, and it leaves the list before its source is disposed.
+        if (_pendingStops.Remove(pool.Id, out var pending)) pending.Cancel();
     }
 
     /// <summary>Runs background work whose only outcome that matters is a failure, which is logged.</summary>

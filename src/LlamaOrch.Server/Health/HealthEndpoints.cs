@@ -37,7 +37,7 @@ internal static class HealthEndpoints
         var pools = context.RequestServices.GetRequiredService<PoolRegistry>();
         var readiness = context.RequestServices.GetRequiredService<PoolReadiness>();
         var statuses = pools.All.Select(p => (Pool: p, Status: p.Snapshot())).ToList();
-        var ready = readiness.IsReady(statuses.Select(s => s.Status));
+        var ready = readiness.Unready(statuses.Select(s => s.Status)) is null;
         var body = new HealthResponse(
             ready ? "ok" : "degraded",
             Live: true,

@@ -1,16 +1,20 @@
+using LlamaOrch.Core.Admission;
 using LlamaOrch.Core.Pools;
 
 namespace LlamaOrch.Server.Health;
 
 /// <summary>
-/// Which pools orchestratord waits for before it calls itself ready (Orchestrator:Health:ReadyPools; every
-/// pool when none are named): a pool is ready when at least one of its replicas can take a task now.
+/// Whether orchestratord calls itself ready: not once admission has closed (it is shutting down), and otherwise
+/// once the pools it waits for (Orchestrator:Health:ReadyPools; every pool when none are named) can each take a
+/// task now: a replica is ready and the pool is neither draining nor stopped (see <see cref="PoolStatus.Ready"/>).
 /// </summary>
-internal sealed class PoolReadiness(IReadOnlyList<string> requiredPools)
+internal sealed class PoolReadiness(IReadOnlyList<string> requiredPools, AdmissionGate admission)
 {
-    /// <summary>The ids of the pools readiness waits for that cannot serve yet.</summary>
-    public IEnumerable<string> NotReady(IEnumerable<PoolStatus> pools) =>
-        pools.Where(p => !p.Ready && (requiredPools.Count == 0 || requiredPools.Contains(p.Id, StringComparer.Ordinal))).Select(p => p.Id);
-
-    public bool IsReady(IEnumerable<PoolStatus> pools) => !NotReady(pools).Any();
+    /// <summary>Why orchestratord is not ready, or null when it is.</summary>
+    public string? Unready(IEnumerable<PoolStatus> pools)
+    {
+        if (admission.Refusal is { } closed) return closed.Message;
+        var waiting = pools.Where(p => !p.Ready && (requiredPools.Count == 0 || requiredPools.Contains(p.Id, StringComparer.Ordinal))).Select(p => p.Id).ToList();
+        return waiting.Count == 0 ? null : $"not ready: {string.Join(", ", waiting)}";
+    }
 }

@@ -27,10 +27,12 @@ internal sealed class EngineProcess : IAsyncDisposable
 
     public int Pid => _process.Id;
 
+    /// <param name="waitLoaded">False returns once the engine listens, while its model may still be loading.</param>
     public static async Task<EngineProcess> StartAsync(
         string model,
         IEnumerable<string>? extraArgs = null,
-        IReadOnlyDictionary<string, string>? environment = null)
+        IReadOnlyDictionary<string, string>? environment = null,
+        bool waitLoaded = true)
     {
         List<string> args = ["-m", model, "--host", "127.0.0.1", "--port", "0", .. extraArgs ?? []];
         var process = Create(args, environment);
@@ -63,7 +65,7 @@ internal sealed class EngineProcess : IAsyncDisposable
             var baseAddress = await listening.Task.WaitAsync(StartTimeout);
             var engine = new EngineProcess(process, stderr, baseAddress);
             // The engine listens before it loads its model (503 meanwhile), as llama-server does: wait for /health.
-            await Poll.UntilAsync(async () => (await engine.Http.GetAsync("/health")).IsSuccessStatusCode, "the model is loaded", StartTimeout);
+            if (waitLoaded) await Poll.UntilAsync(async () => (await engine.Http.GetAsync("/health")).IsSuccessStatusCode, "the model is loaded", StartTimeout);
             return engine;
         }
         catch (Exception exception)

@@ -75,8 +75,8 @@ public sealed class ModelRefTests
 
     [Theory]
     [InlineData("sim:fast", "fast")]
-    [InlineData("sim:", "")]
     [InlineData("sim:fast?tps=5&vram_mib=100", "fast")]
+    [InlineData("sim:slow?tps=0.5&load_ms=2000", "slow")]
     public void Sim_refs_are_synthetic(string text, string name)
     {
         var modelRef = ModelRef.Parse(text);
@@ -114,6 +114,13 @@ public sealed class ModelRefTests
     [InlineData("file://host/models/a.gguf", "not a valid file URI")]
     [InlineData("ftp://example.com/a.gguf", "unknown scheme 'ftp:'")]
     [InlineData("ollama:llama3", "unknown scheme 'ollama:'")]
+    // What llorch-engine would refuse on its command line (exit 2) is refused here, before an engine is started.
+    [InlineData("sim:", "has no name")]
+    [InlineData("sim:y?tps=abc", "tps='abc'")]
+    [InlineData("sim:y?tps=-1", "tps='-1'")]
+    [InlineData("sim:y?vram_mib=-5", "vram_mib='-5'")]
+    [InlineData("sim:y?load_ms=soon", "load_ms='soon'")]
+    [InlineData("sim:y?speed=3", "unknown parameter 'speed'")]
     public void Invalid_refs_are_rejected_with_a_reason(string text, string reason)
     {
         Assert.False(ModelRef.TryParse(text, out var modelRef, out var error));

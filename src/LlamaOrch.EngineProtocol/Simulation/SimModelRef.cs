@@ -1,15 +1,16 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
-using LlamaOrch.EngineProtocol.Simulation;
 
-namespace LlamaOrch.EngineHost.Simulation;
+namespace LlamaOrch.EngineProtocol.Simulation;
 
 /// <summary>
 /// A parsed <c>sim:NAME[?tps=N][&amp;vram_mib=M][&amp;load_ms=L]</c> model ref. The name only labels the model (it lands in the model path); <c>tps</c> is the
 /// pace of each slot in tokens per second, where 0 means as fast as the host can write. <c>vram_mib</c> is the GPU memory the orchestrator's
 /// placement books for the replica; the engine allocates nothing for it and only checks that it is a whole number of MiB.
 /// <c>load_ms</c> is how long the model takes to load (the engine answers /health with 503 meanwhile), so tests can
-/// see what a slow load does without a large model.
+/// see what a slow load does without a large model. The one grammar of these parameters: llorch-engine runs what it
+/// accepts, and the orchestrator refuses the rest up front (a pool's model, a reload's new_model_ref), so no engine
+/// is started only to exit on its command line.
 /// </summary>
 /// <param name="Ref">The ref exactly as given, reported back as the model path.</param>
 internal sealed record SimModelRef(string Ref, double TokensPerSecond, int LoadMs = 0)
