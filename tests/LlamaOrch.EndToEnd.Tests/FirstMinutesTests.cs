@@ -131,15 +131,25 @@ public sealed class LoadingPoolTests
     [Fact]
     public async Task A_pool_whose_model_cannot_load_refuses_tasks_with_the_reason()
     {
-        await using var orchestrator = await Orchestrator.StartAsync(false, Orchestrator.Pool("sim:broken?load_ms=lots"));
-        await orchestrator.WaitUntilAsync(h => h["pools"]![0]!["last_error"] is not null);
+        // A model file that is not a model: a download cut short and renamed, say.
+        var broken = Path.Combine(Directory.CreateTempSubdirectory("llorch-broken-").FullName, "broken.gguf");
+        await File.WriteAllBytesAsync(broken, new byte[4096]);
+        try
+        {
+            await using var orchestrator = await Orchestrator.StartAsync(false, Orchestrator.Pool(broken));
+            await orchestrator.WaitUntilAsync(h => h["pools"]![0]!["last_error"] is not null);
 
-        using var refused = await orchestrator.SubmitAsync(Orchestrator.Task("sim:broken?load_ms=lots"));
+            using var refused = await orchestrator.SubmitAsync(Orchestrator.Task(broken));
 
-        Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
-        var envelope = await Orchestrator.ErrorOf(refused);
-        Assert.Equal("POOL_UNREADY", envelope["code"]!.GetValue<string>());
-        Assert.Contains("load_ms", envelope["message"]!.GetValue<string>());
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
+            var envelope = await Orchestrator.ErrorOf(refused);
+            Assert.Equal("POOL_UNREADY", envelope["code"]!.GetValue<string>());
+            Assert.Contains("broken.gguf", envelope["message"]!.GetValue<string>());
+        }
+        finally
+        {
+            Directory.Delete(Path.GetDirectoryName(broken)!, recursive: true);
+        }
     }
 }
 
