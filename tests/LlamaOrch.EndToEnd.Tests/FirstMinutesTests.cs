@@ -1,6 +1,8 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace LlamaOrch.EndToEnd.Tests;
 
@@ -95,12 +97,16 @@ public sealed class LoadingPoolTests
     public async Task A_task_sent_while_the_replica_loads_is_queued_with_a_predicted_start_and_runs_once_it_is_ready()
     {
         await using var orchestrator = await Orchestrator.StartAsync(false, Orchestrator.Pool(SlowLoading, slots: 2));
+        var logs = new LogCapture();
+        orchestrator.Services.GetRequiredService<ILoggerFactory>().AddProvider(logs);
 
         using (var notYet = await orchestrator.Http.GetAsync("/health/ready"))
         {
             Assert.Equal(HttpStatusCode.ServiceUnavailable, notYet.StatusCode);
             Assert.False((await notYet.Content.ReadFromJsonAsync<JsonObject>())!["ready"]!.GetValue<bool>());
         }
+        // Not ready is a state, not an error: a load balancer's probes must not fill the log with Error lines.
+        Assert.DoesNotContain(logs.Entries, e => e.Level >= LogLevel.Warning);
         using (var live = await orchestrator.Http.GetAsync("/health/live")) Assert.Equal(HttpStatusCode.OK, live.StatusCode);
 
         var admitted = await orchestrator.AdmitAsync(Orchestrator.Task(SlowLoading, maxTokens: 4));

@@ -42,4 +42,38 @@ public sealed class TaskLogTests
             if (!process.HasExited) process.Kill(entireProcessTree: true);
         }
     }
+
+    [Fact]
+    public async Task The_dispatch_of_the_next_task_when_a_run_ends_is_not_logged_under_the_ended_tasks_ids()
+    {
+        var port = FreePort.Next();
+        using var process = Start(
+            ["--urls", $"http://127.0.0.1:{port}", $"--Orchestrator:DataDir={Directory.CreateTempSubdirectory("llorch-logs-").FullName}",
+             "--Orchestrator:Pools:0:Id=p", "--Orchestrator:Pools:0:Model=sim:trace?tps=500", "--Orchestrator:Pools:0:Slots=1",
+             "--Logging:LogLevel:LlamaOrch=Debug"],
+            new Dictionary<string, string> { ["LLORCH_API_TOKEN"] = Token });
+        var stdout = CollectStdout(process);
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginErrorReadLine();
+        try
+        {
+            using var http = new HttpClient(new SocketsHttpHandler { UseProxy = false }) { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+            await WaitReadyAsync(http);
+            http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", Token);
+            // One slot: the second task waits for the first, and the first run's end dispatches it.
+            var first = Orchestrator.Task("sim:trace?tps=500", maxTokens: 200);
+            var second = Orchestrator.Task("sim:trace?tps=500", maxTokens: 2);
+            foreach (var body in new[] { first, second }) (await PostTaskAsync(http, body)).Dispose();
+            foreach (var body in new[] { first, second })
+                Assert.Equal("end", (await SseFrame.ReadAllAsync(http, body["task_id"]!.GetValue<string>()))[^1].Event);
+
+            var dispatched = Assert.Single(JsonLogLines.Parse(stdout), line => line.GetProperty("Message").GetString()!
+                .StartsWith($"Placement: task {second["task_id"]} dispatched", StringComparison.Ordinal));
+            Assert.NotEqual(first["task_id"]!.GetValue<string>(), JsonLogLines.Scope(dispatched, "TaskId"));
+        }
+        finally
+        {
+            if (!process.HasExited) process.Kill(entireProcessTree: true);
+        }
+    }
 }

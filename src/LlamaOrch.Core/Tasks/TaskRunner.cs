@@ -53,8 +53,6 @@ internal sealed class TaskRunner(TimeProvider time, TimeSpan metricsInterval, IL
 
     private async Task RunOwnedAsync(long number, OrchestratedTask task, PoolRuntime pool, string replicaId, IEngineClient client, long dispatchSeq)
     {
-        // Every line logged during the run, by any class, names the task, its pool and replica and the correlation id.
-        using var scope = logger.BeginScope(new TaskLogScope(task.CorrelationId, task.Id, pool.Id, replicaId));
         try
         {
             await RunAsync(task, pool, replicaId, client, dispatchSeq).ConfigureAwait(false);
@@ -62,6 +60,7 @@ internal sealed class TaskRunner(TimeProvider time, TimeSpan metricsInterval, IL
         catch (Exception fault)
         {
             // RunAsync handles every engine and task failure itself; reaching here means the slot may not have been given back.
+            using var scope = logger.BeginScope(new TaskLogScope(task.CorrelationId, task.Id, pool.Id, replicaId));
             logger.LogCritical(fault, "The run of task {TaskId} on {ReplicaId} failed outside its error handling (correlation {CorrelationId})",
                 task.Id, replicaId, task.CorrelationId);
         }
@@ -81,6 +80,9 @@ internal sealed class TaskRunner(TimeProvider time, TimeSpan metricsInterval, IL
         var speed = new RunSpeed();
         var run = CancellationToken.None;
         Activity? relay = null;
+        // Every line logged during the run, by any class, names the task, its pool and replica and the correlation id;
+        // closed before the slot is given back, whose dispatch of the next task logs under that task's own names.
+        var scope = logger.BeginScope(new TaskLogScope(task.CorrelationId, task.Id, pool.Id, replicaId));
         try
         {
             var (slot, warmth) = task.EngineSlot;
@@ -138,6 +140,7 @@ internal sealed class TaskRunner(TimeProvider time, TimeSpan metricsInterval, IL
         }
         finally
         {
+            scope?.Dispose();
             if (ran) task.RunEnded();
             pool.SlotReleased(task, replicaId, new TaskOutcome(completed, time.GetElapsedTime(started), speed.FirstTokenMs, speed.TokensOut, speed.DecodeMs, queuedMs));
             // Once per run, at its end: the relay loop itself does no metrics work per token.

@@ -70,7 +70,7 @@ internal sealed record OrchestratorSettings(
         Positive(options.Tasks.RetentionSeconds, "Orchestrator:Tasks:RetentionSeconds");
         Positive(options.Tasks.MaxRetained, "Orchestrator:Tasks:MaxRetained");
         Positive(options.Tasks.MetricsIntervalMs, "Orchestrator:Tasks:MetricsIntervalMs");
-        Positive(options.Tasks.KeepAliveSeconds, "Orchestrator:Tasks:KeepAliveSeconds");
+        TimerSeconds(options.Tasks.KeepAliveSeconds, "Orchestrator:Tasks:KeepAliveSeconds");
         Positive(options.Sessions.IdleTtlSeconds, "Orchestrator:Sessions:IdleTtlSeconds");
         if (options.Sessions.AffinityWaitMs < 0)
             throw new ConfigurationException($"Orchestrator:Sessions:AffinityWaitMs must be 0 or more (got {options.Sessions.AffinityWaitMs})");
@@ -84,18 +84,20 @@ internal sealed record OrchestratorSettings(
             NotNegative(options.Budgets.Cost, "Orchestrator:Budgets:Cost"));
         if (options.Tasks.ShutdownGraceSeconds < 0)
             throw new ConfigurationException($"Orchestrator:Tasks:ShutdownGraceSeconds must be 0 or more (got {options.Tasks.ShutdownGraceSeconds})");
-        Positive(options.Devices.RefreshSeconds, "Orchestrator:Devices:RefreshSeconds");
+        // The host's own shutdown timer waits the grace plus 25 s (OrchestratorApp).
+        if (options.Tasks.ShutdownGraceSeconds > 0) TimerSeconds(options.Tasks.ShutdownGraceSeconds, "Orchestrator:Tasks:ShutdownGraceSeconds", MaxTimerSeconds - 25);
+        TimerSeconds(options.Devices.RefreshSeconds, "Orchestrator:Devices:RefreshSeconds");
         if (string.IsNullOrWhiteSpace(options.Devices.NvidiaSmi)) throw new ConfigurationException("Orchestrator:Devices:NvidiaSmi must not be empty");
 
         var supervisor = new SupervisorOptions
         {
-            StartTimeout = TimeSpan.FromSeconds(Positive(options.Supervisor.StartTimeoutSeconds, "Orchestrator:Supervisor:StartTimeoutSeconds")),
+            StartTimeout = TimeSpan.FromSeconds(TimerSeconds(options.Supervisor.StartTimeoutSeconds, "Orchestrator:Supervisor:StartTimeoutSeconds")),
             RestartBackoffInitial = TimeSpan.FromMilliseconds(Positive(options.Supervisor.RestartBackoffInitialMs, "Orchestrator:Supervisor:RestartBackoffInitialMs")),
             RestartBackoffMax = TimeSpan.FromMilliseconds(Positive(options.Supervisor.RestartBackoffMaxMs, "Orchestrator:Supervisor:RestartBackoffMaxMs")),
             CrashLoopThreshold = Positive(options.Supervisor.CrashLoopThreshold, "Orchestrator:Supervisor:CrashLoopThreshold"),
             HealthInterval = TimeSpan.FromMilliseconds(Positive(options.Supervisor.HealthIntervalMs, "Orchestrator:Supervisor:HealthIntervalMs")),
             UnhealthyThreshold = Positive(options.Supervisor.UnhealthyThreshold, "Orchestrator:Supervisor:UnhealthyThreshold"),
-            ReloadTimeout = TimeSpan.FromSeconds(Positive(options.Supervisor.ReloadTimeoutSeconds, "Orchestrator:Supervisor:ReloadTimeoutSeconds")),
+            ReloadTimeout = TimeSpan.FromSeconds(TimerSeconds(options.Supervisor.ReloadTimeoutSeconds, "Orchestrator:Supervisor:ReloadTimeoutSeconds")),
         };
 
         var dataDir = options.DataDir is { Length: > 0 } configured
@@ -254,4 +256,12 @@ internal sealed record OrchestratorSettings(
 
     private static int Positive(int value, string key) =>
         value > 0 ? value : throw new ConfigurationException($"{key} must be positive (got {value})");
+
+    /// <summary>The longest a .NET timer waits: 2^32 − 2 ms, 49.7 days.</summary>
+    private const int MaxTimerSeconds = 4_294_967;
+
+    /// <summary>A positive number of seconds that a timer waits, which cannot be longer than <see cref="MaxTimerSeconds"/>.</summary>
+    private static int TimerSeconds(int value, string key, int max = MaxTimerSeconds) =>
+        Positive(value, key) <= max ? value
+            : throw new ConfigurationException($"{key} must be at most {max} (49 days, the longest a timer waits; got {value})");
 }
