@@ -264,7 +264,8 @@ public sealed class AdmissionService
         return false;
     }
 
-    private static int PromptTokensAtMost(TaskSpec spec)
+    /// <summary>The most tokens the task's prompt and inputs can take: a token covers at least one UTF-8 byte, plus the special ones.</summary>
+    internal static int PromptTokensAtMost(TaskSpec spec)
     {
         long prompt = spec.Prompt is { } text ? Encoding.UTF8.GetByteCount(text) + SpecialTokenAllowance : 0;
         var total = spec.Workload == Workload.Rerank ? 0 : prompt;

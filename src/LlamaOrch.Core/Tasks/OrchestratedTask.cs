@@ -371,18 +371,25 @@ public sealed class OrchestratedTask
         // Charged from the very frame the stream ends with, so a session's charges add up to its streams' counts; and
         // before that frame is written, so a client that has read it finds the charge in the session already.
         // The ledger's lock takes no other lock, so taking it under this one cannot deadlock.
-        if (Budget is { } budget)
+        try
         {
-            var runMs = _replicaId is null ? 0 : (long)_time.GetElapsedTime(_startedTimestamp, _finishedTimestamp).TotalMilliseconds;
-            var (tokensIn, tokensOut) = last switch
+            if (Budget is { } budget)
             {
-                EndFrame end => (end.TokensIn, end.TokensOut),
-                ErrorEnvelope { TokensOut: { } partial } error => (error.TokensIn ?? 0, partial),
-                _ => (0, _tokensOut),
-            };
-            budget.Settle(tokensIn, tokensOut, runMs);
+                var runMs = _replicaId is null ? 0 : (long)_time.GetElapsedTime(_startedTimestamp, _finishedTimestamp).TotalMilliseconds;
+                var (tokensIn, tokensOut) = last switch
+                {
+                    EndFrame end => (end.TokensIn, end.TokensOut),
+                    ErrorEnvelope { TokensOut: { } partial } error => (error.TokensIn ?? 0, partial),
+                    _ => (0, _tokensOut),
+                };
+                budget.Settle(tokensIn, tokensOut, runMs);
+            }
         }
-        Append(kind, last, close: true);
+        finally
+        {
+            // Whatever the charge did, the task has ended: its stream must end too, or its readers wait for ever.
+            Append(kind, last, close: true);
+        }
         var session = _session;
         _session = null; // a retained task does not keep its session's record alive
         return session;

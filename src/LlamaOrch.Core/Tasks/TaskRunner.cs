@@ -210,6 +210,7 @@ internal sealed class TaskRunner(TimeProvider time, TimeSpan metricsInterval, IL
             task.Spec.Determinism == Determinism.Strict, task.CorrelationId, task.EngineSlot.Slot, ReuseCachedPrefix: task.Spec.KvHint != KvHint.Cold,
             Stop: task.Spec.Stop, Grammar: task.Spec.Grammar);
         var lastMetrics = started;
+        var promptTokensAtMost = AdmissionService.PromptTokensAtMost(task.Spec);
         EngineFinal? final = null;
         var chunks = client.StreamCompletionAsync(request, cancellationToken).GetAsyncEnumerator(CancellationToken.None);
         // The tokens the engine's last read brought are appended together and their readers woken once, after the
@@ -237,8 +238,8 @@ internal sealed class TaskRunner(TimeProvider time, TimeSpan metricsInterval, IL
                 var chunk = chunks.Current;
                 if (speed.TokensIn == 0 && chunk.PromptTokens is > 0 and var promptTokens)
                 {
-                    speed.TokensIn = promptTokens;
-                    task.NotePromptTokens(promptTokens);
+                    speed.TokensIn = Math.Min(promptTokens, promptTokensAtMost);
+                    task.NotePromptTokens(speed.TokensIn);
                 }
                 // Text only: a frame without any (a token that ends inside a UTF-8 sequence) is no first token yet.
                 if (chunk.Text.Length > 0)
@@ -269,6 +270,7 @@ internal sealed class TaskRunner(TimeProvider time, TimeSpan metricsInterval, IL
 
         if (final is null)
             throw new EngineFailureException(ErrorCodes.WorkerReset, "the engine closed the stream before its final frame", retriable: true);
+        final = Plausible(final, promptTokensAtMost, limit >= 0 ? limit : pool.CtxMax);
 
         // The engine tells how much of the prompt its KV cache held only in its final frame.
         task.TryAppendMetrics(MetricsNow(task, pool, started, speed) with { KvWarmth = final.KvWarmth });
@@ -293,10 +295,10 @@ internal sealed class TaskRunner(TimeProvider time, TimeSpan metricsInterval, IL
         {
             if (!Array.TrueForAll(vectors[i].Vector, float.IsFinite)) throw NotFinite($"the vector of input {i}");
         }
-        speed.TokensIn = vectors.Sum(v => v.Tokens);
+        speed.TokensIn = vectors.Sum(v => Math.Max(v.Tokens, 0));
         for (var i = 0; i < vectors.Count; i++)
         {
-            if (!task.TryAppendEmbedding(new EmbeddingFrame(i, vectors[i].Vector, vectors[i].Tokens))) return false;
+            if (!task.TryAppendEmbedding(new EmbeddingFrame(i, vectors[i].Vector, Math.Max(vectors[i].Tokens, 0)))) return false;
         }
         return task.TryEnd(new EndFrame(0, speed.TokensIn, ElapsedMs(started), Canceled: false, StopReason: "embedded"));
     }
@@ -309,16 +311,34 @@ internal sealed class TaskRunner(TimeProvider time, TimeSpan metricsInterval, IL
         {
             if (!float.IsFinite(scores[i].Score)) throw NotFinite($"the score of input {i}");
         }
-        speed.TokensIn = scores.Sum(s => s.Tokens);
+        speed.TokensIn = scores.Sum(s => Math.Max(s.Tokens, 0));
         // Rank 1 is the most relevant; equal scores keep the inputs' order.
         var ranks = new int[scores.Count];
         var order = Enumerable.Range(0, scores.Count).OrderByDescending(i => scores[i].Score).ToArray();
         for (var place = 0; place < order.Length; place++) ranks[order[place]] = place + 1;
         for (var i = 0; i < scores.Count; i++)
         {
-            if (!task.TryAppendScore(new ScoreFrame(i, scores[i].Score, ranks[i], scores[i].Tokens))) return false;
+            if (!task.TryAppendScore(new ScoreFrame(i, scores[i].Score, ranks[i], Math.Max(scores[i].Tokens, 0)))) return false;
         }
         return task.TryEnd(new EndFrame(0, speed.TokensIn, ElapsedMs(started), Canceled: false, StopReason: "scored"));
+    }
+
+    /// <summary>
+    /// The engine's closing counts as far as they can be true: they are what the client is told and the session is
+    /// charged, and an upstream engine may send anything (a negative count once made the budget metric throw and left
+    /// the stream open). No count is negative; the prompt takes at most its upper bound in tokens, the output at most
+    /// the limit the engine was given (or the slot's context), the cached part at most the prompt; a time is finite.
+    /// </summary>
+    private static EngineFinal Plausible(EngineFinal final, int promptTokensAtMost, int outputAtMost)
+    {
+        var tokensIn = Math.Clamp(final.TokensIn, 0, promptTokensAtMost);
+        return final with
+        {
+            TokensIn = tokensIn,
+            TokensOut = Math.Clamp(final.TokensOut, 0, Math.Max(outputAtMost, 0)),
+            DecodeMs = double.IsFinite(final.DecodeMs) && final.DecodeMs > 0 ? final.DecodeMs : 0,
+            PromptTokensCached = final.PromptTokensCached is { } cached ? Math.Clamp(cached, 0, tokensIn) : null,
+        };
     }
 
     /// <summary>
