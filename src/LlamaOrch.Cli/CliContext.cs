@@ -42,7 +42,20 @@ internal sealed class CliContext : IDisposable
     /// <summary>Whether a client was made (Failures asks the server for lists only through one that was).</summary>
     public bool HasClient => _client is not null;
 
-    public LlamaOrchClient Client => _client ??= new LlamaOrchClient(OptionsOf(_parse, Url, Token.Token, RequestTimeout, () => RetryNotes));
+    public LlamaOrchClient Client => _client ??= NewClient();
+
+    private LlamaOrchClient NewClient()
+    {
+        try
+        {
+            return new LlamaOrchClient(OptionsOf(_parse, Url, Token.Token, RequestTimeout, () => RetryNotes));
+        }
+        catch (ArgumentException bad) when (bad.ParamName == nameof(LlamaOrchClientOptions.ApiToken))
+        {
+            // The SDK's words, and where the token came from (never the token itself).
+            throw new UsageException($"the token from {Token.Origin}: {bad.Message.Replace($" (Parameter '{bad.ParamName}')", "", StringComparison.Ordinal)}");
+        }
+    }
 
     /// <summary>Runs <paramref name="body"/> with a context, mapping every failure to one stderr line and an exit code.</summary>
     public static async Task<int> RunAsync(ParseResult parse, CancellationToken cancellationToken, Func<CliContext, CancellationToken, Task<int>> body)

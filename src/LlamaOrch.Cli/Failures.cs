@@ -36,6 +36,8 @@ internal static class Failures
         {
             case OperationCanceledException:
                 return (ExitCodes.Cancelled, "interrupted");
+            case ArgumentException { ParamName: { } parameter } argument:
+                return (ExitCodes.Usage, argument.Message.Replace($" (Parameter '{parameter}')", "", StringComparison.Ordinal));
             case UsageException or ArgumentException:
                 return (ExitCodes.Usage, error.Message);
             case UnknownNameException unknown:

@@ -46,6 +46,8 @@ public sealed partial class LlamaOrchClient : IDisposable
     private LlamaOrchClient(HttpClient http, LlamaOrchClientOptions options, bool ownsHttp, string? correlationId)
     {
         ArgumentNullException.ThrowIfNull(options.BaseAddress);
+        if (options.ApiToken is { } token) HeaderText.Check(token, nameof(options.ApiToken), "the API token");
+        if (options.CorrelationId is { } correlation) HeaderText.Check(correlation, nameof(options.CorrelationId), "the correlation id");
         _http = http;
         Options = options;
         _ownsHttp = ownsHttp;
@@ -62,7 +64,7 @@ public sealed partial class LlamaOrchClient : IDisposable
     public LlamaOrchClient WithCorrelationId(string correlationId)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(correlationId);
-        return new LlamaOrchClient(_http, Options, ownsHttp: false, correlationId);
+        return new LlamaOrchClient(_http, Options, ownsHttp: false, HeaderText.Check(correlationId, nameof(correlationId), "the correlation id"));
     }
 
     /// <summary>Disposes the connection pool when the client made it.</summary>

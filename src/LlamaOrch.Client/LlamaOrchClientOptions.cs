@@ -27,6 +27,13 @@ public sealed record LlamaOrchClientOptions
     /// </summary>
     public int MaxStreamReconnects { get; init; } = 5;
 
+    /// <summary>
+    /// How long a task stream may send nothing at all, not even the server's <c>: keep-alive</c> comment (every 15 s by
+    /// default, <c>Orchestrator:Tasks:KeepAliveSeconds</c>), before it counts as dropped and is read again. Keep it
+    /// above the server's keep-alive interval. Default 60 s.
+    /// </summary>
+    public TimeSpan StreamIdleTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
     /// <summary>Pause before reading a dropped stream again (grows with each try in a row). Default 100 ms.</summary>
     public TimeSpan StreamReconnectDelay { get; init; } = TimeSpan.FromMilliseconds(100);
 

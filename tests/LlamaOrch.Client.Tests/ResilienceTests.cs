@@ -40,6 +40,46 @@ public sealed class ResilienceTests(SimServer server) : IClassFixture<SimServer>
         Assert.Equal(string.Concat(whole.Where(f => f.Event == "token").Select(f => f.Str("t"))), text.ToString());
     }
 
+    [Theory]
+    [InlineData(false)] // silent before the answer's headers
+    [InlineData(true)] // silent after them: the stream's response began, then nothing, not even a keep-alive
+    public async Task A_server_that_goes_silent_is_a_dropped_stream_read_again_and_then_given_up_on(bool answerHeaders)
+    {
+        // A server frozen (SIGSTOP) or cut off by a network that keeps the connection open: it accepts, then sends nothing more.
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var connections = 0;
+        var held = new List<System.Net.Sockets.TcpClient>();
+        var accepting = Task.Run(async () =>
+        {
+            while (true)
+            {
+                var connection = await listener.AcceptTcpClientAsync();
+                Interlocked.Increment(ref connections);
+                held.Add(connection);
+                if (answerHeaders)
+                    await connection.GetStream().WriteAsync("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n"u8.ToArray());
+            }
+        });
+        var address = new Uri($"http://127.0.0.1:{((System.Net.IPEndPoint)listener.LocalEndpoint).Port}/");
+        using var client = new LlamaOrchClient(new LlamaOrchClientOptions
+        {
+            BaseAddress = address,
+            StreamIdleTimeout = TimeSpan.FromMilliseconds(300),
+            MaxStreamReconnects = 2,
+        });
+
+        var interrupted = await Assert.ThrowsAsync<TaskStreamInterruptedException>(async () =>
+        {
+            await foreach (var _ in client.StreamTask("11111111-2222-3333-4444-555555555555")) { }
+        });
+
+        Assert.Equal(3, Volatile.Read(ref connections)); // the first read and two more, each given up on when silent
+        Assert.Contains("11111111-2222-3333-4444-555555555555", interrupted.Message);
+        listener.Stop();
+        foreach (var connection in held) connection.Dispose();
+    }
+
     [Fact]
     public async Task A_submission_whose_answer_was_lost_is_retried_with_the_same_task_id_and_makes_one_task()
     {

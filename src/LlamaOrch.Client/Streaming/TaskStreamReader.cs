@@ -40,12 +40,16 @@ internal sealed class TaskStreamReader(LlamaOrchClient client, string taskId, st
                 await Task.Delay(options.StreamReconnectDelay * failuresInARow, options.TimeProvider, cancellationToken);
             }
 
+            // Cancelled when the server sends nothing for StreamIdleTimeout, its answer's headers included: a silent
+            // server is a dropped connection (IdleWatchedStream pushes the time back on every read that brings bytes).
+            using var idle = new CancellationTokenSource(options.StreamIdleTimeout, options.TimeProvider);
+            using var read = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, idle.Token);
             HttpResponseMessage? response = null;
             try
             {
                 var request = client.NewRequest(HttpMethod.Get, $"/v1/tasks/{Uri.EscapeDataString(taskId)}/stream", correlationId);
                 request.Headers.Accept.ParseAdd("text/event-stream");
-                response = await client.SendRawAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+                response = await client.SendRawAsync(request, HttpCompletionOption.ResponseHeadersRead, read.Token);
             }
             catch (Exception error) when (IsDrop(error, cancellationToken))
             {
@@ -68,8 +72,8 @@ internal sealed class TaskStreamReader(LlamaOrchClient client, string taskId, st
                     continue;
                 }
 
-                await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
-                await using var items = SseParser.Create(body, Parse).EnumerateAsync(cancellationToken).GetAsyncEnumerator(cancellationToken);
+                await using var body = new IdleWatchedStream(await response.Content.ReadAsStreamAsync(read.Token), idle, options.StreamIdleTimeout);
+                await using var items = SseParser.Create(body, Parse).EnumerateAsync(read.Token).GetAsyncEnumerator(read.Token);
                 var metricsThisRead = 0;
                 while (true)
                 {
@@ -127,8 +131,9 @@ internal sealed class TaskStreamReader(LlamaOrchClient client, string taskId, st
         return true;
     }
 
+    /// <summary>A lost connection, or a server silent past the idle timeout (a cancellation that is not the caller's).</summary>
     private static bool IsDrop(Exception error, CancellationToken cancellationToken) =>
-        !cancellationToken.IsCancellationRequested && error is HttpRequestException or IOException;
+        !cancellationToken.IsCancellationRequested && error is HttpRequestException or IOException or OperationCanceledException;
 
     /// <summary>Frames of an event type this client does not know are skipped (null), so newer servers stay readable.</summary>
     private static TaskEvent? Parse(string eventType, ReadOnlySpan<byte> data)

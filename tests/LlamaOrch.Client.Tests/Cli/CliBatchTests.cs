@@ -85,6 +85,12 @@ public sealed class CliBatchTests(SimServer server) : IClassFixture<SimServer>
         var (missing, _, missingError) = await LiveCli.RunAsync(["batch", "/nonexistent/tasks.jsonl", .. Target]);
         Assert.Equal(2, missing); // an invalid argument, found before any request
         Assert.Equal("llorch: /nonexistent/tasks.jsonl: no such file", missingError.Trim());
+
+        // An output file that cannot be written: one line and exit 2, not a stack trace.
+        var (unwritable, _, unwritableError) = await LiveCli.RunAsync(["batch", "-", "--model", SimServer.Fast, "-o", "/nonexistent/out.jsonl", .. Target], "\"one\"\n");
+        Assert.Equal(2, unwritable);
+        Assert.StartsWith("llorch: -o /nonexistent/out.jsonl: ", unwritableError.Trim(), StringComparison.Ordinal);
+        Assert.Single(unwritableError.Trim().Split('\n'));
     }
 
     internal static List<JsonElement> Lines(string jsonl) =>

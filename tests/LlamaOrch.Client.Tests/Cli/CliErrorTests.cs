@@ -42,6 +42,24 @@ public sealed class CliErrorTests(CrawlServer server) : IClassFixture<CrawlServe
     }
 
     [Fact]
+    public async Task A_token_or_correlation_id_a_header_cannot_carry_is_exit_2_at_once_naming_it()
+    {
+        // A line break would add a header of its own; a non-ASCII character was refused by the HTTP stack, read as an
+        // unreachable server and retried for the whole --retry-for.
+        foreach (var token in new[] { "tok\r\nX-Injected: yes", "tökén" })
+        {
+            var result = await _llorch.RunAsync(["replicas"], new LlorchStart { Token = token });
+            Assert.Equal(2, result.Code);
+            Assert.Equal("llorch: the token from --token: the API token holds a character an HTTP header cannot carry (a line break, a control or a non-ASCII character)",
+                result.Stderr.Trim());
+        }
+
+        var correlation = await _llorch.RunAsync(["replicas", "--correlation-id", "x\r\nX-Injected: yes"]);
+        Assert.Equal(2, correlation.Code);
+        Assert.Contains("the correlation id holds a character an HTTP header cannot carry", correlation.Stderr);
+    }
+
+    [Fact]
     public async Task No_token_anywhere_is_exit_4_listing_where_it_was_looked_for_and_the_token_file_is_found()
     {
         var dataHome = Directory.CreateTempSubdirectory("llorch-cli-data-").FullName;

@@ -63,12 +63,24 @@ internal static class BatchCommand
         }
     }
 
+    private static FileStream Create(string path)
+    {
+        try
+        {
+            return File.Create(path);
+        }
+        catch (Exception error) when (error is IOException or UnauthorizedAccessException)
+        {
+            throw new UsageException($"-o {path}: {error.Message}");
+        }
+    }
+
     private static async Task<BatchSummary> RunAsync(
         LlamaOrchClient client, ConcurrencyGate gate, List<BatchLine> lines, string? outputPath, bool json, CancellationToken cancellationToken)
     {
         var bar = !Console.IsErrorRedirected && !json;
         // With the bar and the results both on the terminal, the results wait for the bar to finish.
-        Stream results = outputPath is not null ? File.Create(outputPath)
+        Stream results = outputPath is not null ? Create(outputPath)
             : bar && !Console.IsOutputRedirected ? new MemoryStream()
             : Console.OpenStandardOutput();
         await using (results)

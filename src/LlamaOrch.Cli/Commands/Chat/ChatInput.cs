@@ -11,8 +11,10 @@ internal static class ChatInput
     {
         if (!Console.IsInputRedirected)
         {
-            await Console.Out.WriteAsync("> ");
-            await Console.Out.FlushAsync(cancellationToken);
+            // With the answers going to a file or a pipe (--json > turns.jsonl), the prompt stays on the terminal.
+            var terminal = Console.IsOutputRedirected ? Console.Error : Console.Out;
+            await terminal.WriteAsync("> ");
+            await terminal.FlushAsync(cancellationToken);
         }
         return await Task.Run(Console.ReadLine, CancellationToken.None).WaitAsync(cancellationToken);
     }
