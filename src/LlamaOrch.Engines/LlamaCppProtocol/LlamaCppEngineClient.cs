@@ -63,7 +63,7 @@ internal sealed class LlamaCppEngineClient(HttpClient http, Uri baseAddress, Htt
     {
         var wire = new CompletionRequest
         {
-            Prompt = request.Prompt,
+            Prompt = request.Prompt ?? string.Empty, // an engine refuses a request without one
             NPredict = request.MaxTokens,
             Stream = true,
             Seed = request.Seed,
@@ -94,6 +94,7 @@ internal sealed class LlamaCppEngineClient(HttpClient http, Uri baseAddress, Htt
         var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
         var reader = PipeReader.Create(body, new StreamPipeReaderOptions(leaveOpen: false));
         var chunks = new List<EngineChunk>();
+        long searched = 0; // bytes at the buffer's start already searched for a line break, in vain
         try
         {
             while (true)
@@ -103,7 +104,7 @@ internal sealed class LlamaCppEngineClient(HttpClient http, Uri baseAddress, Htt
                 EngineChunk? last = null;
                 ExceptionDispatchInfo? bad = null;
                 chunks.Clear();
-                while (TryReadLine(ref buffer, out var line))
+                while (TryReadLine(ref buffer, ref searched, out var line))
                 {
                     EngineChunk? chunk;
                     try
@@ -130,6 +131,9 @@ internal sealed class LlamaCppEngineClient(HttpClient http, Uri baseAddress, Htt
                 foreach (var chunk in chunks) yield return chunk;
                 bad?.Throw();
                 if (last is not null) yield break;
+                if (searched > UpstreamLineReader.MaxLineBytes)
+                    throw new EngineFailureException(ErrorCodes.WorkerReset,
+                        $"engine at {BaseAddress} sent a frame larger than {UpstreamLineReader.MaxLineBytes / (1 << 20)} MiB without a line break", retriable: true);
                 if (result.IsCompleted) yield break; // the runner reports a missing final frame
             }
         }
@@ -276,14 +280,20 @@ internal sealed class LlamaCppEngineClient(HttpClient http, Uri baseAddress, Htt
         }
     }
 
-    private static bool TryReadLine(ref ReadOnlySequence<byte> buffer, out ReadOnlySequence<byte> line)
+    /// <summary>
+    /// The next line of <paramref name="buffer"/>, its search for a line break starting past the <paramref name="searched"/>
+    /// bytes an earlier search found none in: a frame that comes in many reads is scanned once, not once per read.
+    /// </summary>
+    private static bool TryReadLine(ref ReadOnlySequence<byte> buffer, ref long searched, out ReadOnlySequence<byte> line)
     {
-        var newline = buffer.PositionOf((byte)'\n');
+        var newline = (searched == 0 ? buffer : buffer.Slice(searched)).PositionOf((byte)'\n');
         if (newline is null)
         {
+            searched = buffer.Length;
             line = default;
             return false;
         }
+        searched = 0;
         line = buffer.Slice(0, newline.Value);
         buffer = buffer.Slice(buffer.GetPosition(1, newline.Value));
         return true;
@@ -373,22 +383,19 @@ internal sealed class LlamaCppEngineClient(HttpClient http, Uri baseAddress, Htt
         var other => other,
     };
 
-    private async Task<EngineFailureException> FailureFromAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    private Task<EngineFailureException> FailureFromAsync(HttpResponseMessage response, CancellationToken cancellationToken) =>
+        ErrorAnswer.FailureAsync(response, $"engine at {BaseAddress}", ErrorMessageOf, cancellationToken);
+
+    /// <summary>The message of llama.cpp's error shape; null for any other text, which is then reported as it is.</summary>
+    private static string? ErrorMessageOf(string text)
     {
-        var text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
-        string? detail = null;
         try
         {
-            detail = JsonSerializer.Deserialize(text, LlamaCppJsonContext.Default.ErrorResponse)?.Error?.Message;
+            return JsonSerializer.Deserialize(text, LlamaCppJsonContext.Default.ErrorResponse)?.Error?.Message;
         }
         catch (JsonException)
         {
-            // Not llama.cpp's error shape: report the raw text below.
+            return null;
         }
-        detail ??= text.Length > 300 ? text[..300] : text;
-        var status = (int)response.StatusCode;
-        return status is >= 400 and < 500
-            ? new EngineFailureException(ErrorCodes.InvalidParams, $"engine refused the request ({status}): {detail}", retriable: false)
-            : new EngineFailureException(ErrorCodes.Internal, $"engine failed ({status}): {detail}", retriable: true);
     }
 }

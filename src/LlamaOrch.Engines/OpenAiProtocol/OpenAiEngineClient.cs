@@ -62,13 +62,13 @@ internal sealed class OpenAiEngineClient(HttpClient http, Uri baseAddress, strin
             request.CorrelationId, cancellationToken).ConfigureAwait(false);
 
         await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-        using var reader = new StreamReader(stream);
+        using var lines = new UpstreamLineReader(stream, BaseAddress);
         OpenAiUsage? usage = null;
         string? finish = null;
         var pieces = 0;
         while (true)
         {
-            var line = await UpstreamStreams.ReadLineAsync(reader, BaseAddress, cancellationToken).ConfigureAwait(false)
+            var line = await lines.ReadLineAsync(cancellationToken).ConfigureAwait(false)
                        ?? throw new EngineFailureException(ErrorCodes.WorkerReset, $"upstream {BaseAddress} closed the stream before [DONE]", retriable: true);
             if (!line.StartsWith(DataPrefix, StringComparison.Ordinal)) continue; // blank separators, comments, other fields
             var data = line.AsSpan(DataPrefix.Length).Trim();

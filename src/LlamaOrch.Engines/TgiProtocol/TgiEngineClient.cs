@@ -49,11 +49,11 @@ internal sealed class TgiEngineClient(HttpClient http, Uri baseAddress) : IUpstr
         using var response = await UpstreamStreams.PostAsync(http, BaseAddress, "/generate_stream", body, TgiJsonContext.Default.TgiGenerateRequest,
             request.CorrelationId, cancellationToken).ConfigureAwait(false);
         await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-        using var reader = new StreamReader(stream);
+        using var lines = new UpstreamLineReader(stream, BaseAddress);
         var tokens = 0;
         while (true)
         {
-            var line = await UpstreamStreams.ReadLineAsync(reader, BaseAddress, cancellationToken).ConfigureAwait(false)
+            var line = await lines.ReadLineAsync(cancellationToken).ConfigureAwait(false)
                        ?? throw new EngineFailureException(ErrorCodes.WorkerReset, $"upstream {BaseAddress} closed the stream before its last token's details", retriable: true);
             if (!line.StartsWith(DataPrefix, StringComparison.Ordinal)) continue;
             var item = Parse(line.AsSpan(DataPrefix.Length).Trim());

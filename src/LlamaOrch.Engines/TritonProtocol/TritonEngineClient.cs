@@ -59,14 +59,20 @@ internal sealed class TritonEngineClient(HttpClient http, Uri baseAddress, strin
         var started = Stopwatch.GetTimestamp();
         using var response = await UpstreamStreams.PostAsync(http, BaseAddress, $"{_modelPath}/generate_stream", body, TritonJsonContext.Default.TritonGenerateRequest,
             request.CorrelationId, cancellationToken).ConfigureAwait(false);
+        // The stream has no end marker, so a body without events (a proxy's HTML page) would read as a completion of no
+        // tokens: only an event stream is Triton's answer.
+        if (response.Content.Headers.ContentType?.MediaType is not "text/event-stream")
+            throw new EngineFailureException(ErrorCodes.WorkerReset,
+                $"upstream {BaseAddress} answered {(int)response.StatusCode} with {response.Content.Headers.ContentType?.MediaType ?? "no content type"}, not a Triton generate event stream (text/event-stream)",
+                retriable: true);
         await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-        using var reader = new StreamReader(stream);
+        using var lines = new UpstreamLineReader(stream, BaseAddress);
 
         int? tokensIn = null;
         int? counted = null;
         var pieces = 0;
         string? finish = null;
-        while (await UpstreamStreams.ReadLineAsync(reader, BaseAddress, cancellationToken).ConfigureAwait(false) is { } line)
+        while (await lines.ReadLineAsync(cancellationToken).ConfigureAwait(false) is { } line)
         {
             if (!line.StartsWith(DataPrefix, StringComparison.Ordinal)) continue; // blank separators, comments, other fields
             var item = Parse(line.AsSpan(DataPrefix.Length).Trim());

@@ -5,7 +5,7 @@ namespace LlamaOrch.Engines.Upstreams;
 
 /// <summary>
 /// The HTTP client of one upstream: its own bounded connection pool (a remote server is not ours to flood),
-/// connect and idle timeouts, never a proxy, the API key added by a handler, and a stall timeout (no byte for
+/// connect and idle timeouts, never a proxy nor a redirect, the API key added by a handler, and a stall timeout (no byte for
 /// <see cref="UpstreamConfig.StallTimeout"/> fails the request, <see cref="StallGuardHandler"/>). No overall request
 /// timeout: a stream lasts as long as its task while bytes keep coming.
 /// </summary>
@@ -35,6 +35,9 @@ internal static class UpstreamHttp
     public static SocketsHttpHandler Handler(int maxConnections, bool reuse) => new()
     {
         UseProxy = false,
+        // A redirect would re-POST the prompt to a host the operator never configured, and could make a health check
+        // pass on another server: a 3xx is a failed call (ErrorAnswer) and a failed health check.
+        AllowAutoRedirect = false,
         AutomaticDecompression = DecompressionMethods.None,
         MaxConnectionsPerServer = maxConnections,
         PooledConnectionIdleTimeout = TimeSpan.FromSeconds(30),

@@ -7,8 +7,8 @@ namespace LlamaOrch.Engines.Upstreams;
 
 /// <summary>
 /// What the streaming adapters of servers we do not start (OpenAI-compatible, TGI, Triton) do alike: POST a JSON request, turning an
-/// unreachable server or an error status into an <see cref="EngineFailureException"/>, and read a stream's lines,
-/// turning a connection lost mid-stream into one, and read each event, turning one that is not the protocol's JSON into one.
+/// unreachable server or an error status (<see cref="ErrorAnswer"/>) into an <see cref="EngineFailureException"/>, and read each event (its lines
+/// come from <see cref="UpstreamLineReader"/>), turning one that is not the protocol's JSON into one.
 /// </summary>
 internal static class UpstreamStreams
 {
@@ -36,28 +36,7 @@ internal static class UpstreamStreams
         if (response.IsSuccessStatusCode) return response;
         using (response)
         {
-            var text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
-            var detail = text.Length > 300 ? text[..300] : text;
-            var status = (int)response.StatusCode;
-            throw status is >= 400 and < 500
-                ? new EngineFailureException(ErrorCodes.InvalidParams, $"upstream refused the request ({status}): {detail}", retriable: false)
-                : new EngineFailureException(ErrorCodes.Internal, $"upstream failed ({status}): {detail}", retriable: true);
-        }
-    }
-
-    public static async Task<string?> ReadLineAsync(StreamReader reader, Uri upstream, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await reader.ReadLineAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch (UpstreamStalledException stalled) when (!cancellationToken.IsCancellationRequested)
-        {
-            throw new EngineFailureException(ErrorCodes.WorkerReset, $"upstream {upstream} {stalled.Message} mid-stream", retriable: true, stalled);
-        }
-        catch (Exception error) when (error is IOException or HttpRequestException && !cancellationToken.IsCancellationRequested)
-        {
-            throw new EngineFailureException(ErrorCodes.WorkerReset, $"upstream {upstream} went away mid-stream: {error.Message}", retriable: true, error);
+            throw await ErrorAnswer.FailureAsync(response, $"upstream {upstream}", detailOf: null, cancellationToken).ConfigureAwait(false);
         }
     }
 

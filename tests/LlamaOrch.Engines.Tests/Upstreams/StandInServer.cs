@@ -40,6 +40,9 @@ internal abstract class StandInServer : IAsyncDisposable
 
     public StandInBehaviour Mode { get; set; }
 
+    /// <summary>When set, answers every request in place of the protocol's routes (<see cref="BadAnswers"/>).</summary>
+    public Func<HttpContext, Task>? Answer { get; set; }
+
     public Uri Url { get; private set; } = null!;
 
     /// <summary>The bodies of the streamed requests, in order.</summary>
@@ -72,6 +75,7 @@ internal abstract class StandInServer : IAsyncDisposable
         }));
         builder.Logging.ClearProviders();
         var app = builder.Build();
+        app.Use((context, next) => standIn.Answer is { } answer ? answer(context) : next(context));
         standIn.Map(app);
         await app.StartAsync();
         standIn._app = app;

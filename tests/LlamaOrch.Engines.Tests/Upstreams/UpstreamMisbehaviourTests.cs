@@ -14,7 +14,7 @@ public sealed class UpstreamMisbehaviourTests
 {
     public static TheoryData<string> Protocols => ["llamacpp", "openai", "tgi", "triton"];
 
-    private static (HttpClient Http, IUpstreamEngine Client) Connect(StandInServer standIn, string protocol, TimeSpan stall)
+    internal static (HttpClient Http, IUpstreamEngine Client) Connect(StandInServer standIn, string protocol, TimeSpan stall)
     {
         var upstream = new UpstreamConfig(standIn.Url, protocol switch
         {
@@ -31,7 +31,7 @@ public sealed class UpstreamMisbehaviourTests
         return (http, UpstreamEngines.For(upstream, http, http));
     }
 
-    private static async Task RunAsync(IEngineClient client)
+    internal static async Task RunAsync(IEngineClient client)
     {
         await foreach (var _ in client.StreamCompletionAsync(new EngineCompletionRequest("Once", 8, 7, SamplingProfile.V1, false, "c1"), CancellationToken.None))
         {
