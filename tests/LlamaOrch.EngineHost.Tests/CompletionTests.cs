@@ -97,7 +97,7 @@ public sealed class CompletionTests(CompletionEngineFixture fixture) : IClassFix
     [Fact]
     public async Task Generated_text_tokenizes_to_as_many_tokens_as_were_predicted()
     {
-        var reply = await _http.CompleteAsync("""{"n_predict":40,"seed":5}""");
+        var reply = await _http.CompleteAsync("""{"prompt":"","n_predict":40,"seed":5}""");
 
         var (_, tokens) = await _http.PostJsonAsync(
             "/tokenize",
@@ -118,7 +118,7 @@ public sealed class CompletionTests(CompletionEngineFixture fixture) : IClassFix
     [Fact]
     public async Task N_predict_of_minus_one_streams_until_the_context_is_full()
     {
-        await using var stream = await StreamedCompletion.StartAsync(_http, """{"n_predict":-1,"stream":true}""");
+        await using var stream = await StreamedCompletion.StartAsync(_http, """{"prompt":"","n_predict":-1,"stream":true}""");
         var frames = await stream.ReadToEndAsync();
 
         Assert.Equal(ContextPerSlot + 1, frames.Count);
@@ -145,7 +145,7 @@ public sealed class CompletionTests(CompletionEngineFixture fixture) : IClassFix
 
     [Theory]
     [InlineData("""{"prompt":"one two three four five six","n_predict":251}""")]
-    [InlineData("""{"n_predict":257}""")]
+    [InlineData("""{"prompt":"","n_predict":257}""")]
     public async Task Prompt_and_n_predict_beyond_the_slot_context_are_a_400(string body)
     {
         await AssertBadRequestAsync(body, "context");
@@ -160,20 +160,21 @@ public sealed class CompletionTests(CompletionEngineFixture fixture) : IClassFix
     }
 
     [Theory]
+    [InlineData("""{"n_predict":3}""", "key 'prompt' not found")] // llama-server's words
     [InlineData("""{"prompt":"unterminated""", "JSON")]
     [InlineData("""not json at all""", "JSON")]
     [InlineData("", "JSON")]
     [InlineData("""null""", "JSON object")]
     [InlineData("""{"prompt":5}""", "JSON")]
-    [InlineData("""{"n_predict":"ten"}""", "JSON")]
-    [InlineData("""{"n_predict":-2}""", "n_predict")]
-    [InlineData("""{"id_slot":2}""", "id_slot")]
-    [InlineData("""{"id_slot":-2}""", "id_slot")]
-    [InlineData("""{"temperature":-0.5}""", "temperature")]
-    [InlineData("""{"top_k":-1}""", "top_k")]
-    [InlineData("""{"top_p":1.5}""", "top_p")]
-    [InlineData("""{"min_p":-0.1}""", "min_p")]
-    [InlineData("""{"repeat_penalty":-1}""", "repeat_penalty")]
+    [InlineData("""{"prompt":"","n_predict":"ten"}""", "JSON")]
+    [InlineData("""{"prompt":"","n_predict":-2}""", "n_predict")]
+    [InlineData("""{"prompt":"","id_slot":2}""", "id_slot")]
+    [InlineData("""{"prompt":"","id_slot":-2}""", "id_slot")]
+    [InlineData("""{"prompt":"","temperature":-0.5}""", "temperature")]
+    [InlineData("""{"prompt":"","top_k":-1}""", "top_k")]
+    [InlineData("""{"prompt":"","top_p":1.5}""", "top_p")]
+    [InlineData("""{"prompt":"","min_p":-0.1}""", "min_p")]
+    [InlineData("""{"prompt":"","repeat_penalty":-1}""", "repeat_penalty")]
     public async Task Malformed_or_out_of_range_bodies_are_a_400_in_llama_server_shape(string body, string mentioned)
     {
         await AssertBadRequestAsync(body, mentioned);
@@ -196,7 +197,7 @@ public sealed class CompletionTests(CompletionEngineFixture fixture) : IClassFix
     {
         await using var stream = await StreamedCompletion.StartAsync(
             _http,
-            """{"n_predict":3,"stream":true,"id_slot":1}""");
+            """{"prompt":"","n_predict":3,"stream":true,"id_slot":1}""");
 
         Assert.All(await stream.ReadToEndAsync(), frame => Assert.Equal(1, frame.GetProperty("id_slot").GetInt32()));
     }

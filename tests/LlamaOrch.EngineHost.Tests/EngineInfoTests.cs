@@ -70,6 +70,22 @@ public sealed class EngineInfoTests(InfoEngineFixture fixture) : IClassFixture<I
         Assert.Equal("invalid_request_error", reply.GetProperty("error").GetProperty("type").GetString());
     }
 
+    [Theory]
+    [InlineData("GET", "/no-such-route")]
+    [InlineData("GET", "/v1/models.json")]
+    [InlineData("POST", "/health")]
+    [InlineData("GET", "/completion")]
+    public async Task An_unknown_route_or_a_wrong_method_is_a_404_in_llama_server_shape(string method, string path)
+    {
+        using var response = await _http.SendAsync(new HttpRequestMessage(new HttpMethod(method), path));
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        var error = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("error");
+        Assert.Equal(404, error.GetProperty("code").GetInt32());
+        Assert.Equal("File Not Found", error.GetProperty("message").GetString());
+        Assert.Equal("not_found_error", error.GetProperty("type").GetString());
+    }
+
     [Fact]
     public async Task Metrics_count_the_tokens_of_each_completion()
     {

@@ -53,7 +53,7 @@ public sealed class LifetimeTests
         await using var engine = await EngineProcess.StartAsync("sim:term?tps=20");
         await using var stream = await StreamedCompletion.StartAsync(
             engine.Http,
-            """{"n_predict":4000,"stream":true}""");
+            """{"prompt":"","n_predict":4000,"stream":true}""");
         Assert.NotNull(await stream.ReadFrameAsync());
 
         Assert.Equal(0, Kill(engine.Pid, SigTerm));
@@ -81,7 +81,7 @@ public sealed class LifetimeTests
         }
 
         await using var engine = await EngineProcess.StartAsync("sim:term?tps=20", ["-np", "1"]);
-        await using var stream = await StreamedCompletion.StartAsync(engine.Http, """{"n_predict":4000,"stream":true}""");
+        await using var stream = await StreamedCompletion.StartAsync(engine.Http, """{"prompt":"","n_predict":4000,"stream":true}""");
         Assert.NotNull(await stream.ReadFrameAsync());
         var waiting = engine.Http.PostJsonAsync("/completion", """{"prompt":"next","n_predict":3}""");
         await Poll.UntilAsync(

@@ -30,6 +30,24 @@ public sealed class RealModelTests
     }
 
     [Fact]
+    public async Task Tokenize_adds_the_bos_unless_add_special_is_false()
+    {
+        await using var engine = await EngineProcess.StartAsync(RepoPaths.Stories260K, ["-c", "512"]);
+
+        var (_, withBos) = await engine.Http.PostJsonAsync("/tokenize", """{"content":"Once upon a time"}""");
+        var (_, asked) = await engine.Http.PostJsonAsync("/tokenize", """{"content":"Once upon a time","add_special":true}""");
+        var (status, without) = await engine.Http.PostJsonAsync("/tokenize", """{"content":"Once upon a time","add_special":false}""");
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        var bos = Tokens(withBos)[0];
+        Assert.Equal(Tokens(withBos), Tokens(asked));
+        Assert.Equal(Tokens(withBos)[1..], Tokens(without));
+        Assert.DoesNotContain(bos, Tokens(without));
+    }
+
+    private static int[] Tokens(JsonElement reply) => [.. reply.GetProperty("tokens").EnumerateArray().Select(t => t.GetInt32())];
+
+    [Fact]
     public async Task The_same_seed_gives_the_same_text_whatever_else_runs_and_another_seed_differs()
     {
         await using var engine = await EngineProcess.StartAsync(RepoPaths.Stories260K, ["-np", "4", "-c", "2048"]);
@@ -41,7 +59,7 @@ public sealed class RealModelTests
             TextAsync(engine, Request),
             TextAsync(engine, """{"prompt":"Once upon a time","n_predict":64,"stream":false,"seed":5}"""),
             TextAsync(engine, """{"prompt":"Lily","n_predict":64,"stream":false,"seed":6}"""),
-            TextAsync(engine, """{"n_predict":64,"stream":false,"seed":7}"""));
+            TextAsync(engine, """{"prompt":"","n_predict":64,"stream":false,"seed":7}"""));
 
         Assert.Equal(alone, busy[0]);
         Assert.NotEqual(alone, await TextAsync(engine, Request.Replace("77", "78")));

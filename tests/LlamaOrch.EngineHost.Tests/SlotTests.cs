@@ -45,7 +45,7 @@ public sealed class SlotTests
 
         using (var leaving = new CancellationTokenSource())
         {
-            var abandoned = engine.Http.PostJsonAsync("/completion", """{"n_predict":3}""", leaving.Token);
+            var abandoned = engine.Http.PostJsonAsync("/completion", """{"prompt":"","n_predict":3}""", leaving.Token);
             await Poll.UntilAsync(
                 async () => await engine.Http.GetMetricAsync("llamacpp:requests_deferred") == 2,
                 "the third completion is deferred");

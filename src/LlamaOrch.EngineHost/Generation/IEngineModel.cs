@@ -32,7 +32,8 @@ internal interface IEngineModel
     /// </summary>
     EnginePrompt ReadPrompt(string text);
 
-    void Tokenize(ReadOnlySpan<char> text, List<int> tokens);
+    /// <summary>The text's tokens; <paramref name="addSpecial"/> adds those the model puts around a prompt (its BOS), as <c>/tokenize</c>'s <c>add_special</c> asks.</summary>
+    void Tokenize(ReadOnlySpan<char> text, bool addSpecial, List<int> tokens);
 
     /// <summary>
     /// Why this model cannot sample under <paramref name="grammar"/> (it does not parse, or the model cannot honour

@@ -85,7 +85,8 @@ internal sealed class LlamaEngineModel : IEngineModel, IEmbeddingModel, IRerankM
         return new EnginePrompt(text, tokens.Length, tokens);
     }
 
-    public void Tokenize(ReadOnlySpan<char> text, List<int> tokens) => tokens.AddRange(Encode(text.ToString()));
+    public void Tokenize(ReadOnlySpan<char> text, bool addSpecial, List<int> tokens) =>
+        tokens.AddRange(addSpecial ? Encode(text.ToString()) : _model.Tokenize(text.ToString(), addSpecial: false, parseSpecial: true));
 
     public string? GrammarError(string grammar) =>
         SamplerChain.IsValidGrammar(_model, grammar)

@@ -25,6 +25,13 @@ internal static class CompletionRequestValidator
         [NotNullWhen(false)] out string? error)
     {
         plan = default;
+        // llama-server's own words for it; an empty prompt is asked for as "".
+        if (request.Prompt is null)
+        {
+            error = "key 'prompt' not found";
+            return false;
+        }
+
         var defaults = SamplingParameters.Default;
         var sampling = new SamplingParameters(
             request.Temperature ?? defaults.Temperature,
@@ -75,7 +82,7 @@ internal static class CompletionRequestValidator
             return false;
         }
 
-        var prompt = model.ReadPrompt(request.Prompt ?? "");
+        var prompt = model.ReadPrompt(request.Prompt);
         var promptTokens = prompt.TokenCount;
         var context = slots.ContextSize;
         if (nPredict == PredictUntilContextFull ? promptTokens >= context : (long)promptTokens + nPredict > context)

@@ -23,5 +23,8 @@ internal static class EngineEndpoints
         app.MapPost("/embedding", app.Services.GetRequiredService<EmbeddingEndpoint>().HandleAsync);
         var rerank = app.Services.GetRequiredService<RerankEndpoint>();
         foreach (var route in RerankEndpoint.Routes) app.MapPost(route, rerank.HandleAsync);
+        // llama-server answers an unknown route, and a known one with another method, 404 in its error envelope: a client
+        // that reads that envelope reads every refusal, where an empty 404 or 405 had no message.
+        app.MapFallback("{*path}", context => ProtocolErrors.WriteAsync(context, StatusCodes.Status404NotFound, ProtocolErrors.NotFound, "File Not Found"));
     }
 }

@@ -9,6 +9,7 @@ internal static class ProtocolErrors
 {
     public const string InvalidRequest = "invalid_request_error";
     public const string Unavailable = "unavailable_error";
+    public const string NotFound = "not_found_error";
 
     public static Task WriteAsync(HttpContext context, int status, string type, string message)
     {

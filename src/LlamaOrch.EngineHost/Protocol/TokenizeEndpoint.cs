@@ -18,7 +18,8 @@ internal sealed class TokenizeEndpoint(ModelHost models)
         }
 
         var tokens = new List<int>();
-        models.Model.Tokenize(content, tokens);
+        // Unlike llama-server, special tokens are added unless asked not to: the count then matches what a completion evaluates.
+        models.Model.Tokenize(content, request.AddSpecial ?? true, tokens);
         await context.Response.WriteAsJsonAsync(
             new TokenizeResponse(tokens),
             LlamaCppJsonContext.Relaxed.TokenizeResponse,

@@ -29,7 +29,8 @@ internal sealed class SimModel(SimModelRef modelRef, TimeProvider time) : IEngin
     /// <summary>Sim tokens are made from the text as the sequence runs, so only the count is taken here.</summary>
     public EnginePrompt ReadPrompt(string text) => new(text, SimVocabulary.CountTokens(text), Tokens: null);
 
-    public void Tokenize(ReadOnlySpan<char> text, List<int> tokens) => _vocabulary.Tokenize(text, tokens);
+    /// <summary>The synthetic vocabulary has no special tokens: <paramref name="addSpecial"/> adds nothing.</summary>
+    public void Tokenize(ReadOnlySpan<char> text, bool addSpecial, List<int> tokens) => _vocabulary.Tokenize(text, tokens);
 
     /// <summary>Sim words come from a word list, not from logits, so there is nothing a grammar could mask.</summary>
     public string? GrammarError(string grammar) =>
