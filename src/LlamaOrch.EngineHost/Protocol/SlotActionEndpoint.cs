@@ -7,8 +7,8 @@ namespace LlamaOrch.EngineHost.Protocol;
 /// <summary>
 /// <c>POST /slots/{id}?action=erase</c>, llama-server's slot API: empties the slot's KV cache. A busy slot is
 /// erased when its completion ends, as llama-server defers the action, so a running completion is never cut.
-/// <c>save</c> and <c>restore</c> need a slot save path, which this engine has not: 501, as llama-server
-/// answers without <c>--slot-save-path</c>.
+/// <c>save</c> and <c>restore</c> need a slot save path, which this engine has not: 501, as llama-server answers
+/// without <c>--slot-save-path</c> (where it refuses <c>erase</c> too; this engine erases without one).
 /// </summary>
 internal sealed class SlotActionEndpoint(ModelHost models, SlotPool slots, IHostApplicationLifetime lifetime)
 {
