@@ -67,8 +67,11 @@ public sealed class TaskLogTests
             foreach (var body in new[] { first, second })
                 Assert.Equal("end", (await SseFrame.ReadAllAsync(http, body["task_id"]!.GetValue<string>()))[^1].Event);
 
-            var dispatched = Assert.Single(JsonLogLines.Parse(stdout), line => line.GetProperty("Message").GetString()!
-                .StartsWith($"Placement: task {second["task_id"]} dispatched", StringComparison.Ordinal));
+            // The console logger writes from a queue of its own: the line may come a moment after the streams end.
+            bool IsDispatch(System.Text.Json.JsonElement line) => line.GetProperty("Message").GetString()!
+                .StartsWith($"Placement: task {second["task_id"]} dispatched", StringComparison.Ordinal);
+            await WaitForAsync(() => Task.FromResult(JsonLogLines.Parse(stdout).Any(IsDispatch)));
+            var dispatched = Assert.Single(JsonLogLines.Parse(stdout), IsDispatch);
             Assert.NotEqual(first["task_id"]!.GetValue<string>(), JsonLogLines.Scope(dispatched, "TaskId"));
         }
         finally
