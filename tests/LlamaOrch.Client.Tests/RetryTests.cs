@@ -182,7 +182,13 @@ public sealed class RetryTests
         Assert.InRange(BackpressureRetry.Delay(TimeSpan.FromMilliseconds(400), 1.0, TimeSpan.FromMilliseconds(450)).TotalMilliseconds, 400, 450);
 
         var hinted = new LlamaOrchApiException(HttpStatusCode.TooManyRequests, new ErrorEnvelope("ADMISSION_REJECT", "full"), null, TimeSpan.FromMilliseconds(250));
-        Assert.Equal(TimeSpan.FromMilliseconds(250), BackpressureRetry.Hint(hinted, 5, options));
+        Assert.Equal(TimeSpan.FromMilliseconds(250), BackpressureRetry.Hint(hinted, 0, options));
+        Assert.Equal(TimeSpan.FromMilliseconds(500), BackpressureRetry.Hint(hinted, 1, options)); // each 429 in a row waits twice the last
+        Assert.Equal(TimeSpan.FromSeconds(1), BackpressureRetry.Hint(hinted, 5, options)); // up to MaxDelay
+        var patient = new LlamaOrchApiException(HttpStatusCode.TooManyRequests, new ErrorEnvelope("ADMISSION_REJECT", "full"), null, TimeSpan.FromSeconds(3));
+        Assert.Equal(TimeSpan.FromSeconds(3), BackpressureRetry.Hint(patient, 2, options)); // never less than the server asked
+        var zero = new LlamaOrchApiException(HttpStatusCode.TooManyRequests, new ErrorEnvelope("ADMISSION_REJECT", "full"), null, TimeSpan.Zero);
+        Assert.Equal(TimeSpan.FromMilliseconds(200), BackpressureRetry.Hint(zero, 1, options)); // no wait asked: no tight loop
         var silent = new HttpRequestException("reset");
         Assert.Equal(TimeSpan.FromMilliseconds(100), BackpressureRetry.Hint(silent, 0, options));
         Assert.Equal(TimeSpan.FromMilliseconds(400), BackpressureRetry.Hint(silent, 2, options));

@@ -51,12 +51,18 @@ internal static class BackpressureRetry
         _ => false,
     };
 
-    /// <summary>The server's wait when it gave one, else exponential from <see cref="RetryOptions.BaseDelay"/> (capped).</summary>
+    /// <summary>
+    /// The wait before retry <paramref name="attempt"/> (0 for the first): from the server's hint when it gave one, else
+    /// from <see cref="RetryOptions.BaseDelay"/>, doubling with each retry in a row up to <see cref="RetryOptions.MaxDelay"/>,
+    /// as docs/retry-guidance.md asks of every client (a queue that stays full is not asked again at its drain rate for
+    /// minutes); never less than the server asked.
+    /// </summary>
     public static TimeSpan Hint(Exception error, int attempt, RetryOptions options)
     {
-        if (error is LlamaOrchApiException { RetryAfter: { } asked }) return asked;
-        var doubled = options.BaseDelay.TotalMilliseconds * Math.Pow(2, Math.Min(attempt, 30));
-        return TimeSpan.FromMilliseconds(Math.Min(doubled, options.MaxDelay.TotalMilliseconds));
+        var asked = error is LlamaOrchApiException { RetryAfter: { } hint } && hint > TimeSpan.Zero ? hint : (TimeSpan?)null;
+        var doubled = (asked ?? options.BaseDelay).TotalMilliseconds * Math.Pow(2, Math.Min(attempt, 30));
+        var capped = TimeSpan.FromMilliseconds(Math.Min(doubled, options.MaxDelay.TotalMilliseconds));
+        return asked > capped ? asked.Value : capped;
     }
 
     /// <summary>The hint plus up to <paramref name="jitterFraction"/> of it at random, but not past the deadline.</summary>
