@@ -19,7 +19,7 @@ public sealed record RetryOptions
     /// <summary>First wait when the server gave no hint (doubles on each retry). Default 200 ms.</summary>
     public TimeSpan BaseDelay { get; init; } = TimeSpan.FromMilliseconds(200);
 
-    /// <summary>The longest single wait, hint or not. Default 30 s.</summary>
+    /// <summary>The longest a wait grows to by doubling; a server's hint above it is still waited out. Default 30 s.</summary>
     public TimeSpan MaxDelay { get; init; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
