@@ -5,6 +5,7 @@ using LlamaOrch.Contracts.Tasks;
 using LlamaOrch.Core.Admission;
 using LlamaOrch.Core.Engines;
 using LlamaOrch.Core.Pools;
+using LlamaOrch.Core.Scheduling;
 using LlamaOrch.Core.Telemetry;
 using Microsoft.Extensions.Logging;
 
@@ -157,8 +158,6 @@ internal sealed class TaskRunner(TimeProvider time, TimeSpan metricsInterval, IL
         }
     }
 
-    private static readonly TimeSpan LongestTimer = TimeSpan.FromMilliseconds(uint.MaxValue - 1);
-
     /// <summary>
     /// Runs the engine call under the task's cancel and deadline. True when the engine finished the task
     /// normally (its service time then counts); a deadline ends the stream with <c>end</c> "deadline".
@@ -169,7 +168,7 @@ internal sealed class TaskRunner(TimeProvider time, TimeSpan metricsInterval, IL
         // The time budget is a timer like the deadline: nothing is checked per token.
         var timeLeft = task.Budget?.Budget.RunTimeLeft();
         // Past a timer's longest wait (49.7 days) the budget cannot stop a run, so it needs no timer (one would throw).
-        if (timeLeft > LongestTimer) timeLeft = null;
+        if (timeLeft > TimerLimit.Longest) timeLeft = null;
         using var timeBudget = timeLeft is { } left ? new CancellationTokenSource(left, time) : null;
         using var linked = timeBudget is null
             ? CancellationTokenSource.CreateLinkedTokenSource(run, deadline?.Token ?? CancellationToken.None)
@@ -210,7 +209,8 @@ internal sealed class TaskRunner(TimeProvider time, TimeSpan metricsInterval, IL
             task.Spec.Determinism == Determinism.Strict, task.CorrelationId, task.EngineSlot.Slot, ReuseCachedPrefix: task.Spec.KvHint != KvHint.Cold,
             Stop: task.Spec.Stop, Grammar: task.Spec.Grammar);
         var lastMetrics = started;
-        var promptTokensAtMost = AdmissionService.PromptTokensAtMost(task.Spec);
+        // Admission counted it for a budget's reserve already; only a task without one counts it here.
+        var promptTokensAtMost = task.Budget?.PromptTokens ?? AdmissionService.PromptTokensAtMost(task.Spec);
         EngineFinal? final = null;
         var chunks = client.StreamCompletionAsync(request, cancellationToken).GetAsyncEnumerator(CancellationToken.None);
         // The tokens the engine's last read brought are appended together and their readers woken once, after the

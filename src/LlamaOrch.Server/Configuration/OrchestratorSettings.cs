@@ -85,7 +85,7 @@ internal sealed record OrchestratorSettings(
         if (options.Tasks.ShutdownGraceSeconds < 0)
             throw new ConfigurationException($"Orchestrator:Tasks:ShutdownGraceSeconds must be 0 or more (got {options.Tasks.ShutdownGraceSeconds})");
         // The host's own shutdown timer waits the grace plus 25 s (OrchestratorApp).
-        if (options.Tasks.ShutdownGraceSeconds > 0) TimerSeconds(options.Tasks.ShutdownGraceSeconds, "Orchestrator:Tasks:ShutdownGraceSeconds", MaxTimerSeconds - 25);
+        if (options.Tasks.ShutdownGraceSeconds > 0) TimerSeconds(options.Tasks.ShutdownGraceSeconds, "Orchestrator:Tasks:ShutdownGraceSeconds", TimerLimit.LongestSeconds - 25);
         TimerSeconds(options.Devices.RefreshSeconds, "Orchestrator:Devices:RefreshSeconds");
         if (string.IsNullOrWhiteSpace(options.Devices.NvidiaSmi)) throw new ConfigurationException("Orchestrator:Devices:NvidiaSmi must not be empty");
 
@@ -257,11 +257,8 @@ internal sealed record OrchestratorSettings(
     private static int Positive(int value, string key) =>
         value > 0 ? value : throw new ConfigurationException($"{key} must be positive (got {value})");
 
-    /// <summary>The longest a .NET timer waits: 2^32 − 2 ms, 49.7 days.</summary>
-    private const int MaxTimerSeconds = 4_294_967;
-
-    /// <summary>A positive number of seconds that a timer waits, which cannot be longer than <see cref="MaxTimerSeconds"/>.</summary>
-    private static int TimerSeconds(int value, string key, int max = MaxTimerSeconds) =>
+    /// <summary>A positive number of seconds that a timer waits, which cannot be longer than <see cref="TimerLimit.LongestSeconds"/>.</summary>
+    private static int TimerSeconds(int value, string key, int max = TimerLimit.LongestSeconds) =>
         Positive(value, key) <= max ? value
             : throw new ConfigurationException($"{key} must be at most {max} (49 days, the longest a timer waits; got {value})");
 }
